@@ -1,0 +1,76 @@
+package com.example.sentiment;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of the service, under the prefix {@code sentiment}.
+ *
+ * @param modelsDir where model versions live, one folder each, plus the active-version pointer
+ * @param dataDir where training-job records live; defaults to {@code <modelsDir>/.jobs}
+ */
+@ConfigurationProperties("sentiment")
+@Validated
+public record SentimentProperties(
+        @NotNull @DefaultValue("./models") Path modelsDir,
+        Path dataDir,
+        @Valid @DefaultValue Classify classify,
+        @Valid @DefaultValue Training training) {
+
+    public Path jobsDir() {
+        return dataDir != null ? dataDir : modelsDir.resolve(".jobs");
+    }
+
+    /**
+     * @param maxTextLength characters per text
+     * @param maxBatchSize texts per batch call
+     * @param loadedModelCache versions other than the active one kept in memory for {@code modelId} requests
+     */
+    public record Classify(
+            @Positive @DefaultValue("10000") int maxTextLength,
+            @Positive @DefaultValue("256") int maxBatchSize,
+            @Min(0) @DefaultValue("2") int loadedModelCache) {
+    }
+
+    /**
+     * @param concurrentJobs jobs that train at the same time
+     * @param queueCapacity jobs that may wait; beyond that a submission is refused with 503
+     * @param maxRows rows per uploaded file
+     * @param minExamplesPerLabel fewer examples of a label refuse the upload
+     * @param defaults hyper-parameters of a job that does not set them
+     */
+    public record Training(
+            @Positive @DefaultValue("1") int concurrentJobs,
+            @Min(1) @DefaultValue("4") int queueCapacity,
+            @Positive @DefaultValue("1000000") int maxRows,
+            @Min(1) @DefaultValue("2") int minExamplesPerLabel,
+            @Valid @DefaultValue Defaults defaults) {
+    }
+
+    /** Default hyper-parameters, chosen on SST-2 dev (see docs/experiments.md). */
+    public record Defaults(
+            @Min(1) @Max(1000) @DefaultValue("10") int epochs,
+            @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
+            @DecimalMin("1e-6") @DecimalMax("1") @DefaultValue("0.002") double learningRate,
+            @Min(2) @Max(1024) @DefaultValue("100") int embeddingSize,
+            @Min(1) @Max(2048) @DefaultValue("128") int lstmUnits,
+            @DefaultValue("false") boolean bidirectional,
+            @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0.5") double dropout,
+            @Min(1) @Max(2048) @DefaultValue("100") int maxSequenceLength,
+            @Min(1) @DefaultValue("1") int minWordFrequency,
+            @Min(3) @DefaultValue("50000") int maxVocabularySize,
+            @DecimalMin("0") @DecimalMax("0.5") @DefaultValue("0.1") double validationSplit,
+            @DefaultValue("42") long seed,
+            @Min(0) @DefaultValue("2") int earlyStoppingPatience,
+            @NotNull @DefaultValue("last") String pooling) {
+    }
+}

@@ -1,0 +1,219 @@
+package com.example.sentiment.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
+import org.deeplearning4j.earlystopping.EarlyStoppingResult;
+import org.deeplearning4j.earlystopping.listener.EarlyStoppingListener;
+import org.deeplearning4j.earlystopping.saver.InMemoryModelSaver;
+import org.deeplearning4j.earlystopping.scorecalc.ScoreCalculator;
+import org.deeplearning4j.earlystopping.termination.EpochTerminationCondition;
+import org.deeplearning4j.earlystopping.termination.InvalidScoreIterationTerminationCondition;
+import org.deeplearning4j.earlystopping.termination.IterationTerminationCondition;
+import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationCondition;
+import org.deeplearning4j.earlystopping.termination.ScoreImprovementEpochTerminationCondition;
+import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Trains a {@link TextClassifier} with DL4J's early-stopping trainer: one pass of tokenisation and id
+ * lookup per job, length-bucketed minibatches, validation after every epoch, the best epoch's weights kept.
+ *
+ * <p>Cancellation is cooperative: the training iterator stops yielding and an iteration termination
+ * condition ends the run within one minibatch. A non-finite loss fails the training.
+ */
+public final class ClassifierTrainer {
+
+    private final Tokenizer tokenizer = new Tokenizer();
+
+    /**
+     * @param labels label names; {@code train.labels()} and {@code validation.labels()} index into it
+     * @param cancelled polled between minibatches
+     */
+    public TrainingResult train(LabelledTexts train, LabelledTexts validation, List<String> labels, HyperParameters hp,
+                                TrainingObserver observer, BooleanSupplier cancelled) {
+        long start = System.nanoTime();
+        List<List<String>> trainTokens = tokenizeAll(train.texts());
+        Vocabulary vocabulary = Vocabulary.build(trainTokens, hp.minWordFrequency(), hp.maxVocabularySize());
+        int[][] trainIds = encodeAll(trainTokens, vocabulary, hp.maxSequenceLength());
+        int[][] validationIds = encodeAll(tokenizeAll(validation.texts()), vocabulary, hp.maxSequenceLength());
+        long trainTokenCount = 0;
+        for (int[] seq : trainIds) {
+            trainTokenCount += seq.length;
+        }
+
+        MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(), null);
+        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,
+                hp.batchSize(), hp.seed(), true, cancelled);
+        ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize());
+        Progress progress = new Progress(observer, trainIterator.batchCount(), validationScore);
+        network.setListeners(progress);
+
+        List<EpochTerminationCondition> epochConditions = new ArrayList<>();
+        epochConditions.add(new MaxEpochsTerminationCondition(hp.epochs()));
+        if (hp.earlyStoppingPatience() > 0) {
+            epochConditions.add(new ScoreImprovementEpochTerminationCondition(hp.earlyStoppingPatience()));
+        }
+        EarlyStoppingConfiguration<MultiLayerNetwork> config = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
+                .epochTerminationConditions(epochConditions)
+                .iterationTerminationConditions(new InvalidScoreIterationTerminationCondition(),
+                        new CancelCondition(cancelled))
+                .scoreCalculator(validationScore)
+                .evaluateEveryNEpochs(1)
+                .modelSaver(new InMemoryModelSaver<>())
+                .build();
+        EarlyStoppingTrainer trainer = new EarlyStoppingTrainer(config, network, trainIterator, progress);
+        EarlyStoppingResult<MultiLayerNetwork> result;
+        try {
+            result = trainer.fit();
+        } catch (OutOfMemoryError e) {
+            throw new TrainingFailedException("ran out of memory: use a smaller batch size, model or maximum sequence length", e);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (cancelled.getAsBoolean()) {
+            return new TrainingResult(true, null, null, progress.history, 0, vocabulary.size(), seconds, 0, 0);
+        }
+        switch (result.getTerminationReason()) {
+            case Error -> throw new TrainingFailedException("training failed: " + result.getTerminationDetails());
+            case IterationTerminationCondition -> throw new TrainingFailedException(
+                    "training diverged: the loss became NaN or infinite (try a lower learning rate)");
+            default -> {
+            }
+        }
+        MultiLayerNetwork best = result.getBestModel();
+        if (best == null) {
+            throw new TrainingFailedException("training finished without a model (no epoch completed)");
+        }
+        best.setListeners();
+        TextClassifier classifier = new TextClassifier(best, vocabulary, labels, hp.maxSequenceLength());
+        EvaluationReport evaluation = classifier.evaluate(validation);
+        double epochs = Math.max(1, progress.history.size());
+        double trainSeconds = Math.max(1e-9, progress.trainingNanos / 1e9);
+        return new TrainingResult(false, classifier, evaluation, List.copyOf(progress.history),
+                result.getBestModelEpoch() + 1, vocabulary.size(), seconds,
+                train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds);
+    }
+
+    private List<List<String>> tokenizeAll(List<String> texts) {
+        List<List<String>> out = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            out.add(tokenizer.tokenize(text));
+        }
+        return out;
+    }
+
+    private static int[][] encodeAll(List<List<String>> tokens, Vocabulary vocabulary, int maxLength) {
+        int[][] out = new int[tokens.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = vocabulary.encode(tokens.get(i), maxLength);
+        }
+        return out;
+    }
+
+    /** Validation accuracy as the early-stopping score; keeps the full evaluation for the epoch history. */
+    private static final class ValidationScore implements ScoreCalculator<MultiLayerNetwork> {
+        private final transient int[][] sequences;
+        private final transient int[] labels;
+        private final transient List<String> labelNames;
+        private final int batchSize;
+        private transient EvaluationReport last;
+
+        ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize) {
+            this.sequences = sequences;
+            this.labels = labels;
+            this.labelNames = labelNames;
+            this.batchSize = Math.max(batchSize, 64);
+        }
+
+        @Override
+        public double calculateScore(MultiLayerNetwork network) {
+            BucketedDataSetIterator it = new BucketedDataSetIterator(sequences, labels, labelNames, batchSize, 0,
+                    false, () -> false);
+            Evaluation eval = new Evaluation(labelNames, 1);
+            while (it.hasNext()) {
+                DataSet ds = it.next();
+                INDArray out = network.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
+                eval.eval(ds.getLabels(), out);
+            }
+            last = Evaluations.report(labelNames, eval, sequences.length);
+            return last.accuracy();
+        }
+
+        @Override
+        public boolean minimizeScore() {
+            return false;
+        }
+    }
+
+    /** Ends the run within one minibatch once cancelled. */
+    private record CancelCondition(BooleanSupplier cancelled) implements IterationTerminationCondition {
+        @Override
+        public void initialize() {
+        }
+
+        @Override
+        public boolean terminate(double lastMiniBatchScore) {
+            return cancelled.getAsBoolean();
+        }
+    }
+
+    /** Feeds the observer from DL4J's batch and epoch callbacks. */
+    private static final class Progress extends BaseTrainingListener implements EarlyStoppingListener<MultiLayerNetwork> {
+        private final TrainingObserver observer;
+        private final int totalBatches;
+        private final ValidationScore validation;
+        private final List<EpochMetrics> history = new ArrayList<>();
+        private int epoch = 1;
+        private int batch;
+        private double lossSum;
+        private long epochStart = System.nanoTime();
+        private long trainingNanos;
+
+        Progress(TrainingObserver observer, int totalBatches, ValidationScore validation) {
+            this.observer = observer;
+            this.totalBatches = totalBatches;
+            this.validation = validation;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epochIgnored) {
+            batch++;
+            double loss = model.score();
+            lossSum += loss;
+            observer.onBatch(epoch, batch, totalBatches, loss);
+        }
+
+        @Override
+        public void onStart(EarlyStoppingConfiguration<MultiLayerNetwork> config, MultiLayerNetwork net) {
+            epochStart = System.nanoTime();
+        }
+
+        @Override
+        public void onEpoch(int epochNum, double score, EarlyStoppingConfiguration<MultiLayerNetwork> config,
+                            MultiLayerNetwork net) {
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            trainingNanos += System.nanoTime() - epochStart;
+            EvaluationReport report = validation.last;
+            EpochMetrics metrics = new EpochMetrics(epoch, batch == 0 ? Double.NaN : lossSum / batch,
+                    report == null ? Double.NaN : report.accuracy(), report == null ? Double.NaN : report.macroF1(),
+                    seconds);
+            history.add(metrics);
+            observer.onEpoch(metrics);
+            epoch++;
+            batch = 0;
+            lossSum = 0;
+            epochStart = System.nanoTime();
+        }
+
+        @Override
+        public void onCompletion(EarlyStoppingResult<MultiLayerNetwork> result) {
+        }
+    }
+
+}

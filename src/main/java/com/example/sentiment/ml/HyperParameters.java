@@ -1,0 +1,29 @@
+package com.example.sentiment.ml;
+
+/**
+ * Everything that shapes a trained classifier. Validated at the HTTP edge; the ML code trusts these values.
+ *
+ * @param dropout probability of <em>dropping</em> a unit of the sequence summary during training (0 = none)
+ * @param pooling how the LSTM outputs are summarised: the last real step, or max/mean over the real steps
+ * @param earlyStoppingPatience epochs without validation improvement before training stops (0 = never stop early)
+ */
+public record HyperParameters(
+        int epochs,
+        int batchSize,
+        double learningRate,
+        int embeddingSize,
+        int lstmUnits,
+        boolean bidirectional,
+        double dropout,
+        int maxSequenceLength,
+        int minWordFrequency,
+        int maxVocabularySize,
+        long seed,
+        int earlyStoppingPatience,
+        Pooling pooling) {
+
+    /** How the sequence of LSTM outputs becomes one vector; padding steps never contribute. */
+    public enum Pooling {
+        LAST, MAX, MEAN
+    }
+}

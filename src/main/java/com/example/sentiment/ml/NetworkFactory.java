@@ -1,0 +1,72 @@
+package com.example.sentiment.ml;
+
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * Builds the many-to-one LSTM: token ids, embedding, LSTM, a summary of the real (masked) steps,
+ * dropout, softmax over the labels; cross-entropy loss and Adam.
+ */
+final class NetworkFactory {
+
+    private NetworkFactory() {
+    }
+
+    static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights) {
+        EmbeddingSequenceLayer.Builder embedding = new EmbeddingSequenceLayer.Builder()
+                .nIn(vocabularySize).nOut(hp.embeddingSize());
+        if (embeddingWeights != null) {
+            embedding.weightInit(embeddingWeights);
+        }
+        Layer lstm = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH).build();
+        int summarySize = hp.lstmUnits();
+        if (hp.bidirectional()) {
+            lstm = new Bidirectional(Bidirectional.Mode.CONCAT, lstm);
+            summarySize *= 2;
+        }
+        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+                .seed(hp.seed())
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(hp.learningRate()))
+                .weightInit(WeightInit.XAVIER)
+                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(1.0)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .list()
+                .layer(embedding.build());
+        switch (hp.pooling()) {
+            case LAST -> layers.layer(new LastTimeStep(lstm));
+            case MAX -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build());
+            case MEAN -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
+        }
+        if (hp.dropout() > 0) {
+            // DL4J's argument is the probability of keeping a unit
+            layers.layer(new DropoutLayer.Builder(1.0 - hp.dropout()).build());
+        }
+        layers.layer(new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                .nIn(summarySize).nOut(classes).build());
+        MultiLayerConfiguration conf = layers.build();
+        MultiLayerNetwork network = new MultiLayerNetwork(conf);
+        network.init();
+        return network;
+    }
+}

@@ -1,0 +1,47 @@
+package com.example.sentiment.ml;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns token-id sequences of different lengths into the padded, masked arrays the network reads.
+ * Padding goes at the end and is masked out, so the last real step is what the model summarises.
+ */
+final class SequenceBatch {
+
+    private SequenceBatch() {
+    }
+
+    /** Features {@code [n, T]} of token ids for the given rows of {@code sequences}, T the longest of them. */
+    static INDArray[] featuresAndMask(int[][] sequences, int[] rows, int from, int to) {
+        int n = to - from;
+        int width = 1;
+        for (int r = from; r < to; r++) {
+            width = Math.max(width, sequences[rows[r]].length);
+        }
+        float[] ids = new float[n * width];
+        float[] mask = new float[n * width];
+        for (int r = 0; r < n; r++) {
+            int[] seq = sequences[rows[from + r]];
+            int offset = r * width;
+            for (int t = 0; t < seq.length; t++) {
+                ids[offset + t] = seq[t];
+                mask[offset + t] = 1f;
+            }
+        }
+        INDArray features = Nd4j.create(ids, new long[] {n, width}, 'c');
+        INDArray featureMask = Nd4j.create(mask, new long[] {n, width}, 'c');
+        return new INDArray[] {features, featureMask};
+    }
+
+    static DataSet dataSet(int[][] sequences, int[] labels, int classes, int[] rows, int from, int to) {
+        INDArray[] fm = featuresAndMask(sequences, rows, from, to);
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, to - from, classes);
+        for (int r = from; r < to; r++) {
+            oneHot.putScalar(r - from, labels[rows[r]], 1.0);
+        }
+        return new DataSet(fm[0], oneHot, fm[1], null);
+    }
+}

@@ -1,0 +1,145 @@
+package com.example.sentiment.ml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A trained classifier: the network with the vocabulary and labels it was trained with.
+ *
+ * <p>Immutable once built, and safe to call from many threads: DL4J's {@code output} serialises callers
+ * on the network, and nothing else here is mutable. Texts are sorted by length and run in batches of
+ * similar length so that short texts do not pay for long ones.
+ */
+public final class TextClassifier {
+
+    /** File names inside a model version's folder. */
+    public static final String NETWORK_FILE = "model.zip";
+    public static final String VOCABULARY_FILE = "vocabulary.txt";
+    public static final String LABELS_FILE = "labels.txt";
+
+    private static final int MAX_FORWARD_BATCH = 128;
+
+    private final MultiLayerNetwork network;
+    private final Vocabulary vocabulary;
+    private final List<String> labels;
+    private final int maxSequenceLength;
+    private final Tokenizer tokenizer = new Tokenizer();
+
+    TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
+        this.network = network;
+        this.vocabulary = vocabulary;
+        this.labels = List.copyOf(labels);
+        this.maxSequenceLength = maxSequenceLength;
+    }
+
+    /** Loads the files written by {@link #save(Path)}. */
+    public static TextClassifier load(Path directory, int maxSequenceLength) throws IOException {
+        Vocabulary vocabulary = Vocabulary.read(directory.resolve(VOCABULARY_FILE));
+        List<String> labels = Files.readAllLines(directory.resolve(LABELS_FILE), StandardCharsets.UTF_8);
+        MultiLayerNetwork network;
+        try {
+            network = ModelSerializer.restoreMultiLayerNetwork(directory.resolve(NETWORK_FILE).toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot read the network file: " + e.getMessage(), e);
+        }
+        long outputs = network.layerSize(network.getnLayers() - 1);
+        if (labels.size() < 2 || outputs != labels.size()) {
+            throw new IOException("labels file has " + labels.size() + " labels but the network has " + outputs + " outputs");
+        }
+        return new TextClassifier(network, vocabulary, labels, maxSequenceLength);
+    }
+
+    /** Writes the network (without optimiser state), the vocabulary and the labels into {@code directory}. */
+    public void save(Path directory) throws IOException {
+        ModelSerializer.writeModel(network, directory.resolve(NETWORK_FILE).toFile(), false);
+        vocabulary.write(directory.resolve(VOCABULARY_FILE));
+        Files.write(directory.resolve(LABELS_FILE), labels, StandardCharsets.UTF_8);
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public int vocabularySize() {
+        return vocabulary.size();
+    }
+
+    public int maxSequenceLength() {
+        return maxSequenceLength;
+    }
+
+    public long parameterCount() {
+        return network.numParams();
+    }
+
+    public Prediction classify(String text) {
+        return classify(List.of(text)).get(0);
+    }
+
+    /** Classifies every text; the answers are in the order of the texts. */
+    public List<Prediction> classify(List<String> texts) {
+        int n = texts.size();
+        int[][] sequences = new int[n][];
+        int[] tokenCounts = new int[n];
+        for (int i = 0; i < n; i++) {
+            List<String> tokens = tokenizer.tokenize(texts.get(i));
+            tokenCounts[i] = tokens.size();
+            sequences[i] = vocabulary.encode(tokens, maxSequenceLength);
+        }
+        int[] order = sortedByLength(sequences);
+        Prediction[] out = new Prediction[n];
+        for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
+            int to = Math.min(n, from + MAX_FORWARD_BATCH);
+            INDArray[] fm = SequenceBatch.featuresAndMask(sequences, order, from, to);
+            INDArray probabilities = network.output(fm[0], false, fm[1], null);
+            float[][] rows = probabilities.toFloatMatrix();
+            for (int r = from; r < to; r++) {
+                int i = order[r];
+                out[i] = prediction(rows[r - from], Math.min(tokenCounts[i], maxSequenceLength),
+                        tokenCounts[i] > maxSequenceLength);
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Accuracy, macro-F1, per-label figures and confusion matrix of this classifier on labelled data. */
+    public EvaluationReport evaluate(LabelledTexts data) {
+        List<Prediction> predictions = classify(data.texts());
+        int[] predicted = new int[data.size()];
+        for (int i = 0; i < predicted.length; i++) {
+            predicted[i] = labels.indexOf(predictions.get(i).label());
+        }
+        return Evaluations.report(labels, data.labels(), predicted);
+    }
+
+    private Prediction prediction(float[] probabilities, int tokens, boolean truncated) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        int best = 0;
+        for (int c = 0; c < probabilities.length; c++) {
+            scores.put(labels.get(c), (double) probabilities[c]);
+            if (probabilities[c] > probabilities[best]) {
+                best = c;
+            }
+        }
+        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated);
+    }
+
+    private static int[] sortedByLength(int[][] sequences) {
+        List<Integer> idx = new ArrayList<>(sequences.length);
+        for (int i = 0; i < sequences.length; i++) {
+            idx.add(i);
+        }
+        idx.sort((a, b) -> Integer.compare(sequences[a].length, sequences[b].length));
+        return idx.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,21 @@
+package com.example.sentiment.ml;
+
+/** Receives progress from a running training; called on the training thread, so keep it cheap. */
+public interface TrainingObserver {
+
+    /** After every minibatch; {@code epoch} and {@code batch} count from 1. */
+    void onBatch(int epoch, int batch, int totalBatches, double loss);
+
+    /** After every epoch's validation. */
+    void onEpoch(EpochMetrics metrics);
+
+    TrainingObserver NONE = new TrainingObserver() {
+        @Override
+        public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics metrics) {
+        }
+    };
+}

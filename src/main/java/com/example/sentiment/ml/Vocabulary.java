@@ -1,0 +1,113 @@
+package com.example.sentiment.ml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Token to id mapping learned from training data and stored with the model.
+ *
+ * <p>Id 0 is padding and id 1 stands for every word the model has not seen; words are ordered by
+ * descending frequency (ties alphabetically) so that building twice from the same data gives the same ids.
+ */
+public final class Vocabulary {
+
+    public static final String PADDING = "<pad>";
+    public static final String UNKNOWN = "<unk>";
+    public static final int PADDING_ID = 0;
+    public static final int UNKNOWN_ID = 1;
+
+    private final List<String> words;
+    private final Map<String, Integer> ids;
+
+    private Vocabulary(List<String> words) {
+        this.words = List.copyOf(words);
+        this.ids = new HashMap<>(words.size() * 2);
+        for (int i = 0; i < words.size(); i++) {
+            ids.put(words.get(i), i);
+        }
+    }
+
+    /** Builds a vocabulary of the words seen at least {@code minFrequency} times, at most {@code maxSize} entries. */
+    public static Vocabulary build(Iterable<List<String>> documents, int minFrequency, int maxSize) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (List<String> doc : documents) {
+            for (String token : doc) {
+                counts.merge(token, 1, Integer::sum);
+            }
+        }
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>(counts.entrySet());
+        entries.sort(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()));
+        List<String> words = new ArrayList<>();
+        words.add(PADDING);
+        words.add(UNKNOWN);
+        for (Map.Entry<String, Integer> e : entries) {
+            if (words.size() >= maxSize) {
+                break;
+            }
+            if (e.getValue() >= minFrequency) {
+                words.add(e.getKey());
+            }
+        }
+        return new Vocabulary(words);
+    }
+
+    /** Reads a vocabulary written by {@link #write(Path)}. */
+    public static Vocabulary read(Path file) throws IOException {
+        List<String> words = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (words.size() < 2 || !PADDING.equals(words.get(0)) || !UNKNOWN.equals(words.get(1))) {
+            throw new IOException("not a vocabulary file: " + file.getFileName());
+        }
+        return new Vocabulary(words);
+    }
+
+    /** One word a line, the line number being the id. */
+    public void write(Path file) throws IOException {
+        Files.write(file, words, StandardCharsets.UTF_8);
+    }
+
+    public int size() {
+        return words.size();
+    }
+
+    public int idOf(String token) {
+        return ids.getOrDefault(token, UNKNOWN_ID);
+    }
+
+    public String wordAt(int id) {
+        return words.get(id);
+    }
+
+    public boolean contains(String token) {
+        return ids.containsKey(token);
+    }
+
+    /** The words in id order, padding and unknown included. */
+    public List<String> words() {
+        return Collections.unmodifiableList(words);
+    }
+
+    /**
+     * Ids of the tokens, cut to {@code maxLength}; a text without tokens becomes one unknown word so that
+     * every sequence has at least one real step.
+     */
+    public int[] encode(List<String> tokens, int maxLength) {
+        int length = Math.min(tokens.size(), maxLength);
+        if (length == 0) {
+            return new int[] {UNKNOWN_ID};
+        }
+        int[] out = new int[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = idOf(tokens.get(i));
+        }
+        return out;
+    }
+}

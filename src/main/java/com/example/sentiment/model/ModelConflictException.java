@@ -1,0 +1,21 @@
+package com.example.sentiment.model;
+
+import com.example.sentiment.system.ProblemException;
+import org.springframework.http.HttpStatus;
+
+/** The operation conflicts with the state of the version (deleting the active one, activating a broken one). */
+public class ModelConflictException extends ProblemException {
+
+    private ModelConflictException(String detail) {
+        super(HttpStatus.CONFLICT, "model-conflict", "Model conflict", detail);
+    }
+
+    public static ModelConflictException activeCannotBeDeleted(String id) {
+        return new ModelConflictException("Model version '" + id
+                + "' is active and cannot be deleted; activate another version first.");
+    }
+
+    public static ModelConflictException unusable(String id, String reason) {
+        return new ModelConflictException("Model version '" + id + "' cannot be loaded: " + reason);
+    }
+}

@@ -1,0 +1,105 @@
+package com.example.sentiment.model;
+
+import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.HyperParameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Stored model versions: list, inspect, activate (or roll back) and delete. */
+@RestController
+@RequestMapping("/api/v1/models")
+@Tag(name = "Models", description = "Stored model versions and which one is active")
+class ModelController {
+
+    private final ModelService models;
+
+    ModelController(ModelService models) {
+        this.models = models;
+    }
+
+    @GetMapping
+    @Operation(summary = "List model versions", description = "Every stored version, newest first, with its "
+            + "headline figures; versions that cannot be loaded are listed with the reason.")
+    List<ModelSummary> list() {
+        String activeId = activeId();
+        return models.list().stream().map(m -> ModelSummary.of(m, activeId)).toList();
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Show a model version", description = "Labels, hyper-parameters, vocabulary size, "
+            + "evaluation on the validation data, dataset fingerprint and training history.")
+    ModelDetails get(@PathVariable String id) {
+        StoredModel stored = models.get(id);
+        return ModelDetails.of(stored, stored.id().equals(activeId()));
+    }
+
+    @PutMapping("/active")
+    @Operation(summary = "Activate a model version", description = "Makes the version serve classify requests "
+            + "that name no model; requests in flight finish on the previous one. Also used to roll back.")
+    ModelSummary activate(@Valid @RequestBody ActivateRequest request) {
+        ModelService.LoadedModel loaded = models.activate(request.modelId());
+        return ModelSummary.of(models.get(loaded.id()), loaded.id());
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a model version", description = "Refused with 409 for the active version.")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        models.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private String activeId() {
+        return models.active().map(ModelService.LoadedModel::id).orElse(null);
+    }
+
+    /** Body of {@code PUT /models/active}. */
+    record ActivateRequest(@NotBlank(message = "must name a model version") String modelId) {
+    }
+
+    /** One line of the model listing. */
+    record ModelSummary(String id, String name, Instant createdAt, List<String> labels, Double accuracy,
+                        Double macroF1, boolean active, boolean usable, String problem) {
+
+        static ModelSummary of(StoredModel m, String activeId) {
+            Optional<ModelMetadata> md = Optional.ofNullable(m.metadata());
+            return new ModelSummary(m.id(), md.map(ModelMetadata::name).orElse(null),
+                    md.map(ModelMetadata::createdAt).orElse(null), md.map(ModelMetadata::labels).orElse(null),
+                    md.map(x -> x.evaluation() == null ? null : x.evaluation().accuracy()).orElse(null),
+                    md.map(x -> x.evaluation() == null ? null : x.evaluation().macroF1()).orElse(null),
+                    m.id().equals(activeId), m.usable(), m.problem());
+        }
+    }
+
+    /** A version in full. */
+    record ModelDetails(String id, boolean active, boolean usable, String problem, String name, Instant createdAt,
+                        String trainingJobId, List<String> labels, HyperParameters hyperParameters,
+                        Integer vocabularySize, Long parameters, EvaluationReport evaluation,
+                        ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
+                        Double trainingSeconds) {
+
+        static ModelDetails of(StoredModel stored, boolean active) {
+            ModelMetadata m = stored.metadata();
+            if (m == null) {
+                return new ModelDetails(stored.id(), active, false, stored.problem(), null, null, null, null, null,
+                        null, null, null, null, null, null, null);
+            }
+            return new ModelDetails(stored.id(), active, stored.usable(), stored.problem(), m.name(), m.createdAt(),
+                    m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.parameters(),
+                    m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds());
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package com.example.sentiment.model;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.TextClassifier;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The loaded models: the active one, swapped atomically so that a request in flight always finishes on
+ * the model it started with, and a small cache of other versions asked for by id.
+ *
+ * <p>Activate, delete and cache loads take one lock, so a deleted version can never re-enter the cache and
+ * the active version can never be deleted; classification itself never waits on it.
+ */
+@Service
+public class ModelService {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelService.class);
+
+    private final ModelStore store;
+    private final int cacheSize;
+    private final AtomicReference<LoadedModel> active = new AtomicReference<>();
+    private final Map<String, LoadedModel> cache;
+    private final Object lock = new Object();
+
+    ModelService(ModelStore store, SentimentProperties properties) {
+        this.store = store;
+        this.cacheSize = properties.classify().loadedModelCache();
+        this.cache = new LinkedHashMap<>(16, 0.75f, true);
+        loadActiveAtStart();
+    }
+
+    /** A version in memory, ready to classify. */
+    public record LoadedModel(String id, ModelMetadata metadata, TextClassifier classifier) {
+    }
+
+    public Optional<LoadedModel> active() {
+        return Optional.ofNullable(active.get());
+    }
+
+    /** The named version, or the active one when {@code id} is null. */
+    public LoadedModel resolve(String id) {
+        LoadedModel current = active.get();
+        if (id == null) {
+            if (current == null) {
+                throw NoActiveModelException.create();
+            }
+            return current;
+        }
+        if (current != null && current.id().equals(id)) {
+            return current;
+        }
+        synchronized (lock) {
+            LoadedModel cached = cache.get(id);
+            if (cached != null) {
+                return cached;
+            }
+            LoadedModel loaded = load(id);
+            if (cacheSize > 0) {
+                cache.put(id, loaded);
+                while (cache.size() > cacheSize) {
+                    cache.remove(cache.keySet().iterator().next());
+                }
+            }
+            return loaded;
+        }
+    }
+
+    public List<StoredModel> list() {
+        return store.list();
+    }
+
+    public StoredModel get(String id) {
+        return store.find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+    }
+
+    /** Makes a stored version the active one; requests in flight finish on the previous one. */
+    public LoadedModel activate(String id) {
+        synchronized (lock) {
+            LoadedModel current = active.get();
+            if (current != null && current.id().equals(id)) {
+                return current;
+            }
+            LoadedModel loaded = cache.containsKey(id) ? cache.remove(id) : load(id);
+            try {
+                store.writeActive(id);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot record the active model: " + e.getMessage(), e);
+            }
+            active.set(loaded);
+            log.info("Active model is now {}", id);
+            return loaded;
+        }
+    }
+
+    /** Stores a freshly trained classifier as a new version and optionally activates it. */
+    public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, boolean activate) throws IOException {
+        ModelMetadata stored = store.save(classifier, metadata);
+        if (activate) {
+            synchronized (lock) {
+                store.writeActive(stored.id());
+                active.set(new LoadedModel(stored.id(), stored, classifier));
+                log.info("Active model is now {}", stored.id());
+            }
+        }
+        return stored;
+    }
+
+    /** Deletes a version that is not active. */
+    public void delete(String id) {
+        synchronized (lock) {
+            LoadedModel current = active.get();
+            if (current != null && current.id().equals(id)) {
+                throw ModelConflictException.activeCannotBeDeleted(id);
+            }
+            cache.remove(id);
+            try {
+                store.delete(id);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot delete model " + id + ": " + e.getMessage(), e);
+            }
+            log.info("Deleted model {}", id);
+        }
+    }
+
+    private LoadedModel load(String id) {
+        StoredModel stored = get(id);
+        if (!stored.usable()) {
+            throw ModelConflictException.unusable(id, stored.problem());
+        }
+        try {
+            TextClassifier classifier = store.load(id);
+            return new LoadedModel(id, stored.metadata(), classifier);
+        } catch (IOException e) {
+            store.markUnusable(id, e.getMessage());
+            throw ModelConflictException.unusable(id, e.getMessage());
+        }
+    }
+
+    /** Loads the recorded active version; when that fails, the newest usable version serves instead. */
+    private void loadActiveAtStart() {
+        Optional<String> recorded = store.activeId();
+        if (recorded.isPresent()) {
+            try {
+                active.set(load(recorded.get()));
+                log.info("Loaded active model {}", recorded.get());
+                return;
+            } catch (RuntimeException e) {
+                log.error("The active model {} cannot be loaded: {}", recorded.get(), e.getMessage());
+            }
+        }
+        for (StoredModel candidate : store.list()) {
+            if (!candidate.usable() || recorded.filter(candidate.id()::equals).isPresent()) {
+                continue;
+            }
+            try {
+                activate(candidate.id());
+                log.warn("Serving model {} instead", candidate.id());
+                return;
+            } catch (RuntimeException e) {
+                log.error("Model {} cannot be loaded either: {}", candidate.id(), e.getMessage());
+            }
+        }
+        if (recorded.isEmpty()) {
+            log.warn("No model is active: classification answers 503 until one is trained or activated");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package com.example.sentiment.system;
+
+import com.example.sentiment.model.ModelService;
+import com.example.sentiment.training.TrainingJobService;
+import com.example.sentiment.training.TrainingJobView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The service at a glance. */
+@RestController
+@Tag(name = "Status", description = "The service at a glance")
+class StatusController {
+
+    private final ModelService models;
+    private final TrainingJobService training;
+    private final String version;
+
+    StatusController(ModelService models, TrainingJobService training, ObjectProvider<BuildProperties> build) {
+        this.models = models;
+        this.training = training;
+        BuildProperties properties = build.getIfAvailable();
+        this.version = properties != null ? properties.getVersion() : "unknown";
+    }
+
+    @GetMapping("/api/v1/status")
+    @Operation(summary = "Service status", description = "Active model, training activity, number of stored "
+            + "models and the application version.")
+    Status status() {
+        ActiveModel active = models.active().map(m -> new ActiveModel(m.id(), m.metadata().labels(),
+                m.metadata().evaluation() == null ? null : m.metadata().evaluation().accuracy(),
+                m.metadata().createdAt())).orElse(null);
+        Optional<TrainingJobView> running = training.running();
+        return new Status(version, active, new Training(running.map(TrainingJobView::id).orElse(null),
+                running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size());
+    }
+
+    record Status(String version, ActiveModel activeModel, Training training, int storedModels) {
+    }
+
+    record ActiveModel(String id, List<String> labels, Double accuracy, Instant createdAt) {
+    }
+
+    record Training(String runningJobId, Double runningJobPercent, long queuedJobs) {
+    }
+}

@@ -1,0 +1,21 @@
+package com.example.sentiment.training;
+
+import java.util.Map;
+
+/**
+ * What a job trained on: rows read, used and skipped (with the reasons), examples per label and the split.
+ *
+ * @param sha256 fingerprint of the uploaded training file's bytes
+ */
+public record DatasetReport(
+        String format,
+        String sha256,
+        int rowsRead,
+        int rowsUsed,
+        int rowsSkipped,
+        Map<String, Integer> skippedReasons,
+        Map<String, Integer> examplesPerLabel,
+        int trainExamples,
+        int validationExamples,
+        String validationSource) {
+}

@@ -1,0 +1,68 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.HyperParameters;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Locale;
+
+/**
+ * The {@code config} part of a training upload. Every field is optional; what is not set comes from
+ * {@code sentiment.training.defaults}. Unknown fields are refused rather than ignored.
+ */
+@Schema(description = "Training settings; every field is optional")
+public record TrainingConfig(
+        @Size(max = 100, message = "must be at most 100 characters") String name,
+        @Min(value = 1, message = "must be at least 1") @Max(value = 1000, message = "must be at most 1000") Integer epochs,
+        @Min(value = 1, message = "must be at least 1") @Max(value = 4096, message = "must be at most 4096") Integer batchSize,
+        @DecimalMin(value = "0.000001", message = "must be at least 1e-6") @DecimalMax(value = "1.0", message = "must be at most 1")
+        Double learningRate,
+        @Min(value = 2, message = "must be at least 2") @Max(value = 1024, message = "must be at most 1024") Integer embeddingSize,
+        @Min(value = 1, message = "must be at least 1") @Max(value = 2048, message = "must be at most 2048") Integer lstmUnits,
+        Boolean bidirectional,
+        @DecimalMin(value = "0.0", message = "must be between 0 and 0.95")
+        @DecimalMax(value = "0.95", message = "must be between 0 and 0.95") Double dropout,
+        @Min(value = 1, message = "must be at least 1") @Max(value = 2048, message = "must be at most 2048") Integer maxSequenceLength,
+        @Min(value = 1, message = "must be at least 1") Integer minWordFrequency,
+        @Min(value = 3, message = "must be at least 3") @Max(value = 2000000, message = "must be at most 2000000")
+        Integer maxVocabularySize,
+        @DecimalMin(value = "0.01", message = "must be between 0.01 and 0.5")
+        @DecimalMax(value = "0.5", message = "must be between 0.01 and 0.5") Double validationSplit,
+        Long seed,
+        @Min(value = 0, message = "must be at least 0") @Max(value = 100, message = "must be at most 100") Integer earlyStoppingPatience,
+        @Pattern(regexp = "(?i)last|max|mean", message = "must be one of last, max, mean") String pooling,
+        @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
+        @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
+        Boolean activate) {
+
+    static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null);
+
+    /** The settings of a job: these values, else the configured defaults. */
+    ResolvedTrainingConfig resolve(SentimentProperties.Defaults d) {
+        boolean bi = or(bidirectional, d.bidirectional());
+        HyperParameters hp = new HyperParameters(
+                or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(learningRate, d.learningRate()),
+                or(embeddingSize, d.embeddingSize()), or(lstmUnits, d.lstmUnits()), bi, or(dropout, d.dropout()),
+                or(maxSequenceLength, d.maxSequenceLength()), or(minWordFrequency, d.minWordFrequency()),
+                or(maxVocabularySize, d.maxVocabularySize()), or(seed, d.seed()),
+                or(earlyStoppingPatience, d.earlyStoppingPatience()),
+                HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)));
+        return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
+                or(textColumn, "text"), or(labelColumn, "label"), or(activate, true));
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    /** A job's complete settings. */
+    public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
+                                         String textColumn, String labelColumn, boolean activate) {
+    }
+}

@@ -1,0 +1,157 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.TrainingObserver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The mutable state of one job, owned by {@link TrainingJobService}. The training thread writes progress,
+ * request threads read {@link #view()}; every access is synchronised on the job.
+ */
+final class TrainingJob implements TrainingObserver {
+
+    private final String id;
+    private final TrainingConfig.ResolvedTrainingConfig config;
+    private final Instant createdAt;
+    private final AtomicBoolean cancelRequested = new AtomicBoolean();
+    private PreparedDataset data;
+    private DatasetReport report;
+    private TrainingJobState state;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private TrainingJobView.Progress progress = TrainingJobView.Progress.NONE;
+    private TrainingJobView.Metrics metrics = TrainingJobView.Metrics.NONE;
+    private final List<EpochMetrics> history = new ArrayList<>();
+    private String error;
+    private String modelId;
+    private long startNanos;
+    private Future<?> future;
+
+    TrainingJob(String id, TrainingConfig.ResolvedTrainingConfig config, PreparedDataset data) {
+        this.id = id;
+        this.config = config;
+        this.data = data;
+        this.report = data.report();
+        this.createdAt = Instant.now();
+        this.state = TrainingJobState.QUEUED;
+    }
+
+    /** A job read back from disk after a restart; it can no longer run. */
+    private TrainingJob(TrainingJobView v) {
+        this.id = v.id();
+        this.config = new TrainingConfig.ResolvedTrainingConfig(v.name(), v.hyperParameters(), 0, null, null, v.activate());
+        this.createdAt = v.createdAt();
+        this.report = v.dataset();
+        this.state = v.state();
+        this.startedAt = v.startedAt();
+        this.finishedAt = v.finishedAt();
+        this.progress = v.progress() == null ? TrainingJobView.Progress.NONE : v.progress();
+        this.metrics = v.metrics() == null ? TrainingJobView.Metrics.NONE : v.metrics();
+        if (v.history() != null) {
+            this.history.addAll(v.history());
+        }
+        this.error = v.error();
+        this.modelId = v.modelId();
+    }
+
+    static TrainingJob restored(TrainingJobView view) {
+        return new TrainingJob(view);
+    }
+
+    String id() {
+        return id;
+    }
+
+    TrainingConfig.ResolvedTrainingConfig config() {
+        return config;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    boolean cancelRequested() {
+        return cancelRequested.get();
+    }
+
+    synchronized TrainingJobState state() {
+        return state;
+    }
+
+    synchronized void attach(Future<?> future) {
+        this.future = future;
+    }
+
+    /** Takes the data for training and lets go of it, so a finished job holds no texts in memory. */
+    synchronized PreparedDataset takeData() {
+        PreparedDataset d = data;
+        data = null;
+        return d;
+    }
+
+    /** Moves a queued job to RUNNING; false if it was cancelled meanwhile. */
+    synchronized boolean start() {
+        if (state != TrainingJobState.QUEUED) {
+            return false;
+        }
+        state = TrainingJobState.RUNNING;
+        startedAt = Instant.now();
+        startNanos = System.nanoTime();
+        return true;
+    }
+
+    /** Asks the job to stop; a queued job ends at once. Returns false if it had already ended. */
+    synchronized boolean requestCancel() {
+        if (state.isFinal()) {
+            return false;
+        }
+        cancelRequested.set(true);
+        if (state == TrainingJobState.QUEUED) {
+            if (future != null) {
+                future.cancel(false);
+            }
+            data = null;
+            finish(TrainingJobState.CANCELLED, null, null);
+        }
+        return true;
+    }
+
+    synchronized void finish(TrainingJobState finalState, String errorMessage, String newModelId) {
+        state = finalState;
+        error = errorMessage;
+        modelId = newModelId;
+        finishedAt = Instant.now();
+        if (finalState == TrainingJobState.SUCCEEDED) {
+            progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
+                    progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond());
+        }
+    }
+
+    @Override
+    public synchronized void onBatch(int epoch, int batch, int totalBatches, double loss) {
+        int totalEpochs = config.hyperParameters().epochs();
+        long done = (long) (epoch - 1) * totalBatches + batch;
+        long total = (long) totalEpochs * totalBatches;
+        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        Long eta = done > 0 ? Math.round(elapsed / done * (total - done)) : null;
+        double examplesPerSecond = elapsed > 0 ? done * (double) config.hyperParameters().batchSize() / elapsed : 0;
+        progress = new TrainingJobView.Progress(epoch, totalEpochs, batch, totalBatches,
+                Math.round(1000.0 * done / total) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0);
+        metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1());
+    }
+
+    @Override
+    public synchronized void onEpoch(EpochMetrics epoch) {
+        history.add(epoch);
+        metrics = new TrainingJobView.Metrics(metrics.trainLoss(), epoch.validationAccuracy(), epoch.validationMacroF1());
+    }
+
+    synchronized TrainingJobView view() {
+        return new TrainingJobView(id, config.name(), state, createdAt, startedAt, finishedAt, progress, metrics,
+                List.copyOf(history), report, config.hyperParameters(), config.activate(), error, modelId);
+    }
+}

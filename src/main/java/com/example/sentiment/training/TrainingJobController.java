@@ -1,0 +1,80 @@
+package com.example.sentiment.training;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** Training jobs: upload labelled text, watch the job, cancel it. */
+@RestController
+@RequestMapping("/api/v1/training-jobs")
+@Tag(name = "Training", description = "Train a classifier on your own labelled text")
+class TrainingJobController {
+
+    private final TrainingJobService jobs;
+    private final TrainingUploadReader reader;
+
+    TrainingJobController(TrainingJobService jobs, TrainingUploadReader reader) {
+        this.jobs = jobs;
+        this.reader = reader;
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Start a training job", description = "Upload a CSV (header row; columns text and "
+            + "label by default), TSV or JSON Lines file as part 'data', optionally a validation file as part "
+            + "'validation' and a JSON 'config'. The file is validated before the job is queued; the answer is "
+            + "202 with the job and its Location.")
+    ResponseEntity<TrainingJobView> create(
+            @Parameter(description = "Labelled training data (CSV, TSV or JSON Lines, UTF-8)")
+            @RequestPart("data") MultipartFile data,
+            @Parameter(description = "Optional validation data in the same format; otherwise a stratified split is held out")
+            @RequestPart(name = "validation", required = false) MultipartFile validation,
+            @Parameter(description = "Optional JSON training settings, e.g. {\"epochs\":5,\"name\":\"reviews\"}")
+            @RequestPart(name = "config", required = false) String config) {
+        TrainingConfig.ResolvedTrainingConfig resolved = reader.config(config);
+        PreparedDataset dataset = reader.data(upload(data),
+                validation == null ? null : upload(validation), resolved);
+        TrainingJobView job = jobs.submit(dataset, resolved);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/training-jobs/" + job.id())).body(job);
+    }
+
+    @GetMapping
+    @Operation(summary = "List training jobs", description = "Every job, newest first.")
+    List<TrainingJobView> list() {
+        return jobs.list();
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Show a training job", description = "State, progress with ETA, latest metrics, "
+            + "per-epoch history, dataset report, error (when failed) and modelId (when succeeded).")
+    TrainingJobView get(@PathVariable String id) {
+        return jobs.get(id);
+    }
+
+    @PostMapping("/{id}/cancel")
+    @Operation(summary = "Cancel a training job", description = "A queued job is cancelled at once, a running "
+            + "one within one minibatch; no model version is written. Cancelling a finished job changes nothing.")
+    TrainingJobView cancel(@PathVariable String id) {
+        return jobs.cancel(id);
+    }
+
+    private static TrainingUploadReader.Upload upload(MultipartFile file) {
+        try {
+            return new TrainingUploadReader.Upload(file.getOriginalFilename(), file.getBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.system.ProblemException;
+import org.springframework.http.HttpStatus;
+
+/** No training job by that id. */
+public class TrainingJobNotFoundException extends ProblemException {
+
+    private TrainingJobNotFoundException(String detail) {
+        super(HttpStatus.NOT_FOUND, "training-job-not-found", "Training job not found", detail);
+    }
+
+    public static TrainingJobNotFoundException forId(String id) {
+        String printable = id == null ? "" : (id.length() > 80 ? id.substring(0, 80) + "..." : id)
+                .replaceAll("\\p{Cntrl}", "?");
+        return new TrainingJobNotFoundException("There is no training job '" + printable
+                + "'; GET /api/v1/training-jobs lists them.");
+    }
+}

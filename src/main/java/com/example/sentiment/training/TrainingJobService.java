@@ -1,0 +1,214 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.ClassifierTrainer;
+import com.example.sentiment.ml.TrainingFailedException;
+import com.example.sentiment.ml.TrainingResult;
+import com.example.sentiment.model.ModelMetadata;
+import com.example.sentiment.model.ModelService;
+import jakarta.annotation.PreDestroy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs training jobs on a bounded executor (one at a time by default); more wait as QUEUED and a full
+ * queue refuses new jobs. Each job trains its own network, so serving never waits on training; a job that
+ * succeeds becomes a new model version and, unless asked otherwise, the active one.
+ */
+@Service
+public class TrainingJobService {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingJobService.class);
+    static final String INTERRUPTED = "interrupted by restart";
+
+    private final ModelService models;
+    private final TrainingJobStore store;
+    private final SentimentProperties.Training settings;
+    private final ClassifierTrainer trainer = new ClassifierTrainer();
+    private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor executor;
+
+    TrainingJobService(ModelService models, TrainingJobStore store, SentimentProperties properties) {
+        this.models = models;
+        this.store = store;
+        this.settings = properties.training();
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(settings.concurrentJobs(), settings.concurrentJobs(), 0,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueCapacity()), r -> {
+                    Thread t = new Thread(r, "training-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        restore();
+    }
+
+    /** Queues a job on prepared data; refuses with 503 when every slot and queue place is taken. */
+    public TrainingJobView submit(PreparedDataset data, TrainingConfig.ResolvedTrainingConfig config) {
+        TrainingJob job = new TrainingJob(UUID.randomUUID().toString(), config, data);
+        jobs.put(job.id(), job);
+        try {
+            job.attach(executor.submit(() -> run(job)));
+        } catch (RejectedExecutionException e) {
+            jobs.remove(job.id());
+            throw TrainingQueueFullException.withCapacity(executor.getActiveCount(), executor.getQueue().size());
+        }
+        store.save(job.view());
+        log.info("Queued training job {} ({} training / {} validation examples)", job.id(),
+                data.train().size(), data.validation().size());
+        return job.view();
+    }
+
+    public TrainingJobView get(String id) {
+        return find(id).view();
+    }
+
+    /** Every job, newest first. */
+    public List<TrainingJobView> list() {
+        List<TrainingJob> all = new ArrayList<>(jobs.values());
+        all.sort(Comparator.comparing(TrainingJob::createdAt).reversed());
+        return all.stream().map(TrainingJob::view).toList();
+    }
+
+    /** Stops a job: a queued one at once, a running one within one minibatch. */
+    public TrainingJobView cancel(String id) {
+        TrainingJob job = find(id);
+        if (job.requestCancel() && job.state() == TrainingJobState.CANCELLED) {
+            // a cancelled job must not keep its queue place
+            executor.purge();
+            store.save(job.view());
+            log.info("Cancelled queued training job {}", id);
+        }
+        return job.view();
+    }
+
+    public Optional<TrainingJobView> running() {
+        return jobs.values().stream().filter(j -> j.state() == TrainingJobState.RUNNING).map(TrainingJob::view).findFirst();
+    }
+
+    public long queued() {
+        return jobs.values().stream().filter(j -> j.state() == TrainingJobState.QUEUED).count();
+    }
+
+    private TrainingJob find(String id) {
+        TrainingJob job = id == null ? null : jobs.get(id);
+        if (job == null) {
+            throw TrainingJobNotFoundException.forId(id);
+        }
+        return job;
+    }
+
+    private void run(TrainingJob job) {
+        PreparedDataset data = job.takeData();
+        if (data == null || !job.start()) {
+            return;
+        }
+        store.save(job.view());
+        log.info("Training job {} started", job.id());
+        try {
+            TrainingResult result = trainer.train(data.train(), data.validation(), data.labels(),
+                    job.config().hyperParameters(), new PersistingObserver(job), job::cancelRequested);
+            if (result.cancelled()) {
+                job.finish(TrainingJobState.CANCELLED, null, null);
+                log.info("Training job {} cancelled", job.id());
+            } else {
+                ModelMetadata metadata = metadata(job, data, result);
+                ModelMetadata stored = models.register(result.classifier(), metadata, job.config().activate());
+                job.finish(TrainingJobState.SUCCEEDED, null, stored.id());
+                log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), stored.id(),
+                        String.format("%.4f", result.evaluation().accuracy()));
+            }
+        } catch (TrainingFailedException e) {
+            job.finish(TrainingJobState.FAILED, e.getMessage(), null);
+            log.warn("Training job {} failed: {}", job.id(), e.getMessage());
+        } catch (java.io.IOException e) {
+            job.finish(TrainingJobState.FAILED, "could not store the model: " + e.getMessage(), null);
+            log.error("Training job {} could not store its model", job.id(), e);
+        } catch (OutOfMemoryError e) {
+            job.finish(TrainingJobState.FAILED, "ran out of memory: use a smaller batch size, model or maximum "
+                    + "sequence length", null);
+            log.error("Training job {} ran out of memory", job.id());
+        } catch (RuntimeException e) {
+            job.finish(TrainingJobState.FAILED, "training failed: " + e.getMessage(), null);
+            log.error("Training job {} failed", job.id(), e);
+        } finally {
+            store.save(job.view());
+        }
+    }
+
+    private static ModelMetadata metadata(TrainingJob job, PreparedDataset data, TrainingResult result) {
+        DatasetReport report = data.report();
+        ModelMetadata.DatasetFingerprint fingerprint = new ModelMetadata.DatasetFingerprint(report.sha256(),
+                report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel());
+        return new ModelMetadata(null, job.config().name(), Instant.now(), job.id(), data.labels(),
+                job.config().hyperParameters(), result.vocabularySize(), result.classifier().parameterCount(),
+                result.evaluation(), fingerprint, result.history(), result.bestEpoch(), result.trainingSeconds(), null);
+    }
+
+    /** Records every epoch on disk so that a restart shows how far a job had come. */
+    private final class PersistingObserver implements com.example.sentiment.ml.TrainingObserver {
+        private final TrainingJob job;
+
+        PersistingObserver(TrainingJob job) {
+            this.job = job;
+        }
+
+        @Override
+        public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+            job.onBatch(epoch, batch, totalBatches, loss);
+        }
+
+        @Override
+        public void onEpoch(com.example.sentiment.ml.EpochMetrics metrics) {
+            job.onEpoch(metrics);
+            store.save(job.view());
+        }
+    }
+
+    /** Jobs of earlier runs; those that were queued or running when the process died are failed. */
+    private void restore() {
+        for (TrainingJobView view : store.loadAll()) {
+            TrainingJob job = TrainingJob.restored(view);
+            if (!view.state().isFinal()) {
+                job.finish(TrainingJobState.FAILED, INTERRUPTED, null);
+                store.save(job.view());
+                log.warn("Training job {} was {} when the service stopped: marked FAILED", view.id(), view.state());
+            }
+            jobs.put(job.id(), job);
+        }
+    }
+
+    /** Cancels running and queued jobs so that shutdown records them as cancelled rather than interrupted. */
+    @PreDestroy
+    void shutdown() {
+        for (TrainingJob job : jobs.values()) {
+            if (!job.state().isFinal()) {
+                job.requestCancel();
+                if (job.state() == TrainingJobState.CANCELLED) {
+                    store.save(job.view());
+                }
+            }
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("A training job did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package com.example.sentiment.training;
+
+/** Where a training job is in its life; the last three are final. */
+public enum TrainingJobState {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    public boolean isFinal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+}

@@ -1,0 +1,40 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.HyperParameters;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A training job as clients see it and as it is stored on disk.
+ *
+ * @param history one entry per finished epoch
+ * @param modelId the model version written when the job succeeded
+ */
+public record TrainingJobView(
+        String id,
+        String name,
+        TrainingJobState state,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Progress progress,
+        Metrics metrics,
+        List<EpochMetrics> history,
+        DatasetReport dataset,
+        HyperParameters hyperParameters,
+        boolean activate,
+        String error,
+        String modelId) {
+
+    /** How far training is; {@code etaSeconds} is null until the first batch finished. */
+    public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
+                           Double examplesPerSecond) {
+        static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null);
+    }
+
+    /** The latest figures: loss of the last batch, validation figures of the last epoch. */
+    public record Metrics(Double trainLoss, Double validationAccuracy, Double validationMacroF1) {
+        static final Metrics NONE = new Metrics(null, null, null);
+    }
+}
