@@ -60,13 +60,20 @@ public final class ClassifierTrainer {
         if (hp.earlyStoppingPatience() > 0) {
             epochConditions.add(new ScoreImprovementEpochTerminationCondition(hp.earlyStoppingPatience()));
         }
+        InMemoryModelSaver<MultiLayerNetwork> saver = new InMemoryModelSaver<>();
+        try {
+            // DL4J dereferences the saved best model when a run stops inside its first epoch (cancel, NaN)
+            saver.saveBestModel(network, Double.NaN);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         EarlyStoppingConfiguration<MultiLayerNetwork> config = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
                 .epochTerminationConditions(epochConditions)
                 .iterationTerminationConditions(new InvalidScoreIterationTerminationCondition(),
                         new CancelCondition(cancelled))
                 .scoreCalculator(validationScore)
                 .evaluateEveryNEpochs(1)
-                .modelSaver(new InMemoryModelSaver<>())
+                .modelSaver(saver)
                 .build();
         EarlyStoppingTrainer trainer = new EarlyStoppingTrainer(config, network, trainIterator, progress);
         EarlyStoppingResult<MultiLayerNetwork> result;

@@ -46,9 +46,9 @@ public final class Tokenizer {
                     i += len;
                     continue;
                 }
-                // runs of the same ASCII punctuation are one token ("...", "--", "``", "''")
+                // runs of these are one token in treebank text ("...", "--", "``", "''")
                 int end = i + len;
-                if (cp < 128) {
+                if (cp == '.' || cp == '-' || cp == '`' || cp == '\'') {
                     while (end < n && s.charAt(end) == cp) {
                         end++;
                     }

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,17 +24,13 @@ class TrainingUploadReader {
     record Upload(String filename, byte[] bytes) {
     }
 
-    private final JsonMapper strictJson;
+    private final JsonMapper strictJson; // the application's mapper, strict (see JsonConfiguration)
     private final Validator validator;
     private final SentimentProperties.Training settings;
     private final DatasetParser parser;
 
     TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties) {
-        this.strictJson = json.rebuild()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
+        this.strictJson = json;
         this.validator = validator;
         this.settings = properties.training();
         this.parser = new DatasetParser(json, settings.maxRows());

@@ -1,0 +1,145 @@
+package com.example.sentiment.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.example.sentiment.TestCorpus;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trains real DL4J networks on a tiny generated corpus. */
+class ClassifierTrainerTest {
+
+    static final List<String> LABELS = List.of("negative", "positive");
+    static TrainingResult trained;
+
+    static HyperParameters small(int epochs, HyperParameters.Pooling pooling, boolean bidirectional) {
+        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 50, 1, 1000, 7, 0, pooling);
+    }
+
+    static LabelledTexts texts(List<TestCorpus.Example> examples) {
+        List<String> texts = new ArrayList<>();
+        int[] labels = new int[examples.size()];
+        for (int i = 0; i < examples.size(); i++) {
+            texts.add(examples.get(i).text());
+            labels[i] = LABELS.indexOf(examples.get(i).label());
+        }
+        return new LabelledTexts(texts, labels);
+    }
+
+    @BeforeAll
+    static void train() {
+        List<EpochMetrics> epochs = new ArrayList<>();
+        trained = new ClassifierTrainer().train(texts(TestCorpus.examples(300, 1)), texts(TestCorpus.examples(60, 2)),
+                LABELS, small(6, HyperParameters.Pooling.LAST, false), new TrainingObserver() {
+                    @Override
+                    public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                    }
+
+                    @Override
+                    public void onEpoch(EpochMetrics metrics) {
+                        epochs.add(metrics);
+                    }
+                }, () -> false);
+        assertThat(epochs).hasSize(6);
+    }
+
+    @Test
+    void learnsTheCorpusAndClassifiesClearExamples() {
+        assertThat(trained.cancelled()).isFalse();
+        assertThat(trained.evaluation().accuracy()).isGreaterThan(0.9);
+        assertThat(trained.history()).hasSize(6);
+        TextClassifier classifier = trained.classifier();
+        assertThat(classifier.classify("the acting was wonderful").label()).isEqualTo("positive");
+        assertThat(classifier.classify("the plot was terrible").label()).isEqualTo("negative");
+        Prediction p = classifier.classify("really excellent story");
+        assertThat(p.scores()).containsOnlyKeys("negative", "positive");
+        assertThat(p.scores().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-4));
+        assertThat(p.confidence()).isEqualTo(p.scores().get(p.label()));
+    }
+
+    @Test
+    void aPaddedBatchGivesTheSameAnswerAsEachTextAlone() {
+        TextClassifier classifier = trained.classifier();
+        List<String> texts = List.of("good", "the movie was really quite boring and the cast was dull",
+                "this film", "a lovely story with music and a brilliant cast and acting");
+        List<Prediction> batch = classifier.classify(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            Prediction alone = classifier.classify(texts.get(i));
+            assertThat(batch.get(i).label()).isEqualTo(alone.label());
+            assertThat(batch.get(i).scores().get("positive")).isCloseTo(alone.scores().get("positive"), within(1e-5));
+        }
+    }
+
+    @Test
+    void truncatesLongTextsAndSaysSo() {
+        String longText = String.join(" ", Collections.nCopies(80, "good"));
+        Prediction p = trained.classifier().classify(longText);
+        assertThat(p.truncated()).isTrue();
+        assertThat(p.tokens()).isEqualTo(50);
+        assertThat(trained.classifier().classify("good film").truncated()).isFalse();
+    }
+
+    @Test
+    void savesAndLoadsToIdenticalPredictions(@TempDir Path dir) throws Exception {
+        trained.classifier().save(dir);
+        TextClassifier loaded = TextClassifier.load(dir, 50);
+        for (String text : List.of("awful", "a wonderful film", "the plot")) {
+            assertThat(loaded.classify(text).scores().get("positive"))
+                    .isCloseTo(trained.classifier().classify(text).scores().get("positive"), within(1e-6));
+        }
+        assertThat(loaded.labels()).isEqualTo(LABELS);
+    }
+
+    @Test
+    void cancellingStopsWithinABatchAndGivesNoModel() {
+        AtomicInteger batches = new AtomicInteger();
+        AtomicBoolean cancel = new AtomicBoolean();
+        TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(400, 3)),
+                texts(TestCorpus.examples(40, 4)), LABELS, small(50, HyperParameters.Pooling.LAST, false),
+                new TrainingObserver() {
+                    @Override
+                    public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                        if (batches.incrementAndGet() == 3) {
+                            cancel.set(true);
+                        }
+                    }
+
+                    @Override
+                    public void onEpoch(EpochMetrics metrics) {
+                    }
+                }, cancel::get);
+        assertThat(result.cancelled()).isTrue();
+        assertThat(result.classifier()).isNull();
+        assertThat(batches.get()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void bidirectionalWithMaxPoolingAlsoLearns() {
+        TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
+                texts(TestCorpus.examples(40, 6)), LABELS, small(4, HyperParameters.Pooling.MAX, true),
+                TrainingObserver.NONE, () -> false);
+        assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
+    }
+
+    @Test
+    void divergingTrainingFailsWithAClearReason() {
+        HyperParameters absurd = new HyperParameters(3, 16, 1e6, 16, 16, false, 0, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST);
+        try {
+            TrainingResult r = new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
+                    texts(TestCorpus.examples(20, 9)), LABELS, absurd, TrainingObserver.NONE, () -> false);
+            // gradient clipping may keep even this finite; then it must still give a usable result
+            assertThat(r.classifier()).isNotNull();
+        } catch (TrainingFailedException e) {
+            assertThat(e.getMessage()).contains("diverged");
+        }
+    }
+}

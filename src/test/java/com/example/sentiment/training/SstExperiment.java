@@ -1,0 +1,63 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.ml.ClassifierTrainer;
+import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.LabelledTexts;
+import com.example.sentiment.ml.TrainingObserver;
+import com.example.sentiment.ml.TrainingResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Manual experiment harness (not a test): trains on a CSV, evaluates on another, prints figures. */
+public final class SstExperiment {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            a.put(kv[0], kv[1]);
+        }
+        Path train = Path.of(a.getOrDefault("train", "../shared/datasets/sst2/train.csv"));
+        Path dev = Path.of(a.getOrDefault("dev", "../shared/datasets/sst2/dev.csv"));
+        HyperParameters hp = new HyperParameters(
+                Integer.parseInt(a.getOrDefault("epochs", "10")), Integer.parseInt(a.getOrDefault("batch", "64")),
+                Double.parseDouble(a.getOrDefault("lr", "0.002")), Integer.parseInt(a.getOrDefault("emb", "100")),
+                Integer.parseInt(a.getOrDefault("units", "128")), Boolean.parseBoolean(a.getOrDefault("bi", "false")),
+                Double.parseDouble(a.getOrDefault("dropout", "0.5")), Integer.parseInt(a.getOrDefault("maxlen", "100")),
+                Integer.parseInt(a.getOrDefault("minfreq", "1")), 50000, 42, Integer.parseInt(a.getOrDefault("patience", "2")),
+                HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")));
+        DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
+        byte[] bytes = Files.readAllBytes(train);
+        DatasetParser.Parsed parsed = parser.parse("data", bytes, train.toString(), "text", "label");
+        PreparedDataset data = PreparedDataset.prepare(parsed, bytes, null, 0.1, 42, 2);
+        DatasetParser.Parsed devParsed = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label");
+        PreparedDataset devData = PreparedDataset.prepare(devParsed, new byte[0], devParsed, 0.1, 42, 1);
+        LabelledTexts devTexts = devData.validation();
+        System.out.println("hp=" + hp + " train=" + data.train().size() + " val=" + data.validation().size());
+        long start = System.nanoTime();
+        TrainingResult result = new ClassifierTrainer().train(data.train(), data.validation(), data.labels(), hp,
+                new TrainingObserver() {
+                    @Override
+                    public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                        if (batch % 200 == 0) {
+                            System.out.printf("epoch %d batch %d/%d loss %.4f t=%.0fs%n", epoch, batch, totalBatches,
+                                    loss, (System.nanoTime() - start) / 1e9);
+                        }
+                    }
+
+                    @Override
+                    public void onEpoch(EpochMetrics m) {
+                        System.out.println("EPOCH " + m);
+                    }
+                }, () -> false);
+        EvaluationReport report = result.classifier().evaluate(devTexts);
+        System.out.printf("RESULT dev accuracy %.4f macroF1 %.4f bestEpoch %d seconds %.0f ex/s %.0f tok/s %.0f | %s%n",
+                report.accuracy(), report.macroF1(), result.bestEpoch(), result.trainingSeconds(),
+                result.examplesPerSecond(), result.tokensPerSecond(), String.join(" ", args));
+    }
+}
