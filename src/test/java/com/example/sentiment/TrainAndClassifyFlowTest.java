@@ -38,9 +38,9 @@ class TrainAndClassifyFlowTest {
     private final JsonMapper json = JsonMapper.builder().build();
 
     private ConfigurableApplicationContext start() {
+        // command-line arguments, because builder properties rank below application.yml
         return new SpringApplicationBuilder(SentimentApplication.class)
-                .properties("server.port=0", "sentiment.models-dir=" + models)
-                .run();
+                .run("--server.port=0", "--sentiment.models-dir=" + models);
     }
 
     private static String base(ConfigurableApplicationContext context) {

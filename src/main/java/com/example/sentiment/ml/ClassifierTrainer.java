@@ -57,6 +57,8 @@ public final class ClassifierTrainer {
 
         List<EpochTerminationCondition> epochConditions = new ArrayList<>();
         epochConditions.add(new MaxEpochsTerminationCondition(hp.epochs()));
+        // a cancel that lands between batches (or before the first) ends the epoch loop too
+        epochConditions.add(new CancelCondition(cancelled));
         if (hp.earlyStoppingPatience() > 0) {
             epochConditions.add(new ScoreImprovementEpochTerminationCondition(hp.earlyStoppingPatience()));
         }
@@ -158,14 +160,20 @@ public final class ClassifierTrainer {
         }
     }
 
-    /** Ends the run within one minibatch once cancelled. */
-    private record CancelCondition(BooleanSupplier cancelled) implements IterationTerminationCondition {
+    /** Ends the run within one minibatch, or at the end of an epoch that saw no batch, once cancelled. */
+    private record CancelCondition(BooleanSupplier cancelled)
+            implements IterationTerminationCondition, EpochTerminationCondition {
         @Override
         public void initialize() {
         }
 
         @Override
         public boolean terminate(double lastMiniBatchScore) {
+            return cancelled.getAsBoolean();
+        }
+
+        @Override
+        public boolean terminate(int epochNum, double score, boolean minimize) {
             return cancelled.getAsBoolean();
         }
     }
