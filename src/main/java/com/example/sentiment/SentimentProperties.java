@@ -17,12 +17,14 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param modelsDir where model versions live, one folder each, plus the active-version pointer
  * @param dataDir where training-job records live; defaults to {@code <modelsDir>/.jobs}
+ * @param vectorsDir where pre-computed word-vectors files are; jobs name a file in it, never a path
  */
 @ConfigurationProperties("sentiment")
 @Validated
 public record SentimentProperties(
         @NotNull @DefaultValue("./models") Path modelsDir,
         Path dataDir,
+        @NotNull @DefaultValue("./.cache/vectors") Path vectorsDir,
         @Valid @DefaultValue Classify classify,
         @Valid @DefaultValue Training training) {
 
@@ -71,6 +73,8 @@ public record SentimentProperties(
             @DecimalMin("0") @DecimalMax("0.5") @DefaultValue("0.1") double validationSplit,
             @DefaultValue("42") long seed,
             @Min(0) @DefaultValue("2") int earlyStoppingPatience,
-            @NotNull @DefaultValue("last") String pooling) {
+            @NotNull @DefaultValue("last") String pooling,
+            String wordVectors,
+            @DefaultValue("false") boolean freezeEmbeddings) {
     }
 }

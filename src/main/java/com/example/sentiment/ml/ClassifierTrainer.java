@@ -1,5 +1,6 @@
 package com.example.sentiment.ml;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -34,10 +35,11 @@ public final class ClassifierTrainer {
 
     /**
      * @param labels label names; {@code train.labels()} and {@code validation.labels()} index into it
+     * @param wordVectors file of pre-computed vectors to start the embedding from, or null
      * @param cancelled polled between minibatches
      */
     public TrainingResult train(LabelledTexts train, LabelledTexts validation, List<String> labels, HyperParameters hp,
-                                TrainingObserver observer, BooleanSupplier cancelled) {
+                                Path wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
         long start = System.nanoTime();
         List<List<String>> trainTokens = tokenizeAll(train.texts());
         Vocabulary vocabulary = Vocabulary.build(trainTokens, hp.minWordFrequency(), hp.maxVocabularySize());
@@ -48,7 +50,13 @@ public final class ClassifierTrainer {
             trainTokenCount += seq.length;
         }
 
-        MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(), null);
+        PretrainedEmbeddings pretrained = null;
+        if (wordVectors != null) {
+            pretrained = PretrainedEmbeddings.load(wordVectors, vocabulary, hp.seed());
+            hp = hp.withEmbeddingSize(pretrained.dimensions);
+        }
+        MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
+                pretrained == null ? null : pretrained.weights);
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,
                 hp.batchSize(), hp.seed(), true, cancelled);
         ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize());
@@ -85,8 +93,9 @@ public final class ClassifierTrainer {
             throw new TrainingFailedException("ran out of memory: use a smaller batch size, model or maximum sequence length", e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Integer covered = pretrained == null ? null : pretrained.covered;
         if (cancelled.getAsBoolean()) {
-            return new TrainingResult(true, null, null, progress.history, 0, vocabulary.size(), seconds, 0, 0);
+            return new TrainingResult(true, null, null, hp, progress.history, 0, vocabulary.size(), covered, seconds, 0, 0);
         }
         switch (result.getTerminationReason()) {
             case Error -> throw new TrainingFailedException("training failed: " + result.getTerminationDetails());
@@ -104,8 +113,8 @@ public final class ClassifierTrainer {
         EvaluationReport evaluation = classifier.evaluate(validation);
         double epochs = Math.max(1, progress.history.size());
         double trainSeconds = Math.max(1e-9, progress.trainingNanos / 1e9);
-        return new TrainingResult(false, classifier, evaluation, List.copyOf(progress.history),
-                result.getBestModelEpoch() + 1, vocabulary.size(), seconds,
+        return new TrainingResult(false, classifier, evaluation, hp, List.copyOf(progress.history),
+                result.getBestModelEpoch() + 1, vocabulary.size(), covered, seconds,
                 train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds);
     }
 

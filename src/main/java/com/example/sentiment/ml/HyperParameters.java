@@ -6,6 +6,8 @@ package com.example.sentiment.ml;
  * @param dropout probability of <em>dropping</em> a unit of the sequence summary during training (0 = none)
  * @param pooling how the LSTM outputs are summarised: the last real step, or max/mean over the real steps
  * @param earlyStoppingPatience epochs without validation improvement before training stops (0 = never stop early)
+ * @param wordVectors name of the pre-computed word-vectors file the embedding started from, or null
+ * @param freezeEmbeddings keep pre-computed vectors fixed instead of fine-tuning them
  */
 public record HyperParameters(
         int epochs,
@@ -20,7 +22,16 @@ public record HyperParameters(
         int maxVocabularySize,
         long seed,
         int earlyStoppingPatience,
-        Pooling pooling) {
+        Pooling pooling,
+        String wordVectors,
+        boolean freezeEmbeddings) {
+
+    /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
+    public HyperParameters withEmbeddingSize(int size) {
+        return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
+                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                wordVectors, freezeEmbeddings);
+    }
 
     /** How the sequence of LSTM outputs becomes one vector; padding steps never contribute. */
     public enum Pooling {

@@ -19,6 +19,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -35,6 +36,9 @@ final class NetworkFactory {
                 .nIn(vocabularySize).nOut(hp.embeddingSize());
         if (embeddingWeights != null) {
             embedding.weightInit(embeddingWeights);
+            if (hp.freezeEmbeddings()) {
+                embedding.updater(new NoOp());
+            }
         }
         Layer lstm = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH).build();
         int summarySize = hp.lstmUnits();

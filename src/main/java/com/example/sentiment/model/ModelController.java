@@ -87,7 +87,7 @@ class ModelController {
     /** A version in full. */
     record ModelDetails(String id, boolean active, boolean usable, String problem, String name, Instant createdAt,
                         String trainingJobId, List<String> labels, HyperParameters hyperParameters,
-                        Integer vocabularySize, Long parameters, EvaluationReport evaluation,
+                        Integer vocabularySize, Integer wordVectorsCovered, Long parameters, EvaluationReport evaluation,
                         ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
                         Double trainingSeconds) {
 
@@ -95,10 +95,10 @@ class ModelController {
             ModelMetadata m = stored.metadata();
             if (m == null) {
                 return new ModelDetails(stored.id(), active, false, stored.problem(), null, null, null, null, null,
-                        null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null);
             }
             return new ModelDetails(stored.id(), active, stored.usable(), stored.problem(), m.name(), m.createdAt(),
-                    m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.parameters(),
+                    m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.wordVectorsCovered(), m.parameters(),
                     m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds());
         }
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 /**
  * What is known about a model version, stored as {@code metadata.json} beside its files.
  *
+ * @param wordVectorsCovered vocabulary words that started from a pre-computed vector (null without vectors)
  * @param checksums SHA-256 of every file of the version, checked when the version is loaded
  */
 public record ModelMetadata(
@@ -20,6 +21,7 @@ public record ModelMetadata(
         List<String> labels,
         HyperParameters hyperParameters,
         int vocabularySize,
+        Integer wordVectorsCovered,
         long parameters,
         EvaluationReport evaluation,
         DatasetFingerprint dataset,
@@ -35,6 +37,6 @@ public record ModelMetadata(
 
     ModelMetadata withId(String newId, Map<String, String> newChecksums) {
         return new ModelMetadata(newId, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
-                parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums);
+                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums);
     }
 }

@@ -36,12 +36,15 @@ public record TrainingConfig(
         Long seed,
         @Min(value = 0, message = "must be at least 0") @Max(value = 100, message = "must be at most 100") Integer earlyStoppingPatience,
         @Pattern(regexp = "(?i)last|max|mean", message = "must be one of last, max, mean") String pooling,
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", message = "must be a file name in the vectors directory")
+        String wordVectors,
+        Boolean freezeEmbeddings,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
         Boolean activate) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null);
 
     /** The settings of a job: these values, else the configured defaults. */
     ResolvedTrainingConfig resolve(SentimentProperties.Defaults d) {
@@ -52,7 +55,8 @@ public record TrainingConfig(
                 or(maxSequenceLength, d.maxSequenceLength()), or(minWordFrequency, d.minWordFrequency()),
                 or(maxVocabularySize, d.maxVocabularySize()), or(seed, d.seed()),
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),
-                HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)));
+                HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)),
+                or(wordVectors, d.wordVectors()), or(freezeEmbeddings, d.freezeEmbeddings()));
         return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, true));
     }

@@ -39,6 +39,7 @@ public class TrainingJobService {
     private final TrainingJobStore store;
     private final SentimentProperties.Training settings;
     private final ClassifierTrainer trainer = new ClassifierTrainer();
+    private final java.nio.file.Path vectorsDir;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor executor;
 
@@ -46,6 +47,7 @@ public class TrainingJobService {
         this.models = models;
         this.store = store;
         this.settings = properties.training();
+        this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.concurrentJobs(), settings.concurrentJobs(), 0,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueCapacity()), r -> {
@@ -119,8 +121,10 @@ public class TrainingJobService {
         store.save(job.view());
         log.info("Training job {} started", job.id());
         try {
+            String vectors = job.config().hyperParameters().wordVectors();
             TrainingResult result = trainer.train(data.train(), data.validation(), data.labels(),
-                    job.config().hyperParameters(), new PersistingObserver(job), job::cancelRequested);
+                    job.config().hyperParameters(), vectors == null ? null : vectorsDir.resolve(vectors),
+                    new PersistingObserver(job), job::cancelRequested);
             if (result.cancelled()) {
                 job.finish(TrainingJobState.CANCELLED, null, null);
                 log.info("Training job {} cancelled", job.id());
@@ -154,8 +158,9 @@ public class TrainingJobService {
         ModelMetadata.DatasetFingerprint fingerprint = new ModelMetadata.DatasetFingerprint(report.sha256(),
                 report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel());
         return new ModelMetadata(null, job.config().name(), Instant.now(), job.id(), data.labels(),
-                job.config().hyperParameters(), result.vocabularySize(), result.classifier().parameterCount(),
-                result.evaluation(), fingerprint, result.history(), result.bestEpoch(), result.trainingSeconds(), null);
+                result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
+                result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
+                result.bestEpoch(), result.trainingSeconds(), null);
     }
 
     /** Records every epoch on disk so that a restart shows how far a job had come. */

@@ -4,6 +4,8 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.system.BadRequestException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,11 +30,13 @@ class TrainingUploadReader {
     private final Validator validator;
     private final SentimentProperties.Training settings;
     private final DatasetParser parser;
+    private final Path vectorsDir;
 
     TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties) {
         this.strictJson = json;
         this.validator = validator;
         this.settings = properties.training();
+        this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
         this.parser = new DatasetParser(json, settings.maxRows());
     }
 
@@ -60,7 +64,13 @@ class TrainingUploadReader {
                     .map(v -> new BadRequestException.FieldError("config." + v.getPropertyPath(), v.getMessage()))
                     .toList());
         }
-        return config.resolve(settings.defaults());
+        TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults());
+        String vectors = resolved.hyperParameters().wordVectors();
+        if (vectors != null && !Files.isRegularFile(vectorsDir.resolve(vectors))) {
+            throw BadRequestException.forField("config.wordVectors", "no file '" + vectors
+                    + "' in the vectors directory " + vectorsDir + " (scripts/fetch-glove.sh provides glove-100d.txt)");
+        }
+        return resolved;
     }
 
     PreparedDataset data(Upload data, Upload validation, TrainingConfig.ResolvedTrainingConfig config) {

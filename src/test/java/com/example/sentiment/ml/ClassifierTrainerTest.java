@@ -21,7 +21,7 @@ class ClassifierTrainerTest {
     static TrainingResult trained;
 
     static HyperParameters small(int epochs, HyperParameters.Pooling pooling, boolean bidirectional) {
-        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 50, 1, 1000, 7, 0, pooling);
+        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 50, 1, 1000, 7, 0, pooling, null, false);
     }
 
     static LabelledTexts texts(List<TestCorpus.Example> examples) {
@@ -38,7 +38,7 @@ class ClassifierTrainerTest {
     static void train() {
         List<EpochMetrics> epochs = new ArrayList<>();
         trained = new ClassifierTrainer().train(texts(TestCorpus.examples(300, 1)), texts(TestCorpus.examples(60, 2)),
-                LABELS, small(6, HyperParameters.Pooling.LAST, false), new TrainingObserver() {
+                LABELS, small(6, HyperParameters.Pooling.LAST, false), null, new TrainingObserver() {
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {
                     }
@@ -103,7 +103,7 @@ class ClassifierTrainerTest {
         AtomicInteger batches = new AtomicInteger();
         AtomicBoolean cancel = new AtomicBoolean();
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(400, 3)),
-                texts(TestCorpus.examples(40, 4)), LABELS, small(50, HyperParameters.Pooling.LAST, false),
+                texts(TestCorpus.examples(40, 4)), LABELS, small(50, HyperParameters.Pooling.LAST, false), null,
                 new TrainingObserver() {
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {
@@ -124,18 +124,44 @@ class ClassifierTrainerTest {
     @Test
     void bidirectionalWithMaxPoolingAlsoLearns() {
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
-                texts(TestCorpus.examples(40, 6)), LABELS, small(4, HyperParameters.Pooling.MAX, true),
+                texts(TestCorpus.examples(40, 6)), LABELS, small(4, HyperParameters.Pooling.MAX, true), null,
                 TrainingObserver.NONE, () -> false);
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
     }
 
     @Test
+    void startsFromPrecomputedWordVectorsWhoseSizeItTakes(@TempDir Path dir) throws Exception {
+        Path glove = dir.resolve("tiny-glove.txt");
+        StringBuilder lines = new StringBuilder();
+        java.util.Random random = new java.util.Random(1);
+        List<String> positive = List.of("good", "great", "wonderful", "excellent", "lovely", "brilliant");
+        for (String word : List.of("good", "great", "wonderful", "excellent", "lovely", "brilliant", "bad", "awful",
+                "boring", "terrible", "dull", "horrible", "film", "unused")) {
+            lines.append(word);
+            // the first dimension carries the sentiment, as real vectors roughly do
+            lines.append(' ').append(positive.contains(word) ? "1.0" : word.equals("film") ? "0.0" : "-1.0");
+            for (int d = 1; d < 8; d++) {
+                lines.append(' ').append(String.format(java.util.Locale.ROOT, "%.4f", random.nextGaussian() * 0.1));
+            }
+            lines.append('\n');
+        }
+        java.nio.file.Files.writeString(glove, lines);
+        HyperParameters hp = new HyperParameters(8, 16, 0.01, 64, 16, false, 0.2, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST, "tiny-glove.txt", false);
+        TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
+                texts(TestCorpus.examples(40, 6)), LABELS, hp, glove, TrainingObserver.NONE, () -> false);
+        assertThat(result.hyperParameters().embeddingSize()).isEqualTo(8);
+        assertThat(result.wordVectorsCovered()).isEqualTo(13);
+        assertThat(result.evaluation().accuracy()).isGreaterThan(0.7);
+    }
+
+    @Test
     void divergingTrainingFailsWithAClearReason() {
         HyperParameters absurd = new HyperParameters(3, 16, 1e6, 16, 16, false, 0, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST);
+                HyperParameters.Pooling.LAST, null, false);
         try {
             TrainingResult r = new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
-                    texts(TestCorpus.examples(20, 9)), LABELS, absurd, TrainingObserver.NONE, () -> false);
+                    texts(TestCorpus.examples(20, 9)), LABELS, absurd, null, TrainingObserver.NONE, () -> false);
             // gradient clipping may keep even this finite; then it must still give a usable result
             assertThat(r.classifier()).isNotNull();
         } catch (TrainingFailedException e) {

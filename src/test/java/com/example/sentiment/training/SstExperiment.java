@@ -30,7 +30,7 @@ public final class SstExperiment {
                 Integer.parseInt(a.getOrDefault("units", "128")), Boolean.parseBoolean(a.getOrDefault("bi", "false")),
                 Double.parseDouble(a.getOrDefault("dropout", "0.5")), Integer.parseInt(a.getOrDefault("maxlen", "100")),
                 Integer.parseInt(a.getOrDefault("minfreq", "1")), 50000, 42, Integer.parseInt(a.getOrDefault("patience", "2")),
-                HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")));
+                HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")));
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         byte[] bytes = Files.readAllBytes(train);
         DatasetParser.Parsed parsed = parser.parse("data", bytes, train.toString(), "text", "label");
@@ -40,7 +40,7 @@ public final class SstExperiment {
         LabelledTexts devTexts = devData.validation();
         System.out.println("hp=" + hp + " train=" + data.train().size() + " val=" + data.validation().size());
         long start = System.nanoTime();
-        TrainingResult result = new ClassifierTrainer().train(data.train(), data.validation(), data.labels(), hp,
+        TrainingResult result = new ClassifierTrainer().train(data.train(), data.validation(), data.labels(), hp, a.get("vectors") == null ? null : Path.of(a.get("vectors")),
                 new TrainingObserver() {
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {
