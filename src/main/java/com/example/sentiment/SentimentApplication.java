@@ -1,15 +1,23 @@
 package com.example.sentiment;
 
+import com.example.sentiment.training.TrainCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Self-hosted text classification: train LSTM classifiers on your own labelled text, classify over HTTP. */
+/**
+ * Self-hosted text classification: train LSTM classifiers on your own labelled text, classify over HTTP.
+ * With {@code train} as first argument it trains one model without starting the web server.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class SentimentApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("train")) {
+            System.exit(TrainCommand.run(SentimentApplication.class, Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(SentimentApplication.class, args);
     }
 }

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -26,7 +27,9 @@ public record SentimentProperties(
         Path dataDir,
         @NotNull @DefaultValue("./.cache/vectors") Path vectorsDir,
         @Valid @DefaultValue Classify classify,
-        @Valid @DefaultValue Training training) {
+        @Valid @DefaultValue Training training,
+        @Valid @DefaultValue Health health,
+        @Valid @DefaultValue Security security) {
 
     public Path jobsDir() {
         return dataDir != null ? dataDir : modelsDir.resolve(".jobs");
@@ -36,11 +39,13 @@ public record SentimentProperties(
      * @param maxTextLength characters per text
      * @param maxBatchSize texts per batch call
      * @param loadedModelCache versions other than the active one kept in memory for {@code modelId} requests
+     * @param maxRequestSize largest JSON request body
      */
     public record Classify(
             @Positive @DefaultValue("10000") int maxTextLength,
             @Positive @DefaultValue("256") int maxBatchSize,
-            @Min(0) @DefaultValue("2") int loadedModelCache) {
+            @Min(0) @DefaultValue("2") int loadedModelCache,
+            @NotNull @DefaultValue("4MB") DataSize maxRequestSize) {
     }
 
     /**
@@ -56,6 +61,17 @@ public record SentimentProperties(
             @Positive @DefaultValue("1000000") int maxRows,
             @Min(1) @DefaultValue("2") int minExamplesPerLabel,
             @Valid @DefaultValue Defaults defaults) {
+    }
+
+    /** @param minFreeDisk the model store's health is DOWN with less free space on the models volume */
+    public record Health(@NotNull @DefaultValue("100MB") DataSize minFreeDisk) {
+    }
+
+    /**
+     * @param apiKey required as {@code X-API-Key} on every state-changing call when set
+     * @param classifyApiKey required as {@code X-API-Key} on classify calls when set
+     */
+    public record Security(String apiKey, String classifyApiKey) {
     }
 
     /** Default hyper-parameters, chosen on SST-2 dev (see docs/experiments.md). */

@@ -125,6 +125,12 @@ class TrainAndClassifyFlowTest {
             assertThat(details.get("active").asBoolean()).isTrue();
             assertThat(details.get("evaluation").get("confusionMatrix").size()).isEqualTo(2);
             assertThat(details.get("trainingJobId").asString()).isEqualTo(jobId);
+            assertThat(get(base + "/actuator/health/readiness").body().get("components").get("activeModel")
+                    .get("details").get("version").asString()).isEqualTo(modelId);
+            String prometheus = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(prometheus).contains("sentiment_classify_latency_seconds_bucket", "sentiment_predictions_total",
+                    "label=\"positive\"", "model=\"" + modelId + "\"", "sentiment_training_jobs");
             JsonNode status = get(base + "/api/v1/status").body();
             assertThat(status.get("activeModel").get("id").asString()).isEqualTo(modelId);
             assertThat(status.get("storedModels").asInt()).isEqualTo(1);
@@ -134,6 +140,9 @@ class TrainAndClassifyFlowTest {
 
         try (ConfigurableApplicationContext app = start()) {
             String base = base(app);
+            // the active model loads in the background; readiness says when it can classify
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/actuator/health/readiness").status() == 200);
+            assertThat(get(base + "/actuator/health/liveness").status()).isEqualTo(200);
             JsonNode list = get(base + "/api/v1/models").body();
             assertThat(list.size()).isEqualTo(1);
             assertThat(list.get(0).get("id").asString()).isEqualTo(modelId);

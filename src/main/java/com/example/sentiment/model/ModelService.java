@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -29,12 +32,30 @@ public class ModelService {
     private final AtomicReference<LoadedModel> active = new AtomicReference<>();
     private final Map<String, LoadedModel> cache;
     private final Object lock = new Object();
+    private final Timer loadTimer;
+    private volatile boolean startupDone;
 
-    ModelService(ModelStore store, SentimentProperties properties) {
+    ModelService(ModelStore store, SentimentProperties properties, MeterRegistry meters) {
         this.store = store;
         this.cacheSize = properties.classify().loadedModelCache();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
-        loadActiveAtStart();
+        this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
+                .register(meters);
+        // loading in the background keeps the process live (and its liveness probe answering) while a large
+        // model loads; readiness stays down until it is ready
+        Thread loader = new Thread(() -> {
+            synchronized (lock) {
+                loadActiveAtStart();
+                startupDone = true;
+            }
+        }, "model-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /** True once the model recorded as active at start has been loaded (or found missing). */
+    public boolean startupDone() {
+        return startupDone;
     }
 
     /** A version in memory, ready to classify. */
@@ -50,7 +71,7 @@ public class ModelService {
         LoadedModel current = active.get();
         if (id == null) {
             if (current == null) {
-                throw NoActiveModelException.create();
+                throw startupDone ? NoActiveModelException.create() : NoActiveModelException.loading();
             }
             return current;
         }
@@ -104,6 +125,7 @@ public class ModelService {
     public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, boolean activate) throws IOException {
         ModelMetadata stored = store.save(classifier, metadata);
         if (activate) {
+            warmUp(classifier);
             synchronized (lock) {
                 store.writeActive(stored.id());
                 active.set(new LoadedModel(stored.id(), stored, classifier));
@@ -136,11 +158,23 @@ public class ModelService {
             throw ModelConflictException.unusable(id, stored.problem());
         }
         try {
+            long start = System.nanoTime();
             TextClassifier classifier = store.load(id);
+            warmUp(classifier);
+            loadTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return new LoadedModel(id, stored.metadata(), classifier);
         } catch (IOException e) {
             store.markUnusable(id, e.getMessage());
             throw ModelConflictException.unusable(id, e.getMessage());
+        }
+    }
+
+    /** Runs a few classifications so that the first real request does not pay for lazy initialisation. */
+    private static void warmUp(TextClassifier classifier) {
+        List<String> texts = List.of("warming up", "a longer sentence to warm up the network with more steps .");
+        for (int i = 0; i < 3; i++) {
+            classifier.classify(texts);
+            classifier.classify(texts.get(0));
         }
     }
 

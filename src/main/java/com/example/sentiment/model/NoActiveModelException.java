@@ -10,6 +10,10 @@ public class NoActiveModelException extends ProblemException {
         super(HttpStatus.SERVICE_UNAVAILABLE, "no-active-model", "No active model", detail);
     }
 
+    public static NoActiveModelException loading() {
+        return new NoActiveModelException("The active model is still loading; try again in a few seconds.");
+    }
+
     public static NoActiveModelException create() {
         return new NoActiveModelException("No model is active yet. Train one with POST /api/v1/training-jobs "
                 + "(it is activated when it succeeds), or activate a stored version with PUT /api/v1/models/active.");

@@ -6,6 +6,9 @@ import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingResult;
 import com.example.sentiment.model.ModelMetadata;
 import com.example.sentiment.model.ModelService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,8 +45,11 @@ public class TrainingJobService {
     private final java.nio.file.Path vectorsDir;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor executor;
+    private final MeterRegistry meters;
 
-    TrainingJobService(ModelService models, TrainingJobStore store, SentimentProperties properties) {
+    TrainingJobService(ModelService models, TrainingJobStore store, SentimentProperties properties,
+                       MeterRegistry meters) {
+        this.meters = meters;
         this.models = models;
         this.store = store;
         this.settings = properties.training();
@@ -56,6 +62,26 @@ public class TrainingJobService {
                     return t;
                 });
         restore();
+        registerMetrics();
+    }
+
+    private void registerMetrics() {
+        for (TrainingJobState state : TrainingJobState.values()) {
+            Gauge.builder("sentiment.training.jobs", () -> jobs.values().stream().filter(j -> j.state() == state).count())
+                    .description("Training jobs by state").tag("state", state.name()).register(meters);
+        }
+        gauge("sentiment.training.current.epoch", "Epoch of the running job", v -> (double) v.progress().epoch());
+        gauge("sentiment.training.current.batch", "Batch of the running job", v -> (double) v.progress().batch());
+        gauge("sentiment.training.current.loss", "Latest minibatch loss of the running job", v -> v.metrics().trainLoss());
+        gauge("sentiment.training.current.validation.accuracy", "Latest validation accuracy of the running job",
+                v -> v.metrics().validationAccuracy());
+        gauge("sentiment.training.examples.per.second", "Training throughput of the running job",
+                v -> v.progress().examplesPerSecond());
+    }
+
+    private void gauge(String name, String description, java.util.function.Function<TrainingJobView, Double> value) {
+        Gauge.builder(name, () -> running().map(value).filter(java.util.Objects::nonNull).orElse(Double.NaN))
+                .description(description).register(meters);
     }
 
     /** Queues a job on prepared data; refuses with 503 when every slot and queue place is taken. */
@@ -149,7 +175,13 @@ public class TrainingJobService {
             job.finish(TrainingJobState.FAILED, "training failed: " + e.getMessage(), null);
             log.error("Training job {} failed", job.id(), e);
         } finally {
-            store.save(job.view());
+            TrainingJobView finished = job.view();
+            store.save(finished);
+            if (finished.startedAt() != null && finished.finishedAt() != null) {
+                Timer.builder("sentiment.training.duration").description("Training job duration")
+                        .tag("state", finished.state().name()).register(meters)
+                        .record(java.time.Duration.between(finished.startedAt(), finished.finishedAt()));
+            }
         }
     }
 

@@ -1,0 +1,29 @@
+package com.example.sentiment.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.stereotype.Component;
+
+/** Adds the active model version to {@code /actuator/info}. */
+@Component
+class ActiveModelInfoContributor implements InfoContributor {
+
+    private final ModelService models;
+
+    ActiveModelInfoContributor(ModelService models) {
+        this.models = models;
+    }
+
+    @Override
+    public void contribute(Info.Builder builder) {
+        Map<String, Object> active = new LinkedHashMap<>();
+        models.active().ifPresent(m -> {
+            active.put("id", m.id());
+            active.put("labels", m.metadata().labels());
+            active.put("createdAt", m.metadata().createdAt());
+        });
+        builder.withDetail("activeModel", active.isEmpty() ? null : active);
+    }
+}

@@ -1,0 +1,84 @@
+package com.example.sentiment.system;
+
+import com.example.sentiment.SentimentProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * API keys in header {@code X-API-Key}: {@code sentiment.security.api-key} guards every state-changing call
+ * (training, cancel, activate, delete); {@code sentiment.security.classify-api-key} guards classification.
+ * Keys are compared in constant time. Without keys everything is open, and the service says so at start.
+ */
+@Component
+class ApiKeyFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "X-API-Key";
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+    private final byte[] adminKey;
+    private final byte[] classifyKey;
+
+    ApiKeyFilter(SentimentProperties properties) {
+        this.adminKey = bytes(properties.security().apiKey());
+        this.classifyKey = bytes(properties.security().classifyApiKey());
+        if (adminKey == null) {
+            log.warn("No API key is configured (sentiment.security.api-key / SENTIMENT_SECURITY_API_KEY): anyone who "
+                    + "can reach this service can train, activate and delete models");
+        }
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.startsWith("/api/v1/")) {
+            boolean classify = path.startsWith("/api/v1/classify");
+            boolean changesState = !classify && !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")
+                    && !request.getMethod().equals("OPTIONS");
+            byte[] presented = bytes(request.getHeader(HEADER));
+            boolean allowed = true;
+            if (classify && classifyKey != null) {
+                allowed = matches(presented, classifyKey) || matches(presented, adminKey);
+            } else if (changesState && adminKey != null) {
+                allowed = matches(presented, adminKey);
+            }
+            if (!allowed) {
+                reject(request, response, presented == null);
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static boolean matches(byte[] presented, byte[] key) {
+        return presented != null && key != null && MessageDigest.isEqual(presented, key);
+    }
+
+    private static void reject(HttpServletRequest request, HttpServletResponse response, boolean missing)
+            throws IOException {
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
+        String detail = missing ? "This call needs an API key in header " + HEADER + "."
+                : "The API key in header " + HEADER + " is not valid for this call.";
+        String body = "{\"type\":\"" + ProblemTypes.BASE + "unauthorized\",\"title\":\"Unauthorized\",\"status\":401,"
+                + "\"detail\":\"" + detail + "\",\"instance\":\"" + request.getRequestURI().replace("\"", "%22")
+                .replace("\\", "%5C") + "\"}";
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] bytes(String value) {
+        return value == null || value.isEmpty() ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+}

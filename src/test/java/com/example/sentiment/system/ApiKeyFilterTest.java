@@ -1,0 +1,57 @@
+package com.example.sentiment.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.sentiment.TestProperties;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+class ApiKeyFilterTest {
+
+    private static MockHttpServletResponse call(ApiKeyFilter filter, String method, String path, String key)
+            throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        if (key != null) {
+            request.addHeader("X-API-Key", key);
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(request, response, new MockFilterChain());
+        return response;
+    }
+
+    @Test
+    void stateChangingCallsNeedTheAdminKey() throws Exception {
+        ApiKeyFilter filter = new ApiKeyFilter(TestProperties.of(Map.of("sentiment.security.api-key", "s3cret")));
+        MockHttpServletResponse missing = call(filter, "POST", "/api/v1/training-jobs", null);
+        assertThat(missing.getStatus()).isEqualTo(401);
+        assertThat(missing.getContentType()).isEqualTo("application/problem+json");
+        assertThat(missing.getContentAsString()).contains("unauthorized", "X-API-Key");
+        assertThat(call(filter, "DELETE", "/api/v1/models/x", "wrong").getStatus()).isEqualTo(401);
+        assertThat(call(filter, "PUT", "/api/v1/models/active", "s3cret").getStatus()).isEqualTo(200);
+        assertThat(call(filter, "POST", "/api/v1/training-jobs/j/cancel", "s3cre").getStatus()).isEqualTo(401);
+        // reading and classifying stay open unless a classify key is set
+        assertThat(call(filter, "GET", "/api/v1/models", null).getStatus()).isEqualTo(200);
+        assertThat(call(filter, "POST", "/api/v1/classify", null).getStatus()).isEqualTo(200);
+        assertThat(call(filter, "GET", "/actuator/health", null).getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void aClassifyKeyGuardsClassification() throws Exception {
+        ApiKeyFilter filter = new ApiKeyFilter(TestProperties.of(Map.of(
+                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader")));
+        assertThat(call(filter, "POST", "/api/v1/classify", null).getStatus()).isEqualTo(401);
+        assertThat(call(filter, "POST", "/api/v1/classify/batch", "reader").getStatus()).isEqualTo(200);
+        assertThat(call(filter, "POST", "/api/v1/classify", "admin").getStatus()).isEqualTo(200);
+        assertThat(call(filter, "POST", "/api/v1/training-jobs", "reader").getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void withoutKeysEverythingIsOpen() throws Exception {
+        ApiKeyFilter filter = new ApiKeyFilter(TestProperties.of(Map.of()));
+        assertThat(call(filter, "POST", "/api/v1/training-jobs", null).getStatus()).isEqualTo(200);
+        assertThat(call(filter, "DELETE", "/api/v1/models/x", null).getStatus()).isEqualTo(200);
+    }
+}
