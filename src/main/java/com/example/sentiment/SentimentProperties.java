@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param modelsDir where model versions live, one folder each, plus the active-version pointer
  * @param dataDir where training-job records live; defaults to {@code <modelsDir>/.jobs}
  * @param vectorsDir where pre-computed word-vectors files are; jobs name a file in it, never a path
+ * @param computeThreads threads per ND4J operation (OpenMP/BLAS); 1 is fastest for this model's small operations
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -26,6 +27,7 @@ public record SentimentProperties(
         @NotNull @DefaultValue("./models") Path modelsDir,
         Path dataDir,
         @NotNull @DefaultValue("./.cache/vectors") Path vectorsDir,
+        @Positive @DefaultValue("1") int computeThreads,
         @Valid @DefaultValue Classify classify,
         @Valid @DefaultValue Training training,
         @Valid @DefaultValue Health health,

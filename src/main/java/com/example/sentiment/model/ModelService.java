@@ -1,6 +1,7 @@
 package com.example.sentiment.model;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.ComputeThreads;
 import com.example.sentiment.ml.TextClassifier;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ public class ModelService {
 
     ModelService(ModelStore store, SentimentProperties properties, MeterRegistry meters) {
         this.store = store;
+        ComputeThreads.limit(properties.computeThreads());
         this.cacheSize = properties.classify().loadedModelCache();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
         this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
