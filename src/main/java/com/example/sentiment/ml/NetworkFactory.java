@@ -34,11 +34,8 @@ final class NetworkFactory {
     static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights) {
         EmbeddingSequenceLayer.Builder embedding = new EmbeddingSequenceLayer.Builder()
                 .nIn(vocabularySize).nOut(hp.embeddingSize());
-        if (embeddingWeights != null) {
-            embedding.weightInit(embeddingWeights);
-            if (hp.freezeEmbeddings()) {
-                embedding.updater(new NoOp());
-            }
+        if (embeddingWeights != null && hp.freezeEmbeddings()) {
+            embedding.updater(new NoOp());
         }
         Layer lstm = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH).build();
         int summarySize = hp.lstmUnits();
@@ -71,6 +68,11 @@ final class NetworkFactory {
         MultiLayerConfiguration conf = layers.build();
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
+        if (embeddingWeights != null) {
+            // set as parameters, not as weightInit(array): the configuration would keep the initial matrix, and
+            // DL4J's clone() (used to keep the best epoch) re-applies it, discarding the fine-tuned embedding
+            network.getLayer(0).setParam("W", embeddingWeights);
+        }
         return network;
     }
 }

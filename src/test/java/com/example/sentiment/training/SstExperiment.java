@@ -34,6 +34,10 @@ public final class SstExperiment {
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         byte[] bytes = Files.readAllBytes(train);
         DatasetParser.Parsed parsed = parser.parse("data", bytes, train.toString(), "text", "label");
+        if (a.containsKey("limit")) {
+            parsed = new DatasetParser.Parsed(parsed.format(), parsed.rows().subList(0, Integer.parseInt(a.get("limit"))),
+                    Integer.parseInt(a.get("limit")), parsed.skipped());
+        }
         PreparedDataset data = PreparedDataset.prepare(parsed, bytes, null, 0.1, 42, 2);
         DatasetParser.Parsed devParsed = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label");
         PreparedDataset devData = PreparedDataset.prepare(devParsed, new byte[0], devParsed, 0.1, 42, 1);
@@ -56,6 +60,7 @@ public final class SstExperiment {
                     }
                 }, () -> false);
         EvaluationReport report = result.classifier().evaluate(devTexts);
+        System.out.printf("final model on validation: %.4f%n", result.evaluation().accuracy());
         System.out.printf("RESULT dev accuracy %.4f macroF1 %.4f bestEpoch %d seconds %.0f ex/s %.0f tok/s %.0f | %s%n",
                 report.accuracy(), report.macroF1(), result.bestEpoch(), result.trainingSeconds(),
                 result.examplesPerSecond(), result.tokensPerSecond(), String.join(" ", args));
