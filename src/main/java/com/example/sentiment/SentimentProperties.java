@@ -42,12 +42,31 @@ public record SentimentProperties(
      * @param maxBatchSize texts per batch call
      * @param loadedModelCache versions other than the active one kept in memory for {@code modelId} requests
      * @param maxRequestSize largest JSON request body
+     * @param inferenceThreads threads (each with its own network replica) that run forward passes; 0 = one per core
+     * @param batching how single-text requests are coalesced
      */
     public record Classify(
             @Positive @DefaultValue("10000") int maxTextLength,
             @Positive @DefaultValue("256") int maxBatchSize,
             @Min(0) @DefaultValue("2") int loadedModelCache,
-            @NotNull @DefaultValue("4MB") DataSize maxRequestSize) {
+            @NotNull @DefaultValue("4MB") DataSize maxRequestSize,
+            @Min(0) @DefaultValue("0") int inferenceThreads,
+            @Valid @DefaultValue Batching batching) {
+
+        public int inferenceThreadCount() {
+            return inferenceThreads > 0 ? inferenceThreads : Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /**
+     * @param maxBatchSize single-text requests merged into one call
+     * @param maxWaitMicros how long a worker waits for more requests before it runs a partial batch
+     * @param queueCapacity requests that may wait; beyond that 503 with Retry-After
+     */
+    public record Batching(
+            @Positive @DefaultValue("64") int maxBatchSize,
+            @Min(0) @DefaultValue("200") int maxWaitMicros,
+            @Positive @DefaultValue("2048") int queueCapacity) {
     }
 
     /**

@@ -17,9 +17,12 @@ class ClassificationService {
     private final ModelService models;
     private final SentimentProperties.Classify limits;
     private final ClassificationMetrics metrics;
+    private final InferenceBatcher batcher;
 
-    ClassificationService(ModelService models, SentimentProperties properties, ClassificationMetrics metrics) {
+    ClassificationService(ModelService models, SentimentProperties properties, ClassificationMetrics metrics,
+                          InferenceBatcher batcher) {
         this.models = models;
+        this.batcher = batcher;
         this.limits = properties.classify();
         this.metrics = metrics;
     }
@@ -31,7 +34,7 @@ class ClassificationService {
                 throw BadRequestException.forField("text", problem);
             }
             ModelService.LoadedModel model = models.resolve(modelId);
-            Prediction prediction = model.classifier().classify(text);
+            Prediction prediction = batcher.classify(model.classifier(), text);
             metrics.recordPredictions(model.id(), List.of(prediction));
             return new Answer<>(model.id(), ClassificationResult.of(model.id(), prediction));
         });

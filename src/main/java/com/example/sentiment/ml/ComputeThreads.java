@@ -15,6 +15,8 @@ public final class ComputeThreads {
 
     /** Applies the limit to OpenMP, BLAS and ND4J's own loops; call once at start. */
     public static void limit(int threads) {
+        // touching Nd4j first loads the backend, which NativeOpsHolder needs
+        Nd4j.getEnvironment().setMaxThreads(threads);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,8 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A trained classifier: the network with the vocabulary and labels it was trained with.
  *
- * <p>Immutable once built, and safe to call from many threads: DL4J's {@code output} serialises callers
- * on the network, and nothing else here is mutable. Texts are sorted by length and run in batches of
+ * <p>Safe to call from many threads: each call borrows one of the network replicas (DL4J serialises calls
+ * on one network), and nothing else here is mutable. Texts are sorted by length and run in batches of
  * similar length so that short texts do not pay for long ones.
  */
 public final class TextClassifier {
@@ -30,6 +32,7 @@ public final class TextClassifier {
     private static final int MAX_FORWARD_BATCH = 128;
 
     private final MultiLayerNetwork network;
+    private final BlockingQueue<MultiLayerNetwork> replicas;
     private final Vocabulary vocabulary;
     private final List<String> labels;
     private final int maxSequenceLength;
@@ -37,9 +40,21 @@ public final class TextClassifier {
 
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
         this.network = network;
+        this.replicas = new LinkedBlockingQueue<>(List.of(network));
         this.vocabulary = vocabulary;
         this.labels = List.copyOf(labels);
         this.maxSequenceLength = maxSequenceLength;
+    }
+
+    /**
+     * Gives this classifier {@code count} copies of its network so that as many threads classify in parallel
+     * (DL4J serialises calls on one network). Call before it serves.
+     */
+    public TextClassifier withReplicas(int count) {
+        for (int i = replicas.size(); i < count; i++) {
+            replicas.add(network.clone());
+        }
+        return this;
     }
 
     /** Loads the files written by {@link #save(Path)}. */
@@ -101,7 +116,7 @@ public final class TextClassifier {
         for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
             int to = Math.min(n, from + MAX_FORWARD_BATCH);
             INDArray[] fm = SequenceBatch.featuresAndMask(sequences, order, from, to);
-            INDArray probabilities = network.output(fm[0], false, fm[1], null);
+            INDArray probabilities = forward(fm[0], fm[1]);
             float[][] rows = probabilities.toFloatMatrix();
             for (int r = from; r < to; r++) {
                 int i = order[r];
@@ -110,6 +125,21 @@ public final class TextClassifier {
             }
         }
         return Arrays.asList(out);
+    }
+
+    private INDArray forward(INDArray features, INDArray mask) {
+        MultiLayerNetwork replica;
+        try {
+            replica = replicas.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a network replica", e);
+        }
+        try {
+            return replica.output(features, false, mask, null);
+        } finally {
+            replicas.add(replica);
+        }
     }
 
     /** Accuracy, macro-F1, per-label figures and confusion matrix of this classifier on labelled data. */

@@ -30,6 +30,7 @@ public class ModelService {
 
     private final ModelStore store;
     private final int cacheSize;
+    private final int replicas;
     private final AtomicReference<LoadedModel> active = new AtomicReference<>();
     private final Map<String, LoadedModel> cache;
     private final Object lock = new Object();
@@ -40,6 +41,7 @@ public class ModelService {
         this.store = store;
         ComputeThreads.limit(properties.computeThreads());
         this.cacheSize = properties.classify().loadedModelCache();
+        this.replicas = properties.classify().inferenceThreadCount();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
         this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
                 .register(meters);
@@ -127,6 +129,7 @@ public class ModelService {
     public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, boolean activate) throws IOException {
         ModelMetadata stored = store.save(classifier, metadata);
         if (activate) {
+            classifier.withReplicas(replicas);
             warmUp(classifier);
             synchronized (lock) {
                 store.writeActive(stored.id());
@@ -161,7 +164,7 @@ public class ModelService {
         }
         try {
             long start = System.nanoTime();
-            TextClassifier classifier = store.load(id);
+            TextClassifier classifier = store.load(id).withReplicas(replicas);
             warmUp(classifier);
             loadTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return new LoadedModel(id, stored.metadata(), classifier);

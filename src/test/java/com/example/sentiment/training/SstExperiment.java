@@ -22,6 +22,9 @@ public final class SstExperiment {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv[1]);
         }
+        if (a.containsKey("threads")) {
+            com.example.sentiment.ml.ComputeThreads.limit(Integer.parseInt(a.get("threads")));
+        }
         Path train = Path.of(a.getOrDefault("train", "../shared/datasets/sst2/train.csv"));
         Path dev = Path.of(a.getOrDefault("dev", "../shared/datasets/sst2/dev.csv"));
         HyperParameters hp = new HyperParameters(
