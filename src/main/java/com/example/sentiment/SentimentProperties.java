@@ -111,7 +111,7 @@ public record SentimentProperties(
             @DefaultValue("42") long seed,
             @Min(0) @DefaultValue("2") int earlyStoppingPatience,
             @NotNull @DefaultValue("last") String pooling,
-            String wordVectors,
+            @DefaultValue("glove-100d.txt") String wordVectors,
             @DefaultValue("false") boolean freezeEmbeddings) {
     }
 }

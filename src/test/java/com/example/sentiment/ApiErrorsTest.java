@@ -53,6 +53,7 @@ class ApiErrorsTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("sentiment.models-dir", () -> models.toString());
+        registry.add("sentiment.vectors-dir", () -> models.resolve("no-vectors").toString());
     }
 
     @Autowired
@@ -176,6 +177,10 @@ class ApiErrorsTest {
         problem(upload("d.csv", bytes(csv), "{\"epochs\":\"many\"}"), 400, "invalid-request");
         problem(upload("d.csv", bytes(csv), "not json"), 400, "invalid-request");
         problem(upload("d.csv", bytes(csv), "{\"pooling\":\"sideways\"}"), 400, "invalid-request");
+        problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"../../etc/passwd\"}"), 400, "invalid-request")
+                .andExpect(jsonPath("$.errors[0].field").value("config.wordVectors"));
+        problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"missing.txt\"}"), 400, "invalid-request")
+                .andExpect(jsonPath("$.detail").value(containsString("no file 'missing.txt'")));
     }
 
     @Test

@@ -40,7 +40,8 @@ class TrainAndClassifyFlowTest {
     private ConfigurableApplicationContext start() {
         // command-line arguments, because builder properties rank below application.yml
         return new SpringApplicationBuilder(SentimentApplication.class)
-                .run("--server.port=0", "--sentiment.models-dir=" + models);
+                .run("--server.port=0", "--sentiment.models-dir=" + models,
+                        "--sentiment.vectors-dir=" + models.resolve("no-vectors"));
     }
 
     private static String base(ConfigurableApplicationContext context) {

@@ -46,8 +46,18 @@ public record TrainingConfig(
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null);
 
-    /** The settings of a job: these values, else the configured defaults. */
-    ResolvedTrainingConfig resolve(SentimentProperties.Defaults d) {
+    /** Asks for no pre-computed vectors even when the defaults name some. */
+    static final String NO_VECTORS = "none";
+
+    /**
+     * The settings of a job: these values, else the configured defaults. Default word vectors are used only
+     * when their file is present ({@code defaultVectorsPresent}); vectors the job names must be present.
+     */
+    ResolvedTrainingConfig resolve(SentimentProperties.Defaults d, boolean defaultVectorsPresent) {
+        String vectors = wordVectors != null ? wordVectors : defaultVectorsPresent ? d.wordVectors() : null;
+        if (NO_VECTORS.equals(vectors)) {
+            vectors = null;
+        }
         boolean bi = or(bidirectional, d.bidirectional());
         HyperParameters hp = new HyperParameters(
                 or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(learningRate, d.learningRate()),
@@ -56,7 +66,7 @@ public record TrainingConfig(
                 or(maxVocabularySize, d.maxVocabularySize()), or(seed, d.seed()),
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),
                 HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)),
-                or(wordVectors, d.wordVectors()), or(freezeEmbeddings, d.freezeEmbeddings()));
+                vectors, or(freezeEmbeddings, d.freezeEmbeddings()));
         return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, true));
     }

@@ -64,7 +64,9 @@ class TrainingUploadReader {
                     .map(v -> new BadRequestException.FieldError("config." + v.getPropertyPath(), v.getMessage()))
                     .toList());
         }
-        TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults());
+        String defaultVectors = settings.defaults().wordVectors();
+        TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults(),
+                defaultVectors != null && !defaultVectors.isBlank() && Files.isRegularFile(vectorsDir.resolve(defaultVectors)));
         String vectors = resolved.hyperParameters().wordVectors();
         if (vectors != null && !Files.isRegularFile(vectorsDir.resolve(vectors))) {
             throw BadRequestException.forField("config.wordVectors", "no file '" + vectors
