@@ -1,5 +1,6 @@
 package com.example.sentiment;
 
+import com.example.sentiment.benchmark.BenchmarkCommands;
 import com.example.sentiment.training.TrainCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -8,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * Self-hosted text classification: train LSTM classifiers on your own labelled text, classify over HTTP.
- * With {@code train} as first argument it trains one model without starting the web server.
+ * With {@code train} as first argument it trains one model without starting the web server; with
+ * {@code bench-model} or {@code bench-http} it runs a benchmark ({@link BenchmarkCommands}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -17,6 +19,9 @@ public class SentimentApplication {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("train")) {
             System.exit(TrainCommand.run(SentimentApplication.class, Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && args[0].startsWith("bench-")) {
+            System.exit(BenchmarkCommands.run(args[0], Arrays.copyOfRange(args, 1, args.length)));
         }
         SpringApplication.run(SentimentApplication.class, args);
     }

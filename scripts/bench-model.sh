@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# In-process benchmark of the bundled default model (no HTTP): texts/s at batch sizes 1, 32 and 256.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
+model=models/$(cat models/active)
+java -jar "$jar" bench-model --model="$model" --data="${DATA:-../shared/datasets/sst2/dev.csv}" --seconds="${SECONDS_PER_CASE:-10}" 2>/dev/null | grep '^{'

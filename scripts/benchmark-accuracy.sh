@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Accuracy benchmark: starts the packaged service on a copy of the bundled models (unless BASE_URL points at a
+# running one) and runs the cases of docs/benchmarks.md, one JSON object per line.
+#   scripts/benchmark-accuracy.sh                 # all cases
+#   scripts/benchmark-accuracy.sh bundled         # only the bundled model on SST-2 dev
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=../shared/datasets
+cases=${1:-all}
+if [ -z "${BASE_URL:-}" ]; then
+  jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+  [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
+  work=$(mktemp -d)
+  cp -r models/. "$work/"
+  port=${PORT:-18181}
+  java -jar "$jar" --server.port="$port" --sentiment.models-dir="$work" >"$work/service.log" 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+  BASE_URL=http://localhost:$port
+  for _ in $(seq 1 120); do
+    curl -fs "$BASE_URL/actuator/health/liveness" >/dev/null 2>&1 && break
+    sleep 1
+  done
+fi
+run() { python3 scripts/benchmark_accuracy.py --base "$BASE_URL" "$@"; }
+if [ "$cases" = all ] || [ "$cases" = bundled ]; then
+  run --eval "$data/sst2/dev.csv"
+fi
+if [ "$cases" = all ] || [ "$cases" = sst5 ]; then
+  run --train "$data/sst5/train.csv" --eval "$data/sst5/dev.csv"
+fi
+if [ "$cases" = all ] || [ "$cases" = trec ]; then
+  run --train "$data/trec/train.csv" --holdout 0.1
+fi
+if [ "$cases" = all ] || [ "$cases" = sst2 ]; then
+  run --train "$data/sst2/train.csv" --eval "$data/sst2/dev.csv"
+fi

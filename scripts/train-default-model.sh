@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Reproduces the bundled default model in models/: SST-2 training phrases, GloVe 100-d vectors, the default
+# hyper-parameters and seed, trained by the packaged service's `train` command (no HTTP), written in the
+# same version layout the service uses and made the active version.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/fetch-glove.sh
+jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
+java -jar "$jar" train --data=../shared/datasets/sst2/train.csv \
+  --config='{"name":"sst2-glove-default","seed":42,"wordVectors":"glove-100d.txt"}' \
+  --sentiment.models-dir=models --logging.level.org.deeplearning4j=WARN
+rm -rf models/.jobs

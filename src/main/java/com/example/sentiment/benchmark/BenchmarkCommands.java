@@ -1,0 +1,240 @@
+package com.example.sentiment.benchmark;
+
+import com.example.sentiment.ml.ComputeThreads;
+import com.example.sentiment.ml.TextClassifier;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Benchmark commands of the jar; each prints one JSON object per case (see docs/benchmarks.md).
+ * <ul>
+ *   <li>{@code bench-model --model=DIR --data=CSV}: the model in-process, texts/s at batch sizes 1, 32, 256;</li>
+ *   <li>{@code bench-http --url=URL --data=CSV [--seconds=20] [--concurrency=1,8,32,128] [--batch=32]}: a load
+ *   generator for a running service: requests/s, p50/p95/p99 latency, errors, 503 back-pressure answers.</li>
+ * </ul>
+ */
+public final class BenchmarkCommands {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private BenchmarkCommands() {
+    }
+
+    public static int run(String command, String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+            options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        List<String> texts = readTexts(Path.of(options.getOrDefault("data", "../shared/datasets/sst2/dev.csv")));
+        return switch (command) {
+            case "bench-model" -> benchModel(options, texts);
+            case "bench-http" -> benchHttp(options, texts);
+            default -> 2;
+        };
+    }
+
+    private static int benchModel(Map<String, String> options, List<String> texts) throws IOException {
+        ComputeThreads.limit(Integer.parseInt(options.getOrDefault("threads", "1")));
+        Path dir = Path.of(options.get("model"));
+        Map<?, ?> metadata = JSON.readValue(dir.resolve("metadata.json").toFile(), Map.class);
+        int maxLength = ((Number) ((Map<?, ?>) metadata.get("hyperParameters")).get("maxSequenceLength")).intValue();
+        TextClassifier classifier = TextClassifier.load(dir, maxLength);
+        double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
+        for (int batch : new int[] {1, 32, 256}) {
+            run(classifier, texts, batch, 2.0);
+            long start = System.nanoTime();
+            long done = run(classifier, texts, batch, seconds);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            System.out.println(JSON.writeValueAsString(Map.of("case", "bench-model", "batchSize", batch,
+                    "texts", done, "seconds", round(elapsed), "textsPerSecond", round(done / elapsed),
+                    "threads", 1)));
+        }
+        return 0;
+    }
+
+    private static long run(TextClassifier classifier, List<String> texts, int batch, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long done = 0;
+        int offset = 0;
+        while (System.nanoTime() < end) {
+            List<String> chunk = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                chunk.add(texts.get((offset + i) % texts.size()));
+            }
+            offset += batch;
+            classifier.classify(chunk);
+            done += batch;
+        }
+        return done;
+    }
+
+    private static int benchHttp(Map<String, String> options, List<String> texts) throws Exception {
+        String url = options.getOrDefault("url", "http://localhost:8080").replaceAll("/$", "");
+        double seconds = Double.parseDouble(options.getOrDefault("seconds", "20"));
+        int batch = Integer.parseInt(options.getOrDefault("batch", "0"));
+        int[] levels = Arrays.stream(options.getOrDefault("concurrency", "1,8,32,128").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            if (batch > 0) {
+                List<String> chunk = new ArrayList<>();
+                for (int j = 0; j < batch; j++) {
+                    chunk.add(texts.get((i + j) % texts.size()));
+                }
+                bodies.add(JSON.writeValueAsBytes(Map.of("texts", chunk)));
+            } else {
+                bodies.add(JSON.writeValueAsBytes(Map.of("text", texts.get(i))));
+            }
+        }
+        String path = batch > 0 ? "/api/v1/classify/batch" : "/api/v1/classify";
+        for (int concurrency : levels) {
+            load(url + path, bodies, concurrency, Math.min(5, seconds / 4), null);
+            Result r = new Result();
+            double elapsed = load(url + path, bodies, concurrency, seconds, r);
+            long[] latencies = r.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("case", batch > 0 ? "bench-classify-batch" : "bench-classify");
+            out.put("concurrency", concurrency);
+            out.put("requests", latencies.length);
+            out.put("requestsPerSecond", round(latencies.length / elapsed));
+            out.put("textsPerSecond", round(latencies.length * (double) Math.max(1, batch) / elapsed));
+            out.put("p50ms", percentile(latencies, 0.50));
+            out.put("p95ms", percentile(latencies, 0.95));
+            out.put("p99ms", percentile(latencies, 0.99));
+            out.put("errors", r.errors.get());
+            out.put("backPressure503", r.busy.get());
+            System.out.println(JSON.writeValueAsString(out));
+        }
+        return 0;
+    }
+
+    /** Latencies of successful requests, errors, and 503 back-pressure answers counted apart. */
+    private static final class Result {
+        final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicInteger busy = new AtomicInteger();
+    }
+
+    private static double load(String url, List<byte[]> bodies, int concurrency, double seconds, Result result)
+            throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(4)).build();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        AtomicLong next = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        for (int c = 0; c < concurrency; c++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    byte[] body = bodies.get((int) (next.getAndIncrement() % bodies.size()));
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (result == null) {
+                            continue;
+                        }
+                        if (response.statusCode() == 200) {
+                            result.latencies.add(System.nanoTime() - t0);
+                        } else if (response.statusCode() == 503) {
+                            result.busy.incrementAndGet();
+                        } else {
+                            result.errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        if (result != null) {
+                            result.errors.incrementAndGet();
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination((long) seconds + 60, java.util.concurrent.TimeUnit.SECONDS);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return round(sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** The {@code text} column of a CSV with a header (RFC 4180 quoting). */
+    static List<String> readTexts(Path csv) throws IOException {
+        List<String> texts = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+            StringBuilder field = new StringBuilder();
+            List<String> row = new ArrayList<>();
+            boolean quoted = false;
+            boolean header = true;
+            int textColumn = 0;
+            int c;
+            while ((c = reader.read()) != -1) {
+                if (quoted) {
+                    if (c == '"') {
+                        reader.mark(1);
+                        int n = reader.read();
+                        if (n == '"') {
+                            field.append('"');
+                        } else {
+                            quoted = false;
+                            if (n == -1) {
+                                break;
+                            }
+                            reader.reset();
+                        }
+                    } else {
+                        field.append((char) c);
+                    }
+                } else if (c == '"' && field.isEmpty()) {
+                    quoted = true;
+                } else if (c == ',') {
+                    row.add(field.toString());
+                    field.setLength(0);
+                } else if (c == '\n') {
+                    row.add(field.toString());
+                    field.setLength(0);
+                    if (header) {
+                        textColumn = Math.max(0, row.indexOf("text"));
+                        header = false;
+                    } else if (row.size() > textColumn && !row.get(textColumn).isBlank()) {
+                        texts.add(row.get(textColumn));
+                    }
+                    row.clear();
+                } else if (c != '\r') {
+                    field.append((char) c);
+                }
+            }
+        }
+        return texts;
+    }
+}
