@@ -55,6 +55,7 @@ public final class ClassifierTrainer {
             pretrained = PretrainedEmbeddings.load(wordVectors, vocabulary, hp.seed());
             hp = hp.withEmbeddingSize(pretrained.dimensions);
         }
+        observer.onStart(trainIds.length, trainTokenCount);
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights);
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,

@@ -3,6 +3,10 @@ package com.example.sentiment.ml;
 /** Receives progress from a running training; called on the training thread, so keep it cheap. */
 public interface TrainingObserver {
 
+    /** Once, before the first batch: the size of the training data after tokenisation. */
+    default void onStart(int examples, long tokens) {
+    }
+
     /** After every minibatch; {@code epoch} and {@code batch} count from 1. */
     void onBatch(int epoch, int batch, int totalBatches, double loss);
 

@@ -29,6 +29,7 @@ final class TrainingJob implements TrainingObserver {
     private String error;
     private String modelId;
     private long startNanos;
+    private double tokensPerExample;
     private Future<?> future;
 
     TrainingJob(String id, TrainingConfig.ResolvedTrainingConfig config, PreparedDataset data) {
@@ -127,8 +128,13 @@ final class TrainingJob implements TrainingObserver {
         finishedAt = Instant.now();
         if (finalState == TrainingJobState.SUCCEEDED) {
             progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
-                    progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond());
+                    progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond(), progress.tokensPerSecond());
         }
+    }
+
+    @Override
+    public synchronized void onStart(int examples, long tokens) {
+        tokensPerExample = examples == 0 ? 0 : (double) tokens / examples;
     }
 
     @Override
@@ -140,7 +146,8 @@ final class TrainingJob implements TrainingObserver {
         Long eta = done > 0 ? Math.round(elapsed / done * (total - done)) : null;
         double examplesPerSecond = elapsed > 0 ? done * (double) config.hyperParameters().batchSize() / elapsed : 0;
         progress = new TrainingJobView.Progress(epoch, totalEpochs, batch, totalBatches,
-                Math.round(1000.0 * done / total) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0);
+                Math.round(1000.0 * done / total) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
+                (double) Math.round(examplesPerSecond * tokensPerExample));
         metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1());
     }
 

@@ -77,6 +77,8 @@ public class TrainingJobService {
                 v -> v.metrics().validationAccuracy());
         gauge("sentiment.training.examples.per.second", "Training throughput of the running job",
                 v -> v.progress().examplesPerSecond());
+        gauge("sentiment.training.tokens.per.second", "Training throughput of the running job in tokens",
+                v -> v.progress().tokensPerSecond());
     }
 
     private void gauge(String name, String description, java.util.function.Function<TrainingJobView, Double> value) {
@@ -201,6 +203,11 @@ public class TrainingJobService {
 
         PersistingObserver(TrainingJob job) {
             this.job = job;
+        }
+
+        @Override
+        public void onStart(int examples, long tokens) {
+            job.onStart(examples, tokens);
         }
 
         @Override

@@ -29,8 +29,8 @@ public record TrainingJobView(
 
     /** How far training is; {@code etaSeconds} is null until the first batch finished. */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
-                           Double examplesPerSecond) {
-        static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null);
+                           Double examplesPerSecond, Double tokensPerSecond) {
+        static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null, null);
     }
 
     /** The latest figures: loss of the last batch, validation figures of the last epoch. */
