@@ -95,7 +95,11 @@ public record SentimentProperties(
     public record Security(String apiKey, String classifyApiKey) {
     }
 
-    /** Default hyper-parameters, chosen on SST-2 dev (see docs/experiments.md). */
+    /**
+     * Default hyper-parameters, chosen on SST-2 dev (see docs/experiments.md). Unless set, the minimum word
+     * frequency is 1 with pre-computed vectors (every word keeps its vector) and 2 without (so that the
+     * unknown-word vector is trained on words seen once).
+     */
     public record Defaults(
             @Min(1) @Max(1000) @DefaultValue("10") int epochs,
             @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
@@ -105,7 +109,7 @@ public record SentimentProperties(
             @DefaultValue("false") boolean bidirectional,
             @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0.5") double dropout,
             @Min(1) @Max(2048) @DefaultValue("100") int maxSequenceLength,
-            @Min(1) @DefaultValue("1") int minWordFrequency,
+            @Min(1) Integer minWordFrequency,
             @Min(3) @DefaultValue("50000") int maxVocabularySize,
             @DecimalMin("0") @DecimalMax("0.5") @DefaultValue("0.1") double validationSplit,
             @DefaultValue("42") long seed,

@@ -62,7 +62,7 @@ public record TrainingConfig(
         HyperParameters hp = new HyperParameters(
                 or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(learningRate, d.learningRate()),
                 or(embeddingSize, d.embeddingSize()), or(lstmUnits, d.lstmUnits()), bi, or(dropout, d.dropout()),
-                or(maxSequenceLength, d.maxSequenceLength()), or(minWordFrequency, d.minWordFrequency()),
+                or(maxSequenceLength, d.maxSequenceLength()), or(minWordFrequency, d.minWordFrequency() != null ? d.minWordFrequency() : vectors != null ? 1 : 2),
                 or(maxVocabularySize, d.maxVocabularySize()), or(seed, d.seed()),
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),
                 HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)),
