@@ -68,11 +68,16 @@ WORKDIR /app
 COPY --from=build /build/extracted/dependencies/ ./
 COPY --from=build /build/extracted/spring-boot-loader/ ./
 COPY --from=build /build/extracted/snapshot-dependencies/ ./
-# Pre-extract ND4J/OpenBLAS natives into a root-owned cache (needs only the dependency layers above).
+# Pre-extract ND4J/OpenBLAS natives (~400 MB) into a root-owned cache (needs only the dependency layers
+# above): start-up skips the extraction and works with a read-only root filesystem. With
+# --build-arg PREWARM_NATIVES=false the image is ~400 MB smaller and every start extracts them to /tmp/javacpp.
+ARG PREWARM_NATIVES=true
 COPY --from=tools /tools/classes/ /opt/sentiment/tools/
-RUN java -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE_DIR}" -cp "/app/BOOT-INF/lib/*:/opt/sentiment/tools" \
-      WarmNatives \
- && chmod -R a+rX "${JAVACPP_CACHE_DIR}"
+RUN if [ "${PREWARM_NATIVES}" = true ]; then \
+      java -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE_DIR}" -cp "/app/BOOT-INF/lib/*:/opt/sentiment/tools" \
+        WarmNatives \
+      && chmod -R a+rX "${JAVACPP_CACHE_DIR}"; \
+    fi
 COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/sentiment-entrypoint
 COPY --chmod=0755 docker/healthcheck.sh /usr/local/bin/sentiment-healthcheck
 COPY --from=bundled-models /context/models/ /opt/sentiment/default-models/

@@ -65,9 +65,13 @@ is_set -Xmx -XX:MaxRAMPercentage= -XX:MaxRAM= || jvm_defaults="$jvm_defaults -XX
 is_set javacpp.maxbytes= javacpp.maxBytes= || jvm_defaults="$jvm_defaults -Dorg.bytedeco.javacpp.maxbytes=100%"
 is_set javacpp.maxphysicalbytes= javacpp.maxPhysicalBytes= \
   || jvm_defaults="$jvm_defaults -Dorg.bytedeco.javacpp.maxphysicalbytes=225%"
-# natives pre-extracted at image build time (read-only is fine); point it elsewhere to re-extract
-is_set javacpp.cachedir= javacpp.cacheDir= \
-  || jvm_defaults="$jvm_defaults -Dorg.bytedeco.javacpp.cachedir=${JAVACPP_CACHE_DIR:-/opt/sentiment/javacpp}"
+# natives pre-extracted at image build time (read-only is fine); without them (PREWARM_NATIVES=false) JavaCPP
+# extracts them at every start into a writable directory
+if ! is_set javacpp.cachedir= javacpp.cacheDir=; then
+  cache_dir=${JAVACPP_CACHE_DIR:-/opt/sentiment/javacpp}
+  [ -n "$(visible_entries "$cache_dir")" ] || cache_dir=/tmp/javacpp
+  jvm_defaults="$jvm_defaults -Dorg.bytedeco.javacpp.cachedir=$cache_dir"
+fi
 
 log "java$jvm_defaults ${JAVA_OPTS:-} (OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset})"
 # shellcheck disable=SC2086 # option lists are split into words on purpose

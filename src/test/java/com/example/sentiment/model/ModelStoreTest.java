@@ -164,6 +164,47 @@ class ModelStoreTest {
     }
 
     @Test
+    void concurrentActivateDeleteAndClassifyNeverSeeAHalfSwappedOrDeletedModel() throws Exception {
+        ModelStore store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        ModelMetadata doomed = store.save(classifier, metadata("doomed"));
+        store.writeActive(a.id());
+        ModelService service = service(store());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<java.util.concurrent.Future<?>> readers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            readers.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    try {
+                        ModelService.LoadedModel m = service.resolve(null);
+                        assertThat(m.id()).isIn(a.id(), b.id());
+                        assertThat(m.classifier().classify("good film").scores()).hasSize(2);
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        for (int i = 0; i < 20; i++) {
+            service.activate(i % 2 == 0 ? b.id() : a.id());
+            String active = service.active().orElseThrow().id();
+            assertThatThrownBy(() -> service.delete(active)).isInstanceOf(ModelConflictException.class);
+        }
+        service.delete(doomed.id());
+        assertThatThrownBy(() -> service.resolve(doomed.id())).isInstanceOf(ModelNotFoundException.class);
+        stop.set(true);
+        for (java.util.concurrent.Future<?> f : readers) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(failures).isEmpty();
+        assertThat(store().activeId()).contains(service.active().orElseThrow().id());
+    }
+
+    @Test
     void pathLikeIdsNeverReachTheFileSystem() throws Exception {
         Files.writeString(dir.getParent().resolve("outside.txt"), "secret");
         ModelStore store = store();

@@ -1,0 +1,141 @@
+// The service's HTTP API, with the API key handling: when a call answers 401 the user is asked for the key
+// (once; every later request sends it as X-API-Key), it is kept in sessionStorage and the call is retried.
+
+const BASE = 'api/v1';
+const KEY_STORAGE = 'sentiment.apiKey';
+
+/** An answer that is not 2xx; `problem` is the application/problem+json body (or a stand-in for it). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+
+  /** `errors` of the problem: strings (dataset errors) or {field, message} objects (config errors). */
+  get errors() {
+    return Array.isArray(this.problem.errors) ? this.problem.errors : [];
+  }
+}
+
+export function storedApiKey() {
+  try {
+    return sessionStorage.getItem(KEY_STORAGE) || '';
+  } catch {
+    return '';
+  }
+}
+
+export function storeApiKey(key) {
+  try {
+    if (key) {
+      sessionStorage.setItem(KEY_STORAGE, key);
+    } else {
+      sessionStorage.removeItem(KEY_STORAGE);
+    }
+  } catch {
+    // storage disabled: the key lives as long as nothing asks again
+  }
+}
+
+let keyPrompt = null; // (reason) => Promise<string|null>, set by the app
+let pendingPrompt = null; // one dialog for all calls that answered 401 at the same time
+
+/** The app registers how to ask for a key; the function resolves to the key, or null when the user declines. */
+export function onApiKeyNeeded(prompt) {
+  keyPrompt = prompt;
+}
+
+function askForKey(reason) {
+  if (!keyPrompt) {
+    return Promise.resolve(null);
+  }
+  if (!pendingPrompt) {
+    pendingPrompt = Promise.resolve(keyPrompt(reason)).finally(() => {
+      pendingPrompt = null;
+    });
+  }
+  return pendingPrompt;
+}
+
+/**
+ * One call. `body` is sent as JSON unless it is FormData. Resolves to the parsed JSON (or null for 204),
+ * rejects with ApiError. A 401 asks for the API key and retries, up to three times.
+ */
+export async function request(method, path, { body, signal } = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const sentKey = storedApiKey();
+    const headers = { Accept: 'application/json, application/problem+json' };
+    let payload;
+    if (body instanceof FormData) {
+      payload = body;
+    } else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    if (sentKey) {
+      headers['X-API-Key'] = sentKey;
+    }
+    let response;
+    try {
+      response = await fetch(`${BASE}${path}`, { method, headers, body: payload, signal });
+    } catch (e) {
+      if (e.name === 'AbortError') {
+        throw e;
+      }
+      throw new ApiError(0, {
+        title: 'Service unreachable',
+        detail: 'The service did not answer. Is it running?',
+      });
+    }
+    if (response.status === 401 && attempt < 3) {
+      const problem = await readBody(response);
+      // Another call may have stored a key meanwhile: then retry with that one before asking.
+      if (storedApiKey() && storedApiKey() !== sentKey) {
+        continue;
+      }
+      const key = await askForKey(problem.detail || 'This call needs an API key.');
+      if (key) {
+        storeApiKey(key);
+        continue;
+      }
+      throw new ApiError(401, problem);
+    }
+    if (!response.ok) {
+      throw new ApiError(response.status, await readBody(response));
+    }
+    if (response.status === 204) {
+      return null;
+    }
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
+  }
+}
+
+async function readBody(response) {
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') {
+      return parsed;
+    }
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, title: response.statusText || `HTTP ${response.status}`, detail: text.slice(0, 300) || undefined };
+}
+
+export const api = {
+  status: (opts) => request('GET', '/status', opts),
+  classify: (text, modelId) => request('POST', '/classify', { body: modelId ? { text, modelId } : { text } }),
+  classifyBatch: (texts, modelId) => request('POST', '/classify/batch', { body: modelId ? { texts, modelId } : { texts } }),
+  jobs: (opts) => request('GET', '/training-jobs', opts),
+  job: (id, opts) => request('GET', `/training-jobs/${encodeURIComponent(id)}`, opts),
+  startJob: (formData) => request('POST', '/training-jobs', { body: formData }),
+  cancelJob: (id) => request('POST', `/training-jobs/${encodeURIComponent(id)}/cancel`),
+  models: (opts) => request('GET', '/models', opts),
+  model: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}`, opts),
+  activate: (modelId) => request('PUT', '/models/active', { body: { modelId } }),
+  deleteModel: (id) => request('DELETE', `/models/${encodeURIComponent(id)}`),
+};
