@@ -1,11 +1,11 @@
-# syntax=docker/dockerfile:1
 # Container image of the sentiment service (Spring Boot 4 + Deeplearning4j, ND4J CPU natives for linux-x86_64).
 #
 #   docker build -t sentiment-service .
 #   docker run -p 8080:8080 -v sentiment-models:/models sentiment-service
 #
 # Base images are build arguments. Both must be glibc-based (Debian/Ubuntu): ND4J's natives do not run on
-# Alpine/musl. Without access to Docker Hub, pass local stand-ins, e.g.
+# Alpine/musl. Needs BuildKit (Docker 23+) or podman/buildah (COPY --chmod). Without access to Docker Hub,
+# pass local stand-ins, e.g.
 #   podman build --format docker --network host \
 #     --build-arg BUILD_IMAGE=localhost/jdk17-maven --build-arg RUNTIME_IMAGE=localhost/jre17 -t sentiment-service .
 # (`--format docker` keeps HEALTHCHECK, which podman's default OCI format drops.)
@@ -44,7 +44,7 @@ RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination 
 # The model(s) bundled in the repository's models/ directory (the folder may be missing: then none).
 FROM ${BUILD_IMAGE} AS bundled-models
 COPY . /context/
-RUN mkdir -p /context/models
+RUN mkdir -p /context/models && chmod -R a+rX /context/models
 
 # ---------------------------------------------------------------------------------------------------------
 # Stage 2: runtime.
