@@ -159,7 +159,14 @@ function askKey(reason) {
   });
 }
 
-onApiKeyNeeded(askKey);
+onApiKeyNeeded(async (reason) => {
+  const key = await askKey(reason);
+  if (key) {
+    storeApiKey(key);
+    updateKeyButton();
+  }
+  return key;
+});
 
 keyButton.addEventListener('click', async () => {
   const key = await askKey(storedApiKey()

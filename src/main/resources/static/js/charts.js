@@ -58,7 +58,8 @@ function marker(kind, x, y, cls) {
  * @param {string} [o.id]
  */
 export function lineChart(o) {
-  const W = 560;
+  // Narrow screens get a narrower drawing, so that its text stays legible when scaled to fit.
+  const W = Math.round(Math.min(560, Math.max(320, (window.innerWidth || 560) - 60)));
   const H = 240;
   const m = { left: 52, right: 14, top: 14, bottom: 40 };
   const format = o.format || ((v) => num(v, 3));
@@ -120,8 +121,9 @@ export function lineChart(o) {
   }
 
   const legend = h('ul', { class: 'legend' }, o.series.map((ser, i) => h('li', null,
-    legendSwatch(i), ser.name,
-    ser.values.length ? h('span', { class: 'legend-last' }, `: ${format(ser.values[ser.values.length - 1][1])}`) : null)));
+    legendSwatch(i),
+    h('span', null, ser.name, ser.values.length
+      ? h('span', { class: 'legend-last' }, `: ${format(ser.values[ser.values.length - 1][1])}`) : null))));
 
   const epochs = [...new Set(all.map(([x]) => x))].sort((a, b) => a - b);
   const table = h('details', { class: 'chart-data' },
@@ -150,8 +152,10 @@ function legendSwatch(i) {
 export function confusionHeatMap(labels, matrix) {
   const max = Math.max(1, ...matrix.flat());
   return h('div', { class: 'heatmap-wrap' },
-    h('table', { class: 'heatmap' },
-      h('caption', null, 'Confusion matrix: rows are the actual labels, columns the predicted ones'),
+    h('p', { class: 'heatmap-title', id: 'confusion-title' }, 'Confusion matrix'),
+    h('p', { class: 'hint', id: 'confusion-hint' }, 'Rows are the actual labels, columns the predicted ones; '
+      + 'the darker a cell, the more examples it counts.'),
+    h('table', { class: 'heatmap', id: 'confusion-matrix', 'aria-labelledby': 'confusion-title', 'aria-describedby': 'confusion-hint' },
       h('thead', null,
         h('tr', null, h('td', { class: 'corner' }, h('span', { class: 'visually-hidden' }, 'actual \\ predicted')),
           h('th', { scope: 'colgroup', colspan: labels.length, class: 'axis-head' }, 'predicted')),

@@ -16,7 +16,13 @@ export function h(tag, attrs, ...children) {
       } else if (name === 'dataset') {
         Object.assign(el.dataset, value);
       } else if (name === 'style' && typeof value === 'object') {
-        Object.assign(el.style, value);
+        for (const [prop, v] of Object.entries(value)) {
+          if (prop.startsWith('--')) {
+            el.style.setProperty(prop, v);
+          } else {
+            el.style[prop] = v;
+          }
+        }
       } else if (name in el && typeof value !== 'string' && name !== 'list') {
         el[name] = value;
       } else {
@@ -124,4 +130,22 @@ export function facts(pairs, attrs) {
 /** The badge of a job state or model status, with the state in words. */
 export function stateBadge(state) {
   return h('span', { class: `badge state-${String(state).toLowerCase()}` }, state);
+}
+
+/**
+ * Marks a data table to be shown as one card per row on narrow screens: every body cell is labelled with its
+ * column's heading (CSS shows it above the value there).
+ */
+export function stackable(table) {
+  table.classList.add('stack');
+  const headings = [...table.querySelectorAll('thead th')].map((th) =>
+    (th.querySelector('.visually-hidden') ? '' : th.textContent.trim()));
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.children].forEach((cell, i) => {
+      if (headings[i]) {
+        cell.dataset.label = headings[i];
+      }
+    });
+  }
+  return table;
 }

@@ -1,6 +1,6 @@
 // Classify: one text (label, a bar per label, the model that answered) or many texts, one per line (a table).
 import { api, ApiError } from '../api.js';
-import { h, replace, pct, problemBox } from '../dom.js';
+import { h, replace, pct, problemBox, stackable } from '../dom.js';
 
 const MAX_BATCH = 256;
 let lastMode = 'single';
@@ -187,7 +187,7 @@ function batchResult(texts, answer) {
     truncated ? h('p', { class: 'note', role: 'note' },
       `${truncated} text${truncated === 1 ? ' was' : 's were'} truncated to the model's maximum length (marked ✂).`) : null,
     h('div', { class: 'table-wrap' },
-      h('table', { id: 'batch-table', class: 'data' },
+      stackable(h('table', { id: 'batch-table', class: 'data' },
         h('thead', null, h('tr', null,
           h('th', { scope: 'col', class: 'num' }, '#'),
           h('th', { scope: 'col' }, 'Text'),
@@ -202,5 +202,5 @@ function batchResult(texts, answer) {
           h('td', null, h('strong', null, r.label)),
           h('td', { class: 'num' }, pct(r.confidence)),
           h('td', { class: 'scores-cell' }, Object.entries(r.scores).sort((a, b) => b[1] - a[1])
-            .map(([l, p]) => `${l} ${pct(p)}`).join(' · '))))))));
+            .map(([l, p]) => `${l} ${pct(p)}`).join(' · ')))))))));
 }

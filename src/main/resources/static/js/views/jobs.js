@@ -1,0 +1,265 @@
+// Jobs: the list, and one job with live progress and per-epoch charts (polled every second while it runs).
+import { api } from '../api.js';
+import { h, replace, num, pct, dateTime, duration, problemBox, facts, stateBadge, stackable } from '../dom.js';
+import { lineChart } from '../charts.js';
+
+const ACTIVE = new Set(['QUEUED', 'RUNNING']);
+
+/** Polls `load` every `interval` ms while `keepGoing(result)` holds; returns a function that stops it. */
+function poller(load, render, { interval, keepGoing }) {
+  let stopped = false;
+  let timer = null;
+  let controller = null;
+  async function tick() {
+    controller = new AbortController();
+    let again = true;
+    try {
+      const result = await load(controller.signal);
+      if (stopped) {
+        return;
+      }
+      render(result, null);
+      again = keepGoing(result);
+    } catch (e) {
+      if (stopped || e.name === 'AbortError') {
+        return;
+      }
+      render(null, e);
+      again = e.status === 0 || e.status >= 500; // keep trying through a restart, not through a 404
+    }
+    if (again && !stopped) {
+      timer = setTimeout(tick, document.hidden ? interval * 5 : interval);
+    }
+  }
+  tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    if (controller) {
+      controller.abort();
+    }
+  };
+}
+
+export function renderList(view, ctx) {
+  const body = h('div', { id: 'jobs-list', 'aria-busy': 'true' }, h('p', { class: 'hint' }, 'Loading…'));
+  replace(view,
+    h('div', { class: 'title-row' },
+      h('h1', null, 'Training jobs'),
+      h('a', { class: 'button', href: '#/train' }, 'New job')),
+    body);
+
+  return poller((signal) => api.jobs({ signal }), (list, error) => {
+    body.removeAttribute('aria-busy');
+    if (error) {
+      replace(body, problemBox(error));
+      return;
+    }
+    if (!list.length) {
+      replace(body, h('p', { class: 'empty' }, 'No training jobs yet. ', h('a', { href: '#/train' }, 'Start one'), '.'));
+      return;
+    }
+    const focusedRow = document.activeElement && body.contains(document.activeElement)
+      ? document.activeElement.closest('tr') : null;
+    const focusedId = focusedRow ? focusedRow.dataset.jobId : null;
+    replace(body, h('div', { class: 'table-wrap' }, stackable(h('table', { class: 'data', id: 'jobs-table' },
+      h('thead', null, h('tr', null,
+        h('th', { scope: 'col' }, 'Job'),
+        h('th', { scope: 'col' }, 'State'),
+        h('th', { scope: 'col', class: 'num' }, 'Progress'),
+        h('th', { scope: 'col', class: 'num' }, 'Validation accuracy'),
+        h('th', { scope: 'col' }, 'Created'),
+        h('th', { scope: 'col' }, 'Model'))),
+      h('tbody', null, list.map((job) => h('tr', { dataset: { jobId: job.id, state: job.state } },
+        h('td', null, h('a', { href: `#/jobs/${encodeURIComponent(job.id)}` }, job.name || shortId(job.id))),
+        h('td', null, stateBadge(job.state)),
+        h('td', { class: 'num' }, job.progress ? `${num(job.progress.percent, 1)} %` : '–'),
+        h('td', { class: 'num' }, pct(job.metrics && job.metrics.validationAccuracy)),
+        h('td', null, dateTime(job.createdAt)),
+        h('td', null, job.modelId ? h('a', { href: `#/models/${encodeURIComponent(job.modelId)}` }, job.modelId) : '–'))))))));
+    if (focusedId) {
+      // The table is redrawn while jobs run: keep the keyboard focus on the same job.
+      const link = body.querySelector(`tr[data-job-id="${CSS.escape(focusedId)}"] a`);
+      if (link) {
+        link.focus();
+      }
+    }
+  }, { interval: 2000, keepGoing: (list) => list.some((j) => ACTIVE.has(j.state)) });
+}
+
+export function renderJob(view, ctx, id) {
+  const title = h('h1', null, 'Job ', h('span', { class: 'mono' }, shortId(id)));
+  const stateArea = h('div', { id: 'job-state' });
+  const progressArea = h('div', { id: 'job-progress', class: 'card' });
+  const cancelButton = h('button', { type: 'button', id: 'cancel-job', class: 'danger', hidden: true }, 'Cancel job');
+  const actionStatus = h('div', { 'aria-live': 'polite' });
+  const charts = h('div', { class: 'charts', id: 'job-charts' });
+  const details = h('div', { id: 'job-details' });
+  const announcer = h('p', { class: 'visually-hidden', role: 'status', id: 'job-announcer' });
+  let job = null;
+  let chartKey = '';
+
+  cancelButton.addEventListener('click', async () => {
+    if (!(await ctx.confirm('Cancel this training job? No model version will be written.', { title: 'Cancel the job?', ok: 'Cancel job' }))) {
+      return;
+    }
+    cancelButton.disabled = true;
+    replace(actionStatus);
+    try {
+      show(await api.cancelJob(id));
+      replace(actionStatus, h('p', { class: 'hint' }, 'Cancellation requested.'));
+      ctx.refreshStatus();
+    } catch (e) {
+      replace(actionStatus, problemBox(e));
+    } finally {
+      cancelButton.disabled = false;
+    }
+  });
+
+  replace(view,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/jobs' }, '← All jobs')),
+    title,
+    announcer,
+    stateArea,
+    progressArea,
+    h('div', { class: 'actions' }, cancelButton),
+    actionStatus,
+    h('h2', null, 'Training curves'),
+    charts,
+    details);
+
+  function show(j) {
+    const wasActive = job && ACTIVE.has(job.state);
+    if (job && job.state !== j.state) {
+      // Announced once per change; the regions below are redrawn every second and are not live.
+      announcer.textContent = `Job state: ${j.state}`;
+    }
+    job = j;
+    replace(title, 'Job ', j.name ? j.name : h('span', { class: 'mono' }, shortId(j.id)));
+    document.title = `Job ${j.name || shortId(j.id)} · Sentiment service console`;
+    replace(stateArea, facts([
+      ['State', h('span', { id: 'job-state-value', dataset: { state: j.state } }, stateBadge(j.state))],
+      ['Job ID', h('span', { class: 'mono' }, j.id)],
+      ['Created', dateTime(j.createdAt)],
+      j.startedAt ? ['Started', dateTime(j.startedAt)] : null,
+      j.finishedAt ? ['Finished', dateTime(j.finishedAt)] : null,
+      ['Model', j.modelId ? h('a', { href: `#/models/${encodeURIComponent(j.modelId)}`, id: 'job-model-link' }, j.modelId)
+        : j.state === 'SUCCEEDED' ? '–' : j.activate ? 'written and activated when it succeeds' : 'written when it succeeds'],
+    ]),
+    j.state === 'FAILED' && j.error ? h('div', { class: 'problem', role: 'alert' },
+      h('p', { class: 'problem-title' }, 'The job failed'), h('p', null, j.error)) : null);
+    cancelButton.hidden = !ACTIVE.has(j.state);
+    renderProgress(j);
+    const xMax = (j.hyperParameters && j.hyperParameters.epochs) || (j.progress && j.progress.totalEpochs) || 0;
+    const key = `${(j.history || []).length}|${xMax}`;
+    if (key !== chartKey) {
+      chartKey = key;
+      renderCharts(charts, j.history || [], xMax);
+    }
+    renderDetails(j);
+    if (wasActive && !ACTIVE.has(j.state)) {
+      ctx.refreshStatus();
+    }
+  }
+
+  function renderProgress(j) {
+    const p = j.progress || {};
+    const percent = j.state === 'SUCCEEDED' ? 100 : p.percent || 0;
+    const parts = [];
+    if (p.totalEpochs) {
+      parts.push(`epoch ${p.epoch} of ${p.totalEpochs}`);
+    }
+    if (p.totalBatches) {
+      parts.push(`batch ${p.batch} of ${p.totalBatches}`);
+    }
+    if (ACTIVE.has(j.state) && p.etaSeconds !== null && p.etaSeconds !== undefined) {
+      parts.push(`about ${duration(p.etaSeconds)} left`);
+    }
+    if (p.examplesPerSecond) {
+      parts.push(`${num(p.examplesPerSecond, 1)} examples/s`);
+    }
+    const m = j.metrics || {};
+    replace(progressArea,
+      h('div', { class: 'progress-head' },
+        h('label', { for: 'job-progress-bar' }, 'Progress'),
+        h('span', { id: 'job-percent', class: 'big-number' }, `${num(percent, 1)} %`)),
+      h('progress', { id: 'job-progress-bar', max: 100, value: percent }, `${num(percent, 1)} %`),
+      h('p', { id: 'job-progress-text' }, j.state === 'QUEUED' ? 'Waiting for a free training slot.' : parts.join(' · ') || '–'),
+      facts([
+        ['Latest training loss', num(m.trainLoss, 4)],
+        ['Validation accuracy', pct(m.validationAccuracy)],
+        ['Validation macro-F1', num(m.validationMacroF1, 3)],
+      ], { class: 'facts inline' }));
+  }
+
+  function renderDetails(j) {
+    const d = j.dataset;
+    const hp = j.hyperParameters || {};
+    replace(details,
+      d ? h('section', { 'aria-labelledby': 'dataset-title' },
+        h('h2', { id: 'dataset-title' }, 'Dataset'),
+        facts([
+          ['Format', (d.format || '').toUpperCase()],
+          ['Rows read / used / skipped', `${d.rowsRead} / ${d.rowsUsed} / ${d.rowsSkipped}`],
+          d.skippedReasons && Object.keys(d.skippedReasons).length
+            ? ['Skipped because', Object.entries(d.skippedReasons).map(([r, n]) => `${r}: ${n}`).join('; ')] : null,
+          ['Examples per label', Object.entries(d.examplesPerLabel || {}).map(([l, n]) => `${l}: ${n}`).join(', ')],
+          ['Training / validation examples', `${d.trainExamples} / ${d.validationExamples}`],
+          ['Validation data', d.validationSource === 'file' ? 'validation file' : d.validationSource === 'split' ? 'held-out split' : d.validationSource],
+          ['SHA-256', h('span', { class: 'mono wrap' }, d.sha256)],
+        ])) : null,
+      h('section', { 'aria-labelledby': 'hp-title' },
+        h('h2', { id: 'hp-title' }, 'Hyper-parameters'),
+        hyperParameterList(hp)));
+  }
+
+  return poller((signal) => api.job(id, { signal }), (j, error) => {
+    if (error) {
+      replace(stateArea, problemBox(error));
+      return;
+    }
+    show(j);
+  }, { interval: 1000, keepGoing: (j) => ACTIVE.has(j.state) });
+}
+
+/** The loss chart and the validation chart of a history. */
+export function renderCharts(container, history, xMax) {
+  const open = new Set([...container.querySelectorAll('details[open]')].map((d) => d.closest('figure').id));
+  replace(container,
+    lineChart({
+      id: 'loss-chart', title: 'Training loss per epoch', yLabel: 'loss', xMax,
+      series: [{ name: 'training loss', values: history.map((e) => [e.epoch, e.trainLoss]) }],
+      format: (v) => num(v, 4),
+    }),
+    lineChart({
+      id: 'validation-chart', title: 'Validation accuracy and macro-F1 per epoch', yLabel: 'score', xMax, yMin: 0, yMax: 1,
+      series: [
+        { name: 'validation accuracy', values: history.map((e) => [e.epoch, e.validationAccuracy]) },
+        { name: 'validation macro-F1', values: history.map((e) => [e.epoch, e.validationMacroF1]) },
+      ],
+      format: (v) => num(v, 3),
+    }));
+  for (const id of open) {
+    const d = container.querySelector(`#${id} details`);
+    if (d) {
+      d.open = true;
+    }
+  }
+}
+
+export function hyperParameterList(hp) {
+  const names = {
+    epochs: 'Epochs', batchSize: 'Batch size', learningRate: 'Learning rate', embeddingSize: 'Embedding size',
+    lstmUnits: 'LSTM units', bidirectional: 'Bidirectional', dropout: 'Dropout', maxSequenceLength: 'Max sequence length',
+    minWordFrequency: 'Minimum word frequency', maxVocabularySize: 'Maximum vocabulary size', seed: 'Seed',
+    earlyStoppingPatience: 'Early stopping patience', pooling: 'Pooling', wordVectors: 'Word vectors',
+    freezeEmbeddings: 'Freeze embeddings',
+  };
+  const value = (v) => (v === null || v === undefined ? 'none' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(k === 'pooling' && v ? String(v).toLowerCase() : v)]),
+    { class: 'facts columns' });
+}
+
+export function shortId(id) {
+  return id && id.length > 13 && /^[0-9a-f-]{36}$/.test(id) ? id.slice(0, 8) : id;
+}
