@@ -206,6 +206,7 @@ class ApiErrorsTest {
         mvc.perform(get("/api/v1/models")).andExpect(status().isOk()).andExpect(jsonPath("$.length()").value(0));
         mvc.perform(get("/api/v1/status")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.activeModel").doesNotExist())
-                .andExpect(jsonPath("$.storedModels").value(0));
+                .andExpect(jsonPath("$.storedModels").value(0))
+                .andExpect(jsonPath("$.security.apiKeyRequired").value(false));
     }
 }

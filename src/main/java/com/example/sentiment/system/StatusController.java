@@ -1,5 +1,6 @@
 package com.example.sentiment.system;
 
+import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.training.TrainingJobService;
 import com.example.sentiment.training.TrainingJobView;
@@ -21,9 +22,13 @@ class StatusController {
     private final ModelService models;
     private final TrainingJobService training;
     private final String version;
+    private final Security security;
 
-    StatusController(ModelService models, TrainingJobService training, ObjectProvider<BuildProperties> build) {
+    StatusController(ModelService models, TrainingJobService training, ObjectProvider<BuildProperties> build,
+                     SentimentProperties properties) {
         this.models = models;
+        this.security = new Security(notBlank(properties.security().apiKey()),
+                notBlank(properties.security().classifyApiKey()));
         this.training = training;
         BuildProperties properties = build.getIfAvailable();
         this.version = properties != null ? properties.getVersion() : "unknown";
@@ -38,10 +43,19 @@ class StatusController {
                 m.metadata().createdAt())).orElse(null);
         Optional<TrainingJobView> running = training.running();
         return new Status(version, active, new Training(running.map(TrainingJobView::id).orElse(null),
-                running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size());
+                running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size(),
+                security);
     }
 
-    record Status(String version, ActiveModel activeModel, Training training, int storedModels) {
+    private static boolean notBlank(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    record Status(String version, ActiveModel activeModel, Training training, int storedModels, Security security) {
+    }
+
+    /** Whether X-API-Key is needed, so that clients can ask for it before sending a large upload. */
+    record Security(boolean apiKeyRequired, boolean classifyApiKeyRequired) {
     }
 
     record ActiveModel(String id, List<String> labels, Double accuracy, Instant createdAt) {
