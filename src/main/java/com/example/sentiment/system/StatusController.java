@@ -30,8 +30,8 @@ class StatusController {
         this.security = new Security(notBlank(properties.security().apiKey()),
                 notBlank(properties.security().classifyApiKey()));
         this.training = training;
-        BuildProperties properties = build.getIfAvailable();
-        this.version = properties != null ? properties.getVersion() : "unknown";
+        BuildProperties buildInfo = build.getIfAvailable();
+        this.version = buildInfo != null ? buildInfo.getVersion() : "unknown";
     }
 
     @GetMapping("/api/v1/status")
