@@ -2,7 +2,7 @@
 # Accuracy benchmark: starts the packaged service on a copy of the bundled models (unless BASE_URL points at a
 # running one) and runs the cases of docs/benchmarks.md, one JSON object per line.
 #   scripts/benchmark-accuracy.sh                 # all cases
-#   scripts/benchmark-accuracy.sh bundled         # only the bundled model on SST-2 dev
+#   scripts/benchmark-accuracy.sh bundled         # only the bundled model on SST-2 dev, tokenised and typed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/datasets
@@ -25,6 +25,9 @@ fi
 run() { python3 scripts/benchmark_accuracy.py --base "$BASE_URL" "$@"; }
 if [ "$cases" = all ] || [ "$cases" = bundled ]; then
   run --eval "$data/sst2/dev.csv"
+fi
+if [ "$cases" = all ] || [ "$cases" = bundled ] || [ "$cases" = typed ]; then
+  run --eval "$data/sst2/dev.csv" --typed
 fi
 if [ "$cases" = all ] || [ "$cases" = sst5 ]; then
   run --train "$data/sst5/train.csv" --eval "$data/sst5/dev.csv"

@@ -32,6 +32,16 @@ def to_csv(rows):
     return out.getvalue().encode("utf-8")
 
 
+def typed(text):
+    """The same sentence as a person would type it: contractions joined, punctuation attached, quotes, a capital."""
+    import re
+    t = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
+    t = re.sub(r" ([,.;:!?%])", r"\1", t)
+    t = re.sub(r"`` ?(.*?) ?''", r'"\1"', t)
+    t = t.replace(" -- ", " - ").replace("\\/", "/")
+    return t[:1].upper() + t[1:]
+
+
 def multipart(parts):
     boundary = uuid.uuid4().hex
     body = b""
@@ -51,6 +61,7 @@ def main():
     p.add_argument("--config", default="{}")
     p.add_argument("--model-id")
     p.add_argument("--name", default="benchmark")
+    p.add_argument("--typed", action="store_true", help="evaluate on the texts rewritten as people type them")
     a = p.parse_args()
     base = a.base.rstrip("/")
     eval_rows = read_csv(a.eval) if a.eval else []
@@ -77,6 +88,8 @@ def main():
             sys.exit(f"training ended {job['state']}: {job.get('error')}")
         train_seconds = round(time.time() - started, 1)
         model_id = job["modelId"]
+    if a.typed:
+        eval_rows = [(typed(t), l) for t, l in eval_rows]
     gold, predicted = [], []
     for i in range(0, len(eval_rows), 256):
         chunk = eval_rows[i:i + 256]
@@ -100,7 +113,7 @@ def main():
         rec = tp / (tp + fn) if tp + fn else 0.0
         per_label[label] = round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0
     accuracy = sum(1 for g, q in zip(gold, predicted) if g == q) / len(gold)
-    print(json.dumps({"modelId": model_id, "train": a.train, "eval": a.eval or f"{a.holdout:.0%} of train",
+    print(json.dumps({"modelId": model_id, "train": a.train, "eval": (a.eval or f"{a.holdout:.0%} of train") + (" (typed)" if a.typed else ""),
                       "examples": len(gold), "accuracy": round(accuracy, 4),
                       "macroF1": round(sum(per_label.values()) / len(per_label), 4), "perLabelF1": per_label,
                       "trainingSeconds": train_seconds}))
