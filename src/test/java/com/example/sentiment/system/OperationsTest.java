@@ -93,7 +93,7 @@ class OperationsTest {
                 "sentiment_predictions_total", "sentiment_prediction_confidence", "sentiment_inference_batch_size",
                 "sentiment_model_load_seconds", "sentiment_training_jobs{state=\"SUCCEEDED\"} 1",
                 "sentiment_training_duration_seconds", "sentiment_training_examples_per_second");
-        assertThat(send(at("/actuator/info")).body()).contains("\"build\"", "\"activeModel\"");
+        assertThat(send(at("/actuator/info")).body()).contains("\"build\"", "\"activeModel\"", "\"git\"");
     }
 
     @Test
