@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -51,6 +52,77 @@ class OpenApiConfiguration {
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
 
+    private static final String JOB = "{\"id\":\"0a9fa3bb-dd6e-4083-81ef-d4a9b43f20ab\",\"name\":\"reviews\",\"state\":\"RUNNING\","
+            + "\"createdAt\":\"2026-11-28T17:18:33Z\",\"startedAt\":\"2026-11-28T17:18:34Z\",\"finishedAt\":null,"
+            + "\"progress\":{\"epoch\":2,\"totalEpochs\":10,\"batch\":25,\"totalBatches\":77,\"percent\":13.2,"
+            + "\"etaSeconds\":95,\"examplesPerSecond\":792.1,\"tokensPerSecond\":8205.0},"
+            + "\"metrics\":{\"trainLoss\":0.31,\"validationAccuracy\":0.87,\"validationMacroF1\":0.86},"
+            + "\"history\":[{\"epoch\":1,\"trainLoss\":0.45,\"validationAccuracy\":0.84,\"validationMacroF1\":0.83,\"seconds\":61.2}],"
+            + "\"dataset\":{\"format\":\"csv\",\"sha256\":\"53581b53...\",\"rowsRead\":5452,\"rowsUsed\":5450,\"rowsSkipped\":2,"
+            + "\"skippedReasons\":{\"empty text\":2},\"examplesPerLabel\":{\"negative\":2700,\"positive\":2750},"
+            + "\"trainExamples\":4905,\"validationExamples\":545,\"validationSource\":\"split\"},"
+            + "\"hyperParameters\":{\"epochs\":10,\"batchSize\":64,\"learningRate\":0.002,\"embeddingSize\":100,"
+            + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
+            + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":2,\"pooling\":\"LAST\","
+            + "\"wordVectors\":\"glove-100d.txt\",\"freezeEmbeddings\":false},\"activate\":true,\"error\":null,\"modelId\":null}";
+    private static final String MODEL = "{\"id\":\"20261128-170546-19f4\",\"name\":\"sst2-glove-default\","
+            + "\"createdAt\":\"2026-11-28T17:05:46Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9333,"
+            + "\"macroF1\":0.9325,\"active\":true,\"usable\":true,\"problem\":null}";
+    private static final String PREDICTION = "{\"modelId\":\"20261128-170546-19f4\",\"label\":\"positive\","
+            + "\"confidence\":0.97,\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":7,\"truncated\":false}";
+    private static final Map<String, String> EXAMPLES = Map.of(
+            "POST /api/v1/training-jobs", JOB.replace("RUNNING", "QUEUED"),
+            "GET /api/v1/training-jobs", "[" + JOB + "]",
+            "GET /api/v1/training-jobs/{id}", JOB,
+            "POST /api/v1/training-jobs/{id}/cancel", JOB.replace("RUNNING", "CANCELLED"),
+            "GET /api/v1/models", "[" + MODEL + "]",
+            "GET /api/v1/models/{id}", "{\"id\":\"20261128-170546-19f4\",\"active\":true,\"usable\":true,\"problem\":null,"
+                    + "\"labels\":[\"negative\",\"positive\"],\"vocabularySize\":14694,\"wordVectorsCovered\":13457,"
+                    + "\"evaluation\":{\"examples\":6735,\"accuracy\":0.9333,\"macroF1\":0.9325,\"labels\":[\"negative\",\"positive\"],"
+                    + "\"perLabel\":[{\"label\":\"negative\",\"precision\":0.93,\"recall\":0.92,\"f1\":0.925,\"support\":2978}],"
+                    + "\"confusionMatrix\":[[2740,238],[211,3546]]},\"bestEpoch\":4,\"trainingSeconds\":1671.1}",
+            "PUT /api/v1/models/active", MODEL,
+            "POST /api/v1/classify", PREDICTION,
+            "POST /api/v1/classify/batch", "{\"modelId\":\"20261128-170546-19f4\",\"results\":[" + PREDICTION + "]}",
+            "GET /api/v1/status", "{\"version\":\"0.1.0-SNAPSHOT\",\"activeModel\":{\"id\":\"20261128-170546-19f4\","
+                    + "\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9333,\"createdAt\":\"2026-11-28T17:05:46Z\"},"
+                    + "\"training\":{\"runningJobId\":null,\"runningJobPercent\":null,\"queuedJobs\":0},\"storedModels\":1,"
+                    + "\"security\":{\"apiKeyRequired\":false,\"classifyApiKeyRequired\":false}}");
+
+    /** Example bodies for the answers of every operation and for the multipart training upload. */
+    @Bean
+    OpenApiCustomizer examples() {
+        JsonMapper json = JsonMapper.builder().build();
+        return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+            String example = EXAMPLES.get(method.name() + " " + path);
+            if (example != null) {
+                op.getResponses().forEach((status, response) -> {
+                    if (status.startsWith("2") && response.getContent() != null) {
+                        response.getContent().values().forEach(media -> media.setExample(json.readValue(example, Object.class)));
+                    }
+                });
+            }
+            if (op.getRequestBody() != null && op.getRequestBody().getContent() != null) {
+                MediaType multipart = op.getRequestBody().getContent().get("multipart/form-data");
+                if (multipart != null) {
+                    multipart.setExample(Map.of("data", "(reviews.csv: text,label rows)",
+                            "config", "{\"name\":\"reviews\",\"epochs\":5,\"validationSplit\":0.1}"));
+                }
+                MediaType body = op.getRequestBody().getContent().get("application/json");
+                if (body != null) {
+                    switch (path) {
+                        case "/api/v1/models/active" -> body.setExample(Map.of("modelId", "20261128-170546-19f4"));
+                        case "/api/v1/classify" -> body.setExample(Map.of("text", "A moving, beautifully acted film."));
+                        case "/api/v1/classify/batch" -> body.setExample(Map.of("texts",
+                                java.util.List.of("A moving, beautifully acted film.", "Dull and far too long.")));
+                        default -> {
+                        }
+                    }
+                }
+            }
+        }));
+    }
+
     /** Documents the error answers on every operation, with the problem-detail schema. */
     @Bean
     OpenApiCustomizer problemResponses() {
@@ -80,7 +152,15 @@ class OpenApiConfiguration {
     }
 
     private static ApiResponse problem(String description) {
+        Map<String, Object> example = new java.util.LinkedHashMap<>();
+        example.put("type", ProblemTypes.BASE + "invalid-request");
+        example.put("title", "Invalid request");
+        example.put("status", 400);
+        example.put("detail", "config.epochs: must be at least 1");
+        example.put("instance", "/api/v1/training-jobs");
+        example.put("errors", java.util.List.of(Map.of("field", "config.epochs", "message", "must be at least 1")));
         return new ApiResponse().description(description).content(new Content().addMediaType(
-                "application/problem+json", new MediaType().schema(new ObjectSchema().$ref("#/components/schemas/" + PROBLEM))));
+                "application/problem+json", new MediaType().schema(new ObjectSchema().$ref("#/components/schemas/" + PROBLEM))
+                        .example(example)));
     }
 }
