@@ -104,6 +104,10 @@ class OperationsTest {
         for (String endpoint : new String[] {"health", "info", "metrics", "prometheus"}) {
             assertThat(send(at("/actuator/" + endpoint)).statusCode()).as(endpoint).isIn(200, 503);
         }
+        HttpResponse<String> swagger = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                .send(at("/swagger-ui.html").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(swagger.statusCode()).isEqualTo(200);
+        assertThat(swagger.body()).contains("swagger-ui");
     }
 
     @Test
