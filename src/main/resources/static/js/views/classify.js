@@ -57,6 +57,22 @@ export function render(view, ctx) {
   setMode(lastMode);
 
   let busy = false;
+  /** Runs one classification call with the button disabled, showing its result or its failure. */
+  async function classifyWith(call) {
+    busy = true;
+    submit.disabled = true;
+    submit.textContent = 'Classifying…';
+    try {
+      replace(result, await call());
+    } catch (e) {
+      replace(result, failure(e));
+    } finally {
+      busy = false;
+      submit.disabled = false;
+      submit.textContent = 'Classify';
+    }
+  }
+
   async function run() {
     if (busy) {
       return;
@@ -71,18 +87,7 @@ export function render(view, ctx) {
         single.focus();
         return;
       }
-      busy = true;
-      submit.disabled = true;
-      submit.textContent = 'Classifying…';
-      try {
-        replace(result, singleResult(await api.classify(text, modelId)));
-      } catch (e) {
-        replace(result, failure(e));
-      } finally {
-        busy = false;
-        submit.disabled = false;
-        submit.textContent = 'Classify';
-      }
+      await classifyWith(async () => singleResult(await api.classify(text, modelId)));
     } else {
       lastLines = many.value;
       const texts = many.value.split('\n').map((t) => t.trim()).filter(Boolean);
@@ -95,18 +100,7 @@ export function render(view, ctx) {
         replace(result, problemBox(new Error(`${texts.length} lines: at most ${MAX_BATCH} can be classified at once.`)));
         return;
       }
-      busy = true;
-      submit.disabled = true;
-      submit.textContent = 'Classifying…';
-      try {
-        replace(result, batchResult(texts, await api.classifyBatch(texts, modelId)));
-      } catch (e) {
-        replace(result, failure(e));
-      } finally {
-        busy = false;
-        submit.disabled = false;
-        submit.textContent = 'Classify';
-      }
+      await classifyWith(async () => batchResult(texts, await api.classifyBatch(texts, modelId)));
     }
   }
 

@@ -15,9 +15,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -188,13 +186,9 @@ class ApiErrorsTest {
         problem(upload(null, null, "{}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.detail").value(containsString("data")));
         // MockMvc does not parse multipart bodies, so the size limit is checked over real HTTP
-        String boundary = "b0undary";
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"big.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\ntext,label\n" + "x,positive\n".repeat(20_000) + "\r\n--" + boundary + "--\r\n";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/training-jobs"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient().send(TrainingUpload.request(
+                "http://localhost:" + port, "text,label\n" + "x,positive\n".repeat(20_000), null).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("application/problem+json"));

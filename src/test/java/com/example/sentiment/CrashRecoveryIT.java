@@ -64,13 +64,8 @@ class CrashRecoveryIT {
     }
 
     private String train(String config) throws Exception {
-        String boundary = "b" + System.nanoTime();
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"d.csv\"\r\n\r\n"
-                + TestCorpus.csv(300, 5) + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n"
-                + config + "\r\n--" + boundary + "--\r\n";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/training-jobs"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(TrainingUpload.request(base, TestCorpus.csv(300, 5), config).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(202);
         return json.readTree(response.body()).get("id").asString();
     }

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,17 +66,7 @@ class TrainAndClassifyFlowTest {
     }
 
     private Response upload(String baseUrl, String csv, String config) throws Exception {
-        String boundary = "----test" + System.nanoTime();
-        StringBuilder body = new StringBuilder();
-        body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"data\"; filename=\"reviews.csv\"\r\n")
-                .append("Content-Type: text/csv\r\n\r\n").append(csv).append("\r\n");
-        body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"config\"\r\n\r\n").append(config).append("\r\n");
-        body.append("--").append(boundary).append("--\r\n");
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/training-jobs"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build());
+        return send(TrainingUpload.request(baseUrl, csv, config).build());
     }
 
     @Test

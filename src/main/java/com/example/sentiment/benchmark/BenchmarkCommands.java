@@ -2,14 +2,12 @@ package com.example.sentiment.benchmark;
 
 import com.example.sentiment.ml.ComputeThreads;
 import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.training.DatasetFiles;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +42,7 @@ public final class BenchmarkCommands {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
-        List<String> texts = readTexts(Path.of(options.getOrDefault("data", "../shared/datasets/sst2/dev.csv")));
+        List<String> texts = DatasetFiles.texts(Path.of(options.getOrDefault("data", "../shared/datasets/sst2/dev.csv")));
         return switch (command) {
             case "bench-model" -> benchModel(options, texts);
             case "bench-http" -> benchHttp(options, texts);
@@ -186,55 +184,5 @@ public final class BenchmarkCommands {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
-    }
-
-    /** The {@code text} column of a CSV with a header (RFC 4180 quoting). */
-    static List<String> readTexts(Path csv) throws IOException {
-        List<String> texts = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            StringBuilder field = new StringBuilder();
-            List<String> row = new ArrayList<>();
-            boolean quoted = false;
-            boolean header = true;
-            int textColumn = 0;
-            int c;
-            while ((c = reader.read()) != -1) {
-                if (quoted) {
-                    if (c == '"') {
-                        reader.mark(1);
-                        int n = reader.read();
-                        if (n == '"') {
-                            field.append('"');
-                        } else {
-                            quoted = false;
-                            if (n == -1) {
-                                break;
-                            }
-                            reader.reset();
-                        }
-                    } else {
-                        field.append((char) c);
-                    }
-                } else if (c == '"' && field.isEmpty()) {
-                    quoted = true;
-                } else if (c == ',') {
-                    row.add(field.toString());
-                    field.setLength(0);
-                } else if (c == '\n') {
-                    row.add(field.toString());
-                    field.setLength(0);
-                    if (header) {
-                        textColumn = Math.max(0, row.indexOf("text"));
-                        header = false;
-                    } else if (row.size() > textColumn && !row.get(textColumn).isBlank()) {
-                        texts.add(row.get(textColumn));
-                    }
-                    row.clear();
-                } else if (c != '\r') {
-                    field.append((char) c);
-                }
-            }
-        }
-        return texts;
     }
 }

@@ -23,7 +23,7 @@ class ClassificationMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> predictions = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> predictions = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> confidence = new ConcurrentHashMap<>();
     private final DistributionSummary batchSizes;
 
@@ -49,14 +49,16 @@ class ClassificationMetrics {
 
     void recordPredictions(String modelId, List<Prediction> results) {
         batchSizes.record(results.size());
+        Map<String, Counter> perLabel = predictions.computeIfAbsent(modelId, k -> new ConcurrentHashMap<>());
+        DistributionSummary confidences = confidence.computeIfAbsent(modelId, k -> DistributionSummary
+                .builder("sentiment.prediction.confidence").description("Confidence of the predicted label")
+                .tags("model", modelId).serviceLevelObjectives(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+                .register(registry));
         for (Prediction p : results) {
-            predictions.computeIfAbsent(modelId + '|' + p.label(), k -> Counter.builder("sentiment.predictions")
-                    .description("Predictions per label").tags("model", modelId, "label", p.label())
+            perLabel.computeIfAbsent(p.label(), label -> Counter.builder("sentiment.predictions")
+                    .description("Predictions per label").tags("model", modelId, "label", label)
                     .register(registry)).increment();
-            confidence.computeIfAbsent(modelId, k -> DistributionSummary.builder("sentiment.prediction.confidence")
-                    .description("Confidence of the predicted label").tags("model", modelId)
-                    .serviceLevelObjectives(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
-                    .register(registry)).record(p.confidence());
+            confidences.record(p.confidence());
         }
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.deeplearning4j.models.embeddings.loader.WordVectorSerializer;
 import org.deeplearning4j.models.embeddings.wordvectors.WordVectors;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,7 +54,7 @@ final class PretrainedEmbeddings {
                 }
             }
         }
-        INDArray weights = Nd4j.create(matrix).castTo(DataType.FLOAT);
+        INDArray weights = Nd4j.create(matrix);
         return new PretrainedEmbeddings(weights, dimensions, covered);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,12 +163,17 @@ public final class TextClassifier {
         return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated);
     }
 
+    /** Indices ordered by sequence length (stable), without boxing: length and index packed in one long. */
     private static int[] sortedByLength(int[][] sequences) {
-        List<Integer> idx = new ArrayList<>(sequences.length);
+        long[] keys = new long[sequences.length];
         for (int i = 0; i < sequences.length; i++) {
-            idx.add(i);
+            keys[i] = ((long) sequences[i].length << 32) | i;
         }
-        idx.sort((a, b) -> Integer.compare(sequences[a].length, sequences[b].length));
-        return idx.stream().mapToInt(Integer::intValue).toArray();
+        Arrays.sort(keys);
+        int[] order = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
     }
 }

@@ -37,10 +37,11 @@ class ModelHealthIndicators {
                 return Health.down().withDetail("reason", "cannot read the models volume: " + e.getMessage()).build();
             }
             Health.Builder health = free < minimum.toBytes() ? Health.down() : Health.up();
+            java.util.List<StoredModel> versions = store.list();
             return health.withDetail("directory", store.root().toString())
                     .withDetail("activeVersion", models.active().map(ModelService.LoadedModel::id).orElse(null))
-                    .withDetail("versions", store.list().size())
-                    .withDetail("unusableVersions", store.list().stream().filter(v -> !v.usable()).count())
+                    .withDetail("versions", versions.size())
+                    .withDetail("unusableVersions", versions.stream().filter(v -> !v.usable()).count())
                     .withDetail("freeBytes", free)
                     .withDetail("minFreeBytes", minimum.toBytes())
                     .build();

@@ -27,13 +27,4 @@ final class ModelIds {
         return LocalDateTime.now(ZoneOffset.UTC).format(STAMP) + "-"
                 + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
-
-    /** An id safe to echo back in a message. */
-    static String printable(String id) {
-        if (id == null) {
-            return "";
-        }
-        String cut = id.length() > 80 ? id.substring(0, 80) + "..." : id;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }

@@ -11,7 +11,7 @@ public class ModelNotFoundException extends ProblemException {
     }
 
     public static ModelNotFoundException forId(String id) {
-        return new ModelNotFoundException("There is no model version '" + ModelIds.printable(id)
+        return new ModelNotFoundException("There is no model version '" + printable(id)
                 + "'; GET /api/v1/models lists the stored versions.");
     }
 }

@@ -32,7 +32,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(ProblemException.class)
-    ResponseEntity<ProblemDetail> handleProblem(ProblemException e) {
+    ResponseEntity<Object> handleProblem(ProblemException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
         problem.setType(e.type());
         problem.setTitle(e.title());
@@ -61,7 +61,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 new BadRequestException.FieldError(fe.getField(), fe.getDefaultMessage())));
         ex.getBindingResult().getGlobalErrors().forEach(ge -> errors.add(
                 new BadRequestException.FieldError(ge.getObjectName(), ge.getDefaultMessage())));
-        return asEntity(handleProblem(BadRequestException.forFields(errors)));
+        return handleProblem(BadRequestException.forFields(errors));
     }
 
     @Override
@@ -71,7 +71,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ex.getParameterValidationResults().forEach(result -> result.getResolvableErrors().forEach(error ->
                 errors.add(new BadRequestException.FieldError(result.getMethodParameter().getParameterName(),
                         error.getDefaultMessage()))));
-        return asEntity(handleProblem(BadRequestException.forFields(errors)));
+        return handleProblem(BadRequestException.forFields(errors));
     }
 
     @Override
@@ -133,10 +133,5 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             }
         }
         return path.toString();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static ResponseEntity<Object> asEntity(ResponseEntity<?> entity) {
-        return (ResponseEntity<Object>) entity;
     }
 }

@@ -11,9 +11,9 @@ import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * API keys in header {@code X-API-Key}: {@code sentiment.security.api-key} guards every state-changing call
@@ -28,8 +28,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private final byte[] adminKey;
     private final byte[] classifyKey;
+    private final JsonMapper json;
 
-    ApiKeyFilter(SentimentProperties properties) {
+    ApiKeyFilter(SentimentProperties properties, JsonMapper json) {
+        this.json = json;
         this.adminKey = bytes(properties.security().apiKey());
         this.classifyKey = bytes(properties.security().classifyApiKey());
         if (adminKey == null) {
@@ -65,17 +67,12 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return presented != null && key != null && MessageDigest.isEqual(presented, key);
     }
 
-    private static void reject(HttpServletRequest request, HttpServletResponse response, boolean missing)
+    private void reject(HttpServletRequest request, HttpServletResponse response, boolean missing)
             throws IOException {
-        response.setStatus(HttpStatus.UNAUTHORIZED.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
-        String detail = missing ? "This call needs an API key in header " + HEADER + "."
-                : "The API key in header " + HEADER + " is not valid for this call.";
-        String body = "{\"type\":\"" + ProblemTypes.BASE + "unauthorized\",\"title\":\"Unauthorized\",\"status\":401,"
-                + "\"detail\":\"" + detail + "\",\"instance\":\"" + request.getRequestURI().replace("\"", "%22")
-                .replace("\\", "%5C") + "\"}";
-        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                missing ? "This call needs an API key in header " + HEADER + "."
+                        : "The API key in header " + HEADER + " is not valid for this call.");
     }
 
     private static byte[] bytes(String value) {

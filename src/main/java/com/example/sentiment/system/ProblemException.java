@@ -30,6 +30,15 @@ public abstract class ProblemException extends RuntimeException {
         return this;
     }
 
+    /** A client-supplied value made safe to echo in a detail: cut to 80 characters, control characters replaced. */
+    protected static String printable(String value) {
+        if (value == null) {
+            return "";
+        }
+        String cut = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     public HttpStatus status() {
         return status;
     }

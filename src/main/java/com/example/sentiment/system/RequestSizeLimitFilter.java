@@ -6,11 +6,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses JSON request bodies over {@code sentiment.classify.max-request-size} with 413 before reading
@@ -20,8 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final JsonMapper json;
 
-    RequestSizeLimitFilter(SentimentProperties properties) {
+    RequestSizeLimitFilter(SentimentProperties properties, JsonMapper json) {
+        this.json = json;
         this.maxBytes = properties.classify().maxRequestSize().toBytes();
     }
 
@@ -31,13 +32,10 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         String type = request.getContentType();
         boolean multipart = type != null && type.toLowerCase().startsWith("multipart/");
         if (!multipart && request.getContentLengthLong() > maxBytes) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setHeader("Connection", "close");
-            String body = "{\"type\":\"" + ProblemTypes.BASE + "payload-too-large\",\"title\":\"Payload too large\","
-                    + "\"status\":413,\"detail\":\"The request body has " + request.getContentLengthLong()
-                    + " bytes; the limit is " + maxBytes + " (sentiment.classify.max-request-size).\"}";
-            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            ProblemResponses.write(json, request, response, HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+                    "Payload too large", "The request body has " + request.getContentLengthLong()
+                            + " bytes; the limit is " + maxBytes + " (sentiment.classify.max-request-size).");
             return;
         }
         chain.doFilter(request, response);

@@ -11,9 +11,7 @@ public class TrainingJobNotFoundException extends ProblemException {
     }
 
     public static TrainingJobNotFoundException forId(String id) {
-        String printable = id == null ? "" : (id.length() > 80 ? id.substring(0, 80) + "..." : id)
-                .replaceAll("\\p{Cntrl}", "?");
-        return new TrainingJobNotFoundException("There is no training job '" + printable
+        return new TrainingJobNotFoundException("There is no training job '" + printable(id)
                 + "'; GET /api/v1/training-jobs lists them.");
     }
 }

@@ -8,8 +8,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
 
 class ApiKeyFilterTest {
+
+    private static ApiKeyFilter filter(Map<String, String> properties) {
+        return new ApiKeyFilter(TestProperties.of(properties), JsonMapper.builder().build());
+    }
 
     private static MockHttpServletResponse call(ApiKeyFilter filter, String method, String path, String key)
             throws Exception {
@@ -24,7 +29,7 @@ class ApiKeyFilterTest {
 
     @Test
     void stateChangingCallsNeedTheAdminKey() throws Exception {
-        ApiKeyFilter filter = new ApiKeyFilter(TestProperties.of(Map.of("sentiment.security.api-key", "s3cret")));
+        ApiKeyFilter filter = filter(Map.of("sentiment.security.api-key", "s3cret"));
         MockHttpServletResponse missing = call(filter, "POST", "/api/v1/training-jobs", null);
         assertThat(missing.getStatus()).isEqualTo(401);
         assertThat(missing.getContentType()).isEqualTo("application/problem+json");
@@ -40,8 +45,8 @@ class ApiKeyFilterTest {
 
     @Test
     void aClassifyKeyGuardsClassification() throws Exception {
-        ApiKeyFilter filter = new ApiKeyFilter(TestProperties.of(Map.of(
-                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader")));
+        ApiKeyFilter filter = filter(Map.of(
+                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
         assertThat(call(filter, "POST", "/api/v1/classify", null).getStatus()).isEqualTo(401);
         assertThat(call(filter, "POST", "/api/v1/classify/batch", "reader").getStatus()).isEqualTo(200);
         assertThat(call(filter, "POST", "/api/v1/classify", "admin").getStatus()).isEqualTo(200);
@@ -50,7 +55,7 @@ class ApiKeyFilterTest {
 
     @Test
     void withoutKeysEverythingIsOpen() throws Exception {
-        ApiKeyFilter filter = new ApiKeyFilter(TestProperties.of(Map.of()));
+        ApiKeyFilter filter = filter(Map.of());
         assertThat(call(filter, "POST", "/api/v1/training-jobs", null).getStatus()).isEqualTo(200);
         assertThat(call(filter, "DELETE", "/api/v1/models/x", null).getStatus()).isEqualTo(200);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.TestCorpus;
+import com.example.sentiment.TrainingUpload;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,14 +51,9 @@ class OperationsTest {
     }
 
     private HttpRequest.Builder upload(String key) {
-        String boundary = "op" + System.nanoTime();
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"d.csv\"\r\n\r\n"
-                + TestCorpus.csv(200, 21) + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n"
-                + "{\"epochs\":3,\"batchSize\":16,\"learningRate\":0.01,\"embeddingSize\":16,\"lstmUnits\":16,"
-                + "\"earlyStoppingPatience\":0}\r\n--" + boundary + "--\r\n";
-        HttpRequest.Builder request = at("/api/v1/training-jobs")
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = TrainingUpload.request("http://localhost:" + port, TestCorpus.csv(200, 21),
+                "{\"epochs\":3,\"batchSize\":16,\"learningRate\":0.01,\"embeddingSize\":16,\"lstmUnits\":16,"
+                        + "\"earlyStoppingPatience\":0}");
         if (key != null) {
             request.header("X-API-Key", key);
         }

@@ -1,0 +1,29 @@
+package com.example.sentiment;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+
+/** A {@code POST /api/v1/training-jobs} multipart request for tests that talk real HTTP. */
+public final class TrainingUpload {
+
+    private TrainingUpload() {
+    }
+
+    /** Part {@code data} holds {@code csv}; part {@code config} is added when not null. */
+    public static HttpRequest.Builder request(String baseUrl, String csv, String config) {
+        String boundary = "----test" + System.nanoTime();
+        StringBuilder body = new StringBuilder();
+        body.append("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"data\"; filename=\"reviews.csv\"\r\n")
+                .append("Content-Type: text/csv\r\n\r\n").append(csv).append("\r\n");
+        if (config != null) {
+            body.append("--").append(boundary).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"config\"\r\n\r\n").append(config).append("\r\n");
+        }
+        body.append("--").append(boundary).append("--\r\n");
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/training-jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    }
+}
