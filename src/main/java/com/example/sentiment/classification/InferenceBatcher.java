@@ -3,6 +3,9 @@ package com.example.sentiment.classification;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -32,14 +35,19 @@ class InferenceBatcher {
     }
 
     private final BlockingQueue<Pending> queue;
+    private final DistributionSummary batchSizes;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
 
-    InferenceBatcher(SentimentProperties properties) {
+    InferenceBatcher(SentimentProperties properties, MeterRegistry meters) {
         SentimentProperties.Batching settings = properties.classify().batching();
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        Gauge.builder("sentiment.inference.queue", queue, BlockingQueue::size)
+                .description("Single-text requests waiting to be batched").register(meters);
+        this.batchSizes = DistributionSummary.builder("sentiment.inference.batch.size")
+                .description("Texts per merged forward call").register(meters);
         this.maxBatch = settings.maxBatchSize();
         this.maxWaitNanos = TimeUnit.MICROSECONDS.toNanos(settings.maxWaitMicros());
         for (int i = 0; i < properties.classify().inferenceThreadCount(); i++) {
@@ -100,7 +108,8 @@ class InferenceBatcher {
     }
 
     /** Runs one forward call per model version present in the batch (usually just the active one). */
-    private static void run(List<Pending> batch) {
+    private void run(List<Pending> batch) {
+        batchSizes.record(batch.size());
         Map<TextClassifier, List<Pending>> byModel = new IdentityHashMap<>();
         for (Pending p : batch) {
             byModel.computeIfAbsent(p.classifier(), k -> new ArrayList<>()).add(p);

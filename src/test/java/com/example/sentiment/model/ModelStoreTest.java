@@ -8,13 +8,9 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 
 import com.example.sentiment.SentimentProperties;
-import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
-import com.example.sentiment.ml.ClassifierTrainer;
-import com.example.sentiment.ml.HyperParameters;
-import com.example.sentiment.ml.LabelledTexts;
+import com.example.sentiment.TinyModel;
 import com.example.sentiment.ml.TextClassifier;
-import com.example.sentiment.ml.TrainingObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ModelStoreTest {
 
     static TextClassifier classifier;
-    static final List<String> LABELS = List.of("negative", "positive");
+    static final List<String> LABELS = TinyModel.LABELS;
 
     @TempDir
     Path dir;
@@ -44,17 +40,7 @@ class ModelStoreTest {
 
     @BeforeAll
     static void trainTinyModel() {
-        List<String> texts = new ArrayList<>();
-        List<TestCorpus.Example> examples = TestCorpus.examples(40, 3);
-        int[] labels = new int[examples.size()];
-        for (int i = 0; i < examples.size(); i++) {
-            texts.add(examples.get(i).text());
-            labels[i] = LABELS.indexOf(examples.get(i).label());
-        }
-        LabelledTexts data = new LabelledTexts(texts, labels);
-        classifier = new ClassifierTrainer().train(data, data, LABELS,
-                new HyperParameters(1, 8, 0.01, 8, 8, false, 0, 20, 1, 100, 1, 0, HyperParameters.Pooling.LAST, null, false),
-                null, TrainingObserver.NONE, () -> false).classifier();
+        classifier = TinyModel.train(40, 1);
     }
 
     private SentimentProperties properties() {
@@ -72,9 +58,7 @@ class ModelStoreTest {
     }
 
     private static ModelMetadata metadata(String name) {
-        HyperParameters hp = new HyperParameters(1, 8, 0.01, 8, 8, false, 0, 20, 1, 100, 1, 0,
-                HyperParameters.Pooling.LAST, null, false);
-        return new ModelMetadata(null, name, Instant.now(), "job", LABELS, hp, classifier.vocabularySize(), null,
+        return new ModelMetadata(null, name, Instant.now(), "job", LABELS, TinyModel.hyperParameters(1), classifier.vocabularySize(), null,
                 classifier.parameterCount(), null, null, List.of(), 1, 1.0, null);
     }
 

@@ -1,0 +1,37 @@
+package com.example.sentiment;
+
+import com.example.sentiment.ml.ClassifierTrainer;
+import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.LabelledTexts;
+import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.ml.TrainingObserver;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A small sentiment classifier trained in a second or two on {@link TestCorpus}, for tests that need one. */
+public final class TinyModel {
+
+    public static final List<String> LABELS = List.of("negative", "positive");
+
+    private TinyModel() {
+    }
+
+    /** Hyper-parameters small enough to train in a blink; {@code epochs} decides how well it learns. */
+    public static HyperParameters hyperParameters(int epochs) {
+        return new HyperParameters(epochs, 8, 0.01, 8, 8, false, 0, 20, 1, 100, 1, 0,
+                HyperParameters.Pooling.LAST, null, false);
+    }
+
+    public static TextClassifier train(int examples, int epochs) {
+        List<String> texts = new ArrayList<>();
+        List<TestCorpus.Example> corpus = TestCorpus.examples(examples, 3);
+        int[] labels = new int[corpus.size()];
+        for (int i = 0; i < corpus.size(); i++) {
+            texts.add(corpus.get(i).text());
+            labels[i] = LABELS.indexOf(corpus.get(i).label());
+        }
+        LabelledTexts data = new LabelledTexts(texts, labels);
+        return new ClassifierTrainer().train(data, data, LABELS, hyperParameters(epochs), null, TrainingObserver.NONE,
+                () -> false).classifier();
+    }
+}

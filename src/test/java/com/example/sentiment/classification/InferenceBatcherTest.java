@@ -1,0 +1,124 @@
+package com.example.sentiment.classification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.example.sentiment.TestCorpus;
+import com.example.sentiment.TestProperties;
+import com.example.sentiment.TinyModel;
+import com.example.sentiment.ml.Prediction;
+import com.example.sentiment.ml.TextClassifier;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Dynamic batching: concurrent requests are merged without changing any answer, and a full queue says so. */
+class InferenceBatcherTest {
+
+    static TextClassifier classifier;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private InferenceBatcher batcher;
+
+    @BeforeAll
+    static void train() {
+        classifier = TinyModel.train(200, 3).withReplicas(2);
+    }
+
+    @AfterEach
+    void stop() {
+        if (batcher != null) {
+            batcher.stop();
+        }
+    }
+
+    private InferenceBatcher batcher(int threads, int maxBatch, int waitMicros, int capacity) {
+        batcher = new InferenceBatcher(TestProperties.of(Map.of(
+                "sentiment.classify.inference-threads", String.valueOf(threads),
+                "sentiment.classify.batching.max-batch-size", String.valueOf(maxBatch),
+                "sentiment.classify.batching.max-wait-micros", String.valueOf(waitMicros),
+                "sentiment.classify.batching.queue-capacity", String.valueOf(capacity))), meters);
+        return batcher;
+    }
+
+    private static void assertSameScores(Prediction actual, Prediction expected) {
+        assertThat(actual.label()).isEqualTo(expected.label());
+        expected.scores().forEach((label, score) ->
+                assertThat(actual.scores().get(label)).as(label).isCloseTo(score, within(1e-6)));
+    }
+
+    @Test
+    void concurrentRequestsAreMergedAndGetTheAnswersTheyGetAlone() throws Exception {
+        List<String> texts = TestCorpus.examples(96, 21).stream().map(TestCorpus.Example::text).toList();
+        List<Prediction> alone = texts.stream().map(classifier::classify).toList();
+        List<Prediction> oneBatch = classifier.classify(texts);
+
+        InferenceBatcher batching = batcher(2, 16, 2_000, 256);
+        ExecutorService clients = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<Prediction>> concurrent = new ArrayList<>();
+            for (String text : texts) {
+                concurrent.add(clients.submit(() -> batching.classify(classifier, text)));
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                assertSameScores(concurrent.get(i).get(30, TimeUnit.SECONDS), alone.get(i));
+                assertSameScores(oneBatch.get(i), alone.get(i));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        DistributionSummary sizes = meters.get("sentiment.inference.batch.size").summary();
+        assertThat(sizes.totalAmount()).isEqualTo(texts.size());
+        assertThat(sizes.max()).as("largest merged batch").isGreaterThan(1).isLessThanOrEqualTo(16);
+    }
+
+    @Test
+    void aFullQueueIsRefusedAtOnceAndTheWaitingRequestsStillComplete() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        TextClassifier slow = mock(TextClassifier.class);
+        Prediction answer = new Prediction("positive", 0.9, Map.of("negative", 0.1, "positive", 0.9), 2, false);
+        when(slow.classify(anyList())).thenAnswer(invocation -> {
+            busy.countDown();
+            release.await();
+            List<String> batch = invocation.getArgument(0);
+            return batch.stream().map(t -> answer).toList();
+        });
+        InferenceBatcher tight = batcher(1, 1, 0, 2);
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        try {
+            Future<Prediction> running = clients.submit(() -> tight.classify(slow, "first"));
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Prediction> queued1 = clients.submit(() -> tight.classify(slow, "second"));
+            Future<Prediction> queued2 = clients.submit(() -> tight.classify(slow, "third"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("sentiment.inference.queue").gauge().value() == 2);
+
+            assertThatThrownBy(() -> tight.classify(slow, "one too many")).isInstanceOf(ServiceBusyException.class)
+                    .hasMessageContaining("at capacity");
+
+            release.countDown();
+            for (Future<Prediction> f : List.of(running, queued1, queued2)) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isSameAs(answer);
+            }
+        } finally {
+            release.countDown();
+            clients.shutdownNow();
+        }
+    }
+}
