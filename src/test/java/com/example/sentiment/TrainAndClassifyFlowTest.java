@@ -104,13 +104,6 @@ class TrainAndClassifyFlowTest {
             assertThat(batch.body().get("results").valueStream().map(r -> r.get("label").asString()).toList())
                     .containsExactly("negative", "positive", "negative");
 
-            // odd but valid texts are classified, not refused
-            for (String odd : List.of("!!!", "\uD83D\uDE00\uD83D\uDE21", "zzyzx qwerty blorp", "tab\there \u0000 nul",
-                    "\u05e1\u05e8\u05d8 \u05d8\u05d5\u05d1", "cafe\u0301 wonderful", "good ".repeat(2000))) {
-                Response r = postJson(base + "/api/v1/classify", json.writeValueAsString(java.util.Map.of("text", odd)));
-                assertThat(r.status()).as(odd).isEqualTo(200);
-                assertThat(r.body().get("scores").size()).isEqualTo(2);
-            }
             assertThat(postJson(base + "/api/v1/classify", json.writeValueAsString(java.util.Map.of("text",
                     "good ".repeat(2000)))).body().get("truncated").asBoolean()).isTrue();
 

@@ -12,10 +12,15 @@ public final class TrainingUpload {
 
     /** Part {@code data} holds {@code csv}; part {@code config} is added when not null. */
     public static HttpRequest.Builder request(String baseUrl, String csv, String config) {
+        return request(baseUrl, "data", csv, config);
+    }
+
+    /** The same with the file in a part of another name, to check that a wrong name is refused. */
+    public static HttpRequest.Builder request(String baseUrl, String dataPart, String csv, String config) {
         String boundary = "----test" + System.nanoTime();
         StringBuilder body = new StringBuilder();
         body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"data\"; filename=\"reviews.csv\"\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(dataPart).append("\"; filename=\"reviews.csv\"\r\n")
                 .append("Content-Type: text/csv\r\n\r\n").append(csv).append("\r\n");
         if (config != null) {
             body.append("--").append(boundary).append("\r\n")

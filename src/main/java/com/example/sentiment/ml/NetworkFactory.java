@@ -37,7 +37,22 @@ final class NetworkFactory {
         if (embeddingWeights != null && hp.freezeEmbeddings()) {
             embedding.updater(new NoOp());
         }
-        Layer lstm = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH).build();
+        double expLrScale = Double.parseDouble(System.getProperty("exp.embLrScale", "1"));
+        double expL2 = Double.parseDouble(System.getProperty("exp.embL2", "0"));
+        double expDrop = Double.parseDouble(System.getProperty("exp.embDropout", "0"));
+        boolean expSpatial = Boolean.getBoolean("exp.spatial");
+        if (embeddingWeights != null && !hp.freezeEmbeddings() && expLrScale != 1) {
+            embedding.updater(new Adam(hp.learningRate() * expLrScale));
+        }
+        if (expL2 > 0) {
+            embedding.l2(expL2);
+        }
+        LSTM.Builder lstmBuilder = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH);
+        if (expDrop > 0) {
+            lstmBuilder.dropOut(expSpatial ? new org.deeplearning4j.nn.conf.dropout.SpatialDropout(1 - expDrop)
+                    : new org.deeplearning4j.nn.conf.dropout.Dropout(1 - expDrop));
+        }
+        Layer lstm = lstmBuilder.build();
         int summarySize = hp.lstmUnits();
         if (hp.bidirectional()) {
             lstm = new Bidirectional(Bidirectional.Mode.CONCAT, lstm);

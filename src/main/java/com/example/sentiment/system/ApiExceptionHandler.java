@@ -114,8 +114,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
             return "field '" + path(mismatch) + "' has the wrong type or value";
         }
-        if (cause instanceof JacksonException) {
-            return "the body is not valid JSON";
+        if (cause instanceof JacksonException jackson) {
+            // Jackson's own words name the problem (a duplicate property, an invalid UTF-8 byte, nesting too
+            // deep); the location says where; neither carries a stack trace
+            String reason = jackson.getOriginalMessage() == null ? "" : jackson.getOriginalMessage().lines().findFirst().orElse("");
+            if (reason.length() > 200) {
+                reason = reason.substring(0, 200) + "...";
+            }
+            String where = jackson.getLocation() == null || jackson.getLocation().getLineNr() < 0 ? ""
+                    : " (line " + jackson.getLocation().getLineNr() + ", column " + jackson.getLocation().getColumnNr() + ")";
+            return reason.isEmpty() ? "the body is not valid JSON" : "the body is not valid JSON: " + reason + where;
         }
         return "the request body is missing or cannot be read";
     }
