@@ -2,15 +2,9 @@ package com.example.sentiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,16 +36,10 @@ class HostileInputTest {
     static Path models;
 
     static ConfigurableApplicationContext app;
-    static String base;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static ServiceClient client;
+    static final JsonMapper JSON = ServiceClient.JSON;
+    static final String TINY_CONFIG = TrainAndClassifyFlowTest.SMALL_CONFIG.replace("\"epochs\":8", "\"epochs\":4");
     static final String PROBE = "the acting was wonderful and the music great";
-
-    record Answer(int status, String contentType, String body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-    }
 
     static ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(SentimentApplication.class).run("--server.port=0",
@@ -63,12 +51,9 @@ class HostileInputTest {
     @BeforeAll
     static void startWithATrainedModel() throws Exception {
         app = start();
-        base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
-        String config = TrainAndClassifyFlowTest.SMALL_CONFIG.replace("\"epochs\":8", "\"epochs\":4");
-        String jobId = send(TrainingUpload.request(base, TestCorpus.csv(200, 5), config)).json().get("id").asString();
-        await().atMost(Duration.ofMinutes(2)).until(() ->
-                get("/api/v1/training-jobs/" + jobId).json().get("state").asString().equals("SUCCEEDED"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health/readiness").status() == 200);
+        client = ServiceClient.of(app);
+        assertThat(client.train(TestCorpus.csv(200, 5), TINY_CONFIG).get("state").asString()).isEqualTo("SUCCEEDED");
+        client.awaitReady();
     }
 
     @AfterAll
@@ -76,32 +61,6 @@ class HostileInputTest {
         if (app != null) {
             app.close();
         }
-    }
-
-    static Answer send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
-    }
-
-    static Answer get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(base + path)));
-    }
-
-    static Answer post(String path, String contentType, byte[] body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return send(request);
-    }
-
-    static Answer postJson(String path, String body) throws Exception {
-        return post(path, "application/json", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Map<String, Double> scores(JsonNode result) {
-        return JSON.convertValue(result.get("scores"), JSON.getTypeFactory().constructMapType(Map.class, String.class, Double.class));
     }
 
     /** One bad request and the answer it must get. */
@@ -124,7 +83,7 @@ class HostileInputTest {
     @Test
     @Order(1)
     void everyBadRequestIsAClearProblemAndTheServiceAnswersAsBefore() throws Exception {
-        JsonNode before = postJson("/api/v1/classify", "{\"text\":\"" + PROBE + "\"}").json();
+        JsonNode before = client.postJson("/api/v1/classify", "{\"text\":\"" + PROBE + "\"}").json();
         String one = "/api/v1/classify";
         String many = "/api/v1/classify/batch";
         List<Hostile> requests = List.of(
@@ -159,7 +118,7 @@ class HostileInputTest {
                 Hostile.json("NaN in the training config is not JSON", "/api/v1/classify", "{\"text\":NaN}", 400,
                         "malformed-request", null));
         for (Hostile h : requests) {
-            Answer answer = post(h.path(), h.contentType(), h.body());
+            ServiceClient.Answer answer = client.post(h.path(), h.contentType(), h.body());
             assertThat(answer.status()).as(h.what() + ": " + answer.body()).isEqualTo(h.status());
             assertThat(answer.contentType()).as(h.what()).startsWith("application/problem+json");
             JsonNode problem = answer.json();
@@ -174,29 +133,29 @@ class HostileInputTest {
         // odd but valid texts are classified, not refused
         for (String odd : List.of("!!!", "?!.,;", "\uD83D\uDE00\uD83D\uDE21", "zzyzx qwerty blorp", "tab\there \u0000 nul \u0007",
                 "\u05e1\u05e8\u05d8 \u05d8\u05d5\u05d1 \u202e", "cafe\u0301 wonderful")) {
-            Answer r = postJson(one, JSON.writeValueAsString(Map.of("text", odd)));
+            ServiceClient.Answer r = client.postJson(one, JSON.writeValueAsString(Map.of("text", odd)));
             assertThat(r.status()).as(odd).isEqualTo(200);
-            assertThat(scores(r.json())).hasSize(2);
+            assertThat(ServiceClient.scores(r.json())).hasSize(2);
         }
 
         // the stored models and jobs are untouched, and the same text gets the same answer
-        assertThat(get("/api/v1/models").json().size()).isEqualTo(1);
-        assertThat(get("/api/v1/training-jobs").json().size()).isEqualTo(1);
-        JsonNode after = postJson("/api/v1/classify", "{\"text\":\"" + PROBE + "\"}").json();
-        assertThat(scores(after)).isEqualTo(scores(before));
+        assertThat(client.get("/api/v1/models").json().size()).isEqualTo(1);
+        assertThat(client.get("/api/v1/training-jobs").json().size()).isEqualTo(1);
+        JsonNode after = client.postJson("/api/v1/classify", "{\"text\":\"" + PROBE + "\"}").json();
+        assertThat(ServiceClient.scores(after)).isEqualTo(ServiceClient.scores(before));
     }
 
     @Test
     @Order(2)
     void badUploadsAreRefusedWithTheReason() throws Exception {
         String csv = TestCorpus.csv(20, 1);
-        Answer wrongPart = send(TrainingUpload.request(base, "file", csv, null));
+        ServiceClient.Answer wrongPart = client.send(TrainingUpload.request(client.base(), "file", csv, null));
         assertThat(wrongPart.status()).isEqualTo(400);
         assertThat(wrongPart.body()).contains("data");
 
         for (String config : List.of("{\"learningRate\":NaN}", "{\"epochs\":1e400}", "{\"batchSize\":" + "9".repeat(30) + "}",
                 "{\"dropout\":\"half\"}")) {
-            Answer answer = send(TrainingUpload.request(base, csv, config));
+            ServiceClient.Answer answer = client.send(TrainingUpload.request(client.base(), csv, config));
             assertThat(answer.status()).as(config).isEqualTo(400);
             assertThat(answer.contentType()).startsWith("application/problem+json");
             assertThat(answer.body()).as(config).doesNotContain("Exception");
@@ -204,21 +163,21 @@ class HostileInputTest {
 
         // a million identical rows are read (and refused: one label), a million and one hit the documented row limit
         String row = "the very same sentence again,positive\n";
-        Answer million = send(TrainingUpload.request(base, "text,label\n" + row.repeat(1_000_000), null));
+        ServiceClient.Answer million = client.send(TrainingUpload.request(client.base(), "text,label\n" + row.repeat(1_000_000), null));
         assertThat(million.status()).as(million.body()).isEqualTo(422);
         assertThat(million.body()).contains("at least 2 different labels");
-        Answer tooMany = send(TrainingUpload.request(base, "text,label\n" + row.repeat(1_000_001), null));
+        ServiceClient.Answer tooMany = client.send(TrainingUpload.request(client.base(), "text,label\n" + row.repeat(1_000_001), null));
         assertThat(tooMany.status()).isEqualTo(422);
         assertThat(tooMany.body()).contains("more than 1000000 rows", "sentiment.training.max-rows");
 
         for (String id : List.of("..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..", "%2e%2e", "nope")) {
             for (String path : List.of("/api/v1/models/", "/api/v1/training-jobs/")) {
-                Answer answer = get(path + id);
+                ServiceClient.Answer answer = client.get(path + id);
                 assertThat(answer.status()).as(path + id).isBetween(400, 404);
                 assertThat(answer.contentType()).as(path + id).startsWith("application/problem+json");
             }
         }
-        assertThat(get("/api/v1/training-jobs").json().size()).isEqualTo(1);
+        assertThat(client.get("/api/v1/training-jobs").json().size()).isEqualTo(1);
     }
 
     @Test
@@ -227,22 +186,22 @@ class HostileInputTest {
         List<String> texts = TestCorpus.examples(48, 77).stream().map(TestCorpus.Example::text).toList();
         List<Map<String, Double>> alone = new ArrayList<>();
         for (String text : texts) {
-            alone.add(scores(postJson("/api/v1/classify", JSON.writeValueAsString(Map.of("text", text))).json()));
+            alone.add(client.scores(text));
         }
         for (int i = 0; i < texts.size(); i += 3) {
-            JsonNode batch = postJson("/api/v1/classify/batch", JSON.writeValueAsString(Map.of("texts", texts.subList(i, i + 3)))).json();
+            JsonNode batch = client.postJson("/api/v1/classify/batch", JSON.writeValueAsString(Map.of("texts", texts.subList(i, i + 3)))).json();
             for (int k = 0; k < 3; k++) {
-                assertClose(scores(batch.get("results").get(k)), alone.get(i + k));
+                assertClose(ServiceClient.scores(batch.get("results").get(k)), alone.get(i + k));
             }
         }
         ExecutorService clients = Executors.newFixedThreadPool(24);
         try {
             List<Future<JsonNode>> concurrent = new ArrayList<>();
             for (String text : texts) {
-                concurrent.add(clients.submit(() -> postJson("/api/v1/classify", JSON.writeValueAsString(Map.of("text", text))).json()));
+                concurrent.add(clients.submit(() -> client.postJson("/api/v1/classify", JSON.writeValueAsString(Map.of("text", text))).json()));
             }
             for (int i = 0; i < texts.size(); i++) {
-                assertClose(scores(concurrent.get(i).get()), alone.get(i));
+                assertClose(ServiceClient.scores(concurrent.get(i).get()), alone.get(i));
             }
         } finally {
             clients.shutdownNow();
@@ -250,10 +209,10 @@ class HostileInputTest {
 
         app.close();
         app = start();
-        base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
-        await().atMost(Duration.ofSeconds(60)).until(() -> get("/actuator/health/readiness").status() == 200);
+        client = ServiceClient.of(app);
+        client.awaitReady();
         for (int i = 0; i < texts.size(); i++) {
-            assertThat(scores(postJson("/api/v1/classify", JSON.writeValueAsString(Map.of("text", texts.get(i)))).json()))
+            assertThat(client.scores(texts.get(i)))
                     .as("after restart: " + texts.get(i)).isEqualTo(alone.get(i));
         }
     }

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -116,8 +118,18 @@ public class ModelStore {
             return stored;
         } catch (IOException | RuntimeException e) {
             deleteRecursively(temp);
-            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            throw new IOException(reason(e), e);
         }
+    }
+
+    /** The operating system's reason ("No space left on device", "Read-only file system"), not just a path. */
+    private static String reason(Exception e) {
+        if (e instanceof FileSystemException fs) {
+            String reason = fs.getReason() != null ? fs.getReason()
+                    : e instanceof AccessDeniedException ? "permission denied" : "file system error";
+            return reason + " (" + fs.getFile() + ")";
+        }
+        return e.getMessage();
     }
 
     /** Loads a version's classifier after checking its files against the recorded checksums. */

@@ -47,6 +47,11 @@ class TrainingJobStore {
             }
         } catch (IOException | JacksonException e) {
             log.error("Cannot record training job {}: {}", job.id(), e.getMessage());
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the directory is unwritable; a stray temporary record is harmless: only *.json is read
+            }
         }
     }
 
