@@ -17,8 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A trained classifier: the network with the vocabulary and labels it was trained with.
  *
- * <p>Safe to call from many threads: each call borrows one of the network replicas (DL4J serialises calls
- * on one network), and nothing else here is mutable. Texts are sorted by length and run in batches of
+ * <p>Safe to call from many threads. The default architecture runs through {@link FusedLstmForward}, which is
+ * immutable; other architectures borrow one of the network replicas per call (DL4J serialises calls on one
+ * network). Texts are sorted by length and run in batches of
  * similar length so that short texts do not pay for long ones.
  */
 public final class TextClassifier {
@@ -36,6 +37,7 @@ public final class TextClassifier {
     private final List<String> labels;
     private final int maxSequenceLength;
     private final Tokenizer tokenizer = new Tokenizer();
+    private final FusedLstmForward fused;
 
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
         this.network = network;
@@ -43,6 +45,7 @@ public final class TextClassifier {
         this.vocabulary = vocabulary;
         this.labels = List.copyOf(labels);
         this.maxSequenceLength = maxSequenceLength;
+        this.fused = FusedLstmForward.of(network).orElse(null);
     }
 
     /**
@@ -114,8 +117,8 @@ public final class TextClassifier {
         Prediction[] out = new Prediction[n];
         for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
             int to = Math.min(n, from + MAX_FORWARD_BATCH);
-            INDArray[] fm = SequenceBatch.featuresAndMask(sequences, order, from, to);
-            INDArray probabilities = forward(fm[0], fm[1]);
+            INDArray probabilities = fused != null ? fused.probabilities(sequences, order, from, to)
+                    : forward(SequenceBatch.featuresAndMask(sequences, order, from, to));
             float[][] rows = probabilities.toFloatMatrix();
             for (int r = from; r < to; r++) {
                 int i = order[r];
@@ -126,7 +129,17 @@ public final class TextClassifier {
         return Arrays.asList(out);
     }
 
-    private INDArray forward(INDArray features, INDArray mask) {
+    /** The same probabilities through the DL4J network, whatever the architecture. */
+    INDArray networkProbabilities(int[][] sequences, int[] rows, int from, int to) {
+        return forward(SequenceBatch.featuresAndMask(sequences, rows, from, to));
+    }
+
+    /** The fused path, when the architecture has one; package-private so a test can compare the two. */
+    FusedLstmForward fused() {
+        return fused;
+    }
+
+    private INDArray forward(INDArray[] featuresAndMask) {
         MultiLayerNetwork replica;
         try {
             replica = replicas.take();
@@ -135,7 +148,7 @@ public final class TextClassifier {
             throw new IllegalStateException("interrupted while waiting for a network replica", e);
         }
         try {
-            return replica.output(features, false, mask, null);
+            return replica.output(featuresAndMask[0], false, featuresAndMask[1], null);
         } finally {
             replicas.add(replica);
         }

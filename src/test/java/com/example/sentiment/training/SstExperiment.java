@@ -41,8 +41,10 @@ public final class SstExperiment {
             parsed = new DatasetParser.Parsed(parsed.format(), parsed.rows().subList(0, Integer.parseInt(a.get("limit"))),
                     Integer.parseInt(a.get("limit")), parsed.skipped());
         }
-        PreparedDataset data = PreparedDataset.prepare(parsed, bytes, null, 0.1, 42, 2);
         DatasetParser.Parsed devParsed = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label");
+        // earlystop=dev: the dev set drives early stopping (and each epoch's line shows its dev accuracy)
+        boolean stopOnDev = "dev".equals(a.get("earlystop"));
+        PreparedDataset data = PreparedDataset.prepare(parsed, bytes, stopOnDev ? devParsed : null, 0.1, 42, 2);
         PreparedDataset devData = PreparedDataset.prepare(devParsed, new byte[0], devParsed, 0.1, 42, 1);
         LabelledTexts devTexts = devData.validation();
         System.out.println("hp=" + hp + " train=" + data.train().size() + " val=" + data.validation().size());
