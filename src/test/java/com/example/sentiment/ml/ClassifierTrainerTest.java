@@ -1,6 +1,7 @@
 package com.example.sentiment.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.example.sentiment.TestCorpus;
@@ -159,16 +160,28 @@ class ClassifierTrainerTest {
     }
 
     @Test
-    void divergingTrainingFailsWithAClearReason() {
-        HyperParameters absurd = new HyperParameters(3, 16, 1e6, 16, 16, false, 0, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, null, false);
-        try {
-            TrainingResult r = new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
-                    texts(TestCorpus.examples(20, 9)), LABELS, absurd, null, TrainingObserver.NONE, () -> false);
-            // gradient clipping may keep even this finite; then it must still give a usable result
-            assertThat(r.classifier()).isNotNull();
-        } catch (TrainingFailedException e) {
-            assertThat(e.getMessage()).contains("diverged");
-        }
+    void aLossThatBecomesNaNFailsTheTrainingAsDiverged(@TempDir Path dir) throws Exception {
+        // a damaged vectors file is one real way to get there: one NaN poisons the first forward pass
+        Path vectors = dir.resolve("damaged.txt");
+        java.nio.file.Files.writeString(vectors, "good NaN 0.1 0.2 0.3\nbad 0.3 0.2 0.1 0.0\nfilm 0.1 0.1 0.1 0.1\n");
+        HyperParameters hp = new HyperParameters(3, 16, 0.01, 4, 8, false, 0, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST, "damaged.txt", false);
+        assertThatThrownBy(() -> new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
+                texts(TestCorpus.examples(20, 9)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false))
+                .isInstanceOf(TrainingFailedException.class).hasMessageContaining("diverged");
+    }
+
+    @Test
+    void runningOutOfMemoryFailsWithThatReason() {
+        TrainingObserver exhausted = new TrainingObserver() {
+            @Override
+            public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                throw new OutOfMemoryError("Cannot allocate new FloatPointer");
+            }
+        };
+        assertThatThrownBy(() -> new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
+                texts(TestCorpus.examples(20, 9)), LABELS, small(2, HyperParameters.Pooling.LAST, false), null,
+                exhausted, () -> false))
+                .isInstanceOf(TrainingFailedException.class).hasMessageContaining("ran out of memory");
     }
 }
