@@ -31,6 +31,12 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class ClassifierTrainer {
 
+    static {
+        // on OutOfMemoryError DL4J writes a memory dump into the working directory, which in a container is
+        // read-only or not ours; the job reports the failure instead
+        org.deeplearning4j.util.CrashReportingUtil.crashDumpsEnabled(false);
+    }
+
     private final Tokenizer tokenizer = new Tokenizer();
 
     /**

@@ -178,6 +178,10 @@ class ClassifierTrainerTest {
             public void onBatch(int epoch, int batch, int totalBatches, double loss) {
                 throw new OutOfMemoryError("Cannot allocate new FloatPointer");
             }
+
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+            }
         };
         assertThatThrownBy(() -> new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
                 texts(TestCorpus.examples(20, 9)), LABELS, small(2, HyperParameters.Pooling.LAST, false), null,
