@@ -112,7 +112,12 @@ class ModelStoreTest {
         ModelMetadata good = store.save(classifier, metadata("good"));
         ModelMetadata bad = store.save(classifier, metadata("bad"));
         ModelMetadata noMetadata = store.save(classifier, metadata("no metadata"));
+        ModelMetadata truncated = store.save(classifier, metadata("truncated"));
+        ModelMetadata noVocabulary = store.save(classifier, metadata("no vocabulary"));
         store.writeActive(bad.id());
+        Path truncatedNetwork = dir.resolve(truncated.id()).resolve("model.zip");
+        Files.write(truncatedNetwork, java.util.Arrays.copyOf(Files.readAllBytes(truncatedNetwork), 100));
+        Files.delete(dir.resolve(noVocabulary.id()).resolve("vocabulary.txt"));
         // flip bytes in the middle of the network file: silent corruption only a checksum catches
         Path network = dir.resolve(bad.id()).resolve("model.zip");
         byte[] bytes = Files.readAllBytes(network);
@@ -130,6 +135,9 @@ class ModelStoreTest {
         assertThat(restarted.find(noMetadata.id())).hasValueSatisfying(v -> assertThat(v.problem()).contains("metadata.json"));
         assertThatThrownBy(() -> service.activate(bad.id())).isInstanceOf(ModelConflictException.class);
         assertThatThrownBy(() -> service.activate(noMetadata.id())).isInstanceOf(ModelConflictException.class);
+        assertThatThrownBy(() -> service.activate(truncated.id())).isInstanceOf(ModelConflictException.class);
+        assertThatThrownBy(() -> service.activate(noVocabulary.id())).isInstanceOf(ModelConflictException.class)
+                .hasMessageContaining("vocabulary.txt");
         assertThat(service.resolve(null).id()).isEqualTo(good.id());
     }
 
