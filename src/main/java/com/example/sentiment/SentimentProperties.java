@@ -108,6 +108,7 @@ public record SentimentProperties(
             @Min(1) @Max(2048) @DefaultValue("128") int lstmUnits,
             @DefaultValue("false") boolean bidirectional,
             @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0.5") double dropout,
+            @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0") double embeddingDropout,
             @Min(1) @Max(2048) @DefaultValue("100") int maxSequenceLength,
             @Min(1) Integer minWordFrequency,
             @Min(3) @DefaultValue("50000") int maxVocabularySize,

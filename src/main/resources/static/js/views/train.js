@@ -12,6 +12,7 @@ const COMMON = [
   { name: 'embeddingSize', label: 'Embedding size', value: 100, min: 2, max: 1024, step: 1, hint: 'Taken from the word vectors file when one is used.' },
   { name: 'lstmUnits', label: 'LSTM units', value: 128, min: 1, max: 2048, step: 1 },
   { name: 'dropout', label: 'Dropout', value: 0.5, min: 0, max: 0.95, step: 'any' },
+  { name: 'embeddingDropout', label: 'Embedding dropout', value: 0, min: 0, max: 0.95, step: 'any' },
   { name: 'maxSequenceLength', label: 'Max sequence length (tokens)', value: 100, min: 1, max: 2048, step: 1 },
   { name: 'validationSplit', label: 'Validation split', value: 0.1, min: 0.01, max: 0.5, step: 'any', hint: 'Share held out when no validation file is given.' },
 ];

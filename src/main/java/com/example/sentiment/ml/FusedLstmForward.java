@@ -9,6 +9,12 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,6 +37,12 @@ final class FusedLstmForward {
     private static final int[] INT_ARGS = {1, 0, 2, 0, 0};
     // has bias, no sequence lengths, no initial h or c, no peepholes, return the full sequence only
     private static final boolean[] BOOL_ARGS = {true, false, false, false, false, true, false, false};
+
+    private static final String WORKSPACE_ID = "fused-lstm-inference";
+    // sized by the first call, grown when a larger batch spills over
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.5).policySpill(SpillPolicy.REALLOCATE).policyReset(ResetPolicy.BLOCK_LEFT).build();
 
     private final INDArray embedding;
     private final INDArray inputWeights;
@@ -79,8 +91,11 @@ final class FusedLstmForward {
         return Nd4j.hstack(parts).dup('c');
     }
 
-    /** Class probabilities {@code [n, classes]} for {@code sequences[rows[from..to)]}. */
-    INDArray probabilities(int[][] sequences, int[] rows, int from, int to) {
+    /**
+     * Class probabilities, one row per text, for {@code sequences[rows[from..to)]}. Every temporary array lives
+     * in this thread's workspace, which is reused call after call: no native allocation per request.
+     */
+    float[][] probabilities(int[][] sequences, int[] rows, int from, int to) {
         int n = to - from;
         int width = 1;
         for (int r = from; r < to; r++) {
@@ -94,13 +109,15 @@ final class FusedLstmForward {
             System.arraycopy(sequence, 0, ids, r * width, sequence.length);
             lastSteps[r] = r * width + sequence.length - 1;
         }
-        INDArray inputs = Nd4j.pullRows(embedding, 1, ids).reshape(n, width, embedding.size(1));
-        INDArray outputs = Nd4j.create(DataType.FLOAT, n, width, units);
-        Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
-                .addInputs(inputs, inputWeights, recurrentWeights, bias).addOutputs(outputs)
-                .addIntegerArguments(INT_ARGS).addFloatingPointArguments(0.0).addBooleanArguments(BOOL_ARGS)
-                .build());
-        INDArray last = Nd4j.pullRows(outputs.reshape(n * (long) width, units), 1, lastSteps);
-        return Transforms.softmax(last.mmul(outputWeights).addiRowVector(outputBias), false);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+            INDArray inputs = Nd4j.pullRows(embedding, 1, ids).reshape(n, width, embedding.size(1));
+            INDArray outputs = Nd4j.create(DataType.FLOAT, n, width, units);
+            Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
+                    .addInputs(inputs, inputWeights, recurrentWeights, bias).addOutputs(outputs)
+                    .addIntegerArguments(INT_ARGS).addFloatingPointArguments(0.0).addBooleanArguments(BOOL_ARGS)
+                    .build());
+            INDArray last = Nd4j.pullRows(outputs.reshape(n * (long) width, units), 1, lastSteps);
+            return Transforms.softmax(last.mmul(outputWeights).addiRowVector(outputBias), false).toFloatMatrix();
+        }
     }
 }

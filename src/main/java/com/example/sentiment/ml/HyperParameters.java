@@ -4,6 +4,7 @@ package com.example.sentiment.ml;
  * Everything that shapes a trained classifier. Validated at the HTTP edge; the ML code trusts these values.
  *
  * @param dropout probability of <em>dropping</em> a unit of the sequence summary during training (0 = none)
+ * @param embeddingDropout probability of dropping a unit of the word vectors going into the LSTM (0 = none)
  * @param pooling how the LSTM outputs are summarised: the last real step, or max/mean over the real steps
  * @param earlyStoppingPatience epochs without validation improvement before training stops (0 = never stop early)
  * @param wordVectors name of the pre-computed word-vectors file the embedding started from, or null
@@ -17,6 +18,7 @@ public record HyperParameters(
         int lstmUnits,
         boolean bidirectional,
         double dropout,
+        double embeddingDropout,
         int maxSequenceLength,
         int minWordFrequency,
         int maxVocabularySize,
@@ -29,7 +31,7 @@ public record HyperParameters(
     /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
-                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
                 wordVectors, freezeEmbeddings);
     }
 

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -37,20 +38,10 @@ final class NetworkFactory {
         if (embeddingWeights != null && hp.freezeEmbeddings()) {
             embedding.updater(new NoOp());
         }
-        double expLrScale = Double.parseDouble(System.getProperty("exp.embLrScale", "1"));
-        double expL2 = Double.parseDouble(System.getProperty("exp.embL2", "0"));
-        double expDrop = Double.parseDouble(System.getProperty("exp.embDropout", "0"));
-        boolean expSpatial = Boolean.getBoolean("exp.spatial");
-        if (embeddingWeights != null && !hp.freezeEmbeddings() && expLrScale != 1) {
-            embedding.updater(new Adam(hp.learningRate() * expLrScale));
-        }
-        if (expL2 > 0) {
-            embedding.l2(expL2);
-        }
         LSTM.Builder lstmBuilder = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH);
-        if (expDrop > 0) {
-            lstmBuilder.dropOut(expSpatial ? new org.deeplearning4j.nn.conf.dropout.SpatialDropout(1 - expDrop)
-                    : new org.deeplearning4j.nn.conf.dropout.Dropout(1 - expDrop));
+        if (hp.embeddingDropout() > 0) {
+            // a layer's dropout applies to its input: here the word vectors, which fine-tuning otherwise overfits
+            lstmBuilder.dropOut(new Dropout(1.0 - hp.embeddingDropout()));
         }
         Layer lstm = lstmBuilder.build();
         int summarySize = hp.lstmUnits();

@@ -117,9 +117,8 @@ public final class TextClassifier {
         Prediction[] out = new Prediction[n];
         for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
             int to = Math.min(n, from + MAX_FORWARD_BATCH);
-            INDArray probabilities = fused != null ? fused.probabilities(sequences, order, from, to)
-                    : forward(SequenceBatch.featuresAndMask(sequences, order, from, to));
-            float[][] rows = probabilities.toFloatMatrix();
+            float[][] rows = fused != null ? fused.probabilities(sequences, order, from, to)
+                    : networkProbabilities(sequences, order, from, to);
             for (int r = from; r < to; r++) {
                 int i = order[r];
                 out[i] = prediction(rows[r - from], Math.min(tokenCounts[i], maxSequenceLength),
@@ -130,8 +129,8 @@ public final class TextClassifier {
     }
 
     /** The same probabilities through the DL4J network, whatever the architecture. */
-    INDArray networkProbabilities(int[][] sequences, int[] rows, int from, int to) {
-        return forward(SequenceBatch.featuresAndMask(sequences, rows, from, to));
+    float[][] networkProbabilities(int[][] sequences, int[] rows, int from, int to) {
+        return forward(SequenceBatch.featuresAndMask(sequences, rows, from, to)).toFloatMatrix();
     }
 
     /** The fused path, when the architecture has one; package-private so a test can compare the two. */

@@ -31,6 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -55,9 +57,14 @@ public class ModelStore {
 
     private final Path root;
     private final JsonMapper json;
+    // versions written by an older or newer release must still load: a setting it did not know takes its
+    // neutral value (0, false, null), and one this release does not know is ignored
+    private final ObjectReader metadataReader;
     private final Map<String, StoredModel> versions = new ConcurrentHashMap<>();
 
     ModelStore(SentimentProperties properties, JsonMapper json) {
+        this.metadataReader = json.readerFor(ModelMetadata.class).without(
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.root = properties.modelsDir().toAbsolutePath().normalize();
         this.json = json;
         try {
@@ -206,7 +213,7 @@ public class ModelStore {
     private StoredModel read(String id, Path dir) {
         ModelMetadata metadata;
         try {
-            metadata = json.readValue(dir.resolve(METADATA_FILE).toFile(), ModelMetadata.class);
+            metadata = metadataReader.readValue(dir.resolve(METADATA_FILE).toFile());
         } catch (JacksonException e) {
             return new StoredModel(id, null, METADATA_FILE + " is missing or unreadable");
         }

@@ -27,6 +27,8 @@ public record TrainingConfig(
         Boolean bidirectional,
         @DecimalMin(value = "0.0", message = "must be between 0 and 0.95")
         @DecimalMax(value = "0.95", message = "must be between 0 and 0.95") Double dropout,
+        @DecimalMin(value = "0.0", message = "must be between 0 and 0.95")
+        @DecimalMax(value = "0.95", message = "must be between 0 and 0.95") Double embeddingDropout,
         @Min(value = 1, message = "must be at least 1") @Max(value = 2048, message = "must be at most 2048") Integer maxSequenceLength,
         @Min(value = 1, message = "must be at least 1") Integer minWordFrequency,
         @Min(value = 3, message = "must be at least 3") @Max(value = 2000000, message = "must be at most 2000000")
@@ -44,7 +46,7 @@ public record TrainingConfig(
         Boolean activate) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -62,6 +64,7 @@ public record TrainingConfig(
         HyperParameters hp = new HyperParameters(
                 or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(learningRate, d.learningRate()),
                 or(embeddingSize, d.embeddingSize()), or(lstmUnits, d.lstmUnits()), bi, or(dropout, d.dropout()),
+                or(embeddingDropout, d.embeddingDropout()),
                 or(maxSequenceLength, d.maxSequenceLength()), or(minWordFrequency, d.minWordFrequency() != null ? d.minWordFrequency() : vectors != null ? 1 : 2),
                 or(maxVocabularySize, d.maxVocabularySize()), or(seed, d.seed()),
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),

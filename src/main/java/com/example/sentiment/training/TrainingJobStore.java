@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Job records as one JSON file each, replaced atomically, so they survive restarts and crashes. */
@@ -24,8 +26,12 @@ class TrainingJobStore {
 
     private final Path dir;
     private final JsonMapper json;
+    // records written by another release still load (see ModelStore's metadata reader)
+    private final ObjectReader jobReader;
 
     TrainingJobStore(SentimentProperties properties, JsonMapper json) {
+        this.jobReader = json.readerFor(TrainingJobView.class).without(
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.dir = properties.jobsDir().toAbsolutePath().normalize();
         this.json = json;
         try {
@@ -60,7 +66,7 @@ class TrainingJobStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path file : files) {
                 try {
-                    jobs.add(json.readValue(file.toFile(), TrainingJobView.class));
+                    jobs.add(jobReader.readValue(file.toFile()));
                 } catch (JacksonException e) {
                     log.warn("Ignoring unreadable job record {}: {}", file.getFileName(), e.getOriginalMessage());
                 }

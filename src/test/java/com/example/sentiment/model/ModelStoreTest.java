@@ -98,6 +98,20 @@ class ModelStoreTest {
     }
 
     @Test
+    void aVersionWrittenByAnotherReleaseStillLoads() throws Exception {
+        ModelMetadata saved = store().save(classifier, metadata("older"));
+        Path file = dir.resolve(saved.id()).resolve("metadata.json");
+        // an older release did not write embeddingDropout; a newer one may write fields this one does not know
+        String edited = Files.readString(file).replaceAll("\"embeddingDropout\"\\s*:\\s*[0-9.]+\\s*,", "")
+                .replaceFirst("\\{", "{\"writtenBy\":\"a future release\",");
+        assertThat(edited).doesNotContain("embeddingDropout").contains("writtenBy");
+        Files.writeString(file, edited);
+        ModelStore restarted = store();
+        assertThat(restarted.find(saved.id())).hasValueSatisfying(v -> assertThat(v.usable()).isTrue());
+        assertThat(restarted.load(saved.id()).classify("great film").scores()).hasSize(2);
+    }
+
+    @Test
     void leftoversOfAnInterruptedWriteAreRemovedAtStart() throws Exception {
         Files.createDirectories(dir.resolve(".tmp-20260101-000000-0000"));
         Files.writeString(dir.resolve(".tmp-20260101-000000-0000/model.zip"), "partial");

@@ -31,7 +31,8 @@ public final class SstExperiment {
                 Integer.parseInt(a.getOrDefault("epochs", "10")), Integer.parseInt(a.getOrDefault("batch", "64")),
                 Double.parseDouble(a.getOrDefault("lr", "0.002")), Integer.parseInt(a.getOrDefault("emb", "100")),
                 Integer.parseInt(a.getOrDefault("units", "128")), Boolean.parseBoolean(a.getOrDefault("bi", "false")),
-                Double.parseDouble(a.getOrDefault("dropout", "0.5")), Integer.parseInt(a.getOrDefault("maxlen", "100")),
+                Double.parseDouble(a.getOrDefault("dropout", "0.5")), Double.parseDouble(a.getOrDefault("embdrop", "0")),
+                Integer.parseInt(a.getOrDefault("maxlen", "100")),
                 Integer.parseInt(a.getOrDefault("minfreq", "1")), 50000, 42, Integer.parseInt(a.getOrDefault("patience", "2")),
                 HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")));
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
