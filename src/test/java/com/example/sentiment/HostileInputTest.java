@@ -38,7 +38,7 @@ class HostileInputTest {
     static ConfigurableApplicationContext app;
     static ServiceClient client;
     static final JsonMapper JSON = ServiceClient.JSON;
-    static final String TINY_CONFIG = TrainAndClassifyFlowTest.SMALL_CONFIG.replace("\"epochs\":8", "\"epochs\":4");
+    static final String TINY_CONFIG = TinyModel.jobConfig(4);
     static final String PROBE = "the acting was wonderful and the music great";
 
     static ConfigurableApplicationContext start() {

@@ -37,7 +37,7 @@ class StorageFaultsTest {
     static ConfigurableApplicationContext app;
     static ServiceClient client;
 
-    static final String CONFIG = TrainAndClassifyFlowTest.SMALL_CONFIG.replace("\"epochs\":8", "\"epochs\":2");
+    static final String CONFIG = TinyModel.jobConfig(2);
 
     private static boolean run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -27,9 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class TrainAndClassifyFlowTest {
 
-    static final String SMALL_CONFIG = "{\"name\":\"tiny\",\"epochs\":8,\"batchSize\":16,\"learningRate\":0.01,"
-            + "\"embeddingSize\":16,\"lstmUnits\":16,\"dropout\":0.2,\"maxSequenceLength\":40,\"earlyStoppingPatience\":0}";
-
     @TempDir
     Path models;
 
@@ -74,7 +71,7 @@ class TrainAndClassifyFlowTest {
         String modelId;
         try (ConfigurableApplicationContext app = start()) {
             String base = base(app);
-            Response created = upload(base, TestCorpus.csv(400, 11), SMALL_CONFIG);
+            Response created = upload(base, TestCorpus.csv(400, 11), TinyModel.JOB_CONFIG);
             assertThat(created.status()).isEqualTo(202);
             String jobId = created.body().get("id").asString();
             assertThat(created.raw().headers().firstValue("Location")).hasValue("/api/v1/training-jobs/" + jobId);
@@ -150,12 +147,12 @@ class TrainAndClassifyFlowTest {
     void cancellingARunningJobWritesNoModel() throws Exception {
         try (ConfigurableApplicationContext app = start()) {
             String base = base(app);
-            String slow = SMALL_CONFIG.replace("\"epochs\":8", "\"epochs\":500").replace("\"batchSize\":16", "\"batchSize\":4");
+            String slow = TinyModel.JOB_CONFIG.replace("\"epochs\":8", "\"epochs\":500").replace("\"batchSize\":16", "\"batchSize\":4");
             String jobId = upload(base, TestCorpus.csv(400, 12), slow).body().get("id").asString();
             await().atMost(Duration.ofMinutes(1)).until(() ->
                     get(base + "/api/v1/training-jobs/" + jobId).body().get("state").asString().equals("RUNNING"));
             // a second job waits in the queue and is cancelled at once
-            String queuedId = upload(base, TestCorpus.csv(100, 13), SMALL_CONFIG).body().get("id").asString();
+            String queuedId = upload(base, TestCorpus.csv(100, 13), TinyModel.JOB_CONFIG).body().get("id").asString();
             assertThat(get(base + "/api/v1/training-jobs/" + queuedId).body().get("state").asString()).isEqualTo("QUEUED");
             assertThat(postJson(base + "/api/v1/training-jobs/" + queuedId + "/cancel", "").body().get("state").asString())
                     .isEqualTo("CANCELLED");

@@ -12,6 +12,8 @@ import java.util.Map;
  *
  * @param wordVectorsCovered vocabulary words that started from a pre-computed vector (null without vectors)
  * @param checksums SHA-256 of every file of the version, checked when the version is loaded
+ * @param evaluations figures on other labelled files (such as a dev set), by file name; recorded by the
+ *                    {@code evaluate --record} command, empty or null otherwise
  */
 public record ModelMetadata(
         String id,
@@ -28,7 +30,8 @@ public record ModelMetadata(
         List<EpochMetrics> history,
         int bestEpoch,
         double trainingSeconds,
-        Map<String, String> checksums) {
+        Map<String, String> checksums,
+        Map<String, EvaluationReport> evaluations) {
 
     /** Which data a version was trained on. */
     public record DatasetFingerprint(String sha256, int rows, int trainExamples, int validationExamples,
@@ -37,6 +40,15 @@ public record ModelMetadata(
 
     ModelMetadata withId(String newId, Map<String, String> newChecksums) {
         return new ModelMetadata(newId, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
-                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums);
+                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums,
+                evaluations);
+    }
+
+    /** The same metadata with the figures on one more labelled file. */
+    ModelMetadata withEvaluation(String file, EvaluationReport report) {
+        Map<String, EvaluationReport> all = new java.util.TreeMap<>(evaluations == null ? Map.of() : evaluations);
+        all.put(file, report);
+        return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
+                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, all);
     }
 }

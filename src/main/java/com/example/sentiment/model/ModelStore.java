@@ -1,6 +1,7 @@
 package com.example.sentiment.model;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,6 +175,21 @@ public class ModelStore {
             log.warn("Cannot read the active-model pointer {}: {}", pointer, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Adds the figures on one more labelled file to a version's {@code metadata.json}, replaced atomically
+     * (the model files and their checksums are untouched).
+     */
+    public ModelMetadata recordEvaluation(String id, String file, EvaluationReport report) throws IOException {
+        StoredModel stored = find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
+        ModelMetadata updated = stored.metadata().withEvaluation(file, report);
+        Path temp = root.resolve(id).resolve(METADATA_FILE + ".tmp");
+        Files.write(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
+        fsync(temp);
+        moveAtomically(temp, root.resolve(id).resolve(METADATA_FILE));
+        versions.put(id, new StoredModel(id, updated, null));
+        return updated;
     }
 
     /** Replaces the active pointer atomically. */

@@ -1,0 +1,69 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.LabelledTexts;
+import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.model.ModelStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code java -jar sentiment-service.jar evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]}:
+ * evaluates a stored version on a labelled file read like an upload, prints accuracy, macro-F1, per-label
+ * figures and the confusion matrix as JSON, and with {@code --record} keeps them in the version's
+ * {@code metadata.json} under {@code evaluations}, named by the file's name.
+ */
+public final class EvaluateCommand {
+
+    private EvaluateCommand() {
+    }
+
+    public static int run(Class<?> application, String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        java.util.List<String> springArgs = new java.util.ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("--model=") || arg.startsWith("--data=") || arg.equals("--record")) {
+                String[] kv = arg.substring(2).split("=", 2);
+                options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+            } else {
+                springArgs.add(arg);
+            }
+        }
+        if (!options.containsKey("model") || !options.containsKey("data")) {
+            System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]");
+            return 2;
+        }
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+                .web(WebApplicationType.NONE).run(springArgs.toArray(String[]::new))) {
+            ModelStore store = context.getBean(ModelStore.class);
+            JsonMapper json = context.getBean(JsonMapper.class);
+            String id = options.get("model");
+            TextClassifier classifier = store.load(id);
+            Path file = Path.of(options.get("data"));
+            DatasetParser.Parsed parsed = new DatasetParser(json, Integer.MAX_VALUE).parse("data",
+                    Files.readAllBytes(file), file.getFileName().toString(), "text", "label");
+            int[] labels = new int[parsed.rows().size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = classifier.labels().indexOf(parsed.rows().get(i).label());
+                if (labels[i] < 0) {
+                    System.err.println("line " + parsed.rows().get(i).line() + ": label '" + parsed.rows().get(i).label()
+                            + "' is not one of the model's " + classifier.labels());
+                    return 1;
+                }
+            }
+            EvaluationReport report = classifier.evaluate(new LabelledTexts(
+                    parsed.rows().stream().map(DatasetParser.Row::text).toList(), labels));
+            if (options.containsKey("record")) {
+                store.recordEvaluation(id, file.getFileName().toString(), report);
+            }
+            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            return 0;
+        }
+    }
+}

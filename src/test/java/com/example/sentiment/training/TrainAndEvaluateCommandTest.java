@@ -1,0 +1,52 @@
+package com.example.sentiment.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.sentiment.SentimentApplication;
+import com.example.sentiment.TestCorpus;
+import com.example.sentiment.TinyModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The command-line route that builds the bundled model: train without HTTP, then record dev figures. */
+class TrainAndEvaluateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsAVersionAndRecordsItsFiguresOnAnotherFile() throws Exception {
+        Path train = Files.writeString(dir.resolve("train.csv"), TestCorpus.csv(200, 41));
+        Path dev = Files.writeString(dir.resolve("dev.csv"), TestCorpus.csv(60, 42));
+        Path models = dir.resolve("models");
+        String[] common = {"--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + dir.resolve("none"),
+            "--logging.level.root=WARN"};
+        String config = TinyModel.jobConfig(4);
+        assertThat(TrainCommand.run(SentimentApplication.class, concat(new String[] {"--data=" + train,
+            "--config=" + config}, common))).isZero();
+        String id = Files.readString(models.resolve("active")).trim();
+
+        assertThat(EvaluateCommand.run(SentimentApplication.class, concat(new String[] {"--model=" + id,
+            "--data=" + dev, "--record"}, common))).isZero();
+        JsonNode metadata = JsonMapper.builder().build().readTree(models.resolve(id).resolve("metadata.json").toFile());
+        JsonNode recorded = metadata.get("evaluations").get("dev.csv");
+        assertThat(recorded.get("examples").asInt()).isEqualTo(60);
+        assertThat(recorded.get("accuracy").asDouble()).isGreaterThan(0.8);
+        assertThat(metadata.get("checksums").size()).isEqualTo(3);
+
+        // unknown labels in the evaluation file are refused, not miscounted
+        Path other = Files.writeString(dir.resolve("other.csv"), "text,label\ngood film,neutral\n");
+        assertThat(EvaluateCommand.run(SentimentApplication.class, concat(new String[] {"--model=" + id,
+            "--data=" + other}, common))).isEqualTo(1);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
