@@ -6,8 +6,7 @@ import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,22 +24,13 @@ public final class EvaluateCommand {
     }
 
     public static int run(Class<?> application, String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        java.util.List<String> springArgs = new java.util.ArrayList<>();
-        for (String arg : args) {
-            if (arg.startsWith("--model=") || arg.startsWith("--data=") || arg.equals("--record")) {
-                String[] kv = arg.substring(2).split("=", 2);
-                options.put(kv[0], kv.length > 1 ? kv[1] : "true");
-            } else {
-                springArgs.add(arg);
-            }
-        }
-        if (!options.containsKey("model") || !options.containsKey("data")) {
+        CommandOptions options = CommandOptions.parse(args, Set.of("model", "data", "record"));
+        if (!options.has("model") || !options.has("data")) {
             System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]");
             return 2;
         }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
-                .web(WebApplicationType.NONE).run(springArgs.toArray(String[]::new))) {
+                .web(WebApplicationType.NONE).run(options.springArgs())) {
             ModelStore store = context.getBean(ModelStore.class);
             JsonMapper json = context.getBean(JsonMapper.class);
             String id = options.get("model");
@@ -59,7 +49,7 @@ public final class EvaluateCommand {
             }
             EvaluationReport report = classifier.evaluate(new LabelledTexts(
                     parsed.rows().stream().map(DatasetParser.Row::text).toList(), labels));
-            if (options.containsKey("record")) {
+            if (options.has("record")) {
                 store.recordEvaluation(id, file.getFileName().toString(), report);
             }
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));

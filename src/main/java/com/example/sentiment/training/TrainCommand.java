@@ -3,8 +3,7 @@ package com.example.sentiment.training;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -22,29 +21,20 @@ public final class TrainCommand {
     }
 
     public static int run(Class<?> application, String[] args) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        java.util.List<String> springArgs = new java.util.ArrayList<>();
-        for (String arg : args) {
-            if (arg.startsWith("--data=") || arg.startsWith("--validation=") || arg.startsWith("--config=")) {
-                String[] kv = arg.substring(2).split("=", 2);
-                options.put(kv[0], kv[1]);
-            } else {
-                springArgs.add(arg);
-            }
-        }
-        if (!options.containsKey("data")) {
+        CommandOptions options = CommandOptions.parse(args, Set.of("data", "validation", "config"));
+        if (!options.has("data")) {
             System.err.println("usage: train --data=FILE [--validation=FILE] [--config=JSON] [--sentiment.models-dir=DIR]");
             return 2;
         }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
-                .run(springArgs.toArray(String[]::new))) {
+                .run(options.springArgs())) {
             TrainingUploadReader reader = context.getBean(TrainingUploadReader.class);
             TrainingJobService jobs = context.getBean(TrainingJobService.class);
             JsonMapper json = context.getBean(JsonMapper.class);
             TrainingConfig.ResolvedTrainingConfig config = reader.config(options.get("config"));
             PreparedDataset data = reader.data(upload(options.get("data")),
-                    options.containsKey("validation") ? upload(options.get("validation")) : null, config);
+                    options.has("validation") ? upload(options.get("validation")) : null, config);
             TrainingJobView job = jobs.submit(data, config);
             int lastEpoch = 0;
             while (!job.state().isFinal()) {
