@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 data=../shared/datasets
 cases=${1:-all}
 if [ -z "${BASE_URL:-}" ]; then
-  jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+  jar=${JAR:-$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}
   [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
   work=$(mktemp -d)
   cp -r models/. "$work/"

@@ -101,20 +101,20 @@ public record SentimentProperties(
      * unknown-word vector is trained on words seen once).
      */
     public record Defaults(
-            @Min(1) @Max(1000) @DefaultValue("10") int epochs,
+            @Min(1) @Max(1000) @DefaultValue("15") int epochs,
             @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
             @DecimalMin("1e-6") @DecimalMax("1") @DefaultValue("0.002") double learningRate,
             @Min(2) @Max(1024) @DefaultValue("100") int embeddingSize,
             @Min(1) @Max(2048) @DefaultValue("128") int lstmUnits,
             @DefaultValue("false") boolean bidirectional,
             @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0.5") double dropout,
-            @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0") double embeddingDropout,
+            @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0.25") double embeddingDropout,
             @Min(1) @Max(2048) @DefaultValue("100") int maxSequenceLength,
             @Min(1) Integer minWordFrequency,
             @Min(3) @DefaultValue("50000") int maxVocabularySize,
             @DecimalMin("0") @DecimalMax("0.5") @DefaultValue("0.1") double validationSplit,
             @DefaultValue("42") long seed,
-            @Min(0) @DefaultValue("2") int earlyStoppingPatience,
+            @Min(0) @DefaultValue("3") int earlyStoppingPatience,
             @NotNull @DefaultValue("last") String pooling,
             @DefaultValue("glove-100d.txt") String wordVectors,
             @DefaultValue("false") boolean freezeEmbeddings) {

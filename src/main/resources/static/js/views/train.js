@@ -6,20 +6,20 @@ import { preview, readPreview } from '../parse.js';
 
 /** The common settings, with the service's documented defaults. */
 const COMMON = [
-  { name: 'epochs', label: 'Epochs', value: 10, min: 1, max: 1000, step: 1, hint: 'Maximum; early stopping may end sooner.' },
+  { name: 'epochs', label: 'Epochs', value: 15, min: 1, max: 1000, step: 1, hint: 'Maximum; early stopping may end sooner.' },
   { name: 'batchSize', label: 'Batch size', value: 64, min: 1, max: 4096, step: 1 },
   { name: 'learningRate', label: 'Learning rate', value: 0.002, min: 0.000001, max: 1, step: 'any' },
   { name: 'embeddingSize', label: 'Embedding size', value: 100, min: 2, max: 1024, step: 1, hint: 'Taken from the word vectors file when one is used.' },
   { name: 'lstmUnits', label: 'LSTM units', value: 128, min: 1, max: 2048, step: 1 },
   { name: 'dropout', label: 'Dropout', value: 0.5, min: 0, max: 0.95, step: 'any' },
-  { name: 'embeddingDropout', label: 'Embedding dropout', value: 0, min: 0, max: 0.95, step: 'any' },
+  { name: 'embeddingDropout', label: 'Embedding dropout', value: 0.25, min: 0, max: 0.95, step: 'any' },
   { name: 'maxSequenceLength', label: 'Max sequence length (tokens)', value: 100, min: 1, max: 2048, step: 1 },
   { name: 'validationSplit', label: 'Validation split', value: 0.1, min: 0.01, max: 0.5, step: 'any', hint: 'Share held out when no validation file is given.' },
 ];
 
 /** Settings left to the service unless filled in. */
 const ADVANCED = [
-  { name: 'earlyStoppingPatience', label: 'Early stopping patience (epochs)', min: 0, max: 100, step: 1, placeholder: '2', hint: '0 never stops early.' },
+  { name: 'earlyStoppingPatience', label: 'Early stopping patience (epochs)', min: 0, max: 100, step: 1, placeholder: '3', hint: '0 never stops early.' },
   { name: 'minWordFrequency', label: 'Minimum word frequency', min: 1, step: 1, placeholder: 'service default' },
   { name: 'maxVocabularySize', label: 'Maximum vocabulary size', min: 3, max: 2000000, step: 1, placeholder: '50000' },
   { name: 'seed', label: 'Seed', step: 1, placeholder: '42' },

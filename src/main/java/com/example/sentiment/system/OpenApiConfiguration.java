@@ -61,9 +61,9 @@ class OpenApiConfiguration {
             + "\"dataset\":{\"format\":\"csv\",\"sha256\":\"53581b53...\",\"rowsRead\":5452,\"rowsUsed\":5450,\"rowsSkipped\":2,"
             + "\"skippedReasons\":{\"empty text\":2},\"examplesPerLabel\":{\"negative\":2700,\"positive\":2750},"
             + "\"trainExamples\":4905,\"validationExamples\":545,\"validationSource\":\"split\"},"
-            + "\"hyperParameters\":{\"epochs\":10,\"batchSize\":64,\"learningRate\":0.002,\"embeddingSize\":100,"
-            + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.0,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
-            + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":2,\"pooling\":\"LAST\","
+            + "\"hyperParameters\":{\"epochs\":15,\"batchSize\":64,\"learningRate\":0.002,\"embeddingSize\":100,"
+            + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.25,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
+            + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"LAST\","
             + "\"wordVectors\":\"glove-100d.txt\",\"freezeEmbeddings\":false},\"activate\":true,\"error\":null,\"modelId\":null}";
     private static final String MODEL = "{\"id\":\"20261128-170546-19f4\",\"name\":\"sst2-glove-default\","
             + "\"createdAt\":\"2026-11-28T17:05:46Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9333,"
