@@ -117,7 +117,7 @@ test('a file uploaded in the UI trains a job whose charts gain points until it S
   assert.equal(await page.locator('#data-preview .preview-table tbody tr').count(), 10);
   assert.deepEqual(await page.locator('#data-preview .preview-table thead th').allTextContents(), ['text', 'label']);
   // The defaults are filled in.
-  assert.equal(await page.inputValue('#cfg-epochs'), '10');
+  assert.equal(await page.inputValue('#cfg-epochs'), '15');
   assert.equal(await page.inputValue('#cfg-learningRate'), '0.002');
   assert.equal(await page.inputValue('#cfg-textColumn'), 'text');
   assert.ok(await page.isChecked('#cfg-activate'));
