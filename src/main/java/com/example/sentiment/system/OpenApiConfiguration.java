@@ -65,10 +65,10 @@ class OpenApiConfiguration {
             + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.25,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
             + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"LAST\","
             + "\"wordVectors\":\"glove-100d.txt\",\"freezeEmbeddings\":false},\"activate\":true,\"error\":null,\"modelId\":null}";
-    private static final String MODEL = "{\"id\":\"20261128-170546-19f4\",\"name\":\"sst2-glove-default\","
-            + "\"createdAt\":\"2026-11-28T17:05:46Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9333,"
-            + "\"macroF1\":0.9325,\"active\":true,\"usable\":true,\"problem\":null}";
-    private static final String PREDICTION = "{\"modelId\":\"20261128-170546-19f4\",\"label\":\"positive\","
+    private static final String MODEL = "{\"id\":\"20261129-130908-d56a\",\"name\":\"sst2-glove-default\","
+            + "\"createdAt\":\"2026-11-29T13:09:08Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9356,"
+            + "\"macroF1\":0.9349,\"active\":true,\"usable\":true,\"problem\":null}";
+    private static final String PREDICTION = "{\"modelId\":\"20261129-130908-d56a\",\"label\":\"positive\","
             + "\"confidence\":0.97,\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":7,\"truncated\":false}";
     private static final Map<String, String> EXAMPLES = Map.of(
             "POST /api/v1/training-jobs", JOB.replace("RUNNING", "QUEUED"),
@@ -76,15 +76,15 @@ class OpenApiConfiguration {
             "GET /api/v1/training-jobs/{id}", JOB,
             "POST /api/v1/training-jobs/{id}/cancel", JOB.replace("RUNNING", "CANCELLED"),
             "GET /api/v1/models", "[" + MODEL + "]",
-            "GET /api/v1/models/{id}", "{\"id\":\"20261128-170546-19f4\",\"active\":true,\"usable\":true,\"problem\":null,"
+            "GET /api/v1/models/{id}", "{\"id\":\"20261129-130908-d56a\",\"active\":true,\"usable\":true,\"problem\":null,"
                     + "\"labels\":[\"negative\",\"positive\"],\"vocabularySize\":14694,\"wordVectorsCovered\":13457,"
                     + "\"evaluation\":{\"examples\":6735,\"accuracy\":0.9333,\"macroF1\":0.9325,\"labels\":[\"negative\",\"positive\"],"
                     + "\"perLabel\":[{\"label\":\"negative\",\"precision\":0.93,\"recall\":0.92,\"f1\":0.925,\"support\":2978}],"
                     + "\"confusionMatrix\":[[2740,238],[211,3546]]},\"bestEpoch\":4,\"trainingSeconds\":1671.1}",
             "PUT /api/v1/models/active", MODEL,
             "POST /api/v1/classify", PREDICTION,
-            "POST /api/v1/classify/batch", "{\"modelId\":\"20261128-170546-19f4\",\"results\":[" + PREDICTION + "]}",
-            "GET /api/v1/status", "{\"version\":\"0.1.0-SNAPSHOT\",\"activeModel\":{\"id\":\"20261128-170546-19f4\","
+            "POST /api/v1/classify/batch", "{\"modelId\":\"20261129-130908-d56a\",\"results\":[" + PREDICTION + "]}",
+            "GET /api/v1/status", "{\"version\":\"0.1.0-SNAPSHOT\",\"activeModel\":{\"id\":\"20261129-130908-d56a\","
                     + "\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9333,\"createdAt\":\"2026-11-28T17:05:46Z\"},"
                     + "\"training\":{\"runningJobId\":null,\"runningJobPercent\":null,\"queuedJobs\":0},\"storedModels\":1,"
                     + "\"security\":{\"apiKeyRequired\":false,\"classifyApiKeyRequired\":false}}");
@@ -111,7 +111,7 @@ class OpenApiConfiguration {
                 MediaType body = op.getRequestBody().getContent().get("application/json");
                 if (body != null) {
                     switch (path) {
-                        case "/api/v1/models/active" -> body.setExample(Map.of("modelId", "20261128-170546-19f4"));
+                        case "/api/v1/models/active" -> body.setExample(Map.of("modelId", "20261129-130908-d56a"));
                         case "/api/v1/classify" -> body.setExample(Map.of("text", "A moving, beautifully acted film."));
                         case "/api/v1/classify/batch" -> body.setExample(Map.of("texts",
                                 java.util.List.of("A moving, beautifully acted film.", "Dull and far too long.")));
