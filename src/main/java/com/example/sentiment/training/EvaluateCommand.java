@@ -7,6 +7,7 @@ import com.example.sentiment.model.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,7 +30,7 @@ public final class EvaluateCommand {
             System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]");
             return 2;
         }
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application).bannerMode(Banner.Mode.OFF)
                 .web(WebApplicationType.NONE).run(options.springArgs())) {
             ModelStore store = context.getBean(ModelStore.class);
             JsonMapper json = context.getBean(JsonMapper.class);

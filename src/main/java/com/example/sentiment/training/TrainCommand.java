@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,7 +27,7 @@ public final class TrainCommand {
             System.err.println("usage: train --data=FILE [--validation=FILE] [--config=JSON] [--sentiment.models-dir=DIR]");
             return 2;
         }
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application).bannerMode(Banner.Mode.OFF)
                 .web(WebApplicationType.NONE)
                 .run(options.springArgs())) {
             TrainingUploadReader reader = context.getBean(TrainingUploadReader.class);
