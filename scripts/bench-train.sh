@@ -11,7 +11,8 @@ trap 'rm -rf "$work"' EXIT
   --config='{"epochs":1,"activate":false}' --sentiment.models-dir="$work/models" --logging.level.root=WARN >"$work/job.json" 2>/dev/null
 python3 - "$work/job.json" "$work/time.txt" <<'PY'
 import json, re, sys
-job = json.load(open(sys.argv[1]))
+raw = open(sys.argv[1]).read()
+job = json.loads(raw[raw.index("\n{") + 1:] if not raw.startswith("{") else raw)  # after any log lines
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[2]).read()).group(1))
 e = job["history"][0]
 rows = job["dataset"]["trainExamples"]
