@@ -15,7 +15,7 @@ public final class TinyModel {
 
     /** A training-job {@code config} that trains a small model on {@link TestCorpus} in seconds. */
     public static final String JOB_CONFIG = "{\"name\":\"tiny\",\"epochs\":8,\"batchSize\":16,\"learningRate\":0.01,"
-            + "\"embeddingSize\":16,\"lstmUnits\":16,\"dropout\":0.2,\"maxSequenceLength\":40,\"earlyStoppingPatience\":0}";
+            + "\"embeddingSize\":16,\"lstmUnits\":16,\"dropout\":0.2,\"embeddingDropout\":0,\"maxSequenceLength\":40,\"earlyStoppingPatience\":0}";
 
     /** {@link #JOB_CONFIG} with another number of epochs. */
     public static String jobConfig(int epochs) {
