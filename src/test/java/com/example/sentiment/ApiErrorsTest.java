@@ -50,8 +50,7 @@ class ApiErrorsTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("sentiment.models-dir", () -> models.toString());
-        registry.add("sentiment.vectors-dir", () -> models.resolve("no-vectors").toString());
+        TestProperties.isolatedStorage(registry, models);
     }
 
     @Autowired

@@ -1,5 +1,6 @@
 package com.example.sentiment.classification;
 
+import com.example.sentiment.TestProperties;
 import static org.hamcrest.Matchers.containsString;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
@@ -31,8 +32,7 @@ class BackPressureTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("sentiment.models-dir", () -> models.toString());
-        registry.add("sentiment.vectors-dir", () -> models.resolve("no-vectors").toString());
+        TestProperties.isolatedStorage(registry, models);
     }
 
     @MockitoBean

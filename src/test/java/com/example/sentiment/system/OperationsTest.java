@@ -1,5 +1,6 @@
 package com.example.sentiment.system;
 
+import com.example.sentiment.TestProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,8 +34,7 @@ class OperationsTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("sentiment.models-dir", () -> models.toString());
-        registry.add("sentiment.vectors-dir", () -> models.resolve("none").toString());
+        TestProperties.isolatedStorage(registry, models);
     }
 
     @LocalServerPort
