@@ -1,10 +1,10 @@
 package com.example.sentiment.system;
 
-import com.example.sentiment.TestProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.TestCorpus;
+import com.example.sentiment.TestProperties;
 import com.example.sentiment.TrainingUpload;
 import java.net.URI;
 import java.net.http.HttpClient;
