@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Safe to call from many threads. The default architecture runs through {@link FusedLstmForward}, which is
  * immutable; other architectures borrow one of the network replicas per call (DL4J serialises calls on one
- * network). Texts are sorted by length and run in batches of
- * similar length so that short texts do not pay for long ones.
+ * network). Texts are sorted by length and run in batches of similar length so that short texts do not pay
+ * for long ones.
  */
 public final class TextClassifier {
 
@@ -53,6 +53,9 @@ public final class TextClassifier {
      * (DL4J serialises calls on one network). Call before it serves.
      */
     public TextClassifier withReplicas(int count) {
+        if (fused != null) {
+            return this; // the fused path shares its immutable weights between threads
+        }
         for (int i = replicas.size(); i < count; i++) {
             replicas.add(network.clone());
         }
