@@ -79,6 +79,13 @@ final class FusedLstmForward {
                 || network.getParam("1_W") == null || network.getParam("1_RW") == null) {
             return Optional.empty();
         }
+        for (int i = 2; i < layers - 1; i++) {
+            // only dropout may sit between the LSTM and the output: it does nothing at inference
+            if (!(network.getLayerWiseConfigurations().getConf(i).getLayer()
+                    instanceof org.deeplearning4j.nn.conf.layers.DropoutLayer)) {
+                return Optional.empty();
+            }
+        }
         return Optional.of(new FusedLstmForward(network, lstm.getNOut()));
     }
 
