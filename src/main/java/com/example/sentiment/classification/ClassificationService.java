@@ -57,7 +57,7 @@ class ClassificationService {
                 throw BadRequestException.forFields(errors);
             }
             ModelService.LoadedModel model = models.resolve(modelId);
-            List<Prediction> predictions = model.classifier().classify(texts);
+            List<Prediction> predictions = batcher.classifyAll(model.classifier(), texts);
             metrics.recordPredictions(model.id(), predictions);
             return new Answer<>(model.id(), new BatchClassificationResult(model.id(),
                     predictions.stream().map(p -> ClassificationResult.of(model.id(), p)).toList()));

@@ -24,14 +24,16 @@ import org.springframework.stereotype.Component;
  * Dynamic batching of single-text requests: concurrent requests wait in a bounded queue, and each worker
  * takes what is there (up to {@code max-batch-size} texts, waiting at most {@code max-wait} for more) and
  * classifies it in one call, where the classifier sorts by length and runs few, well-filled forward passes.
- * A full queue is refused at once with 503 instead of letting latency grow without bound.
+ * A full queue is refused at once with 503 instead of letting latency grow without bound. Batch calls go
+ * through the same workers as one request each, so every forward pass runs on these few threads.
  */
 @Component
 class InferenceBatcher {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
 
-    private record Pending(TextClassifier classifier, String text, CompletableFuture<Prediction> result) {
+    /** One request: a single text, or the texts of a batch call, and where its answers go. */
+    private record Pending(TextClassifier classifier, List<String> texts, CompletableFuture<List<Prediction>> result) {
     }
 
     private final BlockingQueue<Pending> queue;
@@ -60,8 +62,16 @@ class InferenceBatcher {
 
     /** Classifies one text, batched with whatever else is waiting. */
     Prediction classify(TextClassifier classifier, String text) {
-        CompletableFuture<Prediction> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(classifier, text, result))) {
+        return classifyAll(classifier, List.of(text)).get(0);
+    }
+
+    /**
+     * Classifies the texts of a batch call on the same workers, at once (without waiting for more): forward
+     * passes run only on these threads, so the native memory they keep per thread stays bounded.
+     */
+    List<Prediction> classifyAll(TextClassifier classifier, List<String> texts) {
+        CompletableFuture<List<Prediction>> result = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(classifier, texts, result))) {
             throw ServiceBusyException.queueFull(queue.size());
         }
         try {
@@ -83,9 +93,12 @@ class InferenceBatcher {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, maxBatch - batch.size());
+                boolean single = first.texts().size() == 1;
+                if (single) {
+                    queue.drainTo(batch, maxBatch - batch.size());
+                }
                 long deadline = System.nanoTime() + maxWaitNanos;
-                while (batch.size() < maxBatch && maxWaitNanos > 0) {
+                while (single && batch.size() < maxBatch && maxWaitNanos > 0) {
                     long left = deadline - System.nanoTime();
                     Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
                     if (next == null) {
@@ -109,15 +122,19 @@ class InferenceBatcher {
 
     /** Runs one forward call per model version present in the batch (usually just the active one). */
     private void run(List<Pending> batch) {
-        batchSizes.record(batch.size());
         Map<TextClassifier, List<Pending>> byModel = new IdentityHashMap<>();
         for (Pending p : batch) {
             byModel.computeIfAbsent(p.classifier(), k -> new ArrayList<>()).add(p);
         }
         byModel.forEach((classifier, pending) -> {
-            List<Prediction> predictions = classifier.classify(pending.stream().map(Pending::text).toList());
-            for (int i = 0; i < pending.size(); i++) {
-                pending.get(i).result().complete(predictions.get(i));
+            List<String> texts = new ArrayList<>();
+            pending.forEach(p -> texts.addAll(p.texts()));
+            batchSizes.record(texts.size());
+            List<Prediction> predictions = classifier.classify(texts);
+            int offset = 0;
+            for (Pending p : pending) {
+                p.result().complete(predictions.subList(offset, offset + p.texts().size()));
+                offset += p.texts().size();
             }
         });
     }

@@ -86,6 +86,13 @@ class InferenceBatcherTest {
         DistributionSummary sizes = meters.get("sentiment.inference.batch.size").summary();
         assertThat(sizes.totalAmount()).isEqualTo(texts.size());
         assertThat(sizes.max()).as("largest merged batch").isGreaterThan(1).isLessThanOrEqualTo(16);
+
+        // a batch call runs on the same workers, as one forward call, in its own order
+        List<Prediction> batchCall = batching.classifyAll(classifier, texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertSameScores(batchCall.get(i), alone.get(i));
+        }
+        assertThat(sizes.max()).isEqualTo(texts.size());
     }
 
     @Test
