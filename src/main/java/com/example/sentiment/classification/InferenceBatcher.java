@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Dynamic batching of single-text requests: concurrent requests wait in a bounded queue, and each worker
- * takes what is there (up to {@code max-batch-size} texts, waiting at most {@code max-wait} for more) and
+ * takes what is there (up to {@code max-batch-size} requests, waiting at most {@code max-wait} for more) and
  * classifies it in one call, where the classifier sorts by length and runs few, well-filled forward passes.
  * A full queue is refused at once with 503 instead of letting latency grow without bound. Batch calls go
  * through the same workers as one request each, so every forward pass runs on these few threads.
@@ -47,7 +47,7 @@ class InferenceBatcher {
         SentimentProperties.Batching settings = properties.classify().batching();
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         Gauge.builder("sentiment.inference.queue", queue, BlockingQueue::size)
-                .description("Single-text requests waiting to be batched").register(meters);
+                .description("Classification requests waiting for a worker (a batch call counts as one)").register(meters);
         this.batchSizes = DistributionSummary.builder("sentiment.inference.batch.size")
                 .description("Texts per merged forward call").register(meters);
         this.maxBatch = settings.maxBatchSize();

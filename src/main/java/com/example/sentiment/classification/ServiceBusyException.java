@@ -12,6 +12,6 @@ public class ServiceBusyException extends ProblemException {
 
     public static ServiceBusyException queueFull(int waiting) {
         return new ServiceBusyException("The service is at capacity (" + waiting
-                + " texts waiting to be classified); retry shortly.");
+                + " requests waiting to be classified); retry shortly.");
     }
 }

@@ -1,7 +1,9 @@
 package com.example.sentiment.ml;
 
 import java.util.Optional;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -74,15 +76,14 @@ final class FusedLstmForward {
                 || !(lstm.getActivationFn() instanceof ActivationTanH)
                 || !(lstm.getGateActivationFn() instanceof ActivationSigmoid)
                 || !(network.getLayerWiseConfigurations().getConf(layers - 1).getLayer()
-                        instanceof org.deeplearning4j.nn.conf.layers.OutputLayer output)
+                        instanceof OutputLayer output)
                 || !(output.getActivationFn() instanceof ActivationSoftmax)
                 || network.getParam("1_W") == null || network.getParam("1_RW") == null) {
             return Optional.empty();
         }
         for (int i = 2; i < layers - 1; i++) {
             // only dropout may sit between the LSTM and the output: it does nothing at inference
-            if (!(network.getLayerWiseConfigurations().getConf(i).getLayer()
-                    instanceof org.deeplearning4j.nn.conf.layers.DropoutLayer)) {
+            if (!(network.getLayerWiseConfigurations().getConf(i).getLayer() instanceof DropoutLayer)) {
                 return Optional.empty();
             }
         }

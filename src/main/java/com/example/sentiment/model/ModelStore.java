@@ -3,6 +3,7 @@ package com.example.sentiment.model;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,14 +58,12 @@ public class ModelStore {
 
     private final Path root;
     private final JsonMapper json;
-    // versions written by an older or newer release must still load: a setting it did not know takes its
-    // neutral value (0, false, null), and one this release does not know is ignored
+    // versions written by an older or newer release must still load
     private final ObjectReader metadataReader;
     private final Map<String, StoredModel> versions = new ConcurrentHashMap<>();
 
     ModelStore(SentimentProperties properties, JsonMapper json) {
-        this.metadataReader = json.readerFor(ModelMetadata.class).without(
-                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
         this.root = properties.modelsDir().toAbsolutePath().normalize();
         this.json = json;
         try {
@@ -113,7 +111,7 @@ public class ModelStore {
                 checksums.put(file, sha256(temp.resolve(file)));
             }
             ModelMetadata stored = metadata.withId(id, checksums);
-            Files.write(temp.resolve(METADATA_FILE), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(stored));
+            writeMetadata(temp.resolve(METADATA_FILE), stored);
             for (String file : MODEL_FILES) {
                 fsync(temp.resolve(file));
             }
@@ -185,11 +183,15 @@ public class ModelStore {
         StoredModel stored = find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
         ModelMetadata updated = stored.metadata().withEvaluation(file, report);
         Path temp = root.resolve(id).resolve(METADATA_FILE + ".tmp");
-        Files.write(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
+        writeMetadata(temp, updated);
         fsync(temp);
         moveAtomically(temp, root.resolve(id).resolve(METADATA_FILE));
         versions.put(id, new StoredModel(id, updated, null));
         return updated;
+    }
+
+    private void writeMetadata(Path file, ModelMetadata metadata) throws IOException {
+        Files.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
     }
 
     /** Replaces the active pointer atomically. */

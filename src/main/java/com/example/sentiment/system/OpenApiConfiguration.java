@@ -78,14 +78,14 @@ class OpenApiConfiguration {
             "GET /api/v1/models", "[" + MODEL + "]",
             "GET /api/v1/models/{id}", "{\"id\":\"20261129-130908-d56a\",\"active\":true,\"usable\":true,\"problem\":null,"
                     + "\"labels\":[\"negative\",\"positive\"],\"vocabularySize\":14694,\"wordVectorsCovered\":13457,"
-                    + "\"evaluation\":{\"examples\":6735,\"accuracy\":0.9333,\"macroF1\":0.9325,\"labels\":[\"negative\",\"positive\"],"
-                    + "\"perLabel\":[{\"label\":\"negative\",\"precision\":0.93,\"recall\":0.92,\"f1\":0.925,\"support\":2978}],"
-                    + "\"confusionMatrix\":[[2740,238],[211,3546]]},\"bestEpoch\":4,\"trainingSeconds\":1671.1}",
+                    + "\"evaluation\":{\"examples\":6735,\"accuracy\":0.9356,\"macroF1\":0.9349,\"labels\":[\"negative\",\"positive\"],"
+                    + "\"perLabel\":[{\"label\":\"negative\",\"precision\":0.916,\"recall\":0.940,\"f1\":0.928,\"support\":2978}],"
+                    + "\"confusionMatrix\":[[2800,178],[256,3501]]},\"bestEpoch\":9,\"trainingSeconds\":1326.1}",
             "PUT /api/v1/models/active", MODEL,
             "POST /api/v1/classify", PREDICTION,
             "POST /api/v1/classify/batch", "{\"modelId\":\"20261129-130908-d56a\",\"results\":[" + PREDICTION + "]}",
             "GET /api/v1/status", "{\"version\":\"0.1.0-SNAPSHOT\",\"activeModel\":{\"id\":\"20261129-130908-d56a\","
-                    + "\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9333,\"createdAt\":\"2026-11-28T17:05:46Z\"},"
+                    + "\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9356,\"createdAt\":\"2026-11-29T13:09:08Z\"},"
                     + "\"training\":{\"runningJobId\":null,\"runningJobPercent\":null,\"queuedJobs\":0},\"storedModels\":1,"
                     + "\"security\":{\"apiKeyRequired\":false,\"classifyApiKeyRequired\":false}}");
 
@@ -138,7 +138,8 @@ class OpenApiConfiguration {
             if (path.startsWith("/api/v1/classify")) {
                 operation.getResponses().putIfAbsent("413", problem("Request body over the size limit"));
                 operation.getResponses().putIfAbsent("415", problem("Content-Type is not application/json"));
-                operation.getResponses().putIfAbsent("503", problem("No active model yet, or it is still loading"));
+                operation.getResponses().putIfAbsent("503", problem("No active model yet (or it is still loading), or the classification queue is full "
+                        + "(`service-busy`); both with Retry-After"));
             }
             if (path.equals("/api/v1/training-jobs")) {
                 operation.getResponses().putIfAbsent("413", problem("Upload over the size limit"));

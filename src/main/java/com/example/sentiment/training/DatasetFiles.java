@@ -14,8 +14,13 @@ public final class DatasetFiles {
 
     /** The texts of a CSV, TSV or JSON Lines file with a {@code text} column, in file order. */
     public static List<String> texts(Path file) throws IOException {
+        return rows(file).stream().map(DatasetParser.Row::text).toList();
+    }
+
+    /** The rows (line, text, label) of such a file with {@code text} and {@code label} columns. */
+    static List<DatasetParser.Row> rows(Path file) throws IOException {
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), Integer.MAX_VALUE);
         return parser.parse(file.getFileName().toString(), Files.readAllBytes(file), file.getFileName().toString(),
-                "text", "label").rows().stream().map(DatasetParser.Row::text).toList();
+                "text", "label").rows();
     }
 }

@@ -4,8 +4,8 @@ import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ModelStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -37,19 +37,18 @@ public final class EvaluateCommand {
             String id = options.get("model");
             TextClassifier classifier = store.load(id);
             Path file = Path.of(options.get("data"));
-            DatasetParser.Parsed parsed = new DatasetParser(json, Integer.MAX_VALUE).parse("data",
-                    Files.readAllBytes(file), file.getFileName().toString(), "text", "label");
-            int[] labels = new int[parsed.rows().size()];
+            List<DatasetParser.Row> rows = DatasetFiles.rows(file);
+            int[] labels = new int[rows.size()];
             for (int i = 0; i < labels.length; i++) {
-                labels[i] = classifier.labels().indexOf(parsed.rows().get(i).label());
+                labels[i] = classifier.labels().indexOf(rows.get(i).label());
                 if (labels[i] < 0) {
-                    System.err.println("line " + parsed.rows().get(i).line() + ": label '" + parsed.rows().get(i).label()
+                    System.err.println("line " + rows.get(i).line() + ": label '" + rows.get(i).label()
                             + "' is not one of the model's " + classifier.labels());
                     return 1;
                 }
             }
             EvaluationReport report = classifier.evaluate(new LabelledTexts(
-                    parsed.rows().stream().map(DatasetParser.Row::text).toList(), labels));
+                    rows.stream().map(DatasetParser.Row::text).toList(), labels));
             if (options.has("record")) {
                 store.recordEvaluation(id, file.getFileName().toString(), report);
             }

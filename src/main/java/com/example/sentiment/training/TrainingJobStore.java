@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,12 +26,11 @@ class TrainingJobStore {
 
     private final Path dir;
     private final JsonMapper json;
-    // records written by another release still load (see ModelStore's metadata reader)
+    // records written by an older or newer release must still load
     private final ObjectReader jobReader;
 
     TrainingJobStore(SentimentProperties properties, JsonMapper json) {
-        this.jobReader = json.readerFor(TrainingJobView.class).without(
-                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.jobReader = StoredJson.readerFor(json, TrainingJobView.class);
         this.dir = properties.jobsDir().toAbsolutePath().normalize();
         this.json = json;
         try {
