@@ -2,6 +2,7 @@ package com.example.sentiment;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +24,20 @@ public record ServiceClient(String base, HttpClient http) {
                 HttpClient.newHttpClient());
     }
 
-    /** Status, content type and body of one answer. */
-    public record Answer(int status, String contentType, String body) {
+    /** Status, headers and body of one answer. */
+    public record Answer(int status, HttpHeaders headers, String body) {
         public JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        public String contentType() {
+            return headers.firstValue("Content-Type").orElse("");
         }
     }
 
     public Answer send(HttpRequest.Builder request) throws Exception {
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        return new Answer(r.statusCode(), r.headers(), r.body());
     }
 
     public Answer get(String path) throws Exception {

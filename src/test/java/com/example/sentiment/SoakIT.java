@@ -3,8 +3,6 @@ package com.example.sentiment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,12 +41,12 @@ class SoakIT {
     @TempDir
     Path models;
 
-    private Process process;
+    private PackagedService service;
 
     @AfterEach
-    void stop() {
-        if (process != null) {
-            process.destroyForcibly();
+    void stop() throws InterruptedException {
+        if (service != null) {
+            service.close();
         }
     }
 
@@ -58,17 +56,11 @@ class SoakIT {
         String bundled = Files.readString(Path.of("models/active")).trim();
         copy(Path.of("models", bundled), models.resolve(bundled));
         Files.writeString(models.resolve("active"), bundled);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         long launched = System.nanoTime();
-        process = new ProcessBuilder("java", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-jar", System.getProperty("app.jar"), "--server.port=" + port,
-                "--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + models.resolve("none"))
-                .redirectErrorStream(true).redirectOutput(new File(models.getParent().toFile(), "soak-service.log")).start();
-        ServiceClient client = new ServiceClient("http://localhost:" + port, HttpClient.newHttpClient());
-        await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
-                .until(() -> client.get("/actuator/health/readiness").status() == 200);
+        service = PackagedService.start(models, models.getParent().resolve("soak-service.log"),
+                "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+        ServiceClient client = service.client();
+        await().atMost(Duration.ofSeconds(120)).until(() -> client.get("/actuator/health/readiness").status() == 200);
         double readySeconds = (System.nanoTime() - launched) / 1e9;
 
         // a job that outlasts the soak: it is cancelled at the end
@@ -118,7 +110,7 @@ class SoakIT {
         long startedLoad = System.nanoTime();
         sampler.scheduleAtFixedRate(() -> {
             try {
-                memory.add(memorySample(client, process.pid(), (System.nanoTime() - startedLoad) / 1e9));
+                memory.add(memorySample(client, service.pid(), (System.nanoTime() - startedLoad) / 1e9));
             } catch (Exception e) {
                 memory.add(Map.of("error", String.valueOf(e.getMessage())));
             }
@@ -127,7 +119,7 @@ class SoakIT {
         assertThat(clients.awaitTermination(seconds + 60L, TimeUnit.SECONDS)).isTrue();
         sampler.shutdown();
         assertThat(sampler.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        memory.add(memorySample(client, process.pid(), (System.nanoTime() - startedLoad) / 1e9));
+        memory.add(memorySample(client, service.pid(), (System.nanoTime() - startedLoad) / 1e9));
         JsonNode job = client.get("/api/v1/training-jobs/" + jobId).json();
         String jobState = job.get("state").asString();
         client.post("/api/v1/training-jobs/" + jobId + "/cancel", "application/json", new byte[0]);
