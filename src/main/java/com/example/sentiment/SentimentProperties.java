@@ -6,6 +6,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -117,6 +118,7 @@ public record SentimentProperties(
             @Min(0) @DefaultValue("3") int earlyStoppingPatience,
             @NotNull @DefaultValue("last") String pooling,
             @DefaultValue("glove-100d.txt") String wordVectors,
-            @DefaultValue("false") boolean freezeEmbeddings) {
+            @DefaultValue("false") boolean freezeEmbeddings,
+            @NotNull @Pattern(regexp = "(?i)fused|dl4j") @DefaultValue("fused") String engine) {
     }
 }

@@ -28,7 +28,7 @@ public final class TinyModel {
     /** Hyper-parameters small enough to train in a blink; {@code epochs} decides how well it learns. */
     public static HyperParameters hyperParameters(int epochs) {
         return new HyperParameters(epochs, 8, 0.01, 8, 8, false, 0, 0, 20, 1, 100, 1, 0,
-                HyperParameters.Pooling.LAST, null, false);
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED);
     }
 
     public static TextClassifier train(int examples, int epochs) {

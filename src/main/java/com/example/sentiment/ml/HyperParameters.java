@@ -9,6 +9,7 @@ package com.example.sentiment.ml;
  * @param earlyStoppingPatience epochs without validation improvement before training stops (0 = never stop early)
  * @param wordVectors name of the pre-computed word-vectors file the embedding started from, or null
  * @param freezeEmbeddings keep pre-computed vectors fixed instead of fine-tuning them
+ * @param engine how the LSTM is computed in training: libnd4j's fused ops, or DL4J's own per-step layer
  */
 public record HyperParameters(
         int epochs,
@@ -26,17 +27,26 @@ public record HyperParameters(
         int earlyStoppingPatience,
         Pooling pooling,
         String wordVectors,
-        boolean freezeEmbeddings) {
+        boolean freezeEmbeddings,
+        Engine engine) {
 
     /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
-                wordVectors, freezeEmbeddings);
+                wordVectors, freezeEmbeddings, engine);
     }
 
     /** How the sequence of LSTM outputs becomes one vector; padding steps never contribute. */
     public enum Pooling {
         LAST, MAX, MEAN
+    }
+
+    /**
+     * How the LSTM is computed. {@code FUSED} runs the whole time loop in libnd4j's {@code lstmLayer} ops;
+     * {@code DL4J} is DL4J's own {@code LSTM} layer, one native call per time step, kept as a fallback.
+     */
+    public enum Engine {
+        FUSED, DL4J
     }
 }

@@ -1,8 +1,10 @@
 package com.example.sentiment.ml;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -25,7 +27,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Builds the many-to-one LSTM: token ids, embedding, LSTM, a summary of the real (masked) steps,
- * dropout, softmax over the labels; cross-entropy loss and Adam.
+ * dropout, softmax over the labels; cross-entropy loss and Adam. The LSTM is the {@link FusedLstm} layer, or
+ * DL4J's own {@code LSTM} when the settings ask for that engine.
  */
 final class NetworkFactory {
 
@@ -38,16 +41,10 @@ final class NetworkFactory {
         if (embeddingWeights != null && hp.freezeEmbeddings()) {
             embedding.updater(new NoOp());
         }
-        LSTM.Builder lstmBuilder = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH);
-        if (hp.embeddingDropout() > 0) {
-            // a layer's dropout applies to its input: here the word vectors, which fine-tuning otherwise overfits
-            lstmBuilder.dropOut(new Dropout(1.0 - hp.embeddingDropout()));
-        }
-        Layer lstm = lstmBuilder.build();
-        int summarySize = hp.lstmUnits();
-        if (hp.bidirectional()) {
-            lstm = new Bidirectional(Bidirectional.Mode.CONCAT, lstm);
-            summarySize *= 2;
+        boolean fused = hp.engine() != HyperParameters.Engine.DL4J;
+        if (fused) {
+            // the fused layer reads [n, T, E], the layout lstmLayer wants, so nothing is permuted per batch
+            embedding.outputDataFormat(RNNFormat.NWC);
         }
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(hp.seed())
@@ -60,11 +57,7 @@ final class NetworkFactory {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .list()
                 .layer(embedding.build());
-        switch (hp.pooling()) {
-            case LAST -> layers.layer(new LastTimeStep(lstm));
-            case MAX -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build());
-            case MEAN -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
-        }
+        long summarySize = fused ? fusedLstm(hp, layers) : dl4jLstm(hp, layers);
         if (hp.dropout() > 0) {
             // DL4J's argument is the probability of keeping a unit
             layers.layer(new DropoutLayer.Builder(1.0 - hp.dropout()).build());
@@ -80,5 +73,37 @@ final class NetworkFactory {
             network.getLayer(0).setParam("W", embeddingWeights);
         }
         return network;
+    }
+
+    private static long fusedLstm(HyperParameters hp, NeuralNetConfiguration.ListBuilder layers) {
+        FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(hp.bidirectional())
+                .poolings(List.of(hp.pooling()));
+        lstm.nIn(hp.embeddingSize()).nOut(hp.lstmUnits());
+        if (hp.embeddingDropout() > 0) {
+            // a layer's dropout applies to its input: here the word vectors, which fine-tuning otherwise overfits
+            lstm.dropOut(new Dropout(1.0 - hp.embeddingDropout()));
+        }
+        FusedLstm layer = lstm.build();
+        layers.layer(layer);
+        return layer.summarySize();
+    }
+
+    private static long dl4jLstm(HyperParameters hp, NeuralNetConfiguration.ListBuilder layers) {
+        LSTM.Builder lstmBuilder = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH);
+        if (hp.embeddingDropout() > 0) {
+            lstmBuilder.dropOut(new Dropout(1.0 - hp.embeddingDropout()));
+        }
+        Layer lstm = lstmBuilder.build();
+        long summarySize = hp.lstmUnits();
+        if (hp.bidirectional()) {
+            lstm = new Bidirectional(Bidirectional.Mode.CONCAT, lstm);
+            summarySize *= 2;
+        }
+        switch (hp.pooling()) {
+            case LAST -> layers.layer(new LastTimeStep(lstm));
+            case MAX -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build());
+            case MEAN -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
+        }
+        return summarySize;
     }
 }

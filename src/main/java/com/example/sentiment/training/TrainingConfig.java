@@ -41,12 +41,13 @@ public record TrainingConfig(
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", message = "must be a file name in the vectors directory")
         String wordVectors,
         Boolean freezeEmbeddings,
+        @Pattern(regexp = "(?i)fused|dl4j", message = "must be one of fused, dl4j") String engine,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
         Boolean activate) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -69,7 +70,8 @@ public record TrainingConfig(
                 or(maxVocabularySize, d.maxVocabularySize()), or(seed, d.seed()),
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),
                 HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)),
-                vectors, or(freezeEmbeddings, d.freezeEmbeddings()));
+                vectors, or(freezeEmbeddings, d.freezeEmbeddings()),
+                HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)));
         return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, true));
     }

@@ -22,7 +22,7 @@ class ClassifierTrainerTest {
     static TrainingResult trained;
 
     static HyperParameters small(int epochs, HyperParameters.Pooling pooling, boolean bidirectional) {
-        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 0, 50, 1, 1000, 7, 0, pooling, null, false);
+        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 0, 50, 1, 1000, 7, 0, pooling, null, false, HyperParameters.Engine.FUSED);
     }
 
     static LabelledTexts texts(List<TestCorpus.Example> examples) {
@@ -148,7 +148,7 @@ class ClassifierTrainerTest {
         }
         java.nio.file.Files.writeString(glove, lines);
         HyperParameters hp = new HyperParameters(8, 16, 0.01, 64, 16, false, 0.2, 0.1, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, "tiny-glove.txt", false);
+                HyperParameters.Pooling.LAST, "tiny-glove.txt", false, HyperParameters.Engine.FUSED);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
                 texts(TestCorpus.examples(40, 6)), LABELS, hp, glove, TrainingObserver.NONE, () -> false);
         assertThat(result.hyperParameters().embeddingSize()).isEqualTo(8);
@@ -165,7 +165,7 @@ class ClassifierTrainerTest {
         Path vectors = dir.resolve("damaged.txt");
         java.nio.file.Files.writeString(vectors, "good NaN 0.1 0.2 0.3\nbad 0.3 0.2 0.1 0.0\nfilm 0.1 0.1 0.1 0.1\n");
         HyperParameters hp = new HyperParameters(3, 16, 0.01, 4, 8, false, 0, 0, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, "damaged.txt", false);
+                HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED);
         assertThatThrownBy(() -> new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
                 texts(TestCorpus.examples(20, 9)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("diverged");

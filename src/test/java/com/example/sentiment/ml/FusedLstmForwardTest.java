@@ -34,7 +34,7 @@ class FusedLstmForwardTest {
     @Test
     void otherArchitecturesUseTheNetwork() {
         HyperParameters bidirectional = new HyperParameters(1, 8, 0.01, 8, 8, true, 0, 0, 20, 1, 100, 1, 0,
-                HyperParameters.Pooling.MAX, null, false);
+                HyperParameters.Pooling.MAX, null, false, HyperParameters.Engine.DL4J);
         List<String> texts = List.of("good film", "bad film", "great", "awful", "good", "bad");
         LabelledTexts data = new LabelledTexts(texts, new int[] {1, 0, 1, 0, 1, 0});
         TextClassifier pooled = new ClassifierTrainer().train(data, data, TinyModel.LABELS, bidirectional, null,

@@ -34,7 +34,8 @@ public final class SstExperiment {
                 Double.parseDouble(a.getOrDefault("dropout", "0.5")), Double.parseDouble(a.getOrDefault("embdrop", "0")),
                 Integer.parseInt(a.getOrDefault("maxlen", "100")),
                 Integer.parseInt(a.getOrDefault("minfreq", "1")), 50000, 42, Integer.parseInt(a.getOrDefault("patience", "2")),
-                HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")));
+                HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")),
+                HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")));
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         byte[] bytes = Files.readAllBytes(train);
         DatasetParser.Parsed parsed = parser.parse("data", bytes, train.toString(), "text", "label");

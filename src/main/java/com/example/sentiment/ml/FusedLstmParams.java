@@ -1,0 +1,121 @@
+package com.example.sentiment.ml;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Parameters of a {@link FusedLstm}: per direction the input weights {@code [E, 4H]}, recurrent weights
+ * {@code [H, 4H]} and bias {@code [4H]}, gate blocks in lstmLayer's order {@code [input, forget, cell, output]},
+ * all C-ordered views of the network's flat parameter vector so that the ops read and write them in place.
+ * The backward direction's keys carry the prefix {@code b}. Initialised as DL4J's {@code LSTM} is: the
+ * configured weight init with fan-in H and fan-out E + H, and the forget-gate bias at 1.
+ */
+final class FusedLstmParams implements ParamInitializer {
+
+    static final FusedLstmParams INSTANCE = new FusedLstmParams();
+
+    static final String INPUT_WEIGHTS = "W";
+    static final String RECURRENT_WEIGHTS = "RW";
+    static final String BIAS = "b";
+    static final String BACKWARD = "b";
+
+    private FusedLstmParams() {
+    }
+
+    @Override
+    public long numParams(NeuralNetConfiguration conf) {
+        return numParams(conf.getLayer());
+    }
+
+    @Override
+    public long numParams(Layer layer) {
+        FusedLstm lstm = (FusedLstm) layer;
+        long h = lstm.getNOut();
+        return (lstm.bidirectional() ? 2 : 1) * (lstm.getNIn() * 4 * h + h * 4 * h + 4 * h);
+    }
+
+    @Override
+    public List<String> paramKeys(Layer layer) {
+        List<String> keys = new ArrayList<>();
+        for (String prefix : prefixes((FusedLstm) layer)) {
+            keys.add(prefix + INPUT_WEIGHTS);
+            keys.add(prefix + RECURRENT_WEIGHTS);
+            keys.add(prefix + BIAS);
+        }
+        return keys;
+    }
+
+    @Override
+    public List<String> weightKeys(Layer layer) {
+        return paramKeys(layer).stream().filter(k -> isWeightParam(layer, k)).toList();
+    }
+
+    @Override
+    public List<String> biasKeys(Layer layer) {
+        return paramKeys(layer).stream().filter(k -> isBiasParam(layer, k)).toList();
+    }
+
+    @Override
+    public boolean isWeightParam(Layer layer, String key) {
+        return key.endsWith(INPUT_WEIGHTS) || key.endsWith(RECURRENT_WEIGHTS);
+    }
+
+    @Override
+    public boolean isBiasParam(Layer layer, String key) {
+        return !isWeightParam(layer, key);
+    }
+
+    @Override
+    public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
+        FusedLstm lstm = (FusedLstm) conf.getLayer();
+        Map<String, INDArray> views = views(lstm, paramsView);
+        for (String key : views.keySet()) {
+            conf.addVariable(key);
+        }
+        if (initializeParams) {
+            long e = lstm.getNIn();
+            long h = lstm.getNOut();
+            for (String prefix : prefixes(lstm)) {
+                lstm.getWeightInitFn().init(h, e + h, new long[] {e, 4 * h}, 'c', views.get(prefix + INPUT_WEIGHTS));
+                lstm.getWeightInitFn().init(h, e + h, new long[] {h, 4 * h}, 'c', views.get(prefix + RECURRENT_WEIGHTS));
+                INDArray bias = views.get(prefix + BIAS);
+                bias.assign(0);
+                bias.get(NDArrayIndex.interval(h, 2 * h)).assign(lstm.forgetGateBiasInit());
+            }
+        }
+        return views;
+    }
+
+    @Override
+    public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+        return views((FusedLstm) conf.getLayer(), gradientView);
+    }
+
+    private static Map<String, INDArray> views(FusedLstm lstm, INDArray flat) {
+        long e = lstm.getNIn();
+        long h = lstm.getNOut();
+        INDArray vector = flat.reshape(flat.length());
+        Map<String, INDArray> views = new LinkedHashMap<>();
+        long offset = 0;
+        for (String prefix : prefixes(lstm)) {
+            views.put(prefix + INPUT_WEIGHTS, vector.get(NDArrayIndex.interval(offset, offset + e * 4 * h)).reshape('c', e, 4 * h));
+            offset += e * 4 * h;
+            views.put(prefix + RECURRENT_WEIGHTS, vector.get(NDArrayIndex.interval(offset, offset + h * 4 * h)).reshape('c', h, 4 * h));
+            offset += h * 4 * h;
+            views.put(prefix + BIAS, vector.get(NDArrayIndex.interval(offset, offset + 4 * h)));
+            offset += 4 * h;
+        }
+        return views;
+    }
+
+    private static List<String> prefixes(FusedLstm lstm) {
+        return lstm.bidirectional() ? List.of("", BACKWARD) : List.of("");
+    }
+}
