@@ -77,7 +77,7 @@ final class FusedLstm extends FeedForwardLayer {
     }
 
     long summarySize() {
-        return FusedLstmPass.summarySize(nOut, bidirectional ? 2 : 1, poolings);
+        return SequenceSummary.size(nOut, bidirectional ? 2 : 1, poolings);
     }
 
     @Override

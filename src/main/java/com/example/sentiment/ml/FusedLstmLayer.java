@@ -38,12 +38,12 @@ final class FusedLstmLayer extends BaseLayer<FusedLstm> {
         }
         if (!training) {
             return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS,
-                    new FusedLstmPass(weights(), layerConf().poolings(), false, x, lengths(x)).summary());
+                    new FusedLstmPass(weights(), layerConf().poolings(), x, lengths(x)).summary());
         }
         // the pass is kept for the backward pass, after DL4J has closed this call's working-memory workspace
         INDArray summary;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            pass = new FusedLstmPass(weights(), layerConf().poolings(), false, x.detach(), lengths(x));
+            pass = new FusedLstmPass(weights(), layerConf().poolings(), x.detach(), lengths(x));
             summary = pass.summary();
         }
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, summary);

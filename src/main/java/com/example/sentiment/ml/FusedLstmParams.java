@@ -12,7 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Parameters of a {@link FusedLstm}: per direction the input weights {@code [E, 4H]}, recurrent weights
- * {@code [H, 4H]} and bias {@code [4H]}, gate blocks in lstmLayer's order {@code [input, forget, cell, output]},
+ * {@code [H, 4H]} and bias {@code [4H]}, gate blocks ordered {@code [input, forget, output, cell]} ({@link LstmRecurrence}),
  * all C-ordered views of the network's flat parameter vector so that the ops read and write them in place.
  * The backward direction's keys carry the prefix {@code b}. Initialised as DL4J's {@code LSTM} is: the
  * configured weight init with fan-in H and fan-out E + H, and the forget-gate bias at 1.

@@ -51,8 +51,8 @@ class FusedLstmTest {
     private static final int CLASSES = 3;
     private static final int[] LENGTHS = {1, 3, 6, 4, 2};
     private static final int WIDTH = 6;
-    // DL4J's gate blocks [block input, forget, output, input gate] as lstmLayer's [input, forget, cell, output]
-    private static final int[] GATE_ORDER = {3, 1, 0, 2};
+    // DL4J's gate blocks [block input, forget, output, input gate] as the fused layer's [input, forget, output, cell]
+    private static final int[] GATE_ORDER = {3, 1, 2, 0};
     private static final long RESTORE_SEED = 5;
 
     private static DataType[] defaultTypes;
