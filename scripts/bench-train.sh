@@ -1,23 +1,49 @@
 #!/usr/bin/env bash
-# Training benchmark: one epoch with the default hyper-parameters on SST-2 train, through the jar's train
-# command; prints seconds, examples/s, tokens/s (from the job) and peak resident memory.
+# Training benchmark: one epoch on SST-2 train (or DATA) through the jar's train command, with the default
+# settings merged with CONFIG (a JSON object, e.g. '{"engine":"dl4j"}'); prints seconds, examples/s, tokens/s
+# (training time only, validation excluded) and peak resident memory. When python3 can import torch
+# (Debian's python3-torch), the PyTorch peer of the same model and data runs right after it on the same
+# cores (scripts/peers/train_torch.py, PEER_THREADS threads, default 2), and the last line carries both
+# figures and their ratio. PEER=0 skips the peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+data=${DATA:-../shared/datasets/sst2/train.csv}
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
+config=$(python3 -c 'import json, sys; c = {"epochs": 1, "activate": False}; c.update(json.loads(sys.argv[1] or "{}")); print(json.dumps(c))' "${CONFIG:-}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-/usr/bin/time -v -o "$work/time.txt" java -jar "$jar" train --data="${DATA:-../shared/datasets/sst2/train.csv}" \
-  --config='{"epochs":1,"activate":false}' --sentiment.models-dir="$work/models" --logging.level.root=WARN >"$work/job.json" 2>/dev/null
-python3 - "$work/job.json" "$work/time.txt" <<'PY'
+/usr/bin/time -v -o "$work/time.txt" java -jar "$jar" train --data="$data" \
+  --config="$config" --sentiment.models-dir="$work/models" --logging.level.root=WARN >"$work/job.json" 2>/dev/null
+python3 - "$work/job.json" "$work/time.txt" "$config" >"$work/service.json" <<'PY'
 import json, re, sys
 raw = open(sys.argv[1]).read()
 job = json.loads(raw[raw.index("\n{") + 1:] if not raw.startswith("{") else raw)  # after any log lines
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[2]).read()).group(1))
 e = job["history"][0]
-rows = job["dataset"]["trainExamples"]
-print(json.dumps({"case": "bench-train", "state": job["state"], "epochSeconds": round(e["seconds"], 1),
-                  "examplesPerSecond": round(rows / e["seconds"], 1),
+print(json.dumps({"case": "bench-train", "config": json.loads(sys.argv[3]), "state": job["state"],
+                  "epochSeconds": round(e["seconds"], 1), "examplesPerSecond": job["progress"].get("examplesPerSecond"),
                   "tokensPerSecond": job["progress"].get("tokensPerSecond"),
                   "peakRssMiB": round(rss / 1024), "validationAccuracy": round(e["validationAccuracy"], 4)}))
+PY
+cat "$work/service.json"
+python=${PYTHON:-}
+for candidate in python3 /usr/bin/python3; do
+  [ -n "$python" ] && break
+  "$candidate" -c 'import torch' 2>/dev/null && python=$candidate
+done
+if [ "${PEER:-1}" = 0 ] || [ -z "$python" ]; then
+  exit 0
+fi
+vectors=.cache/vectors/glove-100d.txt
+"$python" scripts/peers/train_torch.py --data "$data" --threads "${PEER_THREADS:-2}" \
+  ${vectors:+$( [ -s "$vectors" ] && echo --vectors "$vectors")} >"$work/peer.json"
+cat "$work/peer.json"
+python3 - "$work/service.json" "$work/peer.json" <<'PY'
+import json, sys
+s, p = (json.loads(open(f).read().strip().splitlines()[-1]) for f in sys.argv[1:3])
+print(json.dumps({"case": "bench-train-side-by-side", "tokensPerSecond": s["tokensPerSecond"],
+                  "peerTokensPerSecond": p["tokensPerSecond"],
+                  "ratio": round(s["tokensPerSecond"] / p["tokensPerSecond"], 2),
+                  "validationAccuracy": s["validationAccuracy"], "peerValidationAccuracy": p["validationAccuracy"]}))
 PY

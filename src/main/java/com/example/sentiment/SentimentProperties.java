@@ -75,14 +75,21 @@ public record SentimentProperties(
      * @param queueCapacity jobs that may wait; beyond that a submission is refused with 503
      * @param maxRows rows per uploaded file
      * @param minExamplesPerLabel fewer examples of a label refuse the upload
+     * @param workers network replicas a job trains in parallel, each on one core (0 = one per available core)
      * @param defaults hyper-parameters of a job that does not set them
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
+            @Min(0) @Max(64) @DefaultValue("0") int workers,
             @Min(1) @DefaultValue("4") int queueCapacity,
             @Positive @DefaultValue("1000000") int maxRows,
             @Min(1) @DefaultValue("2") int minExamplesPerLabel,
             @Valid @DefaultValue Defaults defaults) {
+
+        /** The replicas a job trains, resolved against the cores this process may use. */
+        public int workerCount() {
+            return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /** @param minFreeDisk the model store's health is DOWN with less free space on the models volume */

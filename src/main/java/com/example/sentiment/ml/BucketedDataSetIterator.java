@@ -18,6 +18,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * length; this one reshuffles every epoch, sorts within pools of 50 batches by length (so batches
  * hold sequences of similar length yet stay random) and shuffles the batch order. It stops yielding
  * when {@code cancelled} turns true, so an epoch ends cleanly within one batch.
+ *
+ * <p>Batches are shuffled in groups of {@code groupSize} that stay together: replicas trained in parallel take
+ * consecutive batches, which then have similar lengths and take similar time.
  */
 final class BucketedDataSetIterator implements DataSetIterator {
 
@@ -31,6 +34,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
     private final boolean shuffle;
     private final BooleanSupplier cancelled;
     private final List<String> labelNames;
+    private final int groupSize;
 
     private int[] order;
     private List<int[]> batches = List.of();
@@ -38,7 +42,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
     private DataSetPreProcessor preProcessor;
 
     BucketedDataSetIterator(int[][] sequences, int[] labels, List<String> labelNames, int batchSize, long seed,
-                            boolean shuffle, BooleanSupplier cancelled) {
+                            boolean shuffle, BooleanSupplier cancelled, int groupSize) {
         this.sequences = sequences;
         this.labels = labels;
         this.labelNames = labelNames;
@@ -47,6 +51,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
         this.random = new Random(seed);
         this.shuffle = shuffle;
         this.cancelled = cancelled;
+        this.groupSize = Math.max(1, groupSize);
         reset();
     }
 
@@ -74,13 +79,18 @@ final class BucketedDataSetIterator implements DataSetIterator {
         for (int i = 0; i < idx.length; i++) {
             order[i] = idx[i];
         }
-        List<int[]> ranges = new ArrayList<>();
+        List<List<int[]>> groups = new ArrayList<>();
         for (int from = 0; from < order.length; from += batchSize) {
-            ranges.add(new int[] {from, Math.min(order.length, from + batchSize)});
+            if (groups.isEmpty() || groups.get(groups.size() - 1).size() == groupSize) {
+                groups.add(new ArrayList<>());
+            }
+            groups.get(groups.size() - 1).add(new int[] {from, Math.min(order.length, from + batchSize)});
         }
         if (shuffle) {
-            Collections.shuffle(ranges, random);
+            Collections.shuffle(groups, random);
         }
+        List<int[]> ranges = new ArrayList<>();
+        groups.forEach(ranges::addAll);
         batches = ranges;
         cursor = 0;
     }

@@ -15,9 +15,11 @@ import org.deeplearning4j.earlystopping.termination.IterationTerminationConditio
 import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationCondition;
 import org.deeplearning4j.earlystopping.termination.ScoreImprovementEpochTerminationCondition;
 import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
+import org.deeplearning4j.earlystopping.trainer.IEarlyStoppingTrainer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.parallelism.EarlyStoppingParallelTrainer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -25,6 +27,11 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Trains a {@link TextClassifier} with DL4J's early-stopping trainer: one pass of tokenisation and id
  * lookup per job, length-bucketed minibatches, validation after every epoch, the best epoch's weights kept.
+ *
+ * <p>With more than one worker, DL4J's {@code EarlyStoppingParallelTrainer} trains that many replicas of the
+ * network side by side, each on its own minibatch and single-threaded (small matrices run faster on one
+ * thread each than split over several), and averages their parameters and Adam state after every step.
+ * Consecutive minibatches have similar lengths, so that no replica waits long for the other.
  *
  * <p>Cancellation is cooperative: the training iterator stops yielding and an iteration termination
  * condition ends the run within one minibatch. A non-finite loss fails the training.
@@ -38,6 +45,17 @@ public final class ClassifierTrainer {
     }
 
     private final Tokenizer tokenizer = new Tokenizer();
+    private final int workers;
+
+    /** A trainer on one thread. */
+    public ClassifierTrainer() {
+        this(1);
+    }
+
+    /** @param workers network replicas trained in parallel (1 = DL4J's single-threaded trainer) */
+    public ClassifierTrainer(int workers) {
+        this.workers = Math.max(1, workers);
+    }
 
     /**
      * @param labels label names; {@code train.labels()} and {@code validation.labels()} index into it
@@ -65,9 +83,11 @@ public final class ClassifierTrainer {
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights);
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,
-                hp.batchSize(), hp.seed(), true, cancelled);
+                hp.batchSize(), hp.seed(), true, cancelled, workers);
         ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize());
-        Progress progress = new Progress(observer, trainIterator.batchCount(), validationScore);
+        // with replicas, only the first one reports its minibatches
+        int reportedBatches = (trainIterator.batchCount() + workers - 1) / workers;
+        Progress progress = new Progress(observer, reportedBatches, validationScore);
         network.setListeners(progress);
 
         List<EpochTerminationCondition> epochConditions = new ArrayList<>();
@@ -92,12 +112,15 @@ public final class ClassifierTrainer {
                 .evaluateEveryNEpochs(1)
                 .modelSaver(saver)
                 .build();
-        EarlyStoppingTrainer trainer = new EarlyStoppingTrainer(config, network, trainIterator, progress);
+        IEarlyStoppingTrainer<MultiLayerNetwork> trainer = workers == 1
+                ? new EarlyStoppingTrainer(config, network, trainIterator, progress)
+                : new EarlyStoppingParallelTrainer<>(config, network, trainIterator, null, progress, workers, 0, 1,
+                        false, false);
         EarlyStoppingResult<MultiLayerNetwork> result;
         try {
             result = trainer.fit();
         } catch (OutOfMemoryError e) {
-            throw new TrainingFailedException("ran out of memory: use a smaller batch size, model or maximum sequence length", e);
+            throw outOfMemory(e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Integer covered = pretrained == null ? null : pretrained.covered;
@@ -105,7 +128,13 @@ public final class ClassifierTrainer {
             return new TrainingResult(true, null, null, hp, progress.history, 0, vocabulary.size(), covered, seconds, 0, 0);
         }
         switch (result.getTerminationReason()) {
-            case Error -> throw new TrainingFailedException("training failed: " + result.getTerminationDetails());
+            case Error -> {
+                // a replica's failure reaches the parallel trainer as text
+                if (String.valueOf(result.getTerminationDetails()).contains("OutOfMemoryError")) {
+                    throw outOfMemory(null);
+                }
+                throw new TrainingFailedException("training failed: " + result.getTerminationDetails());
+            }
             case IterationTerminationCondition -> throw new TrainingFailedException(
                     "training diverged: the loss became NaN or infinite (try a lower learning rate)");
             default -> {
@@ -125,6 +154,10 @@ public final class ClassifierTrainer {
                 train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds);
     }
 
+    private static TrainingFailedException outOfMemory(Throwable cause) {
+        return new TrainingFailedException("ran out of memory: use a smaller batch size, model or maximum sequence length", cause);
+    }
+
     private List<List<String>> tokenizeAll(List<String> texts) {
         List<List<String>> out = new ArrayList<>(texts.size());
         for (String text : texts) {
@@ -141,13 +174,18 @@ public final class ClassifierTrainer {
         return out;
     }
 
-    /** Validation accuracy as the early-stopping score; keeps the full evaluation for the epoch history. */
+    /**
+     * Validation error (1 - accuracy) as the early-stopping score, lower is better: DL4J's parallel trainer
+     * keeps the lowest score as the best whatever {@code minimizeScore()} says. Keeps the full evaluation for
+     * the epoch history, and the time spent, which training speed does not count.
+     */
     private static final class ValidationScore implements ScoreCalculator<MultiLayerNetwork> {
         private final transient int[][] sequences;
         private final transient int[] labels;
         private final transient List<String> labelNames;
         private final int batchSize;
         private transient EvaluationReport last;
+        private transient long nanos;
 
         ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize) {
             this.sequences = sequences;
@@ -158,8 +196,9 @@ public final class ClassifierTrainer {
 
         @Override
         public double calculateScore(MultiLayerNetwork network) {
+            long start = System.nanoTime();
             BucketedDataSetIterator it = new BucketedDataSetIterator(sequences, labels, labelNames, batchSize, 0,
-                    false, () -> false);
+                    false, () -> false, 1);
             Evaluation eval = new Evaluation(labelNames, 1);
             while (it.hasNext()) {
                 DataSet ds = it.next();
@@ -167,12 +206,13 @@ public final class ClassifierTrainer {
                 eval.eval(ds.getLabels(), out);
             }
             last = Evaluations.report(labelNames, eval, sequences.length);
-            return last.accuracy();
+            nanos += System.nanoTime() - start;
+            return 1.0 - last.accuracy();
         }
 
         @Override
         public boolean minimizeScore() {
-            return false;
+            return true;
         }
     }
 
@@ -213,7 +253,7 @@ public final class ClassifierTrainer {
         }
 
         @Override
-        public void iterationDone(Model model, int iteration, int epochIgnored) {
+        public synchronized void iterationDone(Model model, int iteration, int epochIgnored) {
             batch++;
             double loss = model.score();
             lossSum += loss;
@@ -221,15 +261,16 @@ public final class ClassifierTrainer {
         }
 
         @Override
-        public void onStart(EarlyStoppingConfiguration<MultiLayerNetwork> config, MultiLayerNetwork net) {
+        public synchronized void onStart(EarlyStoppingConfiguration<MultiLayerNetwork> config, MultiLayerNetwork net) {
             epochStart = System.nanoTime();
         }
 
         @Override
-        public void onEpoch(int epochNum, double score, EarlyStoppingConfiguration<MultiLayerNetwork> config,
-                            MultiLayerNetwork net) {
+        public synchronized void onEpoch(int epochNum, double score, EarlyStoppingConfiguration<MultiLayerNetwork> config,
+                                         MultiLayerNetwork net) {
             double seconds = (System.nanoTime() - epochStart) / 1e9;
-            trainingNanos += System.nanoTime() - epochStart;
+            trainingNanos += System.nanoTime() - epochStart - validation.nanos;
+            validation.nanos = 0;
             EvaluationReport report = validation.last;
             EpochMetrics metrics = new EpochMetrics(epoch, batch == 0 ? Double.NaN : lossSum / batch,
                     report == null ? Double.NaN : report.accuracy(), report == null ? Double.NaN : report.macroF1(),

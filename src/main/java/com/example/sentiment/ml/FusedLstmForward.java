@@ -1,16 +1,21 @@
 package com.example.sentiment.ml;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
-import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -24,14 +29,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Inference for the default architecture (embedding, one-direction LSTM, last real step, dropout, softmax)
- * through libnd4j's fused {@code lstmLayer} op instead of DL4J's {@code LSTM} layer, which makes one Java-to-
- * native round trip and several temporary arrays per time step. Same weights, same arithmetic: the
- * probabilities are identical (a test checks this against the network), at 1.5 to 4 times the speed.
+ * Inference for every architecture the service trains (the {@link FusedLstm} layer in one or both directions
+ * with any pooling, and the networks built on DL4J's own {@code LSTM}: {@code LastTimeStep}, with or without
+ * {@code Bidirectional}, or followed by global max or mean pooling) through libnd4j's fused {@code lstmLayer}
+ * op, which runs the whole time loop in C++, instead of DL4J's per-time-step layer. Same weights, same
+ * arithmetic: tests check the probabilities against the network's.
  *
  * <p>The op runs over the whole padded batch without sequence lengths (with lengths it falls back to one
- * example at a time), and the output of each text's last real step is picked afterwards: a forward LSTM's
- * output at step t never depends on later (padding) steps. Immutable, so any number of threads may call it.
+ * example at a time); the backward direction reads each text reversed within its length, and
+ * {@link SequenceSummary} reads only real steps. Immutable, so any number of threads may call it.
  */
 final class FusedLstmForward {
 
@@ -39,6 +45,10 @@ final class FusedLstmForward {
     private static final int[] INT_ARGS = {1, 0, 2, 0, 0};
     // has bias, no sequence lengths, no initial h or c, no peepholes, return the full sequence only
     private static final boolean[] BOOL_ARGS = {true, false, false, false, false, true, false, false};
+    // lstmLayer's gate blocks [input, forget, cell, output], taken from DL4J's LSTM [cell, forget, output, input]
+    private static final int[] FROM_DL4J = {3, 1, 0, 2};
+    // ... and from the fused layer's [input, forget, output, cell]
+    private static final int[] FROM_FUSED = {0, 1, 3, 2};
 
     private static final String WORKSPACE_ID = "fused-lstm-inference";
     // sized by the first call, grown when a larger batch spills over
@@ -47,52 +57,93 @@ final class FusedLstmForward {
             .overallocationLimit(0.5).policySpill(SpillPolicy.REALLOCATE).policyReset(ResetPolicy.BLOCK_LEFT).build();
 
     private final INDArray embedding;
-    private final INDArray inputWeights;
-    private final INDArray recurrentWeights;
-    private final INDArray bias;
+    private final List<FusedLstmPass.Weights> directions;
+    private final List<HyperParameters.Pooling> poolings;
+    private final boolean backwardLastIsFirstStep;
     private final INDArray outputWeights;
     private final INDArray outputBias;
-    private final long units;
 
-    private FusedLstmForward(MultiLayerNetwork network, long units) {
-        this.units = units;
+    private FusedLstmForward(MultiLayerNetwork network, List<FusedLstmPass.Weights> directions,
+                             List<HyperParameters.Pooling> poolings, boolean backwardLastIsFirstStep) {
         this.embedding = network.getParam("0_W");
-        // DL4J keeps the gate blocks as [block input, forget, output, input gate]; lstmLayer wants
-        // [input gate, forget, block input, output]
-        this.inputWeights = reorderGates(network.getParam("1_W"));
-        this.recurrentWeights = reorderGates(network.getParam("1_RW"));
-        this.bias = reorderGates(network.getParam("1_b").reshape(1, 4 * units)).reshape(4 * units);
+        this.directions = directions;
+        this.poolings = poolings;
+        this.backwardLastIsFirstStep = backwardLastIsFirstStep;
         int out = network.getnLayers() - 1;
         this.outputWeights = network.getParam(out + "_W");
         this.outputBias = network.getParam(out + "_b");
     }
 
-    /** The fused path for {@code network}, or empty when its architecture is not the one this handles. */
+    /** The fused path for {@code network}, or empty when its architecture is not one this handles. */
     static Optional<FusedLstmForward> of(MultiLayerNetwork network) {
+        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
         int layers = network.getnLayers();
-        if (layers < 3 || !(network.getLayer(1) instanceof LastTimeStepLayer)
-                || !(network.getLayerWiseConfigurations().getConf(1).getLayer() instanceof LastTimeStep wrapper)
-                || !(wrapper.getUnderlying() instanceof LSTM lstm)
-                || !(lstm.getActivationFn() instanceof ActivationTanH)
-                || !(lstm.getGateActivationFn() instanceof ActivationSigmoid)
-                || !(network.getLayerWiseConfigurations().getConf(layers - 1).getLayer()
-                        instanceof OutputLayer output)
-                || !(output.getActivationFn() instanceof ActivationSoftmax)
-                || network.getParam("1_W") == null || network.getParam("1_RW") == null) {
+        if (layers < 3 || !(conf.getConf(layers - 1).getLayer() instanceof OutputLayer output)
+                || !(output.getActivationFn() instanceof ActivationSoftmax)) {
             return Optional.empty();
         }
-        for (int i = 2; i < layers - 1; i++) {
-            // only dropout may sit between the LSTM and the output: it does nothing at inference
-            if (!(network.getLayerWiseConfigurations().getConf(i).getLayer() instanceof DropoutLayer)) {
+        Layer recurrent = conf.getConf(1).getLayer();
+        int next = 2;
+        Optional<FusedLstmForward> fused;
+        if (recurrent instanceof FusedLstm lstm) {
+            List<FusedLstmPass.Weights> directions = new ArrayList<>();
+            directions.add(weights(network, "1_", lstm.getNOut(), FROM_FUSED));
+            if (lstm.bidirectional()) {
+                directions.add(weights(network, "1_" + FusedLstmParams.BACKWARD, lstm.getNOut(), FROM_FUSED));
+            }
+            fused = Optional.of(new FusedLstmForward(network, directions, lstm.poolings(), false));
+        } else if (recurrent instanceof LastTimeStep last) {
+            fused = dl4j(network, last.getUnderlying(), HyperParameters.Pooling.LAST, true);
+        } else if (layers > 3 && conf.getConf(2).getLayer() instanceof GlobalPoolingLayer pool
+                && pool.isCollapseDimensions()
+                && (pool.getPoolingType() == PoolingType.MAX || pool.getPoolingType() == PoolingType.AVG)) {
+            next = 3;
+            fused = dl4j(network, recurrent, pool.getPoolingType() == PoolingType.MAX
+                    ? HyperParameters.Pooling.MAX : HyperParameters.Pooling.MEAN, false);
+        } else {
+            return Optional.empty();
+        }
+        for (int i = next; i < layers - 1; i++) {
+            // only dropout may sit between the summary and the output: it does nothing at inference
+            if (!(conf.getConf(i).getLayer() instanceof DropoutLayer)) {
                 return Optional.empty();
             }
         }
-        return Optional.of(new FusedLstmForward(network, lstm.getNOut()));
+        return fused;
     }
 
-    private INDArray reorderGates(INDArray blocks) {
+    /** A network on DL4J's own LSTM, in one direction or in both (concatenated). */
+    private static Optional<FusedLstmForward> dl4j(MultiLayerNetwork network, Layer recurrent,
+                                                   HyperParameters.Pooling pooling, boolean lastTimeStep) {
+        List<String> prefixes;
+        Layer cell = recurrent;
+        if (recurrent instanceof Bidirectional bi && bi.getMode() == Bidirectional.Mode.CONCAT) {
+            prefixes = List.of("1_f", "1_b");
+            cell = bi.getFwd();
+        } else {
+            prefixes = List.of("1_");
+        }
+        if (!(cell instanceof LSTM lstm) || !(lstm.getActivationFn() instanceof ActivationTanH)
+                || !(lstm.getGateActivationFn() instanceof ActivationSigmoid)
+                || network.getParam(prefixes.get(0) + "W") == null) {
+            return Optional.empty();
+        }
+        List<FusedLstmPass.Weights> directions = new ArrayList<>();
+        for (String prefix : prefixes) {
+            directions.add(weights(network, prefix, lstm.getNOut(), FROM_DL4J));
+        }
+        // DL4J's LastTimeStep over Bidirectional reads the backward output at the text's last position
+        return Optional.of(new FusedLstmForward(network, directions, List.of(pooling), lastTimeStep && prefixes.size() > 1));
+    }
+
+    private static FusedLstmPass.Weights weights(MultiLayerNetwork network, String prefix, long units, int[] from) {
+        return new FusedLstmPass.Weights(reorderGates(network.getParam(prefix + "W"), units, from),
+                reorderGates(network.getParam(prefix + "RW"), units, from),
+                reorderGates(network.getParam(prefix + "b").reshape(1, 4 * units), units, from).reshape(4 * units));
+    }
+
+    private static INDArray reorderGates(INDArray blocks, long units, int[] from) {
         INDArray[] parts = new INDArray[4];
-        int[] from = {3, 1, 0, 2};
         for (int k = 0; k < 4; k++) {
             parts[k] = blocks.get(NDArrayIndex.all(), NDArrayIndex.interval(from[k] * units, (from[k] + 1) * units));
         }
@@ -104,28 +155,45 @@ final class FusedLstmForward {
      * in this thread's workspace, which is reused call after call: no native allocation per request.
      */
     float[][] probabilities(int[][] sequences, int[] rows, int from, int to) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+            return probabilityMatrix(sequences, rows, from, to).toFloatMatrix();
+        }
+    }
+
+    /** The same probabilities at the network's own precision, for tests of double-precision networks. */
+    double[][] probabilitiesAtFullPrecision(int[][] sequences, int[] rows, int from, int to) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+            return probabilityMatrix(sequences, rows, from, to).toDoubleMatrix();
+        }
+    }
+
+    private INDArray probabilityMatrix(int[][] sequences, int[] rows, int from, int to) {
         int n = to - from;
         int width = 1;
         for (int r = from; r < to; r++) {
             width = Math.max(width, sequences[rows[r]].length);
         }
-        // padding reads row 0 of the embedding: its outputs come after the last real step and are never used
+        // padding reads row 0 of the embedding: no summary reads the outputs after a text's last real step
         int[] ids = new int[n * width];
-        int[] lastSteps = new int[n];
+        int[] lengths = new int[n];
         for (int r = 0; r < n; r++) {
             int[] sequence = sequences[rows[from + r]];
             System.arraycopy(sequence, 0, ids, r * width, sequence.length);
-            lastSteps[r] = r * width + sequence.length - 1;
+            lengths[r] = Math.max(1, sequence.length);
         }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-            INDArray inputs = Nd4j.pullRows(embedding, 1, ids).reshape(n, width, embedding.size(1));
-            INDArray outputs = Nd4j.create(DataType.FLOAT, n, width, units);
+        INDArray inputs = Nd4j.pullRows(embedding, 1, ids).reshape('c', n, width, embedding.size(1));
+        INDArray[] outputs = new INDArray[directions.size()];
+        for (int d = 0; d < outputs.length; d++) {
+            INDArray x = d == 0 ? inputs
+                    : SequenceSummary.permuteSteps(inputs, SequenceSummary.reversedWithinLength(lengths, width));
+            FusedLstmPass.Weights w = directions.get(d);
+            outputs[d] = Nd4j.create(embedding.dataType(), n, width, w.recurrent().size(0));
             Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
-                    .addInputs(inputs, inputWeights, recurrentWeights, bias).addOutputs(outputs)
+                    .addInputs(x, w.input(), w.recurrent(), w.bias()).addOutputs(outputs[d])
                     .addIntegerArguments(INT_ARGS).addFloatingPointArguments(0.0).addBooleanArguments(BOOL_ARGS)
                     .build());
-            INDArray last = Nd4j.pullRows(outputs.reshape(n * (long) width, units), 1, lastSteps);
-            return Transforms.softmax(last.mmul(outputWeights).addiRowVector(outputBias), false).toFloatMatrix();
         }
+        INDArray summary = new SequenceSummary(outputs, lengths, poolings, backwardLastIsFirstStep).summary();
+        return Transforms.softmax(summary.mmul(outputWeights).addiRowVector(outputBias), false);
     }
 }

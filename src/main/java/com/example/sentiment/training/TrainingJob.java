@@ -121,6 +121,16 @@ final class TrainingJob implements TrainingObserver {
         return true;
     }
 
+    /**
+     * Replaces the running estimate (time since the job started, vectors loading included) with the trainer's
+     * own figures: training time only, validation excluded.
+     */
+    synchronized void recordTrainingSpeed(double examplesPerSecond, double tokensPerSecond) {
+        progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
+                progress.totalBatches(), progress.percent(), progress.etaSeconds(),
+                Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond));
+    }
+
     synchronized void finish(TrainingJobState finalState, String errorMessage, String newModelId) {
         state = finalState;
         error = errorMessage;

@@ -41,7 +41,7 @@ public class TrainingJobService {
     private final ModelService models;
     private final TrainingJobStore store;
     private final SentimentProperties.Training settings;
-    private final ClassifierTrainer trainer = new ClassifierTrainer();
+    private final ClassifierTrainer trainer;
     private final java.nio.file.Path vectorsDir;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor executor;
@@ -53,6 +53,7 @@ public class TrainingJobService {
         this.models = models;
         this.store = store;
         this.settings = properties.training();
+        this.trainer = new ClassifierTrainer(settings.workerCount());
         this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.concurrentJobs(), settings.concurrentJobs(), 0,
@@ -159,6 +160,7 @@ public class TrainingJobService {
             } else {
                 ModelMetadata metadata = metadata(job, data, result);
                 ModelMetadata stored = models.register(result.classifier(), metadata, job.config().activate());
+                job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
                 job.finish(TrainingJobState.SUCCEEDED, null, stored.id());
                 log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), stored.id(),
                         String.format("%.4f", result.evaluation().accuracy()));

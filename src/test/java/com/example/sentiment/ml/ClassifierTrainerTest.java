@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Trains real DL4J networks on a tiny generated corpus. */
 class ClassifierTrainerTest {
@@ -99,11 +101,12 @@ class ClassifierTrainerTest {
         assertThat(loaded.labels()).isEqualTo(LABELS);
     }
 
-    @Test
-    void cancellingStopsWithinABatchAndGivesNoModel() {
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void cancellingStopsWithinABatchAndGivesNoModel(int workers) {
         AtomicInteger batches = new AtomicInteger();
         AtomicBoolean cancel = new AtomicBoolean();
-        TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(400, 3)),
+        TrainingResult result = new ClassifierTrainer(workers).train(texts(TestCorpus.examples(400, 3)),
                 texts(TestCorpus.examples(40, 4)), LABELS, small(50, HyperParameters.Pooling.LAST, false), null,
                 new TrainingObserver() {
                     @Override
@@ -120,6 +123,28 @@ class ClassifierTrainerTest {
         assertThat(result.cancelled()).isTrue();
         assertThat(result.classifier()).isNull();
         assertThat(batches.get()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void twoReplicasTrainedSideBySideLearnTheCorpus() {
+        List<EpochMetrics> epochs = new ArrayList<>();
+        TrainingResult result = new ClassifierTrainer(2).train(texts(TestCorpus.examples(300, 1)),
+                texts(TestCorpus.examples(60, 2)), LABELS, small(6, HyperParameters.Pooling.LAST, false), null,
+                new TrainingObserver() {
+                    @Override
+                    public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                    }
+
+                    @Override
+                    public void onEpoch(EpochMetrics metrics) {
+                        epochs.add(metrics);
+                    }
+                }, () -> false);
+        assertThat(epochs).hasSize(6);
+        assertThat(result.evaluation().accuracy()).isGreaterThan(0.9);
+        assertThat(result.classifier().classify("the acting was wonderful").label()).isEqualTo("positive");
+        assertThat(result.evaluation().accuracy()).as("the best epoch's weights are kept")
+                .isEqualTo(epochs.stream().mapToDouble(EpochMetrics::validationAccuracy).max().orElseThrow());
     }
 
     @Test
@@ -159,20 +184,22 @@ class ClassifierTrainerTest {
                 .mapToDouble(EpochMetrics::validationAccuracy).max().orElseThrow());
     }
 
-    @Test
-    void aLossThatBecomesNaNFailsTheTrainingAsDiverged(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void aLossThatBecomesNaNFailsTheTrainingAsDiverged(int workers, @TempDir Path dir) throws Exception {
         // a damaged vectors file is one real way to get there: one NaN poisons the first forward pass
         Path vectors = dir.resolve("damaged.txt");
         java.nio.file.Files.writeString(vectors, "good NaN 0.1 0.2 0.3\nbad 0.3 0.2 0.1 0.0\nfilm 0.1 0.1 0.1 0.1\n");
         HyperParameters hp = new HyperParameters(3, 16, 0.01, 4, 8, false, 0, 0, 50, 1, 1000, 7, 0,
                 HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED);
-        assertThatThrownBy(() -> new ClassifierTrainer().train(texts(TestCorpus.examples(100, 8)),
+        assertThatThrownBy(() -> new ClassifierTrainer(workers).train(texts(TestCorpus.examples(100, 8)),
                 texts(TestCorpus.examples(20, 9)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("diverged");
     }
 
-    @Test
-    void runningOutOfMemoryFailsWithThatReason() {
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void runningOutOfMemoryFailsWithThatReason(int workers) {
         TrainingObserver exhausted = new TrainingObserver() {
             @Override
             public void onBatch(int epoch, int batch, int totalBatches, double loss) {
