@@ -181,7 +181,18 @@ public class ModelStore {
      */
     public ModelMetadata recordEvaluation(String id, String file, EvaluationReport report) throws IOException {
         StoredModel stored = find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
-        ModelMetadata updated = stored.metadata().withEvaluation(file, report);
+        return replaceMetadata(stored.metadata().withEvaluation(file, report));
+    }
+
+    /** Sets a version's default abstention threshold (null for none) in its {@code metadata.json}. */
+    ModelMetadata recordMinConfidence(String id, Double threshold) throws IOException {
+        StoredModel stored = find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
+        return replaceMetadata(stored.metadata().withMinConfidence(threshold));
+    }
+
+    /** Replaces a version's {@code metadata.json} atomically; the model files and their checksums are untouched. */
+    private ModelMetadata replaceMetadata(ModelMetadata updated) throws IOException {
+        String id = updated.id();
         Path temp = root.resolve(id).resolve(METADATA_FILE + ".tmp");
         writeMetadata(temp, updated);
         fsync(temp);

@@ -194,7 +194,7 @@ public class TrainingJobService {
         return new ModelMetadata(null, job.config().name(), Instant.now(), job.id(), data.labels(),
                 result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
                 result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
-                result.bestEpoch(), result.trainingSeconds(), null, null);
+                result.bestEpoch(), result.trainingSeconds(), null, null, null);
     }
 
     /** Records every epoch on disk so that a restart shows how far a job had come. */
