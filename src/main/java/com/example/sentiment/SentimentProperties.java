@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * Every setting of the service, under the prefix {@code sentiment}.
  *
  * @param modelsDir where model versions live, one folder each, plus the active-version pointer
- * @param dataDir where training-job records live; defaults to {@code <modelsDir>/.jobs}
+ * @param dataDir where training-job records (and, in {@code feedback/}, corrections) live; defaults to
+ *                {@code <modelsDir>/.jobs} (and {@code <modelsDir>/.feedback})
  * @param vectorsDir where pre-computed word-vectors files are; jobs name a file in it, never a path
  * @param computeThreads threads per ND4J operation (OpenMP/BLAS); 1 is fastest for this model's small operations
  */
@@ -35,6 +36,11 @@ public record SentimentProperties(
 
     public Path jobsDir() {
         return dataDir != null ? dataDir : modelsDir.resolve(".jobs");
+    }
+
+    /** Where classification corrections live: beside the job records, {@code <dataDir>/feedback} or {@code <modelsDir>/.feedback}. */
+    public Path feedbackDir() {
+        return dataDir != null ? dataDir.resolve("feedback") : modelsDir.resolve(".feedback");
     }
 
     /**

@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * API keys in header {@code X-API-Key}: {@code sentiment.security.api-key} guards every state-changing call
- * (training, cancel, activate, delete); {@code sentiment.security.classify-api-key} guards classification.
+ * (training, cancel, activate, delete); {@code sentiment.security.classify-api-key} guards classification
+ * ({@code /api/v1/classify}, the Open Inference Protocol's {@code /v2/models/{name}/infer}) and feedback
+ * ({@code /api/v1/feedback}, every method), where the admin key is accepted too.
  * Keys are compared in constant time. Without keys everything is open, and the service says so at start.
  */
 @Component
@@ -44,8 +46,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith("/api/v1/")) {
-            boolean classify = path.startsWith("/api/v1/classify");
+        boolean inference = path.startsWith("/v2/") && path.endsWith("/infer");
+        if (path.startsWith("/api/v1/") || inference) {
+            // corrections come from whoever may classify, so they follow the classification key
+            boolean classify = inference || path.startsWith("/api/v1/classify") || path.startsWith("/api/v1/feedback");
             boolean changesState = !classify && !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")
                     && !request.getMethod().equals("OPTIONS");
             byte[] presented = bytes(request.getHeader(HEADER));
