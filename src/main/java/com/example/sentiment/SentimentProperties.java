@@ -81,13 +81,15 @@ public record SentimentProperties(
      * @param maxRows rows per uploaded file
      * @param minExamplesPerLabel fewer examples of a label refuse the upload
      * @param defaults hyper-parameters of a job that does not set them
+     * @param promotionMargin how much higher a new version's macro-F1 must be for {@code "activate": "if-better"}
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
             @Min(1) @DefaultValue("4") int queueCapacity,
             @Positive @DefaultValue("1000000") int maxRows,
             @Min(1) @DefaultValue("2") int minExamplesPerLabel,
-            @Valid @DefaultValue Defaults defaults) {
+            @Valid @DefaultValue Defaults defaults,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin) {
     }
 
     /** @param minFreeDisk the model store's health is DOWN with less free space on the models volume */
