@@ -60,7 +60,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 allowed = matches(presented, adminKey);
             }
             if (!allowed) {
-                reject(request, response, presented == null);
+                reject(request, response, presented == null, inference);
                 return;
             }
         }
@@ -71,9 +71,17 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return presented != null && key != null && MessageDigest.isEqual(presented, key);
     }
 
-    private void reject(HttpServletRequest request, HttpServletResponse response, boolean missing)
+    private void reject(HttpServletRequest request, HttpServletResponse response, boolean missing, boolean inference)
             throws IOException {
         response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
+        if (inference) {
+            // the Open Inference Protocol's own error form
+            response.setStatus(HttpStatus.UNAUTHORIZED.value());
+            response.setContentType("application/json");
+            json.writeValue(response.getOutputStream(), java.util.Map.of("error", missing
+                    ? "this call needs an API key in header " + HEADER : "the API key in header " + HEADER + " is not valid"));
+            return;
+        }
         ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
                 missing ? "This call needs an API key in header " + HEADER + "."
                         : "The API key in header " + HEADER + " is not valid for this call.");

@@ -131,8 +131,11 @@ class OpenApiConfiguration {
                 "401", "Missing or wrong X-API-Key (only when keys are configured)",
                 "500", "Unexpected failure (logged; no stack trace is sent)");
         return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
+            if (path.startsWith("/v2")) {
+                return; // the Open Inference Protocol answers errors as {"error": "..."}, documented on its operations
+            }
             common.forEach((status, description) -> operation.getResponses().putIfAbsent(status, problem(description)));
-            if (path.contains("{id}") || path.startsWith("/api/v1/classify")) {
+            if (path.contains("{id}") || path.startsWith("/api/v1/classify") || path.equals("/api/v1/feedback")) {
                 operation.getResponses().putIfAbsent("404", problem("Unknown model version or job"));
             }
             if (path.startsWith("/api/v1/classify")) {
