@@ -11,9 +11,7 @@ import com.example.sentiment.system.ProblemException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +75,6 @@ class OpenInferenceController {
 
     @GetMapping("/health/live")
     @Operation(summary = "Server liveness", description = "200 when live, 503 when not")
-    @ApiResponse(responseCode = "503", description = "Not live", content = @Content(schema = @Schema(implementation = Live.class)))
     ResponseEntity<Live> live() {
         boolean live = availability.getLivenessState() == LivenessState.CORRECT;
         return ResponseEntity.status(live ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(new Live(live));
@@ -86,7 +83,6 @@ class OpenInferenceController {
     @GetMapping("/health/ready")
     @Operation(summary = "Server readiness", description = "200 when the service accepts traffic and a model is "
             + "active and loaded, 503 when not")
-    @ApiResponse(responseCode = "503", description = "Not ready", content = @Content(schema = @Schema(implementation = Ready.class)))
     ResponseEntity<Ready> ready() {
         boolean ready = availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC && models.active().isPresent();
         return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(new Ready(ready));
@@ -95,7 +91,6 @@ class OpenInferenceController {
     @GetMapping("/models/{name}")
     @Operation(summary = "Model metadata", description = "name: a version id, or \"sentiment\" for the active "
             + "version. Inputs, outputs and labels (the column order of the probabilities output).")
-    @ApiResponse(responseCode = "404", description = "Unknown model", content = @Content(schema = @Schema(implementation = InferenceError.class)))
     ModelMetadataResponse model(@PathVariable String name) {
         return metadata(name, null);
     }
@@ -103,7 +98,6 @@ class OpenInferenceController {
     @GetMapping("/models/{name}/versions/{version}")
     @Operation(summary = "Model version metadata", description = "name \"sentiment\" with any version id, or a "
             + "version id with itself as version")
-    @ApiResponse(responseCode = "404", description = "Unknown model or version", content = @Content(schema = @Schema(implementation = InferenceError.class)))
     ModelMetadataResponse modelVersion(@PathVariable String name, @PathVariable String version) {
         return metadata(name, version);
     }
@@ -111,7 +105,6 @@ class OpenInferenceController {
     @GetMapping("/models/{name}/ready")
     @Operation(summary = "Model readiness", description = "200 when the model can serve; 404 for an unknown model, "
             + "409 for a version that cannot be loaded, 503 while no model is active")
-    @ApiResponse(responseCode = "404", description = "Unknown model", content = @Content(schema = @Schema(implementation = InferenceError.class)))
     Ready modelReady(@PathVariable String name) {
         return readiness(name, null);
     }
@@ -127,19 +120,12 @@ class OpenInferenceController {
             + "sentiment.classify.max-batch-size texts). Outputs: \"label\" (BYTES, [N]) and \"probabilities\" "
             + "(FP32, [N, K], row-major, columns in the metadata's label order); \"outputs\" in the request picks "
             + "some. Same batcher, back-pressure (503) and metrics as /api/v1/classify.")
-    @ApiResponse(responseCode = "400", description = "Wrong input name, datatype, shape or data",
-            content = @Content(schema = @Schema(implementation = InferenceError.class)))
-    @ApiResponse(responseCode = "404", description = "Unknown model", content = @Content(schema = @Schema(implementation = InferenceError.class)))
-    @ApiResponse(responseCode = "503", description = "No active model, or the classification queue is full (Retry-After)",
-            content = @Content(schema = @Schema(implementation = InferenceError.class)))
     InferResponse infer(@PathVariable String name, @RequestBody InferRequest request) {
         return run(name, null, request);
     }
 
     @PostMapping("/models/{name}/versions/{version}/infer")
     @Operation(summary = "Inference on a model version")
-    @ApiResponse(responseCode = "400", description = "Wrong input name, datatype, shape or data",
-            content = @Content(schema = @Schema(implementation = InferenceError.class)))
     InferResponse inferVersion(@PathVariable String name, @PathVariable String version,
                                @RequestBody InferRequest request) {
         return run(name, version, request);
