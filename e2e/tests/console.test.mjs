@@ -43,6 +43,18 @@ async function openMoreSettings() {
   }
 }
 
+/** Fills the Train form with settings that train a tiny model in seconds, without word vectors. */
+async function fillTinySettings(epochs) {
+  const settings = { epochs, batchSize: 16, learningRate: 0.01, embeddingSize: 16, lstmUnits: 16, dropout: 0.2,
+    maxSequenceLength: 40 };
+  for (const [name, value] of Object.entries(settings)) {
+    await page.fill(`#cfg-${name}`, String(value));
+  }
+  await openMoreSettings();
+  await page.fill('#cfg-earlyStoppingPatience', '0');
+  await page.fill('#cfg-wordVectors', 'none');
+}
+
 /** Answers the API key dialog if the service asks (it does when run.sh started it with a key). */
 async function answerKeyDialogIfAsked() {
   if (!API_KEY) {
@@ -123,14 +135,7 @@ test('a file uploaded in the UI trains a job whose charts gain points until it S
   assert.equal(await page.inputValue('#cfg-activate'), 'true');
   assert.equal(await page.isChecked('#cfg-includeFeedback'), false);
   await page.fill('#cfg-name', 'e2e-ui');
-  const settings = { epochs, batchSize: 16, learningRate: 0.01, embeddingSize: 16, lstmUnits: 16, dropout: 0.2,
-    maxSequenceLength: 40 };
-  for (const [name, value] of Object.entries(settings)) {
-    await page.fill(`#cfg-${name}`, String(value));
-  }
-  await openMoreSettings();
-  await page.fill('#cfg-earlyStoppingPatience', '0');
-  await page.fill('#cfg-wordVectors', 'none');
+  await fillTinySettings(epochs);
   await screenshot(page, 'train');
   await page.click('#train-submit');
 
@@ -340,14 +345,7 @@ test('a job with "activate if better" and the stored corrections shows its promo
   await page.setInputFiles('#data-file', writeFixture('promotion.csv', sentimentCsv(120, 21)));
   await page.locator('#data-preview .preview-table tbody tr').first().waitFor();
   await page.fill('#cfg-name', 'e2e-if-better');
-  const settings = { epochs: 1, batchSize: 16, learningRate: 0.01, embeddingSize: 16, lstmUnits: 16, dropout: 0.2,
-    maxSequenceLength: 40 };
-  for (const [name, value] of Object.entries(settings)) {
-    await page.fill(`#cfg-${name}`, String(value));
-  }
-  await openMoreSettings();
-  await page.fill('#cfg-earlyStoppingPatience', '0');
-  await page.fill('#cfg-wordVectors', 'none');
+  await fillTinySettings(1);
   await page.selectOption('#cfg-activate', 'if-better');
   await page.check('#cfg-includeFeedback');
   await page.click('#train-submit');

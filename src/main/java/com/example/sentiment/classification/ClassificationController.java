@@ -49,11 +49,8 @@ class ClassificationController {
             @Schema(description = "A model version; the active one when absent") String modelId,
             @Schema(description = EXPLAIN) Boolean explain,
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
-                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence) {
-
-        ClassificationService.Options options() {
-            return new ClassificationService.Options(Boolean.TRUE.equals(explain), minConfidence);
-        }
+                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence)
+            implements AnswerOptions {
     }
 
     /** Body of {@code POST /classify/batch}. */
@@ -63,10 +60,18 @@ class ClassificationController {
             @Schema(description = "A model version; the active one when absent") String modelId,
             @Schema(description = EXPLAIN) Boolean explain,
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
-                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence) {
+                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence)
+            implements AnswerOptions {
+    }
 
-        ClassificationService.Options options() {
-            return new ClassificationService.Options(Boolean.TRUE.equals(explain), minConfidence);
+    /** The answer options both request bodies carry. */
+    interface AnswerOptions {
+        Boolean explain();
+
+        Double minConfidence();
+
+        default ClassificationService.Options options() {
+            return new ClassificationService.Options(Boolean.TRUE.equals(explain()), minConfidence());
         }
     }
 

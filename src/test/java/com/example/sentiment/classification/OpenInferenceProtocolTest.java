@@ -117,8 +117,7 @@ class OpenInferenceProtocolTest {
     void inferAnswersLabelsAndRowMajorProbabilitiesInTheMetadataOrder() throws Exception {
         String id = activeModel();
         List<String> texts = List.of("a wonderful , lovely film", "awful and boring", "the plot");
-        double before = meters.get("sentiment.classify.latency").tag("endpoint", "v2-infer").timers().stream()
-                .mapToLong(t -> t.count()).sum();
+        long before = inferRequestsMeasured();
         MockHttpServletResponse response = infer("sentiment", json.writeValueAsString(java.util.Map.of("id", "req-7",
                 "inputs", List.of(java.util.Map.of("name", "text", "shape", List.of(3), "datatype", "BYTES", "data", texts)))));
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
@@ -143,8 +142,7 @@ class OpenInferenceProtocolTest {
             assertThat(probabilities.get("data").get(2 * i + 1).asDouble())
                     .isCloseTo(expected.scores().get("positive"), org.assertj.core.data.Offset.offset(1e-6));
         }
-        double after = meters.get("sentiment.classify.latency").tag("endpoint", "v2-infer").timers().stream()
-                .mapToLong(t -> t.count()).sum();
+        long after = inferRequestsMeasured();
         assertThat(after).as("counted in the classification metrics").isEqualTo(before + 1);
 
         // nested data (row-major), a chosen output, by version id
@@ -153,6 +151,11 @@ class OpenInferenceProtocolTest {
         assertThat(chosen.get("outputs")).hasSize(1);
         assertThat(chosen.get("outputs").get(0).get("shape").toString()).isEqualTo("[2,2]");
         assertThat(chosen.has("id")).isFalse();
+    }
+
+    private long inferRequestsMeasured() {
+        return meters.get("sentiment.classify.latency").tag("endpoint", "v2-infer").timers().stream()
+                .mapToLong(t -> t.count()).sum();
     }
 
     @Test
