@@ -104,7 +104,7 @@ class OpenInferenceController {
 
     @GetMapping("/models/{name}/ready")
     @Operation(summary = "Model readiness", description = "200 when the model can serve; 404 for an unknown model, "
-            + "409 for a version that cannot be loaded, 503 while no model is active")
+            + "409 for a version that cannot be loaded, or for \"sentiment\" while no model is active")
     Ready modelReady(@PathVariable String name) {
         return readiness(name, null);
     }
@@ -250,8 +250,15 @@ class OpenInferenceController {
                 labels);
     }
 
+    /** 200, or a 4xx as the protocol asks of a model that is not ready (never 503). */
     private Ready readiness(String name, String version) {
-        StoredModel stored = models.get(versionId(name, version));
+        String id;
+        try {
+            id = versionId(name, version);
+        } catch (NoActiveModelException e) {
+            throw ProtocolException.conflict(e.getMessage());
+        }
+        StoredModel stored = models.get(id);
         if (!stored.usable()) {
             throw ProtocolException.conflict("model version " + stored.id() + " cannot be loaded: " + stored.problem());
         }

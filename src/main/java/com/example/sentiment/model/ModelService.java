@@ -146,7 +146,10 @@ public class ModelService {
      */
     public ModelMetadata setMinConfidence(String id, Double threshold) {
         synchronized (lock) {
-            get(id);
+            StoredModel stored = get(id);
+            if (!stored.usable()) {
+                throw ModelConflictException.unusable(id, stored.problem());
+            }
             ModelMetadata updated;
             try {
                 updated = store.recordMinConfidence(id, threshold);

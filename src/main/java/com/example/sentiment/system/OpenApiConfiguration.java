@@ -182,11 +182,13 @@ class OpenApiConfiguration {
             return;
         }
         operation.getResponses().putIfAbsent("404", inferenceError("Unknown model or version"));
+        if (path.endsWith("/ready")) {
+            operation.getResponses().putIfAbsent("409", inferenceError("Not ready: the version cannot be loaded, or "
+                    + "no model is active (yet) for \"sentiment\""));
+            return;
+        }
         operation.getResponses().putIfAbsent("503", inferenceError("No model is active (or it is still loading)"
                 + (path.endsWith("/infer") ? ", or the classification queue is full; with Retry-After" : "")));
-        if (path.endsWith("/ready")) {
-            operation.getResponses().putIfAbsent("409", inferenceError("The version cannot be loaded"));
-        }
         if (path.endsWith("/infer")) {
             operation.getResponses().putIfAbsent("400", inferenceError("Wrong input name, datatype, shape or data, "
                     + "an unknown output, or texts outside the limits"));

@@ -81,7 +81,8 @@ class OpenInferenceProtocolTest {
         assertThat(get("/v2/health/live").getStatus()).isEqualTo(200);
         if (modelId == null) {
             assertThat(get("/v2/health/ready").getStatus()).as("no model yet").isEqualTo(503);
-            assertThat(get("/v2/models/sentiment/ready").getStatus()).isEqualTo(503);
+            assertThat(get("/v2/models/sentiment/ready").getStatus()).as("4xx, never 503").isEqualTo(409);
+            assertThat(get("/v2/models/sentiment").getStatus()).isEqualTo(503);
         }
         activeModel();
         assertThat(get("/v2/health/ready").getStatus()).isEqualTo(200);
