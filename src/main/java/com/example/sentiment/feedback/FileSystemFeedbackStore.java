@@ -46,12 +46,10 @@ class FileSystemFeedbackStore implements FeedbackStore {
         this.dir = properties.feedbackDir().toAbsolutePath().normalize();
         this.json = json;
         this.reader = StoredJson.readerFor(json, Feedback.class);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the feedback directory " + dir, e);
+        // the folder is made by the first correction, so that a service that never gets one has none
+        if (Files.isDirectory(dir)) {
+            load();
         }
-        load();
     }
 
     @Override
@@ -61,6 +59,10 @@ class FileSystemFeedbackStore implements FeedbackStore {
         }
         byte[] bytes = json.writeValueAsBytes(feedback);
         synchronized (index) {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                DurableFiles.fsync(dir.getParent()); // so that the new folder itself survives a power cut
+            }
             DurableFiles.write(dir.resolve(feedback.id() + SUFFIX), bytes);
             index.put(feedback, feedback);
             byId.put(feedback.id(), feedback);
