@@ -43,6 +43,18 @@ async function openMoreSettings() {
   }
 }
 
+/** Fills the Train form with settings that train a tiny model in seconds, without word vectors. */
+async function fillTinySettings(epochs) {
+  const settings = { epochs, batchSize: 16, learningRate: 0.01, embeddingSize: 16, lstmUnits: 16, dropout: 0.2,
+    maxSequenceLength: 40 };
+  for (const [name, value] of Object.entries(settings)) {
+    await page.fill(`#cfg-${name}`, String(value));
+  }
+  await openMoreSettings();
+  await page.fill('#cfg-earlyStoppingPatience', '0');
+  await page.fill('#cfg-wordVectors', 'none');
+}
+
 /** Answers the API key dialog if the service asks (it does when run.sh started it with a key). */
 async function answerKeyDialogIfAsked() {
   if (!API_KEY) {
@@ -120,16 +132,10 @@ test('a file uploaded in the UI trains a job whose charts gain points until it S
   assert.equal(await page.inputValue('#cfg-epochs'), '15');
   assert.equal(await page.inputValue('#cfg-learningRate'), '0.002');
   assert.equal(await page.inputValue('#cfg-textColumn'), 'text');
-  assert.ok(await page.isChecked('#cfg-activate'));
+  assert.equal(await page.inputValue('#cfg-activate'), 'true');
+  assert.equal(await page.isChecked('#cfg-includeFeedback'), false);
   await page.fill('#cfg-name', 'e2e-ui');
-  const settings = { epochs, batchSize: 16, learningRate: 0.01, embeddingSize: 16, lstmUnits: 16, dropout: 0.2,
-    maxSequenceLength: 40 };
-  for (const [name, value] of Object.entries(settings)) {
-    await page.fill(`#cfg-${name}`, String(value));
-  }
-  await openMoreSettings();
-  await page.fill('#cfg-earlyStoppingPatience', '0');
-  await page.fill('#cfg-wordVectors', 'none');
+  await fillTinySettings(epochs);
   await screenshot(page, 'train');
   await page.click('#train-submit');
 
@@ -221,6 +227,71 @@ test('classify shows the label, a bar per label and the model that answered', { 
   assertNoPageProblems();
 });
 
+test('explain highlights every word by its weight, a threshold abstains and "Wrong label?" stores a correction', { timeout: 60_000 }, async () => {
+  await page.click('nav >> text=Classify');
+  await page.check('input[name="mode"][value="single"]');
+  const text = 'The acting was wonderful, but the plot was boring';
+  await page.fill('#classify-text', text);
+  await page.check('#classify-explain');
+  await page.click('#classify-submit');
+  const tokens = page.locator('#explanation .tokens .token');
+  await tokens.first().waitFor();
+  const expected = await apiCall('POST', '/classify', { text, explain: true });
+  assert.equal(await tokens.count(), expected.explanation.length);
+  assert.deepEqual(await tokens.allTextContents(), expected.explanation.map((t) => t.token));
+  for (let i = 0; i < expected.explanation.length; i++) {
+    const { weight } = expected.explanation[i];
+    const token = tokens.nth(i);
+    assert.match(await token.getAttribute('class'), weight >= 0 ? /support/ : /against/);
+    assert.match(await token.getAttribute('title'), /^.+: [+−]\d[.,]\d{3}$/);
+  }
+  const colours = await tokens.evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).backgroundColor))]);
+  assert.ok(colours.length > 1, 'tokens are shaded by weight');
+  await tokens.nth(3).hover();
+  await screenshot(page, 'classify-explain');
+
+  // Abstention: with a threshold of 1 the model abstains, and every probability is still shown.
+  await page.fill('#classify-min-confidence', '1');
+  await page.click('#classify-submit');
+  await page.locator('#abstained-note', { hasText: 'abstained' }).waitFor();
+  assert.equal(await page.locator('#classify-result .bar-row').count(), 2);
+  await screenshot(page, 'classify-abstained');
+  await page.fill('#classify-min-confidence', '1.5');
+  await page.click('#classify-submit');
+  await page.locator('#classify-result .problem', { hasText: 'minConfidence' }).waitFor();
+  await page.fill('#classify-min-confidence', '');
+
+  // "Wrong label?": the other label, stored as a correction.
+  await page.click('#classify-submit');
+  await page.locator('#predicted-label').waitFor();
+  const predicted = (await page.textContent('#predicted-label')).trim();
+  const other = predicted === 'positive' ? 'negative' : 'positive';
+  await page.click('#feedback-open');
+  await page.selectOption('#feedback-label', other);
+  await page.click('#feedback-submit');
+  await page.locator('#feedback-saved').waitFor();
+  const stored = (await apiCall('GET', '/feedback?size=1')).items[0];
+  assert.equal(stored.text, text);
+  assert.equal(stored.label, other);
+  assert.equal(stored.predictedLabel, predicted);
+  assert.equal(stored.modelId, uiModelId);
+  await screenshot(page, 'classify-feedback');
+
+  // A version's default threshold, set on its page, applies to requests that set none.
+  await page.goto(`${BASE_URL}/#/models/${uiModelId}`);
+  await page.fill('#model-min-confidence', '1');
+  await page.click('#model-settings-save');
+  await page.locator('#model-status .success').waitFor();
+  assert.equal((await apiCall('GET', `/models/${uiModelId}`)).minConfidence, 1);
+  assert.equal((await apiCall('POST', '/classify', { text })).abstained, true);
+  await screenshot(page, 'model-settings');
+  await page.fill('#model-min-confidence', '');
+  await page.click('#model-settings-save');
+  await page.locator('#model-status .success', { hasText: 'no longer' }).waitFor();
+  assert.equal((await apiCall('POST', '/classify', { text })).abstained, false);
+  assertNoPageProblems();
+});
+
 test('the Models page lists the new versions and activates one after confirmation', { timeout: 120_000 }, async () => {
   const done = await waitForJob(secondJob.id);
   assert.equal(done.state, 'SUCCEEDED', done.error);
@@ -265,6 +336,33 @@ test('the Models page lists the new versions and activates one after confirmatio
   await page.waitForURL(/#\/models$/);
   await page.locator(`#models-table tr[data-model-id="${secondModelId}"]`).waitFor();
   assert.equal(await page.locator(`#models-table tr[data-model-id="${uiModelId}"]`).count(), 0);
+  assertNoPageProblems();
+});
+
+test('a job with "activate if better" and the stored corrections shows its promotion decision', { timeout: 150_000 }, async () => {
+  const activeBefore = (await apiCall('GET', '/status')).activeModel.id;
+  await freshTrainForm();
+  await page.setInputFiles('#data-file', writeFixture('promotion.csv', sentimentCsv(120, 21)));
+  await page.locator('#data-preview .preview-table tbody tr').first().waitFor();
+  await page.fill('#cfg-name', 'e2e-if-better');
+  await fillTinySettings(1);
+  await page.selectOption('#cfg-activate', 'if-better');
+  await page.check('#cfg-includeFeedback');
+  await page.click('#train-submit');
+  await page.waitForURL(/#\/jobs\/[0-9a-f-]+$/);
+  const jobId = decodeURIComponent(page.url().split('#/jobs/')[1]);
+  await page.locator('#job-state-value[data-state="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+  await page.locator('#job-promotion').waitFor();
+  const job = await apiCall('GET', `/training-jobs/${jobId}`);
+  assert.equal(job.activate, 'if-better');
+  assert.equal(job.dataset.feedbackAdded, 1, 'the correction stored by the Classify test');
+  assert.equal(await page.textContent('#promotion-decision'), job.promotion.decision);
+  assert.equal(await page.textContent('#promotion-reason'), job.promotion.reason);
+  assert.equal(job.promotion.activeModelId, activeBefore);
+  const activeAfter = (await apiCall('GET', '/status')).activeModel.id;
+  assert.equal(activeAfter, job.promotion.decision === 'activated' ? job.modelId : activeBefore);
+  assert.match(await page.textContent('#job-details'), /Stored corrections added \/ left out as duplicates1 \/ 0/);
+  await screenshot(page, 'job-promotion');
   assertNoPageProblems();
 });
 

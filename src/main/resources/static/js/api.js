@@ -126,10 +126,24 @@ async function readBody(response) {
   return { status: response.status, title: response.statusText || `HTTP ${response.status}`, detail: text.slice(0, 300) || undefined };
 }
 
+function classifyBody(body, modelId, { explain, minConfidence }) {
+  return {
+    ...body,
+    ...(modelId ? { modelId } : {}),
+    ...(explain ? { explain: true } : {}),
+    ...(minConfidence !== undefined && minConfidence !== null ? { minConfidence } : {}),
+  };
+}
+
 export const api = {
   status: (opts) => request('GET', '/status', opts),
-  classify: (text, modelId) => request('POST', '/classify', { body: modelId ? { text, modelId } : { text } }),
-  classifyBatch: (texts, modelId) => request('POST', '/classify/batch', { body: modelId ? { texts, modelId } : { texts } }),
+  // options: { explain: true, minConfidence: 0.7 }; unset ones are left out
+  classify: (text, modelId, options = {}) => request('POST', '/classify', { body: classifyBody({ text }, modelId, options) }),
+  classifyBatch: (texts, modelId, options = {}) =>
+    request('POST', '/classify/batch', { body: classifyBody({ texts }, modelId, options) }),
+  sendFeedback: (correction) => request('POST', '/feedback', { body: correction }),
+  feedback: (page = 0, size = 20) => request('GET', `/feedback?page=${page}&size=${size}`),
+  modelSettings: (id, settings) => request('PUT', `/models/${encodeURIComponent(id)}/settings`, { body: settings }),
   jobs: (opts) => request('GET', '/training-jobs', opts),
   job: (id, opts) => request('GET', `/training-jobs/${encodeURIComponent(id)}`, opts),
   startJob: (formData) => request('POST', '/training-jobs', { body: formData }),

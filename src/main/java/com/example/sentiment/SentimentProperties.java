@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * Every setting of the service, under the prefix {@code sentiment}.
  *
  * @param modelsDir where model versions live, one folder each, plus the active-version pointer
- * @param dataDir where training-job records live; defaults to {@code <modelsDir>/.jobs}
+ * @param dataDir where training-job records (and, in {@code feedback/}, corrections) live; defaults to
+ *                {@code <modelsDir>/.jobs} (and {@code <modelsDir>/.feedback})
  * @param vectorsDir where pre-computed word-vectors files are; jobs name a file in it, never a path
  * @param computeThreads threads per ND4J operation (OpenMP/BLAS); 1 is fastest for this model's small operations
  */
@@ -36,6 +37,11 @@ public record SentimentProperties(
 
     public Path jobsDir() {
         return dataDir != null ? dataDir : modelsDir.resolve(".jobs");
+    }
+
+    /** Where classification corrections live: beside the job records, {@code <dataDir>/feedback} or {@code <modelsDir>/.feedback}. */
+    public Path feedbackDir() {
+        return dataDir != null ? dataDir.resolve("feedback") : modelsDir.resolve(".feedback");
     }
 
     /**
@@ -77,6 +83,7 @@ public record SentimentProperties(
      * @param minExamplesPerLabel fewer examples of a label refuse the upload
      * @param workers network replicas a job trains in parallel, each on one core (0 = one per available core)
      * @param defaults hyper-parameters of a job that does not set them
+     * @param promotionMargin how much higher a new version's macro-F1 must be for {@code "activate": "if-better"}
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
@@ -84,7 +91,8 @@ public record SentimentProperties(
             @Min(1) @DefaultValue("4") int queueCapacity,
             @Positive @DefaultValue("1000000") int maxRows,
             @Min(1) @DefaultValue("2") int minExamplesPerLabel,
-            @Valid @DefaultValue Defaults defaults) {
+            @Valid @DefaultValue Defaults defaults,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin) {
 
         /** The replicas a job trains, resolved against the cores this process may use. */
         public int workerCount() {

@@ -1,11 +1,15 @@
 // Classify: one text (label, a bar per label, the model that answered) or many texts, one per line (a table).
+// Optionally each token is highlighted by its weight (explain), the model abstains below a confidence, and a
+// "Wrong label?" action stores a correction (POST /feedback).
 import { api, ApiError } from '../api.js';
-import { h, replace, pct, problemBox, stackable } from '../dom.js';
+import { h, replace, num, pct, problemBox, stackable } from '../dom.js';
 
 const MAX_BATCH = 256;
 let lastMode = 'single';
 let lastText = '';
 let lastLines = '';
+let lastExplain = false;
+let lastMinConfidence = '';
 
 export function render(view, ctx) {
   const modelSelect = h('select', { id: 'classify-model', name: 'modelId' },
@@ -29,6 +33,11 @@ export function render(view, ctx) {
     many,
     h('p', { class: 'hint', id: 'classify-lines-hint' },
       `Up to ${MAX_BATCH} lines; empty lines are left out. Ctrl+Enter classifies.`));
+  const explain = h('input', { type: 'checkbox', id: 'classify-explain', name: 'explain', checked: lastExplain });
+  const minConfidence = h('input', {
+    type: 'number', id: 'classify-min-confidence', name: 'minConfidence', min: 0, max: 1, step: 'any',
+    placeholder: 'the model\'s default', value: lastMinConfidence, 'aria-describedby': 'classify-min-confidence-hint',
+  });
   const submit = h('button', { type: 'submit', id: 'classify-submit' }, 'Classify');
   const result = h('div', { id: 'classify-result', class: 'result', 'aria-live': 'polite' });
 
@@ -43,9 +52,17 @@ export function render(view, ctx) {
       modeRadio('batch', 'Many texts (one per line)')),
     singleField,
     manyField,
-    h('div', { class: 'field' },
-      h('label', { for: 'classify-model' }, 'Model version'),
-      modelSelect),
+    h('div', { class: 'grid-2' },
+      h('div', { class: 'field' },
+        h('label', { for: 'classify-model' }, 'Model version'),
+        modelSelect),
+      h('div', { class: 'field' },
+        h('label', { for: 'classify-min-confidence' }, 'Abstain below confidence'),
+        minConfidence,
+        h('p', { class: 'hint', id: 'classify-min-confidence-hint' },
+          'Greater than 0, at most 1: below it the answer has no label. Empty: the model version\'s default.'))),
+    h('div', { class: 'field checkbox' }, explain,
+      h('label', { for: 'classify-explain' }, 'Explain: weigh every word (leaving it out, how much does the label lose?)')),
     h('div', { class: 'actions' }, submit));
 
   function setMode(mode) {
@@ -78,6 +95,12 @@ export function render(view, ctx) {
       return;
     }
     const modelId = modelSelect.value || undefined;
+    lastExplain = explain.checked;
+    lastMinConfidence = minConfidence.value;
+    const options = {
+      explain: explain.checked,
+      minConfidence: minConfidence.value.trim() === '' ? undefined : Number(minConfidence.value),
+    };
     replace(result);
     if (lastMode === 'single') {
       const text = single.value;
@@ -87,7 +110,7 @@ export function render(view, ctx) {
         single.focus();
         return;
       }
-      await classifyWith(async () => singleResult(await api.classify(text, modelId)));
+      await classifyWith(async () => singleResult(text, await api.classify(text, modelId, options)));
     } else {
       lastLines = many.value;
       const texts = many.value.split('\n').map((t) => t.trim()).filter(Boolean);
@@ -100,7 +123,7 @@ export function render(view, ctx) {
         replace(result, problemBox(new Error(`${texts.length} lines: at most ${MAX_BATCH} can be classified at once.`)));
         return;
       }
-      await classifyWith(async () => batchResult(texts, await api.classifyBatch(texts, modelId)));
+      await classifyWith(async () => batchResult(texts, await api.classifyBatch(texts, modelId, options)));
     }
   }
 
@@ -137,6 +160,8 @@ export function render(view, ctx) {
   return () => {
     lastText = single.value;
     lastLines = many.value;
+    lastExplain = explain.checked;
+    lastMinConfidence = minConfidence.value;
   };
 
   function failure(e) {
@@ -158,18 +183,98 @@ function scoreBars(scores, winner) {
       h('span', { class: 'bar-value' }, pct(p)))));
 }
 
-function singleResult(r) {
+function singleResult(text, r) {
   return h('section', { class: 'card prediction', 'aria-labelledby': 'prediction-title' },
     h('h2', { id: 'prediction-title', class: 'visually-hidden' }, 'Prediction'),
-    h('p', { class: 'predicted' }, 'Label: ',
-      h('strong', { id: 'predicted-label' }, r.label),
-      h('span', { class: 'confidence' }, ` (${pct(r.confidence)} confidence)`)),
+    r.abstained
+      ? h('p', { class: 'predicted abstained', id: 'abstained-note' }, 'No label: ',
+        h('strong', { id: 'predicted-label' }, 'the model abstained'),
+        h('span', { class: 'confidence' }, ` (its best guess has only ${pct(r.confidence)} confidence, below the threshold)`))
+      : h('p', { class: 'predicted' }, 'Label: ',
+        h('strong', { id: 'predicted-label' }, r.label),
+        h('span', { class: 'confidence' }, ` (${pct(r.confidence)} confidence)`)),
     scoreBars(r.scores, r.label),
+    r.explanation ? explanationView(r.explanation, topLabel(r), 'explanation') : null,
     r.truncated ? h('p', { class: 'note', role: 'note', id: 'truncated-note' },
       `The text was truncated: the model reads ${r.tokens} tokens and ignored the rest.`) : null,
     h('p', { class: 'meta' }, 'Answered by model ',
       h('a', { href: `#/models/${encodeURIComponent(r.modelId)}`, id: 'answered-by' }, r.modelId),
-      ` · ${r.tokens} token${r.tokens === 1 ? '' : 's'} read`));
+      ` · ${r.tokens} token${r.tokens === 1 ? '' : 's'} read`),
+    feedbackAction(text, r));
+}
+
+/** The label with the highest probability, also when the answer abstained. */
+function topLabel(r) {
+  return Object.entries(r.scores).sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/**
+ * The tokens the model read, each highlighted by its weight: one colour for tokens that support the label,
+ * another for those against it, stronger the larger the weight; the number shows on hover and focus.
+ */
+function explanationView(explanation, label, id, withLegend = true) {
+  const largest = Math.max(1e-9, ...explanation.map((t) => Math.abs(t.weight)));
+  const sign = (w) => (w >= 0 ? '+' : '−');
+  return h('div', { class: 'explanation', id },
+    withLegend && h('p', { class: 'explanation-legend' }, 'Why ', h('strong', null, label), '? ',
+      h('span', { class: 'token support legend-chip' }, 'supports'), ' ',
+      h('span', { class: 'token against legend-chip' }, 'speaks against'),
+      ' (hover a word for its weight: the label\'s probability minus its probability without the word)'),
+    h('p', { class: 'tokens' }, explanation.map((t) => {
+      const strength = Math.abs(t.weight) / largest;
+      const text = `${t.token}: ${sign(t.weight)}${num(Math.abs(t.weight), 3)}`;
+      return [h('span', {
+        class: `token ${t.weight >= 0 ? 'support' : 'against'}`, tabindex: 0, title: text, 'aria-label': text,
+        dataset: { weight: String(t.weight) }, style: { '--strength': strength.toFixed(3) },
+      }, t.token), ' '];
+    })));
+}
+
+/** "Wrong label?": pick the right one (or type a new one) and store it as a correction. */
+function feedbackAction(text, r) {
+  const labels = Object.keys(r.scores);
+  const choice = h('select', { id: 'feedback-label', name: 'label' },
+    labels.map((l) => h('option', { value: l, selected: l !== r.label && l !== topLabel(r) }, l)),
+    h('option', { value: '__new' }, 'a new label…'));
+  const newLabel = h('input', { type: 'text', id: 'feedback-new-label', maxlength: 100, hidden: true,
+    'aria-label': 'New label', placeholder: 'new label' });
+  choice.addEventListener('change', () => {
+    newLabel.hidden = choice.value !== '__new';
+  });
+  const status = h('div', { id: 'feedback-status', 'aria-live': 'polite' });
+  const send = h('button', { type: 'submit', id: 'feedback-submit' }, 'Send correction');
+  const form = h('form', { class: 'feedback-form', id: 'feedback-form', hidden: true },
+    h('label', { for: 'feedback-label' }, 'The right label: '), choice, ' ', newLabel, ' ', send, status);
+  const open = h('button', { type: 'button', class: 'link-button', id: 'feedback-open', 'aria-expanded': 'false',
+    onclick: () => {
+      form.hidden = !form.hidden;
+      open.setAttribute('aria-expanded', String(!form.hidden));
+      if (!form.hidden) {
+        choice.focus();
+      }
+    } }, 'Wrong label?');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const isNew = choice.value === '__new';
+    const label = isNew ? newLabel.value.trim() : choice.value;
+    if (!label) {
+      replace(status, problemBox(new Error('Enter the new label.')));
+      return;
+    }
+    send.disabled = true;
+    try {
+      const stored = await api.sendFeedback({
+        text, label, modelId: r.modelId, ...(r.label ? { predictedLabel: r.label } : {}), ...(isNew ? { newLabel: true } : {}),
+      });
+      replace(status, h('p', { class: 'success', id: 'feedback-saved' }, `Thank you: stored as correction ${stored.id}. `,
+        'A training job with "Include corrections" learns from it.'));
+    } catch (e) {
+      replace(status, problemBox(e));
+    } finally {
+      send.disabled = false;
+    }
+  });
+  return h('div', { class: 'feedback' }, open, form);
 }
 
 function batchResult(texts, answer) {
@@ -190,10 +295,10 @@ function batchResult(texts, answer) {
           h('th', { scope: 'col' }, 'All labels'))),
         h('tbody', null, answer.results.map((r, i) => h('tr', null,
           h('td', { class: 'num' }, i + 1),
-          h('td', { class: 'text-cell' }, texts[i],
+          h('td', { class: 'text-cell' }, r.explanation ? explanationView(r.explanation, topLabel(r), `explanation-${i}`, false) : texts[i],
             r.truncated ? h('span', { class: 'truncated-mark', title: 'truncated' }, ' ✂',
               h('span', { class: 'visually-hidden' }, ' (truncated)')) : null),
-          h('td', null, h('strong', null, r.label)),
+          h('td', null, r.abstained ? h('em', { class: 'abstained' }, 'abstained') : h('strong', null, r.label)),
           h('td', { class: 'num' }, pct(r.confidence)),
           h('td', { class: 'scores-cell' }, Object.entries(r.scores).sort((a, b) => b[1] - a[1])
             .map(([l, p]) => `${l} ${pct(p)}`).join(' · ')))))))));

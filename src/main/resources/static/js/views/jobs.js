@@ -144,8 +144,9 @@ export function renderJob(view, ctx, id) {
       j.startedAt ? ['Started', dateTime(j.startedAt)] : null,
       j.finishedAt ? ['Finished', dateTime(j.finishedAt)] : null,
       ['Model', j.modelId ? h('a', { href: `#/models/${encodeURIComponent(j.modelId)}`, id: 'job-model-link' }, j.modelId)
-        : j.state === 'SUCCEEDED' ? '–' : j.activate ? 'written and activated when it succeeds' : 'written when it succeeds'],
+        : j.state === 'SUCCEEDED' ? '–' : activationPlan(j.activate)],
     ]),
+    j.promotion ? promotionView(j.promotion) : null,
     j.state === 'FAILED' && j.error ? h('div', { class: 'problem', role: 'alert' },
       h('p', { class: 'problem-title' }, 'The job failed'), h('p', null, j.error)) : null);
     cancelButton.hidden = !ACTIVE.has(j.state);
@@ -205,6 +206,8 @@ export function renderJob(view, ctx, id) {
             ? ['Skipped because', Object.entries(d.skippedReasons).map(([r, n]) => `${r}: ${n}`).join('; ')] : null,
           ['Examples per label', Object.entries(d.examplesPerLabel || {}).map(([l, n]) => `${l}: ${n}`).join(', ')],
           ['Training / validation examples', `${d.trainExamples} / ${d.validationExamples}`],
+          d.feedbackAdded || d.feedbackDuplicates
+            ? ['Stored corrections added / left out as duplicates', `${d.feedbackAdded} / ${d.feedbackDuplicates}`] : null,
           ['Validation data', d.validationSource === 'file' ? 'validation file' : d.validationSource === 'split' ? 'held-out split' : d.validationSource],
           ['SHA-256', h('span', { class: 'mono wrap' }, d.sha256)],
         ])) : null,
@@ -220,6 +223,29 @@ export function renderJob(view, ctx, id) {
     }
     show(j);
   }, { interval: 1000, keepGoing: (j) => ACTIVE.has(j.state) });
+}
+
+function activationPlan(activate) {
+  if (activate === 'if-better') {
+    return 'written when it succeeds, and activated if it beats the active model';
+  }
+  return activate ? 'written and activated when it succeeds' : 'written when it succeeds';
+}
+
+/** What "activate": "if-better" decided, with both figures. */
+function promotionView(p) {
+  const activated = p.decision === 'activated';
+  return h('section', { class: `promotion ${p.decision}`, id: 'job-promotion', 'aria-labelledby': 'promotion-title' },
+    h('h2', { id: 'promotion-title' }, activated ? 'Promoted: the new model is active' : 'Not promoted: the active model stays'),
+    facts([
+      ['Decision', h('span', { id: 'promotion-decision' }, p.decision)],
+      ['New model\'s macro-F1', h('span', { id: 'promotion-candidate' }, num(p.candidateMacroF1, 4))],
+      ['Active model\'s macro-F1', h('span', { id: 'promotion-active' }, p.activeMacroF1 === null || p.activeMacroF1 === undefined
+        ? '–' : num(p.activeMacroF1, 4))],
+      p.activeModelId ? ['Compared with', h('a', { href: `#/models/${encodeURIComponent(p.activeModelId)}` }, p.activeModelId)] : null,
+      ['Held-out examples', String(p.examples)],
+      ['Why', h('span', { id: 'promotion-reason' }, p.reason)],
+    ]));
 }
 
 /** The loss chart and the validation chart of a history. */

@@ -121,6 +121,36 @@ export function renderList(view, ctx) {
   return () => controller.abort();
 }
 
+/** The version's default abstention threshold: shown, changed or removed (PUT /models/{id}/settings). */
+function abstentionSetting(m, status, reload) {
+  const input = h('input', { type: 'number', id: 'model-min-confidence', min: 0, max: 1, step: 'any',
+    value: m.minConfidence ?? '', placeholder: 'none', 'aria-describedby': 'model-min-confidence-hint' });
+  const save = h('button', { type: 'submit', class: 'small', id: 'model-settings-save' }, 'Save');
+  const form = h('form', { class: 'card', id: 'model-settings' },
+    h('div', { class: 'field' },
+      h('label', { for: 'model-min-confidence' }, 'Abstain below confidence (this version\'s default)'),
+      input,
+      h('p', { class: 'hint', id: 'model-min-confidence-hint' }, 'Greater than 0, at most 1. Below it, a classification '
+        + 'answers no label unless the request sets its own threshold. Empty: never abstain.')),
+    h('div', { class: 'actions' }, save));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    save.disabled = true;
+    try {
+      const raw = input.value.trim();
+      await api.modelSettings(m.id, { minConfidence: raw === '' ? null : Number(raw) });
+      replace(status, h('p', { class: 'success' }, raw === '' ? 'This version no longer abstains by default.'
+        : `This version now abstains below ${raw}.`));
+      reload();
+    } catch (e) {
+      replace(status, problemBox(e));
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return form;
+}
+
 export function renderModel(view, ctx, id) {
   const body = h('div', { id: 'model-details', 'aria-busy': 'true' }, h('p', { class: 'hint' }, 'Loading…'));
   const status = h('div', { id: 'model-status', 'aria-live': 'polite' });
@@ -165,6 +195,7 @@ export function renderModel(view, ctx, id) {
         }
       }),
       m.active ? h('p', { class: 'hint' }, 'This is the active model; activate another one to replace it.') : null),
+      m.usable ? abstentionSetting(m, status, load) : null,
       ev ? h('section', { 'aria-labelledby': 'eval-title' },
         h('h2', { id: 'eval-title' }, 'Evaluation'),
         h('p', null, `On ${ev.examples} held-out examples: accuracy `, h('strong', { id: 'model-accuracy' }, pct(ev.accuracy)),

@@ -95,6 +95,14 @@ export function render(view, ctx) {
   inputs.pooling = pooling;
   fieldErrors.pooling = h('p', { class: 'field-error', id: 'cfg-pooling-error' });
 
+  const activate = h('select', { id: 'cfg-activate', name: 'activate', 'aria-describedby': 'cfg-activate-hint' },
+    h('option', { value: 'true' }, 'activate the new model'),
+    h('option', { value: 'if-better' }, 'activate it only if it is better than the active one'),
+    h('option', { value: 'false' }, 'only store it'));
+  activate.value = remembered.activate || 'true';
+  inputs.activate = activate;
+  fieldErrors.activate = h('p', { class: 'field-error', id: 'cfg-activate-error' });
+
   const submit = h('button', { type: 'submit', id: 'train-submit' }, 'Start training');
   const formStatus = h('div', { id: 'train-status', 'aria-live': 'polite' });
 
@@ -130,7 +138,11 @@ export function render(view, ctx) {
             pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}' }, 'A file in the service\'s vectors directory; "none" turns them off.')),
         checkbox('bidirectional', 'Bidirectional LSTM', false),
         checkbox('freezeEmbeddings', 'Freeze pre-computed word vectors', false)),
-      checkbox('activate', 'Activate the model when training succeeds', true)),
+      h('div', { class: 'field' }, h('label', { for: 'cfg-activate' }, 'When training succeeds'), activate,
+        h('p', { class: 'hint', id: 'cfg-activate-hint' }, '"If better" compares macro-F1 on the held-out data with the '
+          + 'active model\'s; the job shows the decision.'), fieldErrors.activate),
+      checkbox('includeFeedback', 'Include stored corrections ("Wrong label?" on the Classify page)', false,
+        'Added to the uploaded rows; duplicates are left out and the dataset report counts them.')),
     h('div', { class: 'actions' }, submit),
     formStatus);
 
@@ -222,9 +234,13 @@ export function render(view, ctx) {
     const c = {};
     for (const [name, input] of Object.entries(inputs)) {
       if (input.type === 'checkbox') {
-        if (name === 'activate' || input.checked) {
-          c[name] = input.checked;
+        if (input.checked) {
+          c[name] = true;
         }
+        continue;
+      }
+      if (name === 'activate') {
+        c.activate = input.value === 'if-better' ? 'if-better' : input.value === 'true';
         continue;
       }
       const raw = input.value.trim();

@@ -178,6 +178,12 @@ class ApiErrorsTest {
                 .andExpect(jsonPath("$.errors[0].field").value("config.wordVectors"));
         problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"missing.txt\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.detail").value(containsString("no file 'missing.txt'")));
+        for (String activate : new String[] {"\"maybe\"", "1", "\"true\""}) {
+            problem(upload("d.csv", bytes(csv), "{\"activate\":" + activate + "}"), 400, "invalid-request")
+                    .andExpect(jsonPath("$.errors[0].field").value("config.activate"));
+        }
+        problem(upload("d.csv", bytes(csv), "{\"includeFeedback\":\"yes\"}"), 400, "invalid-request")
+                .andExpect(jsonPath("$.errors[0].field").value("config.includeFeedback"));
     }
 
     @Test

@@ -5,6 +5,8 @@ import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.ml.TrainingObserver;
+import com.example.sentiment.model.ModelMetadata;
+import com.example.sentiment.model.ModelService;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +31,15 @@ public final class TinyModel {
     public static HyperParameters hyperParameters(int epochs) {
         return new HyperParameters(epochs, 8, 0.01, 8, 8, false, 0, 0, 20, 1, 100, 1, 0,
                 HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED);
+    }
+
+    /** Trains a tiny model, stores it as a version and activates it; returns the version id. */
+    public static String activate(ModelService models, int examples, int epochs) throws java.io.IOException {
+        TextClassifier classifier = train(examples, epochs);
+        ModelMetadata metadata = new ModelMetadata(null, "tiny", java.time.Instant.now(), null, LABELS,
+                hyperParameters(epochs), classifier.vocabularySize(), null, classifier.parameterCount(), null, null,
+                List.of(), epochs, 1.0, null, null, null);
+        return models.register(classifier, metadata, true).id();
     }
 
     public static TextClassifier train(int examples, int epochs) {

@@ -89,6 +89,7 @@ public final class BenchmarkCommands {
         String url = options.getOrDefault("url", "http://localhost:8080").replaceAll("/$", "");
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "20"));
         int batch = Integer.parseInt(options.getOrDefault("batch", "0"));
+        boolean explain = Boolean.parseBoolean(options.getOrDefault("explain", "false"));
         int[] levels = Arrays.stream(options.getOrDefault("concurrency", "1,8,32,128").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         List<byte[]> bodies = new ArrayList<>();
@@ -98,9 +99,9 @@ public final class BenchmarkCommands {
                 for (int j = 0; j < batch; j++) {
                     chunk.add(texts.get((i + j) % texts.size()));
                 }
-                bodies.add(JSON.writeValueAsBytes(Map.of("texts", chunk)));
+                bodies.add(JSON.writeValueAsBytes(Map.of("texts", chunk, "explain", explain)));
             } else {
-                bodies.add(JSON.writeValueAsBytes(Map.of("text", texts.get(i))));
+                bodies.add(JSON.writeValueAsBytes(Map.of("text", texts.get(i), "explain", explain)));
             }
         }
         String path = batch > 0 ? "/api/v1/classify/batch" : "/api/v1/classify";
@@ -110,7 +111,7 @@ public final class BenchmarkCommands {
             double elapsed = load(url + path, bodies, concurrency, seconds, r);
             long[] latencies = r.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("case", batch > 0 ? "bench-classify-batch" : "bench-classify");
+            out.put("case", (batch > 0 ? "bench-classify-batch" : "bench-classify") + (explain ? "-explain" : ""));
             out.put("concurrency", concurrency);
             out.put("requests", latencies.length);
             out.put("requestsPerSecond", round(latencies.length / elapsed));

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Classification metrics for Prometheus, with a small fixed set of tag values (model version, endpoint,
  * outcome, label; never text or ids of requests): latency with percentiles and SLO buckets, predictions per
- * label, confidence per model version (for drift watching) and inference batch sizes.
+ * label, confidence per model version (for drift watching), abstentions per model version and inference
+ * batch sizes.
  */
 @Component
 class ClassificationMetrics {
@@ -25,6 +26,7 @@ class ClassificationMetrics {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> predictions = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> confidence = new ConcurrentHashMap<>();
+    private final Map<String, Counter> abstentions = new ConcurrentHashMap<>();
     private final DistributionSummary batchSizes;
 
     ClassificationMetrics(MeterRegistry registry) {
@@ -45,6 +47,13 @@ class ClassificationMetrics {
                                 Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250))
                         .register(registry))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts answers without a label (top probability below minConfidence); registered on a version's first answer. */
+    void recordAbstentions(String modelId, int count) {
+        abstentions.computeIfAbsent(modelId, k -> Counter.builder("sentiment.abstentions")
+                .description("Classifications answered without a label because the top probability was below "
+                        + "minConfidence").tags("model", modelId).register(registry)).increment(count);
     }
 
     void recordPredictions(String modelId, List<Prediction> results) {

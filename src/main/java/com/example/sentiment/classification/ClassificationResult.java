@@ -1,22 +1,37 @@
 package com.example.sentiment.classification;
 
 import com.example.sentiment.ml.Prediction;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 import java.util.Map;
 
 /** The answer for one text. */
 @Schema(example = "{\"modelId\":\"20261128-153000-3fa2\",\"label\":\"positive\",\"confidence\":0.97,"
-        + "\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":6,\"truncated\":false}")
+        + "\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":6,\"truncated\":false,\"abstained\":false}")
 record ClassificationResult(
         @Schema(description = "The model version that answered") String modelId,
-        @Schema(description = "The most probable label") String label,
-        @Schema(description = "Probability of that label") double confidence,
+        @Schema(description = "The most probable label; null when the model abstained", nullable = true) String label,
+        @Schema(description = "Probability of the most probable label") double confidence,
         @Schema(description = "Probability of every label; they sum to 1") Map<String, Double> scores,
         @Schema(description = "Tokens the model read") int tokens,
         @Schema(description = "True when the text had more tokens than the model reads; the rest was ignored")
-        boolean truncated) {
+        boolean truncated,
+        @Schema(description = "True when the top probability was below minConfidence (the request's, else the "
+                + "version's default): then label is null, and scores still holds every probability")
+        boolean abstained,
+        @Schema(description = "Only with explain=true: one entry per token the model read, in text order")
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<TokenWeight> explanation) {
 
-    static ClassificationResult of(String modelId, Prediction p) {
-        return new ClassificationResult(modelId, p.label(), p.confidence(), p.scores(), p.tokens(), p.truncated());
+    /**
+     * The answer for a prediction.
+     *
+     * @param minConfidence the threshold below which the answer has no label, or null for none
+     * @param explanation the token weights, or null when none were asked for
+     */
+    static ClassificationResult of(String modelId, Prediction p, Double minConfidence, List<TokenWeight> explanation) {
+        boolean abstained = minConfidence != null && p.confidence() < minConfidence;
+        return new ClassificationResult(modelId, abstained ? null : p.label(), p.confidence(), p.scores(), p.tokens(),
+                p.truncated(), abstained, explanation);
     }
 }

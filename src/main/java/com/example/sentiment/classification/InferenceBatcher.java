@@ -32,8 +32,12 @@ class InferenceBatcher {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceBatcher.class);
 
-    /** One request: a single text, or the texts of a batch call, and where its answers go. */
-    private record Pending(TextClassifier classifier, List<String> texts, CompletableFuture<List<Prediction>> result) {
+    /**
+     * One request: a single text, or the texts of a batch call (or of an explanation), already tokenised on
+     * the caller's thread, and where its answers go.
+     */
+    private record Pending(TextClassifier classifier, List<List<String>> texts,
+                           CompletableFuture<List<Prediction>> result) {
     }
 
     private final BlockingQueue<Pending> queue;
@@ -70,6 +74,11 @@ class InferenceBatcher {
      * passes run only on these threads, so the native memory they keep per thread stays bounded.
      */
     List<Prediction> classifyAll(TextClassifier classifier, List<String> texts) {
+        return classifyTokenized(classifier, texts.stream().map(classifier::tokenize).toList());
+    }
+
+    /** Like {@link #classifyAll}, for texts already split into tokens (such as an explanation's variants). */
+    List<Prediction> classifyTokenized(TextClassifier classifier, List<List<String>> texts) {
         CompletableFuture<List<Prediction>> result = new CompletableFuture<>();
         if (!running || !queue.offer(new Pending(classifier, texts, result))) {
             throw ServiceBusyException.queueFull(queue.size());
@@ -127,10 +136,10 @@ class InferenceBatcher {
             byModel.computeIfAbsent(p.classifier(), k -> new ArrayList<>()).add(p);
         }
         byModel.forEach((classifier, pending) -> {
-            List<String> texts = new ArrayList<>();
+            List<List<String>> texts = new ArrayList<>();
             pending.forEach(p -> texts.addAll(p.texts()));
             batchSizes.record(texts.size());
-            List<Prediction> predictions = classifier.classify(texts);
+            List<Prediction> predictions = classifier.classifyTokenized(texts);
             int offset = 0;
             for (Pending p : pending) {
                 p.result().complete(predictions.subList(offset, offset + p.texts().size()));

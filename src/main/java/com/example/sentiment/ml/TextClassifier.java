@@ -108,11 +108,24 @@ public final class TextClassifier {
 
     /** Classifies every text; the answers are in the order of the texts. */
     public List<Prediction> classify(List<String> texts) {
-        int n = texts.size();
+        return classifyTokenized(texts.stream().map(tokenizer::tokenize).toList());
+    }
+
+    /** The tokens of {@code text} as this classifier reads them (all of them, before truncation). */
+    public List<String> tokenize(String text) {
+        return tokenizer.tokenize(text);
+    }
+
+    /**
+     * Classifies texts that are already tokens (as {@link #tokenize} gives them), through the same
+     * length-sorted batched path as {@link #classify(List)}; the answers are in the order of the inputs.
+     */
+    public List<Prediction> classifyTokenized(List<List<String>> tokenised) {
+        int n = tokenised.size();
         int[][] sequences = new int[n][];
         int[] tokenCounts = new int[n];
         for (int i = 0; i < n; i++) {
-            List<String> tokens = tokenizer.tokenize(texts.get(i));
+            List<String> tokens = tokenised.get(i);
             tokenCounts[i] = tokens.size();
             sequences[i] = vocabulary.encode(tokens, maxSequenceLength);
         }

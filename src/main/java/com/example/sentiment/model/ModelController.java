@@ -4,8 +4,11 @@ import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.HyperParameters;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Instant;
 import java.util.List;
@@ -55,6 +58,15 @@ class ModelController {
         return ModelSummary.of(models.get(loaded.id()), loaded.id());
     }
 
+    @PutMapping("/{id}/settings")
+    @Operation(summary = "Change a model version's settings", description = "minConfidence is the version's "
+            + "default abstention threshold (0 < x <= 1): a classification whose top probability is below it "
+            + "answers label null and abstained true. A request's own minConfidence overrides it; null removes it.")
+    ModelDetails updateSettings(@PathVariable String id, @Valid @RequestBody SettingsRequest request) {
+        models.setMinConfidence(id, request.minConfidence());
+        return get(id);
+    }
+
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a model version", description = "Refused with 409 for the active version.")
     ResponseEntity<Void> delete(@PathVariable String id) {
@@ -70,9 +82,16 @@ class ModelController {
     record ActivateRequest(@NotBlank(message = "must name a model version") String modelId) {
     }
 
+    /** Body of {@code PUT /models/{id}/settings}. */
+    record SettingsRequest(
+            @Schema(description = "Default abstention threshold; null for none", example = "0.7")
+            @DecimalMin(value = "0", inclusive = false, message = "must be greater than 0 and at most 1")
+            @DecimalMax(value = "1", message = "must be greater than 0 and at most 1") Double minConfidence) {
+    }
+
     /** One line of the model listing. */
     record ModelSummary(String id, String name, Instant createdAt, List<String> labels, Double accuracy,
-                        Double macroF1, boolean active, boolean usable, String problem) {
+                        Double macroF1, Double minConfidence, boolean active, boolean usable, String problem) {
 
         static ModelSummary of(StoredModel m, String activeId) {
             Optional<ModelMetadata> md = Optional.ofNullable(m.metadata());
@@ -80,7 +99,7 @@ class ModelController {
                     md.map(ModelMetadata::createdAt).orElse(null), md.map(ModelMetadata::labels).orElse(null),
                     md.map(x -> x.evaluation() == null ? null : x.evaluation().accuracy()).orElse(null),
                     md.map(x -> x.evaluation() == null ? null : x.evaluation().macroF1()).orElse(null),
-                    m.id().equals(activeId), m.usable(), m.problem());
+                    md.map(ModelMetadata::minConfidence).orElse(null), m.id().equals(activeId), m.usable(), m.problem());
         }
     }
 
@@ -89,17 +108,17 @@ class ModelController {
                         String trainingJobId, List<String> labels, HyperParameters hyperParameters,
                         Integer vocabularySize, Integer wordVectorsCovered, Long parameters, EvaluationReport evaluation,
                         ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
-                        Double trainingSeconds) {
+                        Double trainingSeconds, Double minConfidence) {
 
         static ModelDetails of(StoredModel stored, boolean active) {
             ModelMetadata m = stored.metadata();
             if (m == null) {
                 return new ModelDetails(stored.id(), active, false, stored.problem(), null, null, null, null, null,
-                        null, null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null, null);
             }
             return new ModelDetails(stored.id(), active, stored.usable(), stored.problem(), m.name(), m.createdAt(),
                     m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.wordVectorsCovered(), m.parameters(),
-                    m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds());
+                    m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds(), m.minConfidence());
         }
     }
 }

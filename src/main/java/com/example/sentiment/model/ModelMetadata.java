@@ -14,6 +14,8 @@ import java.util.Map;
  * @param checksums SHA-256 of every file of the version, checked when the version is loaded
  * @param evaluations figures on other labelled files (such as a dev set), by file name; recorded by the
  *                    {@code evaluate --record} command, empty or null otherwise
+ * @param minConfidence the version's default abstention threshold: below it a classification answers no
+ *                      label (a request's own {@code minConfidence} overrides it); null for none
  */
 public record ModelMetadata(
         String id,
@@ -31,7 +33,8 @@ public record ModelMetadata(
         int bestEpoch,
         double trainingSeconds,
         Map<String, String> checksums,
-        Map<String, EvaluationReport> evaluations) {
+        Map<String, EvaluationReport> evaluations,
+        Double minConfidence) {
 
     /** Which data a version was trained on. */
     public record DatasetFingerprint(String sha256, int rows, int trainExamples, int validationExamples,
@@ -41,7 +44,7 @@ public record ModelMetadata(
     ModelMetadata withId(String newId, Map<String, String> newChecksums) {
         return new ModelMetadata(newId, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums,
-                evaluations);
+                evaluations, minConfidence);
     }
 
     /** The same metadata with the figures on one more labelled file. */
@@ -49,6 +52,14 @@ public record ModelMetadata(
         Map<String, EvaluationReport> all = new java.util.TreeMap<>(evaluations == null ? Map.of() : evaluations);
         all.put(file, report);
         return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
-                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, all);
+                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, all,
+                minConfidence);
+    }
+
+    /** The same metadata with another default abstention threshold (null for none). */
+    ModelMetadata withMinConfidence(Double threshold) {
+        return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
+                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums,
+                evaluations, threshold);
     }
 }

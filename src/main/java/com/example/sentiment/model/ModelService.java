@@ -140,6 +140,32 @@ public class ModelService {
         return stored;
     }
 
+    /**
+     * Sets a version's default abstention threshold (null for none). Loaded copies of the version (active or
+     * cached) answer with it from the next request on.
+     */
+    public ModelMetadata setMinConfidence(String id, Double threshold) {
+        synchronized (lock) {
+            StoredModel stored = get(id);
+            if (!stored.usable()) {
+                throw ModelConflictException.unusable(id, stored.problem());
+            }
+            ModelMetadata updated;
+            try {
+                updated = store.recordMinConfidence(id, threshold);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot update model " + id + ": " + e.getMessage(), e);
+            }
+            LoadedModel current = active.get();
+            if (current != null && current.id().equals(id)) {
+                active.set(new LoadedModel(id, updated, current.classifier()));
+            }
+            cache.computeIfPresent(id, (k, loaded) -> new LoadedModel(id, updated, loaded.classifier()));
+            log.info("Model {} abstains below {}", id, threshold);
+            return updated;
+        }
+    }
+
     /** Deletes a version that is not active. */
     public void delete(String id) {
         synchronized (lock) {

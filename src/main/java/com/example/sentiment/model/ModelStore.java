@@ -3,11 +3,11 @@ package com.example.sentiment.model;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.system.DurableFiles;
 import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -181,7 +180,18 @@ public class ModelStore {
      */
     public ModelMetadata recordEvaluation(String id, String file, EvaluationReport report) throws IOException {
         StoredModel stored = find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
-        ModelMetadata updated = stored.metadata().withEvaluation(file, report);
+        return replaceMetadata(stored.metadata().withEvaluation(file, report));
+    }
+
+    /** Sets a version's default abstention threshold (null for none) in its {@code metadata.json}. */
+    ModelMetadata recordMinConfidence(String id, Double threshold) throws IOException {
+        StoredModel stored = find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
+        return replaceMetadata(stored.metadata().withMinConfidence(threshold));
+    }
+
+    /** Replaces a version's {@code metadata.json} atomically; the model files and their checksums are untouched. */
+    private ModelMetadata replaceMetadata(ModelMetadata updated) throws IOException {
+        String id = updated.id();
         Path temp = root.resolve(id).resolve(METADATA_FILE + ".tmp");
         writeMetadata(temp, updated);
         fsync(temp);
@@ -281,13 +291,7 @@ public class ModelStore {
     }
 
     private static void fsync(Path path) {
-        // directories cannot be opened for writing; READ suffices for force() on Linux
-        try (FileChannel channel = FileChannel.open(path, Files.isDirectory(path)
-                ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
-            channel.force(true);
-        } catch (IOException e) {
-            log.debug("fsync of {} not possible: {}", path, e.getMessage());
-        }
+        DurableFiles.fsync(path);
     }
 
     static void deleteRecursively(Path path) {

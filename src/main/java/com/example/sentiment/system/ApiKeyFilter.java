@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * API keys in header {@code X-API-Key}: {@code sentiment.security.api-key} guards every state-changing call
- * (training, cancel, activate, delete); {@code sentiment.security.classify-api-key} guards classification.
+ * (training, cancel, activate, delete); {@code sentiment.security.classify-api-key} guards classification
+ * ({@code /api/v1/classify}, the Open Inference Protocol's {@code /v2/models/{name}/infer}) and feedback
+ * ({@code /api/v1/feedback}, every method), where the admin key is accepted too.
  * Keys are compared in constant time. Without keys everything is open, and the service says so at start.
  */
 @Component
@@ -44,8 +46,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith("/api/v1/")) {
-            boolean classify = path.startsWith("/api/v1/classify");
+        boolean inference = path.startsWith("/v2/") && path.endsWith("/infer");
+        if (path.startsWith("/api/v1/") || inference) {
+            // corrections come from whoever may classify, so they follow the classification key
+            boolean classify = inference || path.startsWith("/api/v1/classify") || path.startsWith("/api/v1/feedback");
             boolean changesState = !classify && !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")
                     && !request.getMethod().equals("OPTIONS");
             byte[] presented = bytes(request.getHeader(HEADER));
@@ -56,7 +60,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 allowed = matches(presented, adminKey);
             }
             if (!allowed) {
-                reject(request, response, presented == null);
+                reject(request, response, presented == null, inference);
                 return;
             }
         }
@@ -67,9 +71,17 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return presented != null && key != null && MessageDigest.isEqual(presented, key);
     }
 
-    private void reject(HttpServletRequest request, HttpServletResponse response, boolean missing)
+    private void reject(HttpServletRequest request, HttpServletResponse response, boolean missing, boolean inference)
             throws IOException {
         response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
+        if (inference) {
+            // the Open Inference Protocol's own error form
+            response.setStatus(HttpStatus.UNAUTHORIZED.value());
+            response.setContentType("application/json");
+            json.writeValue(response.getOutputStream(), java.util.Map.of("error", missing
+                    ? "this call needs an API key in header " + HEADER : "the API key in header " + HEADER + " is not valid"));
+            return;
+        }
         ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
                 missing ? "This call needs an API key in header " + HEADER + "."
                         : "The API key in header " + HEADER + " is not valid for this call.");

@@ -2,6 +2,8 @@ package com.example.sentiment.system;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
@@ -26,6 +28,7 @@ import org.springframework.context.annotation.Configuration;
 class OpenApiConfiguration {
 
     private static final String PROBLEM = "Problem";
+    private static final String INFERENCE_ERROR = "InferenceError";
 
     @Bean
     OpenAPI sentimentOpenApi() {
@@ -42,8 +45,10 @@ class OpenApiConfiguration {
         return new OpenAPI()
                 .info(new Info().title("Sentiment service API").version("v1")
                         .description("Train LSTM text classifiers on your own labelled data and classify text. "
-                                + "Errors are application/problem+json. When API keys are configured, state-changing "
-                                + "calls (and optionally classification) need header X-API-Key.")
+                                + "Errors are application/problem+json, except under /v2 (the Open Inference Protocol, "
+                                + "KServe V2 REST), which answers {\"error\": \"...\"}. When API keys are configured, "
+                                + "state-changing calls (and optionally classification, feedback and /v2 inference) "
+                                + "need header X-API-Key.")
                         .license(new License().name("Proprietary")))
                 .components(new Components()
                         .addSchemas(PROBLEM, problem)
@@ -130,8 +135,16 @@ class OpenApiConfiguration {
                 "400", "Malformed or invalid request; `errors` names the fields",
                 "401", "Missing or wrong X-API-Key (only when keys are configured)",
                 "500", "Unexpected failure (logged; no stack trace is sent)");
-        return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
+        return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            if (path.startsWith("/v2")) {
+                inferenceErrors(openApi, path, operation);
+                return;
+            }
             common.forEach((status, description) -> operation.getResponses().putIfAbsent(status, problem(description)));
+            if (path.equals("/api/v1/feedback") && method == PathItem.HttpMethod.POST) {
+                operation.getResponses().putIfAbsent("404", problem("Unknown model version (modelId)"));
+                operation.getResponses().putIfAbsent("503", problem("No modelId and no active model to check the label against"));
+            }
             if (path.contains("{id}") || path.startsWith("/api/v1/classify")) {
                 operation.getResponses().putIfAbsent("404", problem("Unknown model version or job"));
             }
@@ -150,6 +163,43 @@ class OpenApiConfiguration {
                 operation.getResponses().putIfAbsent("409", problem("Deleting the active version, or activating an unusable one"));
             }
         }));
+    }
+
+    /**
+     * The Open Inference Protocol's error answers, {@code {"error": "..."}}; health and readiness answer 503
+     * with the same body as 200.
+     */
+    private static void inferenceErrors(OpenAPI openApi, String path, Operation operation) {
+        openApi.getComponents().addSchemas(INFERENCE_ERROR, new ObjectSchema()
+                .addProperty("error", new StringSchema().example("input 'text' must have datatype BYTES, got 'FP32'"))
+                .description("An Open Inference Protocol error"));
+        if (path.startsWith("/v2/health")) {
+            operation.getResponses().putIfAbsent("503", new ApiResponse().description("Not live or not ready")
+                    .content(operation.getResponses().get("200").getContent()));
+            return;
+        }
+        if (path.equals("/v2")) {
+            return;
+        }
+        operation.getResponses().putIfAbsent("404", inferenceError("Unknown model or version"));
+        if (path.endsWith("/ready")) {
+            operation.getResponses().putIfAbsent("409", inferenceError("Not ready: the version cannot be loaded, or "
+                    + "no model is active (yet) for \"sentiment\""));
+            return;
+        }
+        operation.getResponses().putIfAbsent("503", inferenceError("No model is active (or it is still loading)"
+                + (path.endsWith("/infer") ? ", or the classification queue is full; with Retry-After" : "")));
+        if (path.endsWith("/infer")) {
+            operation.getResponses().putIfAbsent("400", inferenceError("Wrong input name, datatype, shape or data, "
+                    + "an unknown output, or texts outside the limits"));
+            operation.getResponses().putIfAbsent("401", inferenceError("Missing or wrong X-API-Key (when a classify key is configured)"));
+            operation.getResponses().putIfAbsent("415", inferenceError("Content-Type is not application/json"));
+        }
+    }
+
+    private static ApiResponse inferenceError(String description) {
+        return new ApiResponse().description(description).content(new Content().addMediaType("application/json",
+                new MediaType().schema(new ObjectSchema().$ref("#/components/schemas/" + INFERENCE_ERROR))));
     }
 
     private static ApiResponse problem(String description) {

@@ -31,7 +31,7 @@ public abstract class ProblemException extends RuntimeException {
     }
 
     /** A client-supplied value made safe to echo in a detail: cut to 80 characters, control characters replaced. */
-    protected static String printable(String value) {
+    public static String printable(String value) {
         if (value == null) {
             return "";
         }

@@ -6,6 +6,9 @@ import java.util.Map;
  * What a job trained on: rows read, used and skipped (with the reasons), examples per label and the split.
  *
  * @param sha256 fingerprint of the uploaded training file's bytes
+ * @param feedbackAdded stored corrections added to the rows ({@code includeFeedback})
+ * @param feedbackDuplicates stored corrections left out: the upload had the same text and label, or a newer
+ *                           correction of the same text was added
  */
 public record DatasetReport(
         String format,
@@ -17,5 +20,7 @@ public record DatasetReport(
         Map<String, Integer> examplesPerLabel,
         int trainExamples,
         int validationExamples,
-        String validationSource) {
+        String validationSource,
+        int feedbackAdded,
+        int feedbackDuplicates) {
 }

@@ -1,15 +1,18 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.feedback.Feedback;
 import com.example.sentiment.ml.LabelledTexts;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,15 +27,19 @@ record PreparedDataset(List<String> labels, LabelledTexts train, LabelledTexts v
      * Checks the rows for what training needs and splits them.
      *
      * @param validationRows rows of a separate validation file, or {@code null} to hold out a split
+     * @param corrections stored corrections to add to the training rows, newest first (empty for none)
      */
     static PreparedDataset prepare(DatasetParser.Parsed parsed, byte[] trainBytes, DatasetParser.Parsed validationRows,
-                                   double validationSplit, long seed, int minExamplesPerLabel) {
+                                   double validationSplit, long seed, int minExamplesPerLabel,
+                                   List<DatasetParser.Row> corrections) {
+        List<DatasetParser.Row> rows = new ArrayList<>(parsed.rows());
+        int correctionsAdded = addCorrections(rows, corrections);
         List<String> errors = new ArrayList<>();
         Map<String, Integer> counts = new TreeMap<>();
-        for (DatasetParser.Row row : parsed.rows()) {
+        for (DatasetParser.Row row : rows) {
             counts.merge(row.label(), 1, Integer::sum);
         }
-        if (parsed.rows().isEmpty()) {
+        if (rows.isEmpty()) {
             errors.add("no usable rows (every row was empty)");
         } else if (counts.size() < 2) {
             errors.add("at least 2 different labels are needed, found 1 ('" + counts.keySet().iterator().next() + "')");
@@ -68,11 +75,11 @@ record PreparedDataset(List<String> labels, LabelledTexts train, LabelledTexts v
             if (validationRows.rows().isEmpty()) {
                 throw InvalidDatasetException.of("validation", "no usable rows");
             }
-            trainRows = parsed.rows();
+            trainRows = rows;
             validationList = validationRows.rows();
             validationSource = "file";
         } else {
-            List<List<DatasetParser.Row>> split = stratifiedSplit(parsed.rows(), validationSplit, seed);
+            List<List<DatasetParser.Row>> split = stratifiedSplit(rows, validationSplit, seed);
             trainRows = split.get(0);
             validationList = split.get(1);
             validationSource = "split";
@@ -83,8 +90,38 @@ record PreparedDataset(List<String> labels, LabelledTexts train, LabelledTexts v
         }
         DatasetReport report = new DatasetReport(parsed.format().name().toLowerCase(), sha256(trainBytes),
                 parsed.rowsRead(), parsed.rows().size(), parsed.rowsRead() - parsed.rows().size(),
-                parsed.skipped(), new LinkedHashMap<>(counts), trainRows.size(), validationList.size(), validationSource);
+                parsed.skipped(), new LinkedHashMap<>(counts), trainRows.size(), validationList.size(), validationSource,
+                correctionsAdded, corrections.size() - correctionsAdded);
         return new PreparedDataset(labels, toTexts(trainRows, labels), toTexts(validationList, labels), report);
+    }
+
+    /** Stored corrections (oldest first, as the store lists them) as training rows, newest first; line 0: no file. */
+    static List<DatasetParser.Row> correctionRows(List<Feedback> oldestFirst) {
+        List<DatasetParser.Row> rows = new ArrayList<>(oldestFirst.size());
+        for (int i = oldestFirst.size() - 1; i >= 0; i--) {
+            rows.add(new DatasetParser.Row(0, oldestFirst.get(i).text(), oldestFirst.get(i).label()));
+        }
+        return rows;
+    }
+
+    /**
+     * Appends the corrections that add something: not one whose text and label the upload already has, and
+     * of several corrections of one text only the newest. Returns how many were added.
+     */
+    private static int addCorrections(List<DatasetParser.Row> rows, List<DatasetParser.Row> newestFirst) {
+        Set<List<String>> known = new HashSet<>();
+        for (DatasetParser.Row row : rows) {
+            known.add(List.of(row.text(), row.label()));
+        }
+        Set<String> corrected = new HashSet<>();
+        int added = 0;
+        for (DatasetParser.Row c : newestFirst) {
+            if (corrected.add(c.text()) && known.add(List.of(c.text(), c.label()))) {
+                rows.add(c);
+                added++;
+            }
+        }
+        return added;
     }
 
     /** Per label, a seeded shuffle, then the first {@code fraction} of it (rounded) goes to validation. */

@@ -1,8 +1,10 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.feedback.FeedbackStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -35,7 +37,9 @@ public final class TrainCommand {
             JsonMapper json = context.getBean(JsonMapper.class);
             TrainingConfig.ResolvedTrainingConfig config = reader.config(options.get("config"));
             PreparedDataset data = reader.data(upload(options.get("data")),
-                    options.has("validation") ? upload(options.get("validation")) : null, config);
+                    options.has("validation") ? upload(options.get("validation")) : null, config,
+                    config.includeFeedback() ? PreparedDataset.correctionRows(context.getBean(FeedbackStore.class).all())
+                            : List.of());
             TrainingJobView job = jobs.submit(data, config);
             int lastEpoch = 0;
             while (!job.state().isFinal()) {

@@ -44,10 +44,17 @@ public record TrainingConfig(
         @Pattern(regexp = "(?i)fused|dl4j", message = "must be one of fused, dl4j") String engine,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
-        Boolean activate) {
+        @Schema(description = "true (the default): activate the new version when the job succeeds; false: only "
+                + "store it; \"if-better\": activate it only if its macro-F1 on the job's held-out data beats the "
+                + "active version's by sentiment.training.promotion-margin (the job records the decision as promotion)",
+                type = "string", allowableValues = {"true", "false", "if-better"}, example = "if-better")
+        Activation activate,
+        @Schema(description = "true: add the stored corrections (POST /api/v1/feedback) to the uploaded data, "
+                + "duplicates removed; the dataset report counts them")
+        Boolean includeFeedback) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -73,7 +80,8 @@ public record TrainingConfig(
                 vectors, or(freezeEmbeddings, d.freezeEmbeddings()),
                 HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)));
         return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
-                or(textColumn, "text"), or(labelColumn, "label"), or(activate, true));
+                or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
+                or(includeFeedback, false));
     }
 
     private static <T> T or(T value, T fallback) {
@@ -82,6 +90,7 @@ public record TrainingConfig(
 
     /** A job's complete settings. */
     public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
-                                         String textColumn, String labelColumn, boolean activate) {
+                                         String textColumn, String labelColumn, Activation activate,
+                                         boolean includeFeedback) {
     }
 }

@@ -28,6 +28,7 @@ final class TrainingJob implements TrainingObserver {
     private final List<EpochMetrics> history = new ArrayList<>();
     private String error;
     private String modelId;
+    private Promotion promotion;
     private long startNanos;
     private double tokensPerExample;
     private Future<?> future;
@@ -44,7 +45,8 @@ final class TrainingJob implements TrainingObserver {
     /** A job read back from disk after a restart; it can no longer run. */
     private TrainingJob(TrainingJobView v) {
         this.id = v.id();
-        this.config = new TrainingConfig.ResolvedTrainingConfig(v.name(), v.hyperParameters(), 0, null, null, v.activate());
+        this.config = new TrainingConfig.ResolvedTrainingConfig(v.name(), v.hyperParameters(), 0, null, null, v.activate(),
+                false);
         this.createdAt = v.createdAt();
         this.report = v.dataset();
         this.state = v.state();
@@ -57,6 +59,7 @@ final class TrainingJob implements TrainingObserver {
         }
         this.error = v.error();
         this.modelId = v.modelId();
+        this.promotion = v.promotion();
     }
 
     static TrainingJob restored(TrainingJobView view) {
@@ -131,6 +134,11 @@ final class TrainingJob implements TrainingObserver {
                 Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond));
     }
 
+    /** Records what {@code "activate": "if-better"} decided; call before {@link #finish}. */
+    synchronized void recordPromotion(Promotion decision) {
+        this.promotion = decision;
+    }
+
     synchronized void finish(TrainingJobState finalState, String errorMessage, String newModelId) {
         state = finalState;
         error = errorMessage;
@@ -169,6 +177,6 @@ final class TrainingJob implements TrainingObserver {
 
     synchronized TrainingJobView view() {
         return new TrainingJobView(id, config.name(), state, createdAt, startedAt, finishedAt, progress, metrics,
-                List.copyOf(history), report, config.hyperParameters(), config.activate(), error, modelId);
+                List.copyOf(history), report, config.hyperParameters(), config.activate(), error, modelId, promotion);
     }
 }

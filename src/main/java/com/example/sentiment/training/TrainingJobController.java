@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.feedback.FeedbackStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -25,10 +26,12 @@ class TrainingJobController {
 
     private final TrainingJobService jobs;
     private final TrainingUploadReader reader;
+    private final FeedbackStore feedback;
 
-    TrainingJobController(TrainingJobService jobs, TrainingUploadReader reader) {
+    TrainingJobController(TrainingJobService jobs, TrainingUploadReader reader, FeedbackStore feedback) {
         this.jobs = jobs;
         this.reader = reader;
+        this.feedback = feedback;
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -45,7 +48,8 @@ class TrainingJobController {
             @RequestPart(name = "config", required = false) String config) {
         TrainingConfig.ResolvedTrainingConfig resolved = reader.config(config);
         PreparedDataset dataset = reader.data(upload(data),
-                validation == null ? null : upload(validation), resolved);
+                validation == null ? null : upload(validation), resolved,
+                resolved.includeFeedback() ? PreparedDataset.correctionRows(feedback.all()) : List.of());
         TrainingJobView job = jobs.submit(dataset, resolved);
         return ResponseEntity.accepted().location(URI.create("/api/v1/training-jobs/" + job.id())).body(job);
     }

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Service;
 /**
  * Runs training jobs on a bounded executor (one at a time by default); more wait as QUEUED and a full
  * queue refuses new jobs. Each job trains its own network, so serving never waits on training; a job that
- * succeeds becomes a new model version and, unless asked otherwise, the active one.
+ * succeeds becomes a new model version and, unless asked otherwise, the active one ({@code "if-better"}: only
+ * when it beats the active one, see {@link PromotionGate}).
  */
 @Service
 public class TrainingJobService {
@@ -42,6 +43,7 @@ public class TrainingJobService {
     private final TrainingJobStore store;
     private final SentimentProperties.Training settings;
     private final ClassifierTrainer trainer;
+    private final PromotionGate promotionGate;
     private final java.nio.file.Path vectorsDir;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor executor;
@@ -54,6 +56,7 @@ public class TrainingJobService {
         this.store = store;
         this.settings = properties.training();
         this.trainer = new ClassifierTrainer(settings.workerCount());
+        this.promotionGate = new PromotionGate(settings.promotionMargin());
         this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.concurrentJobs(), settings.concurrentJobs(), 0,
@@ -159,7 +162,15 @@ public class TrainingJobService {
                 log.info("Training job {} cancelled", job.id());
             } else {
                 ModelMetadata metadata = metadata(job, data, result);
-                ModelMetadata stored = models.register(result.classifier(), metadata, job.config().activate());
+                boolean activate = job.config().activate() == Activation.ALWAYS;
+                if (job.config().activate() == Activation.IF_BETTER) {
+                    Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
+                            data.validation());
+                    job.recordPromotion(promotion);
+                    activate = promotion.activated();
+                    log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());
+                }
+                ModelMetadata stored = models.register(result.classifier(), metadata, activate);
                 job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
                 job.finish(TrainingJobState.SUCCEEDED, null, stored.id());
                 log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), stored.id(),
@@ -196,7 +207,7 @@ public class TrainingJobService {
         return new ModelMetadata(null, job.config().name(), Instant.now(), job.id(), data.labels(),
                 result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
                 result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
-                result.bestEpoch(), result.trainingSeconds(), null, null);
+                result.bestEpoch(), result.trainingSeconds(), null, null, null);
     }
 
     /** Records every epoch on disk so that a restart shows how far a job had come. */

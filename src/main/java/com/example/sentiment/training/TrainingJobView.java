@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param history one entry per finished epoch
  * @param modelId the model version written when the job succeeded
+ * @param promotion what {@code "activate": "if-better"} decided; null otherwise
  */
 public record TrainingJobView(
         String id,
@@ -23,9 +24,10 @@ public record TrainingJobView(
         List<EpochMetrics> history,
         DatasetReport dataset,
         HyperParameters hyperParameters,
-        boolean activate,
+        Activation activate,
         String error,
-        String modelId) {
+        String modelId,
+        Promotion promotion) {
 
     /** How far training is; {@code etaSeconds} is null until the first batch finished. */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,

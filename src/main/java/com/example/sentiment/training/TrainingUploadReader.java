@@ -75,12 +75,14 @@ class TrainingUploadReader {
         return resolved;
     }
 
-    PreparedDataset data(Upload data, Upload validation, TrainingConfig.ResolvedTrainingConfig config) {
+    /** @param corrections stored corrections to add to the training rows, newest first (empty for none) */
+    PreparedDataset data(Upload data, Upload validation, TrainingConfig.ResolvedTrainingConfig config,
+                         List<DatasetParser.Row> corrections) {
         DatasetParser.Parsed parsed = parser.parse("data", data.bytes(), data.filename(), config.textColumn(),
                 config.labelColumn());
         DatasetParser.Parsed validationRows = validation == null ? null : parser.parse("validation",
                 validation.bytes(), validation.filename(), config.textColumn(), config.labelColumn());
         return PreparedDataset.prepare(parsed, data.bytes(), validationRows, config.validationSplit(),
-                config.hyperParameters().seed(), settings.minExamplesPerLabel());
+                config.hyperParameters().seed(), settings.minExamplesPerLabel(), corrections);
     }
 }

@@ -43,7 +43,7 @@ class BackPressureTest {
 
     @Test
     void aFullQueueAnswers503WithRetryAfter() throws Exception {
-        when(classification.classify(any(), any())).thenThrow(ServiceBusyException.queueFull(2048));
+        when(classification.classify(any(), any(), any())).thenThrow(ServiceBusyException.queueFull(2048));
         mvc.perform(post("/api/v1/classify").contentType(MediaType.APPLICATION_JSON).content("{\"text\":\"great\"}"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))

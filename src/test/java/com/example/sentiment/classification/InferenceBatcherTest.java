@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -101,10 +102,12 @@ class InferenceBatcherTest {
         CountDownLatch busy = new CountDownLatch(1);
         TextClassifier slow = mock(TextClassifier.class);
         Prediction answer = new Prediction("positive", 0.9, Map.of("negative", 0.1, "positive", 0.9), 2, false);
-        when(slow.classify(anyList())).thenAnswer(invocation -> {
+        // the batcher tokenises on the caller's thread and runs the tokens on its workers
+        when(slow.tokenize(anyString())).thenAnswer(invocation -> List.of((String) invocation.getArgument(0)));
+        when(slow.classifyTokenized(anyList())).thenAnswer(invocation -> {
             busy.countDown();
             release.await();
-            List<String> batch = invocation.getArgument(0);
+            List<List<String>> batch = invocation.getArgument(0);
             return batch.stream().map(t -> answer).toList();
         });
         InferenceBatcher tight = batcher(1, 1, 0, 2);

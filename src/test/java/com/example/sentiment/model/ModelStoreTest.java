@@ -59,7 +59,7 @@ class ModelStoreTest {
 
     private static ModelMetadata metadata(String name) {
         return new ModelMetadata(null, name, Instant.now(), "job", LABELS, TinyModel.hyperParameters(1), classifier.vocabularySize(), null,
-                classifier.parameterCount(), null, null, List.of(), 1, 1.0, null, null);
+                classifier.parameterCount(), null, null, List.of(), 1, 1.0, null, null, null);
     }
 
     private List<String> entries() throws IOException {

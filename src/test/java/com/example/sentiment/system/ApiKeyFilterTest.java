@@ -54,6 +54,29 @@ class ApiKeyFilterTest {
     }
 
     @Test
+    void feedbackAndInferenceFollowTheClassifyKey() throws Exception {
+        ApiKeyFilter filter = filter(Map.of(
+                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
+        for (String[] call : new String[][] {{"POST", "/api/v1/feedback"}, {"GET", "/api/v1/feedback"},
+                {"GET", "/api/v1/feedback/export"}, {"POST", "/v2/models/sentiment/infer"}}) {
+            assertThat(call(filter, call[0], call[1], null).getStatus()).as(call[1]).isEqualTo(401);
+            assertThat(call(filter, call[0], call[1], "reader").getStatus()).as(call[1]).isEqualTo(200);
+            assertThat(call(filter, call[0], call[1], "admin").getStatus()).as(call[1]).isEqualTo(200);
+        }
+        // the protocol's own error form, and its metadata and health stay open
+        MockHttpServletResponse refused = call(filter, "POST", "/v2/models/sentiment/infer", "wrong");
+        assertThat(refused.getContentType()).isEqualTo("application/json");
+        assertThat(refused.getContentAsString()).contains("\"error\"", "not valid");
+        assertThat(call(filter, "GET", "/v2/health/ready", null).getStatus()).isEqualTo(200);
+        assertThat(call(filter, "GET", "/v2/models/sentiment", null).getStatus()).isEqualTo(200);
+
+        ApiKeyFilter adminOnly = filter(Map.of("sentiment.security.api-key", "admin"));
+        assertThat(call(adminOnly, "POST", "/api/v1/feedback", null).getStatus())
+                .as("open like classification when only the admin key is set").isEqualTo(200);
+        assertThat(call(adminOnly, "PUT", "/api/v1/models/x/settings", null).getStatus()).isEqualTo(401);
+    }
+
+    @Test
     void withoutKeysEverythingIsOpen() throws Exception {
         ApiKeyFilter filter = filter(Map.of());
         assertThat(call(filter, "POST", "/api/v1/training-jobs", null).getStatus()).isEqualTo(200);

@@ -10,6 +10,7 @@ import com.example.sentiment.ml.TrainingResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,8 +47,8 @@ public final class SstExperiment {
         DatasetParser.Parsed devParsed = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label");
         // earlystop=dev: the dev set drives early stopping (and each epoch's line shows its dev accuracy)
         boolean stopOnDev = "dev".equals(a.get("earlystop"));
-        PreparedDataset data = PreparedDataset.prepare(parsed, bytes, stopOnDev ? devParsed : null, 0.1, 42, 2);
-        PreparedDataset devData = PreparedDataset.prepare(devParsed, new byte[0], devParsed, 0.1, 42, 1);
+        PreparedDataset data = PreparedDataset.prepare(parsed, bytes, stopOnDev ? devParsed : null, 0.1, 42, 2, List.of());
+        PreparedDataset devData = PreparedDataset.prepare(devParsed, new byte[0], devParsed, 0.1, 42, 1, List.of());
         LabelledTexts devTexts = devData.validation();
         System.out.println("hp=" + hp + " train=" + data.train().size() + " val=" + data.validation().size());
         long start = System.nanoTime();

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# What an explanation costs: starts the packaged service on the bundled default model and drives /classify
+# (concurrency 1 and 8) and /classify/batch (32 texts per call, concurrency 1) from a separate process, each
+# once without and once with "explain": true. Prints one JSON object per case.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${DATA:-../shared/datasets/sst2/dev.csv}
+seconds=${SECONDS_PER_CASE:-10}
+jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
+work=$(mktemp -d)
+cp -r models/. "$work/"
+port=${PORT:-18283}
+java ${SERVICE_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
+  --sentiment.models-dir="$work" --logging.level.root=WARN >"$work/service.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1; do
+  kill -0 $pid 2>/dev/null || { cat "$work/service.log"; exit 1; }
+  sleep 0.2
+done
+url="http://127.0.0.1:$port"
+for explain in false true; do
+  java -jar "$jar" bench-http --url="$url" --data="$data" --seconds="$seconds" --concurrency=1,8 --explain=$explain
+  java -jar "$jar" bench-http --url="$url" --data="$data" --seconds="$seconds" --concurrency=1 --batch=32 --explain=$explain
+done

@@ -1,0 +1,135 @@
+package com.example.sentiment.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import com.example.sentiment.TestProperties;
+import com.example.sentiment.TinyModel;
+import com.example.sentiment.model.ModelService;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Corrections over HTTP: checked against the model's labels, listed newest first, exported as CSV. */
+@SpringBootTest
+@AutoConfigureMockMvc
+class FeedbackApiTest {
+
+    @TempDir
+    static Path models;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestProperties.isolatedStorage(registry, models);
+    }
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    ModelService modelService;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private static String modelId;
+
+    @BeforeEach
+    void activateATinyModel() throws Exception {
+        if (modelId == null) {
+            modelId = TinyModel.activate(modelService, 60, 1);
+        }
+    }
+
+    private MockHttpServletResponse send(Object body) throws Exception {
+        return mvc.perform(post("/api/v1/feedback").contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(body))).andReturn().getResponse();
+    }
+
+    private JsonNode created(Object body) throws Exception {
+        MockHttpServletResponse response = send(body);
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(201);
+        return json.readTree(response.getContentAsString());
+    }
+
+    private void assertBadField(MockHttpServletResponse response, String field) throws Exception {
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(400);
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        assertThat(json.readTree(response.getContentAsString()).get("errors").get(0).get("field").asString()).isEqualTo(field);
+    }
+
+    @Test
+    void aCorrectionIsStoredWithAnIdAndATime() throws Exception {
+        MockHttpServletResponse response = send(Map.of("text", "Not bad at all", "label", "positive",
+                "predictedLabel", "negative"));
+        assertThat(response.getStatus()).isEqualTo(201);
+        JsonNode stored = json.readTree(response.getContentAsString());
+        assertThat(stored.get("id").asString()).matches("\\d{8}-\\d{6}-\\d{3}-[0-9a-f]{8}");
+        assertThat(stored.get("createdAt").asString()).isNotBlank();
+        assertThat(stored.get("modelId").asString()).as("the active model when none is named").isEqualTo(modelId);
+        assertThat(stored.get("predictedLabel").asString()).isEqualTo("negative");
+        assertThat(response.getHeader("Location")).isEqualTo("/api/v1/feedback/" + stored.get("id").asString());
+        MockHttpServletResponse fetched = mvc.perform(get(response.getHeader("Location"))).andReturn().getResponse();
+        assertThat(json.readTree(fetched.getContentAsString())).isEqualTo(stored);
+        assertThat(mvc.perform(get("/api/v1/feedback/20200101-000000-000-00000000")).andReturn().getResponse()
+                .getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void aLabelTheModelDoesNotKnowIs400UnlessItIsNew() throws Exception {
+        assertBadField(send(Map.of("text", "meh", "label", "neutral")), "label");
+        assertBadField(send(Map.of("text", "meh", "label", "neutral", "modelId", modelId)), "label");
+        assertThat(created(Map.of("text", "meh", "label", "neutral", "newLabel", true)).get("label").asString())
+                .isEqualTo("neutral");
+        assertThat(send(Map.of("text", "meh", "label", "positive", "modelId", "20200101-000000-0000")).getStatus())
+                .isEqualTo(404);
+        assertBadField(send(Map.of("label", "positive")), "text");
+        assertBadField(send(Map.of("text", "  ", "label", "positive")), "text");
+        assertBadField(send(Map.of("text", "x", "label", "")), "label");
+        assertThat(send(Map.of("text", "x", "label", "positive", "extra", 1)).getStatus()).isEqualTo(400);
+    }
+
+    @Test
+    void theListIsNewestFirstPagedAndFilteredAndTheExportUploadsAsItIs() throws Exception {
+        String other = TinyModel.activate(modelService, 60, 1);
+        try {
+            created(Map.of("text", "first, \"quoted\"", "label", "positive", "modelId", modelId));
+            created(Map.of("text", "second\nline", "label", "negative", "modelId", other));
+            created(Map.of("text", "third", "label", "negative", "modelId", other));
+        } finally {
+            modelService.activate(modelId);
+        }
+        JsonNode page = json.readTree(mvc.perform(get("/api/v1/feedback").param("modelId", other).param("size", "1"))
+                .andReturn().getResponse().getContentAsString());
+        assertThat(page.get("total").asLong()).isEqualTo(2);
+        assertThat(page.get("items")).hasSize(1);
+        assertThat(page.get("items").get(0).get("text").asString()).isEqualTo("third");
+        JsonNode second = json.readTree(mvc.perform(get("/api/v1/feedback").param("modelId", other)
+                .param("size", "1").param("page", "1")).andReturn().getResponse().getContentAsString());
+        assertThat(second.get("items").get(0).get("text").asString()).isEqualTo("second\nline");
+        JsonNode all = json.readTree(mvc.perform(get("/api/v1/feedback")).andReturn().getResponse().getContentAsString());
+        String newest = all.get("items").get(0).get("createdAt").asString();
+        String oldest = all.get("items").get(all.get("items").size() - 1).get("createdAt").asString();
+        assertThat(newest.compareTo(oldest)).isGreaterThanOrEqualTo(0);
+        assertBadField(mvc.perform(get("/api/v1/feedback").param("size", "0")).andReturn().getResponse(), "size");
+        assertBadField(mvc.perform(get("/api/v1/feedback").param("page", "-1")).andReturn().getResponse(), "page");
+
+        MockHttpServletResponse export = mvc.perform(get("/api/v1/feedback/export").param("modelId", other))
+                .andReturn().getResponse();
+        assertThat(export.getContentType()).startsWith("text/csv");
+        assertThat(export.getContentAsString()).isEqualTo("text,label\r\n\"second\nline\",negative\r\nthird,negative\r\n");
+        assertThat(mvc.perform(get("/api/v1/feedback/export")).andReturn().getResponse().getContentAsString())
+                .contains("\"first, \"\"quoted\"\"\",positive\r\n");
+    }
+}

@@ -1,0 +1,25 @@
+package com.example.sentiment.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FeedbackCsvTest {
+
+    @Test
+    void quotesOnlyWhatRfc4180Needs() {
+        Instant now = Instant.now();
+        String csv = FeedbackCsv.of(List.of(
+                new Feedback("20261201-000000-000-00000001", now, "plain text", "positive", null, null),
+                new Feedback("20261201-000000-000-00000002", now, "Not bad, \"really\"", "positive", null, null),
+                new Feedback("20261201-000000-000-00000003", now, "two\nlines", "neg,ative", null, null),
+                new Feedback("20261201-000000-000-00000004", now, " padded ", "x", null, null)));
+        assertThat(csv).isEqualTo("text,label\r\n"
+                + "plain text,positive\r\n"
+                + "\"Not bad, \"\"really\"\"\",positive\r\n"
+                + "\"two\nlines\",\"neg,ative\"\r\n"
+                + "\" padded \",x\r\n");
+    }
+}

@@ -1,0 +1,88 @@
+package com.example.sentiment.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.sentiment.SentimentApplication;
+import com.example.sentiment.ServiceClient;
+import com.example.sentiment.TestCorpus;
+import com.example.sentiment.TinyModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Over real HTTP, with a copy of the bundled model active: a weak candidate (one epoch on a tiny file) trained
+ * with {@code "activate": "if-better"} must leave the bundled model active, and {@code includeFeedback} adds
+ * the stored corrections to its data, duplicates removed.
+ */
+class PromotionAndFeedbackFlowTest {
+
+    private static final Path BUNDLED = Path.of("models");
+
+    @TempDir
+    Path models;
+
+    private void copyBundledModel() throws Exception {
+        String id = Files.readString(BUNDLED.resolve("active")).trim();
+        Files.createDirectories(models.resolve(id));
+        try (Stream<Path> files = Files.list(BUNDLED.resolve(id))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, models.resolve(id).resolve(f.getFileName()));
+            }
+        }
+        Files.copy(BUNDLED.resolve("active"), models.resolve("active"));
+    }
+
+    @Test
+    void aWeakCandidateLeavesTheBundledModelActive() throws Exception {
+        copyBundledModel();
+        String bundled = Files.readString(models.resolve("active")).trim();
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SentimentApplication.class)
+                .run("--server.port=0", "--sentiment.models-dir=" + models,
+                        "--sentiment.vectors-dir=" + models.resolve("no-vectors"))) {
+            ServiceClient client = ServiceClient.of(app);
+            client.awaitReady();
+            assertThat(client.get("/api/v1/status").json().get("activeModel").get("id").asString()).isEqualTo(bundled);
+
+            String duplicate = TestCorpus.examples(120, 5).get(1).text(); // an uploaded row, as it is in the file
+            for (Map<String, String> correction : new Map[] {
+                    Map.of("text", duplicate, "label", "negative"),     // the file has it with this label
+                    Map.of("text", "a film to forget", "label", "positive"),
+                    Map.of("text", "a film to forget", "label", "negative"), // newer: replaces the one above
+                    Map.of("text", "what a treat", "label", "positive")}) {
+                assertThat(client.postJson("/api/v1/feedback", ServiceClient.JSON.writeValueAsString(correction))
+                        .status()).isEqualTo(201);
+            }
+
+            String config = TinyModel.jobConfig(1).replace("}",
+                    ",\"activate\":\"if-better\",\"includeFeedback\":true,\"validationSplit\":0.25}");
+            JsonNode job = client.train(TestCorpus.csv(120, 5), config);
+            assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(job.get("activate").asString()).isEqualTo("if-better");
+
+            JsonNode dataset = job.get("dataset");
+            assertThat(dataset.get("feedbackAdded").asInt()).isEqualTo(2);
+            assertThat(dataset.get("feedbackDuplicates").asInt()).isEqualTo(2);
+            assertThat(dataset.get("trainExamples").asInt() + dataset.get("validationExamples").asInt()).isEqualTo(122);
+
+            JsonNode promotion = job.get("promotion");
+            assertThat(promotion.get("decision").asString()).as(promotion.toString()).isEqualTo("kept-active");
+            assertThat(promotion.get("activeModelId").asString()).isEqualTo(bundled);
+            assertThat(promotion.get("examples").asInt()).isEqualTo(dataset.get("validationExamples").asInt());
+            assertThat(promotion.get("activeMacroF1").asDouble())
+                    .isGreaterThan(promotion.get("candidateMacroF1").asDouble() - 0.005);
+            assertThat(promotion.get("reason").asString()).contains("not better by the margin");
+
+            assertThat(client.get("/api/v1/status").json().get("activeModel").get("id").asString())
+                    .as("the bundled model is still active").isEqualTo(bundled);
+            String candidate = job.get("modelId").asString();
+            assertThat(client.get("/api/v1/models/" + candidate).json().get("active").asBoolean()).isFalse();
+        }
+    }
+}
