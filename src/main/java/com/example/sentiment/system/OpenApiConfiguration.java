@@ -69,7 +69,7 @@ class OpenApiConfiguration {
             + "\"hyperParameters\":{\"epochs\":15,\"batchSize\":64,\"learningRate\":0.002,\"embeddingSize\":100,"
             + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.25,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
             + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"LAST\","
-            + "\"wordVectors\":\"glove-100d.txt\",\"freezeEmbeddings\":false},\"activate\":true,\"error\":null,\"modelId\":null}";
+            + "\"wordVectors\":\"glove-100d.txt\",\"freezeEmbeddings\":false,\"engine\":\"FUSED\"},\"activate\":true,\"error\":null,\"modelId\":null}";
     private static final String MODEL = "{\"id\":\"20261129-130908-d56a\",\"name\":\"sst2-glove-default\","
             + "\"createdAt\":\"2026-11-29T13:09:08Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9356,"
             + "\"macroF1\":0.9349,\"active\":true,\"usable\":true,\"problem\":null}";
