@@ -45,16 +45,28 @@ public final class ClassifierTrainer {
     }
 
     private final Tokenizer tokenizer = new Tokenizer();
+    // averaging replicas makes one step of every `workers` minibatches: a small file would get too few steps
+    private static final int MIN_BATCHES_PER_REPLICA = 32;
+
     private final int workers;
+    private final int minBatchesPerReplica;
 
     /** A trainer on one thread. */
     public ClassifierTrainer() {
         this(1);
     }
 
-    /** @param workers network replicas trained in parallel (1 = DL4J's single-threaded trainer) */
+    /**
+     * @param workers network replicas trained in parallel (1 = DL4J's single-threaded trainer); a file too
+     *     small to give each replica 32 minibatches per epoch trains on fewer
+     */
     public ClassifierTrainer(int workers) {
+        this(workers, MIN_BATCHES_PER_REPLICA);
+    }
+
+    ClassifierTrainer(int workers, int minBatchesPerReplica) {
         this.workers = Math.max(1, workers);
+        this.minBatchesPerReplica = minBatchesPerReplica;
     }
 
     /**
@@ -82,12 +94,13 @@ public final class ClassifierTrainer {
         observer.onStart(trainIds.length, trainTokenCount);
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights);
+        int batches = (trainIds.length + hp.batchSize() - 1) / hp.batchSize();
+        int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,
-                hp.batchSize(), hp.seed(), true, cancelled, workers);
+                hp.batchSize(), hp.seed(), true, cancelled, replicas);
         ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize());
-        // with replicas, only the first one reports its minibatches
-        int reportedBatches = (trainIterator.batchCount() + workers - 1) / workers;
-        Progress progress = new Progress(observer, reportedBatches, validationScore);
+        // every replica reports its minibatches to the same listener
+        Progress progress = new Progress(observer, trainIterator.batchCount(), validationScore);
         network.setListeners(progress);
 
         List<EpochTerminationCondition> epochConditions = new ArrayList<>();
@@ -112,9 +125,9 @@ public final class ClassifierTrainer {
                 .evaluateEveryNEpochs(1)
                 .modelSaver(saver)
                 .build();
-        IEarlyStoppingTrainer<MultiLayerNetwork> trainer = workers == 1
+        IEarlyStoppingTrainer<MultiLayerNetwork> trainer = replicas == 1
                 ? new EarlyStoppingTrainer(config, network, trainIterator, progress)
-                : new EarlyStoppingParallelTrainer<>(config, network, trainIterator, null, progress, workers, 0, 1,
+                : new EarlyStoppingParallelTrainer<>(config, network, trainIterator, null, progress, replicas, 0, 1,
                         false, false);
         EarlyStoppingResult<MultiLayerNetwork> result;
         try {

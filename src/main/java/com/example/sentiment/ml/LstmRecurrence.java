@@ -76,7 +76,8 @@ final class LstmRecurrence {
     }
 
     /**
-     * Back-propagates {@code outputGradient} ({@code [T, n, H]}, the loss gradient of every step's output).
+     * Back-propagates {@code outputGradient} ({@code [T, n, H]}, the loss gradient of every step's output),
+     * which it overwrites.
      *
      * @return the input gradient {@code [T, n, E]} and the weight gradients, in this class's gate order
      */
@@ -93,33 +94,31 @@ final class LstmRecurrence {
         INDArray cellSlope = cellTanh.mul(cellTanh).rsubi(1.0).muli(outputGates);
 
         INDArray gateGradients = Nd4j.create(gates.dataType(), steps, n, 4 * h);
-        INDArray dh = Nd4j.create(gates.dataType(), n, h);
         INDArray dc = Nd4j.create(gates.dataType(), n, h);
-        INDArray dcNext = null;
+        INDArray carried = Nd4j.create(gates.dataType(), n, h); // the cell gradient that reaches step t - 1
         for (int t = steps - 1; t >= 0; t--) {
             INDArray a = step(gates, t);
             INDArray dz = step(gateGradients, t);
-            if (t == steps - 1) {
-                dh.assign(step(outputGradient, t));
-            } else {
-                Nd4j.gemm(step(gateGradients, t + 1), recurrentWeights, dh, false, true, 1.0, 0.0);
-                dh.addi(step(outputGradient, t));
+            // dh = the output's own gradient plus what step t + 1 sends back through the recurrent weights,
+            // accumulated in place: the caller hands over a gradient array of its own
+            INDArray dh = step(outputGradient, t);
+            if (t < steps - 1) {
+                Nd4j.gemm(step(gateGradients, t + 1), recurrentWeights, dh, false, true, 1.0, 1.0);
             }
             Nd4j.exec(new MulOp(dh, step(cellTanh, t), block(dz, 2, 3)));
             Nd4j.exec(new MulOp(dh, step(cellSlope, t), dc));
-            if (dcNext != null) {
-                dc.addi(dcNext);
+            if (t < steps - 1) {
+                dc.addi(carried);
             }
             Nd4j.exec(new MulOp(dc, block(a, 3, 4), block(dz, 0, 1)));
             if (t > 0) {
                 Nd4j.exec(new MulOp(dc, step(cells, t - 1), block(dz, 1, 2)));
+                Nd4j.exec(new MulOp(dc, block(a, 1, 2), carried));
             } else {
                 block(dz, 1, 2).assign(0);
             }
             Nd4j.exec(new MulOp(dc, block(a, 0, 1), block(dz, 3, 4)));
             dz.muli(step(derivatives, t));
-            // the cell gradient that flows into step t - 1 through the forget gate
-            dcNext = dc.mul(block(a, 1, 2));
         }
         INDArray flatGradients = gateGradients.reshape('c', steps * n, 4 * h);
         INDArray inputWeightGradient = input.transpose().mmul(flatGradients);

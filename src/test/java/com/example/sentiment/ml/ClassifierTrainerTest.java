@@ -106,7 +106,7 @@ class ClassifierTrainerTest {
     void cancellingStopsWithinABatchAndGivesNoModel(int workers) {
         AtomicInteger batches = new AtomicInteger();
         AtomicBoolean cancel = new AtomicBoolean();
-        TrainingResult result = new ClassifierTrainer(workers).train(texts(TestCorpus.examples(400, 3)),
+        TrainingResult result = new ClassifierTrainer(workers, 1).train(texts(TestCorpus.examples(400, 3)),
                 texts(TestCorpus.examples(40, 4)), LABELS, small(50, HyperParameters.Pooling.LAST, false), null,
                 new TrainingObserver() {
                     @Override
@@ -128,11 +128,13 @@ class ClassifierTrainerTest {
     @Test
     void twoReplicasTrainedSideBySideLearnTheCorpus() {
         List<EpochMetrics> epochs = new ArrayList<>();
-        TrainingResult result = new ClassifierTrainer(2).train(texts(TestCorpus.examples(300, 1)),
+        AtomicInteger batchesReported = new AtomicInteger();
+        TrainingResult result = new ClassifierTrainer(2, 1).train(texts(TestCorpus.examples(300, 1)),
                 texts(TestCorpus.examples(60, 2)), LABELS, small(6, HyperParameters.Pooling.LAST, false), null,
                 new TrainingObserver() {
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                        batchesReported.incrementAndGet();
                     }
 
                     @Override
@@ -141,6 +143,7 @@ class ClassifierTrainerTest {
                     }
                 }, () -> false);
         assertThat(epochs).hasSize(6);
+        assertThat(batchesReported.get()).as("both replicas report their minibatches").isEqualTo(6 * 19);
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.9);
         assertThat(result.classifier().classify("the acting was wonderful").label()).isEqualTo("positive");
         assertThat(result.evaluation().accuracy()).as("the best epoch's weights are kept")
@@ -192,7 +195,7 @@ class ClassifierTrainerTest {
         java.nio.file.Files.writeString(vectors, "good NaN 0.1 0.2 0.3\nbad 0.3 0.2 0.1 0.0\nfilm 0.1 0.1 0.1 0.1\n");
         HyperParameters hp = new HyperParameters(3, 16, 0.01, 4, 8, false, 0, 0, 50, 1, 1000, 7, 0,
                 HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED);
-        assertThatThrownBy(() -> new ClassifierTrainer(workers).train(texts(TestCorpus.examples(100, 8)),
+        assertThatThrownBy(() -> new ClassifierTrainer(workers, 1).train(texts(TestCorpus.examples(100, 8)),
                 texts(TestCorpus.examples(20, 9)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("diverged");
     }
