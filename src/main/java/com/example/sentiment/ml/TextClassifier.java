@@ -149,6 +149,11 @@ public final class TextClassifier {
         return forward(SequenceBatch.featuresAndMask(sequences, rows, from, to)).toFloatMatrix();
     }
 
+    /** Layer {@code index} of the network, for tests of what an engine builds. */
+    org.deeplearning4j.nn.api.Layer networkLayer(int index) {
+        return network.getLayer(index);
+    }
+
     /** The fused path, when the architecture has one; package-private so a test can compare the two. */
     FusedLstmForward fused() {
         return fused;

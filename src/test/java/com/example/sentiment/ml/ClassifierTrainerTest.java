@@ -151,6 +151,22 @@ class ClassifierTrainerTest {
     }
 
     @Test
+    void theDl4jEngineTrainsOnDl4jsOwnLstmLayer() {
+        HyperParameters fused = small(6, HyperParameters.Pooling.LAST, false);
+        HyperParameters dl4j = new HyperParameters(6, 16, 0.01, 16, 16, false, 0.2, 0, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.DL4J);
+        TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(300, 1)),
+                texts(TestCorpus.examples(60, 2)), LABELS, dl4j, null, TrainingObserver.NONE, () -> false);
+        assertThat(result.classifier().networkLayer(1))
+                .isInstanceOf(org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer.class);
+        assertThat(trained.classifier().networkLayer(1)).as("the default engine").isInstanceOf(FusedLstmLayer.class);
+        assertThat(result.classifier().parameterCount()).as("the same model").isEqualTo(
+                NetworkFactory.create(fused, result.vocabularySize(), 2, null).numParams());
+        assertThat(result.evaluation().accuracy()).isGreaterThan(0.9);
+        assertThat(result.classifier().fused()).as("served through the fused op all the same").isNotNull();
+    }
+
+    @Test
     void bidirectionalWithMaxPoolingAlsoLearns() {
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
                 texts(TestCorpus.examples(40, 6)), LABELS, small(4, HyperParameters.Pooling.MAX, true), null,
