@@ -3,8 +3,6 @@ package com.example.sentiment.training;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -70,11 +68,8 @@ class TrainingJobController {
         return jobs.cancel(id);
     }
 
+    /** The part as Spring spooled it to disk, read as a stream rather than into memory. */
     private static TrainingUploadReader.Upload upload(MultipartFile file) {
-        try {
-            return new TrainingUploadReader.Upload(file.getOriginalFilename(), file.getBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TrainingUploadReader.Upload(file.getOriginalFilename(), file.getSize(), file::getInputStream);
     }
 }

@@ -150,7 +150,7 @@ public class TrainingJobService {
         log.info("Training job {} started", job.id());
         try {
             String vectors = job.config().hyperParameters().wordVectors();
-            TrainingResult result = trainer.train(data.train(), data.validation(), data.labels(),
+            TrainingResult result = trainer.train(data.vocabulary(), data.train(), data.validation(), data.labels(),
                     job.config().hyperParameters(), vectors == null ? null : vectorsDir.resolve(vectors),
                     new PersistingObserver(job), job::cancelRequested);
             if (result.cancelled()) {

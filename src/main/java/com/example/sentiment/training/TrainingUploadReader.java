@@ -1,14 +1,24 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.Tokenizer;
 import com.example.sentiment.system.BadRequestException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -17,13 +27,18 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns the parts of a training upload into a validated job configuration and prepared data, refusing
  * anything wrong before a job exists: a bad config with 400 (naming the field), bad data with 422
- * (listing the problems with line numbers).
+ * (listing the problems with line numbers), data that does not fit the {@link MemoryBudget} with 413.
  */
 @Component
 class TrainingUploadReader {
 
-    /** An uploaded file's name and bytes. */
-    record Upload(String filename, byte[] bytes) {
+    /** An uploaded file: its name, its size and a way to read it (Spring keeps large uploads on disk). */
+    record Upload(String filename, long size, Source source) {
+    }
+
+    /** Opens the file's bytes; called once. */
+    interface Source {
+        InputStream open() throws IOException;
     }
 
     private final JsonMapper strictJson; // the application's mapper, strict (see JsonConfiguration)
@@ -31,10 +46,15 @@ class TrainingUploadReader {
     private final SentimentProperties.Training settings;
     private final DatasetParser parser;
     private final Path vectorsDir;
+    private final MemoryBudget memory;
+    private final Tokenizer tokenizer = new Tokenizer();
+    // one upload is read at a time, so that the free heap each one is measured against is really free
+    private final ReentrantLock reading = new ReentrantLock();
 
-    TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties) {
+    TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties, MemoryBudget memory) {
         this.strictJson = json;
         this.validator = validator;
+        this.memory = memory;
         this.settings = properties.training();
         this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
         this.parser = new DatasetParser(json, settings.maxRows());
@@ -75,12 +95,51 @@ class TrainingUploadReader {
         return resolved;
     }
 
+    /**
+     * Reads the files as streams, tokenising each row as it is read, and prepares them for training.
+     *
+     * @throws InvalidDatasetException (422) when the data cannot be used
+     * @throws InsufficientMemoryException (413) when it does not fit the memory budget
+     */
     PreparedDataset data(Upload data, Upload validation, TrainingConfig.ResolvedTrainingConfig config) {
-        DatasetParser.Parsed parsed = parser.parse("data", data.bytes(), data.filename(), config.textColumn(),
-                config.labelColumn());
-        DatasetParser.Parsed validationRows = validation == null ? null : parser.parse("validation",
-                validation.bytes(), validation.filename(), config.textColumn(), config.labelColumn());
-        return PreparedDataset.prepare(parsed, data.bytes(), validationRows, config.validationSplit(),
-                config.hyperParameters().seed(), settings.minExamplesPerLabel());
+        long bytes = data.size() + (validation == null ? 0 : validation.size());
+        reading.lock();
+        try {
+            MemoryBudget.Claim claim = memory.open(bytes);
+            WordTable words = new WordTable(claim);
+            PreparedDataset.Source train = read("data", data, config, words, claim);
+            PreparedDataset.Source held = validation == null ? null : read("validation", validation, config, words, claim);
+            HyperParameters hp = config.hyperParameters();
+            PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
+                    settings.minExamplesPerLabel(), hp);
+            memory.checkNetwork(hp, prepared.vocabulary().size(), prepared.labels().size());
+            return prepared;
+        } catch (OutOfMemoryError e) {
+            // what this upload held is unreachable once this frame is gone, so the service carries on
+            throw InsufficientMemoryException.ranOut(bytes, memory.heap().max());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the uploaded file", e);
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    private PreparedDataset.Source read(String part, Upload upload, TrainingConfig.ResolvedTrainingConfig config,
+                                        WordTable words, MemoryBudget.Claim claim) throws IOException {
+        MessageDigest sha256 = sha256();
+        TokenisedRows rows = new TokenisedRows(part, words, tokenizer, claim);
+        DatasetParser.Summary summary;
+        try (InputStream in = new DigestInputStream(upload.source().open(), sha256)) {
+            summary = parser.read(part, in, upload.filename(), config.textColumn(), config.labelColumn(), rows);
+        }
+        return new PreparedDataset.Source(summary, rows, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

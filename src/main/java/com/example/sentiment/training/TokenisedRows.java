@@ -1,0 +1,116 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.ml.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows of one file as they are read, kept only as training needs them: each text tokenised at once into
+ * numbers of a shared {@link WordTable} (4 bytes a token, in chunks that never need copying) and each label
+ * as a number. The text itself is dropped as soon as it is tokenised.
+ *
+ * <p>Every token is kept, not only the first {@code maxSequenceLength}, because the vocabulary counts words
+ * over whole texts of the training rows, and which rows are training rows is known only after the split.
+ */
+final class TokenisedRows implements DatasetParser.RowSink {
+
+    /** Heap per row while reading: where its tokens end and its label. */
+    static final long BYTES_PER_ROW = 8;
+    /** Heap per token while reading. */
+    static final long BYTES_PER_TOKEN = 4;
+    private static final int CHUNK = 1 << 16;
+
+    private final String part;
+    private final WordTable words;
+    private final Tokenizer tokenizer;
+    private final MemoryBudget.Claim memory;
+    private final Map<String, Integer> labelIds = new LinkedHashMap<>();
+    private final List<String> labelNames = new ArrayList<>();
+    private final List<int[]> chunks = new ArrayList<>();
+    private int[] ends = new int[1024];
+    private int[] labels = new int[1024];
+    private int rows;
+    private long tokens;
+
+    TokenisedRows(String part, WordTable words, Tokenizer tokenizer, MemoryBudget.Claim memory) {
+        this.part = part;
+        this.words = words;
+        this.tokenizer = tokenizer;
+        this.memory = memory;
+    }
+
+    @Override
+    public void accept(int line, String text, String label) {
+        Integer labelId = labelIds.get(label);
+        if (labelId == null) {
+            if (labelIds.size() >= PreparedDataset.MAX_LABELS) {
+                // a text column read as labels would otherwise keep every text as a label
+                throw InvalidDatasetException.of(part, "more than " + PreparedDataset.MAX_LABELS
+                        + " different labels: is the label column the right one?");
+            }
+            labelId = labelIds.size();
+            labelIds.put(label, labelId);
+            labelNames.add(label);
+        }
+        for (String token : tokenizer.tokenize(text)) {
+            append(words.idOf(token));
+        }
+        if (rows == ends.length) {
+            int grown = rows + (rows >> 1);
+            memory.add((grown - rows) * MemoryBudget.BYTES_PER_ROW);
+            ends = Arrays.copyOf(ends, grown);
+            labels = Arrays.copyOf(labels, grown);
+        }
+        if (tokens > Integer.MAX_VALUE) {
+            throw InvalidDatasetException.of(part, "more than " + Integer.MAX_VALUE + " tokens");
+        }
+        ends[rows] = (int) tokens;
+        labels[rows] = labelId;
+        rows++;
+    }
+
+    private void append(int wordId) {
+        int offset = (int) (tokens % CHUNK);
+        if (offset == 0) {
+            memory.add(CHUNK * MemoryBudget.BYTES_PER_TOKEN);
+            chunks.add(new int[CHUNK]);
+        }
+        chunks.get(chunks.size() - 1)[offset] = wordId;
+        tokens++;
+    }
+
+    int size() {
+        return rows;
+    }
+
+    long tokenCount() {
+        return tokens;
+    }
+
+    /** The label of row {@code row}, as a name. */
+    String label(int row) {
+        return labelNames.get(labels[row]);
+    }
+
+    int length(int row) {
+        return ends[row] - start(row);
+    }
+
+    /** The word number of the {@code index}-th token of row {@code row}. */
+    int token(int row, int index) {
+        long at = (long) start(row) + index;
+        return chunks.get((int) (at / CHUNK))[(int) (at % CHUNK)];
+    }
+
+    private int start(int row) {
+        return row == 0 ? 0 : ends[row - 1];
+    }
+
+    /** Bytes this object holds on the heap: tokens and row arrays. */
+    long heapBytes() {
+        return (long) chunks.size() * CHUNK * BYTES_PER_TOKEN + (long) ends.length * BYTES_PER_ROW;
+    }
+}
