@@ -19,6 +19,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -31,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class TrainingUploadReader {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingUploadReader.class);
 
     /** An uploaded file: its name, its size and a way to read it (Spring keeps large uploads on disk). */
     record Upload(String filename, long size, Source source) {
@@ -105,6 +109,7 @@ class TrainingUploadReader {
         long bytes = data.size() + (validation == null ? 0 : validation.size());
         reading.lock();
         try {
+            long start = System.nanoTime();
             MemoryBudget.Claim claim = memory.open(bytes);
             WordTable words = new WordTable(claim);
             PreparedDataset.Source train = read("data", data, config, words, claim);
@@ -113,6 +118,9 @@ class TrainingUploadReader {
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp);
             memory.checkNetwork(hp, prepared.vocabulary().size(), prepared.labels().size());
+            log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s; {} MiB of heap counted",
+                    prepared.report().rowsRead(), InsufficientMemoryException.mib(bytes), words.size(),
+                    String.format("%.2f", (System.nanoTime() - start) / 1e9), InsufficientMemoryException.mib(claim.claimed()));
             return prepared;
         } catch (OutOfMemoryError e) {
             // what this upload held is unreachable once this frame is gone, so the service carries on
