@@ -115,12 +115,15 @@ class TrainingUploadReader {
             PreparedDataset.Source train = read("data", data, config, words, claim);
             PreparedDataset.Source held = validation == null ? null : read("validation", validation, config, words, claim);
             HyperParameters hp = config.hyperParameters();
+            long read = System.nanoTime();
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp);
             memory.checkNetwork(hp, prepared.vocabulary().size(), prepared.labels().size());
-            log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s; {} MiB of heap counted",
+            long end = System.nanoTime();
+            log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s (reading {} s); {} MiB of heap counted",
                     prepared.report().rowsRead(), InsufficientMemoryException.mib(bytes), words.size(),
-                    String.format("%.2f", (System.nanoTime() - start) / 1e9), InsufficientMemoryException.mib(claim.claimed()));
+                    String.format("%.2f", (end - start) / 1e9), String.format("%.2f", (read - start) / 1e9),
+                    InsufficientMemoryException.mib(claim.claimed()));
             return prepared;
         } catch (OutOfMemoryError e) {
             // what this upload held is unreachable once this frame is gone, so the service carries on
@@ -137,8 +140,10 @@ class TrainingUploadReader {
         MessageDigest sha256 = sha256();
         TokenisedRows rows = new TokenisedRows(part, words, tokenizer, claim);
         DatasetParser.Summary summary;
-        try (InputStream in = new DigestInputStream(upload.source().open(), sha256)) {
-            summary = parser.read(part, in, upload.filename(), config.textColumn(), config.labelColumn(), rows);
+        try (InputStream in = new DigestInputStream(upload.source().open(), sha256);
+             RowHandOff tokenising = new RowHandOff(rows)) {
+            summary = parser.read(part, in, upload.filename(), config.textColumn(), config.labelColumn(), tokenising);
+            tokenising.finish();
         }
         return new PreparedDataset.Source(summary, rows, HexFormat.of().formatHex(sha256.digest()));
     }
