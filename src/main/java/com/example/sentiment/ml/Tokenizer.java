@@ -30,6 +30,7 @@ public final class Tokenizer {
         int n = s.length();
         // a word is always a run of s, so it is cut out with substring instead of being copied char by char
         int wordStart = -1;
+        boolean apostrophe = false;
         int i = 0;
         while (i < n) {
             int cp = s.codePointAt(i);
@@ -40,10 +41,12 @@ public final class Tokenizer {
             } else if (cp == '\'' && nextIsLetter(s, i + 1)) {
                 // inside a word ("doesn't", "o'neil") or a clitic that was already split off ("'s")
                 wordStart = inWord ? wordStart : i;
+                apostrophe = true;
             } else if (!(isJoiner(cp) && inWord && joins(cp, s, i))) {
                 if (inWord) {
-                    flushWord(s.substring(wordStart, i), tokens);
+                    flushWord(s.substring(wordStart, i), apostrophe, tokens);
                     wordStart = -1;
+                    apostrophe = false;
                 }
                 if (Character.isWhitespace(cp) || Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
                     i += len;
@@ -63,7 +66,7 @@ public final class Tokenizer {
             i += len;
         }
         if (wordStart >= 0) {
-            flushWord(s.substring(wordStart), tokens);
+            flushWord(s.substring(wordStart), apostrophe, tokens);
         }
         return tokens;
     }
@@ -117,7 +120,12 @@ public final class Tokenizer {
         };
     }
 
-    private static void flushWord(String w, List<String> tokens) {
+    /** Adds a word, splitting off clitics and opening quotes, which only a word with an apostrophe has. */
+    private static void flushWord(String w, boolean hasApostrophe, List<String> tokens) {
+        if (!hasApostrophe) {
+            tokens.add(w);
+            return;
+        }
         if (w.charAt(0) == '\'' && !CLITICS.contains(w) && !w.equals("'n")) {
             // a quote opening a word ('hello), not a clitic
             tokens.add("'");

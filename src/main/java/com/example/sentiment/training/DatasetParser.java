@@ -77,16 +77,21 @@ final class DatasetParser {
         this.maxRows = maxRows;
     }
 
-    /** Reads a whole file held in memory; for small files (tests, the command-line tools). */
+    /** Reads a whole file held in memory, rows and all; for small files (tests). */
     Parsed parse(String part, byte[] bytes, String filename, String textColumn, String labelColumn) {
-        List<Row> rows = new ArrayList<>();
         try {
-            Summary summary = read(part, new ByteArrayInputStream(bytes), filename, textColumn, labelColumn,
-                    (line, text, label) -> rows.add(new Row(line, text, label)));
-            return new Parsed(summary.format(), rows, summary.rowsRead(), summary.skipped());
+            return parse(part, new ByteArrayInputStream(bytes), filename, textColumn, labelColumn);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Reads a file with its rows as a list; for the command-line tools, not for uploads. */
+    Parsed parse(String part, InputStream in, String filename, String textColumn, String labelColumn) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        Summary summary = read(part, in, filename, textColumn, labelColumn,
+                (line, text, label) -> rows.add(new Row(line, text, label)));
+        return new Parsed(summary.format(), rows, summary.rowsRead(), summary.skipped());
     }
 
     /**

@@ -169,10 +169,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
     private static Vocabulary vocabulary(TokenisedRows rows, int[] trainRows, WordTable words, HyperParameters hp) {
         int[] frequency = new int[words.size()];
         for (int row : trainRows) {
-            int length = rows.length(row);
-            for (int t = 0; t < length; t++) {
-                frequency[rows.token(row, t)]++;
-            }
+            rows.count(row, frequency);
         }
         Map<String, Integer> counts = new HashMap<>();
         for (int w = 0; w < frequency.length; w++) {
@@ -191,16 +188,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
         for (int i = 0; i < which.length; i++) {
             int row = which[i];
             int length = Math.min(rows.length(row), maxLength);
-            int[] sequence;
-            if (length == 0) {
-                sequence = new int[] {Vocabulary.UNKNOWN_ID};
-            } else {
-                sequence = new int[length];
-                for (int t = 0; t < length; t++) {
-                    sequence[t] = ids[rows.token(row, t)];
-                }
-            }
-            sequences[i] = sequence;
+            sequences[i] = length == 0 ? new int[] {Vocabulary.UNKNOWN_ID} : rows.tokens(row, length, ids);
             labels[i] = labelIndex.get(rows.label(row));
         }
         return new EncodedTexts(sequences, labels);

@@ -21,7 +21,8 @@ final class TokenisedRows implements DatasetParser.RowSink {
     static final long BYTES_PER_ROW = 8;
     /** Heap per token while reading. */
     static final long BYTES_PER_TOKEN = 4;
-    private static final int CHUNK = 1 << 16;
+    private static final int CHUNK_BITS = 16;
+    private static final int CHUNK = 1 << CHUNK_BITS;
 
     private final String part;
     private final WordTable words;
@@ -73,7 +74,7 @@ final class TokenisedRows implements DatasetParser.RowSink {
     }
 
     private void append(int wordId) {
-        int offset = (int) (tokens % CHUNK);
+        int offset = (int) (tokens & (CHUNK - 1));
         if (offset == 0) {
             memory.add(CHUNK * MemoryBudget.BYTES_PER_TOKEN);
             chunks.add(new int[CHUNK]);
@@ -99,10 +100,22 @@ final class TokenisedRows implements DatasetParser.RowSink {
         return ends[row] - start(row);
     }
 
-    /** The word number of the {@code index}-th token of row {@code row}. */
-    int token(int row, int index) {
-        long at = (long) start(row) + index;
-        return chunks.get((int) (at / CHUNK))[(int) (at % CHUNK)];
+    /** Adds one to {@code frequency[w]} for every token {@code w} of row {@code row}. */
+    void count(int row, int[] frequency) {
+        int end = ends[row];
+        for (int at = start(row); at < end; at++) {
+            frequency[chunks.get(at >>> CHUNK_BITS)[at & (CHUNK - 1)]]++;
+        }
+    }
+
+    /** The first {@code length} tokens of row {@code row}, each mapped through {@code ids}. */
+    int[] tokens(int row, int length, int[] ids) {
+        int[] out = new int[length];
+        int at = start(row);
+        for (int t = 0; t < length; t++, at++) {
+            out[t] = ids[chunks.get(at >>> CHUNK_BITS)[at & (CHUNK - 1)]];
+        }
+        return out;
     }
 
     private int start(int row) {
