@@ -27,8 +27,8 @@ class MemoryBudget {
      * and the training iterator's per-epoch order of rows (28).
      */
     static final long BYTES_PER_ROW = TokenisedRows.BYTES_PER_ROW + 56;
-    /** Heap kept free for everything else the service does meanwhile: requests, inference, the network. */
-    static final long HEADROOM_BYTES = 64L << 20;
+    /** Share of the heap kept free for everything else the service does meanwhile: requests, inference. */
+    static final int HEADROOM_SHARE = 8;
 
     /** The heap as measured: its limit and what is free of it. */
     record Heap(long max, long free) {
@@ -76,7 +76,7 @@ class MemoryBudget {
 
     Heap heap() {
         long max = maxHeap.getAsLong();
-        return new Heap(max, Math.max(0, max - usedHeap.getAsLong() - HEADROOM_BYTES));
+        return new Heap(max, Math.max(0, max - usedHeap.getAsLong() - max / HEADROOM_SHARE));
     }
 
     /** Refuses a network whose training would not fit ND4J's off-heap limit. */

@@ -59,9 +59,11 @@ final class TokenisedRows implements DatasetParser.RowSink {
         for (String token : tokenizer.tokenize(text)) {
             append(words.idOf(token));
         }
+        // what the row will take once encoded and while it trains, then the arrays that hold it while reading
+        memory.add(MemoryBudget.BYTES_PER_ROW - BYTES_PER_ROW);
         if (rows == ends.length) {
             int grown = rows + (rows >> 1);
-            memory.add((grown - rows) * MemoryBudget.BYTES_PER_ROW);
+            memory.add((grown - rows) * BYTES_PER_ROW);
             ends = Arrays.copyOf(ends, grown);
             labels = Arrays.copyOf(labels, grown);
         }
