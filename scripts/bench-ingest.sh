@@ -8,6 +8,7 @@
 #   peakHeapMiB       highest heap in use (garbage included), sampled by jstat every 100 ms
 #   liveHeapMiB       heap still in use after a full collection once the job is queued, and before the upload
 #   peakRssMiB        peak resident memory of the service process (VmHWM), parse and training included
+#   loadAverage       the machine's 1-minute load when the case started (2 cores, shared: above 2, figures stretch)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 heap=${HEAP:-800m}
@@ -46,6 +47,7 @@ for size in $sizes; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/service.log"; exit 1; }
     sleep 0.2
   done
+  load=$(cut -d' ' -f1 /proc/loadavg)  # the machine is shared: what else ran shows here
   baseline=$(live_heap_mib "$pid")
   jstat -gc "$pid" 100 >"$work/jstat.txt" 2>/dev/null &
   sampler=$!
@@ -70,14 +72,15 @@ for size in $sizes; do
   server=$(sed -n 's/.*Read and prepared.* in \([0-9.]*\) s.*/\1/p' "$work/service.log" | tail -n 1)
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   result=$(python3 - "$size" "$file" "$status" "$seconds" "${server:-null}" "$peak" "$baseline" "$live" "$rss" \
-    "$rows" "$trained" "$state" "$heap" "$train_seconds" <<'PY'
+    "$rows" "$trained" "$state" "$heap" "$train_seconds" "$load" <<'PY'
 import json, os, sys
-size, file, status, seconds, server, peak, baseline, live, rss, rows, trained, state, heap, train = sys.argv[1:]
+size, file, status, seconds, server, peak, baseline, live, rss, rows, trained, state, heap, train, load = sys.argv[1:]
 print(json.dumps({"case": f"ingest-{size}MiB", "fileMiB": round(os.path.getsize(file) / 2**20, 1), "heap": heap,
                   "status": int(status), "rows": int(rows), "parseSeconds": round(float(seconds), 2),
                   "serverSeconds": None if server == "null" else float(server), "peakHeapMiB": int(peak),
                   "liveHeapMiB": {"before": int(baseline), "queued": int(live)}, "peakRssMiB": int(rss),
-                  "trainedBatches": int(trained), "trainSeconds": int(train), "finalState": state}))
+                  "trainedBatches": int(trained), "trainSeconds": int(train), "finalState": state,
+                  "loadAverage": float(load)}))
 PY
 )
   echo "$result"

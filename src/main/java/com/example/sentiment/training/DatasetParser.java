@@ -52,7 +52,7 @@ final class DatasetParser {
     }
 
     /** What reading a file found besides the rows it handed on. */
-    record Summary(Format format, int rowsRead, int rowsUsed, Map<String, Integer> skipped) {
+    record Summary(Format format, int rowsRead, Map<String, Integer> skipped) {
     }
 
     /** Receives each usable row (text and label not blank, label stripped) as it is read. */
@@ -117,7 +117,7 @@ final class DatasetParser {
                 case TSV -> parseDelimited(reader, TSV, textColumn, labelColumn, collector);
             }
             collector.failIfErrors();
-            return new Summary(format, collector.read, collector.used, collector.skipped);
+            return new Summary(format, collector.read, collector.skipped);
         } catch (UncheckedIOException e) {
             throw text.explain(e.getCause());
         } catch (IOException e) {
@@ -339,7 +339,6 @@ final class DatasetParser {
         private final Map<String, Integer> skipped = new LinkedHashMap<>();
         private final List<String> errors = new ArrayList<>();
         private int read;
-        private int used;
         private int errorCount;
 
         Collector(String part, int maxRows, RowSink sink) {
@@ -362,7 +361,6 @@ final class DatasetParser {
                 skipped.merge("empty label", 1, Integer::sum);
             } else if (errorCount == 0) {
                 // once the file is known to be refused, its rows are only counted
-                used++;
                 sink.accept(line, text, label.strip());
             }
         }

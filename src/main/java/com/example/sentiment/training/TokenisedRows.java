@@ -89,10 +89,6 @@ final class TokenisedRows implements DatasetParser.RowSink {
         return rows;
     }
 
-    long tokenCount() {
-        return tokens;
-    }
-
     /** The label of row {@code row}, as a name. */
     String label(int row) {
         return labelNames.get(labels[row]);
@@ -122,10 +118,5 @@ final class TokenisedRows implements DatasetParser.RowSink {
 
     private int start(int row) {
         return row == 0 ? 0 : ends[row - 1];
-    }
-
-    /** Bytes this object holds on the heap: tokens and row arrays. */
-    long heapBytes() {
-        return (long) chunks.size() * CHUNK * BYTES_PER_TOKEN + (long) ends.length * BYTES_PER_ROW;
     }
 }
