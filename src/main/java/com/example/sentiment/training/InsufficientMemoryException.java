@@ -5,14 +5,19 @@ import org.springframework.http.HttpStatus;
 
 /**
  * A training upload that does not fit the memory this service has: refused with 413 before it is read
- * whole, with the estimate and the limit in the detail (and as {@code neededMiB} and {@code availableMiB}).
+ * whole, with the estimate and the limit in the detail (and as {@code neededMiB} and {@code availableMiB}),
+ * or after the heap ran out while reading it.
  */
 public class InsufficientMemoryException extends ProblemException {
 
     private InsufficientMemoryException(String detail, long neededBytes, long availableBytes) {
-        super(HttpStatus.CONTENT_TOO_LARGE, "insufficient-memory", "Not enough memory for this training data", detail);
+        this(detail);
         with("neededMiB", mib(neededBytes));
         with("availableMiB", mib(availableBytes));
+    }
+
+    private InsufficientMemoryException(String detail) {
+        super(HttpStatus.CONTENT_TOO_LARGE, "insufficient-memory", "Not enough memory for this training data", detail);
     }
 
     private static final String ADVICE = " Upload a smaller file, or give the service more memory.";
@@ -43,8 +48,7 @@ public class InsufficientMemoryException extends ProblemException {
     /** The heap ran out anyway, while the upload was read. */
     static InsufficientMemoryException ranOut(long fileBytes, long maxHeap) {
         return new InsufficientMemoryException("The service ran out of memory while reading " + mib(fileBytes)
-                + " MiB of training files (heap limit " + mib(maxHeap) + " MiB); nothing was kept." + ADVICE,
-                0, 0);
+                + " MiB of training files (heap limit " + mib(maxHeap) + " MiB); nothing was kept." + ADVICE);
     }
 
     static long mib(long bytes) {

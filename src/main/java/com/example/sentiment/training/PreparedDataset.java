@@ -22,7 +22,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
     static final int MAX_LABELS = 1000;
 
     /** One file as it was read: what the parser found, its rows, and the SHA-256 of its bytes. */
-    record Source(DatasetParser.Summary summary, TokenisedRows rows, String sha256) {
+    record FileRows(DatasetParser.Summary summary, TokenisedRows rows, String sha256) {
     }
 
     /**
@@ -32,7 +32,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
      * @param validation rows of a separate validation file, or {@code null} to hold out a split
      * @param words the word table both files were read into
      */
-    static PreparedDataset prepare(Source data, Source validation, WordTable words, double validationSplit, long seed,
+    static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
                                    int minExamplesPerLabel, HyperParameters hp) {
         TokenisedRows rows = data.rows();
         List<String> errors = new ArrayList<>();

@@ -37,11 +37,11 @@ class TrainingUploadReader {
     private static final Logger log = LoggerFactory.getLogger(TrainingUploadReader.class);
 
     /** An uploaded file: its name, its size and a way to read it (Spring keeps large uploads on disk). */
-    record Upload(String filename, long size, Source source) {
+    record Upload(String filename, long size, Contents contents) {
     }
 
     /** Opens the file's bytes; called once. */
-    interface Source {
+    interface Contents {
         InputStream open() throws IOException;
     }
 
@@ -112,8 +112,8 @@ class TrainingUploadReader {
             long start = System.nanoTime();
             MemoryBudget.Claim claim = memory.open(bytes);
             WordTable words = new WordTable(claim);
-            PreparedDataset.Source train = read("data", data, config, words, claim);
-            PreparedDataset.Source held = validation == null ? null : read("validation", validation, config, words, claim);
+            PreparedDataset.FileRows train = read("data", data, config, words, claim);
+            PreparedDataset.FileRows held = validation == null ? null : read("validation", validation, config, words, claim);
             HyperParameters hp = config.hyperParameters();
             long read = System.nanoTime();
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
@@ -135,17 +135,17 @@ class TrainingUploadReader {
         }
     }
 
-    private PreparedDataset.Source read(String part, Upload upload, TrainingConfig.ResolvedTrainingConfig config,
+    private PreparedDataset.FileRows read(String part, Upload upload, TrainingConfig.ResolvedTrainingConfig config,
                                         WordTable words, MemoryBudget.Claim claim) throws IOException {
         MessageDigest sha256 = sha256();
         TokenisedRows rows = new TokenisedRows(part, words, tokenizer, claim);
         DatasetParser.Summary summary;
-        try (InputStream in = new DigestInputStream(upload.source().open(), sha256);
+        try (InputStream in = new DigestInputStream(upload.contents().open(), sha256);
              RowHandOff tokenising = new RowHandOff(rows)) {
             summary = parser.read(part, in, upload.filename(), config.textColumn(), config.labelColumn(), tokenising);
             tokenising.finish();
         }
-        return new PreparedDataset.Source(summary, rows, HexFormat.of().formatHex(sha256.digest()));
+        return new PreparedDataset.FileRows(summary, rows, HexFormat.of().formatHex(sha256.digest()));
     }
 
     private static MessageDigest sha256() {

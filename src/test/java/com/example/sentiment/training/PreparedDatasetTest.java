@@ -30,7 +30,7 @@ class PreparedDatasetTest {
         TokenisedRows rows = new TokenisedRows("data", words, tokenizer, claim);
         DatasetParser.Summary summary = parser.read("data", new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
                 "d.csv", "text", "label", rows);
-        PreparedDataset prepared = PreparedDataset.prepare(new PreparedDataset.Source(summary, rows, "sha"), null, words,
+        PreparedDataset prepared = PreparedDataset.prepare(new PreparedDataset.FileRows(summary, rows, "sha"), null, words,
                 0.2, 42, 2, hp);
 
         // the same data the way the trainer used to take it: whole texts, split, vocabulary, encoded
