@@ -10,6 +10,8 @@ import org.springframework.http.HttpStatus;
  */
 public class InsufficientMemoryException extends ProblemException {
 
+    private static final String ADVICE = " Upload a smaller file, or give the service more memory.";
+
     private InsufficientMemoryException(String detail, long neededBytes, long availableBytes) {
         this(detail);
         with("neededMiB", mib(neededBytes));
@@ -19,8 +21,6 @@ public class InsufficientMemoryException extends ProblemException {
     private InsufficientMemoryException(String detail) {
         super(HttpStatus.CONTENT_TOO_LARGE, "insufficient-memory", "Not enough memory for this training data", detail);
     }
-
-    private static final String ADVICE = " Upload a smaller file, or give the service more memory.";
 
     /** Refused from the file sizes alone, before reading. */
     static InsufficientMemoryException beforeReading(long fileBytes, long neededBytes, MemoryBudget.Heap heap) {

@@ -3,6 +3,7 @@ package com.example.sentiment.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.example.sentiment.ml.HyperParameters;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -56,5 +57,26 @@ class MemoryBudgetTest {
         assertThatThrownBy(() -> claim.add(1 * MIB))
                 .isInstanceOf(InsufficientMemoryException.class)
                 .hasMessageContaining("more than 251 MiB of heap").hasMessageContaining("250 MiB free of the 400 MiB");
+    }
+
+    @Test
+    void aNetworkThatDoesNotFitNd4jsLimitIsRefusedNamingTheSettingsAndTheDefaultsFit() {
+        MemoryBudget budget = new MemoryBudget();
+        HyperParameters defaults = hp(100, 128);
+        budget.checkNetwork(defaults, 50_000, 2);
+        // 10 million words of 1,024 dimensions: 40 GB of weights alone
+        assertThatThrownBy(() -> budget.checkNetwork(hp(1024, 128), 10_000_000, 2))
+                .isInstanceOfSatisfying(InsufficientMemoryException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(413);
+                    assertThat(e.getMessage()).contains("ND4J off-heap memory", "org.bytedeco.javacpp.maxbytes",
+                            "embeddingSize");
+                    assertThat((Long) e.properties().get("neededMiB"))
+                            .isGreaterThan((Long) e.properties().get("availableMiB"));
+                });
+    }
+
+    private static HyperParameters hp(int embeddingSize, int lstmUnits) {
+        return new HyperParameters(1, 64, 0.002, embeddingSize, lstmUnits, false, 0.5, 0.25, 100, 2, 50_000, 42, 3,
+                HyperParameters.Pooling.LAST, null, false);
     }
 }
