@@ -192,7 +192,7 @@ final class DatasetParser {
                     labelIndex = columnIndex(header, labelColumn);
                     if (textIndex < 0 || labelIndex < 0) {
                         String missing = textIndex < 0 ? textColumn : labelColumn;
-                        collector.error("no column '" + missing + "' in the header (columns: " + String.join(", ", header)
+                        collector.error("no column '" + missing + "' in the header (columns: " + columnList(header)
                                 + "); name the columns with 'textColumn' and 'labelColumn' in the config");
                         return;
                     }
@@ -211,6 +211,13 @@ final class DatasetParser {
                 collector.error("the file has no header row");
             }
         }
+    }
+
+    /** The header's columns for a message: a file without line breaks must not echo itself back whole. */
+    private static String columnList(List<String> header) {
+        List<String> shown = header.stream().limit(20)
+                .map(c -> c.length() > 40 ? c.substring(0, 40) + "..." : c).toList();
+        return String.join(", ", shown) + (header.size() > shown.size() ? ", ... (" + header.size() + " in all)" : "");
     }
 
     /** Commons CSV's reason for giving up, in the words the service uses. */
