@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 class MemoryBudget {
 
     /**
-     * Heap per byte of uploaded file, for the estimate before reading: on English reviews about 190,000 tokens
-     * and 10,000 rows a MiB at the costs below, plus its words (measured in docs/benchmarks.md).
+     * Heap per byte of uploaded file, for the estimate before reading. English reviews have about 170,000 tokens
+     * and 9,000 rows a MiB, which the costs below put at 1.9 bytes a byte (docs/benchmarks.md); the rest is
+     * for files of shorter rows. What a file really takes is counted while it is read.
      */
     static final double HEAP_PER_FILE_BYTE = 2.5;
     /** Each token: 4 bytes while reading, and 4 in the encoded sequence it ends up in. */
