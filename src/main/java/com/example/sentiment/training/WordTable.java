@@ -1,25 +1,29 @@
 package com.example.sentiment.training;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Every distinct token of an upload, each stored once and numbered in order of first sight, so that rows can
  * be kept as arrays of these numbers instead of strings. The training and validation files share one table.
+ *
+ * <p>It is looked up once for every token of the file, so it is an open-addressing table of parallel arrays
+ * (hash, word, number) rather than a {@code HashMap}, whose nodes and boxed numbers cost two more memory
+ * loads a look-up.
  */
 final class WordTable {
 
     /**
-     * Heap per distinct word: a HashMap node and table slot, the String and its byte array (short words), the
-     * boxed id and the list slot. Measured with a heap histogram on the benchmark files (docs/benchmarks.md).
+     * Heap per distinct word: its slots in the table at half load, the String and its byte array (short
+     * words), its list slot.
      */
     static final long BYTES_PER_WORD = 120;
 
-    private final Map<String, Integer> ids = new HashMap<>();
-    private final List<String> words = new ArrayList<>();
     private final MemoryBudget.Claim memory;
+    private final List<String> words = new ArrayList<>();
+    private String[] keys = new String[1 << 12];
+    private int[] hashes = new int[keys.length];
+    private int[] ids = new int[keys.length];
 
     WordTable(MemoryBudget.Claim memory) {
         this.memory = memory;
@@ -27,15 +31,56 @@ final class WordTable {
 
     /** The number of {@code word}, adding it when new. */
     int idOf(String word) {
-        Integer id = ids.get(word);
-        if (id != null) {
-            return id;
+        int hash = word.hashCode();
+        int mask = keys.length - 1;
+        for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
+            String key = keys[slot];
+            if (key == null) {
+                return add(word, hash, slot);
+            }
+            if (hashes[slot] == hash && key.equals(word)) {
+                return ids[slot];
+            }
         }
+    }
+
+    private int add(String word, int hash, int slot) {
         memory.add(BYTES_PER_WORD + word.length());
-        int next = words.size();
-        ids.put(word, next);
+        int id = words.size();
         words.add(word);
-        return next;
+        keys[slot] = word;
+        hashes[slot] = hash;
+        ids[slot] = id;
+        if (words.size() * 2 > keys.length) {
+            grow();
+        }
+        return id;
+    }
+
+    private void grow() {
+        String[] oldKeys = keys;
+        int[] oldHashes = hashes;
+        int[] oldIds = ids;
+        keys = new String[oldKeys.length * 2];
+        hashes = new int[keys.length];
+        ids = new int[keys.length];
+        int mask = keys.length - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                int slot = spread(oldHashes[i]) & mask;
+                while (keys[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                keys[slot] = oldKeys[i];
+                hashes[slot] = oldHashes[i];
+                ids[slot] = oldIds[i];
+            }
+        }
+    }
+
+    /** As {@code HashMap} does: the high bits of a string's hash take part in its slot too. */
+    private static int spread(int hash) {
+        return hash ^ (hash >>> 16);
     }
 
     int size() {
