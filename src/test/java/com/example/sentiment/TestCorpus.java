@@ -1,5 +1,10 @@
 package com.example.sentiment;
 
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,21 +28,48 @@ public final class TestCorpus {
         Random random = new Random(seed);
         List<Example> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            boolean positive = i % 2 == 0;
-            String[] cues = positive ? POSITIVE : NEGATIVE;
-            StringBuilder text = new StringBuilder();
-            int before = random.nextInt(6);
-            int after = random.nextInt(6);
-            for (int k = 0; k < before; k++) {
-                text.append(FILLER[random.nextInt(FILLER.length)]).append(' ');
-            }
-            text.append(cues[random.nextInt(cues.length)]);
-            for (int k = 0; k < after; k++) {
-                text.append(' ').append(FILLER[random.nextInt(FILLER.length)]);
-            }
-            out.add(new Example(text.toString(), positive ? "positive" : "negative"));
+            out.add(example(i, random));
         }
         return out;
+    }
+
+    private static Example example(int i, Random random) {
+        boolean positive = i % 2 == 0;
+        String[] cues = positive ? POSITIVE : NEGATIVE;
+        StringBuilder text = new StringBuilder();
+        int before = random.nextInt(6);
+        int after = random.nextInt(6);
+        for (int k = 0; k < before; k++) {
+            text.append(FILLER[random.nextInt(FILLER.length)]).append(' ');
+        }
+        text.append(cues[random.nextInt(cues.length)]);
+        for (int k = 0; k < after; k++) {
+            text.append(' ').append(FILLER[random.nextInt(FILLER.length)]);
+        }
+        return new Example(text.toString(), positive ? "positive" : "negative");
+    }
+
+    /**
+     * Writes such examples as a CSV of about {@code bytes} bytes, one row at a time, for the tests that
+     * upload large files; returns the number of rows.
+     */
+    public static int writeCsv(Path file, long bytes, long seed) throws IOException {
+        Random random = new Random(seed);
+        long written = 0;
+        int rows = 0;
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write("text,label\n");
+            while (true) {
+                Example e = example(rows, random);
+                String line = e.text() + "," + e.label() + "\n";
+                if (written + line.length() > bytes) {
+                    return rows;
+                }
+                out.write(line);
+                written += line.length();
+                rows++;
+            }
+        }
     }
 
     /** The examples as an RFC 4180 CSV with a header, some texts quoted with embedded commas and quotes. */

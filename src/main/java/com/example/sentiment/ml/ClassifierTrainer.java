@@ -76,11 +76,25 @@ public final class ClassifierTrainer {
      */
     public TrainingResult train(LabelledTexts train, LabelledTexts validation, List<String> labels, HyperParameters hp,
                                 Path wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
-        long start = System.nanoTime();
         List<List<String>> trainTokens = tokenizeAll(train.texts());
         Vocabulary vocabulary = Vocabulary.build(trainTokens, hp.minWordFrequency(), hp.maxVocabularySize());
-        int[][] trainIds = encodeAll(trainTokens, vocabulary, hp.maxSequenceLength());
-        int[][] validationIds = encodeAll(tokenizeAll(validation.texts()), vocabulary, hp.maxSequenceLength());
+        EncodedTexts encodedTrain = new EncodedTexts(encodeAll(trainTokens, vocabulary, hp.maxSequenceLength()),
+                train.labels());
+        return train(vocabulary, encodedTrain, EncodedTexts.encode(validation, tokenizer, vocabulary,
+                hp.maxSequenceLength()), labels, hp, wordVectors, observer, cancelled);
+    }
+
+    /**
+     * The same on data that was tokenised and encoded as it was read (see {@code training.PreparedDataset}),
+     * with the vocabulary built from the training part of it.
+     *
+     * @param vocabulary the ids of {@code train} and {@code validation}; it becomes the model's
+     */
+    public TrainingResult train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
+                                HyperParameters hp, Path wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
+        long start = System.nanoTime();
+        int[][] trainIds = train.sequences();
+        int[][] validationIds = validation.sequences();
         long trainTokenCount = 0;
         for (int[] seq : trainIds) {
             trainTokenCount += seq.length;
@@ -159,7 +173,9 @@ public final class ClassifierTrainer {
         }
         best.setListeners();
         TextClassifier classifier = new TextClassifier(best, vocabulary, labels, hp.maxSequenceLength());
-        EvaluationReport evaluation = classifier.evaluate(validation);
+        // the validation data is encoded already; the best network is what the classifier runs
+        validationScore.calculateScore(best);
+        EvaluationReport evaluation = validationScore.last;
         double epochs = Math.max(1, progress.history.size());
         double trainSeconds = Math.max(1e-9, progress.trainingNanos / 1e9);
         return new TrainingResult(false, classifier, evaluation, hp, List.copyOf(progress.history),

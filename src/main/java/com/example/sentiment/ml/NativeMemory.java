@@ -15,4 +15,14 @@ public final class NativeMemory {
     public static long residentBytes() {
         return Pointer.physicalBytes();
     }
+
+    /** ND4J's off-heap limit ({@code -Dorg.bytedeco.javacpp.maxbytes}, by default the maximum heap size). */
+    public static long limitBytes() {
+        return Pointer.maxBytes();
+    }
+
+    /** Off-heap memory that ND4J holds now, counted against {@link #limitBytes()}. */
+    public static long usedBytes() {
+        return Pointer.totalBytes();
+    }
 }

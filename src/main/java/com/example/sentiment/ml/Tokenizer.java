@@ -28,20 +28,26 @@ public final class Tokenizer {
         }
         String s = normalise(text);
         int n = s.length();
-        StringBuilder word = new StringBuilder();
+        // a word is always a run of s, so it is cut out with substring instead of being copied char by char
+        int wordStart = -1;
+        boolean apostrophe = false;
         int i = 0;
         while (i < n) {
             int cp = s.codePointAt(i);
             int len = Character.charCount(cp);
-            if (isWordChar(cp) || (word.length() > 0 && isMark(cp))) {
-                word.appendCodePoint(cp);
+            boolean inWord = wordStart >= 0;
+            if (isWordChar(cp) || (inWord && isMark(cp))) {
+                wordStart = inWord ? wordStart : i;
             } else if (cp == '\'' && nextIsLetter(s, i + 1)) {
                 // inside a word ("doesn't", "o'neil") or a clitic that was already split off ("'s")
-                word.append('\'');
-            } else if (isJoiner(cp) && word.length() > 0 && joins(cp, s, i, word)) {
-                word.appendCodePoint(cp);
-            } else {
-                flushWord(word, tokens);
+                wordStart = inWord ? wordStart : i;
+                apostrophe = true;
+            } else if (!(isJoiner(cp) && inWord && joins(cp, s, i))) {
+                if (inWord) {
+                    flushWord(s.substring(wordStart, i), apostrophe, tokens);
+                    wordStart = -1;
+                    apostrophe = false;
+                }
                 if (Character.isWhitespace(cp) || Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
                     i += len;
                     continue;
@@ -59,7 +65,9 @@ public final class Tokenizer {
             }
             i += len;
         }
-        flushWord(word, tokens);
+        if (wordStart >= 0) {
+            flushWord(s.substring(wordStart), apostrophe, tokens);
+        }
         return tokens;
     }
 
@@ -91,12 +99,12 @@ public final class Tokenizer {
     }
 
     /** A hyphen joins letters or digits ("re-imagining"); a dot or comma only joins digits ("1.5", "10,000"). */
-    private static boolean joins(int cp, String s, int i, StringBuilder word) {
+    private static boolean joins(int cp, String s, int i) {
         if (i + 1 >= s.length()) {
             return false;
         }
         int next = s.codePointAt(i + 1);
-        int prev = word.codePointBefore(word.length());
+        int prev = s.codePointBefore(i);
         if (cp == '-') {
             return Character.isLetterOrDigit(prev) && Character.isLetterOrDigit(next);
         }
@@ -112,12 +120,12 @@ public final class Tokenizer {
         };
     }
 
-    private static void flushWord(StringBuilder word, List<String> tokens) {
-        if (word.length() == 0) {
+    /** Adds a word, splitting off clitics and opening quotes, which only a word with an apostrophe has. */
+    private static void flushWord(String w, boolean hasApostrophe, List<String> tokens) {
+        if (!hasApostrophe) {
+            tokens.add(w);
             return;
         }
-        String w = word.toString();
-        word.setLength(0);
         if (w.charAt(0) == '\'' && !CLITICS.contains(w) && !w.equals("'n")) {
             // a quote opening a word ('hello), not a clitic
             tokens.add("'");

@@ -43,6 +43,11 @@ public final class Vocabulary {
                 counts.merge(token, 1, Integer::sum);
             }
         }
+        return fromCounts(counts, minFrequency, maxSize);
+    }
+
+    /** The same from word counts taken elsewhere, such as while an upload is read. */
+    public static Vocabulary fromCounts(Map<String, Integer> counts, int minFrequency, int maxSize) {
         List<Map.Entry<String, Integer>> entries = new ArrayList<>(counts.entrySet());
         entries.sort(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
                 .thenComparing(Map.Entry.comparingByKey()));

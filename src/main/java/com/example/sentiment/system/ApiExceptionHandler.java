@@ -46,11 +46,30 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> handleUnexpected(Exception e) {
+        // the dispatcher wraps an Error thrown by a handler in a ServletException
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError) {
+                return outOfMemory(cause);
+            }
+        }
         log.error("Unexpected failure", e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The service failed to handle this request; the failure has been logged.");
         problem.setType(ProblemTypes.uri("internal-error"));
         return ResponseEntity.internalServerError().body(problem);
+    }
+
+    /**
+     * Memory ran out while this request was handled. What it allocated is unreachable once it is answered, so
+     * the service carries on; the client may retry, or send less at once.
+     */
+    private static ResponseEntity<ProblemDetail> outOfMemory(Throwable e) {
+        log.error("Ran out of memory while handling a request: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The service ran out of memory while handling this request; retry later, or send less at once.");
+        problem.setType(ProblemTypes.uri("insufficient-memory"));
+        problem.setTitle("Not enough memory");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
     }
 
     @Override

@@ -155,7 +155,9 @@ class OpenApiConfiguration {
                         + "(`service-busy`); both with Retry-After"));
             }
             if (path.equals("/api/v1/training-jobs")) {
-                operation.getResponses().putIfAbsent("413", problem("Upload over the size limit"));
+                operation.getResponses().putIfAbsent("413", problem("Upload over the size limit (`payload-too-large`), or "
+                        + "training data that does not fit the memory budget (`insufficient-memory`, with `neededMiB` "
+                        + "and `availableMiB`)"));
                 operation.getResponses().putIfAbsent("422", problem("The training file cannot be used; `errors` lists why with line numbers"));
                 operation.getResponses().putIfAbsent("503", problem("Training queue full (Retry-After)"));
             }

@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,8 @@ public final class DatasetFiles {
     /** The rows (line, text, label) of such a file with {@code text} and {@code label} columns. */
     static List<DatasetParser.Row> rows(Path file) throws IOException {
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), Integer.MAX_VALUE);
-        return parser.parse(file.getFileName().toString(), Files.readAllBytes(file), file.getFileName().toString(),
-                "text", "label").rows();
+        try (InputStream in = Files.newInputStream(file)) {
+            return parser.parse(file.getFileName().toString(), in, file.getFileName().toString(), "text", "label").rows();
+        }
     }
 }

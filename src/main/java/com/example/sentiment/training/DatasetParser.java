@@ -1,21 +1,36 @@
 package com.example.sentiment.training;
 
-import java.nio.ByteBuffer;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FilterReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads an uploaded labelled file into rows: CSV (RFC 4180: quoted fields with embedded commas, quotes and
- * line breaks), TSV with a header, or JSON Lines. UTF-8, with or without a byte-order mark.
+ * Reads an uploaded labelled file from a stream, row by row: CSV (RFC 4180 through Apache Commons CSV:
+ * quoted fields with embedded commas, quotes and line breaks), TSV with a header, or JSON Lines. UTF-8, with
+ * or without a byte-order mark. Nothing but the current record is held, so memory does not grow with the
+ * file; each usable row goes to a {@link RowSink} as soon as it is read.
  *
  * <p>Rows with an empty text or label are skipped and counted; anything that makes the file's structure
  * doubtful (unbalanced quotes, a row with the wrong number of fields, a line that is not a JSON object)
@@ -32,11 +47,27 @@ final class DatasetParser {
     record Row(int line, String text, String label) {
     }
 
-    /** What a file held. */
+    /** What a file held, rows included, for small files read whole. */
     record Parsed(Format format, List<Row> rows, int rowsRead, Map<String, Integer> skipped) {
     }
 
+    /** What reading a file found besides the rows it handed on. */
+    record Summary(Format format, int rowsRead, Map<String, Integer> skipped) {
+    }
+
+    /** Receives each usable row (text and label not blank, label stripped) as it is read. */
+    interface RowSink {
+        void accept(int line, String text, String label);
+    }
+
     private static final int MAX_ERRORS = 10;
+    /** Characters looked at to tell the format of a file without a known extension. */
+    private static final int SNIFF_CHARS = 8192;
+    private static final int BUFFER_BYTES = 1 << 16;
+
+    private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
+    private static final CSVFormat TSV = CSVFormat.Builder.create().setDelimiter('\t').setQuote(null)
+            .setIgnoreEmptyLines(false).get();
 
     private final JsonMapper json;
     private final int maxRows;
@@ -46,40 +77,68 @@ final class DatasetParser {
         this.maxRows = maxRows;
     }
 
+    /** Reads a whole file held in memory, rows and all; for small files (tests). */
     Parsed parse(String part, byte[] bytes, String filename, String textColumn, String labelColumn) {
-        String content = decode(part, bytes);
-        if (content.isBlank()) {
-            throw InvalidDatasetException.of(part, "the file is empty");
+        try {
+            return parse(part, new ByteArrayInputStream(bytes), filename, textColumn, labelColumn);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Format format = detect(filename, content);
-        Collector collector = new Collector(part, maxRows);
-        switch (format) {
-            case JSONL -> parseJsonLines(content, textColumn, labelColumn, collector);
-            case CSV -> parseDelimited(CsvReader.records(content, ',', true, collector), textColumn, labelColumn, collector);
-            case TSV -> parseDelimited(CsvReader.records(content, '\t', false, collector), textColumn, labelColumn, collector);
-        }
-        collector.failIfErrors();
-        return new Parsed(format, collector.rows, collector.read, collector.skipped);
     }
 
-    private static String decode(String part, byte[] bytes) {
-        int offset = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
-                && (bytes[2] & 0xff) == 0xBF ? 3 : 0;
-        String content;
+    /** Reads a file with its rows as a list; for the command-line tools, not for uploads. */
+    Parsed parse(String part, InputStream in, String filename, String textColumn, String labelColumn) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        Summary summary = read(part, in, filename, textColumn, labelColumn,
+                (line, text, label) -> rows.add(new Row(line, text, label)));
+        return new Parsed(summary.format(), rows, summary.rowsRead(), summary.skipped());
+    }
+
+    /**
+     * Reads a file from a stream and hands every usable row to {@code sink}.
+     *
+     * @throws InvalidDatasetException listing what is wrong with the file, with line numbers
+     * @throws IOException when the stream itself cannot be read
+     */
+    Summary read(String part, InputStream in, String filename, String textColumn, String labelColumn, RowSink sink)
+            throws IOException {
+        TextReader text = new TextReader(part, in);
+        BufferedReader reader = new BufferedReader(text, BUFFER_BYTES);
+        Collector collector = new Collector(part, maxRows, sink);
         try {
-            content = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw InvalidDatasetException.of(part, "the file is not UTF-8 text (is it a binary file or another encoding?)");
+            String start = sniff(reader);
+            if (start.isBlank() && start.length() < SNIFF_CHARS) {
+                throw InvalidDatasetException.of(part, "the file is empty");
+            }
+            Format format = detect(filename, start);
+            switch (format) {
+                case JSONL -> parseJsonLines(reader, textColumn, labelColumn, collector);
+                case CSV -> parseDelimited(reader, CSV, textColumn, labelColumn, collector);
+                case TSV -> parseDelimited(reader, TSV, textColumn, labelColumn, collector);
+            }
+            collector.failIfErrors();
+            return new Summary(format, collector.read, collector.skipped);
+        } catch (UncheckedIOException e) {
+            throw text.explain(e.getCause());
+        } catch (IOException e) {
+            throw text.explain(e);
         }
-        if (content.indexOf('\0') >= 0) {
-            throw InvalidDatasetException.of(part, "the file contains NUL characters: it looks like a binary file, "
-                    + "not CSV, TSV or JSON Lines");
+    }
+
+    /** The first characters of the file, left unread. */
+    private static String sniff(BufferedReader reader) throws IOException {
+        reader.mark(SNIFF_CHARS);
+        char[] buffer = new char[SNIFF_CHARS];
+        int n = 0;
+        while (n < SNIFF_CHARS) {
+            int r = reader.read(buffer, n, SNIFF_CHARS - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
         }
-        return content;
+        reader.reset();
+        return new String(buffer, 0, n);
     }
 
     static Format detect(String filename, String content) {
@@ -102,50 +161,86 @@ final class DatasetParser {
         return header.indexOf('\t') >= 0 && header.indexOf(',') < 0 ? Format.TSV : Format.CSV;
     }
 
-    private void parseDelimited(List<CsvReader.Record> records, String textColumn, String labelColumn,
-                                Collector collector) {
-        if (records.isEmpty()) {
-            collector.error("the file has no header row");
-            return;
-        }
-        List<String> header = records.get(0).fields();
-        int textIndex = columnIndex(header, textColumn);
-        int labelIndex = columnIndex(header, labelColumn);
-        if (textIndex < 0 || labelIndex < 0) {
-            String missing = textIndex < 0 ? textColumn : labelColumn;
-            collector.error("no column '" + missing + "' in the header (columns: " + String.join(", ", header)
-                    + "); name the columns with 'textColumn' and 'labelColumn' in the config");
-            return;
-        }
-        for (int r = 1; r < records.size(); r++) {
-            CsvReader.Record record = records.get(r);
-            if (record.fields().size() == 1 && record.fields().get(0).isBlank()) {
-                continue;
+    private static void parseDelimited(Reader reader, CSVFormat format, String textColumn, String labelColumn,
+                                       Collector collector) throws IOException {
+        try (CSVParser csv = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+            Iterator<CSVRecord> records = csv.iterator();
+            // the parser counts line breaks, quoted ones included; a record starts after the previous one ended
+            long previousEnd = 0;
+            List<String> header = null;
+            int textIndex = -1;
+            int labelIndex = -1;
+            while (!collector.tooMany()) {
+                CSVRecord record;
+                try {
+                    if (!records.hasNext()) {
+                        break;
+                    }
+                    record = records.next();
+                } catch (UncheckedIOException e) {
+                    if (e.getCause() instanceof CharacterCodingException || e.getCause() instanceof TextReader.BinaryContent) {
+                        throw e;
+                    }
+                    collector.error(structureError(e.getCause(), previousEnd + 1, csv.getCurrentLineNumber()));
+                    return;
+                }
+                int line = (int) previousEnd + 1;
+                previousEnd = csv.getCurrentLineNumber();
+                if (header == null) {
+                    header = record.toList();
+                    textIndex = columnIndex(header, textColumn);
+                    labelIndex = columnIndex(header, labelColumn);
+                    if (textIndex < 0 || labelIndex < 0) {
+                        String missing = textIndex < 0 ? textColumn : labelColumn;
+                        collector.error("no column '" + missing + "' in the header (columns: " + columnList(header)
+                                + "); name the columns with 'textColumn' and 'labelColumn' in the config");
+                        return;
+                    }
+                    continue;
+                }
+                if (record.size() == 1 && record.get(0).isBlank()) {
+                    continue;
+                }
+                if (record.size() != header.size()) {
+                    collector.error("line " + line + ": expected " + header.size() + " fields, found " + record.size());
+                    continue;
+                }
+                collector.add(line, record.get(textIndex), record.get(labelIndex));
             }
-            if (record.fields().size() != header.size()) {
-                collector.error("line " + record.line() + ": expected " + header.size() + " fields, found "
-                        + record.fields().size());
-                continue;
+            if (header == null) {
+                collector.error("the file has no header row");
             }
-            collector.add(record.line(), record.fields().get(textIndex), record.fields().get(labelIndex));
         }
     }
 
-    private void parseJsonLines(String content, String textField, String labelField, Collector collector) {
+    /** The header's columns for a message: a file without line breaks must not echo itself back whole. */
+    private static String columnList(List<String> header) {
+        List<String> shown = header.stream().limit(20)
+                .map(c -> c.length() > 40 ? c.substring(0, 40) + "..." : c).toList();
+        return String.join(", ", shown) + (header.size() > shown.size() ? ", ... (" + header.size() + " in all)" : "");
+    }
+
+    /** Commons CSV's reason for giving up, in the words the service uses. */
+    private static String structureError(Throwable cause, long recordLine, long currentLine) {
+        String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+        if (message.contains("EOF reached before encapsulated token finished")) {
+            return "line " + recordLine + ": a quoted field is never closed (unbalanced quotes)";
+        }
+        if (message.contains("Invalid character between encapsulated token and delimiter")) {
+            return "line " + currentLine + ": unexpected text after a quoted field (a quote inside a quoted field "
+                    + "must be doubled)";
+        }
+        return "line " + currentLine + ": the CSV structure cannot be read";
+    }
+
+    private void parseJsonLines(BufferedReader reader, String textField, String labelField, Collector collector)
+            throws IOException {
         int line = 0;
-        int start = 0;
-        while (start <= content.length() && !collector.tooMany()) {
-            int end = content.indexOf('\n', start);
-            if (end < 0) {
-                end = content.length();
-            }
+        String raw;
+        while (!collector.tooMany() && (raw = reader.readLine()) != null) {
             line++;
-            String text = content.substring(start, end).strip();
-            start = end + 1;
+            String text = raw.strip();
             if (text.isEmpty()) {
-                if (end == content.length()) {
-                    break;
-                }
                 continue;
             }
             JsonNode node;
@@ -176,19 +271,87 @@ final class DatasetParser {
         return -1;
     }
 
-    /** Accumulates rows, skip reasons and errors of one file. */
+    /**
+     * Strict UTF-8 decoding of the upload (a byte-order mark is dropped) that refuses NUL characters, since
+     * they mean a binary file rather than text.
+     */
+    private static final class TextReader extends FilterReader {
+
+        /** A NUL character was read. */
+        static final class BinaryContent extends IOException {
+            BinaryContent() {
+                super("NUL character");
+            }
+        }
+
+        private final String part;
+
+        TextReader(String part, InputStream in) throws IOException {
+            super(new InputStreamReader(withoutByteOrderMark(in), StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+            this.part = part;
+        }
+
+        private static InputStream withoutByteOrderMark(InputStream in) throws IOException {
+            BufferedInputStream buffered = new BufferedInputStream(in, BUFFER_BYTES);
+            buffered.mark(3);
+            byte[] start = buffered.readNBytes(3);
+            if (!Arrays.equals(start, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})) {
+                buffered.reset();
+            }
+            return buffered;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c == 0) {
+                throw new BinaryContent();
+            }
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            for (int i = offset; i < offset + n; i++) {
+                if (buffer[i] == '\0') {
+                    throw new BinaryContent();
+                }
+            }
+            return n;
+        }
+
+        /** The answer for a failure to read the stream: bad text is the client's, anything else is ours. */
+        RuntimeException explain(Throwable e) throws IOException {
+            if (e instanceof CharacterCodingException) {
+                return InvalidDatasetException.of(part, "the file is not UTF-8 text (is it a binary file or another encoding?)");
+            }
+            if (e instanceof BinaryContent) {
+                return InvalidDatasetException.of(part, "the file contains NUL characters: it looks like a binary file, "
+                        + "not CSV, TSV or JSON Lines");
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Counts rows, skip reasons and errors of one file, and hands usable rows on. */
     static final class Collector {
         private final String part;
         private final int maxRows;
-        private final List<Row> rows = new ArrayList<>();
+        private final RowSink sink;
         private final Map<String, Integer> skipped = new LinkedHashMap<>();
         private final List<String> errors = new ArrayList<>();
         private int read;
         private int errorCount;
 
-        Collector(String part, int maxRows) {
+        Collector(String part, int maxRows, RowSink sink) {
             this.part = part;
             this.maxRows = maxRows;
+            this.sink = sink;
         }
 
         void add(int line, String text, String label) {
@@ -203,8 +366,9 @@ final class DatasetParser {
                 skipped.merge("empty text", 1, Integer::sum);
             } else if (label == null || label.isBlank()) {
                 skipped.merge("empty label", 1, Integer::sum);
-            } else {
-                rows.add(new Row(line, text, label.strip()));
+            } else if (errorCount == 0) {
+                // once the file is known to be refused, its rows are only counted
+                sink.accept(line, text, label.strip());
             }
         }
 

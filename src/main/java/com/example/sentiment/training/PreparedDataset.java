@@ -1,45 +1,55 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.feedback.Feedback;
+import com.example.sentiment.ml.EncodedTexts;
+import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.LabelledTexts;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.example.sentiment.ml.Vocabulary;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Validated training data ready for the trainer: the label set, the training and validation examples
- * (a stratified, seeded split unless a separate validation file was given) and the dataset report.
+ * Validated training data ready for the trainer: the label set, the vocabulary built from the training rows,
+ * the training and validation examples as token-id sequences (a stratified, seeded split unless a separate
+ * validation file was given) and the dataset report. No text is kept, except, for a job that activates only
+ * a better model, the held-out rows as their tokens joined by spaces, on which the active model is scored
+ * too (its vocabulary is not this job's).
  */
-record PreparedDataset(List<String> labels, LabelledTexts train, LabelledTexts validation, DatasetReport report) {
+record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
+                       LabelledTexts heldOutTexts, DatasetReport report) {
 
     static final int MAX_LABELS = 1000;
 
+    /** One file as it was read: what the parser found, its rows, and the SHA-256 of its bytes. */
+    record FileRows(DatasetParser.Summary summary, TokenisedRows rows, String sha256) {
+    }
+
     /**
-     * Checks the rows for what training needs and splits them.
+     * Checks the rows for what training needs, splits them and encodes them with a vocabulary of the
+     * training rows' words.
      *
-     * @param validationRows rows of a separate validation file, or {@code null} to hold out a split
-     * @param corrections stored corrections to add to the training rows, newest first (empty for none)
+     * @param validation rows of a separate validation file, or {@code null} to hold out a split
+     * @param words the word table both files were read into
+     * @param feedbackAdded stored corrections appended to {@code data}'s rows (they come last)
+     * @param feedbackDuplicates stored corrections left out as duplicates
+     * @param keepHeldOutTexts keep {@link #heldOutTexts()} (else it is null)
      */
-    static PreparedDataset prepare(DatasetParser.Parsed parsed, byte[] trainBytes, DatasetParser.Parsed validationRows,
-                                   double validationSplit, long seed, int minExamplesPerLabel,
-                                   List<DatasetParser.Row> corrections) {
-        List<DatasetParser.Row> rows = new ArrayList<>(parsed.rows());
-        int correctionsAdded = addCorrections(rows, corrections);
+    static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
+                                   int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
+                                   boolean keepHeldOutTexts) {
+        TokenisedRows rows = data.rows();
         List<String> errors = new ArrayList<>();
         Map<String, Integer> counts = new TreeMap<>();
-        for (DatasetParser.Row row : rows) {
-            counts.merge(row.label(), 1, Integer::sum);
+        for (int r = 0; r < rows.size(); r++) {
+            counts.merge(rows.label(r), 1, Integer::sum);
         }
-        if (rows.isEmpty()) {
+        if (rows.size() == 0) {
             errors.add("no usable rows (every row was empty)");
         } else if (counts.size() < 2) {
             errors.add("at least 2 different labels are needed, found 1 ('" + counts.keySet().iterator().next() + "')");
@@ -58,41 +68,63 @@ record PreparedDataset(List<String> labels, LabelledTexts train, LabelledTexts v
             throw InvalidDatasetException.of("data", errors);
         }
         List<String> labels = List.copyOf(counts.keySet());
+        Map<String, Integer> labelIndex = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            labelIndex.put(labels.get(i), i);
+        }
+        int[] rowLabels = new int[rows.size()];
+        for (int r = 0; r < rowLabels.length; r++) {
+            rowLabels[r] = labelIndex.get(rows.label(r));
+        }
 
-        List<DatasetParser.Row> trainRows;
-        List<DatasetParser.Row> validationList;
-        String validationSource;
-        if (validationRows != null) {
+        int[] trainRows;
+        int[] validationRows;
+        TokenisedRows validationSource;
+        String validationKind;
+        if (validation != null) {
+            validationSource = validation.rows();
             List<String> unknown = new ArrayList<>();
-            for (DatasetParser.Row row : validationRows.rows()) {
-                if (!counts.containsKey(row.label()) && !unknown.contains(row.label()) && unknown.size() < 10) {
-                    unknown.add(row.label());
+            for (int r = 0; r < validationSource.size(); r++) {
+                String label = validationSource.label(r);
+                if (!counts.containsKey(label) && !unknown.contains(label) && unknown.size() < 10) {
+                    unknown.add(label);
                 }
             }
             if (!unknown.isEmpty()) {
                 throw InvalidDatasetException.of("validation", "labels not in the training data: " + String.join(", ", unknown));
             }
-            if (validationRows.rows().isEmpty()) {
+            if (validationSource.size() == 0) {
                 throw InvalidDatasetException.of("validation", "no usable rows");
             }
-            trainRows = rows;
-            validationList = validationRows.rows();
-            validationSource = "file";
+            trainRows = allRows(rows.size());
+            validationRows = allRows(validationSource.size());
+            validationKind = "file";
         } else {
-            List<List<DatasetParser.Row>> split = stratifiedSplit(rows, validationSplit, seed);
-            trainRows = split.get(0);
-            validationList = split.get(1);
-            validationSource = "split";
-            if (validationList.isEmpty()) {
+            int[][] split = stratifiedSplit(rowLabels, labels.size(), validationSplit, seed);
+            trainRows = split[0];
+            validationRows = split[1];
+            validationSource = rows;
+            validationKind = "split";
+            if (validationRows.length == 0) {
                 throw InvalidDatasetException.of("data", "the validation split (" + validationSplit
                         + ") leaves no validation examples: upload more rows, raise validationSplit or upload a validation file");
             }
         }
-        DatasetReport report = new DatasetReport(parsed.format().name().toLowerCase(), sha256(trainBytes),
-                parsed.rowsRead(), parsed.rows().size(), parsed.rowsRead() - parsed.rows().size(),
-                parsed.skipped(), new LinkedHashMap<>(counts), trainRows.size(), validationList.size(), validationSource,
-                correctionsAdded, corrections.size() - correctionsAdded);
-        return new PreparedDataset(labels, toTexts(trainRows, labels), toTexts(validationList, labels), report);
+        Vocabulary vocabulary = vocabulary(rows, trainRows, words, hp);
+        int[] ids = new int[words.size()];
+        for (int w = 0; w < ids.length; w++) {
+            ids[w] = vocabulary.idOf(words.word(w));
+        }
+        EncodedTexts train = encode(rows, trainRows, ids, labelIndex, hp.maxSequenceLength());
+        EncodedTexts held = encode(validationSource, validationRows, ids, labelIndex, hp.maxSequenceLength());
+        int uploadRows = rows.size() - feedbackAdded;
+        DatasetReport report = new DatasetReport(data.summary().format().name().toLowerCase(), data.sha256(),
+                data.summary().rowsRead(), uploadRows, data.summary().rowsRead() - uploadRows,
+                data.summary().skipped(), new LinkedHashMap<>(counts), train.size(), held.size(), validationKind,
+                feedbackAdded, feedbackDuplicates);
+        LabelledTexts heldOutTexts = keepHeldOutTexts
+                ? texts(validationSource, validationRows, words, held.labels()) : null;
+        return new PreparedDataset(labels, vocabulary, train, held, heldOutTexts, report);
     }
 
     /** Stored corrections (oldest first, as the store lists them) as training rows, newest first; line 0: no file. */
@@ -104,66 +136,97 @@ record PreparedDataset(List<String> labels, LabelledTexts train, LabelledTexts v
         return rows;
     }
 
-    /**
-     * Appends the corrections that add something: not one whose text and label the upload already has, and
-     * of several corrections of one text only the newest. Returns how many were added.
-     */
-    private static int addCorrections(List<DatasetParser.Row> rows, List<DatasetParser.Row> newestFirst) {
-        Set<List<String>> known = new HashSet<>();
-        for (DatasetParser.Row row : rows) {
-            known.add(List.of(row.text(), row.label()));
+    private static int[] allRows(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
         }
-        Set<String> corrected = new HashSet<>();
-        int added = 0;
-        for (DatasetParser.Row c : newestFirst) {
-            if (corrected.add(c.text()) && known.add(List.of(c.text(), c.label()))) {
-                rows.add(c);
-                added++;
-            }
-        }
-        return added;
+        return all;
     }
 
-    /** Per label, a seeded shuffle, then the first {@code fraction} of it (rounded) goes to validation. */
-    static List<List<DatasetParser.Row>> stratifiedSplit(List<DatasetParser.Row> rows, double fraction, long seed) {
-        Map<String, List<DatasetParser.Row>> byLabel = new TreeMap<>();
-        for (DatasetParser.Row row : rows) {
-            byLabel.computeIfAbsent(row.label(), k -> new ArrayList<>()).add(row);
+    /**
+     * Per label (in label order), a seeded shuffle of its rows, then the first {@code fraction} of them
+     * (rounded) goes to validation. The shuffle is {@code Collections.shuffle}'s, on row numbers.
+     *
+     * @return the training rows and the validation rows
+     */
+    static int[][] stratifiedSplit(int[] rowLabels, int labelCount, double fraction, long seed) {
+        int[] sizes = new int[labelCount];
+        for (int label : rowLabels) {
+            sizes[label]++;
+        }
+        int[][] groups = new int[labelCount][];
+        for (int l = 0; l < labelCount; l++) {
+            groups[l] = new int[sizes[l]];
+        }
+        int[] filled = new int[labelCount];
+        for (int r = 0; r < rowLabels.length; r++) {
+            groups[rowLabels[r]][filled[rowLabels[r]]++] = r;
         }
         Random random = new Random(seed);
-        List<DatasetParser.Row> train = new ArrayList<>();
-        List<DatasetParser.Row> validation = new ArrayList<>();
-        for (List<DatasetParser.Row> group : byLabel.values()) {
-            Collections.shuffle(group, random);
-            int held = (int) Math.round(group.size() * fraction);
-            if (held >= group.size()) {
-                held = group.size() - 1;
+        int[] train = new int[rowLabels.length];
+        int[] validation = new int[rowLabels.length];
+        int trainCount = 0;
+        int validationCount = 0;
+        for (int[] group : groups) {
+            for (int i = group.length; i > 1; i--) {
+                int j = random.nextInt(i);
+                int swap = group[i - 1];
+                group[i - 1] = group[j];
+                group[j] = swap;
             }
-            validation.addAll(group.subList(0, held));
-            train.addAll(group.subList(held, group.size()));
+            int held = (int) Math.round(group.length * fraction);
+            if (held >= group.length) {
+                held = group.length - 1;
+            }
+            System.arraycopy(group, 0, validation, validationCount, held);
+            validationCount += held;
+            System.arraycopy(group, held, train, trainCount, group.length - held);
+            trainCount += group.length - held;
         }
-        return List.of(train, validation);
+        return new int[][] {java.util.Arrays.copyOf(train, trainCount), java.util.Arrays.copyOf(validation, validationCount)};
     }
 
-    private static LabelledTexts toTexts(List<DatasetParser.Row> rows, List<String> labels) {
-        Map<String, Integer> index = new LinkedHashMap<>();
-        for (int i = 0; i < labels.size(); i++) {
-            index.put(labels.get(i), i);
+    /** The vocabulary of the training rows' words, every token of each text counted. */
+    private static Vocabulary vocabulary(TokenisedRows rows, int[] trainRows, WordTable words, HyperParameters hp) {
+        int[] frequency = new int[words.size()];
+        for (int row : trainRows) {
+            rows.count(row, frequency);
         }
-        List<String> texts = new ArrayList<>(rows.size());
-        int[] ids = new int[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            texts.add(rows.get(i).text());
-            ids[i] = index.get(rows.get(i).label());
+        Map<String, Integer> counts = new HashMap<>();
+        for (int w = 0; w < frequency.length; w++) {
+            if (frequency[w] > 0) {
+                counts.put(words.word(w), frequency[w]);
+            }
         }
-        return new LabelledTexts(texts, ids);
+        return Vocabulary.fromCounts(counts, hp.minWordFrequency(), hp.maxVocabularySize());
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** The given rows as vocabulary ids, cut as {@link Vocabulary#encode} cuts them. */
+    private static LabelledTexts texts(TokenisedRows rows, int[] which, WordTable words, int[] labels) {
+        int[] identity = new int[words.size()];
+        Arrays.setAll(identity, w -> w);
+        List<String> texts = new ArrayList<>(which.length);
+        for (int row : which) {
+            StringBuilder text = new StringBuilder();
+            for (int id : rows.tokens(row, rows.length(row), identity)) {
+                text.append(text.isEmpty() ? "" : " ").append(words.word(id));
+            }
+            texts.add(text.toString());
         }
+        return new LabelledTexts(texts, labels);
+    }
+
+    private static EncodedTexts encode(TokenisedRows rows, int[] which, int[] ids, Map<String, Integer> labelIndex,
+                                       int maxLength) {
+        int[][] sequences = new int[which.length][];
+        int[] labels = new int[which.length];
+        for (int i = 0; i < which.length; i++) {
+            int row = which[i];
+            int length = Math.min(rows.length(row), maxLength);
+            sequences[i] = length == 0 ? new int[] {Vocabulary.UNKNOWN_ID} : rows.tokens(row, length, ids);
+            labels[i] = labelIndex.get(rows.label(row));
+        }
+        return new EncodedTexts(sequences, labels);
     }
 }

@@ -63,6 +63,7 @@ public final class TrainCommand {
 
     private static TrainingUploadReader.Upload upload(String file) throws IOException {
         Path path = Path.of(file);
-        return new TrainingUploadReader.Upload(path.getFileName().toString(), Files.readAllBytes(path));
+        return new TrainingUploadReader.Upload(path.getFileName().toString(), Files.size(path),
+                () -> Files.newInputStream(path));
     }
 }

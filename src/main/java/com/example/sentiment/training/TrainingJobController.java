@@ -4,8 +4,6 @@ import com.example.sentiment.feedback.FeedbackStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -74,11 +72,8 @@ class TrainingJobController {
         return jobs.cancel(id);
     }
 
+    /** The part as Spring spooled it to disk, read as a stream rather than into memory. */
     private static TrainingUploadReader.Upload upload(MultipartFile file) {
-        try {
-            return new TrainingUploadReader.Upload(file.getOriginalFilename(), file.getBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TrainingUploadReader.Upload(file.getOriginalFilename(), file.getSize(), file::getInputStream);
     }
 }

@@ -154,7 +154,7 @@ public class TrainingJobService {
         log.info("Training job {} started", job.id());
         try {
             String vectors = job.config().hyperParameters().wordVectors();
-            TrainingResult result = trainer.train(data.train(), data.validation(), data.labels(),
+            TrainingResult result = trainer.train(data.vocabulary(), data.train(), data.validation(), data.labels(),
                     job.config().hyperParameters(), vectors == null ? null : vectorsDir.resolve(vectors),
                     new PersistingObserver(job), job::cancelRequested);
             if (result.cancelled()) {
@@ -165,7 +165,7 @@ public class TrainingJobService {
                 boolean activate = job.config().activate() == Activation.ALWAYS;
                 if (job.config().activate() == Activation.IF_BETTER) {
                     Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
-                            data.validation());
+                            data.heldOutTexts());
                     job.recordPromotion(promotion);
                     activate = promotion.activated();
                     log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());

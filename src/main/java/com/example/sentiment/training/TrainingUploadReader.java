@@ -1,14 +1,26 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.Tokenizer;
 import com.example.sentiment.system.BadRequestException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -17,13 +29,20 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns the parts of a training upload into a validated job configuration and prepared data, refusing
  * anything wrong before a job exists: a bad config with 400 (naming the field), bad data with 422
- * (listing the problems with line numbers).
+ * (listing the problems with line numbers), data that does not fit the {@link MemoryBudget} with 413.
  */
 @Component
 class TrainingUploadReader {
 
-    /** An uploaded file's name and bytes. */
-    record Upload(String filename, byte[] bytes) {
+    private static final Logger log = LoggerFactory.getLogger(TrainingUploadReader.class);
+
+    /** An uploaded file: its name, its size and a way to read it (Spring keeps large uploads on disk). */
+    record Upload(String filename, long size, Contents contents) {
+    }
+
+    /** Opens the file's bytes; called once. */
+    interface Contents {
+        InputStream open() throws IOException;
     }
 
     private final JsonMapper strictJson; // the application's mapper, strict (see JsonConfiguration)
@@ -31,10 +50,15 @@ class TrainingUploadReader {
     private final SentimentProperties.Training settings;
     private final DatasetParser parser;
     private final Path vectorsDir;
+    private final MemoryBudget memory;
+    private final Tokenizer tokenizer = new Tokenizer();
+    // one upload is read at a time, so that the free heap each one is measured against is really free
+    private final ReentrantLock reading = new ReentrantLock();
 
-    TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties) {
+    TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties, MemoryBudget memory) {
         this.strictJson = json;
         this.validator = validator;
+        this.memory = memory;
         this.settings = properties.training();
         this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
         this.parser = new DatasetParser(json, settings.maxRows());
@@ -75,14 +99,64 @@ class TrainingUploadReader {
         return resolved;
     }
 
-    /** @param corrections stored corrections to add to the training rows, newest first (empty for none) */
+    /**
+     * Reads the files as streams, tokenising each row as it is read, and prepares them for training.
+     *
+     * @param corrections stored corrections to add to the training rows, newest first (empty for none)
+     * @throws InvalidDatasetException (422) when the data cannot be used
+     * @throws InsufficientMemoryException (413) when it does not fit the memory budget
+     */
     PreparedDataset data(Upload data, Upload validation, TrainingConfig.ResolvedTrainingConfig config,
                          List<DatasetParser.Row> corrections) {
-        DatasetParser.Parsed parsed = parser.parse("data", data.bytes(), data.filename(), config.textColumn(),
-                config.labelColumn());
-        DatasetParser.Parsed validationRows = validation == null ? null : parser.parse("validation",
-                validation.bytes(), validation.filename(), config.textColumn(), config.labelColumn());
-        return PreparedDataset.prepare(parsed, data.bytes(), validationRows, config.validationSplit(),
-                config.hyperParameters().seed(), settings.minExamplesPerLabel(), corrections);
+        long bytes = data.size() + (validation == null ? 0 : validation.size());
+        reading.lock();
+        try {
+            long start = System.nanoTime();
+            MemoryBudget.Claim claim = memory.open(bytes);
+            WordTable words = new WordTable(claim);
+            PreparedDataset.FileRows train = read("data", data, config, words, claim);
+            PreparedDataset.FileRows held = validation == null ? null : read("validation", validation, config, words, claim);
+            int correctionsAdded = train.rows().appendNew(corrections);
+            HyperParameters hp = config.hyperParameters();
+            long read = System.nanoTime();
+            PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
+                    settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
+                    config.activate() == Activation.IF_BETTER);
+            memory.checkNetwork(hp, prepared.vocabulary().size(), prepared.labels().size());
+            long end = System.nanoTime();
+            log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s (reading {} s); {} MiB of heap counted",
+                    prepared.report().rowsRead(), InsufficientMemoryException.mib(bytes), words.size(),
+                    String.format("%.2f", (end - start) / 1e9), String.format("%.2f", (read - start) / 1e9),
+                    InsufficientMemoryException.mib(claim.claimed()));
+            return prepared;
+        } catch (OutOfMemoryError e) {
+            // what this upload held is unreachable once this frame is gone, so the service carries on
+            throw InsufficientMemoryException.ranOut(bytes, memory.heap().max());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the uploaded file", e);
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    private PreparedDataset.FileRows read(String part, Upload upload, TrainingConfig.ResolvedTrainingConfig config,
+                                        WordTable words, MemoryBudget.Claim claim) throws IOException {
+        MessageDigest sha256 = sha256();
+        TokenisedRows rows = new TokenisedRows(part, words, tokenizer, claim);
+        DatasetParser.Summary summary;
+        try (InputStream in = new DigestInputStream(upload.contents().open(), sha256);
+             RowHandOff tokenising = new RowHandOff(rows)) {
+            summary = parser.read(part, in, upload.filename(), config.textColumn(), config.labelColumn(), tokenising);
+            tokenising.finish();
+        }
+        return new PreparedDataset.FileRows(summary, rows, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

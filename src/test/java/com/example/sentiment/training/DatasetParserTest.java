@@ -3,6 +3,7 @@ package com.example.sentiment.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,33 @@ class DatasetParserTest {
                 .hasMessageContaining("line 2: not a JSON object").hasMessageContaining("line 3: not valid JSON");
         assertThatThrownBy(() -> parse("d.csv", "text,label\n" + "x,y\n".repeat(101)))
                 .hasMessageContaining("more than 100 rows");
+        // a file without line breaks is one huge header; the answer names a few of its columns, not all
+        assertThatThrownBy(() -> parse("d.csv", "review,".repeat(50_000) + "stars"))
+                .hasMessageContaining("no column 'text'").hasMessageContaining("(50001 in all)")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1000));
+    }
+
+    @Test
+    void refusesBinaryOrBrokenTextWhereverItIsInTheStream() {
+        // far past the first buffers, so the stream is being read when the bytes turn bad
+        String rows = "text,label\n" + "fine text,positive\n".repeat(20_000);
+        DatasetParser big = new DatasetParser(JsonMapper.builder().build(), 100_000);
+        byte[] invalid = bytes(rows, new byte[] {(byte) 0xff, (byte) 0xfe}, ",negative\n");
+        assertThatThrownBy(() -> big.parse("data", invalid, "d.csv", "text", "label"))
+                .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("not UTF-8");
+        byte[] nul = bytes(rows, new byte[] {'a', 0, 'b'}, ",negative\n");
+        assertThatThrownBy(() -> big.parse("data", nul, "d.csv", "text", "label"))
+                .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("NUL characters");
+        assertThatThrownBy(() -> parse("d.csv", "text,label\nok,positive\n\"quoted\"tail,negative\n"))
+                .hasMessageContaining("line 3: unexpected text after a quoted field");
+    }
+
+    /** Text with raw bytes in the middle. */
+    private static byte[] bytes(String before, byte[] middle, String after) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(middle);
+        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 }

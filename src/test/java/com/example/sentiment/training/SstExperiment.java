@@ -38,21 +38,26 @@ public final class SstExperiment {
                 HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")),
                 HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")));
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
-        byte[] bytes = Files.readAllBytes(train);
-        DatasetParser.Parsed parsed = parser.parse("data", bytes, train.toString(), "text", "label");
+        List<DatasetParser.Row> rows = parser.parse("data", Files.readAllBytes(train), train.toString(), "text", "label").rows();
         if (a.containsKey("limit")) {
-            parsed = new DatasetParser.Parsed(parsed.format(), parsed.rows().subList(0, Integer.parseInt(a.get("limit"))),
-                    Integer.parseInt(a.get("limit")), parsed.skipped());
+            rows = rows.subList(0, Integer.parseInt(a.get("limit")));
         }
-        DatasetParser.Parsed devParsed = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label");
+        List<DatasetParser.Row> devRows = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label").rows();
+        List<String> labels = rows.stream().map(DatasetParser.Row::label).distinct().sorted().toList();
         // earlystop=dev: the dev set drives early stopping (and each epoch's line shows its dev accuracy)
         boolean stopOnDev = "dev".equals(a.get("earlystop"));
-        PreparedDataset data = PreparedDataset.prepare(parsed, bytes, stopOnDev ? devParsed : null, 0.1, 42, 2, List.of());
-        PreparedDataset devData = PreparedDataset.prepare(devParsed, new byte[0], devParsed, 0.1, 42, 1, List.of());
-        LabelledTexts devTexts = devData.validation();
-        System.out.println("hp=" + hp + " train=" + data.train().size() + " val=" + data.validation().size());
+        LabelledTexts all = texts(rows, labels);
+        LabelledTexts devTexts = texts(devRows, labels);
+        LabelledTexts trainTexts = all;
+        LabelledTexts validationTexts = devTexts;
+        if (!stopOnDev) {
+            int[][] split = PreparedDataset.stratifiedSplit(all.labels(), labels.size(), 0.1, 42);
+            trainTexts = subset(all, split[0]);
+            validationTexts = subset(all, split[1]);
+        }
+        System.out.println("hp=" + hp + " train=" + trainTexts.size() + " val=" + validationTexts.size());
         long start = System.nanoTime();
-        TrainingResult result = new ClassifierTrainer().train(data.train(), data.validation(), data.labels(), hp, a.get("vectors") == null ? null : Path.of(a.get("vectors")),
+        TrainingResult result = new ClassifierTrainer().train(trainTexts, validationTexts, labels, hp, a.get("vectors") == null ? null : Path.of(a.get("vectors")),
                 new TrainingObserver() {
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {
@@ -72,5 +77,20 @@ public final class SstExperiment {
         System.out.printf("RESULT dev accuracy %.4f macroF1 %.4f bestEpoch %d seconds %.0f ex/s %.0f tok/s %.0f | %s%n",
                 report.accuracy(), report.macroF1(), result.bestEpoch(), result.trainingSeconds(),
                 result.examplesPerSecond(), result.tokensPerSecond(), String.join(" ", args));
+    }
+
+    private static LabelledTexts texts(List<DatasetParser.Row> rows, List<String> labels) {
+        return new LabelledTexts(rows.stream().map(DatasetParser.Row::text).toList(),
+                rows.stream().mapToInt(r -> labels.indexOf(r.label())).toArray());
+    }
+
+    private static LabelledTexts subset(LabelledTexts all, int[] which) {
+        List<String> texts = new java.util.ArrayList<>();
+        int[] labels = new int[which.length];
+        for (int i = 0; i < which.length; i++) {
+            texts.add(all.texts().get(which[i]));
+            labels[i] = all.labels()[which[i]];
+        }
+        return new LabelledTexts(texts, labels);
     }
 }

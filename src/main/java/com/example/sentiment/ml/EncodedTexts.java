@@ -1,0 +1,28 @@
+package com.example.sentiment.ml;
+
+/**
+ * Texts already tokenised and encoded with a {@link Vocabulary}: one id sequence per text (cut to the
+ * maximum sequence length, never empty) and the index of its label in a shared label list. This is all that
+ * training and evaluation read, so a large upload never has to be held as Java strings.
+ */
+public record EncodedTexts(int[][] sequences, int[] labels) {
+
+    public EncodedTexts {
+        if (sequences.length != labels.length) {
+            throw new IllegalArgumentException("sequences and labels differ in length");
+        }
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    /** Tokenises and encodes texts the way {@link TextClassifier} does when it classifies them. */
+    public static EncodedTexts encode(LabelledTexts texts, Tokenizer tokenizer, Vocabulary vocabulary, int maxLength) {
+        int[][] sequences = new int[texts.size()][];
+        for (int i = 0; i < sequences.length; i++) {
+            sequences[i] = vocabulary.encode(tokenizer.tokenize(texts.texts().get(i)), maxLength);
+        }
+        return new EncodedTexts(sequences, texts.labels());
+    }
+}
