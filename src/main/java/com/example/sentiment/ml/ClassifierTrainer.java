@@ -1,6 +1,5 @@
 package com.example.sentiment.ml;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -59,11 +58,11 @@ public final class ClassifierTrainer {
 
     /**
      * @param labels label names; {@code train.labels()} and {@code validation.labels()} index into it
-     * @param wordVectors file of pre-computed vectors to start the embedding from, or null
+     * @param wordVectors pre-computed vectors to start the embedding from, or null
      * @param cancelled polled between minibatches
      */
     public TrainingResult train(LabelledTexts train, LabelledTexts validation, List<String> labels, HyperParameters hp,
-                                Path wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
+                                WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
         long start = System.nanoTime();
         List<List<String>> trainTokens = tokenizeAll(train.texts());
         Vocabulary vocabulary = Vocabulary.build(trainTokens, hp.minWordFrequency(), hp.maxVocabularySize());
@@ -76,7 +75,7 @@ public final class ClassifierTrainer {
 
         PretrainedEmbeddings pretrained = null;
         if (wordVectors != null) {
-            pretrained = PretrainedEmbeddings.load(wordVectors, vocabulary, hp.seed());
+            pretrained = PretrainedEmbeddings.pick(wordVectors, vocabulary, hp.seed());
             hp = hp.withEmbeddingSize(pretrained.dimensions);
         }
         observer.onStart(trainIds.length, trainTokenCount);

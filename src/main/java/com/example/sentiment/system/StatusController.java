@@ -4,6 +4,7 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.training.TrainingJobService;
 import com.example.sentiment.training.TrainingJobView;
+import com.example.sentiment.vectors.WordVectorsLibrary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -23,10 +24,12 @@ class StatusController {
     private final TrainingJobService training;
     private final String version;
     private final Security security;
+    private final WordVectorsLibrary wordVectors;
 
     StatusController(ModelService models, TrainingJobService training, ObjectProvider<BuildProperties> build,
-                     SentimentProperties properties) {
+                     SentimentProperties properties, WordVectorsLibrary wordVectors) {
         this.models = models;
+        this.wordVectors = wordVectors;
         this.security = new Security(notBlank(properties.security().apiKey()),
                 notBlank(properties.security().classifyApiKey()));
         this.training = training;
@@ -44,14 +47,16 @@ class StatusController {
         Optional<TrainingJobView> running = training.running();
         return new Status(version, active, new Training(running.map(TrainingJobView::id).orElse(null),
                 running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size(),
-                security);
+                security, wordVectors.status());
     }
 
     private static boolean notBlank(String value) {
         return value != null && !value.isBlank();
     }
 
-    record Status(String version, ActiveModel activeModel, Training training, int storedModels, Security security) {
+    /** @param wordVectors the default pre-computed vectors jobs start from, or why they train random embeddings */
+    record Status(String version, ActiveModel activeModel, Training training, int storedModels, Security security,
+                  WordVectorsLibrary.Status wordVectors) {
     }
 
     /** Whether X-API-Key is needed, so that clients can ask for it before sending a large upload. */

@@ -175,7 +175,7 @@ class ClassifierTrainerTest {
         HyperParameters hp = new HyperParameters(8, 16, 0.01, 64, 16, false, 0.2, 0.1, 50, 1, 1000, 7, 0,
                 HyperParameters.Pooling.LAST, "tiny-glove.txt", false, HyperParameters.Engine.FUSED);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
-                texts(TestCorpus.examples(40, 6)), LABELS, hp, glove, TrainingObserver.NONE, () -> false);
+                texts(TestCorpus.examples(40, 6)), LABELS, hp, WordVectorTable.open(glove), TrainingObserver.NONE, () -> false);
         assertThat(result.hyperParameters().embeddingSize()).isEqualTo(8);
         assertThat(result.wordVectorsCovered()).isEqualTo(13);
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
@@ -193,7 +193,7 @@ class ClassifierTrainerTest {
         HyperParameters hp = new HyperParameters(3, 16, 0.01, 4, 8, false, 0, 0, 50, 1, 1000, 7, 0,
                 HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED);
         assertThatThrownBy(() -> new ClassifierTrainer(workers).train(texts(TestCorpus.examples(100, 8)),
-                texts(TestCorpus.examples(20, 9)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false))
+                texts(TestCorpus.examples(20, 9)), LABELS, hp, WordVectorTable.open(vectors), TrainingObserver.NONE, () -> false))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("diverged");
     }
 

@@ -52,7 +52,7 @@ public final class SstExperiment {
         LabelledTexts devTexts = devData.validation();
         System.out.println("hp=" + hp + " train=" + data.train().size() + " val=" + data.validation().size());
         long start = System.nanoTime();
-        TrainingResult result = new ClassifierTrainer().train(data.train(), data.validation(), data.labels(), hp, a.get("vectors") == null ? null : Path.of(a.get("vectors")),
+        TrainingResult result = new ClassifierTrainer().train(data.train(), data.validation(), data.labels(), hp, a.get("vectors") == null ? null : com.example.sentiment.ml.WordVectorTable.open(Path.of(a.get("vectors"))),
                 new TrainingObserver() {
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {
