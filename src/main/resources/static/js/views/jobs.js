@@ -208,7 +208,8 @@ export function renderJob(view, ctx, id) {
           ['Training / validation examples', `${d.trainExamples} / ${d.validationExamples}`],
           d.feedbackAdded || d.feedbackDuplicates
             ? ['Stored corrections added / left out as duplicates', `${d.feedbackAdded} / ${d.feedbackDuplicates}`] : null,
-          ['Validation data', d.validationSource === 'file' ? 'validation file' : d.validationSource === 'split' ? 'held-out split' : d.validationSource],
+          ['Validation data', (d.validationSource === 'file' ? 'validation file' : d.validationSource === 'split' ? 'held-out split' : d.validationSource)
+            + `, ${d.validationDuplicatesRemoved || 0} cop${d.validationDuplicatesRemoved === 1 ? 'y' : 'ies'} of training examples removed`],
           ['SHA-256', h('span', { class: 'mono wrap' }, d.sha256)],
         ])) : null,
       h('section', { 'aria-labelledby': 'hp-title' },

@@ -55,6 +55,9 @@ class DefaultWordVectorsFlowTest {
             assertThat(model.get("wordVectorsCovered").asInt()).isEqualTo(6);
             assertThat(model.get("hyperParameters").get("wordVectors").asString()).isEqualTo("glove-100d.vec");
             assertThat(model.get("hyperParameters").get("embeddingSize").asInt()).isEqualTo(8);
+            JsonNode active = client.get("/api/v1/status").json().get("activeModel");
+            assertThat(active.get("accuracyMeasuredOn").asString()).matches("validation split \\(\\d+ examples, duplicates removed\\)");
+            assertThat(active.get("accuracyStandardError").asDouble()).isBetween(0.0, 0.5);
         }
     }
 

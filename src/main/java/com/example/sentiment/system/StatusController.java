@@ -1,6 +1,7 @@
 package com.example.sentiment.system;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.model.HeldOutAccuracy;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.training.TrainingJobService;
 import com.example.sentiment.training.TrainingJobView;
@@ -41,9 +42,12 @@ class StatusController {
     @Operation(summary = "Service status", description = "Active model, training activity, number of stored "
             + "models and the application version.")
     Status status() {
-        ActiveModel active = models.active().map(m -> new ActiveModel(m.id(), m.metadata().labels(),
-                m.metadata().evaluation() == null ? null : m.metadata().evaluation().accuracy(),
-                m.metadata().createdAt())).orElse(null);
+        ActiveModel active = models.active().map(m -> {
+            Optional<HeldOutAccuracy> accuracy = HeldOutAccuracy.of(m.metadata());
+            return new ActiveModel(m.id(), m.metadata().labels(), accuracy.map(HeldOutAccuracy::accuracy).orElse(null),
+                    accuracy.map(HeldOutAccuracy::standardError).orElse(null),
+                    accuracy.map(HeldOutAccuracy::measuredOn).orElse(null), m.metadata().createdAt());
+        }).orElse(null);
         Optional<TrainingJobView> running = training.running();
         return new Status(version, active, new Training(running.map(TrainingJobView::id).orElse(null),
                 running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size(),
@@ -63,7 +67,13 @@ class StatusController {
     record Security(boolean apiKeyRequired, boolean classifyApiKeyRequired) {
     }
 
-    record ActiveModel(String id, List<String> labels, Double accuracy, Instant createdAt) {
+    /**
+     * @param accuracy on data the model never saw: a recorded evaluation file, else its validation data
+     * @param accuracyStandardError binomial standard error of that figure
+     * @param accuracyMeasuredOn what it was measured on, e.g. {@code dev.csv (872 examples)}
+     */
+    record ActiveModel(String id, List<String> labels, Double accuracy, Double accuracyStandardError,
+                       String accuracyMeasuredOn, Instant createdAt) {
     }
 
     record Training(String runningJobId, Double runningJobPercent, long queuedJobs) {

@@ -2,6 +2,7 @@ package com.example.sentiment.training;
 
 import com.example.sentiment.feedback.Feedback;
 import com.example.sentiment.ml.LabelledTexts;
+import com.example.sentiment.ml.Tokenizer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -88,11 +89,37 @@ record PreparedDataset(List<String> labels, LabelledTexts train, LabelledTexts v
                         + ") leaves no validation examples: upload more rows, raise validationSplit or upload a validation file");
             }
         }
+        int held = validationList.size();
+        validationList = unseenInTraining(trainRows, validationList);
+        if (validationList.isEmpty()) {
+            throw InvalidDatasetException.of(validationRows != null ? "validation" : "data", "every validation "
+                    + "example also occurs in the training data (same tokens): nothing is left to validate on");
+        }
         DatasetReport report = new DatasetReport(parsed.format().name().toLowerCase(), sha256(trainBytes),
                 parsed.rowsRead(), parsed.rows().size(), parsed.rowsRead() - parsed.rows().size(),
                 parsed.skipped(), new LinkedHashMap<>(counts), trainRows.size(), validationList.size(), validationSource,
-                correctionsAdded, corrections.size() - correctionsAdded);
+                held - validationList.size(), correctionsAdded, corrections.size() - correctionsAdded);
         return new PreparedDataset(labels, toTexts(trainRows, labels), toTexts(validationList, labels), report);
+    }
+
+    /**
+     * The validation rows whose token sequence no training row has: a copy of a training example (the same
+     * tokens: the same text, case and spacing aside) would let the validation figure reward memorising.
+     * The copy leaves validation, not training, so that the model still learns from every row.
+     */
+    static List<DatasetParser.Row> unseenInTraining(List<DatasetParser.Row> train, List<DatasetParser.Row> validation) {
+        Tokenizer tokenizer = new Tokenizer();
+        Set<List<String>> seen = new HashSet<>();
+        for (DatasetParser.Row row : train) {
+            seen.add(tokenizer.tokenize(row.text()));
+        }
+        List<DatasetParser.Row> unseen = new ArrayList<>(validation.size());
+        for (DatasetParser.Row row : validation) {
+            if (!seen.contains(tokenizer.tokenize(row.text()))) {
+                unseen.add(row);
+            }
+        }
+        return unseen;
     }
 
     /** Stored corrections (oldest first, as the store lists them) as training rows, newest first; line 0: no file. */

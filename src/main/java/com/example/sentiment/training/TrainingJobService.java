@@ -204,7 +204,8 @@ public class TrainingJobService {
     private static ModelMetadata metadata(TrainingJob job, PreparedDataset data, TrainingResult result) {
         DatasetReport report = data.report();
         ModelMetadata.DatasetFingerprint fingerprint = new ModelMetadata.DatasetFingerprint(report.sha256(),
-                report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel());
+                report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel(),
+                report.validationSource(), report.validationDuplicatesRemoved());
         return new ModelMetadata(null, job.config().name(), Instant.now(), job.id(), data.labels(),
                 result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
                 result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
