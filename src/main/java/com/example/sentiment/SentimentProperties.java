@@ -134,6 +134,7 @@ public record SentimentProperties(
             @NotNull @DefaultValue("last") String pooling,
             @DefaultValue("glove-100d.vec") String wordVectors,
             @DefaultValue("false") boolean freezeEmbeddings,
-            @NotNull @Pattern(regexp = "(?i)fused|dl4j") @DefaultValue("fused") String engine) {
+            @NotNull @Pattern(regexp = "(?i)fused|dl4j") @DefaultValue("fused") String engine,
+            @NotNull @Pattern(regexp = "(?i)accuracy|macroF1|loss") @DefaultValue("macroF1") String selectionMetric) {
     }
 }

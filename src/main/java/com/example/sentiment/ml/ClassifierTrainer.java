@@ -22,6 +22,7 @@ import org.deeplearning4j.parallelism.EarlyStoppingParallelTrainer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Trains a {@link TextClassifier} with DL4J's early-stopping trainer: one pass of tokenisation and id
@@ -83,7 +84,11 @@ public final class ClassifierTrainer {
                 pretrained == null ? null : pretrained.weights);
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,
                 hp.batchSize(), hp.seed(), true, cancelled, workers);
-        ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize());
+        PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
+        // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
+        network.setLearningRate(learningRate);
+        ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize(),
+                hp.selection(), learningRate);
         // with replicas, only the first one reports its minibatches
         int reportedBatches = (trainIterator.batchCount() + workers - 1) / workers;
         Progress progress = new Progress(observer, reportedBatches, validationScore);
@@ -120,6 +125,8 @@ public final class ClassifierTrainer {
             result = trainer.fit();
         } catch (OutOfMemoryError e) {
             throw outOfMemory(e);
+        } finally {
+            learningRate.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Integer covered = pretrained == null ? null : pretrained.covered;
@@ -144,6 +151,8 @@ public final class ClassifierTrainer {
             throw new TrainingFailedException("training finished without a model (no epoch completed)");
         }
         best.setListeners();
+        // a fixed rate in the stored configuration instead of the run's schedule, which ends with the run
+        best.setLearningRate(learningRate.current());
         TextClassifier classifier = new TextClassifier(best, vocabulary, labels, hp.maxSequenceLength());
         EvaluationReport evaluation = classifier.evaluate(validation);
         double epochs = Math.max(1, progress.history.size());
@@ -174,23 +183,33 @@ public final class ClassifierTrainer {
     }
 
     /**
-     * Validation error (1 - accuracy) as the early-stopping score, lower is better: DL4J's parallel trainer
-     * keeps the lowest score as the best whatever {@code minimizeScore()} says. Keeps the full evaluation for
-     * the epoch history, and the time spent, which training speed does not count.
+     * The selection metric as the early-stopping score, lower is better ({@code 1 - accuracy}, {@code 1 -
+     * macro-F1} or the mean cross-entropy): DL4J's parallel trainer keeps the lowest score as the best
+     * whatever {@code minimizeScore()} says. An epoch that does not improve on the best score halves the
+     * learning rate for the next one, so that a plateau gets a finer step before early stopping ends the run.
+     * Keeps the full evaluation for the epoch history, and the time spent, which training speed does not count.
      */
     private static final class ValidationScore implements ScoreCalculator<MultiLayerNetwork> {
         private final transient int[][] sequences;
         private final transient int[] labels;
         private final transient List<String> labelNames;
         private final int batchSize;
+        private final HyperParameters.SelectionMetric metric;
+        private final transient PlateauLearningRate learningRate;
         private transient EvaluationReport last;
+        private transient double lastLoss = Double.NaN;
+        private transient double lastRate = Double.NaN;
+        private transient double best = Double.POSITIVE_INFINITY;
         private transient long nanos;
 
-        ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize) {
+        ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize,
+                        HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate) {
             this.sequences = sequences;
             this.labels = labels;
             this.labelNames = labelNames;
             this.batchSize = Math.max(batchSize, 64);
+            this.metric = metric;
+            this.learningRate = learningRate;
         }
 
         @Override
@@ -199,14 +218,30 @@ public final class ClassifierTrainer {
             BucketedDataSetIterator it = new BucketedDataSetIterator(sequences, labels, labelNames, batchSize, 0,
                     false, () -> false, 1);
             Evaluation eval = new Evaluation(labelNames, 1);
+            double lossSum = 0;
             while (it.hasNext()) {
                 DataSet ds = it.next();
                 INDArray out = network.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
                 eval.eval(ds.getLabels(), out);
+                // cross-entropy from the softmax output, as the loss function computes it (without regularisation)
+                INDArray truth = out.mul(ds.getLabels()).sum(1);
+                lossSum -= Transforms.log(Transforms.max(truth, 1e-12, false), false).sumNumber().doubleValue();
             }
             last = Evaluations.report(labelNames, eval, sequences.length);
+            lastLoss = sequences.length == 0 ? Double.NaN : lossSum / sequences.length;
+            double score = switch (metric) {
+                case ACCURACY -> 1.0 - last.accuracy();
+                case MACRO_F1 -> 1.0 - last.macroF1();
+                case LOSS -> lastLoss;
+            };
+            lastRate = learningRate.current();
+            if (score < best) {
+                best = score;
+            } else {
+                learningRate.halve();
+            }
             nanos += System.nanoTime() - start;
-            return 1.0 - last.accuracy();
+            return score;
         }
 
         @Override
@@ -273,7 +308,10 @@ public final class ClassifierTrainer {
             EvaluationReport report = validation.last;
             EpochMetrics metrics = new EpochMetrics(epoch, batch == 0 ? Double.NaN : lossSum / batch,
                     report == null ? Double.NaN : report.accuracy(), report == null ? Double.NaN : report.macroF1(),
-                    seconds);
+                    seconds, report == null ? null : validation.lastLoss,
+                    report == null ? null : report.accuracyStandardError(),
+                    report == null ? null : report.macroF1StandardError(),
+                    Double.isNaN(validation.lastRate) ? null : validation.lastRate);
             history.add(metrics);
             observer.onEpoch(metrics);
             epoch++;

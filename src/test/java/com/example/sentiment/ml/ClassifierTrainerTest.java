@@ -24,7 +24,7 @@ class ClassifierTrainerTest {
     static TrainingResult trained;
 
     static HyperParameters small(int epochs, HyperParameters.Pooling pooling, boolean bidirectional) {
-        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 0, 50, 1, 1000, 7, 0, pooling, null, false, HyperParameters.Engine.FUSED);
+        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 0, 50, 1, 1000, 7, 0, pooling, null, false, HyperParameters.Engine.FUSED, null);
     }
 
     static LabelledTexts texts(List<TestCorpus.Example> examples) {
@@ -173,15 +173,15 @@ class ClassifierTrainerTest {
         }
         java.nio.file.Files.writeString(glove, lines);
         HyperParameters hp = new HyperParameters(8, 16, 0.01, 64, 16, false, 0.2, 0.1, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, "tiny-glove.txt", false, HyperParameters.Engine.FUSED);
+                HyperParameters.Pooling.LAST, "tiny-glove.txt", false, HyperParameters.Engine.FUSED, null);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
                 texts(TestCorpus.examples(40, 6)), LABELS, hp, WordVectorTable.open(glove), TrainingObserver.NONE, () -> false);
         assertThat(result.hyperParameters().embeddingSize()).isEqualTo(8);
         assertThat(result.wordVectorsCovered()).isEqualTo(13);
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
-        // the model handed back is the best epoch's, fine-tuned embedding included
-        assertThat(result.evaluation().accuracy()).isEqualTo(result.history().stream()
-                .mapToDouble(EpochMetrics::validationAccuracy).max().orElseThrow());
+        // the model handed back is the best epoch's (by macro-F1, the default), fine-tuned embedding included
+        assertThat(result.evaluation().macroF1()).isEqualTo(result.history().stream()
+                .mapToDouble(EpochMetrics::validationMacroF1).max().orElseThrow());
     }
 
     @ParameterizedTest(name = "{0} worker(s)")
@@ -191,7 +191,7 @@ class ClassifierTrainerTest {
         Path vectors = dir.resolve("damaged.txt");
         java.nio.file.Files.writeString(vectors, "good NaN 0.1 0.2 0.3\nbad 0.3 0.2 0.1 0.0\nfilm 0.1 0.1 0.1 0.1\n");
         HyperParameters hp = new HyperParameters(3, 16, 0.01, 4, 8, false, 0, 0, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED);
+                HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED, null);
         assertThatThrownBy(() -> new ClassifierTrainer(workers).train(texts(TestCorpus.examples(100, 8)),
                 texts(TestCorpus.examples(20, 9)), LABELS, hp, WordVectorTable.open(vectors), TrainingObserver.NONE, () -> false))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("diverged");

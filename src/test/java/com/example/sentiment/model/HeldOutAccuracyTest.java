@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HeldOutAccuracyTest {
 
     private static EvaluationReport report(int examples, double accuracy) {
-        return new EvaluationReport(examples, accuracy, accuracy - 0.01, List.of("neg", "pos"), List.of(), new int[0][]);
+        return new EvaluationReport(examples, accuracy, accuracy - 0.01, List.of("neg", "pos"), List.of(), new int[0][], null, null);
     }
 
     private static ModelMetadata metadata(EvaluationReport validation, ModelMetadata.DatasetFingerprint dataset,

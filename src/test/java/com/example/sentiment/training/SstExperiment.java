@@ -36,7 +36,7 @@ public final class SstExperiment {
                 Integer.parseInt(a.getOrDefault("maxlen", "100")),
                 Integer.parseInt(a.getOrDefault("minfreq", "1")), 50000, 42, Integer.parseInt(a.getOrDefault("patience", "2")),
                 HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")),
-                HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")));
+                HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")), null);
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         byte[] bytes = Files.readAllBytes(train);
         DatasetParser.Parsed parsed = parser.parse("data", bytes, train.toString(), "text", "label");
