@@ -188,8 +188,11 @@ export function renderJob(view, ctx, id) {
       h('p', { id: 'job-progress-text' }, j.state === 'QUEUED' ? 'Waiting for a free training slot.' : parts.join(' · ') || '–'),
       facts([
         ['Latest training loss', num(m.trainLoss, 4)],
-        ['Validation accuracy', pct(m.validationAccuracy)],
-        ['Validation macro-F1', num(m.validationMacroF1, 3)],
+        ['Validation accuracy', h('span', { id: 'job-validation-accuracy' }, pct(m.validationAccuracy)
+          + (m.validationAccuracyStandardError != null ? ` ± ${num(m.validationAccuracyStandardError * 100, 1)}` : ''))],
+        ['Validation macro-F1', h('span', { id: 'job-validation-macro-f1' }, num(m.validationMacroF1, 3)
+          + (m.validationMacroF1StandardError != null ? ` ± ${num(m.validationMacroF1StandardError, 3)}` : ''))],
+        m.learningRate != null ? ['Learning rate', num(m.learningRate, 6)] : null,
       ], { class: 'facts inline' }));
   }
 
@@ -280,10 +283,10 @@ export function hyperParameterList(hp) {
     lstmUnits: 'LSTM units', bidirectional: 'Bidirectional', dropout: 'Dropout', maxSequenceLength: 'Max sequence length',
     minWordFrequency: 'Minimum word frequency', maxVocabularySize: 'Maximum vocabulary size', seed: 'Seed',
     earlyStoppingPatience: 'Early stopping patience', pooling: 'Pooling', wordVectors: 'Word vectors',
-    freezeEmbeddings: 'Freeze embeddings',
+    freezeEmbeddings: 'Freeze embeddings', selectionMetric: 'Selection metric',
   };
   const value = (v) => (v === null || v === undefined ? 'none' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
-  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(k === 'pooling' && v ? String(v).toLowerCase() : v)]),
+  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value((k === 'pooling' || k === 'selectionMetric') && v ? String(v).toLowerCase() : v)]),
     { class: 'facts columns' });
 }
 

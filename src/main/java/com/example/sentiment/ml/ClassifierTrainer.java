@@ -87,11 +87,12 @@ public final class ClassifierTrainer {
         PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
         // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
         network.setLearningRate(learningRate);
+        // the plateau rule belongs to early stopping: a run that never stops early keeps its rate
         ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize(),
-                hp.selection(), learningRate);
+                hp.selection(), learningRate, hp.earlyStoppingPatience() > 0);
         // with replicas, only the first one reports its minibatches
         int reportedBatches = (trainIterator.batchCount() + workers - 1) / workers;
-        Progress progress = new Progress(observer, reportedBatches, validationScore);
+        Progress progress = new Progress(observer, reportedBatches, validationScore, network);
         network.setListeners(progress);
 
         List<EpochTerminationCondition> epochConditions = new ArrayList<>();
@@ -185,8 +186,9 @@ public final class ClassifierTrainer {
     /**
      * The selection metric as the early-stopping score, lower is better ({@code 1 - accuracy}, {@code 1 -
      * macro-F1} or the mean cross-entropy): DL4J's parallel trainer keeps the lowest score as the best
-     * whatever {@code minimizeScore()} says. An epoch that does not improve on the best score halves the
-     * learning rate for the next one, so that a plateau gets a finer step before early stopping ends the run.
+     * whatever {@code minimizeScore()} says. With early stopping on, an epoch that does not improve on the best
+     * score halves the learning rate for the next one, so that a plateau gets a finer step before early
+     * stopping ends the run.
      * Keeps the full evaluation for the epoch history, and the time spent, which training speed does not count.
      */
     private static final class ValidationScore implements ScoreCalculator<MultiLayerNetwork> {
@@ -196,6 +198,7 @@ public final class ClassifierTrainer {
         private final int batchSize;
         private final HyperParameters.SelectionMetric metric;
         private final transient PlateauLearningRate learningRate;
+        private final boolean halveOnPlateau;
         private transient EvaluationReport last;
         private transient double lastLoss = Double.NaN;
         private transient double lastRate = Double.NaN;
@@ -203,13 +206,15 @@ public final class ClassifierTrainer {
         private transient long nanos;
 
         ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize,
-                        HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate) {
+                        HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate,
+                        boolean halveOnPlateau) {
             this.sequences = sequences;
             this.labels = labels;
             this.labelNames = labelNames;
             this.batchSize = Math.max(batchSize, 64);
             this.metric = metric;
             this.learningRate = learningRate;
+            this.halveOnPlateau = halveOnPlateau;
         }
 
         @Override
@@ -237,7 +242,7 @@ public final class ClassifierTrainer {
             lastRate = learningRate.current();
             if (score < best) {
                 best = score;
-            } else {
+            } else if (halveOnPlateau) {
                 learningRate.halve();
             }
             nanos += System.nanoTime() - start;
@@ -273,6 +278,7 @@ public final class ClassifierTrainer {
         private final TrainingObserver observer;
         private final int totalBatches;
         private final ValidationScore validation;
+        private final Model reporting;
         private final List<EpochMetrics> history = new ArrayList<>();
         private int epoch = 1;
         private int batch;
@@ -280,7 +286,8 @@ public final class ClassifierTrainer {
         private long epochStart = System.nanoTime();
         private long trainingNanos;
 
-        Progress(TrainingObserver observer, int totalBatches, ValidationScore validation) {
+        Progress(TrainingObserver observer, int totalBatches, ValidationScore validation, Model reporting) {
+            this.reporting = reporting;
             this.observer = observer;
             this.totalBatches = totalBatches;
             this.validation = validation;
@@ -288,6 +295,10 @@ public final class ClassifierTrainer {
 
         @Override
         public synchronized void iterationDone(Model model, int iteration, int epochIgnored) {
+            // every replica carries this listener; the first one trains the network itself and is the one counted
+            if (model != reporting) {
+                return;
+            }
             batch++;
             double loss = model.score();
             lossSum += loss;

@@ -11,7 +11,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * The learning rate of one training run, which the trainer halves after an epoch without validation
  * improvement. DL4J's parallel trainer copies the network into its replicas through the configuration's
  * JSON, so the schedule keeps only a key into a process-wide table of rates: every replica then reads the
- * one rate the trainer lowers. {@link #close()} removes the entry; the trained network is given a fixed
+ * one rate the trainer lowers. {@link #close()} removes the entry (keeping the last rate); the trained network is given a fixed
  * rate before it is saved, so no stored model refers to it.
  */
 final class PlateauLearningRate implements ISchedule, AutoCloseable {
@@ -26,6 +26,7 @@ final class PlateauLearningRate implements ISchedule, AutoCloseable {
     @JsonProperty("initial")
     private double initial;
     private transient int halvings;
+    private transient double closedAt = Double.NaN;
 
     private PlateauLearningRate() {
         // for Jackson, when a replica's configuration is read back
@@ -42,10 +43,13 @@ final class PlateauLearningRate implements ISchedule, AutoCloseable {
         return rate;
     }
 
-    /** The rate now. */
+    /** The rate now, or the last one once closed. */
     double current() {
         AtomicLong rate = RATES.get(key);
-        return rate == null ? initial : Double.longBitsToDouble(rate.get());
+        if (rate == null) {
+            return Double.isNaN(closedAt) ? initial : closedAt;
+        }
+        return Double.longBitsToDouble(rate.get());
     }
 
     /** Halves the rate (up to {@link #MAX_HALVINGS} times); true when it did. */
@@ -86,6 +90,7 @@ final class PlateauLearningRate implements ISchedule, AutoCloseable {
 
     @Override
     public void close() {
+        closedAt = current();
         RATES.remove(key);
     }
 }
