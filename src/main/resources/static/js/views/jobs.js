@@ -277,6 +277,9 @@ export function renderCharts(container, history, xMax) {
   }
 }
 
+/** The settings' names of the selection metrics, which the API reports as enum constants. */
+const SELECTION_METRICS = { ACCURACY: 'accuracy', MACRO_F1: 'macroF1', LOSS: 'loss' };
+
 export function hyperParameterList(hp) {
   const names = {
     epochs: 'Epochs', batchSize: 'Batch size', learningRate: 'Learning rate', embeddingSize: 'Embedding size',
@@ -286,7 +289,7 @@ export function hyperParameterList(hp) {
     freezeEmbeddings: 'Freeze embeddings', selectionMetric: 'Selection metric',
   };
   const value = (v) => (v === null || v === undefined ? 'none' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
-  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value((k === 'pooling' || k === 'selectionMetric') && v ? String(v).toLowerCase() : v)]),
+  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(k === 'pooling' && v ? String(v).toLowerCase() : k === 'selectionMetric' && v ? SELECTION_METRICS[v] || v : v)]),
     { class: 'facts columns' });
 }
 
