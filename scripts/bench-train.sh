@@ -4,7 +4,8 @@
 # (training time only, validation excluded) and peak resident memory. When python3 can import torch
 # (Debian's python3-torch), the PyTorch peer of the same model and data runs right after it on the same
 # cores (scripts/peers/train_torch.py, PEER_THREADS threads, default 2), and the last line carries both
-# figures and their ratio. PEER=0 skips the peer.
+# figures and their ratio. PEER=0 skips the peer. SERVICE_ARGS adds service properties, for example
+# '--sentiment.training.workers=1' (one replica) or '--sentiment.compute-threads=2' (two threads per op).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${DATA:-../shared/datasets/sst2/train.csv}
@@ -14,14 +15,14 @@ config=$(python3 -c 'import json, sys; c = {"epochs": 1, "activate": False}; c.u
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/time -v -o "$work/time.txt" java -jar "$jar" train --data="$data" \
-  --config="$config" --sentiment.models-dir="$work/models" --logging.level.root=WARN >"$work/job.json" 2>/dev/null
-python3 - "$work/job.json" "$work/time.txt" "$config" >"$work/service.json" <<'PY'
+  --config="$config" --sentiment.models-dir="$work/models" --logging.level.root=WARN ${SERVICE_ARGS:-} >"$work/job.json" 2>/dev/null
+python3 - "$work/job.json" "$work/time.txt" "$config" "${SERVICE_ARGS:-}" >"$work/service.json" <<'PY'
 import json, re, sys
 raw = open(sys.argv[1]).read()
 job = json.loads(raw[raw.index("\n{") + 1:] if not raw.startswith("{") else raw)  # after any log lines
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[2]).read()).group(1))
 e = job["history"][0]
-print(json.dumps({"case": "bench-train", "config": json.loads(sys.argv[3]), "state": job["state"],
+print(json.dumps({"case": "bench-train", "config": json.loads(sys.argv[3]), "serviceArgs": sys.argv[4], "state": job["state"],
                   "epochSeconds": round(e["seconds"], 1), "examplesPerSecond": job["progress"].get("examplesPerSecond"),
                   "tokensPerSecond": job["progress"].get("tokensPerSecond"),
                   "peakRssMiB": round(rss / 1024), "validationAccuracy": round(e["validationAccuracy"], 4)}))

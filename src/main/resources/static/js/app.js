@@ -81,7 +81,10 @@ async function refreshStatus() {
       parts.push('Active model ', h('a', { href: `#/models/${encodeURIComponent(status.activeModel.id)}` },
         status.activeModel.id));
       if (status.activeModel.accuracy !== null && status.activeModel.accuracy !== undefined) {
-        parts.push(` (accuracy ${pct(status.activeModel.accuracy)})`);
+        const a = status.activeModel;
+        const se = a.accuracyStandardError != null ? ` ± ${(a.accuracyStandardError * 100).toFixed(1)}` : '';
+        parts.push(' (', h('span', { id: 'active-accuracy' },
+          `accuracy ${pct(a.accuracy)}${se} on ${a.accuracyMeasuredOn || 'held-out data'}`), ')');
       }
     } else {
       parts.push('No active model');

@@ -132,8 +132,9 @@ public record SentimentProperties(
             @DefaultValue("42") long seed,
             @Min(0) @DefaultValue("3") int earlyStoppingPatience,
             @NotNull @DefaultValue("last") String pooling,
-            @DefaultValue("glove-100d.txt") String wordVectors,
+            @DefaultValue("glove-100d.vec") String wordVectors,
             @DefaultValue("false") boolean freezeEmbeddings,
-            @NotNull @Pattern(regexp = "(?i)fused|dl4j") @DefaultValue("fused") String engine) {
+            @NotNull @Pattern(regexp = "(?i)fused|dl4j") @DefaultValue("fused") String engine,
+            @NotNull @Pattern(regexp = "(?i)accuracy|macroF1|loss") @DefaultValue("macroF1") String selectionMetric) {
     }
 }

@@ -188,8 +188,11 @@ export function renderJob(view, ctx, id) {
       h('p', { id: 'job-progress-text' }, j.state === 'QUEUED' ? 'Waiting for a free training slot.' : parts.join(' · ') || '–'),
       facts([
         ['Latest training loss', num(m.trainLoss, 4)],
-        ['Validation accuracy', pct(m.validationAccuracy)],
-        ['Validation macro-F1', num(m.validationMacroF1, 3)],
+        ['Validation accuracy', h('span', { id: 'job-validation-accuracy' }, pct(m.validationAccuracy)
+          + (m.validationAccuracyStandardError != null ? ` ± ${num(m.validationAccuracyStandardError * 100, 1)}` : ''))],
+        ['Validation macro-F1', h('span', { id: 'job-validation-macro-f1' }, num(m.validationMacroF1, 3)
+          + (m.validationMacroF1StandardError != null ? ` ± ${num(m.validationMacroF1StandardError, 3)}` : ''))],
+        m.learningRate != null ? ['Learning rate', num(m.learningRate, 6)] : null,
       ], { class: 'facts inline' }));
   }
 
@@ -208,7 +211,8 @@ export function renderJob(view, ctx, id) {
           ['Training / validation examples', `${d.trainExamples} / ${d.validationExamples}`],
           d.feedbackAdded || d.feedbackDuplicates
             ? ['Stored corrections added / left out as duplicates', `${d.feedbackAdded} / ${d.feedbackDuplicates}`] : null,
-          ['Validation data', d.validationSource === 'file' ? 'validation file' : d.validationSource === 'split' ? 'held-out split' : d.validationSource],
+          ['Validation data', (d.validationSource === 'file' ? 'validation file' : d.validationSource === 'split' ? 'held-out split' : d.validationSource)
+            + `, ${d.validationDuplicatesRemoved || 0} cop${d.validationDuplicatesRemoved === 1 ? 'y' : 'ies'} of training examples removed`],
           ['SHA-256', h('span', { class: 'mono wrap' }, d.sha256)],
         ])) : null,
       h('section', { 'aria-labelledby': 'hp-title' },
@@ -273,16 +277,19 @@ export function renderCharts(container, history, xMax) {
   }
 }
 
+/** The settings' names of the selection metrics, which the API reports as enum constants. */
+const SELECTION_METRICS = { ACCURACY: 'accuracy', MACRO_F1: 'macroF1', LOSS: 'loss' };
+
 export function hyperParameterList(hp) {
   const names = {
     epochs: 'Epochs', batchSize: 'Batch size', learningRate: 'Learning rate', embeddingSize: 'Embedding size',
     lstmUnits: 'LSTM units', bidirectional: 'Bidirectional', dropout: 'Dropout', maxSequenceLength: 'Max sequence length',
     minWordFrequency: 'Minimum word frequency', maxVocabularySize: 'Maximum vocabulary size', seed: 'Seed',
     earlyStoppingPatience: 'Early stopping patience', pooling: 'Pooling', wordVectors: 'Word vectors',
-    freezeEmbeddings: 'Freeze embeddings',
+    freezeEmbeddings: 'Freeze embeddings', selectionMetric: 'Selection metric',
   };
   const value = (v) => (v === null || v === undefined ? 'none' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
-  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(k === 'pooling' && v ? String(v).toLowerCase() : v)]),
+  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(k === 'pooling' && v ? String(v).toLowerCase() : k === 'selectionMetric' && v ? SELECTION_METRICS[v] || v : v)]),
     { class: 'facts columns' });
 }
 

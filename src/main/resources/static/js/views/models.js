@@ -92,7 +92,8 @@ export function renderList(view, ctx) {
             !m.usable && m.problem ? h('div', { class: 'small warning-text' }, m.problem) : null),
           h('td', null, modelStatus(m)),
           h('td', { }, (m.labels || []).join(', ')),
-          h('td', { class: 'num' }, pct(m.accuracy)),
+          h('td', { class: 'num', title: m.accuracyMeasuredOn ? `on ${m.accuracyMeasuredOn}` : null }, pct(m.accuracy),
+            m.accuracyMeasuredOn ? h('div', { class: 'small' }, `on ${m.accuracyMeasuredOn}`) : null),
           h('td', { class: 'num' }, num(m.macroF1, 3)),
           h('td', { }, dateTime(m.createdAt)),
           h('td', null, modelActions(ctx, m, status, (deleted) => load(deleted ? null : m.id))))))))));
@@ -198,8 +199,13 @@ export function renderModel(view, ctx, id) {
       m.usable ? abstentionSetting(m, status, load) : null,
       ev ? h('section', { 'aria-labelledby': 'eval-title' },
         h('h2', { id: 'eval-title' }, 'Evaluation'),
-        h('p', null, `On ${ev.examples} held-out examples: accuracy `, h('strong', { id: 'model-accuracy' }, pct(ev.accuracy)),
-          ', macro-F1 ', h('strong', { id: 'model-macro-f1' }, num(ev.macroF1, 3)), '.'),
+        m.heldOut ? h('p', null, `On ${m.heldOut.measuredOn}: accuracy `,
+          h('strong', { id: 'model-accuracy' }, pct(m.heldOut.accuracy)),
+          ` ± ${(m.heldOut.standardError * 100).toFixed(1)} (standard error), macro-F1 `,
+          h('strong', { id: 'model-macro-f1' }, num(m.heldOut.macroF1, 3)), '.') : null,
+        Object.entries(m.evaluations || {}).length
+          ? h('p', { class: 'hint' }, `On the validation data of its job (${ev.examples} examples): accuracy ${pct(ev.accuracy)}, `
+            + `macro-F1 ${num(ev.macroF1, 3)}. The per-label figures below are on that validation data.`) : null,
         h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'per-label-table' },
           h('caption', null, 'Per label'),
           h('thead', null, h('tr', null,

@@ -174,6 +174,9 @@ class ApiErrorsTest {
         problem(upload("d.csv", bytes(csv), "{\"epochs\":\"many\"}"), 400, "invalid-request");
         problem(upload("d.csv", bytes(csv), "not json"), 400, "invalid-request");
         problem(upload("d.csv", bytes(csv), "{\"pooling\":\"sideways\"}"), 400, "invalid-request");
+        problem(upload("d.csv", bytes(csv), "{\"selectionMetric\":\"recall\"}"), 400, "invalid-request")
+                .andExpect(jsonPath("$.errors[0].field").value("config.selectionMetric"))
+                .andExpect(jsonPath("$.errors[0].message").value("must be one of accuracy, macroF1, loss"));
         problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"../../etc/passwd\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.errors[0].field").value("config.wordVectors"));
         problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"missing.txt\"}"), 400, "invalid-request")

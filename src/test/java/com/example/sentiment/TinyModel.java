@@ -30,7 +30,7 @@ public final class TinyModel {
     /** Hyper-parameters small enough to train in a blink; {@code epochs} decides how well it learns. */
     public static HyperParameters hyperParameters(int epochs) {
         return new HyperParameters(epochs, 8, 0.01, 8, 8, false, 0, 0, 20, 1, 100, 1, 0,
-                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED);
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null);
     }
 
     /** Trains a tiny model, stores it as a version and activates it; returns the version id. */

@@ -1,6 +1,5 @@
 package com.example.sentiment.ml;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -23,6 +22,7 @@ import org.deeplearning4j.parallelism.EarlyStoppingParallelTrainer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Trains a {@link TextClassifier} with DL4J's early-stopping trainer: one pass of tokenisation and id
@@ -71,11 +71,11 @@ public final class ClassifierTrainer {
 
     /**
      * @param labels label names; {@code train.labels()} and {@code validation.labels()} index into it
-     * @param wordVectors file of pre-computed vectors to start the embedding from, or null
+     * @param wordVectors pre-computed vectors to start the embedding from, or null
      * @param cancelled polled between minibatches
      */
     public TrainingResult train(LabelledTexts train, LabelledTexts validation, List<String> labels, HyperParameters hp,
-                                Path wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
+                                WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
         List<List<String>> trainTokens = tokenizeAll(train.texts());
         Vocabulary vocabulary = Vocabulary.build(trainTokens, hp.minWordFrequency(), hp.maxVocabularySize());
         EncodedTexts encodedTrain = new EncodedTexts(encodeAll(trainTokens, vocabulary, hp.maxSequenceLength()),
@@ -91,7 +91,7 @@ public final class ClassifierTrainer {
      * @param vocabulary the ids of {@code train} and {@code validation}; it becomes the model's
      */
     public TrainingResult train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
-                                HyperParameters hp, Path wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
+                                HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
         long start = System.nanoTime();
         int[][] trainIds = train.sequences();
         int[][] validationIds = validation.sequences();
@@ -102,7 +102,7 @@ public final class ClassifierTrainer {
 
         PretrainedEmbeddings pretrained = null;
         if (wordVectors != null) {
-            pretrained = PretrainedEmbeddings.load(wordVectors, vocabulary, hp.seed());
+            pretrained = PretrainedEmbeddings.pick(wordVectors, vocabulary, hp.seed());
             hp = hp.withEmbeddingSize(pretrained.dimensions);
         }
         observer.onStart(trainIds.length, trainTokenCount);
@@ -112,9 +112,15 @@ public final class ClassifierTrainer {
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,
                 hp.batchSize(), hp.seed(), true, cancelled, replicas);
-        ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize());
-        // every replica reports its minibatches to the same listener
-        Progress progress = new Progress(observer, trainIterator.batchCount(), validationScore);
+        PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
+        // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
+        network.setLearningRate(learningRate);
+        // the plateau rule belongs to early stopping: a run that never stops early keeps its rate
+        ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize(),
+                hp.selection(), learningRate, hp.earlyStoppingPatience() > 0);
+        // with replicas, only the first one (the network itself) reports its minibatches
+        int reportedBatches = (trainIterator.batchCount() + replicas - 1) / replicas;
+        Progress progress = new Progress(observer, reportedBatches, validationScore, network);
         network.setListeners(progress);
 
         List<EpochTerminationCondition> epochConditions = new ArrayList<>();
@@ -148,6 +154,8 @@ public final class ClassifierTrainer {
             result = trainer.fit();
         } catch (OutOfMemoryError e) {
             throw outOfMemory(e);
+        } finally {
+            learningRate.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Integer covered = pretrained == null ? null : pretrained.covered;
@@ -172,6 +180,8 @@ public final class ClassifierTrainer {
             throw new TrainingFailedException("training finished without a model (no epoch completed)");
         }
         best.setListeners();
+        // a fixed rate in the stored configuration instead of the run's schedule, which ends with the run
+        best.setLearningRate(learningRate.current());
         TextClassifier classifier = new TextClassifier(best, vocabulary, labels, hp.maxSequenceLength());
         // the validation data is encoded already; the best network is what the classifier runs
         validationScore.calculateScore(best);
@@ -204,23 +214,37 @@ public final class ClassifierTrainer {
     }
 
     /**
-     * Validation error (1 - accuracy) as the early-stopping score, lower is better: DL4J's parallel trainer
-     * keeps the lowest score as the best whatever {@code minimizeScore()} says. Keeps the full evaluation for
-     * the epoch history, and the time spent, which training speed does not count.
+     * The selection metric as the early-stopping score, lower is better ({@code 1 - accuracy}, {@code 1 -
+     * macro-F1} or the mean cross-entropy): DL4J's parallel trainer keeps the lowest score as the best
+     * whatever {@code minimizeScore()} says. With early stopping on, an epoch that does not improve on the best
+     * score halves the learning rate for the next one, so that a plateau gets a finer step before early
+     * stopping ends the run.
+     * Keeps the full evaluation for the epoch history, and the time spent, which training speed does not count.
      */
     private static final class ValidationScore implements ScoreCalculator<MultiLayerNetwork> {
         private final transient int[][] sequences;
         private final transient int[] labels;
         private final transient List<String> labelNames;
         private final int batchSize;
+        private final HyperParameters.SelectionMetric metric;
+        private final transient PlateauLearningRate learningRate;
+        private final boolean halveOnPlateau;
         private transient EvaluationReport last;
+        private transient double lastLoss = Double.NaN;
+        private transient double lastRate = Double.NaN;
+        private transient double best = Double.POSITIVE_INFINITY;
         private transient long nanos;
 
-        ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize) {
+        ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize,
+                        HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate,
+                        boolean halveOnPlateau) {
             this.sequences = sequences;
             this.labels = labels;
             this.labelNames = labelNames;
             this.batchSize = Math.max(batchSize, 64);
+            this.metric = metric;
+            this.learningRate = learningRate;
+            this.halveOnPlateau = halveOnPlateau;
         }
 
         @Override
@@ -229,14 +253,30 @@ public final class ClassifierTrainer {
             BucketedDataSetIterator it = new BucketedDataSetIterator(sequences, labels, labelNames, batchSize, 0,
                     false, () -> false, 1);
             Evaluation eval = new Evaluation(labelNames, 1);
+            double lossSum = 0;
             while (it.hasNext()) {
                 DataSet ds = it.next();
                 INDArray out = network.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
                 eval.eval(ds.getLabels(), out);
+                // cross-entropy from the softmax output, as the loss function computes it (without regularisation)
+                INDArray truth = out.mul(ds.getLabels()).sum(1);
+                lossSum -= Transforms.log(Transforms.max(truth, 1e-12, false), false).sumNumber().doubleValue();
             }
             last = Evaluations.report(labelNames, eval, sequences.length);
+            lastLoss = sequences.length == 0 ? Double.NaN : lossSum / sequences.length;
+            double score = switch (metric) {
+                case ACCURACY -> 1.0 - last.accuracy();
+                case MACRO_F1 -> 1.0 - last.macroF1();
+                case LOSS -> lastLoss;
+            };
+            lastRate = learningRate.current();
+            if (score < best) {
+                best = score;
+            } else if (halveOnPlateau) {
+                learningRate.halve();
+            }
             nanos += System.nanoTime() - start;
-            return 1.0 - last.accuracy();
+            return score;
         }
 
         @Override
@@ -268,6 +308,7 @@ public final class ClassifierTrainer {
         private final TrainingObserver observer;
         private final int totalBatches;
         private final ValidationScore validation;
+        private final Model reporting;
         private final List<EpochMetrics> history = new ArrayList<>();
         private int epoch = 1;
         private int batch;
@@ -275,7 +316,8 @@ public final class ClassifierTrainer {
         private long epochStart = System.nanoTime();
         private long trainingNanos;
 
-        Progress(TrainingObserver observer, int totalBatches, ValidationScore validation) {
+        Progress(TrainingObserver observer, int totalBatches, ValidationScore validation, Model reporting) {
+            this.reporting = reporting;
             this.observer = observer;
             this.totalBatches = totalBatches;
             this.validation = validation;
@@ -283,6 +325,10 @@ public final class ClassifierTrainer {
 
         @Override
         public synchronized void iterationDone(Model model, int iteration, int epochIgnored) {
+            // every replica carries this listener; the first one trains the network itself and is the one counted
+            if (model != reporting) {
+                return;
+            }
             batch++;
             double loss = model.score();
             lossSum += loss;
@@ -303,7 +349,10 @@ public final class ClassifierTrainer {
             EvaluationReport report = validation.last;
             EpochMetrics metrics = new EpochMetrics(epoch, batch == 0 ? Double.NaN : lossSum / batch,
                     report == null ? Double.NaN : report.accuracy(), report == null ? Double.NaN : report.macroF1(),
-                    seconds);
+                    seconds, report == null ? null : validation.lastLoss,
+                    report == null ? null : report.accuracyStandardError(),
+                    report == null ? null : report.macroF1StandardError(),
+                    Double.isNaN(validation.lastRate) ? null : validation.lastRate);
             history.add(metrics);
             observer.onEpoch(metrics);
             epoch++;

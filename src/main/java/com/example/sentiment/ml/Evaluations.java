@@ -34,7 +34,8 @@ final class Evaluations {
         }
         double macroF1 = perLabel.stream().mapToDouble(EvaluationReport.LabelMetrics::f1).average().orElse(0);
         double accuracy = examples == 0 ? 0 : finite(eval.accuracy());
-        return new EvaluationReport(examples, accuracy, macroF1, List.copyOf(labels), perLabel, confusion);
+        return new EvaluationReport(examples, accuracy, macroF1, List.copyOf(labels), perLabel, confusion,
+                EvaluationReport.standardError(accuracy, examples), EvaluationReport.standardError(macroF1, examples));
     }
 
     private static double finite(double value) {

@@ -10,6 +10,8 @@ package com.example.sentiment.ml;
  * @param wordVectors name of the pre-computed word-vectors file the embedding started from, or null
  * @param freezeEmbeddings keep pre-computed vectors fixed instead of fine-tuning them
  * @param engine how the LSTM is computed in training: libnd4j's fused ops, or DL4J's own per-step layer
+ * @param selectionMetric the validation figure that decides early stopping, the learning-rate halving on a
+ *                        plateau and which epoch is kept (null in versions from before it existed: macro-F1)
  */
 public record HyperParameters(
         int epochs,
@@ -28,13 +30,19 @@ public record HyperParameters(
         Pooling pooling,
         String wordVectors,
         boolean freezeEmbeddings,
-        Engine engine) {
+        Engine engine,
+        SelectionMetric selectionMetric) {
 
     /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
-                wordVectors, freezeEmbeddings, engine);
+                wordVectors, freezeEmbeddings, engine, selectionMetric);
+    }
+
+    /** The metric, {@code MACRO_F1} when unset. */
+    public SelectionMetric selection() {
+        return selectionMetric != null ? selectionMetric : SelectionMetric.MACRO_F1;
     }
 
     /** How the sequence of LSTM outputs becomes one vector; padding steps never contribute. */
@@ -48,5 +56,35 @@ public record HyperParameters(
      */
     public enum Engine {
         FUSED, DL4J
+    }
+
+    /**
+     * Which validation figure selects the model. Each is turned into a score where lower is better
+     * ({@code 1 - accuracy}, {@code 1 - macro-F1}, mean cross-entropy), because DL4J's parallel
+     * early-stopping trainer keeps the lowest score whatever the calculator says.
+     */
+    public enum SelectionMetric {
+        ACCURACY("accuracy"), MACRO_F1("macroF1"), LOSS("loss");
+
+        private final String setting;
+
+        SelectionMetric(String setting) {
+            this.setting = setting;
+        }
+
+        /** The name used in training settings. */
+        public String setting() {
+            return setting;
+        }
+
+        /** From its setting name, case-insensitively. */
+        public static SelectionMetric ofSetting(String name) {
+            for (SelectionMetric m : values()) {
+                if (m.setting.equalsIgnoreCase(name)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown selection metric " + name);
+        }
     }
 }

@@ -1,17 +1,12 @@
 package com.example.sentiment.ml;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
-import org.deeplearning4j.models.embeddings.loader.WordVectorSerializer;
-import org.deeplearning4j.models.embeddings.wordvectors.WordVectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An embedding matrix for a vocabulary, taken from a pre-computed word-vectors file (GloVe text, word2vec
- * text or binary, read by DL4J's {@link WordVectorSerializer}). Words the file lacks get a small random
- * vector; padding stays zero.
+ * An embedding matrix for a vocabulary, its rows picked from pre-computed word vectors (loaded once per
+ * process, see {@link WordVectorTable}). Words the vectors lack get a small random vector; padding stays zero.
  */
 final class PretrainedEmbeddings {
 
@@ -25,17 +20,8 @@ final class PretrainedEmbeddings {
         this.covered = covered;
     }
 
-    static PretrainedEmbeddings load(Path file, Vocabulary vocabulary, long seed) {
-        if (!Files.isRegularFile(file)) {
-            throw new TrainingFailedException("word-vectors file " + file.getFileName() + " is missing");
-        }
-        WordVectors vectors;
-        try {
-            vectors = WordVectorSerializer.loadStaticModel(file.toFile());
-        } catch (RuntimeException e) {
-            throw new TrainingFailedException("cannot read word-vectors file " + file.getFileName() + ": " + e.getMessage(), e);
-        }
-        int dimensions = (int) vectors.getWordVectorMatrix(vectors.vocab().wordAtIndex(0)).length();
+    static PretrainedEmbeddings pick(WordVectorTable vectors, Vocabulary vocabulary, long seed) {
+        int dimensions = vectors.dimensions();
         float[][] matrix = new float[vocabulary.size()][dimensions];
         Random random = new Random(seed);
         int covered = 0;
@@ -43,10 +29,7 @@ final class PretrainedEmbeddings {
             if (id == Vocabulary.PADDING_ID) {
                 continue;
             }
-            String word = vocabulary.wordAt(id);
-            if (id != Vocabulary.UNKNOWN_ID && vectors.hasWord(word)) {
-                float[] v = vectors.getWordVectorMatrix(word).toFloatVector();
-                System.arraycopy(v, 0, matrix[id], 0, dimensions);
+            if (id != Vocabulary.UNKNOWN_ID && vectors.copyVector(vocabulary.wordAt(id), matrix[id])) {
                 covered++;
             } else {
                 for (int d = 0; d < dimensions; d++) {
@@ -54,7 +37,6 @@ final class PretrainedEmbeddings {
                 }
             }
         }
-        INDArray weights = Nd4j.create(matrix);
-        return new PretrainedEmbeddings(weights, dimensions, covered);
+        return new PretrainedEmbeddings(Nd4j.create(matrix), dimensions, covered);
     }
 }

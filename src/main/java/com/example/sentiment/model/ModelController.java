@@ -12,6 +12,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -89,16 +90,23 @@ class ModelController {
             @DecimalMax(value = "1", message = "must be greater than 0 and at most 1") Double minConfidence) {
     }
 
-    /** One line of the model listing. */
+    /**
+     * One line of the model listing.
+     *
+     * @param accuracy on data the version never saw (see {@link HeldOutAccuracy}), as is {@code macroF1}
+     * @param accuracyMeasuredOn what both were measured on
+     */
     record ModelSummary(String id, String name, Instant createdAt, List<String> labels, Double accuracy,
-                        Double macroF1, Double minConfidence, boolean active, boolean usable, String problem) {
+                        Double macroF1, String accuracyMeasuredOn, Double minConfidence, boolean active,
+                        boolean usable, String problem) {
 
         static ModelSummary of(StoredModel m, String activeId) {
             Optional<ModelMetadata> md = Optional.ofNullable(m.metadata());
+            Optional<HeldOutAccuracy> heldOut = md.flatMap(HeldOutAccuracy::of);
             return new ModelSummary(m.id(), md.map(ModelMetadata::name).orElse(null),
                     md.map(ModelMetadata::createdAt).orElse(null), md.map(ModelMetadata::labels).orElse(null),
-                    md.map(x -> x.evaluation() == null ? null : x.evaluation().accuracy()).orElse(null),
-                    md.map(x -> x.evaluation() == null ? null : x.evaluation().macroF1()).orElse(null),
+                    heldOut.map(HeldOutAccuracy::accuracy).orElse(null), heldOut.map(HeldOutAccuracy::macroF1).orElse(null),
+                    heldOut.map(HeldOutAccuracy::measuredOn).orElse(null),
                     md.map(ModelMetadata::minConfidence).orElse(null), m.id().equals(activeId), m.usable(), m.problem());
         }
     }
@@ -108,17 +116,19 @@ class ModelController {
                         String trainingJobId, List<String> labels, HyperParameters hyperParameters,
                         Integer vocabularySize, Integer wordVectorsCovered, Long parameters, EvaluationReport evaluation,
                         ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
-                        Double trainingSeconds, Double minConfidence) {
+                        Double trainingSeconds, Double minConfidence, Map<String, EvaluationReport> evaluations,
+                        HeldOutAccuracy heldOut) {
 
         static ModelDetails of(StoredModel stored, boolean active) {
             ModelMetadata m = stored.metadata();
             if (m == null) {
                 return new ModelDetails(stored.id(), active, false, stored.problem(), null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null, null, null, null);
             }
             return new ModelDetails(stored.id(), active, stored.usable(), stored.problem(), m.name(), m.createdAt(),
                     m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.wordVectorsCovered(), m.parameters(),
-                    m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds(), m.minConfidence());
+                    m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds(), m.minConfidence(),
+                    m.evaluations(), HeldOutAccuracy.of(m).orElse(null));
         }
     }
 }

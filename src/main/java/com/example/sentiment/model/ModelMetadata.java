@@ -36,9 +36,16 @@ public record ModelMetadata(
         Map<String, EvaluationReport> evaluations,
         Double minConfidence) {
 
-    /** Which data a version was trained on. */
+    /**
+     * Which data a version was trained on.
+     *
+     * @param validationSource {@code split} or {@code file} (null in versions from before it was recorded)
+     * @param validationDuplicatesRemoved validation examples left out as copies of training examples (null in
+     *                                    versions from before they were removed)
+     */
     public record DatasetFingerprint(String sha256, int rows, int trainExamples, int validationExamples,
-                                     Map<String, Integer> examplesPerLabel) {
+                                     Map<String, Integer> examplesPerLabel, String validationSource,
+                                     Integer validationDuplicatesRemoved) {
     }
 
     ModelMetadata withId(String newId, Map<String, String> newChecksums) {

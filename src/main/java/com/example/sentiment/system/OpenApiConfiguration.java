@@ -61,18 +61,22 @@ class OpenApiConfiguration {
             + "\"createdAt\":\"2026-11-28T17:18:33Z\",\"startedAt\":\"2026-11-28T17:18:34Z\",\"finishedAt\":null,"
             + "\"progress\":{\"epoch\":2,\"totalEpochs\":10,\"batch\":25,\"totalBatches\":77,\"percent\":13.2,"
             + "\"etaSeconds\":95,\"examplesPerSecond\":792.1,\"tokensPerSecond\":8205.0},"
-            + "\"metrics\":{\"trainLoss\":0.31,\"validationAccuracy\":0.87,\"validationMacroF1\":0.86},"
-            + "\"history\":[{\"epoch\":1,\"trainLoss\":0.45,\"validationAccuracy\":0.84,\"validationMacroF1\":0.83,\"seconds\":61.2}],"
+            + "\"metrics\":{\"trainLoss\":0.31,\"validationAccuracy\":0.87,\"validationMacroF1\":0.86,"
+            + "\"validationAccuracyStandardError\":0.0144,\"validationMacroF1StandardError\":0.0149,\"learningRate\":0.002},"
+            + "\"history\":[{\"epoch\":1,\"trainLoss\":0.45,\"validationAccuracy\":0.84,\"validationMacroF1\":0.83,\"seconds\":61.2,"
+            + "\"validationLoss\":0.38,\"validationAccuracyStandardError\":0.0157,\"validationMacroF1StandardError\":0.0161,"
+            + "\"learningRate\":0.002}],"
             + "\"dataset\":{\"format\":\"csv\",\"sha256\":\"53581b53...\",\"rowsRead\":5452,\"rowsUsed\":5450,\"rowsSkipped\":2,"
             + "\"skippedReasons\":{\"empty text\":2},\"examplesPerLabel\":{\"negative\":2700,\"positive\":2750},"
-            + "\"trainExamples\":4905,\"validationExamples\":545,\"validationSource\":\"split\"},"
+            + "\"trainExamples\":4905,\"validationExamples\":541,\"validationSource\":\"split\","
+            + "\"validationDuplicatesRemoved\":4},"
             + "\"hyperParameters\":{\"epochs\":15,\"batchSize\":64,\"learningRate\":0.002,\"embeddingSize\":100,"
             + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.25,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
             + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"LAST\","
-            + "\"wordVectors\":\"glove-100d.txt\",\"freezeEmbeddings\":false,\"engine\":\"FUSED\"},\"activate\":true,\"error\":null,\"modelId\":null}";
+            + "\"wordVectors\":\"glove-100d.vec\",\"freezeEmbeddings\":false,\"engine\":\"FUSED\",\"selectionMetric\":\"MACRO_F1\"},\"activate\":true,\"error\":null,\"modelId\":null}";
     private static final String MODEL = "{\"id\":\"20261129-130908-d56a\",\"name\":\"sst2-glove-default\","
-            + "\"createdAt\":\"2026-11-29T13:09:08Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9356,"
-            + "\"macroF1\":0.9349,\"active\":true,\"usable\":true,\"problem\":null}";
+            + "\"createdAt\":\"2026-11-29T13:09:08Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.8612,"
+            + "\"macroF1\":0.8612,\"accuracyMeasuredOn\":\"dev.csv (872 examples)\",\"active\":true,\"usable\":true,\"problem\":null}";
     private static final String PREDICTION = "{\"modelId\":\"20261129-130908-d56a\",\"label\":\"positive\","
             + "\"confidence\":0.97,\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":7,\"truncated\":false}";
     private static final Map<String, String> EXAMPLES = Map.of(

@@ -1,9 +1,11 @@
 package com.example.sentiment.system;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.model.HeldOutAccuracy;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.training.TrainingJobService;
 import com.example.sentiment.training.TrainingJobView;
+import com.example.sentiment.vectors.WordVectorsLibrary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -23,10 +25,12 @@ class StatusController {
     private final TrainingJobService training;
     private final String version;
     private final Security security;
+    private final WordVectorsLibrary wordVectors;
 
     StatusController(ModelService models, TrainingJobService training, ObjectProvider<BuildProperties> build,
-                     SentimentProperties properties) {
+                     SentimentProperties properties, WordVectorsLibrary wordVectors) {
         this.models = models;
+        this.wordVectors = wordVectors;
         this.security = new Security(notBlank(properties.security().apiKey()),
                 notBlank(properties.security().classifyApiKey()));
         this.training = training;
@@ -38,27 +42,38 @@ class StatusController {
     @Operation(summary = "Service status", description = "Active model, training activity, number of stored "
             + "models and the application version.")
     Status status() {
-        ActiveModel active = models.active().map(m -> new ActiveModel(m.id(), m.metadata().labels(),
-                m.metadata().evaluation() == null ? null : m.metadata().evaluation().accuracy(),
-                m.metadata().createdAt())).orElse(null);
+        ActiveModel active = models.active().map(m -> {
+            Optional<HeldOutAccuracy> accuracy = HeldOutAccuracy.of(m.metadata());
+            return new ActiveModel(m.id(), m.metadata().labels(), accuracy.map(HeldOutAccuracy::accuracy).orElse(null),
+                    accuracy.map(HeldOutAccuracy::standardError).orElse(null),
+                    accuracy.map(HeldOutAccuracy::measuredOn).orElse(null), m.metadata().createdAt());
+        }).orElse(null);
         Optional<TrainingJobView> running = training.running();
         return new Status(version, active, new Training(running.map(TrainingJobView::id).orElse(null),
                 running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size(),
-                security);
+                security, wordVectors.status());
     }
 
     private static boolean notBlank(String value) {
         return value != null && !value.isBlank();
     }
 
-    record Status(String version, ActiveModel activeModel, Training training, int storedModels, Security security) {
+    /** @param wordVectors the default pre-computed vectors jobs start from, or why they train random embeddings */
+    record Status(String version, ActiveModel activeModel, Training training, int storedModels, Security security,
+                  WordVectorsLibrary.Status wordVectors) {
     }
 
     /** Whether X-API-Key is needed, so that clients can ask for it before sending a large upload. */
     record Security(boolean apiKeyRequired, boolean classifyApiKeyRequired) {
     }
 
-    record ActiveModel(String id, List<String> labels, Double accuracy, Instant createdAt) {
+    /**
+     * @param accuracy on data the model never saw: a recorded evaluation file, else its validation data
+     * @param accuracyStandardError binomial standard error of that figure
+     * @param accuracyMeasuredOn what it was measured on, e.g. {@code dev.csv (872 examples)}
+     */
+    record ActiveModel(String id, List<String> labels, Double accuracy, Double accuracyStandardError,
+                       String accuracyMeasuredOn, Instant createdAt) {
     }
 
     record Training(String runningJobId, Double runningJobPercent, long queuedJobs) {

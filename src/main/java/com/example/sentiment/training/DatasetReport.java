@@ -6,6 +6,9 @@ import java.util.Map;
  * What a job trained on: rows read, used and skipped (with the reasons), examples per label and the split.
  *
  * @param sha256 fingerprint of the uploaded training file's bytes
+ * @param validationExamples validation examples used, after {@code validationDuplicatesRemoved}
+ * @param validationDuplicatesRemoved validation examples left out because a training example has the same
+ *                                    tokens (the copy stays in training): the validation figure is on unseen text
  * @param feedbackAdded stored corrections added to the rows ({@code includeFeedback})
  * @param feedbackDuplicates stored corrections left out: the upload had the same text and label, or a newer
  *                           correction of the same text was added
@@ -21,6 +24,7 @@ public record DatasetReport(
         int trainExamples,
         int validationExamples,
         String validationSource,
+        int validationDuplicatesRemoved,
         int feedbackAdded,
         int feedbackDuplicates) {
 }

@@ -110,6 +110,12 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
                         + ") leaves no validation examples: upload more rows, raise validationSplit or upload a validation file");
             }
         }
+        int heldBefore = validationRows.length;
+        validationRows = unseenInTraining(rows, trainRows, validationSource, validationRows, words.size());
+        if (validationRows.length == 0) {
+            throw InvalidDatasetException.of(validation != null ? "validation" : "data", "every validation "
+                    + "example also occurs in the training data (same tokens): nothing is left to validate on");
+        }
         Vocabulary vocabulary = vocabulary(rows, trainRows, words, hp);
         int[] ids = new int[words.size()];
         for (int w = 0; w < ids.length; w++) {
@@ -121,11 +127,12 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
         DatasetReport report = new DatasetReport(data.summary().format().name().toLowerCase(), data.sha256(),
                 data.summary().rowsRead(), uploadRows, data.summary().rowsRead() - uploadRows,
                 data.summary().skipped(), new LinkedHashMap<>(counts), train.size(), held.size(), validationKind,
-                feedbackAdded, feedbackDuplicates);
+                heldBefore - validationRows.length, feedbackAdded, feedbackDuplicates);
         LabelledTexts heldOutTexts = keepHeldOutTexts
                 ? texts(validationSource, validationRows, words, held.labels()) : null;
         return new PreparedDataset(labels, vocabulary, train, held, heldOutTexts, report);
     }
+
 
     /** Stored corrections (oldest first, as the store lists them) as training rows, newest first; line 0: no file. */
     static List<DatasetParser.Row> correctionRows(List<Feedback> oldestFirst) {
@@ -203,6 +210,47 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
     }
 
     /** The given rows as vocabulary ids, cut as {@link Vocabulary#encode} cuts them. */
+    /**
+     * The validation rows whose tokens no training row has: a copy of a training example says nothing about
+     * unseen text. Exact: rows are compared token by token, after a hash narrows the candidates; only the
+     * validation rows are indexed, so the memory this takes follows the validation size.
+     */
+    private static int[] unseenInTraining(TokenisedRows train, int[] trainRows, TokenisedRows held, int[] heldRows,
+                                          int wordCount) {
+        int[] identity = new int[wordCount];
+        Arrays.setAll(identity, w -> w);
+        Map<Integer, List<Integer>> byHash = new HashMap<>();
+        for (int i = 0; i < heldRows.length; i++) {
+            int[] tokens = held.tokens(heldRows[i], held.length(heldRows[i]), identity);
+            byHash.computeIfAbsent(Arrays.hashCode(tokens), k -> new ArrayList<>()).add(i);
+        }
+        boolean[] seen = new boolean[heldRows.length];
+        for (int row : trainRows) {
+            int[] tokens = train.tokens(row, train.length(row), identity);
+            List<Integer> candidates = byHash.get(Arrays.hashCode(tokens));
+            if (candidates == null) {
+                continue;
+            }
+            for (int i : candidates) {
+                if (!seen[i] && Arrays.equals(tokens, held.tokens(heldRows[i], held.length(heldRows[i]), identity))) {
+                    seen[i] = true;
+                }
+            }
+        }
+        int kept = 0;
+        for (boolean s : seen) {
+            kept += s ? 0 : 1;
+        }
+        int[] out = new int[kept];
+        int k = 0;
+        for (int i = 0; i < heldRows.length; i++) {
+            if (!seen[i]) {
+                out[k++] = heldRows[i];
+            }
+        }
+        return out;
+    }
+
     private static LabelledTexts texts(TokenisedRows rows, int[] which, WordTable words, int[] labels) {
         int[] identity = new int[words.size()];
         Arrays.setAll(identity, w -> w);

@@ -42,6 +42,10 @@ public record TrainingConfig(
         String wordVectors,
         Boolean freezeEmbeddings,
         @Pattern(regexp = "(?i)fused|dl4j", message = "must be one of fused, dl4j") String engine,
+        @Schema(description = "the validation figure that decides early stopping, the learning-rate halving on a "
+                + "plateau and which epoch is kept", allowableValues = {"accuracy", "macroF1", "loss"}, example = "macroF1")
+        @Pattern(regexp = "(?i)accuracy|macroF1|loss", message = "must be one of accuracy, macroF1, loss")
+        String selectionMetric,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
         @Schema(description = "true (the default): activate the new version when the job succeeds; false: only "
@@ -54,7 +58,7 @@ public record TrainingConfig(
         Boolean includeFeedback) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -78,7 +82,8 @@ public record TrainingConfig(
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),
                 HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)),
                 vectors, or(freezeEmbeddings, d.freezeEmbeddings()),
-                HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)));
+                HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)),
+                HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())));
         return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
                 or(includeFeedback, false));

@@ -166,13 +166,15 @@ final class TrainingJob implements TrainingObserver {
         progress = new TrainingJobView.Progress(epoch, totalEpochs, batch, totalBatches,
                 Math.round(1000.0 * done / total) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
                 (double) Math.round(examplesPerSecond * tokensPerExample));
-        metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1());
+        metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1(),
+                metrics.validationAccuracyStandardError(), metrics.validationMacroF1StandardError(), metrics.learningRate());
     }
 
     @Override
     public synchronized void onEpoch(EpochMetrics epoch) {
         history.add(epoch);
-        metrics = new TrainingJobView.Metrics(metrics.trainLoss(), epoch.validationAccuracy(), epoch.validationMacroF1());
+        metrics = new TrainingJobView.Metrics(metrics.trainLoss(), epoch.validationAccuracy(), epoch.validationMacroF1(),
+                epoch.validationAccuracyStandardError(), epoch.validationMacroF1StandardError(), epoch.learningRate());
     }
 
     synchronized TrainingJobView view() {

@@ -6,6 +6,7 @@ import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingResult;
 import com.example.sentiment.model.ModelMetadata;
 import com.example.sentiment.model.ModelService;
+import com.example.sentiment.vectors.WordVectorsLibrary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -44,20 +45,20 @@ public class TrainingJobService {
     private final SentimentProperties.Training settings;
     private final ClassifierTrainer trainer;
     private final PromotionGate promotionGate;
-    private final java.nio.file.Path vectorsDir;
+    private final WordVectorsLibrary wordVectors;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor executor;
     private final MeterRegistry meters;
 
     TrainingJobService(ModelService models, TrainingJobStore store, SentimentProperties properties,
-                       MeterRegistry meters) {
+                       WordVectorsLibrary wordVectors, MeterRegistry meters) {
         this.meters = meters;
         this.models = models;
         this.store = store;
         this.settings = properties.training();
         this.trainer = new ClassifierTrainer(settings.workerCount());
         this.promotionGate = new PromotionGate(settings.promotionMargin());
-        this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
+        this.wordVectors = wordVectors;
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.concurrentJobs(), settings.concurrentJobs(), 0,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueCapacity()), r -> {
@@ -155,7 +156,7 @@ public class TrainingJobService {
         try {
             String vectors = job.config().hyperParameters().wordVectors();
             TrainingResult result = trainer.train(data.vocabulary(), data.train(), data.validation(), data.labels(),
-                    job.config().hyperParameters(), vectors == null ? null : vectorsDir.resolve(vectors),
+                    job.config().hyperParameters(), vectors == null ? null : wordVectors.get(vectors),
                     new PersistingObserver(job), job::cancelRequested);
             if (result.cancelled()) {
                 job.finish(TrainingJobState.CANCELLED, null, null);
@@ -203,7 +204,8 @@ public class TrainingJobService {
     private static ModelMetadata metadata(TrainingJob job, PreparedDataset data, TrainingResult result) {
         DatasetReport report = data.report();
         ModelMetadata.DatasetFingerprint fingerprint = new ModelMetadata.DatasetFingerprint(report.sha256(),
-                report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel());
+                report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel(),
+                report.validationSource(), report.validationDuplicatesRemoved());
         return new ModelMetadata(null, job.config().name(), Instant.now(), job.id(), data.labels(),
                 result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
                 result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),

@@ -35,8 +35,13 @@ public record TrainingJobView(
         static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null, null);
     }
 
-    /** The latest figures: loss of the last batch, validation figures of the last epoch. */
-    public record Metrics(Double trainLoss, Double validationAccuracy, Double validationMacroF1) {
-        static final Metrics NONE = new Metrics(null, null, null);
+    /**
+     * The latest figures: loss of the last batch, validation figures of the last epoch with their standard
+     * errors (see {@link com.example.sentiment.ml.EvaluationReport}), and the learning rate now.
+     */
+    public record Metrics(Double trainLoss, Double validationAccuracy, Double validationMacroF1,
+                          Double validationAccuracyStandardError, Double validationMacroF1StandardError,
+                          Double learningRate) {
+        static final Metrics NONE = new Metrics(null, null, null, null, null, null);
     }
 }

@@ -4,6 +4,7 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.Tokenizer;
 import com.example.sentiment.system.BadRequestException;
+import com.example.sentiment.vectors.WordVectorsLibrary;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.io.IOException;
@@ -49,18 +50,20 @@ class TrainingUploadReader {
     private final Validator validator;
     private final SentimentProperties.Training settings;
     private final DatasetParser parser;
-    private final Path vectorsDir;
     private final MemoryBudget memory;
     private final Tokenizer tokenizer = new Tokenizer();
     // one upload is read at a time, so that the free heap each one is measured against is really free
     private final ReentrantLock reading = new ReentrantLock();
 
-    TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties, MemoryBudget memory) {
+    private final WordVectorsLibrary wordVectors;
+
+    TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties, MemoryBudget memory,
+                         WordVectorsLibrary wordVectors) {
         this.strictJson = json;
         this.validator = validator;
         this.memory = memory;
         this.settings = properties.training();
-        this.vectorsDir = properties.vectorsDir().toAbsolutePath().normalize();
+        this.wordVectors = wordVectors;
         this.parser = new DatasetParser(json, settings.maxRows());
     }
 
@@ -88,13 +91,12 @@ class TrainingUploadReader {
                     .map(v -> new BadRequestException.FieldError("config." + v.getPropertyPath(), v.getMessage()))
                     .toList());
         }
-        String defaultVectors = settings.defaults().wordVectors();
         TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults(),
-                defaultVectors != null && !defaultVectors.isBlank() && Files.isRegularFile(vectorsDir.resolve(defaultVectors)));
+                wordVectors.defaultName().isPresent());
         String vectors = resolved.hyperParameters().wordVectors();
-        if (vectors != null && !Files.isRegularFile(vectorsDir.resolve(vectors))) {
+        if (vectors != null && !wordVectors.exists(vectors)) {
             throw BadRequestException.forField("config.wordVectors", "no file '" + vectors
-                    + "' in the vectors directory " + vectorsDir + " (scripts/fetch-glove.sh provides glove-100d.txt)");
+                    + "' in the vectors directory " + wordVectors.directory() + " (the build fetches glove-100d.vec)");
         }
         return resolved;
     }

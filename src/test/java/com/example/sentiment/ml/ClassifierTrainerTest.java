@@ -24,7 +24,7 @@ class ClassifierTrainerTest {
     static TrainingResult trained;
 
     static HyperParameters small(int epochs, HyperParameters.Pooling pooling, boolean bidirectional) {
-        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 0, 50, 1, 1000, 7, 0, pooling, null, false, HyperParameters.Engine.FUSED);
+        return new HyperParameters(epochs, 16, 0.01, 16, 16, bidirectional, 0.2, 0, 50, 1, 1000, 7, 0, pooling, null, false, HyperParameters.Engine.FUSED, null);
     }
 
     static LabelledTexts texts(List<TestCorpus.Example> examples) {
@@ -143,7 +143,7 @@ class ClassifierTrainerTest {
                     }
                 }, () -> false);
         assertThat(epochs).hasSize(6);
-        assertThat(batchesReported.get()).as("both replicas report their minibatches").isEqualTo(6 * 19);
+        assertThat(batchesReported.get()).as("the first replica reports its minibatches").isEqualTo(6 * 10);
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.9);
         assertThat(result.classifier().classify("the acting was wonderful").label()).isEqualTo("positive");
         assertThat(result.evaluation().accuracy()).as("the best epoch's weights are kept")
@@ -154,7 +154,7 @@ class ClassifierTrainerTest {
     void theDl4jEngineTrainsOnDl4jsOwnLstmLayer() {
         HyperParameters fused = small(6, HyperParameters.Pooling.LAST, false);
         HyperParameters dl4j = new HyperParameters(6, 16, 0.01, 16, 16, false, 0.2, 0, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.DL4J);
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.DL4J, null);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(300, 1)),
                 texts(TestCorpus.examples(60, 2)), LABELS, dl4j, null, TrainingObserver.NONE, () -> false);
         assertThat(result.classifier().networkLayer(1))
@@ -192,15 +192,15 @@ class ClassifierTrainerTest {
         }
         java.nio.file.Files.writeString(glove, lines);
         HyperParameters hp = new HyperParameters(8, 16, 0.01, 64, 16, false, 0.2, 0.1, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, "tiny-glove.txt", false, HyperParameters.Engine.FUSED);
+                HyperParameters.Pooling.LAST, "tiny-glove.txt", false, HyperParameters.Engine.FUSED, null);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
-                texts(TestCorpus.examples(40, 6)), LABELS, hp, glove, TrainingObserver.NONE, () -> false);
+                texts(TestCorpus.examples(40, 6)), LABELS, hp, WordVectorTable.open(glove), TrainingObserver.NONE, () -> false);
         assertThat(result.hyperParameters().embeddingSize()).isEqualTo(8);
         assertThat(result.wordVectorsCovered()).isEqualTo(13);
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
-        // the model handed back is the best epoch's, fine-tuned embedding included
-        assertThat(result.evaluation().accuracy()).isEqualTo(result.history().stream()
-                .mapToDouble(EpochMetrics::validationAccuracy).max().orElseThrow());
+        // the model handed back is the best epoch's (by macro-F1, the default), fine-tuned embedding included
+        assertThat(result.evaluation().macroF1()).isEqualTo(result.history().stream()
+                .mapToDouble(EpochMetrics::validationMacroF1).max().orElseThrow());
     }
 
     @ParameterizedTest(name = "{0} worker(s)")
@@ -210,9 +210,9 @@ class ClassifierTrainerTest {
         Path vectors = dir.resolve("damaged.txt");
         java.nio.file.Files.writeString(vectors, "good NaN 0.1 0.2 0.3\nbad 0.3 0.2 0.1 0.0\nfilm 0.1 0.1 0.1 0.1\n");
         HyperParameters hp = new HyperParameters(3, 16, 0.01, 4, 8, false, 0, 0, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED);
+                HyperParameters.Pooling.LAST, "damaged.txt", false, HyperParameters.Engine.FUSED, null);
         assertThatThrownBy(() -> new ClassifierTrainer(workers, 1).train(texts(TestCorpus.examples(100, 8)),
-                texts(TestCorpus.examples(20, 9)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false))
+                texts(TestCorpus.examples(20, 9)), LABELS, hp, WordVectorTable.open(vectors), TrainingObserver.NONE, () -> false))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("diverged");
     }
 
@@ -233,5 +233,90 @@ class ClassifierTrainerTest {
                 texts(TestCorpus.examples(20, 9)), LABELS, small(2, HyperParameters.Pooling.LAST, false), null,
                 exhausted, () -> false))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("ran out of memory");
+    }
+
+    /** Labels flipped for every fifth example: the validation figures then disagree on the best epoch. */
+    private static LabelledTexts noisy(List<TestCorpus.Example> examples) {
+        LabelledTexts clean = texts(examples);
+        int[] labels = clean.labels().clone();
+        for (int i = 0; i < labels.length; i += 5) {
+            labels[i] = 1 - labels[i];
+        }
+        return new LabelledTexts(clean.texts(), labels);
+    }
+
+    private static double score(EpochMetrics e, HyperParameters.SelectionMetric metric) {
+        return switch (metric) {
+            case ACCURACY -> 1 - e.validationAccuracy();
+            case MACRO_F1 -> 1 - e.validationMacroF1();
+            case LOSS -> e.validationLoss();
+        };
+    }
+
+    /** Early stopping on, with a patience that never ends these 8 epochs early: every plateau halves the rate. */
+    private static TrainingResult trainSelectingBy(HyperParameters.SelectionMetric metric) {
+        HyperParameters hp = new HyperParameters(8, 16, 0.03, 16, 16, false, 0, 0, 50, 1, 1000, 11, 8,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, metric);
+        return new ClassifierTrainer().train(noisy(TestCorpus.examples(120, 21)), noisy(TestCorpus.examples(60, 22)),
+                LABELS, hp, null, TrainingObserver.NONE, () -> false);
+    }
+
+    @Test
+    void theSelectionMetricDecidesWhichEpochIsKept() {
+        java.util.Map<HyperParameters.SelectionMetric, Integer> kept = new java.util.EnumMap<>(HyperParameters.SelectionMetric.class);
+        for (HyperParameters.SelectionMetric metric : HyperParameters.SelectionMetric.values()) {
+            TrainingResult result = trainSelectingBy(metric);
+            List<EpochMetrics> history = result.history();
+            int best = 0;
+            for (int i = 1; i < history.size(); i++) {
+                if (score(history.get(i), metric) < score(history.get(best), metric)) {
+                    best = i;
+                }
+            }
+            assertThat(result.bestEpoch()).as(metric.name()).isEqualTo(history.get(best).epoch());
+            // the returned model is that epoch's
+            assertThat(result.evaluation().accuracy()).isEqualTo(history.get(best).validationAccuracy());
+            kept.put(metric, result.bestEpoch());
+        }
+        // on noisy labels, the loss and the error rate disagree on the best epoch
+        assertThat(kept.get(HyperParameters.SelectionMetric.LOSS)).isNotEqualTo(kept.get(HyperParameters.SelectionMetric.ACCURACY));
+    }
+
+    @Test
+    void anEpochWithoutImprovementHalvesTheLearningRateOfTheNext(@TempDir Path dir) throws Exception {
+        TrainingResult result = trainSelectingBy(HyperParameters.SelectionMetric.LOSS);
+        List<EpochMetrics> history = result.history();
+        assertThat(history.get(0).learningRate()).isEqualTo(0.03);
+        double best = Double.POSITIVE_INFINITY;
+        int halvings = 0;
+        for (int i = 0; i + 1 < history.size(); i++) {
+            double score = history.get(i).validationLoss();
+            boolean improved = score < best;
+            best = Math.min(best, score);
+            double expected = improved ? history.get(i).learningRate() : history.get(i).learningRate() / 2;
+            assertThat(history.get(i + 1).learningRate()).as("epoch %d", i + 2).isEqualTo(expected);
+            halvings += improved ? 0 : 1;
+        }
+        assertThat(halvings).as("plateaus in this run").isPositive();
+        // without early stopping the rate stays
+        assertThat(trained.history()).extracting(EpochMetrics::learningRate).containsOnly(0.01);
+        // the stored model gets the last rate as a fixed one: nothing refers to the run's schedule
+        result.classifier().save(dir);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(dir.resolve(TextClassifier.NETWORK_FILE).toFile())) {
+            String config = new String(zip.getInputStream(zip.getEntry("configuration.json")).readAllBytes());
+            EpochMetrics last = history.get(history.size() - 1);
+            double finalRate = last.validationLoss() < best ? last.learningRate() : last.learningRate() / 2;
+            assertThat(config).doesNotContain("PlateauLearningRate").contains("\"learningRate\" : " + finalRate);
+        }
+    }
+
+    @Test
+    void epochFiguresComeWithTheirStandardErrors() {
+        EpochMetrics last = trained.history().get(trained.history().size() - 1);
+        double a = last.validationAccuracy();
+        assertThat(last.validationAccuracyStandardError()).isCloseTo(Math.sqrt(a * (1 - a) / 60), within(1e-12));
+        assertThat(trained.evaluation().accuracyStandardError())
+                .isCloseTo(Math.sqrt(trained.evaluation().accuracy() * (1 - trained.evaluation().accuracy()) / 60), within(1e-12));
+        assertThat(trained.evaluation().macroF1StandardError()).isNotNull();
     }
 }

@@ -12,7 +12,7 @@ class SpeedProbe {
         int t = Integer.getInteger("probe.t", 10);
         for (String engine : System.getProperty("probe.engines", "FUSED,DL4J,FUSED,DL4J").split(",")) {
             HyperParameters hp = new HyperParameters(1, 64, 0.002, 100, 128, Boolean.getBoolean("probe.bi"), 0.5, 0.25, 100, 1, 50000, 42, 0,
-                    HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.valueOf(engine));
+                    HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.valueOf(engine), null);
             MultiLayerNetwork net = NetworkFactory.create(hp, 15000, 2, null);
             Random random = new Random(1);
             int[][] seqs = new int[64 * 40][];

@@ -77,6 +77,6 @@ class MemoryBudgetTest {
 
     private static HyperParameters hp(int embeddingSize, int lstmUnits) {
         return new HyperParameters(1, 64, 0.002, embeddingSize, lstmUnits, false, 0.5, 0.25, 100, 2, 50_000, 42, 3,
-                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED);
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null);
     }
 }

@@ -20,7 +20,7 @@ class PreparedDatasetTest {
     private final Tokenizer tokenizer = new Tokenizer();
     // minimum frequency 2 and a vocabulary cut at 20 words, so both limits shape the ids; sequences cut at 6
     private final HyperParameters hp = new HyperParameters(1, 16, 0.01, 16, 16, false, 0, 0, 6, 2, 20, 7, 0,
-            HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED);
+            HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null);
 
     @Test
     void encodingAsReadGivesTheIdsThatEncodingTheTextsGives() throws Exception {
@@ -47,9 +47,17 @@ class PreparedDatasetTest {
         assertThat(prepared.labels()).isEqualTo(labels);
         assertThat(prepared.vocabulary().words()).isEqualTo(expected.words());
         assertThat(prepared.train().size()).isEqualTo(split[0].length);
-        assertThat(prepared.validation().size()).isEqualTo(split[1].length).isEqualTo(60);
-        for (int i = 0; i < split[1].length; i++) {
-            DatasetParser.Row row = all.get(split[1][i]);
+        // validation keeps, in split order, the rows whose tokens no training row has
+        List<Integer> unseen = new ArrayList<>();
+        for (int row : split[1]) {
+            if (!trainTokens.contains(tokenizer.tokenize(all.get(row).text()))) {
+                unseen.add(row);
+            }
+        }
+        assertThat(prepared.validation().size()).isEqualTo(unseen.size()).isPositive();
+        assertThat(prepared.report().validationDuplicatesRemoved()).isEqualTo(split[1].length - unseen.size());
+        for (int i = 0; i < unseen.size(); i++) {
+            DatasetParser.Row row = all.get(unseen.get(i));
             assertThat(prepared.validation().sequences()[i])
                     .isEqualTo(expected.encode(tokenizer.tokenize(row.text()), 6));
             assertThat(prepared.validation().labels()[i]).isEqualTo(labels.indexOf(row.label()));
@@ -60,5 +68,60 @@ class PreparedDatasetTest {
         }
         assertThat(prepared.report().rowsUsed()).isEqualTo(301);
         assertThat(prepared.report().examplesPerLabel()).containsEntry("positive", 151).containsEntry("negative", 150);
+    }
+
+    @Test
+    void aValidationFileLosesTheExamplesTrainingAlreadyHasAndTheReportCountsThem() throws Exception {
+        PreparedDataset data = prepare("a good film,pos\na bad film,neg\ngreat,pos\nawful,neg\n",
+                // the same tokens as training rows, whatever the case and spacing; "a good film!" is not the same
+                "A  GOOD film,pos\nawful,neg\na good film!,pos\ndull plot,neg\n", 0.1);
+        assertThat(data.train().size()).isEqualTo(4);
+        assertThat(data.report().validationDuplicatesRemoved()).isEqualTo(2);
+        assertThat(data.report().validationExamples()).isEqualTo(2).isEqualTo(data.validation().size());
+    }
+
+    @Test
+    void theHeldOutSplitKeepsNoCopyOfATrainingExample() throws Exception {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            // every text twice: a random split puts copies on both sides
+            csv.append("good ").append(i).append(",pos\nGood ").append(i).append(",pos\nbad ").append(i)
+                    .append(",neg\nbad  ").append(i).append(",neg\n");
+        }
+        PreparedDataset data = prepare(csv.toString(), null, 0.25);
+        java.util.Set<List<Integer>> train = new java.util.HashSet<>();
+        for (int[] sequence : data.train().sequences()) {
+            train.add(java.util.Arrays.stream(sequence).boxed().toList());
+        }
+        assertThat(java.util.Arrays.asList(data.validation().sequences())).isNotEmpty()
+                .allSatisfy(sequence -> assertThat(train).doesNotContain(java.util.Arrays.stream(sequence).boxed().toList()));
+        assertThat(data.report().validationDuplicatesRemoved()).isPositive();
+        assertThat(data.report().validationExamples() + data.report().validationDuplicatesRemoved()
+                + data.report().trainExamples()).isEqualTo(80);
+    }
+
+    @Test
+    void nothingLeftToValidateOnIsAClearError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> prepare("good,pos\nbad,neg\n", "GOOD,pos\n", 0.1))
+                .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("also occurs in the training");
+    }
+
+    private PreparedDataset prepare(String trainRows, String validationRows, double split) throws Exception {
+        MemoryBudget.Claim claim = new MemoryBudget.Claim(Long.MAX_VALUE, Long.MAX_VALUE);
+        WordTable words = new WordTable(claim);
+        PreparedDataset.FileRows train = read("data", "text,label\n" + trainRows, words, claim);
+        PreparedDataset.FileRows held = validationRows == null ? null
+                : read("validation", "text,label\n" + validationRows, words, claim);
+        HyperParameters one = new HyperParameters(1, 16, 0.01, 16, 16, false, 0, 0, 6, 1, 100, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null);
+        return PreparedDataset.prepare(train, held, words, split, 7, 1, one, 0, 0, false);
+    }
+
+    private PreparedDataset.FileRows read(String part, String csv, WordTable words, MemoryBudget.Claim claim)
+            throws Exception {
+        TokenisedRows rows = new TokenisedRows(part, words, tokenizer, claim);
+        DatasetParser.Summary summary = parser.read(part, new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                part + ".csv", "text", "label", rows);
+        return new PreparedDataset.FileRows(summary, rows, "sha");
     }
 }

@@ -36,7 +36,7 @@ public final class SstExperiment {
                 Integer.parseInt(a.getOrDefault("maxlen", "100")),
                 Integer.parseInt(a.getOrDefault("minfreq", "1")), 50000, 42, Integer.parseInt(a.getOrDefault("patience", "2")),
                 HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")),
-                HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")));
+                HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")), null);
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         List<DatasetParser.Row> rows = parser.parse("data", Files.readAllBytes(train), train.toString(), "text", "label").rows();
         if (a.containsKey("limit")) {
@@ -57,7 +57,7 @@ public final class SstExperiment {
         }
         System.out.println("hp=" + hp + " train=" + trainTexts.size() + " val=" + validationTexts.size());
         long start = System.nanoTime();
-        TrainingResult result = new ClassifierTrainer().train(trainTexts, validationTexts, labels, hp, a.get("vectors") == null ? null : Path.of(a.get("vectors")),
+        TrainingResult result = new ClassifierTrainer().train(trainTexts, validationTexts, labels, hp, a.get("vectors") == null ? null : com.example.sentiment.ml.WordVectorTable.open(Path.of(a.get("vectors"))),
                 new TrainingObserver() {
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {

@@ -23,7 +23,9 @@ class TrainAndEvaluateCommandTest {
         Path train = Files.writeString(dir.resolve("train.csv"), TestCorpus.csv(200, 41));
         Path dev = Files.writeString(dir.resolve("dev.csv"), TestCorpus.csv(60, 42));
         Path models = dir.resolve("models");
+        // one worker: the figures of a 4-epoch model do not depend on how replicas split the batches
         String[] common = {"--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + dir.resolve("none"),
+            "--sentiment.training.workers=1",
             "--logging.level.root=WARN"};
         String config = TinyModel.jobConfig(4);
         assertThat(TrainCommand.run(SentimentApplication.class, concat(new String[] {"--data=" + train,

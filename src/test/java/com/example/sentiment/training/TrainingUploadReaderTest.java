@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 class TrainingUploadReaderTest {
 
     private final TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
-            Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget());
+            Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget(),
+            new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())));
     private final TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"wordVectors\":\"none\"}");
 
     private static TrainingUploadReader.Upload upload(String csv) {
