@@ -45,8 +45,10 @@ public final class ClassifierTrainer {
     }
 
     private final Tokenizer tokenizer = new Tokenizer();
-    // averaging replicas makes one step of every `workers` minibatches: a small file would get too few steps
-    private static final int MIN_BATCHES_PER_REPLICA = 32;
+    // Replicas pay off on long epochs only. Averaging them makes one step of every `workers` minibatches, too
+    // few for a small file; and DL4J's parallel trainer starts new replica threads every epoch, whose native
+    // workspaces are not all given back (about 15 MB per epoch in the soak test), which long epochs amortise.
+    private static final int MIN_BATCHES_PER_REPLICA = 256;
 
     private final int workers;
     private final int minBatchesPerReplica;
@@ -58,7 +60,7 @@ public final class ClassifierTrainer {
 
     /**
      * @param workers network replicas trained in parallel (1 = DL4J's single-threaded trainer); a file too
-     *     small to give each replica 32 minibatches per epoch trains on fewer
+     *     small to give each replica 256 minibatches per epoch trains on fewer
      */
     public ClassifierTrainer(int workers) {
         this(workers, MIN_BATCHES_PER_REPLICA);
