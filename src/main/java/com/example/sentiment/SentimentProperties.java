@@ -81,13 +81,14 @@ public record SentimentProperties(
      * @param queueCapacity jobs that may wait; beyond that a submission is refused with 503
      * @param maxRows rows per uploaded file
      * @param minExamplesPerLabel fewer examples of a label refuse the upload
-     * @param workers network replicas a job trains in parallel, each on one core (0 = one per available core)
+     * @param workers network replicas a job trains in parallel, each on one core (0 = one per available core);
+     *     1 by default: on SST-2 one replica trained faster and better per epoch than two (docs/benchmarks.md)
      * @param defaults hyper-parameters of a job that does not set them
      * @param promotionMargin how much higher a new version's macro-F1 must be for {@code "activate": "if-better"}
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
-            @Min(0) @Max(64) @DefaultValue("0") int workers,
+            @Min(0) @Max(64) @DefaultValue("1") int workers,
             @Min(1) @DefaultValue("4") int queueCapacity,
             @Positive @DefaultValue("1000000") int maxRows,
             @Min(1) @DefaultValue("2") int minExamplesPerLabel,

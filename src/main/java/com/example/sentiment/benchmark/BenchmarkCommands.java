@@ -135,7 +135,7 @@ public final class BenchmarkCommands {
 
     private static double load(String url, List<byte[]> bodies, int concurrency, double seconds, Result result)
             throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newFixedThreadPool(4)).build();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
