@@ -15,8 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Configuration of the fused LSTM layer: a one- or two-direction LSTM over an embedded, end-padded and masked
- * sequence {@code [n, T, E]} that outputs a summary {@code [n, S]} of each text's real steps, computed by
- * libnd4j's fused ops ({@link FusedLstmPass}) instead of DL4J's per-time-step {@code LSTM} layer.
+ * sequence {@code [n, T, E]} that outputs a summary {@code [n, S]} of each text's real steps. The whole sequence
+ * is one layer call ({@link FusedLstmPass}, {@link LstmRecurrence}: the input projection and the weight
+ * gradients as single matrix products) instead of DL4J's per-time-step {@code LSTM} layer; served through
+ * libnd4j's fused {@code lstmLayer} op ({@link FusedLstmForward}).
  *
  * <p>It sits in a {@code MultiLayerNetwork} like any DL4J layer, so early stopping, the updater, gradient
  * clipping, dropout on its input and the model serializer work unchanged. {@code nOut} is the LSTM's units;
