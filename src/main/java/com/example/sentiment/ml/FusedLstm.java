@@ -40,18 +40,6 @@ final class FusedLstm extends FeedForwardLayer {
         this.poolings = List.copyOf(builder.poolings);
     }
 
-    boolean bidirectional() {
-        return bidirectional;
-    }
-
-    List<HyperParameters.Pooling> poolings() {
-        return poolings;
-    }
-
-    double forgetGateBiasInit() {
-        return forgetGateBiasInit;
-    }
-
     // bean accessors: DL4J's Jackson mapper writes and reads a layer configuration through them
 
     public boolean isBidirectional() {

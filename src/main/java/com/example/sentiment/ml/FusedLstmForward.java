@@ -88,10 +88,10 @@ final class FusedLstmForward {
         if (recurrent instanceof FusedLstm lstm) {
             List<FusedLstmPass.Weights> directions = new ArrayList<>();
             directions.add(weights(network, "1_", lstm.getNOut(), FROM_FUSED));
-            if (lstm.bidirectional()) {
+            if (lstm.isBidirectional()) {
                 directions.add(weights(network, "1_" + FusedLstmParams.BACKWARD, lstm.getNOut(), FROM_FUSED));
             }
-            fused = Optional.of(new FusedLstmForward(network, directions, lstm.poolings(), false));
+            fused = Optional.of(new FusedLstmForward(network, directions, lstm.getPoolings(), false));
         } else if (recurrent instanceof LastTimeStep last) {
             fused = dl4j(network, last.getUnderlying(), HyperParameters.Pooling.LAST, true);
         } else if (layers > 3 && conf.getConf(2).getLayer() instanceof GlobalPoolingLayer pool

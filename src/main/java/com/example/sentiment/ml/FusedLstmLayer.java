@@ -38,13 +38,13 @@ final class FusedLstmLayer extends BaseLayer<FusedLstm> {
         }
         if (!training) {
             return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS,
-                    new FusedLstmPass(weights(), layerConf().poolings(), x, lengths(x)).summary());
+                    new FusedLstmPass(weights(), layerConf().getPoolings(), x, lengths(x)).summary());
         }
         // the pass is kept for the backward pass: in the activations workspace, which DL4J keeps open until the
         // iteration's backward pass is done and then reuses, so that no native memory is allocated per minibatch
         // (detached arrays would wait for the garbage collector: the resident size grew by 5 MB/s in the soak)
         try (MemoryWorkspace ignored = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
-            pass = new FusedLstmPass(weights(), layerConf().poolings(), x, lengths(x));
+            pass = new FusedLstmPass(weights(), layerConf().getPoolings(), x, lengths(x));
             return pass.summary();
         }
     }

@@ -38,7 +38,7 @@ final class FusedLstmParams implements ParamInitializer {
     public long numParams(Layer layer) {
         FusedLstm lstm = (FusedLstm) layer;
         long h = lstm.getNOut();
-        return (lstm.bidirectional() ? 2 : 1) * (lstm.getNIn() * 4 * h + h * 4 * h + 4 * h);
+        return (lstm.isBidirectional() ? 2 : 1) * (lstm.getNIn() * 4 * h + h * 4 * h + 4 * h);
     }
 
     @Override
@@ -87,7 +87,7 @@ final class FusedLstmParams implements ParamInitializer {
                 lstm.getWeightInitFn().init(h, e + h, new long[] {h, 4 * h}, 'c', views.get(prefix + RECURRENT_WEIGHTS));
                 INDArray bias = views.get(prefix + BIAS);
                 bias.assign(0);
-                bias.get(NDArrayIndex.interval(h, 2 * h)).assign(lstm.forgetGateBiasInit());
+                bias.get(NDArrayIndex.interval(h, 2 * h)).assign(lstm.getForgetGateBiasInit());
             }
         }
         return views;
@@ -116,6 +116,6 @@ final class FusedLstmParams implements ParamInitializer {
     }
 
     private static List<String> prefixes(FusedLstm lstm) {
-        return lstm.bidirectional() ? List.of("", BACKWARD) : List.of("");
+        return lstm.isBidirectional() ? List.of("", BACKWARD) : List.of("");
     }
 }

@@ -32,6 +32,7 @@ final class SequenceSummary {
     private final int[] lastSteps;
     private final INDArray mask;
     private final INDArray[] maxima;
+    private final INDArray[] maskedOutputs; // kept from summary() for the backward pass of max pooling
 
     /**
      * @param backwardLastIsFirstStep for DL4J's {@code LastTimeStep(Bidirectional)}: the backward direction's
@@ -54,6 +55,7 @@ final class SequenceSummary {
         boolean pooled = poolings.contains(HyperParameters.Pooling.MAX) || poolings.contains(HyperParameters.Pooling.MEAN);
         this.mask = pooled ? mask(lengths, width, outputs[0].dataType()) : null;
         this.maxima = new INDArray[outputs.length];
+        this.maskedOutputs = new INDArray[outputs.length];
     }
 
     /** Width of the summary for these settings. */
@@ -69,7 +71,7 @@ final class SequenceSummary {
             for (int d = 0; d < outputs.length; d++) {
                 blocks[b++] = switch (pooling) {
                     case LAST -> Nd4j.pullRows(flat(outputs[d]), 1, lastIndices(d));
-                    case MAX -> maxima[d] = masked(d).max(1);
+                    case MAX -> maxima[d] = (maskedOutputs[d] = masked(d)).max(1);
                     case MEAN -> meanPool(d);
                 };
             }
@@ -94,7 +96,7 @@ final class SequenceSummary {
                     case MAX -> {
                         // the gradient goes to the step that held the maximum
                         INDArray winners = Nd4j.create(DataType.BOOL, n, width, units);
-                        Broadcast.eq(masked(d), maxima[d], winners, 0, 2);
+                        Broadcast.eq(maskedOutputs[d], maxima[d], winners, 0, 2);
                         INDArray routed = winners.castTo(part.dataType());
                         gradients[d].addi(Broadcast.mul(routed, part, routed, 0, 2));
                     }
