@@ -132,10 +132,13 @@ public record SentimentProperties(
             @DecimalMin("0") @DecimalMax("0.5") @DefaultValue("0.1") double validationSplit,
             @DefaultValue("42") long seed,
             @Min(0) @DefaultValue("3") int earlyStoppingPatience,
-            @NotNull @DefaultValue("last") String pooling,
+            @NotNull @Pattern(regexp = "(?i)last|max|mean|last\\+max") @DefaultValue("last") String pooling,
             @DefaultValue("glove-100d.vec") String wordVectors,
             @DefaultValue("false") boolean freezeEmbeddings,
             @NotNull @Pattern(regexp = "(?i)fused|dl4j") @DefaultValue("fused") String engine,
-            @NotNull @Pattern(regexp = "(?i)accuracy|macroF1|loss") @DefaultValue("macroF1") String selectionMetric) {
+            @NotNull @Pattern(regexp = "(?i)accuracy|macroF1|loss") @DefaultValue("macroF1") String selectionMetric,
+            @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0") double spatialDropout,
+            @DecimalMin("0") @DecimalMax("0.1") @DefaultValue("0") double weightDecay,
+            @Min(0) @Max(10) @DefaultValue("0") int fineTuneEpochs) {
     }
 }

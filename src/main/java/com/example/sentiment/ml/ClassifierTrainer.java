@@ -110,19 +110,59 @@ public final class ClassifierTrainer {
         observer.onStart(trainIds.length, trainTokenCount);
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights);
+        Integer covered = pretrained == null ? null : pretrained.covered;
+        Phase first = fit(network, hp, trainIds, train.labels(), validationIds, validation.labels(), labels, observer,
+                cancelled, List.of());
+        if (first == null) {
+            return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
+                    (System.nanoTime() - start) / 1e9, 0, 0);
+        }
+        Phase kept = first;
+        if (pretrained != null && hp.freezeEmbeddings() && hp.fineTuneEpochs() > 0) {
+            // second phase: the frozen vectors become trainable, at a tenth of the rate, from the best weights
+            HyperParameters tuning = hp.forFineTuning();
+            MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null);
+            tuned.setParams(first.best().params().dup());
+            Phase second = fit(tuned, tuning, trainIds, train.labels(), validationIds, validation.labels(), labels,
+                    observer, cancelled, first.history());
+            if (second == null) {
+                return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
+                        (System.nanoTime() - start) / 1e9, 0, 0);
+            }
+            // kept only if validation improves: the selection score is lower-is-better
+            kept = second.score() < first.score() ? second : first.withHistory(second.history());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        TextClassifier classifier = new TextClassifier(kept.best(), vocabulary, labels, hp.maxSequenceLength());
+        // speed as measured in the first phase (a second one trains the same network, plus the embedding)
+        double epochs = Math.max(1, first.history().size());
+        double trainSeconds = Math.max(1e-9, first.trainingNanos() / 1e9);
+        return new TrainingResult(false, classifier, kept.evaluation(), hp, kept.history(),
+                kept.bestEpoch(), vocabulary.size(), covered, seconds,
+                train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds);
+    }
+
+    /**
+     * One early-stopping run of a network: its best epoch's weights and evaluation, or null when cancelled.
+     *
+     * @param earlier the epochs of an earlier phase of the same job, which this one's numbering continues
+     */
+    private Phase fit(MultiLayerNetwork network, HyperParameters hp, int[][] trainIds, int[] trainLabels,
+                      int[][] validationIds, int[] validationLabels, List<String> labels, TrainingObserver observer,
+                      BooleanSupplier cancelled, List<EpochMetrics> earlier) {
         int batches = (trainIds.length + hp.batchSize() - 1) / hp.batchSize();
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
-        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, train.labels(), labels,
-                hp.batchSize(), hp.seed(), true, cancelled, replicas);
+        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, trainLabels, labels,
+                hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
         PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
         // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
         network.setLearningRate(learningRate);
         // the plateau rule belongs to early stopping: a run that never stops early keeps its rate
-        ValidationScore validationScore = new ValidationScore(validationIds, validation.labels(), labels, hp.batchSize(),
+        ValidationScore validationScore = new ValidationScore(validationIds, validationLabels, labels, hp.batchSize(),
                 hp.selection(), learningRate, hp.earlyStoppingPatience() > 0);
         // with replicas, only the first one (the network itself) reports its minibatches
         int reportedBatches = (trainIterator.batchCount() + replicas - 1) / replicas;
-        Progress progress = new Progress(observer, reportedBatches, validationScore, network);
+        Progress progress = new Progress(observer, reportedBatches, validationScore, network, earlier.size() + 1);
         network.setListeners(progress);
 
         List<EpochTerminationCondition> epochConditions = new ArrayList<>();
@@ -159,10 +199,8 @@ public final class ClassifierTrainer {
         } finally {
             learningRate.close();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Integer covered = pretrained == null ? null : pretrained.covered;
         if (cancelled.getAsBoolean()) {
-            return new TrainingResult(true, null, null, hp, progress.history, 0, vocabulary.size(), covered, seconds, 0, 0);
+            return null;
         }
         switch (result.getTerminationReason()) {
             case Error -> {
@@ -184,15 +222,29 @@ public final class ClassifierTrainer {
         best.setListeners();
         // a fixed rate in the stored configuration instead of the run's schedule, which ends with the run
         best.setLearningRate(learningRate.current());
-        TextClassifier classifier = new TextClassifier(best, vocabulary, labels, hp.maxSequenceLength());
         // the validation data is encoded already; the best network is what the classifier runs
-        validationScore.calculateScore(best);
-        EvaluationReport evaluation = validationScore.last;
-        double epochs = Math.max(1, progress.history.size());
-        double trainSeconds = Math.max(1e-9, progress.trainingNanos / 1e9);
-        return new TrainingResult(false, classifier, evaluation, hp, List.copyOf(progress.history),
-                result.getBestModelEpoch() + 1, vocabulary.size(), covered, seconds,
-                train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds);
+        double score = validationScore.calculateScore(best);
+        List<EpochMetrics> history = new ArrayList<>(earlier);
+        history.addAll(progress.history);
+        return new Phase(best, validationScore.last, score, List.copyOf(history),
+                earlier.size() + result.getBestModelEpoch() + 1, progress.trainingNanos);
+    }
+
+    /**
+     * The outcome of one phase.
+     *
+     * @param score the best network's selection score (lower is better)
+     * @param history every epoch of the job so far, earlier phases included
+     * @param bestEpoch the kept epoch, counted over the whole job (1-based)
+     * @param trainingNanos this phase's training time, validation excluded
+     */
+    private record Phase(MultiLayerNetwork best, EvaluationReport evaluation, double score, List<EpochMetrics> history,
+                         int bestEpoch, long trainingNanos) {
+
+        /** This phase's model, with the epochs of a later phase that was not kept. */
+        Phase withHistory(List<EpochMetrics> all) {
+            return new Phase(best, evaluation, score, all, bestEpoch, trainingNanos);
+        }
     }
 
     private static TrainingFailedException outOfMemory(Throwable cause) {
@@ -318,7 +370,9 @@ public final class ClassifierTrainer {
         private long epochStart = System.nanoTime();
         private long trainingNanos;
 
-        Progress(TrainingObserver observer, int totalBatches, ValidationScore validation, Model reporting) {
+        Progress(TrainingObserver observer, int totalBatches, ValidationScore validation, Model reporting,
+                 int firstEpoch) {
+            this.epoch = firstEpoch;
             this.reporting = reporting;
             this.observer = observer;
             this.totalBatches = totalBatches;

@@ -1,5 +1,7 @@
 package com.example.sentiment.ml;
 
+import java.util.List;
+
 /**
  * Everything that shapes a trained classifier. Validated at the HTTP edge; the ML code trusts these values.
  *
@@ -12,6 +14,12 @@ package com.example.sentiment.ml;
  * @param engine how the LSTM is computed in training: libnd4j's fused ops, or DL4J's own per-step layer
  * @param selectionMetric the validation figure that decides early stopping, the learning-rate halving on a
  *                        plateau and which epoch is kept (null in versions from before it existed: macro-F1)
+ * @param spatialDropout probability of dropping one word-vector dimension for a whole text (the same
+ *                       dimensions at every step: time-locked), on top of {@code embeddingDropout}
+ * @param weightDecay decoupled weight decay (applied to the weights after Adam's step, scaled by the learning
+ *                    rate); 0 = none
+ * @param fineTuneEpochs with frozen pre-computed vectors: epochs of a second phase that trains them too, at a
+ *                       tenth of the learning rate, kept only if validation improves; 0 = one phase
  */
 public record HyperParameters(
         int epochs,
@@ -31,13 +39,37 @@ public record HyperParameters(
         String wordVectors,
         boolean freezeEmbeddings,
         Engine engine,
-        SelectionMetric selectionMetric) {
+        SelectionMetric selectionMetric,
+        double spatialDropout,
+        double weightDecay,
+        int fineTuneEpochs) {
+
+    /** The settings as they were before spatial dropout, weight decay and fine-tuning existed (all off). */
+    public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
+                           boolean bidirectional, double dropout, double embeddingDropout, int maxSequenceLength,
+                           int minWordFrequency, int maxVocabularySize, long seed, int earlyStoppingPatience,
+                           Pooling pooling, String wordVectors, boolean freezeEmbeddings, Engine engine,
+                           SelectionMetric selectionMetric) {
+        this(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout, embeddingDropout,
+                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                wordVectors, freezeEmbeddings, engine, selectionMetric, 0, 0, 0);
+    }
 
     /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
-                wordVectors, freezeEmbeddings, engine, selectionMetric);
+                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs);
+    }
+
+    /**
+     * The settings of the second, fine-tuning phase: the pre-computed vectors trainable, a tenth of the learning
+     * rate, {@code fineTuneEpochs} epochs with early stopping after one without improvement.
+     */
+    HyperParameters forFineTuning() {
+        return new HyperParameters(fineTuneEpochs, batchSize, learningRate / 10, embeddingSize, lstmUnits, bidirectional,
+                dropout, embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, 1, pooling,
+                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0);
     }
 
     /** The metric, {@code MACRO_F1} when unset. */
@@ -45,9 +77,27 @@ public record HyperParameters(
         return selectionMetric != null ? selectionMetric : SelectionMetric.MACRO_F1;
     }
 
-    /** How the sequence of LSTM outputs becomes one vector; padding steps never contribute. */
+    /**
+     * How the sequence of LSTM outputs becomes one vector; padding steps never contribute. {@code LAST_MAX}
+     * concatenates the final states (of both directions when bidirectional) and a max over the real steps.
+     */
     public enum Pooling {
-        LAST, MAX, MEAN
+        LAST, MAX, MEAN, LAST_MAX;
+
+        /** The single summaries this one concatenates. */
+        public List<Pooling> parts() {
+            return this == LAST_MAX ? List.of(LAST, MAX) : List.of(this);
+        }
+
+        /** The name used in training settings: {@code last}, {@code max}, {@code mean}, {@code last+max}. */
+        public String setting() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '+');
+        }
+
+        /** From its setting name, case-insensitively. */
+        public static Pooling ofSetting(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('+', '_'));
+        }
     }
 
     /**

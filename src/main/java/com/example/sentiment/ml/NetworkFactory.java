@@ -53,6 +53,8 @@ final class NetworkFactory {
                 .weightInit(WeightInit.XAVIER)
                 .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
                 .gradientNormalizationThreshold(1.0)
+                // DL4J applies weight decay after the updater: decoupled from Adam's moments, as in AdamW
+                .weightDecay(hp.weightDecay())
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .list()
@@ -77,10 +79,12 @@ final class NetworkFactory {
 
     private static long fusedLstm(HyperParameters hp, NeuralNetConfiguration.ListBuilder layers) {
         FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(hp.bidirectional())
-                .poolings(List.of(hp.pooling()));
+                .poolings(hp.pooling().parts());
         lstm.nIn(hp.embeddingSize()).nOut(hp.lstmUnits());
-        if (hp.embeddingDropout() > 0) {
-            // a layer's dropout applies to its input: here the word vectors, which fine-tuning otherwise overfits
+        // a layer's dropout applies to its input: here the word vectors, which fine-tuning otherwise overfits
+        if (hp.spatialDropout() > 0) {
+            lstm.dropOut(TimeLockedDropout.dropping(hp.spatialDropout(), hp.embeddingDropout()));
+        } else if (hp.embeddingDropout() > 0) {
             lstm.dropOut(new Dropout(1.0 - hp.embeddingDropout()));
         }
         FusedLstm layer = lstm.build();
@@ -89,6 +93,9 @@ final class NetworkFactory {
     }
 
     private static long dl4jLstm(HyperParameters hp, NeuralNetConfiguration.ListBuilder layers) {
+        if (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0) {
+            throw new IllegalArgumentException("pooling last+max and spatial dropout need the fused engine");
+        }
         LSTM.Builder lstmBuilder = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH);
         if (hp.embeddingDropout() > 0) {
             lstmBuilder.dropOut(new Dropout(1.0 - hp.embeddingDropout()));
@@ -103,6 +110,7 @@ final class NetworkFactory {
             case LAST -> layers.layer(new LastTimeStep(lstm));
             case MAX -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build());
             case MEAN -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
+            case LAST_MAX -> throw new IllegalStateException("checked above");
         }
         return summarySize;
     }

@@ -73,6 +73,7 @@ final class SequenceSummary {
                     case LAST -> Nd4j.pullRows(flat(outputs[d]), 1, lastIndices(d));
                     case MAX -> maxima[d] = (maskedOutputs[d] = masked(d)).max(1);
                     case MEAN -> meanPool(d);
+                    case LAST_MAX -> throw new IllegalArgumentException("pass LAST_MAX as its parts");
                 };
             }
         }
@@ -105,6 +106,7 @@ final class SequenceSummary {
                         Broadcast.add(spread, part.divColumnVector(lengthColumn(part.dataType())), spread, 0, 2);
                         gradients[d].addi(Broadcast.mul(spread, mask, spread, 0, 1));
                     }
+                    case LAST_MAX -> throw new IllegalArgumentException("pass LAST_MAX as its parts");
                 }
             }
         }

@@ -37,11 +37,24 @@ public record TrainingConfig(
         @DecimalMax(value = "0.5", message = "must be between 0.01 and 0.5") Double validationSplit,
         Long seed,
         @Min(value = 0, message = "must be at least 0") @Max(value = 100, message = "must be at most 100") Integer earlyStoppingPatience,
-        @Pattern(regexp = "(?i)last|max|mean", message = "must be one of last, max, mean") String pooling,
+        @Schema(description = "how the LSTM outputs become one vector: the last real step, max or mean over the "
+                + "real steps, or last+max (the final states of each direction and a max-pool, concatenated)",
+                allowableValues = {"last", "max", "mean", "last+max"})
+        @Pattern(regexp = "(?i)last|max|mean|last\\+max", message = "must be one of last, max, mean, last+max") String pooling,
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", message = "must be a file name in the vectors directory")
         String wordVectors,
         Boolean freezeEmbeddings,
         @Pattern(regexp = "(?i)fused|dl4j", message = "must be one of fused, dl4j") String engine,
+        @Schema(description = "probability of dropping one word-vector dimension for a whole text (time-locked "
+                + "spatial dropout), on top of embeddingDropout")
+        @DecimalMin(value = "0.0", message = "must be between 0 and 0.95")
+        @DecimalMax(value = "0.95", message = "must be between 0 and 0.95") Double spatialDropout,
+        @Schema(description = "decoupled weight decay, applied after Adam's step and scaled by the learning rate")
+        @DecimalMin(value = "0.0", message = "must be between 0 and 0.1")
+        @DecimalMax(value = "0.1", message = "must be between 0 and 0.1") Double weightDecay,
+        @Schema(description = "with frozen word vectors: epochs of a second phase that fine-tunes them at a tenth "
+                + "of the learning rate, kept only if validation improves (0 = none)")
+        @Min(value = 0, message = "must be at least 0") @Max(value = 10, message = "must be at most 10") Integer fineTuneEpochs,
         @Schema(description = "the validation figure that decides early stopping, the learning-rate halving on a "
                 + "plateau and which epoch is kept", allowableValues = {"accuracy", "macroF1", "loss"}, example = "macroF1")
         @Pattern(regexp = "(?i)accuracy|macroF1|loss", message = "must be one of accuracy, macroF1, loss")
@@ -58,7 +71,7 @@ public record TrainingConfig(
         Boolean includeFeedback) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -80,10 +93,12 @@ public record TrainingConfig(
                 or(maxSequenceLength, d.maxSequenceLength()), or(minWordFrequency, d.minWordFrequency() != null ? d.minWordFrequency() : vectors != null ? 1 : 2),
                 or(maxVocabularySize, d.maxVocabularySize()), or(seed, d.seed()),
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),
-                HyperParameters.Pooling.valueOf(or(pooling, d.pooling()).toUpperCase(Locale.ROOT)),
+                HyperParameters.Pooling.ofSetting(or(pooling, d.pooling())),
                 vectors, or(freezeEmbeddings, d.freezeEmbeddings()),
                 HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)),
-                HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())));
+                HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())),
+                or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
+                or(fineTuneEpochs, d.fineTuneEpochs()));
         return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
                 or(includeFeedback, false));

@@ -93,7 +93,12 @@ class TrainingUploadReader {
         }
         TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults(),
                 wordVectors.defaultName().isPresent());
-        String vectors = resolved.hyperParameters().wordVectors();
+        HyperParameters hp = resolved.hyperParameters();
+        if (hp.engine() == HyperParameters.Engine.DL4J
+                && (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0)) {
+            throw BadRequestException.forField("config.engine", "pooling last+max and spatialDropout need engine fused");
+        }
+        String vectors = hp.wordVectors();
         if (vectors != null && !wordVectors.exists(vectors)) {
             throw BadRequestException.forField("config.wordVectors", "no file '" + vectors
                     + "' in the vectors directory " + wordVectors.directory() + " (the build fetches glove-100d.vec)");

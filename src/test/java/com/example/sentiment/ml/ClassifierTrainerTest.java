@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,8 +175,8 @@ class ClassifierTrainerTest {
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
     }
 
-    @Test
-    void startsFromPrecomputedWordVectorsWhoseSizeItTakes(@TempDir Path dir) throws Exception {
+    /** Eight-dimensional vectors for the test corpus's words, the first dimension carrying the sentiment. */
+    private static Path tinyVectors(Path dir) throws java.io.IOException {
         Path glove = dir.resolve("tiny-glove.txt");
         StringBuilder lines = new StringBuilder();
         java.util.Random random = new java.util.Random(1);
@@ -191,6 +192,49 @@ class ClassifierTrainerTest {
             lines.append('\n');
         }
         java.nio.file.Files.writeString(glove, lines);
+        return glove;
+    }
+
+    @Test
+    void finalStatesPlusMaxWithSpatialDropoutLearns() {
+        HyperParameters hp = new HyperParameters(4, 16, 0.01, 16, 16, true, 0.2, 0.1, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST_MAX, null, false, HyperParameters.Engine.FUSED, null, 0.2, 0.01, 0);
+        TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
+                texts(TestCorpus.examples(40, 6)), LABELS, hp, null, TrainingObserver.NONE, () -> false);
+        assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
+        assertThat(result.classifier().fused()).as("served through the fused op").isNotNull();
+    }
+
+    @Test
+    void fineTuningPhaseContinuesTheEpochsAndIsKeptOnlyIfValidationImproves(@TempDir Path dir) throws Exception {
+        Path glove = tinyVectors(dir);
+        HyperParameters hp = new HyperParameters(3, 16, 0.01, 8, 16, false, 0.2, 0.1, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST, "tiny-glove.txt", true, HyperParameters.Engine.FUSED, null, 0, 0, 2);
+        WordVectorTable vectors = WordVectorTable.open(glove);
+        TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
+                texts(TestCorpus.examples(40, 6)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false);
+        List<EpochMetrics> history = result.history();
+        assertThat(history.size()).as("three frozen epochs, then one or two fine-tuning ones").isBetween(4, 5);
+        for (int i = 0; i < history.size(); i++) {
+            assertThat(history.get(i).epoch()).isEqualTo(i + 1);
+        }
+        double frozenBest = history.subList(0, 3).stream().mapToDouble(EpochMetrics::validationMacroF1).max().orElseThrow();
+        double tunedBest = history.subList(3, history.size()).stream().mapToDouble(EpochMetrics::validationMacroF1)
+                .max().orElseThrow();
+        assertThat(result.evaluation().macroF1()).isEqualTo(Math.max(frozenBest, tunedBest), within(1e-12));
+        // the embedding moved exactly when the fine-tuned phase was kept
+        INDArray embedding = result.classifier().networkLayer(0).getParam("W");
+        TrainingResult frozenOnly = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
+                texts(TestCorpus.examples(40, 6)), LABELS, new HyperParameters(3, 16, 0.01, 8, 16, false, 0.2, 0.1, 50,
+                        1, 1000, 7, 0, HyperParameters.Pooling.LAST, "tiny-glove.txt", true,
+                        HyperParameters.Engine.FUSED, null, 0, 0, 0), vectors, TrainingObserver.NONE, () -> false);
+        boolean moved = !embedding.equalsWithEps(frozenOnly.classifier().networkLayer(0).getParam("W"), 1e-7);
+        assertThat(moved).isEqualTo(result.bestEpoch() > 3);
+    }
+
+    @Test
+    void startsFromPrecomputedWordVectorsWhoseSizeItTakes(@TempDir Path dir) throws Exception {
+        Path glove = tinyVectors(dir);
         HyperParameters hp = new HyperParameters(8, 16, 0.01, 64, 16, false, 0.2, 0.1, 50, 1, 1000, 7, 0,
                 HyperParameters.Pooling.LAST, "tiny-glove.txt", false, HyperParameters.Engine.FUSED, null);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),

@@ -62,7 +62,7 @@ class FusedLstmTest {
     }
 
     @ParameterizedTest
-    @EnumSource(HyperParameters.Pooling.class)
+    @EnumSource(value = HyperParameters.Pooling.class, names = {"LAST", "MAX", "MEAN"})
     void forwardDirectionEqualsDl4jLstm(HyperParameters.Pooling pooling) {
         assertEqualToDl4j(false, pooling);
     }
@@ -90,6 +90,29 @@ class FusedLstmTest {
         assertThat(maxAbsDifference(actual, expected)).isLessThan(1e-9);
 
         assertThat(gradientCheck(fused, batch)).as("analytic gradients equal finite differences").isTrue();
+    }
+
+    @Test
+    void finalStatesPlusMaxIsTheConcatenationOfItsPartsWithExactGradients() {
+        // DL4J has no such summary: its parts are checked above, so the concatenation is checked against them
+        MultiLayerNetwork both = fusedNetwork(true, HyperParameters.Pooling.LAST_MAX, 13);
+        DataSet batch = batch(3);
+        INDArray[] parts = new INDArray[2];
+        int i = 0;
+        for (HyperParameters.Pooling part : HyperParameters.Pooling.LAST_MAX.parts()) {
+            MultiLayerNetwork one = fusedNetwork(true, part, 13);
+            for (String key : new String[] {"0_W", "1_W", "1_RW", "1_b", "1_bW", "1_bRW", "1_bb"}) {
+                one.setParam(key, both.getParam(key));
+            }
+            one.setLayerMaskArrays(batch.getFeaturesMaskArray(), null);
+            parts[i++] = one.feedForwardToLayer(1, batch.getFeatures(), false).get(2);
+        }
+        both.setLayerMaskArrays(batch.getFeaturesMaskArray(), null);
+        INDArray summary = both.feedForwardToLayer(1, batch.getFeatures(), false).get(2);
+        both.clearLayerMaskArrays();
+        assertThat(summary.size(1)).isEqualTo(4 * TinyNetworks.UNITS);
+        assertThat(maxAbsDifference(summary, Nd4j.hstack(parts))).isEqualTo(0.0);
+        assertThat(gradientCheck(both, batch)).as("analytic gradients equal finite differences").isTrue();
     }
 
     @Test

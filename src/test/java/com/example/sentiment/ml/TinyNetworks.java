@@ -95,7 +95,7 @@ final class TinyNetworks {
     }
 
     static MultiLayerNetwork fusedNetwork(boolean bidirectional, HyperParameters.Pooling pooling, long seed) {
-        FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(bidirectional).poolings(List.of(pooling));
+        FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(bidirectional).poolings(pooling.parts());
         lstm.nIn(EMBEDDING).nOut(UNITS);
         FusedLstm layer = lstm.build();
         MultiLayerNetwork network = new MultiLayerNetwork(base(seed)
