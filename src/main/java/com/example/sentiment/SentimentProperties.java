@@ -139,6 +139,7 @@ public record SentimentProperties(
             @NotNull @Pattern(regexp = "(?i)accuracy|macroF1|loss") @DefaultValue("macroF1") String selectionMetric,
             @DecimalMin("0") @DecimalMax("0.95") @DefaultValue("0") double spatialDropout,
             @DecimalMin("0") @DecimalMax("0.1") @DefaultValue("0") double weightDecay,
-            @Min(0) @Max(10) @DefaultValue("0") int fineTuneEpochs) {
+            @Min(0) @Max(10) @DefaultValue("0") int fineTuneEpochs,
+            @Min(1) @Max(5) @DefaultValue("1") int ensembleSize) {
     }
 }

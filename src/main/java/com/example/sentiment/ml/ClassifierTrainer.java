@@ -94,6 +94,45 @@ public final class ClassifierTrainer {
      */
     public TrainingResult train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
                                 HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
+        if (hp.members() == 1) {
+            return trainOne(vocabulary, train, validation, labels, hp, wordVectors, observer, cancelled);
+        }
+        // an ensemble: the same configuration from consecutive seeds, on the same split and vocabulary
+        long start = System.nanoTime();
+        List<TrainingResult> members = new ArrayList<>();
+        for (int i = 0; i < hp.members(); i++) {
+            TrainingResult member = trainOne(vocabulary, train, validation, labels, hp.forMember(i), wordVectors,
+                    observer, cancelled);
+            if (member.cancelled()) {
+                return member;
+            }
+            members.add(member);
+        }
+        TextClassifier ensemble = TextClassifier.ensemble(members.stream().map(TrainingResult::classifier).toList());
+        int[] order = new int[validation.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        float[][] probabilities = ensemble.probabilities(validation.sequences(), order, 0, order.length);
+        int[] predicted = new int[order.length];
+        for (int i = 0; i < predicted.length; i++) {
+            for (int c = 1; c < labels.size(); c++) {
+                if (probabilities[i][c] > probabilities[i][predicted[i]]) {
+                    predicted[i] = c;
+                }
+            }
+        }
+        EvaluationReport evaluation = Evaluations.report(labels, validation.labels(), predicted);
+        TrainingResult first = members.get(0);
+        return new TrainingResult(false, ensemble, evaluation, hp, first.history(), first.bestEpoch(),
+                first.vocabularySize(), first.wordVectorsCovered(), (System.nanoTime() - start) / 1e9,
+                first.examplesPerSecond(), first.tokensPerSecond(),
+                members.stream().map(TrainingResult::evaluation).toList());
+    }
+
+    private TrainingResult trainOne(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
+                                    List<String> labels, HyperParameters hp, WordVectorTable wordVectors,
+                                    TrainingObserver observer, BooleanSupplier cancelled) {
         long start = System.nanoTime();
         int[][] trainIds = train.sequences();
         int[][] validationIds = validation.sequences();
@@ -115,7 +154,7 @@ public final class ClassifierTrainer {
                 cancelled, List.of());
         if (first == null) {
             return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
-                    (System.nanoTime() - start) / 1e9, 0, 0);
+                    (System.nanoTime() - start) / 1e9, 0, 0, List.of());
         }
         Phase kept = first;
         if (pretrained != null && hp.freezeEmbeddings() && hp.fineTuneEpochs() > 0) {
@@ -127,7 +166,7 @@ public final class ClassifierTrainer {
                     observer, cancelled, first.history());
             if (second == null) {
                 return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
-                        (System.nanoTime() - start) / 1e9, 0, 0);
+                        (System.nanoTime() - start) / 1e9, 0, 0, List.of());
             }
             // kept only if validation improves: the selection score is lower-is-better
             kept = second.score() < first.score() ? second : first.withHistory(second.history());
@@ -139,7 +178,7 @@ public final class ClassifierTrainer {
         double trainSeconds = Math.max(1e-9, first.trainingNanos() / 1e9);
         return new TrainingResult(false, classifier, kept.evaluation(), hp, kept.history(),
                 kept.bestEpoch(), vocabulary.size(), covered, seconds,
-                train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds);
+                train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds, List.of());
     }
 
     /**

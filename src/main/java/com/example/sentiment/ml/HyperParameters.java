@@ -20,6 +20,8 @@ import java.util.List;
  *                    rate); 0 = none
  * @param fineTuneEpochs with frozen pre-computed vectors: epochs of a second phase that trains them too, at a
  *                       tenth of the learning rate, kept only if validation improves; 0 = one phase
+ * @param ensembleSize networks trained from consecutive seeds and served as one, their probabilities averaged
+ *                     (0 or 1 = a single network)
  */
 public record HyperParameters(
         int epochs,
@@ -42,7 +44,8 @@ public record HyperParameters(
         SelectionMetric selectionMetric,
         double spatialDropout,
         double weightDecay,
-        int fineTuneEpochs) {
+        int fineTuneEpochs,
+        int ensembleSize) {
 
     /** The settings as they were before spatial dropout, weight decay and fine-tuning existed (all off). */
     public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
@@ -52,14 +55,15 @@ public record HyperParameters(
                            SelectionMetric selectionMetric) {
         this(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout, embeddingDropout,
                 maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
-                wordVectors, freezeEmbeddings, engine, selectionMetric, 0, 0, 0);
+                wordVectors, freezeEmbeddings, engine, selectionMetric, 0, 0, 0, 1);
     }
 
     /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
-                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs);
+                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
+                ensembleSize);
     }
 
     /**
@@ -69,7 +73,20 @@ public record HyperParameters(
     HyperParameters forFineTuning() {
         return new HyperParameters(fineTuneEpochs, batchSize, learningRate / 10, embeddingSize, lstmUnits, bidirectional,
                 dropout, embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, 1, pooling,
-                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0);
+                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1);
+    }
+
+    /** The settings of one ensemble member: a single network from another seed. */
+    HyperParameters forMember(int index) {
+        return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
+                embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed + index,
+                earlyStoppingPatience, pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout,
+                weightDecay, fineTuneEpochs, 1);
+    }
+
+    /** Networks in the model: at least 1. */
+    public int members() {
+        return Math.max(1, ensembleSize);
     }
 
     /** The metric, {@code MACRO_F1} when unset. */

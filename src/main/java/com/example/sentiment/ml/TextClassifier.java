@@ -1,5 +1,6 @@
 package com.example.sentiment.ml;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +14,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A trained classifier: the network with the vocabulary and labels it was trained with.
+ * A trained classifier: the network with the vocabulary and labels it was trained with, or an ensemble of
+ * networks of one architecture (trained from different seeds) whose probabilities are averaged.
  *
  * <p>Safe to call from many threads. The default architecture runs through {@link FusedLstmForward}, which is
  * immutable; other architectures borrow one of the network replicas per call (DL4J serialises calls on one
@@ -30,6 +33,8 @@ public final class TextClassifier {
     public static final String LABELS_FILE = "labels.txt";
 
     private static final int MAX_FORWARD_BATCH = 128;
+    // the other members of an ensemble live inside the first one's network file, as parameter vectors
+    private static final String MEMBER_ENTRY = "ensemble-member-";
 
     private final MultiLayerNetwork network;
     private final BlockingQueue<MultiLayerNetwork> replicas;
@@ -38,14 +43,45 @@ public final class TextClassifier {
     private final int maxSequenceLength;
     private final Tokenizer tokenizer = new Tokenizer();
     private final FusedLstmForward fused;
+    // further ensemble members (empty for a single network); each is a classifier of one network
+    private final List<TextClassifier> others;
 
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
+        this(network, vocabulary, labels, maxSequenceLength, List.of());
+    }
+
+    private TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength,
+                           List<TextClassifier> others) {
         this.network = network;
         this.replicas = new LinkedBlockingQueue<>(List.of(network));
         this.vocabulary = vocabulary;
         this.labels = List.copyOf(labels);
         this.maxSequenceLength = maxSequenceLength;
         this.fused = FusedLstmForward.of(network).orElse(null);
+        this.others = List.copyOf(others);
+    }
+
+    /**
+     * One classifier whose probabilities are the mean of the members'. The members share one vocabulary,
+     * label set and architecture (as seeds of one configuration trained on the same data do).
+     */
+    static TextClassifier ensemble(List<TextClassifier> members) {
+        TextClassifier first = members.get(0);
+        for (TextClassifier m : members) {
+            if (m.vocabularySize() != first.vocabularySize()
+                    || !m.labels.equals(first.labels) || m.network.numParams() != first.network.numParams()) {
+                throw new IllegalArgumentException("ensemble members must share vocabulary, labels and architecture");
+            }
+        }
+        List<TextClassifier> rest = members.subList(1, members.size()).stream()
+                .map(m -> new TextClassifier(m.network, first.vocabulary, first.labels, first.maxSequenceLength))
+                .toList();
+        return new TextClassifier(first.network, first.vocabulary, first.labels, first.maxSequenceLength, rest);
+    }
+
+    /** Networks whose probabilities are averaged: 1 for a single model. */
+    public int ensembleSize() {
+        return 1 + others.size();
     }
 
     /**
@@ -59,6 +95,7 @@ public final class TextClassifier {
         for (int i = replicas.size(); i < count; i++) {
             replicas.add(network.clone());
         }
+        others.forEach(m -> m.withReplicas(count));
         return this;
     }
 
@@ -76,12 +113,34 @@ public final class TextClassifier {
         if (labels.size() < 2 || outputs != labels.size()) {
             throw new IOException("labels file has " + labels.size() + " labels but the network has " + outputs + " outputs");
         }
-        return new TextClassifier(network, vocabulary, labels, maxSequenceLength);
+        List<TextClassifier> others = new java.util.ArrayList<>();
+        try {
+            File file = directory.resolve(NETWORK_FILE).toFile();
+            List<String> entries = ModelSerializer.listObjectsInFile(file).stream()
+                    .filter(e -> e.startsWith(MEMBER_ENTRY)).sorted(java.util.Comparator.comparingInt(
+                            e -> Integer.parseInt(e.substring(MEMBER_ENTRY.length())))).toList();
+            for (String entry : entries) {
+                byte[] params = ModelSerializer.getObjectFromFile(file, entry);
+                MultiLayerNetwork member = network.clone();
+                member.setParams(Nd4j.fromByteArray(params).castTo(network.params().dataType()));
+                others.add(new TextClassifier(member, vocabulary, labels, maxSequenceLength));
+            }
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read the ensemble members: " + e.getMessage(), e);
+        }
+        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, others);
     }
 
-    /** Writes the network (without optimiser state), the vocabulary and the labels into {@code directory}. */
+    /**
+     * Writes the network (without optimiser state), the vocabulary and the labels into {@code directory}; an
+     * ensemble's further members go into the same network file as parameter vectors (one architecture).
+     */
     public void save(Path directory) throws IOException {
-        ModelSerializer.writeModel(network, directory.resolve(NETWORK_FILE).toFile(), false);
+        File file = directory.resolve(NETWORK_FILE).toFile();
+        ModelSerializer.writeModel(network, file, false);
+        for (int i = 0; i < others.size(); i++) {
+            ModelSerializer.addObjectToFile(file, MEMBER_ENTRY + (i + 1), Nd4j.toByteArray(others.get(i).network.params()));
+        }
         vocabulary.write(directory.resolve(VOCABULARY_FILE));
         Files.write(directory.resolve(LABELS_FILE), labels, StandardCharsets.UTF_8);
     }
@@ -99,7 +158,7 @@ public final class TextClassifier {
     }
 
     public long parameterCount() {
-        return network.numParams();
+        return network.numParams() + others.stream().mapToLong(TextClassifier::parameterCount).sum();
     }
 
     public Prediction classify(String text) {
@@ -133,8 +192,7 @@ public final class TextClassifier {
         Prediction[] out = new Prediction[n];
         for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
             int to = Math.min(n, from + MAX_FORWARD_BATCH);
-            float[][] rows = fused != null ? fused.probabilities(sequences, order, from, to)
-                    : networkProbabilities(sequences, order, from, to);
+            float[][] rows = probabilities(sequences, order, from, to);
             for (int r = from; r < to; r++) {
                 int i = order[r];
                 out[i] = prediction(rows[r - from], Math.min(tokenCounts[i], maxSequenceLength),
@@ -142,6 +200,35 @@ public final class TextClassifier {
             }
         }
         return Arrays.asList(out);
+    }
+
+    /** The rows' probabilities: the network's, or the mean of the ensemble members'. */
+    float[][] probabilities(int[][] sequences, int[] order, int from, int to) {
+        float[][] rows = ownProbabilities(sequences, order, from, to);
+        if (others.isEmpty()) {
+            return rows;
+        }
+        for (TextClassifier member : others) {
+            float[][] theirs = member.ownProbabilities(sequences, order, from, to);
+            for (int r = 0; r < rows.length; r++) {
+                for (int c = 0; c < rows[r].length; c++) {
+                    rows[r][c] += theirs[r][c];
+                }
+            }
+        }
+        float members = ensembleSize();
+        for (float[] row : rows) {
+            for (int c = 0; c < row.length; c++) {
+                row[c] /= members;
+            }
+        }
+        return rows;
+    }
+
+    /** This network's own probabilities, without the other ensemble members. */
+    float[][] ownProbabilities(int[][] sequences, int[] order, int from, int to) {
+        return fused != null ? fused.probabilities(sequences, order, from, to)
+                : networkProbabilities(sequences, order, from, to);
     }
 
     /** The same probabilities through the DL4J network, whatever the architecture. */

@@ -10,6 +10,7 @@ import java.util.List;
  * @param hyperParameters the settings as trained (the embedding size follows pre-computed vectors)
  * @param bestEpoch the epoch whose weights were kept (1-based)
  * @param wordVectorsCovered vocabulary words found in the pre-computed vectors; null without them
+ * @param memberEvaluations for an ensemble, each member alone on the validation data (empty for one network)
  */
 public record TrainingResult(
         boolean cancelled,
@@ -22,5 +23,6 @@ public record TrainingResult(
         Integer wordVectorsCovered,
         double trainingSeconds,
         double examplesPerSecond,
-        double tokensPerSecond) {
+        double tokensPerSecond,
+        List<EvaluationReport> memberEvaluations) {
 }

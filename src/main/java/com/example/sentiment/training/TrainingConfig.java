@@ -55,6 +55,9 @@ public record TrainingConfig(
         @Schema(description = "with frozen word vectors: epochs of a second phase that fine-tunes them at a tenth "
                 + "of the learning rate, kept only if validation improves (0 = none)")
         @Min(value = 0, message = "must be at least 0") @Max(value = 10, message = "must be at most 10") Integer fineTuneEpochs,
+        @Schema(description = "networks trained from consecutive seeds and stored as one version whose "
+                + "probabilities are averaged (1 = a single network); each costs its training and serving time")
+        @Min(value = 1, message = "must be at least 1") @Max(value = 5, message = "must be at most 5") Integer ensembleSize,
         @Schema(description = "the validation figure that decides early stopping, the learning-rate halving on a "
                 + "plateau and which epoch is kept", allowableValues = {"accuracy", "macroF1", "loss"}, example = "macroF1")
         @Pattern(regexp = "(?i)accuracy|macroF1|loss", message = "must be one of accuracy, macroF1, loss")
@@ -71,7 +74,7 @@ public record TrainingConfig(
         Boolean includeFeedback) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -98,7 +101,7 @@ public record TrainingConfig(
                 HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)),
                 HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())),
                 or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
-                or(fineTuneEpochs, d.fineTuneEpochs()));
+                or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()));
         return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
                 or(includeFeedback, false));

@@ -198,7 +198,7 @@ class ClassifierTrainerTest {
     @Test
     void finalStatesPlusMaxWithSpatialDropoutLearns() {
         HyperParameters hp = new HyperParameters(4, 16, 0.01, 16, 16, true, 0.2, 0.1, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST_MAX, null, false, HyperParameters.Engine.FUSED, null, 0.2, 0.01, 0);
+                HyperParameters.Pooling.LAST_MAX, null, false, HyperParameters.Engine.FUSED, null, 0.2, 0.01, 0, 1);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
                 texts(TestCorpus.examples(40, 6)), LABELS, hp, null, TrainingObserver.NONE, () -> false);
         assertThat(result.evaluation().accuracy()).isGreaterThan(0.85);
@@ -209,7 +209,7 @@ class ClassifierTrainerTest {
     void fineTuningPhaseContinuesTheEpochsAndIsKeptOnlyIfValidationImproves(@TempDir Path dir) throws Exception {
         Path glove = tinyVectors(dir);
         HyperParameters hp = new HyperParameters(3, 16, 0.01, 8, 16, false, 0.2, 0.1, 50, 1, 1000, 7, 0,
-                HyperParameters.Pooling.LAST, "tiny-glove.txt", true, HyperParameters.Engine.FUSED, null, 0, 0, 2);
+                HyperParameters.Pooling.LAST, "tiny-glove.txt", true, HyperParameters.Engine.FUSED, null, 0, 0, 2, 1);
         WordVectorTable vectors = WordVectorTable.open(glove);
         TrainingResult result = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
                 texts(TestCorpus.examples(40, 6)), LABELS, hp, vectors, TrainingObserver.NONE, () -> false);
@@ -227,7 +227,7 @@ class ClassifierTrainerTest {
         TrainingResult frozenOnly = new ClassifierTrainer().train(texts(TestCorpus.examples(200, 5)),
                 texts(TestCorpus.examples(40, 6)), LABELS, new HyperParameters(3, 16, 0.01, 8, 16, false, 0.2, 0.1, 50,
                         1, 1000, 7, 0, HyperParameters.Pooling.LAST, "tiny-glove.txt", true,
-                        HyperParameters.Engine.FUSED, null, 0, 0, 0), vectors, TrainingObserver.NONE, () -> false);
+                        HyperParameters.Engine.FUSED, null, 0, 0, 0, 1), vectors, TrainingObserver.NONE, () -> false);
         boolean moved = !embedding.equalsWithEps(frozenOnly.classifier().networkLayer(0).getParam("W"), 1e-7);
         assertThat(moved).isEqualTo(result.bestEpoch() > 3);
     }

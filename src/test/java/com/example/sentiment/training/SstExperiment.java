@@ -35,8 +35,11 @@ public final class SstExperiment {
                 Double.parseDouble(a.getOrDefault("dropout", "0.5")), Double.parseDouble(a.getOrDefault("embdrop", "0")),
                 Integer.parseInt(a.getOrDefault("maxlen", "100")),
                 Integer.parseInt(a.getOrDefault("minfreq", "1")), 50000, 42, Integer.parseInt(a.getOrDefault("patience", "2")),
-                HyperParameters.Pooling.valueOf(a.getOrDefault("pooling", "LAST")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")),
-                HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")), null);
+                HyperParameters.Pooling.ofSetting(a.getOrDefault("pooling", "last")), a.get("vectors") == null ? null : "v", Boolean.parseBoolean(a.getOrDefault("freeze", "false")),
+                HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")),
+                HyperParameters.SelectionMetric.ofSetting(a.getOrDefault("select", "macroF1")),
+                Double.parseDouble(a.getOrDefault("spatial", "0")), Double.parseDouble(a.getOrDefault("wd", "0")),
+                Integer.parseInt(a.getOrDefault("finetune", "0")), Integer.parseInt(a.getOrDefault("ensemble", "1")));
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         List<DatasetParser.Row> rows = parser.parse("data", Files.readAllBytes(train), train.toString(), "text", "label").rows();
         if (a.containsKey("limit")) {
