@@ -94,15 +94,25 @@ public final class ClassifierTrainer {
      */
     public TrainingResult train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
                                 HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
+        return train(vocabulary, train, validation, labels, hp, wordVectors, observer, cancelled, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same within a time budget: no epoch starts that would, at the pace of the one before, end after
+     * {@code deadlineNanos} ({@link System#nanoTime()}); the best epoch so far is kept.
+     */
+    public TrainingResult train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
+                                HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer,
+                                BooleanSupplier cancelled, long deadlineNanos) {
         if (hp.members() == 1) {
-            return trainOne(vocabulary, train, validation, labels, hp, wordVectors, observer, cancelled);
+            return trainOne(vocabulary, train, validation, labels, hp, wordVectors, observer, cancelled, deadlineNanos);
         }
         // an ensemble: the same configuration from consecutive seeds, on the same split and vocabulary
         long start = System.nanoTime();
         List<TrainingResult> members = new ArrayList<>();
         for (int i = 0; i < hp.members(); i++) {
             TrainingResult member = trainOne(vocabulary, train, validation, labels, hp.forMember(i), wordVectors,
-                    observer, cancelled);
+                    observer, cancelled, deadlineNanos);
             if (member.cancelled()) {
                 return member;
             }
@@ -132,7 +142,7 @@ public final class ClassifierTrainer {
 
     private TrainingResult trainOne(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
                                     List<String> labels, HyperParameters hp, WordVectorTable wordVectors,
-                                    TrainingObserver observer, BooleanSupplier cancelled) {
+                                    TrainingObserver observer, BooleanSupplier cancelled, long deadlineNanos) {
         long start = System.nanoTime();
         int[][] trainIds = train.sequences();
         int[][] validationIds = validation.sequences();
@@ -151,7 +161,7 @@ public final class ClassifierTrainer {
                 pretrained == null ? null : pretrained.weights);
         Integer covered = pretrained == null ? null : pretrained.covered;
         Phase first = fit(network, hp, trainIds, train.labels(), validationIds, validation.labels(), labels, observer,
-                cancelled, List.of());
+                cancelled, List.of(), deadlineNanos);
         if (first == null) {
             return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
                     (System.nanoTime() - start) / 1e9, 0, 0, List.of());
@@ -163,7 +173,7 @@ public final class ClassifierTrainer {
             MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null);
             tuned.setParams(first.best().params().dup());
             Phase second = fit(tuned, tuning, trainIds, train.labels(), validationIds, validation.labels(), labels,
-                    observer, cancelled, first.history());
+                    observer, cancelled, first.history(), deadlineNanos);
             if (second == null) {
                 return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
                         (System.nanoTime() - start) / 1e9, 0, 0, List.of());
@@ -188,7 +198,7 @@ public final class ClassifierTrainer {
      */
     private Phase fit(MultiLayerNetwork network, HyperParameters hp, int[][] trainIds, int[] trainLabels,
                       int[][] validationIds, int[] validationLabels, List<String> labels, TrainingObserver observer,
-                      BooleanSupplier cancelled, List<EpochMetrics> earlier) {
+                      BooleanSupplier cancelled, List<EpochMetrics> earlier, long deadlineNanos) {
         int batches = (trainIds.length + hp.batchSize() - 1) / hp.batchSize();
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, trainLabels, labels,
@@ -210,6 +220,9 @@ public final class ClassifierTrainer {
         epochConditions.add(new CancelCondition(cancelled));
         if (hp.earlyStoppingPatience() > 0) {
             epochConditions.add(new ScoreImprovementEpochTerminationCondition(hp.earlyStoppingPatience()));
+        }
+        if (deadlineNanos != Long.MAX_VALUE) {
+            epochConditions.add(new DeadlineCondition(deadlineNanos));
         }
         InMemoryModelSaver<MultiLayerNetwork> saver = new InMemoryModelSaver<>();
         try {
@@ -393,6 +406,29 @@ public final class ClassifierTrainer {
         @Override
         public boolean terminate(int epochNum, double score, boolean minimize) {
             return cancelled.getAsBoolean();
+        }
+    }
+
+    /** Ends the run after an epoch when another one, as long as the last, would end after the deadline. */
+    private static final class DeadlineCondition implements EpochTerminationCondition {
+        private final long deadlineNanos;
+        private long epochStart = System.nanoTime();
+
+        DeadlineCondition(long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public void initialize() {
+            epochStart = System.nanoTime();
+        }
+
+        @Override
+        public boolean terminate(int epochNum, double score, boolean minimize) {
+            long now = System.nanoTime();
+            long lastEpoch = now - epochStart;
+            epochStart = now;
+            return now + lastEpoch > deadlineNanos;
         }
     }
 

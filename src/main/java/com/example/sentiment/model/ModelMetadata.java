@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.HyperParameters;
@@ -16,6 +17,9 @@ import java.util.Map;
  *                    {@code evaluate --record} command, empty or null otherwise
  * @param minConfidence the version's default abstention threshold: below it a classification answers no
  *                      label (a request's own {@code minConfidence} overrides it); null for none
+ * @param candidates the configurations the job tried ({@code "preset": "auto"}) and which one it kept; null in
+ *                   versions from before the search existed
+ * @param ensembleMembers for an ensemble, each member alone on the validation data; null or empty otherwise
  */
 public record ModelMetadata(
         String id,
@@ -34,7 +38,21 @@ public record ModelMetadata(
         double trainingSeconds,
         Map<String, String> checksums,
         Map<String, EvaluationReport> evaluations,
-        Double minConfidence) {
+        Double minConfidence,
+        List<ConfigurationSearch.CandidateReport> candidates,
+        List<EvaluationReport> ensembleMembers) {
+
+    /** Metadata without search candidates or ensemble members. */
+    public ModelMetadata(String id, String name, Instant createdAt, String trainingJobId, List<String> labels,
+                         HyperParameters hyperParameters, int vocabularySize, Integer wordVectorsCovered,
+                         long parameters, EvaluationReport evaluation, DatasetFingerprint dataset,
+                         List<EpochMetrics> history, int bestEpoch, double trainingSeconds,
+                         Map<String, String> checksums, Map<String, EvaluationReport> evaluations,
+                         Double minConfidence) {
+        this(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize, wordVectorsCovered,
+                parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, evaluations,
+                minConfidence, null, null);
+    }
 
     /**
      * Which data a version was trained on.
@@ -51,7 +69,7 @@ public record ModelMetadata(
     ModelMetadata withId(String newId, Map<String, String> newChecksums) {
         return new ModelMetadata(newId, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums,
-                evaluations, minConfidence);
+                evaluations, minConfidence, candidates, ensembleMembers);
     }
 
     /** The same metadata with the figures on one more labelled file. */
@@ -60,13 +78,13 @@ public record ModelMetadata(
         all.put(file, report);
         return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, all,
-                minConfidence);
+                minConfidence, candidates, ensembleMembers);
     }
 
     /** The same metadata with another default abstention threshold (null for none). */
     ModelMetadata withMinConfidence(Double threshold) {
         return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums,
-                evaluations, threshold);
+                evaluations, threshold, candidates, ensembleMembers);
     }
 }

@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.HyperParameters;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
@@ -9,6 +10,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -71,10 +74,20 @@ public record TrainingConfig(
         Activation activate,
         @Schema(description = "true: add the stored corrections (POST /api/v1/feedback) to the uploaded data, "
                 + "duplicates removed; the dataset report counts them")
-        Boolean includeFeedback) {
+        Boolean includeFeedback,
+        @Schema(description = "auto (the default): train the documented candidate configurations (see "
+                + "docs/experiments.md) on the same split within timeBudgetSeconds and keep the best by validation "
+                + "macro-F1, the simpler unless the other wins by more than 1.5 standard errors; fields set here "
+                + "apply to every candidate. none: train these settings and the defaults only",
+                allowableValues = {"auto", "none"}, example = "auto")
+        @Pattern(regexp = "(?i)auto|none", message = "must be one of auto, none") String preset,
+        @Schema(description = "seconds all candidates of preset auto may train together; an epoch that would "
+                + "overrun a candidate's share does not start")
+        @Min(value = 10, message = "must be at least 10") @Max(value = 86400, message = "must be at most 86400")
+        Integer timeBudgetSeconds) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -84,6 +97,24 @@ public record TrainingConfig(
      * when their file is present ({@code defaultVectorsPresent}); vectors the job names must be present.
      */
     ResolvedTrainingConfig resolve(SentimentProperties.Defaults d, boolean defaultVectorsPresent) {
+        List<ConfigurationSearch.Candidate> candidates = new ArrayList<>();
+        if ("auto".equalsIgnoreCase(or(preset, d.preset()))) {
+            for (Presets.Preset p : Presets.AUTO) {
+                HyperParameters candidate = Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent);
+                if (candidates.stream().noneMatch(c -> c.hyperParameters().equals(candidate))) {
+                    candidates.add(new ConfigurationSearch.Candidate(p.name(), candidate));
+                }
+            }
+        } else {
+            candidates.add(new ConfigurationSearch.Candidate("manual", hyperParameters(d, defaultVectorsPresent)));
+        }
+        return new ResolvedTrainingConfig(name, candidates.get(0).hyperParameters(), or(validationSplit, d.validationSplit()),
+                or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
+                or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()));
+    }
+
+    /** These values, else the configured defaults, as one configuration. */
+    private HyperParameters hyperParameters(SentimentProperties.Defaults d, boolean defaultVectorsPresent) {
         String vectors = wordVectors != null ? wordVectors : defaultVectorsPresent ? d.wordVectors() : null;
         if (NO_VECTORS.equals(vectors)) {
             vectors = null;
@@ -102,18 +133,31 @@ public record TrainingConfig(
                 HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())),
                 or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
                 or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()));
-        return new ResolvedTrainingConfig(name, hp, or(validationSplit, d.validationSplit()),
-                or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
-                or(includeFeedback, false));
+        return hp;
     }
 
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
     }
 
-    /** A job's complete settings. */
+    /**
+     * A job's complete settings.
+     *
+     * @param hyperParameters the first (simplest) candidate's
+     * @param candidates the configurations the job trains, one unless the preset is auto
+     * @param timeBudgetSeconds for all candidates together
+     */
     public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                          String textColumn, String labelColumn, Activation activate,
-                                         boolean includeFeedback) {
+                                         boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
+                                         int timeBudgetSeconds) {
+
+        /** One configuration, without a search (a job restored from its record, which no longer trains). */
+        public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
+                                      String textColumn, String labelColumn, Activation activate,
+                                      boolean includeFeedback) {
+            this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
+                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0);
+        }
     }
 }

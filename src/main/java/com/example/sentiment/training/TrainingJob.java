@@ -1,6 +1,8 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.TrainingObserver;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ final class TrainingJob implements TrainingObserver {
     private String error;
     private String modelId;
     private Promotion promotion;
+    private List<ConfigurationSearch.CandidateReport> candidates;
     private long startNanos;
     private double tokensPerExample;
     private Future<?> future;
@@ -60,6 +63,7 @@ final class TrainingJob implements TrainingObserver {
         this.error = v.error();
         this.modelId = v.modelId();
         this.promotion = v.promotion();
+        this.candidates = v.candidates();
     }
 
     static TrainingJob restored(TrainingJobView view) {
@@ -134,6 +138,11 @@ final class TrainingJob implements TrainingObserver {
                 Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond));
     }
 
+    /** Records the configurations the job tried and the one it kept; call before {@link #finish}. */
+    synchronized void recordCandidates(List<ConfigurationSearch.CandidateReport> tried) {
+        this.candidates = tried.isEmpty() ? null : List.copyOf(tried);
+    }
+
     /** Records what {@code "activate": "if-better"} decided; call before {@link #finish}. */
     synchronized void recordPromotion(Promotion decision) {
         this.promotion = decision;
@@ -178,7 +187,12 @@ final class TrainingJob implements TrainingObserver {
     }
 
     synchronized TrainingJobView view() {
+        // after a search, the settings of the candidate that was kept
+        HyperParameters settings = candidates == null ? config.hyperParameters() : candidates.stream()
+                .filter(ConfigurationSearch.CandidateReport::chosen).map(ConfigurationSearch.CandidateReport::hyperParameters)
+                .findFirst().orElse(config.hyperParameters());
         return new TrainingJobView(id, config.name(), state, createdAt, startedAt, finishedAt, progress, metrics,
-                List.copyOf(history), report, config.hyperParameters(), config.activate(), error, modelId, promotion);
+                List.copyOf(history), report, settings, config.activate(), error, modelId, promotion,
+                candidates);
     }
 }

@@ -2,6 +2,7 @@ package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.ClassifierTrainer;
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingResult;
 import com.example.sentiment.model.ModelMetadata;
@@ -43,7 +44,7 @@ public class TrainingJobService {
     private final ModelService models;
     private final TrainingJobStore store;
     private final SentimentProperties.Training settings;
-    private final ClassifierTrainer trainer;
+    private final ConfigurationSearch search;
     private final PromotionGate promotionGate;
     private final WordVectorsLibrary wordVectors;
     private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
@@ -56,7 +57,7 @@ public class TrainingJobService {
         this.models = models;
         this.store = store;
         this.settings = properties.training();
-        this.trainer = new ClassifierTrainer(settings.workerCount());
+        this.search = new ConfigurationSearch(new ClassifierTrainer(settings.workerCount()));
         this.promotionGate = new PromotionGate(settings.promotionMargin());
         this.wordVectors = wordVectors;
         AtomicInteger threads = new AtomicInteger();
@@ -155,14 +156,16 @@ public class TrainingJobService {
         log.info("Training job {} started", job.id());
         try {
             String vectors = job.config().hyperParameters().wordVectors();
-            TrainingResult result = trainer.train(data.vocabulary(), data.train(), data.validation(), data.labels(),
-                    job.config().hyperParameters(), vectors == null ? null : wordVectors.get(vectors),
-                    new PersistingObserver(job), job::cancelRequested);
+            ConfigurationSearch.Outcome outcome = search.train(data.vocabulary(), data.train(), data.validation(),
+                    data.labels(), job.config().candidates(), job.config().timeBudgetSeconds(),
+                    vectors == null ? null : wordVectors.get(vectors), new PersistingObserver(job), job::cancelRequested);
+            TrainingResult result = outcome.result();
+            job.recordCandidates(outcome.candidates());
             if (result.cancelled()) {
                 job.finish(TrainingJobState.CANCELLED, null, null);
                 log.info("Training job {} cancelled", job.id());
             } else {
-                ModelMetadata metadata = metadata(job, data, result);
+                ModelMetadata metadata = metadata(job, data, result, outcome.candidates());
                 boolean activate = job.config().activate() == Activation.ALWAYS;
                 if (job.config().activate() == Activation.IF_BETTER) {
                     Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
@@ -201,7 +204,8 @@ public class TrainingJobService {
         }
     }
 
-    private static ModelMetadata metadata(TrainingJob job, PreparedDataset data, TrainingResult result) {
+    private static ModelMetadata metadata(TrainingJob job, PreparedDataset data, TrainingResult result,
+                                          List<ConfigurationSearch.CandidateReport> candidates) {
         DatasetReport report = data.report();
         ModelMetadata.DatasetFingerprint fingerprint = new ModelMetadata.DatasetFingerprint(report.sha256(),
                 report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel(),
@@ -209,7 +213,9 @@ public class TrainingJobService {
         return new ModelMetadata(null, job.config().name(), Instant.now(), job.id(), data.labels(),
                 result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
                 result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
-                result.bestEpoch(), result.trainingSeconds(), null, null, null);
+                result.bestEpoch(), result.trainingSeconds(), null, null, null,
+                candidates.size() > 1 ? candidates : null,
+                result.memberEvaluations().isEmpty() ? null : result.memberEvaluations());
     }
 
     /** Records every epoch on disk so that a restart shows how far a job had come. */

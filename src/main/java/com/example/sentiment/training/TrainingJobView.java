@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.HyperParameters;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.List;
  * @param history one entry per finished epoch
  * @param modelId the model version written when the job succeeded
  * @param promotion what {@code "activate": "if-better"} decided; null otherwise
+ * @param candidates the configurations a job with {@code "preset": "auto"} tried, with their figures and the one
+ *                   it kept; filled in when training ends
  */
 public record TrainingJobView(
         String id,
@@ -27,7 +30,8 @@ public record TrainingJobView(
         Activation activate,
         String error,
         String modelId,
-        Promotion promotion) {
+        Promotion promotion,
+        List<ConfigurationSearch.CandidateReport> candidates) {
 
     /** How far training is; {@code etaSeconds} is null until the first batch finished. */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,

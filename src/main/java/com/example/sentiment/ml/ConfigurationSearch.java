@@ -1,0 +1,109 @@
+package com.example.sentiment.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains several candidate configurations on the same split and keeps one: the best by validation macro-F1,
+ * except that an earlier (simpler) candidate is preferred unless a later one beats it by more than
+ * {@value #PREFERENCE_IN_STANDARD_ERRORS} standard errors of the earlier one's macro-F1, because on a small
+ * validation split a smaller difference is noise, and the simpler model is cheaper to serve.
+ *
+ * <p>Candidates share a time budget: each gets an equal part of what the ones before it left, and a
+ * candidate is skipped when nothing is left. The first candidate always trains, within the whole budget if
+ * it must, so that a job always produces a model.
+ */
+public final class ConfigurationSearch {
+
+    static final double PREFERENCE_IN_STANDARD_ERRORS = 1.5;
+
+    /** One configuration to try, with the name the job and the version's metadata show. */
+    public record Candidate(String name, HyperParameters hyperParameters) {
+    }
+
+    /**
+     * What one candidate did.
+     *
+     * @param note why it was skipped or not chosen, or null when chosen
+     */
+    public record CandidateReport(String name, HyperParameters hyperParameters, Double validationAccuracy,
+                                  Double validationMacroF1, Double validationMacroF1StandardError, Integer epochs,
+                                  Double trainingSeconds, boolean chosen, String note) {
+    }
+
+    /** The chosen candidate's training and the figures of every candidate. */
+    public record Outcome(TrainingResult result, List<CandidateReport> candidates) {
+    }
+
+    private final ClassifierTrainer trainer;
+
+    public ConfigurationSearch(ClassifierTrainer trainer) {
+        this.trainer = trainer;
+    }
+
+    /**
+     * @param timeBudgetSeconds for all candidates together; training of a candidate stops after the epoch
+     *     that would otherwise overrun its share
+     */
+    public Outcome train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
+                         List<Candidate> candidates, double timeBudgetSeconds, WordVectorTable wordVectors,
+                         TrainingObserver observer, BooleanSupplier cancelled) {
+        long start = System.nanoTime();
+        long end = start + (long) (timeBudgetSeconds * 1e9);
+        List<TrainingResult> results = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            long now = System.nanoTime();
+            if (i > 0 && now >= end) {
+                results.add(null);
+                continue;
+            }
+            long share = (end - now) / (candidates.size() - i);
+            long deadline = candidates.size() == 1 ? Long.MAX_VALUE : now + share;
+            TrainingResult result = trainer.train(vocabulary, train, validation, labels,
+                    candidates.get(i).hyperParameters(), wordVectors, observer, cancelled, deadline);
+            if (result.cancelled()) {
+                return new Outcome(result, List.of());
+            }
+            results.add(result);
+        }
+        int chosen = choose(results);
+        List<CandidateReport> reports = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            TrainingResult r = results.get(i);
+            if (r == null) {
+                reports.add(new CandidateReport(candidates.get(i).name(), candidates.get(i).hyperParameters(), null, null,
+                        null, null, null, false, "skipped: the time budget was spent"));
+                continue;
+            }
+            String note = i == chosen ? null
+                    : r.evaluation().macroF1() > results.get(chosen).evaluation().macroF1()
+                    ? "better by less than " + PREFERENCE_IN_STANDARD_ERRORS + " standard errors: the simpler one is kept"
+                    : "lower validation macro-F1";
+            reports.add(new CandidateReport(candidates.get(i).name(), r.hyperParameters(), r.evaluation().accuracy(),
+                    r.evaluation().macroF1(), r.evaluation().macroF1StandardError(), r.history().size(),
+                    Math.round(r.trainingSeconds() * 10) / 10.0, i == chosen, note));
+        }
+        return new Outcome(results.get(chosen), List.copyOf(reports));
+    }
+
+    /**
+     * The index of the kept result: a later candidate replaces the kept one only when its macro-F1 exceeds the
+     * kept one's by more than {@value #PREFERENCE_IN_STANDARD_ERRORS} of the kept one's standard errors.
+     */
+    static int choose(List<TrainingResult> results) {
+        int kept = 0;
+        for (int i = 1; i < results.size(); i++) {
+            TrainingResult r = results.get(i);
+            if (r == null) {
+                continue;
+            }
+            EvaluationReport best = results.get(kept).evaluation();
+            double se = best.macroF1StandardError() != null ? best.macroF1StandardError() : 0;
+            if (r.evaluation().macroF1() > best.macroF1() + PREFERENCE_IN_STANDARD_ERRORS * se) {
+                kept = i;
+            }
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,66 @@
+package com.example.sentiment.training;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The candidate configurations of {@code "preset": "auto"}, simplest first (docs/experiments.md has their
+ * figures). Each names only what differs from the defaults; the fields a job sets itself apply to all of them.
+ */
+final class Presets {
+
+    /** A named partial configuration. */
+    record Preset(String name, TrainingConfig settings) {
+    }
+
+    static final List<Preset> AUTO = List.of(
+            // the defaults: one direction, the last state, element dropout on fine-tuned vectors
+            new Preset("lstm", of(Map.of())),
+            // both directions summarised by their final states and a max-pool; whole vector dimensions dropped
+            // per text; the vectors frozen first, then fine-tuned at a tenth of the rate if that helps
+            new Preset("bilstm-last-max", of(Map.of("bidirectional", true, "pooling", "last+max",
+                    "spatialDropout", 0.2, "embeddingDropout", 0.0, "freezeEmbeddings", true, "fineTuneEpochs", 2))));
+
+    private Presets() {
+    }
+
+    /** A configuration with only the given fields set. */
+    static TrainingConfig of(Map<String, Object> fields) {
+        RecordComponent[] components = TrainingConfig.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            values[i] = fields.get(components[i].getName());
+        }
+        return construct(components, values);
+    }
+
+    /** Every field of {@code top} that is set, else that of {@code base}. */
+    static TrainingConfig overlay(TrainingConfig top, TrainingConfig base) {
+        RecordComponent[] components = TrainingConfig.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                Object value = components[i].getAccessor().invoke(top);
+                values[i] = value != null ? value : components[i].getAccessor().invoke(base);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return construct(components, values);
+    }
+
+    private static TrainingConfig construct(RecordComponent[] components, Object[] values) {
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+        }
+        try {
+            Constructor<TrainingConfig> canonical = TrainingConfig.class.getDeclaredConstructor(types);
+            return canonical.newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a training configuration", e);
+        }
+    }
+}

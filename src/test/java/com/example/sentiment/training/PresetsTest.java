@@ -1,0 +1,63 @@
+package com.example.sentiment.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.HyperParameters;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** "preset": "auto" resolves to the documented candidates; what a job sets applies to every one of them. */
+class PresetsTest {
+
+    private static final SentimentProperties.Defaults DEFAULTS = new Binder(new MapConfigurationPropertySource(Map.of()))
+            .bindOrCreate("sentiment.training.defaults", SentimentProperties.Defaults.class);
+
+    @Test
+    void autoIsTheDefaultAndTriesTheSimpleLstmFirst() {
+        TrainingConfig.ResolvedTrainingConfig resolved = TrainingConfig.EMPTY.resolve(DEFAULTS, true);
+        assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
+                .containsExactly("lstm", "bilstm-last-max");
+        HyperParameters simple = resolved.candidates().get(0).hyperParameters();
+        HyperParameters strong = resolved.candidates().get(1).hyperParameters();
+        assertThat(simple.bidirectional()).isFalse();
+        assertThat(simple.pooling()).isEqualTo(HyperParameters.Pooling.LAST);
+        assertThat(strong.bidirectional()).isTrue();
+        assertThat(strong.pooling()).isEqualTo(HyperParameters.Pooling.LAST_MAX);
+        assertThat(strong.spatialDropout()).isEqualTo(0.2);
+        assertThat(strong.freezeEmbeddings()).isTrue();
+        assertThat(strong.fineTuneEpochs()).isEqualTo(2);
+        assertThat(resolved.hyperParameters()).isEqualTo(simple);
+        assertThat(resolved.timeBudgetSeconds()).isEqualTo(600);
+    }
+
+    @Test
+    void fieldsAJobSetsApplyToEveryCandidate() {
+        TrainingConfig config = Presets.overlay(Presets.of(Map.of("lstmUnits", 32, "epochs", 3, "pooling", "max")),
+                TrainingConfig.EMPTY);
+        TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(DEFAULTS, true);
+        assertThat(resolved.candidates()).hasSize(2).allSatisfy(c -> {
+            assertThat(c.hyperParameters().lstmUnits()).isEqualTo(32);
+            assertThat(c.hyperParameters().epochs()).isEqualTo(3);
+            assertThat(c.hyperParameters().pooling()).isEqualTo(HyperParameters.Pooling.MAX);
+        });
+        // identical candidates are trained once
+        TrainingConfig pinned = Presets.of(Map.of("bidirectional", true, "pooling", "last+max", "spatialDropout", 0.2,
+                "embeddingDropout", 0.0, "freezeEmbeddings", true, "fineTuneEpochs", 2));
+        assertThat(pinned.resolve(DEFAULTS, true).candidates()).hasSize(1);
+    }
+
+    @Test
+    void presetNoneTrainsOneConfiguration() {
+        TrainingConfig none = Presets.of(Map.of("preset", "none", "timeBudgetSeconds", 60));
+        TrainingConfig.ResolvedTrainingConfig resolved = none.resolve(DEFAULTS, true);
+        assertThat(resolved.candidates()).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("manual");
+            assertThat(c.hyperParameters().bidirectional()).isFalse();
+        });
+        assertThat(resolved.timeBudgetSeconds()).isEqualTo(60);
+    }
+}
