@@ -60,7 +60,14 @@ class TrainAndClassifyFlowTest {
                 return j.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED");
             });
             assertThat(job.get().get("state").asString()).isEqualTo("SUCCEEDED");
-            assertThat(job.get().get("history").size()).isEqualTo(8);
+            assertThat(job.get().get("history").size()).as("the kept candidate's epochs").isEqualTo(8);
+            // preset auto, the default: both documented candidates trained, exactly one kept
+            JsonNode candidates = job.get().get("candidates");
+            assertThat(candidates.size()).isEqualTo(2);
+            assertThat(candidates.get(0).get("name").asString()).isEqualTo("lstm");
+            assertThat(candidates.get(1).get("hyperParameters").get("pooling").asString()).isEqualTo("LAST_MAX");
+            assertThat(java.util.stream.IntStream.range(0, 2).filter(i -> candidates.get(i).get("chosen").asBoolean())
+                    .count()).isEqualTo(1);
             assertThat(job.get().get("metrics").get("validationAccuracy").asDouble()).isGreaterThan(0.9);
             assertThat(percents).isSorted();
             modelId = job.get().get("modelId").asString();

@@ -58,6 +58,7 @@ public final class ConfigurationSearch {
                 results.add(null);
                 continue;
             }
+            observer.onCandidate(i, candidates.size(), candidates.get(i).name());
             long share = (end - now) / (candidates.size() - i);
             long deadline = candidates.size() == 1 ? Long.MAX_VALUE : now + share;
             TrainingResult result = trainer.train(vocabulary, train, validation, labels,

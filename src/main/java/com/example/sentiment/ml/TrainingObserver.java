@@ -13,6 +13,13 @@ public interface TrainingObserver {
     /** After every epoch's validation. */
     void onEpoch(EpochMetrics metrics);
 
+    /**
+     * Before each candidate of a {@link ConfigurationSearch} (a single configuration is candidate 0 of 1): the
+     * epochs and batches that follow are that candidate's.
+     */
+    default void onCandidate(int index, int count, String name) {
+    }
+
     TrainingObserver NONE = new TrainingObserver() {
         @Override
         public void onBatch(int epoch, int batch, int totalBatches, double loss) {

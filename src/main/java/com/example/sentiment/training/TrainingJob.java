@@ -32,6 +32,9 @@ final class TrainingJob implements TrainingObserver {
     private String modelId;
     private Promotion promotion;
     private List<ConfigurationSearch.CandidateReport> candidates;
+    private int candidateIndex;
+    private int candidateCount = 1;
+    private long batchesSeen;
     private long startNanos;
     private double tokensPerExample;
     private Future<?> future;
@@ -138,9 +141,22 @@ final class TrainingJob implements TrainingObserver {
                 Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond));
     }
 
-    /** Records the configurations the job tried and the one it kept; call before {@link #finish}. */
-    synchronized void recordCandidates(List<ConfigurationSearch.CandidateReport> tried) {
-        this.candidates = tried.isEmpty() ? null : List.copyOf(tried);
+    /**
+     * Records the configurations the job tried and the one it kept, whose epochs become the job's history;
+     * call before {@link #finish}.
+     */
+    synchronized void recordCandidates(List<ConfigurationSearch.CandidateReport> tried, List<EpochMetrics> kept) {
+        this.candidates = tried.size() < 2 ? null : List.copyOf(tried);
+        history.clear();
+        history.addAll(kept);
+    }
+
+    /** A search moves on to its next candidate: the epochs shown from now on are that candidate's. */
+    @Override
+    public synchronized void onCandidate(int index, int count, String name) {
+        candidateIndex = index;
+        candidateCount = Math.max(1, count);
+        history.clear();
     }
 
     /** Records what {@code "activate": "if-better"} decided; call before {@link #finish}. */
@@ -167,11 +183,15 @@ final class TrainingJob implements TrainingObserver {
     @Override
     public synchronized void onBatch(int epoch, int batch, int totalBatches, double loss) {
         int totalEpochs = config.hyperParameters().epochs();
-        long done = (long) (epoch - 1) * totalBatches + batch;
-        long total = (long) totalEpochs * totalBatches;
+        batchesSeen++;
+        // over all candidates of a search, each counted as its full number of epochs (a fine-tuning phase
+        // beyond them stays at the candidate's end, so that the figure never goes back)
+        long perCandidate = (long) totalEpochs * totalBatches;
+        long done = candidateIndex * perCandidate + Math.min(perCandidate, (long) (epoch - 1) * totalBatches + batch);
+        long total = candidateCount * perCandidate;
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
         Long eta = done > 0 ? Math.round(elapsed / done * (total - done)) : null;
-        double examplesPerSecond = elapsed > 0 ? done * (double) config.hyperParameters().batchSize() / elapsed : 0;
+        double examplesPerSecond = elapsed > 0 ? batchesSeen * (double) config.hyperParameters().batchSize() / elapsed : 0;
         progress = new TrainingJobView.Progress(epoch, totalEpochs, batch, totalBatches,
                 Math.round(1000.0 * done / total) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
                 (double) Math.round(examplesPerSecond * tokensPerExample));

@@ -160,7 +160,7 @@ public class TrainingJobService {
                     data.labels(), job.config().candidates(), job.config().timeBudgetSeconds(),
                     vectors == null ? null : wordVectors.get(vectors), new PersistingObserver(job), job::cancelRequested);
             TrainingResult result = outcome.result();
-            job.recordCandidates(outcome.candidates());
+            job.recordCandidates(outcome.candidates(), result.history());
             if (result.cancelled()) {
                 job.finish(TrainingJobState.CANCELLED, null, null);
                 log.info("Training job {} cancelled", job.id());
@@ -234,6 +234,11 @@ public class TrainingJobService {
         @Override
         public void onBatch(int epoch, int batch, int totalBatches, double loss) {
             job.onBatch(epoch, batch, totalBatches, loss);
+        }
+
+        @Override
+        public void onCandidate(int index, int count, String name) {
+            job.onCandidate(index, count, name);
         }
 
         @Override
