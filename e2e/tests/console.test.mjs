@@ -355,6 +355,11 @@ test('a job with "activate if better" and the stored corrections shows its promo
   await page.locator('#job-promotion').waitFor();
   const job = await apiCall('GET', `/training-jobs/${jobId}`);
   assert.equal(job.activate, 'if-better');
+  // the default search's candidates, with the kept one marked as the API says
+  await page.locator('#job-candidates').waitFor();
+  assert.equal(await page.locator('#job-candidates tbody tr').count(), job.candidates.length);
+  const kept = job.candidates.find((c) => c.chosen).name;
+  assert.equal(await page.getAttribute('#job-candidates tr[data-chosen="true"]', 'data-candidate'), kept);
   assert.equal(job.dataset.feedbackAdded, 1, 'the correction stored by the Classify test');
   assert.equal(await page.textContent('#promotion-decision'), job.promotion.decision);
   assert.equal(await page.textContent('#promotion-reason'), job.promotion.reason);

@@ -146,6 +146,7 @@ export function renderJob(view, ctx, id) {
       ['Model', j.modelId ? h('a', { href: `#/models/${encodeURIComponent(j.modelId)}`, id: 'job-model-link' }, j.modelId)
         : j.state === 'SUCCEEDED' ? '–' : activationPlan(j.activate)],
     ]),
+    j.candidates && j.candidates.length ? candidatesView(j.candidates) : null,
     j.promotion ? promotionView(j.promotion) : null,
     j.state === 'FAILED' && j.error ? h('div', { class: 'problem', role: 'alert' },
       h('p', { class: 'problem-title' }, 'The job failed'), h('p', null, j.error)) : null);
@@ -234,6 +235,24 @@ function activationPlan(activate) {
     return 'written when it succeeds, and activated if it beats the active model';
   }
   return activate ? 'written and activated when it succeeds' : 'written when it succeeds';
+}
+
+/** The configurations a search ("preset": "auto") trained, their validation figures and the one kept. */
+function candidatesView(candidates) {
+  const rows = candidates.map((c) => h('tr', { dataset: { candidate: c.name, chosen: String(c.chosen) }, class: c.chosen ? 'chosen' : null },
+    h('th', { scope: 'row' }, c.name, c.chosen ? h('span', { class: 'badge' }, ' kept') : null),
+    h('td', null, c.validationMacroF1 === null || c.validationMacroF1 === undefined ? '–'
+      : `${num(c.validationMacroF1, 4)} ± ${num(c.validationMacroF1StandardError, 4)}`),
+    h('td', null, c.validationAccuracy === null || c.validationAccuracy === undefined ? '–' : pct(c.validationAccuracy)),
+    h('td', null, c.epochs === null || c.epochs === undefined ? '–' : String(c.epochs)),
+    h('td', null, c.trainingSeconds === null || c.trainingSeconds === undefined ? '–' : duration(c.trainingSeconds)),
+    h('td', null, c.note || 'best by validation macro-F1')));
+  return h('section', { id: 'job-candidates', 'aria-labelledby': 'candidates-title' },
+    h('h2', { id: 'candidates-title' }, 'Configurations tried'),
+    stackable(h('table', { class: 'data' },
+      h('thead', null, h('tr', null, ...['Candidate', 'Validation macro-F1', 'Accuracy', 'Epochs', 'Training time', 'Decision']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, ...rows))));
 }
 
 /** What "activate": "if-better" decided, with both figures. */
