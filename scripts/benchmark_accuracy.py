@@ -62,6 +62,9 @@ def main():
     p.add_argument("--model-id")
     p.add_argument("--name", default="benchmark")
     p.add_argument("--typed", action="store_true", help="evaluate on the texts rewritten as people type them")
+    p.add_argument("--target", type=float, help="accuracy the issue asks for; the line says whether it is met")
+    p.add_argument("--target-f1", type=float, help="macro-F1 the issue asks for")
+    p.add_argument("--baseline", type=float, help="TF-IDF + logistic regression accuracy; the target is at least +0.02")
     a = p.parse_args()
     base = a.base.rstrip("/")
     eval_rows = read_csv(a.eval) if a.eval else []
@@ -113,10 +116,21 @@ def main():
         rec = tp / (tp + fn) if tp + fn else 0.0
         per_label[label] = round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0
     accuracy = sum(1 for g, q in zip(gold, predicted) if g == q) / len(gold)
-    print(json.dumps({"modelId": model_id, "train": a.train, "eval": (a.eval or f"{a.holdout:.0%} of train") + (" (typed)" if a.typed else ""),
-                      "examples": len(gold), "accuracy": round(accuracy, 4),
-                      "macroF1": round(sum(per_label.values()) / len(per_label), 4), "perLabelF1": per_label,
-                      "trainingSeconds": train_seconds}))
+    macro_f1 = sum(per_label.values()) / len(per_label)
+    line = {"modelId": model_id, "train": a.train, "eval": (a.eval or f"{a.holdout:.0%} of train") + (" (typed)" if a.typed else ""),
+            "examples": len(gold), "accuracy": round(accuracy, 4),
+            "accuracyStandardError": round((accuracy * (1 - accuracy) / len(gold)) ** 0.5, 4),
+            "macroF1": round(macro_f1, 4), "perLabelF1": per_label, "trainingSeconds": train_seconds}
+    targets = {}
+    if a.target is not None:
+        targets["accuracy"] = {"target": a.target, "met": accuracy >= a.target}
+    if a.target_f1 is not None:
+        targets["macroF1"] = {"target": a.target_f1, "met": macro_f1 >= a.target_f1}
+    if a.baseline is not None:
+        targets["baselinePlus2"] = {"target": round(a.baseline + 0.02, 4), "met": accuracy >= a.baseline + 0.02}
+    if targets:
+        line["targets"] = targets
+    print(json.dumps(line))
 
 
 if __name__ == "__main__":
