@@ -12,6 +12,8 @@ import java.util.Map;
  * @param feedbackAdded stored corrections added to the rows ({@code includeFeedback})
  * @param feedbackDuplicates stored corrections left out: the upload had the same text and label, or a newer
  *                           correction of the same text was added
+ * @param trainingPhrasesLeftOut with {@code "validationUnit": "sentences"}: training rows left out because they
+ *                               are part of a held-out sentence; null otherwise
  */
 public record DatasetReport(
         String format,
@@ -26,5 +28,6 @@ public record DatasetReport(
         String validationSource,
         int validationDuplicatesRemoved,
         int feedbackAdded,
-        int feedbackDuplicates) {
+        int feedbackDuplicates,
+        Integer trainingPhrasesLeftOut) {
 }

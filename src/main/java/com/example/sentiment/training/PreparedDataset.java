@@ -43,6 +43,17 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
     static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
                                    int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
                                    boolean keepHeldOutTexts) {
+        return prepare(data, validation, words, validationSplit, seed, minExamplesPerLabel, hp, feedbackAdded,
+                feedbackDuplicates, keepHeldOutTexts, false);
+    }
+
+    /**
+     * The same; with {@code holdOutSentences}, a split holds out only whole sentences (rows that are not part
+     * of a longer row) and leaves every row inside a held-out sentence out of training ({@link SentenceHoldOut}).
+     */
+    static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
+                                   int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
+                                   boolean keepHeldOutTexts, boolean holdOutSentences) {
         TokenisedRows rows = data.rows();
         List<String> errors = new ArrayList<>();
         Map<String, Integer> counts = new TreeMap<>();
@@ -79,6 +90,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
 
         int[] trainRows;
         int[] validationRows;
+        Integer phrasesLeftOut = null;
         TokenisedRows validationSource;
         String validationKind;
         if (validation != null) {
@@ -99,6 +111,30 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
             trainRows = allRows(rows.size());
             validationRows = allRows(validationSource.size());
             validationKind = "file";
+        } else if (holdOutSentences) {
+            int[] identity = new int[words.size()];
+            Arrays.setAll(identity, w -> w);
+            int[] sentences = SentenceHoldOut.sentences(rows, identity);
+            int[] sentenceLabels = new int[sentences.length];
+            for (int i = 0; i < sentences.length; i++) {
+                sentenceLabels[i] = rowLabels[sentences[i]];
+            }
+            int[] heldIndex = stratifiedSplit(sentenceLabels, labels.size(), validationSplit, seed)[1];
+            validationRows = new int[heldIndex.length];
+            boolean[] held = new boolean[rows.size()];
+            for (int i = 0; i < heldIndex.length; i++) {
+                validationRows[i] = sentences[heldIndex[i]];
+                held[validationRows[i]] = true;
+            }
+            int[] others = java.util.stream.IntStream.range(0, rows.size()).filter(r -> !held[r]).toArray();
+            trainRows = SentenceHoldOut.outside(rows, others, validationRows, identity);
+            phrasesLeftOut = others.length - trainRows.length;
+            validationSource = rows;
+            validationKind = "sentences";
+            if (validationRows.length == 0) {
+                throw InvalidDatasetException.of("data", "the validation split (" + validationSplit
+                        + ") holds out no sentence: upload more rows or raise validationSplit");
+            }
         } else {
             int[][] split = stratifiedSplit(rowLabels, labels.size(), validationSplit, seed);
             trainRows = split[0];
@@ -127,7 +163,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
         DatasetReport report = new DatasetReport(data.summary().format().name().toLowerCase(), data.sha256(),
                 data.summary().rowsRead(), uploadRows, data.summary().rowsRead() - uploadRows,
                 data.summary().skipped(), new LinkedHashMap<>(counts), train.size(), held.size(), validationKind,
-                heldBefore - validationRows.length, feedbackAdded, feedbackDuplicates);
+                heldBefore - validationRows.length, feedbackAdded, feedbackDuplicates, phrasesLeftOut);
         LabelledTexts heldOutTexts = keepHeldOutTexts
                 ? texts(validationSource, validationRows, words, held.labels()) : null;
         return new PreparedDataset(labels, vocabulary, train, held, heldOutTexts, report);

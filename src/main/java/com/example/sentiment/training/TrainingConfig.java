@@ -81,13 +81,18 @@ public record TrainingConfig(
                 + "apply to every candidate. none: train these settings and the defaults only",
                 allowableValues = {"auto", "none"}, example = "auto")
         @Pattern(regexp = "(?i)auto|none", message = "must be one of auto, none") String preset,
+        @Schema(description = "rows (the default): the validation split holds out random rows. sentences: for "
+                + "phrase corpora such as SST, it holds out only whole sentences (rows that are not part of a longer "
+                + "row) and leaves every training row inside them out, so that the validation figure predicts the "
+                + "accuracy on new sentences", allowableValues = {"rows", "sentences"})
+        @Pattern(regexp = "(?i)rows|sentences", message = "must be one of rows, sentences") String validationUnit,
         @Schema(description = "seconds all candidates of preset auto may train together; an epoch that would "
                 + "overrun a candidate's share does not start")
         @Min(value = 10, message = "must be at least 10") @Max(value = 86400, message = "must be at most 86400")
         Integer timeBudgetSeconds) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -110,7 +115,8 @@ public record TrainingConfig(
         }
         return new ResolvedTrainingConfig(name, candidates.get(0).hyperParameters(), or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
-                or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()));
+                or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()),
+                "sentences".equalsIgnoreCase(validationUnit));
     }
 
     /** These values, else the configured defaults, as one configuration. */
@@ -146,18 +152,19 @@ public record TrainingConfig(
      * @param hyperParameters the first (simplest) candidate's
      * @param candidates the configurations the job trains, one unless the preset is auto
      * @param timeBudgetSeconds for all candidates together
+     * @param holdOutSentences a validation split holds out whole sentences only ({@code "validationUnit": "sentences"})
      */
     public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                          String textColumn, String labelColumn, Activation activate,
                                          boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
-                                         int timeBudgetSeconds) {
+                                         int timeBudgetSeconds, boolean holdOutSentences) {
 
         /** One configuration, without a search (a job restored from its record, which no longer trains). */
         public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                       String textColumn, String labelColumn, Activation activate,
                                       boolean includeFeedback) {
             this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
-                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0);
+                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0, false);
         }
     }
 }

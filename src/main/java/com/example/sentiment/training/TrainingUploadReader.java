@@ -128,7 +128,7 @@ class TrainingUploadReader {
             long read = System.nanoTime();
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
-                    config.activate() == Activation.IF_BETTER);
+                    config.activate() == Activation.IF_BETTER, config.holdOutSentences());
             memory.checkNetwork(hp, prepared.vocabulary().size(), prepared.labels().size());
             long end = System.nanoTime();
             log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s (reading {} s); {} MiB of heap counted",
