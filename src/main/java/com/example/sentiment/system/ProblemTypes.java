@@ -7,6 +7,13 @@ public final class ProblemTypes {
 
     public static final String BASE = "https://sentiment-service.example/problems/";
 
+    /**
+     * A path of the public API asked of a node whose {@code sentiment.roles} lack {@code serve}: a training worker
+     * answers only under {@code /actuator}. A separate type from {@code not-found}, so that a client (or whoever
+     * reads a load balancer's logs) sees that the request reached the wrong kind of node, not a missing resource.
+     */
+    public static final String NOT_A_SERVING_NODE = "not-a-serving-node";
+
     private ProblemTypes() {
     }
 

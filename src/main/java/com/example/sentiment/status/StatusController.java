@@ -1,4 +1,4 @@
-package com.example.sentiment.system;
+package com.example.sentiment.status;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.HeldOutAccuracy;
@@ -16,7 +16,10 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The service at a glance. */
+/**
+ * The service at a glance. It reads the model, training and word-vectors features, so it has a package of its
+ * own: {@code system/} stays the base that features use and imports none of them.
+ */
 @RestController
 @Tag(name = "Status", description = "The service at a glance")
 class StatusController {
