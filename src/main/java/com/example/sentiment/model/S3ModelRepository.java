@@ -1,0 +1,525 @@
+package com.example.sentiment.model;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.system.StoredJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Model versions in an S3-compatible object store ({@code sentiment.storage.type=s3}): the objects
+ * {@code <prefix><id>/<file>} and {@code <prefix><id>/metadata.json}, addressed by path (not by a bucket host
+ * name), so that any S3-compatible server works.
+ *
+ * <ul>
+ *   <li>A version is written file by file, and its {@code metadata.json} (with the SHA-256 of each file) last,
+ *       with {@code If-None-Match: *}: the server refuses it (412) when the id exists, and a new id is taken (or,
+ *       for an id the caller chose, the write is refused). A version without metadata does not exist, so a
+ *       half-written one is never listed or loaded.</li>
+ *   <li>A reader downloads into {@code sentiment.storage.cache-dir} (a temporary file, then a rename), checks
+ *       each file against its checksum and only then loads; a mismatch is refused with the file's name. Files
+ *       already in the cache are checked again before every load.</li>
+ *   <li>Metadata updates are a read, a change and a conditional write ({@code If-Match} with the read ETag),
+ *       repeated when another writer came in between, so that no update is lost.</li>
+ *   <li>Deleting removes {@code metadata.json} first, so the version is gone at once, then its files.</li>
+ *   <li>Every failure of the server or the network is an {@link IOException} that the caller may retry.</li>
+ * </ul>
+ *
+ * <p>Upload and request checksums are only sent where S3 requires them ({@code WHEN_REQUIRED}): since SDK
+ * 2.30 the default CRC32 checksums are refused by many S3-compatible servers. The SHA-256 in the metadata is
+ * what guards the bytes end to end.
+ */
+@Component
+@ConditionalOnProperty(name = "sentiment.storage.type", havingValue = "s3")
+class S3ModelRepository implements ModelRepository, AutoCloseable {
+
+    private static final int ID_ATTEMPTS = 5;
+    private static final int UPDATE_ATTEMPTS = 10;
+    private static final Logger log = LoggerFactory.getLogger(S3ModelRepository.class);
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final Path cache;
+    private final String description;
+    private final JsonMapper json;
+    private final ObjectReader metadataReader;
+    // what this process knows of each version, with the ETag of the metadata it was read from
+    private final Map<String, Known> versions = new ConcurrentHashMap<>();
+    private final Map<String, String> unusable = new ConcurrentHashMap<>();
+    private volatile boolean bucketReady;
+    private volatile String lastProblem;
+
+    private record Known(StoredModel model, String etag) {
+    }
+
+    S3ModelRepository(SentimentProperties properties, JsonMapper json) {
+        SentimentProperties.Storage.S3 settings = properties.storage().s3();
+        if (settings.bucket() == null || settings.bucket().isBlank()) {
+            throw new IllegalStateException("sentiment.storage.type=s3 needs sentiment.storage.s3.bucket");
+        }
+        this.bucket = settings.bucket();
+        String p = settings.prefix().strip();
+        this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
+        this.cache = (properties.storage().cacheDir() != null ? properties.storage().cacheDir()
+                : properties.modelsDir().resolve(".s3-cache")).toAbsolutePath().normalize();
+        this.json = json;
+        this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
+        this.s3 = client(settings);
+        this.description = "s3://" + bucket + "/" + prefix
+                + (settings.endpoint() == null || settings.endpoint().isBlank() ? "" : " at " + settings.endpoint());
+        try {
+            Files.createDirectories(cache);
+            removeTemporaryDownloads();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the model cache " + cache, e);
+        }
+        try {
+            ensureBucket();
+        } catch (IOException e) {
+            // a replica must start (and serve what it can) while the store is briefly away; writes try again
+            log.error("Cannot reach the model bucket {}: {}; retried on the next write", description, e.getMessage());
+        }
+    }
+
+    private static S3Client client(SentimentProperties.Storage.S3 settings) {
+        AwsCredentialsProvider credentials = settings.accessKey() != null && !settings.accessKey().isBlank()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
+                : DefaultCredentialsProvider.builder().build();
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // a stalled server fails a call within seconds instead of holding a loader or a request forever
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(15)));
+        if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
+            builder.endpointOverride(URI.create(settings.endpoint()));
+        }
+        return builder.build();
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    private String key(String id, String file) {
+        return prefix + id + "/" + file;
+    }
+
+    // ---- reading ----
+
+    @Override
+    public List<StoredModel> list() throws IOException {
+        Map<String, String> metadataEtags = new HashMap<>();
+        Map<String, Set<String>> files = new HashMap<>();
+        try {
+            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+                String rest = object.key().substring(prefix.length());
+                int slash = rest.indexOf('/');
+                if (slash <= 0 || rest.indexOf('/', slash + 1) >= 0) {
+                    continue;
+                }
+                String id = rest.substring(0, slash);
+                String file = rest.substring(slash + 1);
+                if (!ModelIds.isValid(id)) {
+                    continue;
+                }
+                if (file.equals(VersionFiles.METADATA_FILE)) {
+                    metadataEtags.put(id, object.eTag());
+                } else {
+                    files.computeIfAbsent(id, k -> new HashSet<>()).add(file);
+                }
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                succeeded();
+                return List.of();
+            }
+            throw failed("cannot list " + description, e);
+        } catch (SdkException e) {
+            throw failed("cannot list " + description, e);
+        }
+        succeeded();
+        List<StoredModel> all = new ArrayList<>();
+        for (Map.Entry<String, String> entry : metadataEtags.entrySet()) {
+            String id = entry.getKey();
+            Known known = versions.get(id);
+            if (known == null || !entry.getValue().equals(known.etag())) {
+                known = fetch(id).orElse(null);
+                if (known == null) {
+                    continue;
+                }
+            }
+            StoredModel model = known.model();
+            if (model.usable()) {
+                Set<String> present = files.getOrDefault(id, Set.of());
+                for (String file : model.metadata().checksums().keySet()) {
+                    if (!present.contains(file)) {
+                        model = new StoredModel(id, model.metadata(), "file " + file + " is missing");
+                        break;
+                    }
+                }
+            }
+            Known checked = new Known(model, known.etag());
+            versions.put(id, checked);
+            all.add(withMark(checked.model()));
+        }
+        versions.keySet().retainAll(metadataEtags.keySet());
+        all.sort(Comparator.comparing(StoredModel::id).reversed());
+        return all;
+    }
+
+    @Override
+    public Optional<StoredModel> find(String id) throws IOException {
+        if (!ModelIds.isValid(id)) {
+            return Optional.empty();
+        }
+        Known known = versions.get(id);
+        if (known == null) {
+            known = fetch(id).orElse(null);
+        }
+        return Optional.ofNullable(known).map(k -> withMark(k.model()));
+    }
+
+    private StoredModel withMark(StoredModel model) {
+        String mark = unusable.get(model.id());
+        return mark != null && model.usable() ? new StoredModel(model.id(), model.metadata(), mark) : model;
+    }
+
+    /** Reads a version's metadata from the store; empty when the version does not exist. */
+    private Optional<Known> fetch(String id) throws IOException {
+        ResponseBytes<GetObjectResponse> bytes;
+        try {
+            bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(id, VersionFiles.METADATA_FILE)));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                succeeded();
+                versions.remove(id);
+                return Optional.empty();
+            }
+            throw failed("cannot read the metadata of " + id, e);
+        } catch (SdkException e) {
+            throw failed("cannot read the metadata of " + id, e);
+        }
+        succeeded();
+        StoredModel model;
+        try {
+            ModelMetadata metadata = metadataReader.readValue(bytes.asByteArray());
+            String problem = VersionFiles.incomplete(metadata);
+            model = problem == null ? new StoredModel(id, metadata, null) : new StoredModel(id, null, problem);
+        } catch (JacksonException e) {
+            model = new StoredModel(id, null, VersionFiles.METADATA_FILE + " is unreadable");
+        }
+        Known known = new Known(model, bytes.response().eTag());
+        versions.put(id, known);
+        return Optional.of(known);
+    }
+
+    @Override
+    public TextClassifier load(String id) throws IOException {
+        if (!ModelIds.isValid(id)) {
+            throw ModelNotFoundException.forId(id);
+        }
+        // the metadata is read afresh: the checksums to verify against are the ones in the store now
+        Known known = fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        ModelMetadata metadata = known.model().metadata();
+        if (metadata == null) {
+            throw new ModelUnusableException(known.model().problem());
+        }
+        Path dir = cache.resolve(id);
+        Files.createDirectories(dir);
+        for (Map.Entry<String, String> entry : metadata.checksums().entrySet()) {
+            Path target = dir.resolve(entry.getKey());
+            if (Files.isRegularFile(target) && VersionFiles.sha256(target).equals(entry.getValue())) {
+                continue;
+            }
+            download(id, entry.getKey(), entry.getValue(), target);
+        }
+        TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, metadata);
+        unusable.remove(id);
+        return classifier;
+    }
+
+    /** Downloads one file into a temporary file, checks it and renames it into the cache. */
+    private void download(String id, String file, String sha256, Path target) throws IOException {
+        Path temp = target.resolveSibling(".tmp-" + file + "-" + UUID.randomUUID());
+        try {
+            try {
+                s3.getObject(r -> r.bucket(bucket).key(key(id, file)), temp);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    succeeded();
+                    throw new ModelUnusableException("file " + file + " of version " + id + " is missing from the store");
+                }
+                throw failed("cannot download " + file + " of " + id, e);
+            } catch (SdkException e) {
+                throw failed("cannot download " + file + " of " + id, e);
+            }
+            succeeded();
+            if (!VersionFiles.sha256(temp).equals(sha256)) {
+                throw ModelUnusableException.checksumMismatch(id, file);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    // ---- writing ----
+
+    @Override
+    public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
+        boolean chosen = metadata.id() != null;
+        if (chosen && !ModelIds.isValid(metadata.id())) {
+            throw new IllegalArgumentException("not a model version id: "
+                    + com.example.sentiment.system.ProblemException.printable(metadata.id()));
+        }
+        ensureBucket();
+        Path temp = Files.createDirectories(cache).resolve(".tmp-upload-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(temp);
+            classifier.save(temp);
+            Map<String, String> checksums = VersionFiles.checksums(temp);
+            for (int attempt = 1; ; attempt++) {
+                String id = chosen ? metadata.id() : ModelIds.next();
+                // files are written without a condition: look first, so that a taken id's files are never replaced
+                if (exists(key(id, VersionFiles.METADATA_FILE))) {
+                    if (chosen) {
+                        throw ModelConflictException.versionExists(id);
+                    }
+                    continue;
+                }
+                for (String file : checksums.keySet()) {
+                    put(key(id, file), RequestBody.fromFile(temp.resolve(file)), "application/octet-stream", null, null);
+                }
+                ModelMetadata stored = metadata.withId(id, checksums);
+                if (put(key(id, VersionFiles.METADATA_FILE), RequestBody.fromBytes(bytes(stored)), "application/json",
+                        "*", null)) {
+                    versions.put(id, new Known(new StoredModel(id, stored, null), null));
+                    return stored;
+                }
+                // 412: another writer published this id between the look and the write
+                if (chosen || attempt >= ID_ATTEMPTS) {
+                    throw ModelConflictException.versionExists(id);
+                }
+                log.warn("Model id {} was taken while it was being written; writing under another id", id);
+            }
+        } finally {
+            VersionFiles.deleteRecursively(temp);
+        }
+    }
+
+    @Override
+    public ModelMetadata recordEvaluation(String id, String file, EvaluationReport report) throws IOException {
+        return update(id, m -> m.withEvaluation(file, report));
+    }
+
+    @Override
+    public ModelMetadata recordMinConfidence(String id, Double threshold) throws IOException {
+        return update(id, m -> m.withMinConfidence(threshold));
+    }
+
+    /** Read, change, write with {@code If-Match}; again when another writer changed the metadata meanwhile. */
+    private ModelMetadata update(String id, UnaryOperator<ModelMetadata> change) throws IOException {
+        for (int attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+            Known known = fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+            if (known.model().metadata() == null) {
+                throw ModelNotFoundException.forId(id);
+            }
+            ModelMetadata updated = change.apply(known.model().metadata());
+            if (put(key(id, VersionFiles.METADATA_FILE), RequestBody.fromBytes(bytes(updated)), "application/json",
+                    null, known.etag())) {
+                versions.remove(id);
+                return updated;
+            }
+        }
+        throw new IOException("the metadata of " + id + " kept changing under " + UPDATE_ATTEMPTS + " attempts to update it");
+    }
+
+    @Override
+    public void delete(String id) throws IOException {
+        Known known = versions.get(id);
+        if (known == null) {
+            known = fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        }
+        // metadata first: from this moment the version does not exist, whatever happens to its files
+        deleteObject(key(id, VersionFiles.METADATA_FILE));
+        versions.remove(id);
+        unusable.remove(id);
+        List<String> keys = new ArrayList<>();
+        try {
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + id + "/")).contents()
+                    .forEach(o -> keys.add(o.key()));
+        } catch (SdkException e) {
+            log.warn("Version {} is deleted but its files could not be listed for removal: {}", id, e.getMessage());
+        }
+        for (String key : keys) {
+            try {
+                deleteObject(key);
+            } catch (IOException e) {
+                log.warn("Version {} is deleted but {} could not be removed: {}", id, key, e.getMessage());
+            }
+        }
+        VersionFiles.deleteRecursively(cache.resolve(id));
+    }
+
+    @Override
+    public void markUnusable(String id, String reason) {
+        unusable.put(id, reason);
+    }
+
+    @Override
+    public Location location() {
+        long broken = versions.values().stream().filter(k -> !withMark(k.model()).usable()).count();
+        return new Location(description, cache, versions.size(), broken, lastProblem);
+    }
+
+    // ---- calls ----
+
+    private byte[] bytes(ModelMetadata metadata) {
+        return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata);
+    }
+
+    /** A PUT, conditional when {@code ifNoneMatch} or {@code ifMatch} is set; false when the condition failed. */
+    private boolean put(String key, RequestBody body, String contentType, String ifNoneMatch, String ifMatch)
+            throws IOException {
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).ifNoneMatch(ifNoneMatch).ifMatch(ifMatch),
+                    body);
+            succeeded();
+            return true;
+        } catch (S3Exception e) {
+            // 409 ConditionalRequestConflict: a concurrent conditional write of the same key
+            if (e.statusCode() == 412 || (ifNoneMatch != null || ifMatch != null) && e.statusCode() == 409) {
+                succeeded();
+                return false;
+            }
+            throw failed("cannot write " + key, e);
+        } catch (SdkException e) {
+            throw failed("cannot write " + key, e);
+        }
+    }
+
+    private boolean exists(String key) throws IOException {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            succeeded();
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                succeeded();
+                return false;
+            }
+            throw failed("cannot look up " + key, e);
+        } catch (SdkException e) {
+            throw failed("cannot look up " + key, e);
+        }
+    }
+
+    private void deleteObject(String key) throws IOException {
+        try {
+            s3.deleteObject(r -> r.bucket(bucket).key(key));
+            succeeded();
+        } catch (SdkException e) {
+            throw failed("cannot delete " + key, e);
+        }
+    }
+
+    /** Creates the bucket when it does not exist. */
+    private void ensureBucket() throws IOException {
+        if (bucketReady) {
+            return;
+        }
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw failed("cannot reach bucket " + bucket, e);
+            }
+            try {
+                s3.createBucket(r -> r.bucket(bucket));
+                log.info("Created the model bucket {}", bucket);
+            } catch (S3Exception created) {
+                // another replica created it first
+                if (created.statusCode() != 409) {
+                    throw failed("cannot create bucket " + bucket, created);
+                }
+            } catch (SdkException created) {
+                throw failed("cannot create bucket " + bucket, created);
+            }
+        } catch (SdkException e) {
+            throw failed("cannot reach bucket " + bucket, e);
+        }
+        succeeded();
+        bucketReady = true;
+    }
+
+    private void succeeded() {
+        lastProblem = null;
+    }
+
+    private IOException failed(String what, SdkException e) {
+        String message = what + ": " + e.getMessage();
+        lastProblem = message;
+        return new IOException(message, e);
+    }
+
+    private void removeTemporaryDownloads() throws IOException {
+        try (Stream<Path> walk = Files.walk(cache)) {
+            for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
+                VersionFiles.deleteRecursively(p);
+            }
+        }
+    }
+}
