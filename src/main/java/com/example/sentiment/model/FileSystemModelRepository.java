@@ -16,7 +16,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +56,15 @@ class FileSystemModelRepository implements ModelRepository {
     private final JsonMapper json;
     // versions written by an older or newer release must still load
     private final ObjectReader metadataReader;
-    private final Map<String, StoredModel> versions = new ConcurrentHashMap<>();
+    private final Map<String, Known> versions = new ConcurrentHashMap<>();
+
+    /**
+     * A version as last read, with what its {@code metadata.json} looked like then (inode, time, size): another
+     * process sharing the volume replaces the file by a rename, which changes the inode, so a cheap look tells
+     * whether to read it again.
+     */
+    private record Known(StoredModel model, Object stamp) {
+    }
 
     FileSystemModelRepository(SentimentProperties properties, JsonMapper json) {
         this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
@@ -81,7 +91,7 @@ class FileSystemModelRepository implements ModelRepository {
     @Override
     public List<StoredModel> list() throws IOException {
         scan();
-        List<StoredModel> all = new ArrayList<>(versions.values());
+        List<StoredModel> all = new ArrayList<>(versions.values().stream().map(Known::model).toList());
         all.sort(Comparator.comparing(StoredModel::id).reversed());
         return all;
     }
@@ -91,16 +101,37 @@ class FileSystemModelRepository implements ModelRepository {
         if (!ModelIds.isValid(id)) {
             return Optional.empty();
         }
-        StoredModel known = versions.get(id);
-        if (known != null) {
-            return Optional.of(known);
-        }
-        // written by another process sharing the volume since the last listing
         Path dir = root.resolve(id);
         if (!Files.isDirectory(dir)) {
+            versions.remove(id);
             return Optional.empty();
         }
-        return Optional.of(versions.computeIfAbsent(id, k -> read(k, dir)));
+        return Optional.of(refresh(id, dir));
+    }
+
+    /** The version as known, read again when its metadata changed (or it is new) since it was last read. */
+    private StoredModel refresh(String id, Path dir) {
+        Object stamp = stamp(dir);
+        Known known = versions.get(id);
+        if (known != null && known.stamp().equals(stamp)) {
+            return known.model();
+        }
+        StoredModel read = read(id, dir);
+        // a mark of this process survives until a load succeeds
+        if (known != null && !known.model().usable() && read.usable() && known.model().metadata() != null) {
+            read = new StoredModel(id, read.metadata(), known.model().problem());
+        }
+        versions.put(id, new Known(read, stamp));
+        return read;
+    }
+
+    private static Object stamp(Path dir) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(dir.resolve(VersionFiles.METADATA_FILE), BasicFileAttributes.class);
+            return Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            return "unreadable";
+        }
     }
 
     @Override
@@ -116,7 +147,7 @@ class FileSystemModelRepository implements ModelRepository {
             }
             id = ModelIds.next();
         }
-        Path temp = root.resolve(TEMP_PREFIX + id);
+        Path temp = root.resolve(TEMP_PREFIX + id + "-" + java.util.UUID.randomUUID());
         try {
             Files.createDirectory(temp);
             classifier.save(temp);
@@ -138,7 +169,7 @@ class FileSystemModelRepository implements ModelRepository {
                 throw ModelConflictException.versionExists(id);
             }
             DurableFiles.fsync(root);
-            versions.put(id, new StoredModel(id, stored, null));
+            versions.put(id, new Known(new StoredModel(id, stored, null), stamp(root.resolve(id))));
             return stored;
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
@@ -170,14 +201,14 @@ class FileSystemModelRepository implements ModelRepository {
         }
         TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, current.metadata());
         if (!stored.usable()) {
-            versions.put(id, new StoredModel(id, current.metadata(), null));
+            versions.put(id, new Known(current, stamp(dir)));
         }
         return classifier;
     }
 
     @Override
     public void markUnusable(String id, String reason) {
-        versions.computeIfPresent(id, (k, v) -> new StoredModel(id, v.metadata(), reason));
+        versions.computeIfPresent(id, (k, v) -> new Known(new StoredModel(id, v.model().metadata(), reason), v.stamp()));
     }
 
     @Override
@@ -201,7 +232,7 @@ class FileSystemModelRepository implements ModelRepository {
         writeMetadata(temp, updated);
         DurableFiles.fsync(temp);
         moveAtomically(temp, root.resolve(id).resolve(VersionFiles.METADATA_FILE));
-        versions.put(id, new StoredModel(id, updated, null));
+        versions.put(id, new Known(new StoredModel(id, updated, null), stamp(root.resolve(id))));
         return updated;
     }
 
@@ -222,7 +253,7 @@ class FileSystemModelRepository implements ModelRepository {
 
     @Override
     public Location location() {
-        long unusable = versions.values().stream().filter(v -> !v.usable()).count();
+        long unusable = versions.values().stream().filter(v -> !v.model().usable()).count();
         return new Location(root.toString(), root, versions.size(), unusable, null);
     }
 
@@ -234,7 +265,7 @@ class FileSystemModelRepository implements ModelRepository {
                 String id = dir.getFileName().toString();
                 if (ModelIds.isValid(id)) {
                     present.add(id);
-                    versions.computeIfAbsent(id, k -> read(k, dir));
+                    refresh(id, dir);
                 }
             }
         }
