@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -95,9 +97,20 @@ class FileSystemActiveVersionPointer implements ActiveVersionPointer {
         if (!ModelIds.isValid(modelId)) {
             throw new IllegalArgumentException("not a model version id: " + modelId);
         }
+        // a temporary name of its own: replicas sharing the folder may write at the same moment
+        Path temp = file.resolveSibling(DurableFiles.TEMP_PREFIX + FILE + "-" + UUID.randomUUID());
         try {
-            DurableFiles.write(file, (modelId + "\n").getBytes(StandardCharsets.UTF_8));
+            Files.createDirectories(file.getParent());
+            Files.writeString(temp, modelId + "\n", StandardCharsets.UTF_8);
+            DurableFiles.fsync(temp);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.fsync(file.getParent());
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the next start removes it
+            }
             throw new UncheckedIOException("cannot record the active version in " + file + ": " + e.getMessage(), e);
         }
         last = new Pointer(modelId, generation);

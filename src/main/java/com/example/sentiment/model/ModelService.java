@@ -64,6 +64,7 @@ public class ModelService implements AutoCloseable {
     private volatile Pointer desired;
     private volatile boolean startupDone;
     private volatile String lastLoadFailure;
+    private volatile boolean toldNoModel;
     // used by the follower thread only
     private String failingId;
     private int failures;
@@ -492,7 +493,9 @@ public class ModelService implements AutoCloseable {
             }
             return;
         }
-        if (broken == null) {
+        if (broken == null && !toldNoModel) {
+            // once: the poll looks again every few seconds
+            toldNoModel = true;
             log.warn("No model is active: classification answers 503 until one is trained or activated");
         }
     }
