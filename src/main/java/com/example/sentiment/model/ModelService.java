@@ -110,7 +110,10 @@ public class ModelService implements AutoCloseable {
         follower.shutdownNow();
     }
 
-    /** True once the first attempt to load the version the pointer names is over, successful or not. */
+    /**
+     * True once the pointer has been read and the first attempt to load the version it names is over,
+     * successful or not.
+     */
     public boolean startupDone() {
         return startupDone;
     }
@@ -387,14 +390,15 @@ public class ModelService implements AutoCloseable {
 
     /** Reads the pointer and, when it names another version than the served one, loads that one and swaps. */
     private void follow() {
+        Optional<Pointer> read;
         try {
-            Optional<Pointer> read;
-            try {
-                read = pointer.current();
-            } catch (RuntimeException e) {
-                log.warn("Cannot read the active-version pointer, serving on: {}", e.getMessage());
-                return;
-            }
+            read = pointer.current();
+        } catch (RuntimeException e) {
+            // until the pointer has been read once, a replica with nothing loaded says it is still loading
+            log.warn("Cannot read the active-version pointer, serving on: {}", e.getMessage());
+            return;
+        }
+        try {
             if (read.isEmpty()) {
                 if (serving.get() == null) {
                     serveNewest(null);

@@ -61,9 +61,16 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>A reader downloads into {@code sentiment.storage.cache-dir} (a temporary file, then a rename), checks
  *       each file against its checksum and only then loads; a mismatch is refused with the file's name. Files
  *       already in the cache are checked again before every load.</li>
- *   <li>Metadata updates are a read, a change and a conditional write ({@code If-Match} with the read ETag),
- *       repeated when another writer came in between, so that no update is lost.</li>
- *   <li>Deleting removes {@code metadata.json} first, so the version is gone at once, then its files.</li>
+ *   <li>Metadata updates (evaluations, the abstention threshold) are new objects, never replacements:
+ *       revision {@code n} is {@code <id>/metadata-<n>.json} (six digits), written with
+ *       {@code If-None-Match: *}, and readers take the highest. Two writers that read the same revision race for
+ *       the same next key; the loser gets 412, reads again and retries, so no update is lost. A conditional
+ *       replace ({@code If-Match} on the ETag) would do the same on AWS, but S3Proxy 4.0.0 checks
+ *       {@code If-Match} before an unconditional write (concurrent writers both pass; the contract test saw
+ *       updates lost), while its {@code If-None-Match: *} is atomic (a hard link). Revisions are a few kB each
+ *       and are kept: deleting one would let a writer holding an older one re-create it.</li>
+ *   <li>Deleting removes {@code metadata.json} first, so the version is gone at once, then its files and
+ *       revisions.</li>
  *   <li>Every failure of the server or the network is an {@link IOException} that the caller may retry.</li>
  * </ul>
  *
@@ -76,6 +83,7 @@ import tools.jackson.databind.json.JsonMapper;
 class S3ModelRepository implements ModelRepository, AutoCloseable {
 
     private static final int ID_ATTEMPTS = 5;
+    private static final java.util.regex.Pattern REVISION = java.util.regex.Pattern.compile("metadata-([0-9]{6})\\.json");
     private static final int UPDATE_ATTEMPTS = 10;
     private static final Logger log = LoggerFactory.getLogger(S3ModelRepository.class);
 
@@ -86,13 +94,31 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     private final String description;
     private final JsonMapper json;
     private final ObjectReader metadataReader;
-    // what this process knows of each version, with the ETag of the metadata it was read from
+    // what this process knows of each version, with the metadata revision and ETag it was read from
     private final Map<String, Known> versions = new ConcurrentHashMap<>();
     private final Map<String, String> unusable = new ConcurrentHashMap<>();
     private volatile boolean bucketReady;
     private volatile String lastProblem;
 
-    private record Known(StoredModel model, String etag) {
+    /** @param revision 0 for {@code metadata.json}, n for {@code metadata-<n>.json}; etag null when unknown */
+    private record Known(StoredModel model, int revision, String etag) {
+    }
+
+    /** The newest metadata object of a version as listed. */
+    private record Newest(int revision, String etag) {
+    }
+
+    private static String metadataFile(int revision) {
+        return revision == 0 ? VersionFiles.METADATA_FILE : String.format("metadata-%06d.json", revision);
+    }
+
+    /** The revision a file name stands for, or -1 when it is none. */
+    private static int revisionOf(String file) {
+        if (file.equals(VersionFiles.METADATA_FILE)) {
+            return 0;
+        }
+        java.util.regex.Matcher m = REVISION.matcher(file);
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     S3ModelRepository(SentimentProperties properties, JsonMapper json) {
@@ -157,7 +183,8 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
 
     @Override
     public List<StoredModel> list() throws IOException {
-        Map<String, String> metadataEtags = new HashMap<>();
+        Set<String> marked = new HashSet<>();
+        Map<String, Newest> newest = new HashMap<>();
         Map<String, Set<String>> files = new HashMap<>();
         try {
             for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
@@ -171,8 +198,13 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                 if (!ModelIds.isValid(id)) {
                     continue;
                 }
-                if (file.equals(VersionFiles.METADATA_FILE)) {
-                    metadataEtags.put(id, object.eTag());
+                int revision = revisionOf(file);
+                if (revision == 0) {
+                    marked.add(id);
+                }
+                if (revision >= 0) {
+                    newest.merge(id, new Newest(revision, object.eTag()),
+                            (a, b) -> a.revision() >= b.revision() ? a : b);
                 } else {
                     files.computeIfAbsent(id, k -> new HashSet<>()).add(file);
                 }
@@ -188,11 +220,11 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         }
         succeeded();
         List<StoredModel> all = new ArrayList<>();
-        for (Map.Entry<String, String> entry : metadataEtags.entrySet()) {
-            String id = entry.getKey();
+        for (String id : marked) {
+            Newest listed = newest.get(id);
             Known known = versions.get(id);
-            if (known == null || !entry.getValue().equals(known.etag())) {
-                known = fetch(id).orElse(null);
+            if (known == null || known.revision() != listed.revision() || !listed.etag().equals(known.etag())) {
+                known = read(id, listed.revision()).orElse(null);
                 if (known == null) {
                     continue;
                 }
@@ -207,11 +239,11 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                     }
                 }
             }
-            Known checked = new Known(model, known.etag());
+            Known checked = new Known(model, known.revision(), known.etag());
             versions.put(id, checked);
             all.add(withMark(checked.model()));
         }
-        versions.keySet().retainAll(metadataEtags.keySet());
+        versions.keySet().retainAll(marked);
         all.sort(Comparator.comparing(StoredModel::id).reversed());
         return all;
     }
@@ -233,11 +265,39 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return mark != null && model.usable() ? new StoredModel(model.id(), model.metadata(), mark) : model;
     }
 
-    /** Reads a version's metadata from the store; empty when the version does not exist. */
+    /** Reads a version's newest metadata from the store; empty when the version does not exist. */
     private Optional<Known> fetch(String id) throws IOException {
+        boolean marked = false;
+        Newest latest = null;
+        try {
+            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + id + "/metadata"))
+                    .contents()) {
+                int revision = revisionOf(object.key().substring(prefix.length() + id.length() + 1));
+                marked |= revision == 0;
+                if (revision >= 0 && (latest == null || revision > latest.revision())) {
+                    latest = new Newest(revision, object.eTag());
+                }
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw failed("cannot list the metadata of " + id, e);
+            }
+        } catch (SdkException e) {
+            throw failed("cannot list the metadata of " + id, e);
+        }
+        succeeded();
+        if (!marked) {
+            versions.remove(id);
+            return Optional.empty();
+        }
+        return read(id, latest.revision());
+    }
+
+    /** Reads one metadata revision; empty when it (and so, for revision 0, the version) does not exist. */
+    private Optional<Known> read(String id, int revision) throws IOException {
         ResponseBytes<GetObjectResponse> bytes;
         try {
-            bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(id, VersionFiles.METADATA_FILE)));
+            bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(id, metadataFile(revision))));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 succeeded();
@@ -255,9 +315,9 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             String problem = VersionFiles.incomplete(metadata);
             model = problem == null ? new StoredModel(id, metadata, null) : new StoredModel(id, null, problem);
         } catch (JacksonException e) {
-            model = new StoredModel(id, null, VersionFiles.METADATA_FILE + " is unreadable");
+            model = new StoredModel(id, null, metadataFile(revision) + " is unreadable");
         }
-        Known known = new Known(model, bytes.response().eTag());
+        Known known = new Known(model, revision, bytes.response().eTag());
         versions.put(id, known);
         return Optional.of(known);
     }
@@ -341,12 +401,12 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                     continue;
                 }
                 for (String file : checksums.keySet()) {
-                    put(key(id, file), RequestBody.fromFile(temp.resolve(file)), "application/octet-stream", null, null);
+                    put(key(id, file), RequestBody.fromFile(temp.resolve(file)), "application/octet-stream", false);
                 }
                 ModelMetadata stored = metadata.withId(id, checksums);
                 if (put(key(id, VersionFiles.METADATA_FILE), RequestBody.fromBytes(bytes(stored)), "application/json",
-                        "*", null)) {
-                    versions.put(id, new Known(new StoredModel(id, stored, null), null));
+                        true)) {
+                    versions.put(id, new Known(new StoredModel(id, stored, null), 0, null));
                     return stored;
                 }
                 // 412: another writer published this id between the look and the write
@@ -370,7 +430,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return update(id, m -> m.withMinConfidence(threshold));
     }
 
-    /** Read, change, write with {@code If-Match}; again when another writer changed the metadata meanwhile. */
+    /** Reads the newest revision, changes it and writes it as the next one; again when another writer came first. */
     private ModelMetadata update(String id, UnaryOperator<ModelMetadata> change) throws IOException {
         for (int attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
             Known known = fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
@@ -378,9 +438,9 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                 throw ModelNotFoundException.forId(id);
             }
             ModelMetadata updated = change.apply(known.model().metadata());
-            if (put(key(id, VersionFiles.METADATA_FILE), RequestBody.fromBytes(bytes(updated)), "application/json",
-                    null, known.etag())) {
-                versions.remove(id);
+            int next = known.revision() + 1;
+            if (put(key(id, metadataFile(next)), RequestBody.fromBytes(bytes(updated)), "application/json", true)) {
+                versions.put(id, new Known(new StoredModel(id, updated, null), next, null));
                 return updated;
             }
         }
@@ -431,17 +491,18 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata);
     }
 
-    /** A PUT, conditional when {@code ifNoneMatch} or {@code ifMatch} is set; false when the condition failed. */
-    private boolean put(String key, RequestBody body, String contentType, String ifNoneMatch, String ifMatch)
-            throws IOException {
+    /**
+     * A PUT; with {@code createOnly}, sent with {@code If-None-Match: *} and false when the key exists (412, or
+     * 409 for a concurrent conditional write of the same key).
+     */
+    private boolean put(String key, RequestBody body, String contentType, boolean createOnly) throws IOException {
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).ifNoneMatch(ifNoneMatch).ifMatch(ifMatch),
+            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).ifNoneMatch(createOnly ? "*" : null),
                     body);
             succeeded();
             return true;
         } catch (S3Exception e) {
-            // 409 ConditionalRequestConflict: a concurrent conditional write of the same key
-            if (e.statusCode() == 412 || (ifNoneMatch != null || ifMatch != null) && e.statusCode() == 409) {
+            if (createOnly && (e.statusCode() == 412 || e.statusCode() == 409)) {
                 succeeded();
                 return false;
             }

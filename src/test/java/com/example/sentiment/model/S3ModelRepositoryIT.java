@@ -238,6 +238,32 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
     }
 
     @Test
+    void concurrentMetadataUpdatesFromTwoReplicasAreAllKept() throws Exception {
+        ModelRepository first = reopen();
+        ModelRepository second = reopen();
+        ModelMetadata saved = first.save(classifier, metadata("evaluated twice"));
+        com.example.sentiment.ml.EvaluationReport report = classifier.evaluate(new com.example.sentiment.ml.LabelledTexts(
+                List.of("a wonderful film", "a dreadful film"), new int[] {1, 0}));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+        for (ModelRepository r : List.of(first, second)) {
+            String name = r == first ? "first" : "second";
+            writers.add(pool.submit(() -> {
+                for (int i = 0; i < 5; i++) {
+                    r.recordEvaluation(saved.id(), name + "-" + i + ".csv", report);
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> w : writers) {
+            w.get();
+        }
+        pool.shutdown();
+        // a conditional write (If-Match on the ETag read) loses no update of the other writer
+        assertThat(reopen().find(saved.id()).orElseThrow().metadata().evaluations()).hasSize(10);
+    }
+
+    @Test
     void anUnreachableStoreIsAnIOExceptionAndKnownVersionsStillAnswer() throws Exception {
         ModelRepository repository = reopen();
         ModelMetadata saved = repository.save(classifier, metadata("known"));
