@@ -50,11 +50,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Model versions in an S3-compatible object store ({@code sentiment.storage.type=s3}): the objects
- * {@code <prefix><id>/<file>} and {@code <prefix><id>/metadata.json}, addressed by path (not by a bucket host
- * name), so that any S3-compatible server works.
+ * {@code <prefix><id>/<file>-<sha256>} and {@code <prefix><id>/metadata.json}, addressed by path (not by a
+ * bucket host name), so that any S3-compatible server works.
  *
  * <ul>
- *   <li>A version is written file by file, and its {@code metadata.json} (with the SHA-256 of each file) last,
+ *   <li>A version is written file by file, each file's key carrying its SHA-256 so that no write ever replaces
+ *       another writer's file, and its {@code metadata.json} (with the SHA-256 of each file) last,
  *       with {@code If-None-Match: *}: the server refuses it (412) when the id exists, and a new id is taken (or,
  *       for an id the caller chose, the write is refused). A version without metadata does not exist, so a
  *       half-written one is never listed or loaded.</li>
@@ -179,6 +180,15 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return prefix + id + "/" + file;
     }
 
+    /**
+     * A file's object is named by its content too ({@code <id>/model.zip-<sha256>}): a writer that loses the
+     * race for an id (or a worker that lost its lease and still uploads) writes other keys and can never change
+     * the files of a version someone else published.
+     */
+    private String fileKey(String id, String file, String sha256) {
+        return key(id, file + "-" + sha256);
+    }
+
     // ---- reading ----
 
     @Override
@@ -233,7 +243,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             if (model.usable()) {
                 Set<String> present = files.getOrDefault(id, Set.of());
                 for (String file : model.metadata().checksums().keySet()) {
-                    if (!present.contains(file)) {
+                    if (!present.contains(file + "-" + model.metadata().checksums().get(file))) {
                         model = new StoredModel(id, model.metadata(), "file " + file + " is missing");
                         break;
                     }
@@ -352,7 +362,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         Path temp = target.resolveSibling(".tmp-" + file + "-" + UUID.randomUUID());
         try {
             try {
-                s3.getObject(r -> r.bucket(bucket).key(key(id, file)), temp);
+                s3.getObject(r -> r.bucket(bucket).key(fileKey(id, file, sha256)), temp);
             } catch (S3Exception e) {
                 if (e.statusCode() == 404) {
                     succeeded();
@@ -401,7 +411,8 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                     continue;
                 }
                 for (String file : checksums.keySet()) {
-                    put(key(id, file), RequestBody.fromFile(temp.resolve(file)), "application/octet-stream", false);
+                    put(fileKey(id, file, checksums.get(file)), RequestBody.fromFile(temp.resolve(file)),
+                            "application/octet-stream", false);
                 }
                 ModelMetadata stored = metadata.withId(id, checksums);
                 if (put(key(id, VersionFiles.METADATA_FILE), RequestBody.fromBytes(bytes(stored)), "application/json",

@@ -127,14 +127,23 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
         return open(settings());
     }
 
+    /** The key of a stored file: its name and its SHA-256 ({@code model.zip-<sha256>}). */
+    private String storedKey(String id, String file) {
+        List<String> keys = raw.listObjectsV2(r -> r.bucket(BUCKET).prefix(prefix + id + "/" + file + "-")).contents()
+                .stream().map(o -> o.key()).toList();
+        assertThat(keys).as("objects of %s in %s", file, id).hasSize(1);
+        return keys.get(0);
+    }
+
     @Override
     protected byte[] readStored(String id, String file) {
-        return raw.getObjectAsBytes(r -> r.bucket(BUCKET).key(prefix + id + "/" + file)).asByteArray();
+        return raw.getObjectAsBytes(r -> r.bucket(BUCKET).key(storedKey(id, file))).asByteArray();
     }
 
     @Override
     protected void writeStored(String id, String file, byte[] bytes) {
-        raw.putObject(r -> r.bucket(BUCKET).key(prefix + id + "/" + file), RequestBody.fromBytes(bytes));
+        String key = storedKey(id, file);
+        raw.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
     }
 
     @Override
@@ -142,7 +151,8 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
         reopen();
         try (Stream<Path> files = Files.list(filesOfAVersion)) {
             for (Path f : files.toList()) {
-                writeStored(id, f.getFileName().toString(), Files.readAllBytes(f));
+                String key = prefix + id + "/" + f.getFileName() + "-" + VersionFiles.sha256(f);
+                raw.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromFile(f));
             }
         }
     }
@@ -167,9 +177,10 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
         ModelMetadata saved = repository.save(classifier, metadata("one"));
         List<String> keys = raw.listObjectsV2(r -> r.bucket("created-at-start")).contents().stream()
                 .map(o -> o.key()).toList();
-        assertThat(keys).containsExactlyInAnyOrder(prefix + saved.id() + "/model.zip",
-                prefix + saved.id() + "/vocabulary.txt", prefix + saved.id() + "/labels.txt",
-                prefix + saved.id() + "/metadata.json");
+        String version = prefix + saved.id() + "/";
+        assertThat(keys).containsExactlyInAnyOrder(version + "model.zip-" + saved.checksums().get("model.zip"),
+                version + "vocabulary.txt-" + saved.checksums().get("vocabulary.txt"),
+                version + "labels.txt-" + saved.checksums().get("labels.txt"), version + "metadata.json");
         assertThat(repository.location().description()).contains("s3://created-at-start/" + prefix);
     }
 
@@ -235,6 +246,38 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
                         .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.txt");
             }
         }
+    }
+
+    @Test
+    void twoWritersRacingForOneIdLeaveOneIntactVersion() throws Exception {
+        String id = "20260101-000000-0bad";
+        com.example.sentiment.ml.TextClassifier other = TinyModel.train(40, 2);
+        List<ModelRepository> writers = List.of(reopen(), reopen());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            ModelRepository w = writers.get(i);
+            com.example.sentiment.ml.TextClassifier c = i == 0 ? classifier : other;
+            results.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return w.save(c, metadata(id, "writer")).checksums().get("model.zip");
+                } catch (ModelConflictException e) {
+                    return "refused";
+                }
+            }));
+        }
+        start.countDown();
+        List<String> outcomes = new ArrayList<>();
+        for (java.util.concurrent.Future<String> r : results) {
+            outcomes.add(r.get());
+        }
+        pool.shutdown();
+        assertThat(outcomes).containsOnlyOnce("refused");
+        // whichever won, its files are the ones it wrote: the version loads and verifies
+        assertThat(reopen().load(id).labels()).isEqualTo(TinyModel.LABELS);
+        assertThat(reopen().find(id).orElseThrow().metadata().checksums().get("model.zip")).isIn(outcomes);
     }
 
     @Test
