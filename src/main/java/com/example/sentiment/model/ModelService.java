@@ -408,6 +408,16 @@ public class ModelService implements AutoCloseable {
             Pointer target = read.get();
             noteDesired(target);
             Serving current = serving.get();
+            if (current != null && target.generation() < current.generation()) {
+                // read just now, so not a stale notification: the pointer was reset (a restored database, say)
+                log.warn("The pointer's generation went back from {} to {}: following it", current.generation(),
+                        target.generation());
+                Serving reset = new Serving(current.model(), 0);
+                synchronized (lock) {
+                    serving.compareAndSet(current, reset);
+                }
+                current = serving.get();
+            }
             if (current != null && current.model().id().equals(target.modelId())) {
                 if (current.generation() < target.generation()) {
                     install(current.model(), target.generation());

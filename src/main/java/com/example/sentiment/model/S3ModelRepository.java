@@ -3,6 +3,7 @@ package com.example.sentiment.model;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +87,7 @@ import tools.jackson.databind.json.JsonMapper;
 class S3ModelRepository implements ModelRepository, AutoCloseable {
 
     private static final int ID_ATTEMPTS = 5;
-    private static final java.util.regex.Pattern REVISION = java.util.regex.Pattern.compile("metadata-([0-9]{6})\\.json");
+    private static final Pattern REVISION = Pattern.compile("metadata-([0-9]{6})\\.json");
     private static final int UPDATE_ATTEMPTS = 10;
     private static final Logger log = LoggerFactory.getLogger(S3ModelRepository.class);
 
@@ -118,7 +121,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         if (file.equals(VersionFiles.METADATA_FILE)) {
             return 0;
         }
-        java.util.regex.Matcher m = REVISION.matcher(file);
+        Matcher m = REVISION.matcher(file);
         return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
@@ -392,8 +395,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
         boolean chosen = metadata.id() != null;
         if (chosen && !ModelIds.isValid(metadata.id())) {
-            throw new IllegalArgumentException("not a model version id: "
-                    + com.example.sentiment.system.ProblemException.printable(metadata.id()));
+            throw new IllegalArgumentException("not a model version id: " + ProblemException.printable(metadata.id()));
         }
         ensureBucket();
         Path temp = Files.createDirectories(cache).resolve(".tmp-upload-" + UUID.randomUUID());

@@ -293,6 +293,41 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
     }
 
     @Test
+    void aPointerWhoseGenerationWentBackIsFollowed() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        java.util.concurrent.atomic.AtomicReference<ActiveVersionPointer.Pointer> stored =
+                new java.util.concurrent.atomic.AtomicReference<>(new ActiveVersionPointer.Pointer(a.id(), 7));
+        // a pointer restored from an older backup: the generation is lower than the one served
+        ActiveVersionPointer restored = new ActiveVersionPointer() {
+            @Override
+            public java.util.Optional<Pointer> current() {
+                return java.util.Optional.of(stored.get());
+            }
+
+            @Override
+            public Pointer set(String modelId) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+            }
+        };
+        ModelService service = service(store, restored);
+        assertThat(service.loadedVersion()).contains(new ActiveVersionPointer.Pointer(a.id(), 7));
+        stored.set(new ActiveVersionPointer.Pointer(b.id(), 2));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(service.loadedVersion()).contains(new ActiveVersionPointer.Pointer(b.id(), 2)));
+    }
+
+    @Test
     void pathLikeIdsNeverReachTheFileSystem() throws Exception {
         Files.writeString(dir.getParent().resolve("outside.txt"), "secret");
         FileSystemModelRepository store = store();
