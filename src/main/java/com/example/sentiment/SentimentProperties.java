@@ -33,7 +33,8 @@ public record SentimentProperties(
         @Valid @DefaultValue Classify classify,
         @Valid @DefaultValue Training training,
         @Valid @DefaultValue Health health,
-        @Valid @DefaultValue Security security) {
+        @Valid @DefaultValue Security security,
+        @Valid @DefaultValue Storage storage) {
 
     public Path jobsDir() {
         return dataDir != null ? dataDir : modelsDir.resolve(".jobs");
@@ -110,6 +111,31 @@ public record SentimentProperties(
      * @param classifyApiKey required as {@code X-API-Key} on classify calls when set
      */
     public record Security(String apiKey, String classifyApiKey) {
+    }
+
+    /**
+     * Where model versions are stored (see {@code model/ModelRepository}).
+     *
+     * @param type {@code filesystem} (versions in {@code modelsDir}) or {@code s3}
+     * @param cacheDir where versions downloaded from S3 are kept; defaults to {@code <modelsDir>/.s3-cache}
+     * @param pointerPoll how often a replica re-reads the active-version pointer, in case a change
+     *                    notification was missed (jittered)
+     */
+    public record Storage(
+            @NotNull @Pattern(regexp = "filesystem|s3") @DefaultValue("filesystem") String type,
+            Path cacheDir,
+            @NotNull @DefaultValue("5s") java.time.Duration pointerPoll,
+            @Valid @DefaultValue S3 s3) {
+
+        /**
+         * An S3-compatible object store, addressed by path ({@code endpoint/bucket/key}).
+         *
+         * @param endpoint such as {@code http://127.0.0.1:9000}; empty for AWS itself
+         * @param prefix key prefix of every object, such as {@code models/}; empty for the bucket's root
+         */
+        public record S3(String endpoint, @NotNull @DefaultValue("us-east-1") String region, String bucket,
+                         @NotNull @DefaultValue("") String prefix, String accessKey, String secretKey) {
+        }
     }
 
     /**

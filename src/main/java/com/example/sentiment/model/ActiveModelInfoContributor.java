@@ -6,7 +6,7 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.stereotype.Component;
 
-/** Adds the active model version to {@code /actuator/info}. */
+/** Adds the served model version, and the one the pointer names, to {@code /actuator/info}. */
 @Component
 class ActiveModelInfoContributor implements InfoContributor {
 
@@ -24,6 +24,8 @@ class ActiveModelInfoContributor implements InfoContributor {
             active.put("labels", m.metadata().labels());
             active.put("createdAt", m.metadata().createdAt());
         });
+        models.loadedVersion().ifPresent(v -> active.put("generation", v.generation()));
+        models.desiredVersion().ifPresent(v -> active.put("desiredVersion", v.modelId()));
         builder.withDetail("activeModel", active.isEmpty() ? null : active);
     }
 }

@@ -15,6 +15,15 @@ public class ModelConflictException extends ProblemException {
                 + "' is active and cannot be deleted; activate another version first.");
     }
 
+    public static ModelConflictException versionExists(String id) {
+        return new ModelConflictException("Model version '" + id + "' already exists; a version is never overwritten.");
+    }
+
+    public static ModelConflictException activationRaced(String id) {
+        return new ModelConflictException("Another activation changed the active version while '" + id
+                + "' was being loaded; read the active version and try again.");
+    }
+
     public static ModelConflictException unusable(String id, String reason) {
         return new ModelConflictException("Model version '" + id + "' cannot be loaded: " + reason);
     }

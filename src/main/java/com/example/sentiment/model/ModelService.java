@@ -3,84 +3,154 @@ package com.example.sentiment.model;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.ComputeThreads;
 import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.model.ActiveVersionPointer.Pointer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * The loaded models: the active one, swapped atomically so that a request in flight always finishes on
- * the model it started with, and a small cache of other versions asked for by id.
+ * The loaded models: the one this replica serves, swapped atomically so that a request in flight always
+ * finishes on the model it started with, and a small cache of other versions asked for by id.
  *
- * <p>Activate, delete and cache loads take one lock, so a deleted version can never re-enter the cache and
- * the active version can never be deleted; classification itself never waits on it.
+ * <p>The served version follows the {@link ActiveVersionPointer}: a change notification, and a jittered poll
+ * every {@code sentiment.storage.pointer-poll} in case a notification was missed, make a background thread
+ * load the version the pointer names (download, verify, load, warm up) and swap it in; requests never wait
+ * for it. A failed load keeps the old model serving and is retried with exponential back-off. Activating a
+ * version here loads it first, then moves the pointer, so that a version that cannot load is refused before
+ * any replica tries it.
+ *
+ * <p>Activate, delete, swaps and cache loads take one lock, so a deleted version can never re-enter the cache
+ * and the served or pointed-at version can never be deleted; classification itself never waits on it.
  */
 @Service
-public class ModelService {
+public class ModelService implements AutoCloseable {
 
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_RETRY = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(ModelService.class);
 
-    private final ModelStore store;
+    private final ModelRepository repository;
+    private final ActiveVersionPointer pointer;
     private final int cacheSize;
     private final int replicas;
-    private final AtomicReference<LoadedModel> active = new AtomicReference<>();
+    private final Duration poll;
+    private final AtomicReference<Serving> serving = new AtomicReference<>();
     private final Map<String, LoadedModel> cache;
+    // loaded here (trained, or activated through this replica) and waiting for the pointer to name them, so
+    // that the follower swaps them in instead of reading them back from storage
+    private final Map<String, LoadedModel> loadedHere = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private final Timer loadTimer;
+    private final MultiGauge generations;
+    private final ScheduledExecutorService follower;
+    private volatile Pointer desired;
     private volatile boolean startupDone;
+    private volatile String lastLoadFailure;
+    private volatile boolean toldNoModel;
+    // used by the follower thread only
+    private String failingId;
+    private int failures;
+    private long retryAt;
 
-    ModelService(ModelStore store, SentimentProperties properties, MeterRegistry meters) {
-        this.store = store;
-        ComputeThreads.limit(properties.computeThreads());
-        this.cacheSize = properties.classify().loadedModelCache();
-        this.replicas = properties.classify().inferenceThreadCount();
-        this.cache = new LinkedHashMap<>(16, 0.75f, true);
-        this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
-                .register(meters);
-        // loading in the background keeps the process live (and its liveness probe answering) while a large
-        // model loads; readiness stays down until it is ready
-        Thread loader = new Thread(() -> {
-            synchronized (lock) {
-                loadActiveAtStart();
-                startupDone = true;
-            }
-        }, "model-loader");
-        loader.setDaemon(true);
-        loader.start();
-    }
-
-    /** True once the model recorded as active at start has been loaded (or found missing). */
-    public boolean startupDone() {
-        return startupDone;
+    /** The version served and the pointer generation it was loaded for (0: served without the pointer naming it). */
+    private record Serving(LoadedModel model, long generation) {
     }
 
     /** A version in memory, ready to classify. */
     public record LoadedModel(String id, ModelMetadata metadata, TextClassifier classifier) {
     }
 
-    public Optional<LoadedModel> active() {
-        return Optional.ofNullable(active.get());
+    ModelService(ModelRepository repository, ActiveVersionPointer pointer, SentimentProperties properties,
+                 MeterRegistry meters) {
+        this.repository = repository;
+        this.pointer = pointer;
+        ComputeThreads.limit(properties.computeThreads());
+        this.cacheSize = properties.classify().loadedModelCache();
+        this.replicas = properties.classify().inferenceThreadCount();
+        this.poll = properties.storage().pointerPoll();
+        this.cache = new LinkedHashMap<>(16, 0.75f, true);
+        this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
+                .register(meters);
+        this.generations = MultiGauge.builder("sentiment.model.generation")
+                .description("Pointer generation of the version this replica serves (state=loaded) and of the one "
+                        + "the pointer names (state=desired); they differ while a switch is pending or failing")
+                .register(meters);
+        // loading in the background keeps the process live (and its liveness probe answering) while a large
+        // model loads; readiness stays down until one is ready
+        this.follower = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "model-follower");
+            t.setDaemon(true);
+            return t;
+        });
+        pointer.onChange(this::followSoon);
+        follower.execute(this::followAndReschedule);
     }
 
-    /** The named version, or the active one when {@code id} is null. */
+    /** Stops following the pointer. */
+    @Override
+    public void close() {
+        follower.shutdownNow();
+    }
+
+    /**
+     * True once the pointer has been read and the first attempt to load the version it names is over,
+     * successful or not.
+     */
+    public boolean startupDone() {
+        return startupDone;
+    }
+
+    public Optional<LoadedModel> active() {
+        return Optional.ofNullable(serving.get()).map(Serving::model);
+    }
+
+    /**
+     * The version this replica serves, with the pointer generation it was loaded for (0 when it serves a
+     * version the pointer does not name, because that one cannot be loaded or the pointer is unset).
+     */
+    public Optional<Pointer> loadedVersion() {
+        return Optional.ofNullable(serving.get()).map(s -> new Pointer(s.model().id(), s.generation()));
+    }
+
+    /** The version the pointer named when this replica last read it. */
+    public Optional<Pointer> desiredVersion() {
+        return Optional.ofNullable(desired);
+    }
+
+    /** Why the desired version could not be loaded the last time, or null when it could. */
+    String lastLoadFailure() {
+        return lastLoadFailure;
+    }
+
+    /** The named version, or the served one when {@code id} is null. */
     public LoadedModel resolve(String id) {
-        LoadedModel current = active.get();
+        Serving current = serving.get();
         if (id == null) {
             if (current == null) {
                 throw startupDone ? NoActiveModelException.create() : NoActiveModelException.loading();
             }
-            return current;
+            return current.model();
         }
-        if (current != null && current.id().equals(id)) {
-            return current;
+        if (current != null && current.model().id().equals(id)) {
+            return current.model();
         }
         synchronized (lock) {
             LoadedModel cached = cache.get(id);
@@ -99,49 +169,82 @@ public class ModelService {
     }
 
     public List<StoredModel> list() {
-        return store.list();
+        try {
+            return repository.list();
+        } catch (IOException e) {
+            throw ModelStorageUnavailableException.of("cannot list the model versions", e);
+        }
     }
 
     public StoredModel get(String id) {
-        return store.find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        try {
+            return repository.find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        } catch (IOException e) {
+            throw ModelStorageUnavailableException.of("cannot read model " + id, e);
+        }
     }
 
-    /** Makes a stored version the active one; requests in flight finish on the previous one. */
+    /**
+     * Makes a stored version the active one: loads it (so that a broken version is refused here, not on every
+     * replica), then moves the pointer if no other activation moved it meanwhile, then serves it. Requests in
+     * flight finish on the previous one.
+     *
+     * @throws ModelConflictException when the version cannot be loaded or another activation came first
+     */
     public LoadedModel activate(String id) {
         synchronized (lock) {
-            LoadedModel current = active.get();
-            if (current != null && current.id().equals(id)) {
-                return current;
+            Optional<Pointer> before = pointer.current();
+            before.ifPresent(this::noteDesired);
+            Serving current = serving.get();
+            if (current != null && current.model().id().equals(id)
+                    && before.map(Pointer::modelId).filter(id::equals).isPresent()) {
+                return current.model();
             }
             LoadedModel loaded = cache.containsKey(id) ? cache.remove(id) : load(id);
+            loadedHere.put(id, loaded);
+            Optional<Pointer> after;
             try {
-                store.writeActive(id);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot record the active model: " + e.getMessage(), e);
+                after = pointer.compareAndSet(before.map(Pointer::generation).orElse(0L), id);
+            } catch (RuntimeException e) {
+                loadedHere.remove(id);
+                throw e;
             }
-            active.set(loaded);
-            log.info("Active model is now {}", id);
+            if (after.isEmpty()) {
+                loadedHere.remove(id);
+                throw ModelConflictException.activationRaced(id);
+            }
+            noteDesired(after.get());
+            install(loaded, after.get().generation());
             return loaded;
         }
     }
 
-    /** Stores a freshly trained classifier as a new version and optionally activates it. */
+    /**
+     * Stores a freshly trained classifier as a new version and optionally activates it; the classifier in
+     * memory is the one served, never read back from storage.
+     */
     public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, boolean activate) throws IOException {
-        ModelMetadata stored = store.save(classifier, metadata);
+        ModelMetadata stored = repository.save(classifier, metadata);
         if (activate) {
             classifier.withReplicas(replicas);
             warmUp(classifier);
-            synchronized (lock) {
-                store.writeActive(stored.id());
-                active.set(new LoadedModel(stored.id(), stored, classifier));
-                log.info("Active model is now {}", stored.id());
+            LoadedModel fresh = new LoadedModel(stored.id(), stored, classifier);
+            loadedHere.put(stored.id(), fresh);
+            Pointer moved;
+            try {
+                moved = pointer.set(stored.id());
+            } catch (RuntimeException e) {
+                loadedHere.remove(stored.id());
+                throw new IOException("stored as " + stored.id() + " but cannot make it active: " + e.getMessage(), e);
             }
+            noteDesired(moved);
+            install(fresh, moved.generation());
         }
         return stored;
     }
 
     /**
-     * Sets a version's default abstention threshold (null for none). Loaded copies of the version (active or
+     * Sets a version's default abstention threshold (null for none). Loaded copies of the version (served or
      * cached) answer with it from the next request on.
      */
     public ModelMetadata setMinConfidence(String id, Double threshold) {
@@ -152,13 +255,13 @@ public class ModelService {
             }
             ModelMetadata updated;
             try {
-                updated = store.recordMinConfidence(id, threshold);
+                updated = repository.recordMinConfidence(id, threshold);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot update model " + id + ": " + e.getMessage(), e);
+                throw ModelStorageUnavailableException.of("cannot update model " + id, e);
             }
-            LoadedModel current = active.get();
-            if (current != null && current.id().equals(id)) {
-                active.set(new LoadedModel(id, updated, current.classifier()));
+            Serving current = serving.get();
+            if (current != null && current.model().id().equals(id)) {
+                serving.set(new Serving(new LoadedModel(id, updated, current.model().classifier()), current.generation()));
             }
             cache.computeIfPresent(id, (k, loaded) -> new LoadedModel(id, updated, loaded.classifier()));
             log.info("Model {} abstains below {}", id, threshold);
@@ -166,38 +269,71 @@ public class ModelService {
         }
     }
 
-    /** Deletes a version that is not active. */
+    /** Deletes a version that is neither served here nor named by the pointer. */
     public void delete(String id) {
         synchronized (lock) {
-            LoadedModel current = active.get();
-            if (current != null && current.id().equals(id)) {
+            Serving current = serving.get();
+            boolean pointed = pointer.current().map(Pointer::modelId).filter(id::equals).isPresent();
+            if (pointed || current != null && current.model().id().equals(id)) {
                 throw ModelConflictException.activeCannotBeDeleted(id);
             }
+            get(id);
             cache.remove(id);
             try {
-                store.delete(id);
+                repository.delete(id);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot delete model " + id + ": " + e.getMessage(), e);
+                throw ModelStorageUnavailableException.of("cannot delete model " + id, e);
             }
             log.info("Deleted model {}", id);
         }
     }
 
+    /** Loads a version asked for by a client: refused at once when it is known to be unusable. */
     private LoadedModel load(String id) {
         StoredModel stored = get(id);
         if (!stored.usable()) {
             throw ModelConflictException.unusable(id, stored.problem());
         }
         try {
-            long start = System.nanoTime();
-            TextClassifier classifier = store.load(id).withReplicas(replicas);
-            warmUp(classifier);
-            loadTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return new LoadedModel(id, stored.metadata(), classifier);
-        } catch (IOException e) {
-            store.markUnusable(id, e.getMessage());
+            return loadFromRepository(id);
+        } catch (ModelUnusableException e) {
             throw ModelConflictException.unusable(id, e.getMessage());
+        } catch (IOException e) {
+            throw ModelStorageUnavailableException.of("cannot load model " + id, e);
         }
+    }
+
+    /** Downloads (for remote storage), verifies, loads and warms up a version; a broken one is marked so. */
+    private LoadedModel loadFromRepository(String id) throws IOException {
+        long start = System.nanoTime();
+        TextClassifier classifier;
+        try {
+            classifier = repository.load(id).withReplicas(replicas);
+        } catch (ModelUnusableException e) {
+            repository.markUnusable(id, e.getMessage());
+            throw e;
+        }
+        StoredModel stored = repository.find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        warmUp(classifier);
+        loadTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return new LoadedModel(id, stored.metadata(), classifier);
+    }
+
+    /** Serves {@code loaded} unless a newer pointer generation is already served. */
+    private void install(LoadedModel loaded, long generation) {
+        synchronized (lock) {
+            Serving current = serving.get();
+            if (current != null && generation < current.generation()) {
+                log.info("Not serving model {}: generation {} is older than the served {}", loaded.id(), generation,
+                        current.generation());
+                loadedHere.remove(loaded.id());
+                return;
+            }
+            serving.set(new Serving(loaded, generation));
+            loadedHere.remove(loaded.id());
+        }
+        log.info("Serving model {} (pointer generation {})", loaded.id(), generation);
+        updateGauges();
     }
 
     /** Runs a few classifications so that the first real request does not pay for lazy initialisation. */
@@ -209,31 +345,171 @@ public class ModelService {
         }
     }
 
-    /** Loads the recorded active version; when that fails, the newest usable version serves instead. */
-    private void loadActiveAtStart() {
-        Optional<String> recorded = store.activeId();
-        if (recorded.isPresent()) {
-            try {
-                active.set(load(recorded.get()));
-                log.info("Loaded active model {}", recorded.get());
-                return;
-            } catch (RuntimeException e) {
-                log.error("The active model {} cannot be loaded: {}", recorded.get(), e.getMessage());
-            }
+    private void noteDesired(Pointer p) {
+        if (!p.equals(desired)) {
+            desired = p;
+            updateGauges();
         }
-        for (StoredModel candidate : store.list()) {
-            if (!candidate.usable() || recorded.filter(candidate.id()::equals).isPresent()) {
+    }
+
+    private void updateGauges() {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Serving s = serving.get();
+        if (s != null) {
+            rows.add(MultiGauge.Row.of(Tags.of("state", "loaded", "version", s.model().id()), s.generation()));
+        }
+        Pointer d = desired;
+        if (d != null) {
+            rows.add(MultiGauge.Row.of(Tags.of("state", "desired", "version", d.modelId()), d.generation()));
+        }
+        generations.register(rows, true);
+    }
+
+    // ---- following the pointer (on the follower thread only) ----
+
+    private void followSoon() {
+        try {
+            follower.execute(this::follow);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private void followAndReschedule() {
+        follow();
+        long delay = (long) (poll.toNanos() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        if (failingId != null) {
+            delay = Math.max(0, Math.min(delay, retryAt - System.nanoTime()));
+        }
+        try {
+            follower.schedule(this::followAndReschedule, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** Reads the pointer and, when it names another version than the served one, loads that one and swaps. */
+    private void follow() {
+        Optional<Pointer> read;
+        try {
+            read = pointer.current();
+        } catch (RuntimeException e) {
+            // until the pointer has been read once, a replica with nothing loaded says it is still loading
+            log.warn("Cannot read the active-version pointer, serving on: {}", e.getMessage());
+            return;
+        }
+        try {
+            if (read.isEmpty()) {
+                if (serving.get() == null) {
+                    serveNewest(null);
+                }
+                return;
+            }
+            Pointer target = read.get();
+            noteDesired(target);
+            Serving current = serving.get();
+            if (current != null && target.generation() < current.generation()) {
+                // read just now, so not a stale notification: the pointer was reset (a restored database, say)
+                log.warn("The pointer's generation went back from {} to {}: following it", current.generation(),
+                        target.generation());
+                Serving reset = new Serving(current.model(), 0);
+                synchronized (lock) {
+                    serving.compareAndSet(current, reset);
+                }
+                current = serving.get();
+            }
+            if (current != null && current.model().id().equals(target.modelId())) {
+                if (current.generation() < target.generation()) {
+                    install(current.model(), target.generation());
+                }
+                failingId = null;
+                lastLoadFailure = null;
+                return;
+            }
+            if (target.modelId().equals(failingId) && System.nanoTime() < retryAt) {
+                return;
+            }
+            LoadedModel fresh = loadedHere.get(target.modelId());
+            try {
+                LoadedModel loaded = fresh != null ? fresh : takeCachedOrLoad(target.modelId());
+                install(loaded, target.generation());
+                failingId = null;
+                failures = 0;
+                lastLoadFailure = null;
+            } catch (IOException | RuntimeException e) {
+                loadFailed(target.modelId(), e);
+                if (serving.get() == null) {
+                    serveNewest(target.modelId());
+                }
+            }
+        } finally {
+            startupDone = true;
+        }
+    }
+
+    private LoadedModel takeCachedOrLoad(String id) throws IOException {
+        LoadedModel cached;
+        synchronized (lock) {
+            cached = cache.remove(id);
+        }
+        return cached != null ? cached : loadFromRepository(id);
+    }
+
+    private void loadFailed(String id, Exception e) {
+        failures = id.equals(failingId) ? failures + 1 : 1;
+        failingId = id;
+        long delay = Math.min(FIRST_RETRY.toNanos() << Math.min(failures - 1, 20), MAX_RETRY.toNanos());
+        retryAt = System.nanoTime() + delay;
+        lastLoadFailure = e.getMessage();
+        Serving current = serving.get();
+        log.error("Model {} named by the pointer cannot be loaded ({}); {}; retrying in {} s", id, e.getMessage(),
+                current == null ? "no model serves" : "model " + current.model().id() + " keeps serving",
+                TimeUnit.NANOSECONDS.toSeconds(delay));
+    }
+
+    /**
+     * With nothing served yet: the newest usable version serves instead. When the pointer is unset it is
+     * pointed at that version (only if still unset, so that replicas starting together agree); when it names a
+     * version that cannot load, it is left alone and that version is retried.
+     */
+    private void serveNewest(String broken) {
+        List<StoredModel> candidates;
+        try {
+            candidates = repository.list();
+        } catch (IOException e) {
+            log.warn("Cannot list the model versions to find one to serve: {}", e.getMessage());
+            return;
+        }
+        for (StoredModel candidate : candidates) {
+            if (!candidate.usable() || candidate.id().equals(broken)) {
                 continue;
             }
+            LoadedModel loaded;
             try {
-                activate(candidate.id());
-                log.warn("Serving model {} instead", candidate.id());
-                return;
-            } catch (RuntimeException e) {
+                loaded = takeCachedOrLoad(candidate.id());
+            } catch (IOException | RuntimeException e) {
                 log.error("Model {} cannot be loaded either: {}", candidate.id(), e.getMessage());
+                continue;
             }
+            if (broken == null) {
+                Optional<Pointer> claimed = pointer.compareAndSet(0, candidate.id());
+                if (claimed.isEmpty()) {
+                    // another replica pointed it first: follow that one
+                    followSoon();
+                    return;
+                }
+                noteDesired(claimed.get());
+                install(loaded, claimed.get().generation());
+                log.info("No version was active: model {}, the newest, is now", candidate.id());
+            } else {
+                install(loaded, 0);
+                log.warn("Serving model {} instead of {} until that one loads", candidate.id(), broken);
+            }
+            return;
         }
-        if (recorded.isEmpty()) {
+        if (broken == null && !toldNoModel) {
+            // once: the poll looks again every few seconds
+            toldNoModel = true;
             log.warn("No model is active: classification answers 503 until one is trained or activated");
         }
     }

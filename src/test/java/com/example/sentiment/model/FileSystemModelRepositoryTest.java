@@ -2,64 +2,77 @@ package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestProperties;
-import com.example.sentiment.TinyModel;
 import com.example.sentiment.ml.TextClassifier;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The model store on a real directory: atomic writes, checksums, corrupt and half-written versions. */
-class ModelStoreTest {
-
-    static TextClassifier classifier;
-    static final List<String> LABELS = TinyModel.LABELS;
+/**
+ * The file-system adapter against the repository contract, and what only a directory can go through: atomic
+ * writes, crash left-overs, corrupt and half-written versions, versions of other releases, the {@code active}
+ * file. The pointer and the versions share the models directory here, as in the embedded default.
+ */
+class FileSystemModelRepositoryTest extends ModelRepositoryContract {
 
     @TempDir
     Path dir;
 
     private final JsonMapper json = JsonMapper.builder().build();
 
-    @BeforeAll
-    static void trainTinyModel() {
-        classifier = TinyModel.train(40, 1);
-    }
-
     private SentimentProperties properties() {
-        return TestProperties.of(Map.of("sentiment.models-dir", dir.toString()));
+        return TestProperties.of(Map.of("sentiment.models-dir", dir.toString(),
+                "sentiment.storage.pointer-poll", "200ms", "sentiment.classify.inference-threads", "1"));
     }
 
-    private ModelStore store() {
-        return new ModelStore(properties(), json);
+    @Override
+    protected ModelRepository reopen() {
+        return store();
     }
 
-    private ModelService service(ModelStore store) {
-        ModelService service = new ModelService(store, properties(), new SimpleMeterRegistry());
-        await().atMost(Duration.ofSeconds(30)).until(service::startupDone);
-        return service;
+    @Override
+    protected byte[] readStored(String id, String file) throws Exception {
+        return Files.readAllBytes(dir.resolve(id).resolve(file));
     }
 
-    private static ModelMetadata metadata(String name) {
-        return new ModelMetadata(null, name, Instant.now(), "job", LABELS, TinyModel.hyperParameters(1), classifier.vocabularySize(), null,
-                classifier.parameterCount(), null, null, List.of(), 1, 1.0, null, null, null);
+    @Override
+    protected void writeStored(String id, String file, byte[] bytes) throws Exception {
+        Files.write(dir.resolve(id).resolve(file), bytes, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    @Override
+    protected void writeFilesWithoutMetadata(String id, Path filesOfAVersion) throws Exception {
+        // a version folder only ever appears by a rename with its metadata inside: before, it is a temporary one
+        try (Stream<Path> files = Files.list(filesOfAVersion)) {
+            for (Path f : files.toList()) {
+                write(dir.resolve(".tmp-" + id), f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+    }
+
+    private FileSystemModelRepository store() {
+        return new FileSystemModelRepository(properties(), json);
+    }
+
+    private ActiveVersionPointer pointer() {
+        return new FileSystemActiveVersionPointer(properties());
+    }
+
+    private ModelService service(ModelRepository store) {
+        return service(store, pointer());
     }
 
     private List<String> entries() throws IOException {
@@ -69,21 +82,18 @@ class ModelStoreTest {
     }
 
     @Test
-    void savesAVersionWithChecksumsAndLoadsIt() throws Exception {
-        ModelStore store = store();
-        ModelMetadata saved = store.save(classifier, metadata("first"));
-        assertThat(saved.checksums()).containsOnlyKeys("model.zip", "vocabulary.txt", "labels.txt");
+    void aSavedVersionIsOneFolderRenamedIntoPlace() throws Exception {
+        ModelMetadata saved = store().save(classifier, metadata("first"));
         assertThat(entries()).containsExactly(saved.id());
-        assertThat(store().list()).singleElement().satisfies(v -> {
-            assertThat(v.usable()).isTrue();
-            assertThat(v.metadata().name()).isEqualTo("first");
-        });
-        assertThat(store.load(saved.id()).classify("great film").scores()).containsOnlyKeys("negative", "positive");
+        try (Stream<Path> files = Files.list(dir.resolve(saved.id()))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.txt", "metadata.json");
+        }
     }
 
     @Test
     void aWriteThatFailsMidwayLeavesNothingBehind() throws Exception {
-        ModelStore store = store();
+        FileSystemModelRepository store = store();
         ModelMetadata existing = store.save(classifier, metadata("kept"));
         TextClassifier failing = mock(TextClassifier.class);
         doAnswer(invocation -> {
@@ -106,7 +116,7 @@ class ModelStoreTest {
                 .replaceFirst("\\{", "{\"writtenBy\":\"a future release\",");
         assertThat(edited).doesNotContain("embeddingDropout").contains("writtenBy");
         Files.writeString(file, edited);
-        ModelStore restarted = store();
+        FileSystemModelRepository restarted = store();
         assertThat(restarted.find(saved.id())).hasValueSatisfying(v -> assertThat(v.usable()).isTrue());
         assertThat(restarted.load(saved.id()).classify("great film").scores()).hasSize(2);
     }
@@ -116,19 +126,41 @@ class ModelStoreTest {
         Files.createDirectories(dir.resolve(".tmp-20260101-000000-0000"));
         Files.writeString(dir.resolve(".tmp-20260101-000000-0000/model.zip"), "partial");
         Files.createDirectories(dir.resolve(".deleted-20260101-000000-0001"));
+        Files.writeString(dir.resolve(".tmp-active"), "20260101-000000-0000");
         assertThat(store().list()).isEmpty();
         assertThat(entries()).isEmpty();
     }
 
     @Test
+    void theActiveFileKeepsTheBareIdThatScriptsReadAndCountsGenerations() throws Exception {
+        ModelMetadata a = store().save(classifier, metadata("a"));
+        ModelMetadata b = store().save(classifier, metadata("b"));
+        // a file written by an older release
+        Files.writeString(dir.resolve("active"), a.id() + "\n");
+        ActiveVersionPointer pointer = pointer();
+        assertThat(pointer.current()).contains(new ActiveVersionPointer.Pointer(a.id(), 1));
+        List<String> notified = new ArrayList<>();
+        pointer.onChange(() -> notified.add(pointer.current().orElseThrow().modelId()));
+        assertThat(pointer.set(b.id())).isEqualTo(new ActiveVersionPointer.Pointer(b.id(), 2));
+        assertThat(Files.readString(dir.resolve("active")).trim()).isEqualTo(b.id());
+        assertThat(pointer.compareAndSet(1, a.id())).as("a stale generation loses").isEmpty();
+        assertThat(pointer.compareAndSet(2, a.id())).contains(new ActiveVersionPointer.Pointer(a.id(), 3));
+        assertThat(notified).containsExactly(b.id(), a.id());
+        // another process changed the file: seen as a new generation
+        Files.writeString(dir.resolve("active"), b.id() + "\n");
+        assertThat(pointer.current()).contains(new ActiveVersionPointer.Pointer(b.id(), 4));
+        assertThat(entries()).containsExactlyInAnyOrder("active", a.id(), b.id());
+    }
+
+    @Test
     void aCorruptVersionIsListedUnusableAndAnotherServes() throws Exception {
-        ModelStore store = store();
+        FileSystemModelRepository store = store();
         ModelMetadata good = store.save(classifier, metadata("good"));
         ModelMetadata bad = store.save(classifier, metadata("bad"));
         ModelMetadata noMetadata = store.save(classifier, metadata("no metadata"));
         ModelMetadata truncated = store.save(classifier, metadata("truncated"));
         ModelMetadata noVocabulary = store.save(classifier, metadata("no vocabulary"));
-        store.writeActive(bad.id());
+        pointer().set(bad.id());
         Path truncatedNetwork = dir.resolve(truncated.id()).resolve("model.zip");
         Files.write(truncatedNetwork, java.util.Arrays.copyOf(Files.readAllBytes(truncatedNetwork), 100));
         Files.delete(dir.resolve(noVocabulary.id()).resolve("vocabulary.txt"));
@@ -139,9 +171,10 @@ class ModelStoreTest {
         Files.write(network, bytes, StandardOpenOption.TRUNCATE_EXISTING);
         Files.writeString(dir.resolve(noMetadata.id()).resolve("metadata.json"), "{not json");
 
-        ModelStore restarted = store();
+        FileSystemModelRepository restarted = store();
         ModelService service = service(restarted);
         assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(good.id()));
+        assertThat(service.desiredVersion()).hasValueSatisfying(p -> assertThat(p.modelId()).isEqualTo(bad.id()));
         assertThat(restarted.find(bad.id())).hasValueSatisfying(v -> {
             assertThat(v.usable()).isFalse();
             assertThat(v.problem()).contains("checksum");
@@ -153,14 +186,26 @@ class ModelStoreTest {
         assertThatThrownBy(() -> service.activate(noVocabulary.id())).isInstanceOf(ModelConflictException.class)
                 .hasMessageContaining("vocabulary.txt");
         assertThat(service.resolve(null).id()).isEqualTo(good.id());
+        // the pointer still names the version that was activated: serving another one is this replica's stopgap
+        assertThat(Files.readString(dir.resolve("active")).trim()).isEqualTo(bad.id());
+    }
+
+    @Test
+    void withNoVersionActiveTheNewestServesAndBecomesActive() throws Exception {
+        FileSystemModelRepository store = store();
+        store.save(classifier, metadata("20260101-000000-ffff", "older"));
+        ModelMetadata newest = store.save(classifier, metadata("20260101-000001-0000", "newest"));
+        ModelService service = service(store());
+        assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(newest.id()));
+        assertThat(Files.readString(dir.resolve("active")).trim()).isEqualTo(newest.id());
     }
 
     @Test
     void theActiveVersionCannotBeDeletedAndADeletedOneIsGone() throws Exception {
-        ModelStore store = store();
+        FileSystemModelRepository store = store();
         ModelMetadata first = store.save(classifier, metadata("first"));
         ModelMetadata second = store.save(classifier, metadata("second"));
-        store.writeActive(first.id());
+        pointer().set(first.id());
         ModelService service = service(store());
         assertThatThrownBy(() -> service.delete(first.id())).isInstanceOf(ModelConflictException.class);
         assertThat(service.resolve(second.id()).id()).isEqualTo(second.id());
@@ -171,11 +216,11 @@ class ModelStoreTest {
 
     @Test
     void concurrentActivateDeleteAndClassifyNeverSeeAHalfSwappedOrDeletedModel() throws Exception {
-        ModelStore store = store();
+        FileSystemModelRepository store = store();
         ModelMetadata a = store.save(classifier, metadata("a"));
         ModelMetadata b = store.save(classifier, metadata("b"));
         ModelMetadata doomed = store.save(classifier, metadata("doomed"));
-        store.writeActive(a.id());
+        pointer().set(a.id());
         ModelService service = service(store());
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -207,13 +252,85 @@ class ModelStoreTest {
         }
         pool.shutdown();
         assertThat(failures).isEmpty();
-        assertThat(store().activeId()).contains(service.active().orElseThrow().id());
+        assertThat(pointer().current().orElseThrow().modelId()).isEqualTo(service.active().orElseThrow().id());
+    }
+
+    @Test
+    void anActivationThatLosesARaceIsRefused() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        ActiveVersionPointer shared = pointer();
+        shared.set(a.id());
+        // a pointer that lets another activation in between this replica's read and its write
+        ActiveVersionPointer racing = new ActiveVersionPointer() {
+            @Override
+            public java.util.Optional<Pointer> current() {
+                return shared.current();
+            }
+
+            @Override
+            public Pointer set(String modelId) {
+                return shared.set(modelId);
+            }
+
+            @Override
+            public java.util.Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
+                shared.set(a.id());
+                return shared.compareAndSet(expectedGeneration, modelId);
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+                shared.onChange(listener);
+            }
+        };
+        ModelService service = service(store, racing);
+        assertThatThrownBy(() -> service.activate(b.id())).isInstanceOf(ModelConflictException.class)
+                .hasMessageContaining("Another activation");
+        assertThat(shared.current().orElseThrow().modelId()).isEqualTo(a.id());
+        assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(a.id()));
+    }
+
+    @Test
+    void aPointerWhoseGenerationWentBackIsFollowed() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        java.util.concurrent.atomic.AtomicReference<ActiveVersionPointer.Pointer> stored =
+                new java.util.concurrent.atomic.AtomicReference<>(new ActiveVersionPointer.Pointer(a.id(), 7));
+        // a pointer restored from an older backup: the generation is lower than the one served
+        ActiveVersionPointer restored = new ActiveVersionPointer() {
+            @Override
+            public java.util.Optional<Pointer> current() {
+                return java.util.Optional.of(stored.get());
+            }
+
+            @Override
+            public Pointer set(String modelId) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+            }
+        };
+        ModelService service = service(store, restored);
+        assertThat(service.loadedVersion()).contains(new ActiveVersionPointer.Pointer(a.id(), 7));
+        stored.set(new ActiveVersionPointer.Pointer(b.id(), 2));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(service.loadedVersion()).contains(new ActiveVersionPointer.Pointer(b.id(), 2)));
     }
 
     @Test
     void pathLikeIdsNeverReachTheFileSystem() throws Exception {
         Files.writeString(dir.getParent().resolve("outside.txt"), "secret");
-        ModelStore store = store();
+        FileSystemModelRepository store = store();
         for (String id : List.of("../outside.txt", "..", "/etc/passwd", "%2e%2e", "a/../../b", "")) {
             assertThat(store.find(id)).isEmpty();
         }

@@ -1,0 +1,106 @@
+package com.example.sentiment.model;
+
+import com.example.sentiment.ml.TextClassifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** The files of one version in a local directory: their checksums, their verification and their loading. */
+final class VersionFiles {
+
+    static final String METADATA_FILE = "metadata.json";
+    // a recorded file name becomes a local path and an object key: no separators, no hidden or temporary names
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private VersionFiles() {
+    }
+
+    /** SHA-256 of every file the classifier wrote into {@code dir} (the metadata is written after). */
+    static Map<String, String> checksums(Path dir) throws IOException {
+        Map<String, String> checksums = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, Files::isRegularFile)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!name.equals(METADATA_FILE) && validName(name)) {
+                    checksums.put(name, sha256(file));
+                }
+            }
+        }
+        return checksums;
+    }
+
+    static boolean validName(String file) {
+        return FILE_NAME.matcher(file).matches() && !file.equals(METADATA_FILE);
+    }
+
+    /** What is wrong with a metadata file as read, or null when it names everything a load needs. */
+    static String incomplete(ModelMetadata metadata) {
+        if (metadata.labels() == null || metadata.hyperParameters() == null || metadata.checksums() == null
+                || metadata.checksums().isEmpty()) {
+            return METADATA_FILE + " is incomplete";
+        }
+        for (String file : metadata.checksums().keySet()) {
+            if (!validName(file)) {
+                return METADATA_FILE + " names a file that cannot be one of a version's: "
+                        + com.example.sentiment.system.ProblemException.printable(file);
+            }
+        }
+        return null;
+    }
+
+    /** Checks every recorded file of {@code dir} against its checksum, then loads the classifier. */
+    static TextClassifier verifyAndLoad(String id, Path dir, ModelMetadata metadata) throws IOException {
+        String problem = incomplete(metadata);
+        if (problem != null) {
+            throw new ModelUnusableException(problem);
+        }
+        for (Map.Entry<String, String> entry : metadata.checksums().entrySet()) {
+            Path file = dir.resolve(entry.getKey());
+            if (!Files.isRegularFile(file)) {
+                throw new ModelUnusableException("file " + entry.getKey() + " is missing");
+            }
+            if (!sha256(file).equals(entry.getValue())) {
+                throw ModelUnusableException.checksumMismatch(id, entry.getKey());
+            }
+        }
+        try {
+            return TextClassifier.load(dir, metadata.hyperParameters().maxSequenceLength());
+        } catch (IOException | RuntimeException e) {
+            // the bytes are the ones recorded, so reading them again gives the same failure
+            throw new ModelUnusableException("version " + id + " cannot be read as a model: " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
