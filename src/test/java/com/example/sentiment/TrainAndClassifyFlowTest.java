@@ -71,6 +71,8 @@ class TrainAndClassifyFlowTest {
             assertThat(job.get().get("metrics").get("validationAccuracy").asDouble()).isGreaterThan(0.9);
             assertThat(percents).isSorted();
             modelId = job.get().get("modelId").asString();
+            // the version's metadata keeps the same candidates
+            assertThat(client.get("/api/v1/models/" + modelId).json().get("candidates").size()).isEqualTo(2);
 
             ServiceClient.Answer positive = client.postJson("/api/v1/classify", "{\"text\":\"The acting was wonderful!\"}");
             assertThat(positive.status()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.HyperParameters;
@@ -117,18 +118,19 @@ class ModelController {
                         Integer vocabularySize, Integer wordVectorsCovered, Long parameters, EvaluationReport evaluation,
                         ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
                         Double trainingSeconds, Double minConfidence, Map<String, EvaluationReport> evaluations,
-                        HeldOutAccuracy heldOut) {
+                        HeldOutAccuracy heldOut, List<ConfigurationSearch.CandidateReport> candidates,
+                        List<EvaluationReport> ensembleMembers) {
 
         static ModelDetails of(StoredModel stored, boolean active) {
             ModelMetadata m = stored.metadata();
             if (m == null) {
                 return new ModelDetails(stored.id(), active, false, stored.problem(), null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null, null, null, null, null, null);
             }
             return new ModelDetails(stored.id(), active, stored.usable(), stored.problem(), m.name(), m.createdAt(),
                     m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.wordVectorsCovered(), m.parameters(),
                     m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds(), m.minConfidence(),
-                    m.evaluations(), HeldOutAccuracy.of(m).orElse(null));
+                    m.evaluations(), HeldOutAccuracy.of(m).orElse(null), m.candidates(), m.ensembleMembers());
         }
     }
 }

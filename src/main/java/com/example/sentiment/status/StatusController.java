@@ -1,6 +1,7 @@
 package com.example.sentiment.status;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.model.ActiveVersionPointer;
 import com.example.sentiment.model.HeldOutAccuracy;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.training.TrainingJobService;
@@ -54,7 +55,10 @@ class StatusController {
         Optional<TrainingJobView> running = training.running();
         return new Status(version, active, new Training(running.map(TrainingJobView::id).orElse(null),
                 running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size(),
-                security, wordVectors.status());
+                security, wordVectors.status(), new Serving(
+                        models.loadedVersion().map(ActiveVersionPointer.Pointer::modelId).orElse(null),
+                        models.desiredVersion().map(ActiveVersionPointer.Pointer::modelId).orElse(null),
+                        models.desiredVersion().map(ActiveVersionPointer.Pointer::generation).orElse(null)));
     }
 
     private static boolean notBlank(String value) {
@@ -63,7 +67,14 @@ class StatusController {
 
     /** @param wordVectors the default pre-computed vectors jobs start from, or why they train random embeddings */
     record Status(String version, ActiveModel activeModel, Training training, int storedModels, Security security,
-                  WordVectorsLibrary.Status wordVectors) {
+                  WordVectorsLibrary.Status wordVectors, Serving serving) {
+    }
+
+    /**
+     * What this replica serves against what the active-version pointer asks for: they differ for the seconds a
+     * new version takes to load, or while a version cannot be loaded (the old one keeps serving).
+     */
+    record Serving(String loadedVersion, String desiredVersion, Long desiredGeneration) {
     }
 
     /** Whether X-API-Key is needed, so that clients can ask for it before sending a large upload. */

@@ -81,6 +81,9 @@ class PromotionAndFeedbackFlowTest {
 
             assertThat(client.get("/api/v1/status").json().get("activeModel").get("id").asString())
                     .as("the bundled model is still active").isEqualTo(bundled);
+            // and it is what this replica loaded and what the pointer asks for
+            assertThat(client.get("/api/v1/status").json().get("serving").get("loadedVersion").asString()).isEqualTo(bundled);
+            assertThat(client.get("/api/v1/status").json().get("serving").get("desiredVersion").asString()).isEqualTo(bundled);
             String candidate = job.get("modelId").asString();
             assertThat(client.get("/api/v1/models/" + candidate).json().get("active").asBoolean()).isFalse();
         }
