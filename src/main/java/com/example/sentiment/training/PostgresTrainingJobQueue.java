@@ -99,6 +99,8 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
     @Override
     public TrainingJobView submit(NewJob job) {
         TrainingJobView view = job.view();
+        // refused before the upload is copied into the database; counted again below, where it is decided
+        refuseWhenFull(0);
         return reachable(() -> transactions.execute(tx -> {
             jdbc.update("INSERT INTO training_jobs (id, created_at, state, config, view) VALUES (?, ?, 'QUEUED', ?::json, ?::json)",
                     view.id(), Timestamp.from(view.createdAt()), json.writeValueAsString(job.config()),
@@ -109,13 +111,20 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
             }
             // counted last, under a lock held until commit, so that two submissions cannot both take the last place
             jdbc.execute("SELECT pg_advisory_xact_lock(hashtext('sentiment_training_jobs_submit'))");
-            Long queued = jdbc.queryForObject("SELECT count(*) FROM training_jobs WHERE state = 'QUEUED'", Long.class);
-            if (queued != null && queued > queueCapacity) {
-                Long running = jdbc.queryForObject("SELECT count(*) FROM training_jobs WHERE state = 'RUNNING'", Long.class);
-                throw TrainingQueueFullException.withCapacity(running == null ? 0 : running.intValue(), (int) (queued - 1));
-            }
+            refuseWhenFull(1);
             return view;
         }));
+    }
+
+    /** @param own this submission's row, when it is already counted */
+    private void refuseWhenFull(int own) {
+        long queued = reachable(() -> jdbc.queryForObject("SELECT count(*) FROM training_jobs WHERE state = 'QUEUED'",
+                Long.class)) - own;
+        if (queued >= queueCapacity) {
+            long running = reachable(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM training_jobs WHERE state = 'RUNNING'", Long.class));
+            throw TrainingQueueFullException.withCapacity((int) running, (int) queued);
+        }
     }
 
     /** Streams an upload into 1 MiB chunks. */

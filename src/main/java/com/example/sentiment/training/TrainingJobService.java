@@ -67,7 +67,7 @@ public class TrainingJobService {
     /** Job counts, read at most once a second: a shared queue is a database query, and a scrape reads five. */
     private Map<TrainingJobState, Long> counts() {
         Counts last = counts;
-        if (System.nanoTime() - last.atNanos() < 1_000_000_000L && !last.byState().isEmpty()) {
+        if (last.atNanos() != 0 && System.nanoTime() - last.atNanos() < 1_000_000_000L) {
             return last.byState();
         }
         try {

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A training job as clients see it and as it is stored on disk.
+ * A training job as clients see it and as its queue stores it (a JSON file, or a row's JSON).
  *
  * @param worker the worker that runs or ran the job ({@code sentiment.queue.worker-name}, its health and metrics
  *               address); null while it waits

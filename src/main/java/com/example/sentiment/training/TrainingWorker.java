@@ -84,7 +84,9 @@ class TrainingWorker {
         this.environment = environment;
         this.trainer = new ClassifierTrainer(properties.training().workerCount());
         this.promotionGate = new PromotionGate(properties.training().promotionMargin());
-        this.heartbeatEvery = properties.queue().lease().dividedBy(3);
+        // a third of the lease: two beats may fail (a database restarting) before the lease runs out
+        Duration third = properties.queue().lease().dividedBy(3);
+        this.heartbeatEvery = third.toMillis() < 100 ? Duration.ofMillis(100) : third;
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "training-heartbeat");
             t.setDaemon(true);
@@ -94,7 +96,11 @@ class TrainingWorker {
 
     @EventListener(ApplicationReadyEvent.class)
     synchronized void start() {
-        if (!properties.hasRole(SentimentProperties.Role.TRAIN) || !threads.isEmpty() || stopping) {
+        if (!properties.hasRole(SentimentProperties.Role.TRAIN)) {
+            log.info("This process has no train role (sentiment.roles={}): it claims no training job", properties.roles());
+            return;
+        }
+        if (!threads.isEmpty() || stopping) {
             return;
         }
         name = workerName();
