@@ -5,10 +5,13 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -22,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  *                {@code <modelsDir>/.jobs} (and {@code <modelsDir>/.feedback})
  * @param vectorsDir where pre-computed word-vectors files are; jobs name a file in it, never a path
  * @param computeThreads threads per ND4J operation (OpenMP/BLAS); 1 is fastest for this model's small operations
+ * @param roles what this process does: {@code serve} (the HTTP API and classification) and {@code train} (claims
+ *              and runs training jobs); both by default. A process without {@code train} never claims a job
+ * @param queue where training jobs wait and who runs them
+ * @param postgres the database of {@code sentiment.queue.type=postgres}
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -34,7 +41,52 @@ public record SentimentProperties(
         @Valid @DefaultValue Training training,
         @Valid @DefaultValue Health health,
         @Valid @DefaultValue Security security,
-        @Valid @DefaultValue Storage storage) {
+        @Valid @DefaultValue Storage storage,
+        @NotEmpty @DefaultValue({"serve", "train"}) Set<Role> roles,
+        @Valid @DefaultValue Queue queue,
+        @Valid @DefaultValue Postgres postgres) {
+
+    /** What a process of the service does; see {@code roles}. */
+    public enum Role { SERVE, TRAIN }
+
+    public boolean hasRole(Role role) {
+        return roles.contains(role);
+    }
+
+    /** Where training jobs wait: in this process, or in PostgreSQL shared by every replica and worker. */
+    public enum QueueType { LOCAL, POSTGRES }
+
+    /**
+     * @param type {@code local} (jobs in this process, their records in {@link #jobsDir()}; a restart fails the
+     *             jobs it interrupted) or {@code postgres} (jobs, their uploads and the active-version pointer in
+     *             the database of {@code sentiment.postgres}, claimed by every process with the {@code train} role)
+     * @param lease how long a claimed job stays its worker's without a heartbeat; the heartbeat runs every third
+     *              of it. A worker that stops renewing loses the job to another one
+     * @param maxAttempts claims of a job after which a lost lease fails it instead of handing it on
+     * @param workerName how this process names itself in a job's {@code worker}: by default
+     *                   {@code http://<hostname>:<server.port>}, its health and metrics address
+     * @param pollInterval how often an idle worker looks for a job in a shared queue
+     */
+    public record Queue(
+            @NotNull @DefaultValue("local") QueueType type,
+            @NotNull @DefaultValue("30s") Duration lease,
+            @Min(1) @DefaultValue("3") int maxAttempts,
+            String workerName,
+            @NotNull @DefaultValue("2s") Duration pollInterval) {
+    }
+
+    /**
+     * @param url JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/sentiment}; required with
+     *            {@code sentiment.queue.type=postgres}, unused otherwise
+     * @param connectTimeout how long a request waits for a connection before it is answered 503
+     */
+    public record Postgres(
+            String url,
+            String username,
+            String password,
+            @Positive @DefaultValue("10") int maxPoolSize,
+            @NotNull @DefaultValue("3s") Duration connectTimeout) {
+    }
 
     public Path jobsDir() {
         return dataDir != null ? dataDir : modelsDir.resolve(".jobs");

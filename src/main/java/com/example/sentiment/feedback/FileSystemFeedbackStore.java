@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
@@ -25,9 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Corrections as one JSON file each in {@link SentimentProperties#feedbackDir()}, written durably and
  * atomically (see {@link DurableFiles}), and indexed in memory at start. A temporary file left by a crash
- * mid-write is removed at start; it never shows as a correction.
+ * mid-write is removed at start; it never shows as a correction. The default; with
+ * {@code sentiment.queue.type=postgres} corrections live in the shared database instead
+ * ({@code feedback/postgres}).
  */
 @Component
+@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "local", matchIfMissing = true)
 class FileSystemFeedbackStore implements FeedbackStore {
 
     private static final Logger log = LoggerFactory.getLogger(FileSystemFeedbackStore.class);

@@ -36,11 +36,12 @@ public final class TrainCommand {
             TrainingJobService jobs = context.getBean(TrainingJobService.class);
             JsonMapper json = context.getBean(JsonMapper.class);
             TrainingConfig.ResolvedTrainingConfig config = reader.config(options.get("config"));
-            PreparedDataset data = reader.data(upload(options.get("data")),
-                    options.has("validation") ? upload(options.get("validation")) : null, config,
+            TrainingUploadReader.Upload dataFile = upload(options.get("data"));
+            TrainingUploadReader.Upload validationFile = options.has("validation") ? upload(options.get("validation")) : null;
+            PreparedDataset data = reader.data(dataFile, validationFile, config,
                     config.includeFeedback() ? PreparedDataset.correctionRows(context.getBean(FeedbackStore.class).all())
                             : List.of());
-            TrainingJobView job = jobs.submit(data, config);
+            TrainingJobView job = jobs.submit(data, config, dataFile, validationFile);
             int lastEpoch = 0;
             while (!job.state().isFinal()) {
                 try {

@@ -7,23 +7,26 @@ import com.example.sentiment.ml.TrainingObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The mutable state of one job, owned by {@link TrainingJobService}. The training thread writes progress,
- * request threads read {@link #view()}; every access is synchronised on the job.
+ * The mutable state of one job while a worker of this process runs it, owned by {@link TrainingWorker}. The
+ * training thread writes progress, the heartbeat and request threads read {@link #view()}; every access is
+ * synchronised on the job.
  */
 final class TrainingJob implements TrainingObserver {
 
     private final String id;
     private final TrainingConfig.ResolvedTrainingConfig config;
     private final Instant createdAt;
+    private final String worker;
+    private final int attempts;
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
-    private PreparedDataset data;
+    private final AtomicBoolean leaseLost = new AtomicBoolean();
+    private final AtomicBoolean handedBack = new AtomicBoolean();
     private DatasetReport report;
     private TrainingJobState state;
-    private Instant startedAt;
+    private final Instant startedAt;
     private Instant finishedAt;
     private TrainingJobView.Progress progress = TrainingJobView.Progress.NONE;
     private TrainingJobView.Metrics metrics = TrainingJobView.Metrics.NONE;
@@ -35,42 +38,21 @@ final class TrainingJob implements TrainingObserver {
     private int candidateIndex;
     private int candidateCount = 1;
     private long batchesSeen;
-    private long startNanos;
+    private final long startNanos;
     private double tokensPerExample;
-    private Future<?> future;
 
-    TrainingJob(String id, TrainingConfig.ResolvedTrainingConfig config, PreparedDataset data) {
-        this.id = id;
-        this.config = config;
-        this.data = data;
-        this.report = data.report();
-        this.createdAt = Instant.now();
-        this.state = TrainingJobState.QUEUED;
-    }
-
-    /** A job read back from disk after a restart; it can no longer run. */
-    private TrainingJob(TrainingJobView v) {
-        this.id = v.id();
-        this.config = new TrainingConfig.ResolvedTrainingConfig(v.name(), v.hyperParameters(), 0, null, null, v.activate(),
-                false);
+    /** A job just claimed: RUNNING, with the progress of an earlier attempt cleared. */
+    TrainingJob(TrainingJobQueue.JobLease lease) {
+        TrainingJobView v = lease.view();
+        this.id = lease.jobId();
+        this.config = lease.config();
         this.createdAt = v.createdAt();
         this.report = v.dataset();
-        this.state = v.state();
-        this.startedAt = v.startedAt();
-        this.finishedAt = v.finishedAt();
-        this.progress = v.progress() == null ? TrainingJobView.Progress.NONE : v.progress();
-        this.metrics = v.metrics() == null ? TrainingJobView.Metrics.NONE : v.metrics();
-        if (v.history() != null) {
-            this.history.addAll(v.history());
-        }
-        this.error = v.error();
-        this.modelId = v.modelId();
-        this.promotion = v.promotion();
-        this.candidates = v.candidates();
-    }
-
-    static TrainingJob restored(TrainingJobView view) {
-        return new TrainingJob(view);
+        this.state = TrainingJobState.RUNNING;
+        this.worker = lease.worker();
+        this.attempts = lease.attempt();
+        this.startedAt = v.startedAt() != null ? v.startedAt() : Instant.now();
+        this.startNanos = System.nanoTime();
     }
 
     String id() {
@@ -85,50 +67,40 @@ final class TrainingJob implements TrainingObserver {
         return createdAt;
     }
 
-    boolean cancelRequested() {
-        return cancelRequested.get();
-    }
-
     synchronized TrainingJobState state() {
         return state;
     }
 
-    synchronized void attach(Future<?> future) {
-        this.future = future;
+    /** Training stops within one minibatch once this is true: cancelled, lease lost, or handed back. */
+    boolean shouldStop() {
+        return cancelRequested.get() || leaseLost.get() || handedBack.get();
     }
 
-    /** Takes the data for training and lets go of it, so a finished job holds no texts in memory. */
-    synchronized PreparedDataset takeData() {
-        PreparedDataset d = data;
-        data = null;
-        return d;
-    }
-
-    /** Moves a queued job to RUNNING; false if it was cancelled meanwhile. */
-    synchronized boolean start() {
-        if (state != TrainingJobState.QUEUED) {
-            return false;
-        }
-        state = TrainingJobState.RUNNING;
-        startedAt = Instant.now();
-        startNanos = System.nanoTime();
-        return true;
-    }
-
-    /** Asks the job to stop; a queued job ends at once. Returns false if it had already ended. */
-    synchronized boolean requestCancel() {
-        if (state.isFinal()) {
-            return false;
-        }
+    void requestCancel() {
         cancelRequested.set(true);
-        if (state == TrainingJobState.QUEUED) {
-            if (future != null) {
-                future.cancel(false);
-            }
-            data = null;
-            finish(TrainingJobState.CANCELLED, null, null);
-        }
-        return true;
+    }
+
+    /** Another worker took the job over (or it was failed): this worker must write nothing more. */
+    void loseLease() {
+        leaseLost.set(true);
+    }
+
+    boolean leaseLost() {
+        return leaseLost.get();
+    }
+
+    /** This process stops: training ends and the job goes back to the queue. */
+    void handBack() {
+        handedBack.set(true);
+    }
+
+    boolean handedBack() {
+        return handedBack.get();
+    }
+
+    /** The report of the data as the worker prepared it (the same as the API's, read again). */
+    synchronized void recordDataset(DatasetReport prepared) {
+        this.report = prepared;
     }
 
     /**
@@ -211,8 +183,8 @@ final class TrainingJob implements TrainingObserver {
         HyperParameters settings = candidates == null ? config.hyperParameters() : candidates.stream()
                 .filter(ConfigurationSearch.CandidateReport::chosen).map(ConfigurationSearch.CandidateReport::hyperParameters)
                 .findFirst().orElse(config.hyperParameters());
-        return new TrainingJobView(id, config.name(), state, createdAt, startedAt, finishedAt, progress, metrics,
-                List.copyOf(history), report, settings, config.activate(), error, modelId, promotion,
-                candidates);
+        return new TrainingJobView(id, config.name(), state, createdAt, startedAt, finishedAt, worker, attempts, progress,
+                metrics, List.copyOf(history), report, settings, config.activate(), error, modelId,
+                promotion, candidates);
     }
 }

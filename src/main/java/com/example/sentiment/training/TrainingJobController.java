@@ -45,10 +45,11 @@ class TrainingJobController {
             @Parameter(description = "Optional JSON training settings, e.g. {\"epochs\":5,\"name\":\"reviews\"}")
             @RequestPart(name = "config", required = false) String config) {
         TrainingConfig.ResolvedTrainingConfig resolved = reader.config(config);
-        PreparedDataset dataset = reader.data(upload(data),
-                validation == null ? null : upload(validation), resolved,
+        TrainingUploadReader.Upload dataFile = upload(data);
+        TrainingUploadReader.Upload validationFile = validation == null ? null : upload(validation);
+        PreparedDataset dataset = reader.data(dataFile, validationFile, resolved,
                 resolved.includeFeedback() ? PreparedDataset.correctionRows(feedback.all()) : List.of());
-        TrainingJobView job = jobs.submit(dataset, resolved);
+        TrainingJobView job = jobs.submit(dataset, resolved, dataFile, validationFile);
         return ResponseEntity.accepted().location(URI.create("/api/v1/training-jobs/" + job.id())).body(job);
     }
 

@@ -13,13 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Job records as one JSON file each, replaced atomically, so they survive restarts and crashes. */
+/**
+ * Job records of the local queue ({@link LocalTrainingJobQueue}) as one JSON file each, replaced atomically, so
+ * they survive restarts and crashes.
+ */
 @Component
+@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "local", matchIfMissing = true)
 class TrainingJobStore {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobStore.class);

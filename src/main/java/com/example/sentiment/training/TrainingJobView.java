@@ -7,8 +7,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A training job as clients see it and as it is stored on disk.
+ * A training job as clients see it and as its queue stores it (a JSON file, or a row's JSON).
  *
+ * @param worker the worker that runs or ran the job ({@code sentiment.queue.worker-name}, its health and metrics
+ *               address); null while it waits
+ * @param attempts how often a worker claimed the job: more than 1 when a worker lost it and another took it over
  * @param history one entry per finished epoch
  * @param modelId the model version written when the job succeeded
  * @param promotion what {@code "activate": "if-better"} decided; null otherwise
@@ -22,6 +25,8 @@ public record TrainingJobView(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
+        String worker,
+        int attempts,
         Progress progress,
         Metrics metrics,
         List<EpochMetrics> history,
@@ -32,6 +37,22 @@ public record TrainingJobView(
         String modelId,
         Promotion promotion,
         List<ConfigurationSearch.CandidateReport> candidates) {
+
+    /** A job just submitted: QUEUED, with what its upload was found to hold. */
+    static TrainingJobView queued(String id, TrainingConfig.ResolvedTrainingConfig config, DatasetReport report,
+                                  Instant createdAt) {
+        return new TrainingJobView(id, config.name(), TrainingJobState.QUEUED, createdAt, null, null, null, 0,
+                Progress.NONE, Metrics.NONE, List.of(), report, config.hyperParameters(), config.activate(), null, null,
+                null, null);
+    }
+
+    /** This view with the fields the queue owns: where the job is, who runs it, since when, and how it ended. */
+    TrainingJobView withQueueState(TrainingJobState newState, Instant newStartedAt, Instant newFinishedAt,
+                                   String newWorker, int newAttempts, String newError, String newModelId) {
+        return new TrainingJobView(id, name, newState, createdAt, newStartedAt, newFinishedAt, newWorker, newAttempts,
+                progress, metrics, history, dataset, hyperParameters, activate, newError, newModelId, promotion,
+                candidates);
+    }
 
     /** How far training is; {@code etaSeconds} is null until the first batch finished. */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,

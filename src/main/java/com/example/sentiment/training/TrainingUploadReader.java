@@ -41,7 +41,7 @@ class TrainingUploadReader {
     record Upload(String filename, long size, Contents contents) {
     }
 
-    /** Opens the file's bytes; called once. */
+    /** Opens the file's bytes: once to read the upload, once more when a shared queue stores it. */
     interface Contents {
         InputStream open() throws IOException;
     }

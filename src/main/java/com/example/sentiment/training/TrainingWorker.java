@@ -1,0 +1,407 @@
+package com.example.sentiment.training;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.feedback.Feedback;
+import com.example.sentiment.feedback.FeedbackStore;
+import com.example.sentiment.ml.ClassifierTrainer;
+import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.TrainingFailedException;
+import com.example.sentiment.ml.TrainingObserver;
+import com.example.sentiment.ml.TrainingResult;
+import com.example.sentiment.model.ModelMetadata;
+import com.example.sentiment.model.ModelService;
+import com.example.sentiment.system.ProblemException;
+import com.example.sentiment.vectors.WordVectorsLibrary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code train} role: {@code sentiment.training.concurrent-jobs} threads that claim jobs from the
+ * {@link TrainingJobQueue}, train them and publish the result. While a job trains, a heartbeat renews its lease
+ * every third of {@code sentiment.queue.lease}, records its progress and hears of a cancellation; a worker that
+ * loses its lease stops within one minibatch and writes nothing more. A process without the {@code train} role
+ * starts no thread and never claims a job.
+ *
+ * <p>Threads start once the application is ready (so a job's {@code worker} names the port really served).
+ */
+@Component
+class TrainingWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingWorker.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final TrainingJobQueue queue;
+    private final ModelService models;
+    private final TrainingUploadReader reader;
+    private final FeedbackStore feedback;
+    private final WordVectorsLibrary wordVectors;
+    private final MeterRegistry meters;
+    private final ConfigurationSearch search;
+    private final PromotionGate promotionGate;
+    private final SentimentProperties properties;
+    private final Environment environment;
+    private final Duration heartbeatEvery;
+    private final Map<String, TrainingJob> running = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ScheduledExecutorService heartbeats;
+    private volatile boolean stopping;
+    private volatile String name;
+
+    TrainingWorker(TrainingJobQueue queue, ModelService models, TrainingUploadReader reader, FeedbackStore feedback,
+                   WordVectorsLibrary wordVectors, MeterRegistry meters, SentimentProperties properties,
+                   Environment environment) {
+        this.queue = queue;
+        this.models = models;
+        this.reader = reader;
+        this.feedback = feedback;
+        this.wordVectors = wordVectors;
+        this.meters = meters;
+        this.properties = properties;
+        this.environment = environment;
+        this.search = new ConfigurationSearch(new ClassifierTrainer(properties.training().workerCount()));
+        this.promotionGate = new PromotionGate(properties.training().promotionMargin());
+        // a third of the lease: two beats may fail (a database restarting) before the lease runs out
+        Duration third = properties.queue().lease().dividedBy(3);
+        this.heartbeatEvery = third.toMillis() < 100 ? Duration.ofMillis(100) : third;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "training-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    synchronized void start() {
+        if (!properties.hasRole(SentimentProperties.Role.TRAIN)) {
+            log.info("This process has no train role (sentiment.roles={}): it claims no training job", properties.roles());
+            return;
+        }
+        if (!threads.isEmpty() || stopping) {
+            return;
+        }
+        name = workerName();
+        for (int i = 1; i <= properties.training().concurrentJobs(); i++) {
+            Thread thread = new Thread(this::claimLoop, "training-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        log.info("Training worker {} claims jobs with {} thread(s)", name, threads.size());
+    }
+
+    /** {@code sentiment.queue.worker-name}, else this process's health and metrics address. */
+    private String workerName() {
+        String configured = properties.queue().workerName();
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return "http://" + host + ":" + port;
+    }
+
+    /** The live view of a job this process trains (progress of every minibatch, not only of the last heartbeat). */
+    Optional<TrainingJobView> live(String id) {
+        TrainingJob job = id == null ? null : running.get(id);
+        return job == null ? Optional.empty() : Optional.of(job.view());
+    }
+
+    Optional<TrainingJobView> anyRunning() {
+        return running.values().stream().findFirst().map(TrainingJob::view);
+    }
+
+    /** Stops a job this process trains within one minibatch, without waiting for the heartbeat to hear of it. */
+    void cancelIfRunningHere(String id) {
+        TrainingJob job = running.get(id);
+        if (job != null) {
+            job.requestCancel();
+        }
+    }
+
+    private void claimLoop() {
+        Duration backOff = Duration.ofSeconds(1);
+        while (!stopping) {
+            try {
+                Optional<TrainingJobQueue.JobLease> lease = queue.claim(name);
+                backOff = Duration.ofSeconds(1);
+                if (lease.isPresent()) {
+                    run(lease.get());
+                } else {
+                    queue.awaitWork(properties.queue().pollInterval());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // the queue's database is away: try again later, without a stack trace on every attempt
+                log.warn("Training worker {} cannot claim jobs: {}", name, e.getMessage());
+                try {
+                    Thread.sleep(backOff.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backOff = backOff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+                        : backOff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void run(TrainingJobQueue.JobLease lease) {
+        TrainingJob job = new TrainingJob(lease);
+        running.put(job.id(), job);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleWithFixedDelay(() -> beat(lease, job),
+                heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("Training job {} started by {} (attempt {})", job.id(), lease.worker(), lease.attempt());
+        try {
+            train(lease, job);
+        } catch (JobQueueUnavailableException e) {
+            // nothing can be recorded now; the lease runs out and the job goes to a worker that can reach the queue
+            log.warn("Training job {} abandoned: {}", job.id(), e.getMessage());
+        } finally {
+            heartbeat.cancel(false);
+            running.remove(job.id());
+            TrainingJobView finished = job.view();
+            if (finished.finishedAt() != null) {
+                Timer.builder("sentiment.training.duration").description("Training job duration")
+                        .tag("state", finished.state().name()).register(meters)
+                        .record(Duration.between(finished.startedAt(), finished.finishedAt()));
+            }
+        }
+    }
+
+    private void beat(TrainingJobQueue.JobLease lease, TrainingJob job) {
+        try {
+            TrainingJobQueue.Heartbeat heard = queue.heartbeat(lease, job.view());
+            if (!heard.held()) {
+                if (!job.leaseLost()) {
+                    log.warn("Training job {}: worker {} lost its lease (attempt {}); it stops and publishes nothing",
+                            job.id(), lease.worker(), lease.attempt());
+                }
+                job.loseLease();
+            } else if (heard.cancelRequested()) {
+                job.requestCancel();
+            }
+        } catch (RuntimeException e) {
+            // the lease is renewed again at the next beat if the queue comes back before it runs out
+            log.warn("Training job {}: heartbeat failed: {}", job.id(), e.getMessage());
+        }
+    }
+
+    private void train(TrainingJobQueue.JobLease lease, TrainingJob job) {
+        try {
+            PreparedDataset data = lease.input().prepare((file, validation) -> reader.data(file, validation,
+                    job.config(), corrections(job)));
+            job.recordDataset(data.report());
+            String vectors = job.config().hyperParameters().wordVectors();
+            ConfigurationSearch.Outcome outcome = search.train(data.vocabulary(), data.train(), data.validation(),
+                    data.labels(), job.config().candidates(), job.config().timeBudgetSeconds(),
+                    vectors == null ? null : wordVectors.get(vectors), new HeartbeatingObserver(lease, job),
+                    job::shouldStop);
+            TrainingResult result = outcome.result();
+            if (!result.cancelled()) {
+                job.recordCandidates(outcome.candidates(), result.history());
+            }
+            if (job.leaseLost()) {
+                log.info("Training job {}: attempt {} ends without writing, its lease was lost", job.id(), lease.attempt());
+            } else if (job.handedBack()) {
+                job.finish(TrainingJobState.CANCELLED, null, null);
+                queue.release(lease, job.view());
+                log.info("Training job {} handed back: worker {} stops", job.id(), lease.worker());
+            } else if (result.cancelled()) {
+                job.finish(TrainingJobState.CANCELLED, null, null);
+                end(lease, job);
+                log.info("Training job {} cancelled", job.id());
+            } else {
+                publish(lease, job, data, result, outcome.candidates());
+            }
+        } catch (JobQueueUnavailableException e) {
+            throw e;
+        } catch (TrainingFailedException e) {
+            fail(lease, job, e.getMessage(), null);
+        } catch (ProblemException e) {
+            // the data was read again by the worker and refused (invalid, or too large for this worker's memory)
+            fail(lease, job, e.getMessage(), null);
+        } catch (java.io.IOException e) {
+            fail(lease, job, "could not store the model: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            fail(lease, job, "ran out of memory: use a smaller batch size, model or maximum sequence length", null);
+        } catch (RuntimeException e) {
+            fail(lease, job, "training failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void publish(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data, TrainingResult result,
+                         List<ConfigurationSearch.CandidateReport> candidates) throws java.io.IOException {
+        ModelMetadata metadata = metadata(lease, job, data, result, candidates);
+        boolean activate = job.config().activate() == Activation.ALWAYS;
+        if (job.config().activate() == Activation.IF_BETTER) {
+            Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
+                    data.heldOutTexts());
+            job.recordPromotion(promotion);
+            activate = promotion.activated();
+            log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());
+        }
+        Optional<String> published = queue.succeed(lease, activate,
+                activateHere -> models.register(result.classifier(), metadata, activateHere).id(),
+                modelId -> {
+                    job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
+                    job.finish(TrainingJobState.SUCCEEDED, null, modelId);
+                    return job.view();
+                });
+        if (published.isEmpty()) {
+            log.warn("Training job {}: attempt {} lost its lease before it could publish; nothing was activated",
+                    job.id(), lease.attempt());
+        } else {
+            log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), published.get(),
+                    String.format("%.4f", result.evaluation().accuracy()));
+        }
+    }
+
+    private void fail(TrainingJobQueue.JobLease lease, TrainingJob job, String error, Exception cause) {
+        if (job.leaseLost()) {
+            return;
+        }
+        job.finish(TrainingJobState.FAILED, error, null);
+        if (cause != null) {
+            log.error("Training job {} failed", job.id(), cause);
+        } else {
+            log.warn("Training job {} failed: {}", job.id(), error);
+        }
+        end(lease, job);
+    }
+
+    private void end(TrainingJobQueue.JobLease lease, TrainingJob job) {
+        if (!queue.finish(lease, job.view())) {
+            log.warn("Training job {}: attempt {} had lost its lease; its end was not recorded", job.id(), lease.attempt());
+        }
+    }
+
+    /** The stored corrections the API added when it accepted the job: those given before the job was created. */
+    private List<DatasetParser.Row> corrections(TrainingJob job) {
+        if (!job.config().includeFeedback()) {
+            return List.of();
+        }
+        List<Feedback> before = feedback.all().stream().filter(f -> !f.createdAt().isAfter(job.createdAt())).toList();
+        return PreparedDataset.correctionRows(before);
+    }
+
+    /**
+     * The version's metadata. Its id is one per job attempt, so that storing it again after a failed attempt at
+     * storing cannot make two versions of one attempt (a store that assigns ids itself replaces it).
+     */
+    private static ModelMetadata metadata(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data,
+                                          TrainingResult result, List<ConfigurationSearch.CandidateReport> candidates) {
+        DatasetReport report = data.report();
+        ModelMetadata.DatasetFingerprint fingerprint = new ModelMetadata.DatasetFingerprint(report.sha256(),
+                report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel(),
+                report.validationSource(), report.validationDuplicatesRemoved());
+        return new ModelMetadata(versionId(lease), job.config().name(), Instant.now(), job.id(), data.labels(),
+                result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
+                result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
+                result.bestEpoch(), result.trainingSeconds(), null, null, null,
+                candidates.size() > 1 ? candidates : null,
+                result.memberEvaluations().isEmpty() ? null : result.memberEvaluations());
+    }
+
+    /** {@code <claim time>-<4 hex digits of the job id and attempt>}: sorts by time like every version id. */
+    static String versionId(TrainingJobQueue.JobLease lease) {
+        Instant claimed = lease.view().startedAt() != null ? lease.view().startedAt() : Instant.now();
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((lease.jobId() + "#" + lease.attempt()).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return STAMP.format(claimed) + "-" + HexFormat.of().formatHex(digest, 0, 2);
+    }
+
+    /** Progress for the job's view; every epoch is also written to the queue, so a restart shows how far it came. */
+    private final class HeartbeatingObserver implements TrainingObserver {
+        private final TrainingJobQueue.JobLease lease;
+        private final TrainingJob job;
+
+        HeartbeatingObserver(TrainingJobQueue.JobLease lease, TrainingJob job) {
+            this.lease = lease;
+            this.job = job;
+        }
+
+        @Override
+        public void onStart(int examples, long tokens) {
+            job.onStart(examples, tokens);
+        }
+
+        @Override
+        public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+            job.onBatch(epoch, batch, totalBatches, loss);
+        }
+
+        @Override
+        public void onCandidate(int index, int count, String name) {
+            job.onCandidate(index, count, name);
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics metrics) {
+            job.onEpoch(metrics);
+            beat(lease, job);
+        }
+    }
+
+    /**
+     * Stops claiming and hands running jobs back ({@link TrainingJobQueue#release}): training ends within one
+     * minibatch; waits up to 30 s for it.
+     */
+    @PreDestroy
+    void shutdown() {
+        synchronized (this) {
+            stopping = true;
+        }
+        // no interrupt: it could break a version being written; idle threads see the flag within a poll interval
+        running.values().forEach(TrainingJob::handBack);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (thread.isAlive()) {
+                log.warn("A training job did not stop within 30 s");
+            }
+        }
+        heartbeats.shutdownNow();
+    }
+}
