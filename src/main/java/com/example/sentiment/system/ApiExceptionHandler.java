@@ -55,11 +55,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             CannotCreateTransactionException.class})
     ResponseEntity<ProblemDetail> handleDatabaseUnavailable(Exception e) {
         log.warn("Database unavailable: {}", e.getMessage());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        return retryLater("database-unavailable", "Database unavailable",
                 "The service's database cannot be reached right now; try again in a few seconds.");
-        problem.setType(ProblemTypes.uri("database-unavailable"));
-        problem.setTitle("Database unavailable");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
     }
 
     @ExceptionHandler(Exception.class)
@@ -83,10 +80,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     private static ResponseEntity<ProblemDetail> outOfMemory(Throwable e) {
         log.error("Ran out of memory while handling a request: {}", e.getMessage());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        return retryLater("insufficient-memory", "Not enough memory",
                 "The service ran out of memory while handling this request; retry later, or send less at once.");
-        problem.setType(ProblemTypes.uri("insufficient-memory"));
-        problem.setTitle("Not enough memory");
+    }
+
+    /** A 503 the client can retry after a few seconds: the condition is the service's, not the request's. */
+    private static ResponseEntity<ProblemDetail> retryLater(String type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        problem.setType(ProblemTypes.uri(type));
+        problem.setTitle(title);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
     }
 

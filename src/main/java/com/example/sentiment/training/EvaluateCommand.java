@@ -3,7 +3,7 @@ package com.example.sentiment.training;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.TextClassifier;
-import com.example.sentiment.model.ModelStore;
+import com.example.sentiment.model.ModelRepository;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +32,7 @@ public final class EvaluateCommand {
         }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application).bannerMode(Banner.Mode.OFF)
                 .web(WebApplicationType.NONE).run(options.springArgs())) {
-            ModelStore store = context.getBean(ModelStore.class);
+            ModelRepository store = context.getBean(ModelRepository.class);
             JsonMapper json = context.getBean(JsonMapper.class);
             String id = options.get("model");
             TextClassifier classifier = store.load(id);

@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.Tokenizer;
 import com.example.sentiment.system.BadRequestException;
@@ -129,7 +130,10 @@ class TrainingUploadReader {
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
                     config.activate() == Activation.IF_BETTER, config.holdOutSentences());
-            memory.checkNetwork(hp, prepared.vocabulary().size(), prepared.labels().size());
+            // every candidate of a search must fit, the bidirectional one needing the most
+            for (ConfigurationSearch.Candidate candidate : config.candidates()) {
+                memory.checkNetwork(candidate.hyperParameters(), prepared.vocabulary().size(), prepared.labels().size());
+            }
             long end = System.nanoTime();
             log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s (reading {} s); {} MiB of heap counted",
                     prepared.report().rowsRead(), InsufficientMemoryException.mib(bytes), words.size(),
