@@ -36,7 +36,11 @@ class FileSystemActiveVersionPointer implements ActiveVersionPointer {
     private Pointer last;
 
     FileSystemActiveVersionPointer(SentimentProperties properties) {
-        this.file = properties.modelsDir().toAbsolutePath().normalize().resolve(FILE);
+        this(properties.modelsDir());
+    }
+
+    FileSystemActiveVersionPointer(Path modelsDir) {
+        this.file = modelsDir.toAbsolutePath().normalize().resolve(FILE);
     }
 
     @Override

@@ -67,8 +67,13 @@ class FileSystemModelRepository implements ModelRepository {
     }
 
     FileSystemModelRepository(SentimentProperties properties, JsonMapper json) {
+        this(properties.modelsDir(), json);
+    }
+
+    /** The versions under {@code directory}, such as another installation's models folder being imported. */
+    FileSystemModelRepository(Path directory, JsonMapper json) {
         this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
-        this.root = properties.modelsDir().toAbsolutePath().normalize();
+        this.root = directory.toAbsolutePath().normalize();
         this.json = json;
         try {
             Files.createDirectories(root);

@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.system.CommandOptions;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.TextClassifier;

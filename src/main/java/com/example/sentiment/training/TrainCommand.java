@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.system.CommandOptions;
 import com.example.sentiment.feedback.FeedbackStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.system;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,9 +10,9 @@ import java.util.Set;
  * The arguments of a command-line tool: its own {@code --name=value} (or bare {@code --flag}) options, and
  * everything else, which goes to Spring ({@code --sentiment.models-dir=...}).
  */
-record CommandOptions(Map<String, String> options, String[] springArgs) {
+public record CommandOptions(Map<String, String> options, String[] springArgs) {
 
-    static CommandOptions parse(String[] args, Set<String> names) {
+    public static CommandOptions parse(String[] args, Set<String> names) {
         Map<String, String> options = new LinkedHashMap<>();
         List<String> spring = new ArrayList<>();
         for (String arg : args) {
@@ -26,11 +26,11 @@ record CommandOptions(Map<String, String> options, String[] springArgs) {
         return new CommandOptions(options, spring.toArray(String[]::new));
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return options.containsKey(name);
     }
 
-    String get(String name) {
+    public String get(String name) {
         return options.get(name);
     }
 }
