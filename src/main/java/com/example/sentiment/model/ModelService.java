@@ -176,6 +176,11 @@ public class ModelService implements AutoCloseable {
         }
     }
 
+    /** Whether the repository holds this version (usable or not). */
+    public boolean exists(String id) throws IOException {
+        return repository.find(id).isPresent();
+    }
+
     public StoredModel get(String id) {
         try {
             return repository.find(id).orElseThrow(() -> ModelNotFoundException.forId(id));

@@ -586,7 +586,9 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     private IOException failed(String what, SdkException e) {
         String message = what + ": " + e.getMessage();
         lastProblem = message;
-        return new IOException(message, e);
+        // a 4xx is the server refusing (a retry gets the same); no answer or a 5xx may pass
+        boolean refused = e instanceof S3Exception s3 && s3.statusCode() >= 400 && s3.statusCode() < 500;
+        return refused ? new IOException(message, e) : new StorageUnreachableException(message, e);
     }
 
     private void removeTemporaryDownloads() throws IOException {

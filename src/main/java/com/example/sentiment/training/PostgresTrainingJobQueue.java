@@ -43,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li>A claim is one statement: {@code UPDATE ... WHERE id = (SELECT id ... FOR UPDATE SKIP LOCKED LIMIT 1)},
  *       which raises the attempts and takes a new fencing token; two workers never get the same job.</li>
- *   <li>The lease runs on the database's clock, so workers' clocks need not agree.</li>
+ *   <li>The lease runs on the database's clock, so workers' clocks need not agree, and it never ends sooner than
+ *       one lease after the database started: heartbeats that failed while it restarted cost no job a retry.</li>
  *   <li>Every write of a worker matches the job's id, its fencing token and state RUNNING: a worker whose job
  *       was claimed again since updates no row, and so can never mark it, or activate its model.</li>
  *   <li>A job that succeeds with activation moves the active-version pointer in the same transaction, which
@@ -72,6 +73,10 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
     private final int maxAttempts;
     private final int queueCapacity;
     private final Duration retryFor;
+    // When a lease ends: its time, but never less than one lease after the database (re)started, so that a
+    // restart that made every heartbeat fail for a while does not hand running jobs to other workers before
+    // their holders could renew.
+    private final String leaseEnd;
 
     @Autowired
     PostgresTrainingJobQueue(JdbcTemplate postgresJdbc, TransactionTemplate postgresTransactions,
@@ -93,6 +98,8 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
         this.maxAttempts = maxAttempts;
         this.queueCapacity = queueCapacity;
         this.retryFor = lease;
+        this.leaseEnd = "GREATEST(lease_until, pg_postmaster_start_time() + interval '" + lease.toMillis()
+                + " milliseconds')";
     }
 
     @Override
@@ -210,7 +217,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
                     + "lease_until = now() + ? * interval '1 millisecond', started_at = now(), finished_at = NULL, "
                     + "updated_at = now() "
                     + "WHERE id = (SELECT id FROM training_jobs "
-                    + "  WHERE state = 'QUEUED' OR (state = 'RUNNING' AND lease_until < now() "
+                    + "  WHERE state = 'QUEUED' OR (state = 'RUNNING' AND " + leaseEnd + " < now() "
                     + "    AND NOT cancel_requested AND attempts < ?) "
                     + "  ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1) "
                     + "RETURNING " + COLUMNS, (rs, n) -> {
@@ -229,7 +236,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
                 + "error = CASE WHEN cancel_requested THEN NULL ELSE 'no worker finished the job in ' || attempts "
                 + "  || ' attempt(s): the lease of the last one (' || coalesce(worker, '?') || ') ran out' END, "
                 + "finished_at = now(), lease_until = NULL, updated_at = now() "
-                + "WHERE id IN (SELECT id FROM training_jobs WHERE state = 'RUNNING' AND lease_until < now() "
+                + "WHERE id IN (SELECT id FROM training_jobs WHERE state = 'RUNNING' AND " + leaseEnd + " < now() "
                 + "  AND (cancel_requested OR attempts >= ?) FOR UPDATE SKIP LOCKED) RETURNING id || ' ' || state",
                 String.class, maxAttempts);
         for (String end : ended) {
@@ -254,7 +261,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
     public boolean holds(JobLease lease) {
         return retried(() -> {
             Long held = jdbc.queryForObject("SELECT count(*) FROM training_jobs WHERE id = ? AND fencing_token = ? "
-                    + "AND state = 'RUNNING' AND lease_until > now()", Long.class, lease.jobId(), lease.token());
+                    + "AND state = 'RUNNING' AND " + leaseEnd + " > now()", Long.class, lease.jobId(), lease.token());
             return held != null && held == 1;
         });
     }

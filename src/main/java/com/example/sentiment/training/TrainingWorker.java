@@ -9,8 +9,10 @@ import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.TrainingResult;
+import com.example.sentiment.model.ModelConflictException;
 import com.example.sentiment.model.ModelMetadata;
 import com.example.sentiment.model.ModelService;
+import com.example.sentiment.model.StorageUnreachableException;
 import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.vectors.WordVectorsLibrary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +55,8 @@ import org.springframework.stereotype.Component;
 class TrainingWorker {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingWorker.class);
+    private static final Duration STORE_FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration STORE_MAX_RETRY = Duration.ofSeconds(8);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final TrainingJobQueue queue;
@@ -273,7 +277,7 @@ class TrainingWorker {
             log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());
         }
         Optional<String> published = queue.succeed(lease, activate,
-                activateHere -> models.register(result.classifier(), metadata, activateHere).id(),
+                activateHere -> store(lease, job, result, metadata, activateHere),
                 modelId -> {
                     job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
                     job.finish(TrainingJobState.SUCCEEDED, null, modelId);
@@ -285,6 +289,44 @@ class TrainingWorker {
         } else {
             log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), published.get(),
                     String.format("%.4f", result.evaluation().accuracy()));
+        }
+    }
+
+    /**
+     * Stores the version, trying again while the repository cannot be reached (an object store restarting),
+     * for up to one lease and only while the lease holds: a job that trained for minutes must not fail on a
+     * storage outage of seconds, and the job is not SUCCEEDED before its version is written and verified. The
+     * id is this attempt's own, so a conflict after a failed try means that try's write did land.
+     */
+    private String store(TrainingJobQueue.JobLease lease, TrainingJob job, TrainingResult result,
+                         ModelMetadata metadata, boolean activateHere) throws java.io.IOException {
+        long deadline = System.nanoTime() + properties.queue().lease().toNanos();
+        Duration wait = STORE_FIRST_RETRY;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return models.register(result.classifier(), metadata, activateHere).id();
+            } catch (ModelConflictException e) {
+                if (attempt == 1 || !models.exists(metadata.id())) {
+                    throw e;
+                }
+                if (activateHere) {
+                    models.activate(metadata.id());
+                }
+                return metadata.id();
+            } catch (StorageUnreachableException e) {
+                if (job.leaseLost() || System.nanoTime() + wait.toNanos() > deadline) {
+                    throw e;
+                }
+                log.warn("Training job {}: cannot store model {} yet ({}); trying again in {} ms", job.id(),
+                        metadata.id(), e.getMessage(), wait.toMillis());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                wait = wait.multipliedBy(2).compareTo(STORE_MAX_RETRY) > 0 ? STORE_MAX_RETRY : wait.multipliedBy(2);
+            }
         }
     }
 

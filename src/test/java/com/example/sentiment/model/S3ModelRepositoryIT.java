@@ -307,7 +307,7 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
     }
 
     @Test
-    void anUnreachableStoreIsAnIOExceptionAndKnownVersionsStillAnswer() throws Exception {
+    void anUnreachableStoreIsARetryableIOExceptionAndKnownVersionsStillAnswer() throws Exception {
         ModelRepository repository = reopen();
         ModelMetadata saved = repository.save(classifier, metadata("known"));
         Map<String, String> settings = settings();
@@ -317,8 +317,9 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
         }
         settings.put("sentiment.storage.s3.endpoint", "http://127.0.0.1:" + closedPort);
         ModelRepository away = open(settings);
-        assertThatThrownBy(away::list).isInstanceOf(IOException.class).hasMessageContaining("cannot list");
-        assertThatThrownBy(() -> away.save(classifier, metadata("lost"))).isInstanceOf(IOException.class);
+        // unreachable, not refused: a training worker tries the store again rather than failing the job
+        assertThatThrownBy(away::list).isInstanceOf(StorageUnreachableException.class).hasMessageContaining("cannot list");
+        assertThatThrownBy(() -> away.save(classifier, metadata("lost"))).isInstanceOf(StorageUnreachableException.class);
         assertThat(away.location().problem()).isNotNull();
         assertThat(repository.find(saved.id())).isPresent();
     }

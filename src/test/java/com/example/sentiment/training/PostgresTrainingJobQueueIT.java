@@ -237,6 +237,29 @@ class PostgresTrainingJobQueueIT extends TrainingJobQueueContract {
     }
 
     @Test
+    void aDatabaseRestartEndsNoLeaseBeforeItsHolderCouldRenewIt() throws Exception {
+        Duration lease = Duration.ofSeconds(8);
+        TrainingJobQueue holder = queue(lease, 3, 10);
+        String id = holder.submit(newJob()).id();
+        TrainingJobQueue.JobLease held = holder.claim("http://a:8080").orElseThrow();
+        postgres.down();
+        try {
+            // longer than the lease: every heartbeat of the holder fails meanwhile
+            await().pollDelay(lease.plusSeconds(1)).atMost(lease.plusSeconds(5)).until(() -> true);
+        } finally {
+            postgres.up();
+        }
+        TrainingJobQueue other = queue(lease, 3, 10);
+        await().atMost(Duration.ofSeconds(30)).ignoreException(JobQueueUnavailableException.class)
+                .until(() -> other.find(id).isPresent());
+        // the lease has run out on the clock, but the holder gets one lease after the restart to renew it
+        assertThat(other.claim("http://b:8080")).isEmpty();
+        assertThat(holder.holds(held)).isTrue();
+        assertThat(holder.heartbeat(held, held.view()).held()).isTrue();
+        assertThat(other.find(id).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
     void whileTheDatabaseIsDownTheQueueAnswersUnavailableAndRecoversAfterwards() throws Exception {
         TrainingJobQueue queue = queue(LONG_LEASE, 3, 10);
         String id = queue.submit(newJob()).id();
