@@ -4,14 +4,17 @@
 # with the jar's load generator (bench-http) at concurrency $CONCURRENCY (default 32) for $SECONDS_PER_CASE
 # (default 20) in three cases: one replica directly, haproxy with both replicas, haproxy with one (the other
 # stopped). Prints one JSON object per case, then the memory of each replica (resident set, after the load)
-# and a summary as the last line. The replicas, haproxy and the load generator share this machine's cores,
-# so a second replica here adds little: the figure that carries over is the cost of haproxy and of a replica.
+# and a summary as the last line. The replicas, haproxy and the load generator share this machine's 2 cores,
+# so a second replica here adds little: the figures that carry over are the cost of haproxy and of a replica.
+# Each replica is sized like a pod with one CPU (-XX:ActiveProcessorCount=1: one inference thread), as two
+# replicas would be given on two cores; NODE_JAVA_OPTS changes it. Both are warmed up (10 s each) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CLUSTER_DIR=${CLUSTER_DIR:-target/cluster-bench}
 data=${DATA:-../shared/datasets/sst2/dev.csv}
 seconds=${SECONDS_PER_CASE:-20}
 concurrency=${CONCURRENCY:-32}
+export NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--Xmx1g -XX:ActiveProcessorCount=1}
 info=$(WORKERS=0 scripts/cluster-local.sh up | tail -n 1)
 trap 'scripts/cluster-local.sh down' EXIT
 jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1)
@@ -27,6 +30,9 @@ run() {
 
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
+for replica in "$replica1" "$(field '["replicas"][1]')"; do
+    java -jar "$jar" bench-http --url="$replica" --data="$data" --seconds=10 --concurrency="$concurrency" >/dev/null
+done
 direct=$(run cluster-direct-1-replica "$replica1")
 echo "$direct"
 two=$(run cluster-haproxy-2-replicas "$lb")
