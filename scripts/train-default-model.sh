@@ -9,7 +9,7 @@ scripts/fetch-glove.sh
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
 java -jar "$jar" train --data=../shared/datasets/sst2/train.csv \
-  --config='{"name":"sst2-glove-default","seed":42,"wordVectors":"glove-100d.txt","freezeEmbeddings":true,"epochs":10,"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"sentences"}' \
+  --config='{"name":"sst2-glove-default","seed":42,"wordVectors":"glove-100d.vec","freezeEmbeddings":true,"epochs":10,"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"sentences"}' \
   --sentiment.models-dir=models --logging.level.org.deeplearning4j=WARN
 # the dev figures go into the version's metadata.json (under "evaluations")
 java -jar "$jar" evaluate --model="$(cat models/active)" --data=../shared/datasets/sst2/dev.csv --record \

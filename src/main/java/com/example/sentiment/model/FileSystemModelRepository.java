@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -66,6 +67,7 @@ class FileSystemModelRepository implements ModelRepository {
     private record Known(StoredModel model, Object stamp) {
     }
 
+    @Autowired
     FileSystemModelRepository(SentimentProperties properties, JsonMapper json) {
         this(properties.modelsDir(), json);
     }

@@ -74,9 +74,13 @@ public final class ImportModelCommand {
                 } else if (target.find(version.id()).isPresent()) {
                     present.add(version.id());
                 } else {
-                    // load() verifies the source's checksums; save() records the target's own
-                    target.save(source.load(version.id()), version.metadata());
-                    imported.add(version.id());
+                    try {
+                        // load() verifies the source's checksums; save() records the target's own
+                        target.save(source.load(version.id()), version.metadata());
+                        imported.add(version.id());
+                    } catch (ModelUnusableException e) {
+                        skipped.put(version.id(), e.getMessage());
+                    }
                 }
             }
             Map<String, Object> result = new LinkedHashMap<>();
