@@ -1,6 +1,7 @@
 package com.example.sentiment.ml;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -43,8 +44,6 @@ final class FusedLstmForward {
 
     // lstmLayer arguments: data format NTS (batch, time, size); forward only; sigmoid gates; tanh cell and output
     private static final int[] INT_ARGS = {1, 0, 2, 0, 0};
-    // has bias, no sequence lengths, no initial h or c, no peepholes, return the full sequence only
-    private static final boolean[] BOOL_ARGS = {true, false, false, false, false, true, false, false};
     // lstmLayer's gate blocks [input, forget, cell, output], taken from DL4J's LSTM [cell, forget, output, input]
     private static final int[] FROM_DL4J = {3, 1, 0, 2};
     // ... and from the fused layer's [input, forget, output, cell]
@@ -169,31 +168,154 @@ final class FusedLstmForward {
 
     private INDArray probabilityMatrix(int[][] sequences, int[] rows, int from, int to) {
         int n = to - from;
-        int width = 1;
-        for (int r = from; r < to; r++) {
-            width = Math.max(width, sequences[rows[r]].length);
-        }
-        // padding reads row 0 of the embedding: no summary reads the outputs after a text's last real step
-        int[] ids = new int[n * width];
+        // longest first: the texts still running at any step are then the first rows
+        int[] local = longestFirst(sequences, rows, from, to);
         int[] lengths = new int[n];
         for (int r = 0; r < n; r++) {
-            int[] sequence = sequences[rows[from + r]];
+            lengths[r] = Math.max(1, sequences[rows[from + local[r]]].length);
+        }
+        int width = lengths[0];
+        // padding reads row 0 of the embedding: no summary reads the outputs after a text's last real step
+        int[] ids = new int[n * width];
+        for (int r = 0; r < n; r++) {
+            int[] sequence = sequences[rows[from + local[r]]];
             System.arraycopy(sequence, 0, ids, r * width, sequence.length);
-            lengths[r] = Math.max(1, sequence.length);
         }
         INDArray inputs = Nd4j.pullRows(embedding, 1, ids).reshape('c', n, width, embedding.size(1));
+        List<Segment> segments = segments(lengths);
         INDArray[] outputs = new INDArray[directions.size()];
         for (int d = 0; d < outputs.length; d++) {
             INDArray x = d == 0 ? inputs
                     : SequenceSummary.permuteSteps(inputs, SequenceSummary.reversedWithinLength(lengths, width));
-            FusedLstmPass.Weights w = directions.get(d);
-            outputs[d] = Nd4j.create(embedding.dataType(), n, width, w.recurrent().size(0));
-            Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
-                    .addInputs(x, w.input(), w.recurrent(), w.bias()).addOutputs(outputs[d])
-                    .addIntegerArguments(INT_ARGS).addFloatingPointArguments(0.0).addBooleanArguments(BOOL_ARGS)
-                    .build());
+            outputs[d] = run(x, directions.get(d), segments);
         }
         INDArray summary = new SequenceSummary(outputs, lengths, poolings, backwardLastIsFirstStep).summary();
-        return Transforms.softmax(summary.mmul(outputWeights).addiRowVector(outputBias), false);
+        INDArray probabilities = Transforms.softmax(summary.mmul(outputWeights).addiRowVector(outputBias), false);
+        int[] inputOrder = new int[n];
+        for (int r = 0; r < n; r++) {
+            inputOrder[local[r]] = r;
+        }
+        return probabilities.getRows(inputOrder);
+    }
+
+    /**
+     * Steps {@code [start, end)} run for the first {@code active} rows only: the texts longer than {@code start}.
+     * The rows after them are shorter texts, whose outputs past their end no summary reads.
+     */
+    record Segment(int start, int end, int active) {
+    }
+
+    // Costs in units of one text-step of the op (about 10 us here): each step of a call costs about 7 whatever
+    // the batch, a call about 10 more (measured in-process, n = 1 to 64, T = 20).
+    private static final int STEP_COST = 7;
+    private static final int CALL_COST = 10;
+
+    /**
+     * Splits the time axis where fewer texts run on, when the padded steps saved pay for another call: a batch
+     * of mixed lengths otherwise computes every text up to the longest one. {@code lengths} is longest first.
+     * Chosen by dynamic programming over the distinct lengths, with the cost model above.
+     */
+    static List<Segment> segments(int[] lengths) {
+        int n = lengths.length;
+        int width = lengths[0];
+        // candidate boundaries: 0 and every distinct length, ascending
+        int[] cuts = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(0), Arrays.stream(lengths))
+                .distinct().sorted().toArray();
+        int m = cuts.length; // cuts[m - 1] == width
+        int[] runningAt = new int[m];
+        for (int i = 0; i < m; i++) {
+            runningAt[i] = running(lengths, cuts[i]);
+        }
+        long[] best = new long[m];
+        int[] previous = new int[m];
+        Arrays.fill(best, Long.MAX_VALUE);
+        best[0] = 0;
+        for (int j = 1; j < m; j++) {
+            for (int i = 0; i < j; i++) {
+                long cost = best[i] + CALL_COST + (long) (cuts[j] - cuts[i]) * (STEP_COST + runningAt[i]);
+                if (cost < best[j]) {
+                    best[j] = cost;
+                    previous[j] = i;
+                }
+            }
+        }
+        List<Segment> segments = new ArrayList<>();
+        for (int j = m - 1; j > 0; j = previous[j]) {
+            int i = previous[j];
+            segments.add(0, new Segment(cuts[i], cuts[j], runningAt[i]));
+        }
+        assert segments.get(0).active() == n && segments.get(segments.size() - 1).end() == width;
+        return segments;
+    }
+
+    /** How many texts (longest first) are longer than {@code step}. */
+    private static int running(int[] lengths, int step) {
+        int count = 0;
+        while (count < lengths.length && lengths[count] > step) {
+            count++;
+        }
+        return count;
+    }
+
+    /** One direction over its segments, each carrying the states of the texts that go on into the next. */
+    private INDArray run(INDArray x, FusedLstmPass.Weights w, List<Segment> segments) {
+        long n = x.size(0);
+        long units = w.recurrent().size(0);
+        INDArray outputs = Nd4j.create(embedding.dataType(), n, x.size(1), units);
+        if (segments.size() == 1) {
+            lstm(x, w, null, null, outputs, null, null);
+            return outputs;
+        }
+        INDArray h = null;
+        INDArray c = null;
+        for (int s = 0; s < segments.size(); s++) {
+            Segment segment = segments.get(s);
+            int active = segment.active();
+            boolean last = s == segments.size() - 1;
+            INDArray xs = x.get(NDArrayIndex.interval(0, active), NDArrayIndex.interval(segment.start(), segment.end()),
+                    NDArrayIndex.all()).dup('c');
+            INDArray out = Nd4j.create(embedding.dataType(), active, segment.end() - segment.start(), units);
+            INDArray lastH = last ? null : Nd4j.create(embedding.dataType(), active, units);
+            INDArray lastC = last ? null : Nd4j.create(embedding.dataType(), active, units);
+            lstm(xs, w, h, c, out, lastH, lastC);
+            outputs.get(NDArrayIndex.interval(0, active), NDArrayIndex.interval(segment.start(), segment.end()),
+                    NDArrayIndex.all()).assign(out);
+            if (!last) {
+                int next = segments.get(s + 1).active();
+                h = lastH.get(NDArrayIndex.interval(0, next), NDArrayIndex.all()).dup('c');
+                c = lastC.get(NDArrayIndex.interval(0, next), NDArrayIndex.all()).dup('c');
+            }
+        }
+        return outputs;
+    }
+
+    private static void lstm(INDArray x, FusedLstmPass.Weights w, INDArray initialH, INDArray initialC,
+                             INDArray outputs, INDArray lastH, INDArray lastC) {
+        boolean initial = initialH != null;
+        boolean returnLast = lastH != null;
+        // the builder checks the number of arrays per call: all inputs, then all outputs, at once
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("lstmLayer").addInputs(initial
+                ? new INDArray[] {x, w.input(), w.recurrent(), w.bias(), initialH, initialC}
+                : new INDArray[] {x, w.input(), w.recurrent(), w.bias()});
+        op.addOutputs(returnLast ? new INDArray[] {outputs, lastH, lastC} : new INDArray[] {outputs});
+        // has bias, no sequence lengths, initial h and c when given, no peepholes, the full sequence, and the
+        // last h and c when the next segment goes on from them
+        Nd4j.exec(op.addIntegerArguments(INT_ARGS).addFloatingPointArguments(0.0)
+                .addBooleanArguments(true, false, initial, initial, false, true, returnLast, returnLast).build());
+    }
+
+    private static int[] longestFirst(int[][] sequences, int[] rows, int from, int to) {
+        int n = to - from;
+        long[] keys = new long[n];
+        for (int r = 0; r < n; r++) {
+            // descending length, then ascending position: stable
+            keys[r] = ((long) (Integer.MAX_VALUE - sequences[rows[from + r]].length) << 32) | r;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[n];
+        for (int r = 0; r < n; r++) {
+            order[r] = (int) keys[r];
+        }
+        return order;
     }
 }

@@ -61,6 +61,29 @@ class FusedLstmForwardTest {
         for (int r = 0; r < 3; r++) {
             assertThat(part[r]).containsExactly(expected[shuffled[1 + r]], within(1e-9));
         }
+
+        // lengths spread so widely that the time axis is split into segments, the states carried across
+        DataSet spread = TinyNetworks.batch(9, SPREAD_LENGTHS);
+        double[][] whole = network.output(spread.getFeatures(), false, spread.getFeaturesMaskArray(), null).toDoubleMatrix();
+        int[] all = java.util.stream.IntStream.range(0, SPREAD_LENGTHS.length).toArray();
+        double[][] segmented = fused.probabilitiesAtFullPrecision(TinyNetworks.sequences(spread, SPREAD_LENGTHS), all, 0,
+                all.length);
+        for (int r = 0; r < all.length; r++) {
+            assertThat(segmented[r]).containsExactly(whole[r], within(1e-9));
+        }
+    }
+
+    private static final int[] SPREAD_LENGTHS = {14, 1, 2, 1, 3, 9, 1, 2, 1, 1, 13, 1};
+
+    @Test
+    void splitsTheTimeAxisOnlyWhereTheStepsSavedPayForAnotherCall() {
+        assertThat(FusedLstmForward.segments(new int[] {14, 13, 9, 3, 2, 2, 1, 1, 1, 1, 1, 1}))
+                .as("the batch the equality test runs in segments").hasSizeGreaterThan(2);
+        assertThat(FusedLstmForward.segments(new int[] {40, 5, 5, 5, 5, 5, 5, 5})).containsExactly(
+                new FusedLstmForward.Segment(0, 5, 8), new FusedLstmForward.Segment(5, 40, 1));
+        // equal lengths, or lengths too close to matter: one call
+        assertThat(FusedLstmForward.segments(new int[] {20, 20, 20})).containsExactly(new FusedLstmForward.Segment(0, 20, 3));
+        assertThat(FusedLstmForward.segments(new int[] {6, 4, 3, 2, 1})).hasSize(1);
     }
 
     @Test

@@ -55,12 +55,18 @@ final class TinyNetworks {
 
     /** Texts of mixed lengths, end-padded with token 0 and masked; no real token is 0. */
     static DataSet batch(long seed) {
+        return batch(seed, LENGTHS);
+    }
+
+    /** A padded batch of texts with these lengths, as wide as the longest. */
+    static DataSet batch(long seed, int[] lengths) {
         Random random = new Random(seed);
-        INDArray features = Nd4j.zeros(DataType.DOUBLE, LENGTHS.length, WIDTH);
-        INDArray mask = Nd4j.zeros(DataType.DOUBLE, LENGTHS.length, WIDTH);
-        INDArray labels = Nd4j.zeros(DataType.DOUBLE, LENGTHS.length, CLASSES);
-        for (int r = 0; r < LENGTHS.length; r++) {
-            for (int t = 0; t < LENGTHS[r]; t++) {
+        int width = java.util.Arrays.stream(lengths).max().orElse(1);
+        INDArray features = Nd4j.zeros(DataType.DOUBLE, lengths.length, width);
+        INDArray mask = Nd4j.zeros(DataType.DOUBLE, lengths.length, width);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, lengths.length, CLASSES);
+        for (int r = 0; r < lengths.length; r++) {
+            for (int t = 0; t < lengths[r]; t++) {
                 features.putScalar(r, t, 1 + random.nextInt(VOCABULARY - 1));
                 mask.putScalar(r, t, 1.0);
             }
@@ -114,10 +120,14 @@ final class TinyNetworks {
 
     /** The batch's texts as token-id sequences without padding. */
     static int[][] sequences(DataSet batch) {
-        int[][] out = new int[LENGTHS.length][];
-        for (int r = 0; r < LENGTHS.length; r++) {
-            out[r] = new int[LENGTHS[r]];
-            for (int t = 0; t < LENGTHS[r]; t++) {
+        return sequences(batch, LENGTHS);
+    }
+
+    static int[][] sequences(DataSet batch, int[] lengths) {
+        int[][] out = new int[lengths.length][];
+        for (int r = 0; r < lengths.length; r++) {
+            out[r] = new int[lengths[r]];
+            for (int t = 0; t < lengths[r]; t++) {
                 out[r][t] = batch.getFeatures().getInt(r, t);
             }
         }
