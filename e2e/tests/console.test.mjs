@@ -355,6 +355,9 @@ test('a job with "activate if better" and the stored corrections shows its promo
   await page.locator('#job-promotion').waitFor();
   const job = await apiCall('GET', `/training-jobs/${jobId}`);
   assert.equal(job.activate, 'if-better');
+  // the process that trained it, as the job's JSON names it
+  assert.ok(job.worker, 'a job names its worker');
+  assert.equal(await page.textContent('#job-worker'), job.worker);
   // the default search's candidates, with the kept one marked as the API says
   await page.locator('#job-candidates').waitFor();
   assert.equal(await page.locator('#job-candidates tbody tr').count(), job.candidates.length);

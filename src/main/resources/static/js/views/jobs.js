@@ -143,6 +143,9 @@ export function renderJob(view, ctx, id) {
       ['Created', dateTime(j.createdAt)],
       j.startedAt ? ['Started', dateTime(j.startedAt)] : null,
       j.finishedAt ? ['Finished', dateTime(j.finishedAt)] : null,
+      // which process trains it (its health and metrics address), and how many claims it took
+      j.worker ? ['Worker', h('span', { class: 'mono', id: 'job-worker' }, j.worker)] : null,
+      j.attempts > 1 ? ['Attempts', h('span', { id: 'job-attempts' }, String(j.attempts))] : null,
       ['Model', j.modelId ? h('a', { href: `#/models/${encodeURIComponent(j.modelId)}`, id: 'job-model-link' }, j.modelId)
         : j.state === 'SUCCEEDED' ? '–' : activationPlan(j.activate)],
     ]),
