@@ -170,12 +170,15 @@ public record SentimentProperties(
      *
      * @param type {@code filesystem} (versions in {@code modelsDir}) or {@code s3}
      * @param cacheDir where versions downloaded from S3 are kept; defaults to {@code <modelsDir>/.s3-cache}
+     * @param cacheVersions how many downloaded versions the cache keeps (the most recently loaded); a version
+     *                      in memory needs no files, so older ones are deleted and downloaded again if asked for
      * @param pointerPoll how often a replica re-reads the active-version pointer, in case a change
      *                    notification was missed (jittered)
      */
     public record Storage(
             @NotNull @Pattern(regexp = "filesystem|s3") @DefaultValue("filesystem") String type,
             Path cacheDir,
+            @Min(1) @DefaultValue("3") int cacheVersions,
             @NotNull @DefaultValue("5s") java.time.Duration pointerPoll,
             @Valid @DefaultValue S3 s3) {
 

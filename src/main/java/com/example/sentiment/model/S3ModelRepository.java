@@ -95,6 +95,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     private final String bucket;
     private final String prefix;
     private final Path cache;
+    private final int cacheVersions;
     private final String description;
     private final JsonMapper json;
     private final ObjectReader metadataReader;
@@ -133,6 +134,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         this.bucket = settings.bucket();
         String p = settings.prefix().strip();
         this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
+        this.cacheVersions = properties.storage().cacheVersions();
         this.cache = (properties.storage().cacheDir() != null ? properties.storage().cacheDir()
                 : properties.modelsDir().resolve(".s3-cache")).toAbsolutePath().normalize();
         this.json = json;
@@ -357,7 +359,40 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         }
         TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, metadata);
         unusable.remove(id);
+        Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        evictFromCache(id);
         return classifier;
+    }
+
+    /**
+     * Keeps the {@code cacheVersions} most recently loaded versions in the cache: every version a replica ever
+     * served would otherwise stay on its disk. A loaded classifier holds its weights in memory, so deleting its
+     * files takes nothing from it.
+     */
+    private synchronized void evictFromCache(String justLoaded) {
+        try (Stream<Path> dirs = Files.list(cache)) {
+            List<Path> versions = dirs.filter(Files::isDirectory)
+                    .filter(d -> !d.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(S3ModelRepository::lastModified).reversed()).toList();
+            for (Path old : versions.subList(Math.min(cacheVersions, versions.size()), versions.size())) {
+                if (!old.getFileName().toString().equals(justLoaded)) {
+                    VersionFiles.deleteRecursively(old);
+                    log.info("Model cache: removed version {} (keeping the {} most recently loaded)",
+                            old.getFileName(), cacheVersions);
+                }
+            }
+        } catch (IOException e) {
+            // a full cache wastes disk, it breaks nothing: try again at the next load
+            log.warn("Model cache {}: cannot remove old versions: {}", cache, e.getMessage());
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime lastModified(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
     }
 
     /** Downloads one file into a temporary file, checks it and renames it into the cache. */

@@ -307,6 +307,32 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
     }
 
     @Test
+    void theCacheKeepsOnlyTheMostRecentlyLoadedVersions() throws Exception {
+        Map<String, String> settings = settings();
+        settings.put("sentiment.storage.cache-versions", "2");
+        Path cacheDir = Path.of(settings.get("sentiment.storage.cache-dir"));
+        ModelRepository repository = open(settings);
+        List<String> ids = new ArrayList<>();
+        for (String name : List.of("first", "second", "third")) {
+            ids.add(repository.save(classifier, metadata(name)).id());
+        }
+        for (String id : ids) {
+            repository.load(id);
+        }
+        assertThat(cachedVersions(cacheDir)).containsExactlyInAnyOrder(ids.get(1), ids.get(2));
+        // an evicted version downloads again, and pushes out the least recently loaded one
+        assertThat(repository.load(ids.get(0)).labels()).isEqualTo(classifier.labels());
+        assertThat(cachedVersions(cacheDir)).containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+    }
+
+    private static List<String> cachedVersions(Path cacheDir) throws IOException {
+        try (Stream<Path> dirs = Files.list(cacheDir)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+                    .filter(name -> !name.startsWith(".")).toList();
+        }
+    }
+
+    @Test
     void anUnreachableStoreIsARetryableIOExceptionAndKnownVersionsStillAnswer() throws Exception {
         ModelRepository repository = reopen();
         ModelMetadata saved = repository.save(classifier, metadata("known"));
