@@ -176,6 +176,11 @@ public class ModelService implements AutoCloseable {
         }
     }
 
+    /** How many versions the repository knows of, as of its last listing: asks no remote store. */
+    public int knownVersions() {
+        return repository.location().versions();
+    }
+
     /** Whether the repository holds this version (usable or not). */
     public boolean exists(String id) throws IOException {
         return repository.find(id).isPresent();

@@ -4,6 +4,7 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ActiveVersionPointer;
 import com.example.sentiment.model.HeldOutAccuracy;
 import com.example.sentiment.model.ModelService;
+import com.example.sentiment.training.JobQueueUnavailableException;
 import com.example.sentiment.training.TrainingJobService;
 import com.example.sentiment.training.TrainingJobView;
 import com.example.sentiment.vectors.WordVectorsLibrary;
@@ -44,7 +45,8 @@ class StatusController {
 
     @GetMapping("/api/v1/status")
     @Operation(summary = "Service status", description = "Active model, training activity, number of stored "
-            + "models and the application version.")
+            + "models and the application version. Answers while the job queue's database or the model store is "
+            + "away: training then carries the problem instead of figures.")
     Status status() {
         ActiveModel active = models.active().map(m -> {
             Optional<HeldOutAccuracy> accuracy = HeldOutAccuracy.of(m.metadata());
@@ -52,20 +54,35 @@ class StatusController {
                     accuracy.map(HeldOutAccuracy::standardError).orElse(null),
                     accuracy.map(HeldOutAccuracy::measuredOn).orElse(null), m.metadata().createdAt());
         }).orElse(null);
-        Optional<TrainingJobView> running = training.running();
-        return new Status(version, active, new Training(running.map(TrainingJobView::id).orElse(null),
-                running.map(j -> j.progress().percent()).orElse(null), training.queued()), models.list().size(),
+        return new Status(version, active, training(), models.knownVersions(),
                 security, wordVectors.status(), new Serving(
                         models.loadedVersion().map(ActiveVersionPointer.Pointer::modelId).orElse(null),
                         models.desiredVersion().map(ActiveVersionPointer.Pointer::modelId).orElse(null),
                         models.desiredVersion().map(ActiveVersionPointer.Pointer::generation).orElse(null)));
     }
 
+    /**
+     * Training activity, or why it cannot be told: while the shared job queue's database is away the status
+     * still answers (the active model and serving state are what an operator looks at then).
+     */
+    private Training training() {
+        try {
+            Optional<TrainingJobView> running = training.running();
+            return new Training(running.map(TrainingJobView::id).orElse(null),
+                    running.map(j -> j.progress().percent()).orElse(null), training.queued(), null);
+        } catch (JobQueueUnavailableException e) {
+            return new Training(null, null, null, e.getMessage());
+        }
+    }
+
     private static boolean notBlank(String value) {
         return value != null && !value.isBlank();
     }
 
-    /** @param wordVectors the default pre-computed vectors jobs start from, or why they train random embeddings */
+    /**
+     * @param storedModels versions this replica knows of (its last listing: no call to a remote store)
+     * @param wordVectors the default pre-computed vectors jobs start from, or why they train random embeddings
+     */
     record Status(String version, ActiveModel activeModel, Training training, int storedModels, Security security,
                   WordVectorsLibrary.Status wordVectors, Serving serving) {
     }
@@ -90,6 +107,7 @@ class StatusController {
                        String accuracyMeasuredOn, Instant createdAt) {
     }
 
-    record Training(String runningJobId, Double runningJobPercent, long queuedJobs) {
+    /** @param problem why the job queue could not be read (the other fields are then null), else null */
+    record Training(String runningJobId, Double runningJobPercent, Long queuedJobs, String problem) {
     }
 }

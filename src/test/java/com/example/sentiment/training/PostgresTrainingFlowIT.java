@@ -105,6 +105,11 @@ class PostgresTrainingFlowIT {
                 assertThat(client.send(TrainingUpload.request(client.base(), TestCorpus.csv(100, 3),
                         TinyModel.JOB_CONFIG)).status()).isEqualTo(503);
                 assertThat(client.get("/api/v1/feedback").status()).as("feedback lives there too").isEqualTo(503);
+                // the status still answers, with the training part saying why it has no figures
+                ServiceClient.Answer status = client.get("/api/v1/status");
+                assertThat(status.status()).isEqualTo(200);
+                assertThat(status.json().get("training").get("problem").asString()).isNotBlank();
+                assertThat(status.json().get("training").get("queuedJobs").isNull()).isTrue();
             } finally {
                 postgres.up();
             }
