@@ -295,12 +295,17 @@ def long_job(name):
     return submit(20000, {"name": name, "preset": "none", "epochs": 3, "activate": False, "earlyStoppingPatience": 5})
 
 
+def running_long_job(name):
+    """Starts a long job and waits until it has trained a little: (job id, its worker's URL, that node)."""
+    job_id = long_job(name)
+    running = wait_until(lambda: (j := job(job_id)) and j["state"] == "RUNNING" and j["progress"]["percent"] > 5 and j,
+                         180, 0.5)
+    return job_id, running["worker"], worker_node(running["worker"])
+
+
 def kill_worker_running_a_job():
     before = set(versions())
-    job_id = long_job("chaos-kill-worker")
-    running = wait_until(lambda: (j := job(job_id)) and j["state"] == "RUNNING" and j["progress"]["percent"] > 5 and j, 180, 0.5)
-    first = running["worker"]
-    node = worker_node(first)
+    job_id, first, node = running_long_job("chaos-kill-worker")
     victim = pid(node)
     os.kill(victim, signal.SIGKILL)
     killed_at = time.monotonic()
@@ -320,10 +325,7 @@ def kill_worker_running_a_job():
 
 def paused_worker_cannot_publish():
     before = set(versions())
-    job_id = long_job("chaos-pause-worker")
-    running = wait_until(lambda: (j := job(job_id)) and j["state"] == "RUNNING" and j["progress"]["percent"] > 5 and j, 180, 0.5)
-    first = running["worker"]
-    node = worker_node(first)
+    job_id, first, node = running_long_job("chaos-pause-worker")
     os.kill(pid(node), signal.SIGSTOP)
     taken = wait_until(lambda: (j := job(job_id)) and j["attempts"] >= 2 and j, LEASE + 30, 0.5)
     os.kill(pid(node), signal.SIGCONT)  # it wakes up believing it still holds the job
@@ -381,8 +383,7 @@ def s3_stopped(switch_to):
 # --- 4. the database ------------------------------------------------------------------------------------------
 
 def postgres_restarted():
-    job_id = long_job("chaos-postgres")
-    wait_until(lambda: (j := job(job_id)) and j["state"] == "RUNNING" and j["progress"]["percent"] > 5 and j, 180, 0.5)
+    job_id, _, _ = running_long_job("chaos-postgres")
     load = Load(CLUSTER_INFO["lb"], 20).start()
     time.sleep(3)
     pg = os.path.join(DIR, "postgres")

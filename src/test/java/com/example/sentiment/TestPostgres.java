@@ -2,6 +2,7 @@ package com.example.sentiment;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.example.sentiment.model.postgres.PostgresActiveVersionPointer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -103,6 +104,12 @@ public final class TestPostgres {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         }
         return pool;
+    }
+
+    /** A pointer as one replica has it: the shared pool, and a listening connection of its own; close it. */
+    public PostgresActiveVersionPointer pointer() {
+        return new PostgresActiveVersionPointer(dataSource(),
+                () -> java.sql.DriverManager.getConnection(url(), username(), ""));
     }
 
     /** Empties every table of the application and resets the active-version pointer. */

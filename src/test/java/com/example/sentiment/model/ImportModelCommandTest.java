@@ -2,6 +2,7 @@ package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.sentiment.BundledModel;
 import com.example.sentiment.SentimentApplication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,8 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
  * the file-system adapter; the S3 adapter is the same port ({@code scripts/cluster-local.sh} uses it).
  */
 class ImportModelCommandTest {
-
-    private static final Path BUNDLED = Path.of("models");
 
     @TempDir
     Path dir;
@@ -46,14 +45,7 @@ class ImportModelCommandTest {
 
     private Path copyOfBundled() throws Exception {
         Path source = Files.createDirectories(dir.resolve("source"));
-        String id = Files.readString(BUNDLED.resolve("active")).trim();
-        Files.createDirectories(source.resolve(id));
-        try (Stream<Path> files = Files.list(BUNDLED.resolve(id))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, source.resolve(id).resolve(f.getFileName()));
-            }
-        }
-        Files.copy(BUNDLED.resolve("active"), source.resolve("active"));
+        BundledModel.copyTo(source);
         return source;
     }
 

@@ -2,7 +2,6 @@ package com.example.sentiment.model;
 
 import com.example.sentiment.TestPostgres;
 import com.example.sentiment.model.postgres.PostgresActiveVersionPointer;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -30,8 +29,7 @@ class PostgresActiveVersionPointerIT extends ActiveVersionPointerContract {
 
     @Override
     protected ActiveVersionPointer pointer() {
-        PostgresActiveVersionPointer pointer = new PostgresActiveVersionPointer(postgres.dataSource(),
-                () -> DriverManager.getConnection(postgres.url(), postgres.username(), ""));
+        PostgresActiveVersionPointer pointer = postgres.pointer();
         opened.add(pointer);
         return pointer;
     }

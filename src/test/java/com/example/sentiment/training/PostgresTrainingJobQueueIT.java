@@ -10,7 +10,6 @@ import com.example.sentiment.model.postgres.PostgresActiveVersionPointer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +61,7 @@ class PostgresTrainingJobQueueIT extends TrainingJobQueueContract {
 
     /** A pointer as one replica has it: the shared pool, and a listening connection of its own. */
     private PostgresActiveVersionPointer pointer() {
-        PostgresActiveVersionPointer pointer = new PostgresActiveVersionPointer(postgres.dataSource(),
-                () -> DriverManager.getConnection(postgres.url(), postgres.username(), ""));
+        PostgresActiveVersionPointer pointer = postgres.pointer();
         pointers.add(pointer);
         return pointer;
     }

@@ -2,14 +2,13 @@ package com.example.sentiment.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.sentiment.BundledModel;
 import com.example.sentiment.SentimentApplication;
 import com.example.sentiment.ServiceClient;
 import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TinyModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,26 +22,12 @@ import tools.jackson.databind.JsonNode;
  */
 class PromotionAndFeedbackFlowTest {
 
-    private static final Path BUNDLED = Path.of("models");
-
     @TempDir
     Path models;
 
-    private void copyBundledModel() throws Exception {
-        String id = Files.readString(BUNDLED.resolve("active")).trim();
-        Files.createDirectories(models.resolve(id));
-        try (Stream<Path> files = Files.list(BUNDLED.resolve(id))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, models.resolve(id).resolve(f.getFileName()));
-            }
-        }
-        Files.copy(BUNDLED.resolve("active"), models.resolve("active"));
-    }
-
     @Test
     void aWeakCandidateLeavesTheBundledModelActive() throws Exception {
-        copyBundledModel();
-        String bundled = Files.readString(models.resolve("active")).trim();
+        String bundled = BundledModel.copyTo(models);
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SentimentApplication.class)
                 .run("--server.port=0", "--sentiment.models-dir=" + models,
                         "--sentiment.vectors-dir=" + models.resolve("no-vectors"))) {
