@@ -63,17 +63,21 @@ class FusedLstmForwardTest {
         }
 
         // lengths spread so widely that the time axis is split into segments, the states carried across
-        DataSet spread = TinyNetworks.batch(9, SPREAD_LENGTHS);
-        double[][] whole = network.output(spread.getFeatures(), false, spread.getFeaturesMaskArray(), null).toDoubleMatrix();
-        int[] all = java.util.stream.IntStream.range(0, SPREAD_LENGTHS.length).toArray();
-        double[][] segmented = fused.probabilitiesAtFullPrecision(TinyNetworks.sequences(spread, SPREAD_LENGTHS), all, 0,
-                all.length);
-        for (int r = 0; r < all.length; r++) {
-            assertThat(segmented[r]).containsExactly(whole[r], within(1e-9));
+        for (int[] lengths : new int[][] {SPREAD_LENGTHS, LARGE_BATCH_LENGTHS}) {
+            DataSet spread = TinyNetworks.batch(9, lengths);
+            double[][] whole = network.output(spread.getFeatures(), false, spread.getFeaturesMaskArray(), null)
+                    .toDoubleMatrix();
+            int[] all = java.util.stream.IntStream.range(0, lengths.length).toArray();
+            double[][] segmented = fused.probabilitiesAtFullPrecision(TinyNetworks.sequences(spread, lengths), all, 0,
+                    all.length);
+            for (int r = 0; r < all.length; r++) {
+                assertThat(segmented[r]).as("%d texts, row %d", lengths.length, r).containsExactly(whole[r], within(1e-9));
+            }
         }
     }
 
     private static final int[] SPREAD_LENGTHS = {14, 1, 2, 1, 3, 9, 1, 2, 1, 1, 13, 1};
+    private static final int[] LARGE_BATCH_LENGTHS = {14, 1, 2, 1, 3, 9, 1, 2, 1, 1, 13, 1, 5, 7, 2, 1, 11, 3, 1, 4};
 
     @Test
     void splitsTheTimeAxisOnlyWhereTheStepsSavedPayForAnotherCall() {
