@@ -277,7 +277,7 @@ class TrainingWorker {
             log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());
         }
         Optional<String> published = queue.succeed(lease, activate,
-                activateHere -> store(lease, job, result, metadata, activateHere),
+                activateHere -> store(job, result, metadata, activateHere),
                 modelId -> {
                     job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
                     job.finish(TrainingJobState.SUCCEEDED, null, modelId);
@@ -298,8 +298,8 @@ class TrainingWorker {
      * storage outage of seconds, and the job is not SUCCEEDED before its version is written and verified. The
      * id is this attempt's own, so a conflict after a failed try means that try's write did land.
      */
-    private String store(TrainingJobQueue.JobLease lease, TrainingJob job, TrainingResult result,
-                         ModelMetadata metadata, boolean activateHere) throws java.io.IOException {
+    private String store(TrainingJob job, TrainingResult result, ModelMetadata metadata, boolean activateHere)
+            throws java.io.IOException {
         long deadline = System.nanoTime() + properties.queue().lease().toNanos();
         Duration wait = STORE_FIRST_RETRY;
         for (int attempt = 1; ; attempt++) {
