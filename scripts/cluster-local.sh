@@ -136,8 +136,14 @@ up() {
         fi
     done
     command -v haproxy >/dev/null || { log "haproxy is not installed (apt-get install -y haproxy)"; exit 3; }
+    # the directory is emptied: only one that is empty or that an earlier up made (it holds the marker)
+    if [[ -n "$(ls -A "$dir")" && ! -f "$dir/.sentiment-cluster" ]]; then
+        log "$dir is not empty and was not made by $0: choose another CLUSTER_DIR"
+        exit 2
+    fi
     [[ -d "$dir/postgres" ]] && scripts/test-servers/postgres.sh stop "$dir/postgres" >/dev/null 2>&1 || true
     rm -rf "${dir:?}"/*
+    touch "$dir/.sentiment-cluster"
     local replicas=${REPLICAS:-2} workers=${WORKERS:-2} java_opts=${NODE_JAVA_OPTS:--Xmx1g}
     local j
     j=$(jar)
