@@ -70,6 +70,7 @@ def main():
     eval_rows = read_csv(a.eval) if a.eval else []
     train_seconds = None
     model_id = a.model_id
+    candidates = []
     if a.train:
         rows = read_csv(a.train)
         if a.holdout > 0:
@@ -91,6 +92,9 @@ def main():
             sys.exit(f"training ended {job['state']}: {job.get('error')}")
         train_seconds = round(time.time() - started, 1)
         model_id = job["modelId"]
+        # what the configuration search tried, and why it kept what it kept
+        candidates = [{k: c.get(k) for k in ("name", "validationMacroF1", "validationMacroF1StandardError", "epochs",
+                                             "trainingSeconds", "chosen", "note")} for c in job.get("candidates") or []]
     if a.typed:
         eval_rows = [(typed(t), l) for t, l in eval_rows]
     gold, predicted = [], []
@@ -121,6 +125,8 @@ def main():
             "examples": len(gold), "accuracy": round(accuracy, 4),
             "accuracyStandardError": round((accuracy * (1 - accuracy) / len(gold)) ** 0.5, 4),
             "macroF1": round(macro_f1, 4), "perLabelF1": per_label, "trainingSeconds": train_seconds}
+    if candidates:
+        line["candidates"] = candidates
     targets = {}
     if a.target is not None:
         targets["accuracy"] = {"target": a.target, "met": accuracy >= a.target}
