@@ -18,9 +18,9 @@ export NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--Xmx1g -XX:ActiveProcessorCount=1}
 info=$(WORKERS=0 scripts/cluster-local.sh up | tail -n 1)
 trap 'scripts/cluster-local.sh down' EXIT
 jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1)
-field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval("d" + sys.argv[2]))' "$info" "$1"; }
-lb=$(field '["lb"]')
-replica1=$(field '["replicas"][0]')
+lb=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["lb"])' "$info")
+mapfile -t replicas < <(python3 -c 'import json,sys; print("\n".join(json.loads(sys.argv[1])["replicas"]))' "$info")
+replica1=${replicas[0]}
 
 run() {
     local name=$1 url=$2
@@ -30,7 +30,7 @@ run() {
 
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
-for replica in "$replica1" "$(field '["replicas"][1]')"; do
+for replica in "${replicas[@]}"; do
     java -jar "$jar" bench-http --url="$replica" --data="$data" --seconds=10 --concurrency="$concurrency" >/dev/null
 done
 direct=$(run cluster-direct-1-replica "$replica1")

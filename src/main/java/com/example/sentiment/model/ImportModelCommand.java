@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,13 +37,9 @@ public final class ImportModelCommand {
             System.err.println("import-model: " + from + " is not a directory");
             return 2;
         }
-        // a process that only copies must not claim training jobs while it runs (Spring joins a repeated
-        // argument's values, so a given role is replaced, not overridden)
-        List<String> springArgs = new ArrayList<>(List.of(options.springArgs()));
-        springArgs.removeIf(arg -> arg.startsWith("--sentiment.roles="));
-        springArgs.add("--sentiment.roles=serve");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application).bannerMode(Banner.Mode.OFF)
-                .web(WebApplicationType.NONE).run(springArgs.toArray(String[]::new))) {
+        // a process that only copies must not claim training jobs while it runs
+        try (ConfigurableApplicationContext context = options.withSpringArg("--sentiment.roles=serve")
+                .startContext(application)) {
             JsonMapper json = context.getBean(JsonMapper.class);
             ModelRepository target = context.getBean(ModelRepository.class);
             ActiveVersionPointer pointer = context.getBean(ActiveVersionPointer.class);

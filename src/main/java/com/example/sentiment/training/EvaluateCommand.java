@@ -8,9 +8,6 @@ import com.example.sentiment.model.ModelRepository;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,8 +28,7 @@ public final class EvaluateCommand {
             System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]");
             return 2;
         }
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application).bannerMode(Banner.Mode.OFF)
-                .web(WebApplicationType.NONE).run(options.springArgs())) {
+        try (ConfigurableApplicationContext context = options.startContext(application)) {
             ModelRepository store = context.getBean(ModelRepository.class);
             JsonMapper json = context.getBean(JsonMapper.class);
             String id = options.get("model");

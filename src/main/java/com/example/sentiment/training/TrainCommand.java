@@ -7,9 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,9 +27,7 @@ public final class TrainCommand {
             System.err.println("usage: train --data=FILE [--validation=FILE] [--config=JSON] [--sentiment.models-dir=DIR]");
             return 2;
         }
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application).bannerMode(Banner.Mode.OFF)
-                .web(WebApplicationType.NONE)
-                .run(options.springArgs())) {
+        try (ConfigurableApplicationContext context = options.startContext(application)) {
             TrainingUploadReader reader = context.getBean(TrainingUploadReader.class);
             TrainingJobService jobs = context.getBean(TrainingJobService.class);
             JsonMapper json = context.getBean(JsonMapper.class);

@@ -325,7 +325,7 @@ class TrainingWorker {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                wait = wait.multipliedBy(2).compareTo(STORE_MAX_RETRY) > 0 ? STORE_MAX_RETRY : wait.multipliedBy(2);
+                wait = java.util.Collections.min(List.of(wait.multipliedBy(2), STORE_MAX_RETRY));
             }
         }
     }
