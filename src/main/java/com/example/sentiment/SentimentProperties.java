@@ -104,6 +104,9 @@ public record SentimentProperties(
      * @param maxRequestSize largest JSON request body
      * @param inferenceThreads threads (each with its own network replica) that run forward passes; 0 = one per core
      * @param batching how single-text requests are coalesced
+     * @param parallelDirections a bidirectional model's pass runs its backward direction on an idle core when
+     *                           fewer passes run than there are cores (lower latency when the service is not
+     *                           busy; under load nothing is lent)
      */
     public record Classify(
             @Positive @DefaultValue("10000") int maxTextLength,
@@ -111,7 +114,8 @@ public record SentimentProperties(
             @Min(0) @DefaultValue("2") int loadedModelCache,
             @NotNull @DefaultValue("4MB") DataSize maxRequestSize,
             @Min(0) @DefaultValue("0") int inferenceThreads,
-            @Valid @DefaultValue Batching batching) {
+            @Valid @DefaultValue Batching batching,
+            @DefaultValue("true") boolean parallelDirections) {
 
         public int inferenceThreadCount() {
             return inferenceThreads > 0 ? inferenceThreads : Runtime.getRuntime().availableProcessors();

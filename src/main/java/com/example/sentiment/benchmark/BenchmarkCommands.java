@@ -52,6 +52,9 @@ public final class BenchmarkCommands {
 
     private static int benchModel(Map<String, String> options, List<String> texts) throws IOException {
         ComputeThreads.limit(Integer.parseInt(options.getOrDefault("threads", "1")));
+        // off unless asked: the figures are then those of one core
+        boolean lend = Boolean.parseBoolean(options.getOrDefault("parallel-directions", "false"));
+        ComputeThreads.lendIdleCores(lend ? Runtime.getRuntime().availableProcessors() : 1);
         Path dir = Path.of(options.get("model"));
         Map<?, ?> metadata = JSON.readValue(dir.resolve("metadata.json").toFile(), Map.class);
         int maxLength = ((Number) ((Map<?, ?>) metadata.get("hyperParameters")).get("maxSequenceLength")).intValue();
@@ -64,7 +67,7 @@ public final class BenchmarkCommands {
             double elapsed = (System.nanoTime() - start) / 1e9;
             System.out.println(JSON.writeValueAsString(Map.of("case", "bench-model", "batchSize", batch,
                     "texts", done, "seconds", round(elapsed), "textsPerSecond", round(done / elapsed),
-                    "threads", 1)));
+                    "threads", 1, "parallelDirections", lend)));
         }
         return 0;
     }

@@ -119,19 +119,7 @@ public final class ClassifierTrainer {
             members.add(member);
         }
         TextClassifier ensemble = TextClassifier.ensemble(members.stream().map(TrainingResult::classifier).toList());
-        int[] order = new int[validation.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        float[][] probabilities = ensemble.probabilities(validation.sequences(), order, 0, order.length);
-        int[] predicted = new int[order.length];
-        for (int i = 0; i < predicted.length; i++) {
-            for (int c = 1; c < labels.size(); c++) {
-                if (probabilities[i][c] > probabilities[i][predicted[i]]) {
-                    predicted[i] = c;
-                }
-            }
-        }
+        int[] predicted = ensemble.predictedLabels(validation.sequences());
         EvaluationReport evaluation = Evaluations.report(labels, validation.labels(), predicted);
         TrainingResult first = members.get(0);
         return new TrainingResult(false, ensemble, evaluation, hp, first.history(), first.bestEpoch(),

@@ -22,4 +22,13 @@ public final class ComputeThreads {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
     }
+
+    /**
+     * Lets a bidirectional model's forward pass run its second direction on an idle core while fewer than
+     * {@code cores} passes run (1 or less: never). Serving turns it on; training leaves it off, because its
+     * validation passes run beside the other training replicas.
+     */
+    public static void lendIdleCores(int cores) {
+        SpareCore.cores(cores);
+    }
 }

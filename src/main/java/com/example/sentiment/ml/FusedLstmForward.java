@@ -185,9 +185,16 @@ final class FusedLstmForward {
         List<Segment> segments = segments(lengths);
         INDArray[] outputs = new INDArray[directions.size()];
         for (int d = 0; d < outputs.length; d++) {
-            INDArray x = d == 0 ? inputs
-                    : SequenceSummary.permuteSteps(inputs, SequenceSummary.reversedWithinLength(lengths, width));
-            outputs[d] = run(x, directions.get(d), segments);
+            outputs[d] = Nd4j.create(embedding.dataType(), n, width, directions.get(d).recurrent().size(0));
+        }
+        try (SpareCore.Pass pass = SpareCore.enter()) {
+            SpareCore.Lent backward = outputs.length == 1 ? null : pass.lend(() -> inThisThreadsWorkspace(() ->
+                    run(SequenceSummary.permuteSteps(inputs, SequenceSummary.reversedWithinLength(lengths, width)),
+                            directions.get(1), segments, outputs[1])));
+            run(inputs, directions.get(0), segments, outputs[0]);
+            if (backward != null) {
+                backward.join();
+            }
         }
         INDArray summary = new SequenceSummary(outputs, lengths, poolings, backwardLastIsFirstStep).summary();
         INDArray probabilities = Transforms.softmax(summary.mmul(outputWeights).addiRowVector(outputBias), false);
@@ -257,14 +264,29 @@ final class FusedLstmForward {
         return count;
     }
 
-    /** One direction over its segments, each carrying the states of the texts that go on into the next. */
-    private INDArray run(INDArray x, FusedLstmPass.Weights w, List<Segment> segments) {
-        long n = x.size(0);
+    /**
+     * Runs {@code task} in this thread's inference workspace: the caller's is already open, the spare core's
+     * opens here (a workspace belongs to one thread). What the task writes into arrays it was given outlives it.
+     */
+    private static void inThisThreadsWorkspace(Runnable task) {
+        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(WORKSPACE_ID)) {
+            task.run();
+            return;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+            task.run();
+        }
+    }
+
+    /**
+     * One direction over its segments, each carrying the states of the texts that go on into the next, into
+     * {@code outputs} {@code [n, T, H]}.
+     */
+    private void run(INDArray x, FusedLstmPass.Weights w, List<Segment> segments, INDArray outputs) {
         long units = w.recurrent().size(0);
-        INDArray outputs = Nd4j.create(embedding.dataType(), n, x.size(1), units);
         if (segments.size() == 1) {
             lstm(x, w, null, null, outputs, null, null);
-            return outputs;
+            return;
         }
         INDArray h = null;
         INDArray c = null;
@@ -286,7 +308,6 @@ final class FusedLstmForward {
                 c = lastC.get(NDArrayIndex.interval(0, next), NDArrayIndex.all()).dup('c');
             }
         }
-        return outputs;
     }
 
     private static void lstm(INDArray x, FusedLstmPass.Weights w, INDArray initialH, INDArray initialC,

@@ -202,6 +202,27 @@ public final class TextClassifier {
         return Arrays.asList(out);
     }
 
+    /** The most probable label's index for each of the sequences, in their order (ensembles averaged). */
+    int[] predictedLabels(int[][] sequences) {
+        int[] order = sortedByLength(sequences);
+        int[] predicted = new int[sequences.length];
+        for (int from = 0; from < sequences.length; from += MAX_FORWARD_BATCH) {
+            int to = Math.min(sequences.length, from + MAX_FORWARD_BATCH);
+            float[][] rows = probabilities(sequences, order, from, to);
+            for (int r = from; r < to; r++) {
+                float[] row = rows[r - from];
+                int best = 0;
+                for (int c = 1; c < row.length; c++) {
+                    if (row[c] > row[best]) {
+                        best = c;
+                    }
+                }
+                predicted[order[r]] = best;
+            }
+        }
+        return predicted;
+    }
+
     /** The rows' probabilities: the network's, or the mean of the ensemble members'. */
     float[][] probabilities(int[][] sequences, int[] order, int from, int to) {
         float[][] rows = ownProbabilities(sequences, order, from, to);

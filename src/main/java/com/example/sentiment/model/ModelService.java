@@ -83,6 +83,8 @@ public class ModelService implements AutoCloseable {
         this.repository = repository;
         this.pointer = pointer;
         ComputeThreads.limit(properties.computeThreads());
+        ComputeThreads.lendIdleCores(properties.classify().parallelDirections()
+                ? Runtime.getRuntime().availableProcessors() : 1);
         this.cacheSize = properties.classify().loadedModelCache();
         this.replicas = properties.classify().inferenceThreadCount();
         this.poll = properties.storage().pointerPoll();

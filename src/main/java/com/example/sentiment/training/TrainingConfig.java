@@ -77,7 +77,7 @@ public record TrainingConfig(
         Boolean includeFeedback,
         @Schema(description = "auto (the default): train the documented candidate configurations (see "
                 + "docs/experiments.md) on the same split within timeBudgetSeconds and keep the best by validation "
-                + "macro-F1, the simpler unless the other wins by more than 1.5 standard errors; fields set here "
+                + "macro-F1, the simpler unless the other wins by more than 1.5 standard errors of the paired difference; fields set here "
                 + "apply to every candidate. none: train these settings and the defaults only",
                 allowableValues = {"auto", "none"}, example = "auto")
         @Pattern(regexp = "(?i)auto|none", message = "must be one of auto, none") String preset,

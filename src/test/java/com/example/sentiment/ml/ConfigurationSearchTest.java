@@ -45,15 +45,43 @@ class ConfigurationSearchTest {
     }
 
     @Test
-    void keepsTheSimplerCandidateUnlessTheOtherWinsByMoreThanOneAndAHalfStandardErrors() {
-        // macro-F1 0.80 on 100 examples has a standard error of 0.04: 0.85 is within 1.5 of them, 0.87 is not
-        assertThat(ConfigurationSearch.choose(results(0.80, 0.85))).isEqualTo(0);
-        assertThat(ConfigurationSearch.choose(results(0.80, 0.87))).isEqualTo(1);
-        assertThat(ConfigurationSearch.choose(results(0.80, 0.79))).isEqualTo(0);
+    void keepsTheSimplerCandidateUnlessTheOtherWinsByMoreThanOneAndAHalfStandardErrorsOfThePairedDifference() {
+        // 200 rows, the simpler candidate right on 160; the other fixes some of its mistakes and makes new ones
+        int[] actual = balancedLabels(200);
+        int[] simpler = predictions(actual, 0, 0);
+        // fixes 3 and breaks 1: a gain of about 0.01, one standard error of the paired difference
+        int[] slightlyBetter = predictions(actual, 3, 1);
+        assertThat(ConfigurationSearch.choose(results(2), List.of(simpler, slightlyBetter), actual, 2, 7)).isEqualTo(0);
+        // fixes 7 and breaks none: a gain of 0.035, under 1.5 of either figure's own standard error (0.028) but
+        // about 2.6 standard errors of the difference, because the two are right and wrong on the same rows
+        int[] clearlyBetter = predictions(actual, 7, 0);
+        assertThat(ConfigurationSearch.choose(results(2), List.of(simpler, clearlyBetter), actual, 2, 7)).isEqualTo(1);
+        assertThat(ConfigurationSearch.choose(results(2), List.of(clearlyBetter, simpler), actual, 2, 7)).isEqualTo(0);
         // a skipped candidate never wins
-        List<TrainingResult> skipped = new ArrayList<>(results(0.80));
+        List<TrainingResult> skipped = new ArrayList<>(results(1));
         skipped.add(null);
-        assertThat(ConfigurationSearch.choose(skipped)).isEqualTo(0);
+        assertThat(ConfigurationSearch.choose(skipped, Arrays.asList(simpler, null), actual, 2, 7)).isEqualTo(0);
+    }
+
+    /** Labels 0 and 1 alternating. */
+    static int[] balancedLabels(int n) {
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+        }
+        return labels;
+    }
+
+    /**
+     * Predictions of {@code actual} wrong on its first 40 rows, except the first {@code fixed} of them, and also
+     * wrong on the {@code broken} rows after those 40.
+     */
+    static int[] predictions(int[] actual, int fixed, int broken) {
+        int[] predicted = actual.clone();
+        for (int i = fixed; i < 40 + broken; i++) {
+            predicted[i] = 1 - actual[i];
+        }
+        return predicted;
     }
 
     @Test
@@ -68,10 +96,8 @@ class ConfigurationSearchTest {
         assertThat(outcome.candidates().get(1).validationMacroF1()).isNull();
     }
 
-    private static List<TrainingResult> results(double... macroF1) {
-        return Arrays.stream(macroF1).mapToObj(f -> new TrainingResult(false, null,
-                new EvaluationReport(100, f, f, LABELS, List.of(), new int[0][0], EvaluationReport.standardError(f, 100),
-                        EvaluationReport.standardError(f, 100)), null, List.of(), 1, 10, null, 1, 1, 1, List.of()))
-                .toList();
+    private static List<TrainingResult> results(int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> new TrainingResult(false, null, null, null,
+                List.of(), 1, 10, null, 1, 1, 1, List.of())).toList();
     }
 }

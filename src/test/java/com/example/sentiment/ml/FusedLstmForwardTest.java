@@ -79,6 +79,35 @@ class FusedLstmForwardTest {
     private static final int[] SPREAD_LENGTHS = {14, 1, 2, 1, 3, 9, 1, 2, 1, 1, 13, 1};
     private static final int[] LARGE_BATCH_LENGTHS = {14, 1, 2, 1, 3, 9, 1, 2, 1, 1, 13, 1, 5, 7, 2, 1, 11, 3, 1, 4};
 
+    @ParameterizedTest(name = "fused layer {0}, {1}")
+    @MethodSource("bidirectionalArchitectures")
+    void theBackwardDirectionOnTheSpareCoreGivesTheSameProbabilities(boolean fusedLayer, HyperParameters.Pooling pooling) {
+        MultiLayerNetwork network = fusedLayer ? TinyNetworks.fusedNetwork(true, pooling, 3)
+                : TinyNetworks.dl4jNetwork(true, pooling, 3);
+        FusedLstmForward fused = FusedLstmForward.of(network).orElseThrow();
+        DataSet spread = TinyNetworks.batch(9, LARGE_BATCH_LENGTHS);
+        int[][] sequences = TinyNetworks.sequences(spread, LARGE_BATCH_LENGTHS);
+        int[] all = java.util.stream.IntStream.range(0, LARGE_BATCH_LENGTHS.length).toArray();
+        double[][] alone = fused.probabilitiesAtFullPrecision(sequences, all, 0, all.length);
+        long lentBefore = SpareCore.lentCount();
+        SpareCore.cores(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                double[][] shared = fused.probabilitiesAtFullPrecision(sequences, all, 0, all.length);
+                for (int r = 0; r < all.length; r++) {
+                    assertThat(shared[r]).containsExactly(alone[r], within(1e-12));
+                }
+            }
+        } finally {
+            SpareCore.cores(1);
+        }
+        assertThat(SpareCore.lentCount()).as("each pass lent its backward direction").isEqualTo(lentBefore + 3);
+    }
+
+    static Stream<Arguments> bidirectionalArchitectures() {
+        return architectures().filter(a -> (boolean) a.get()[1]).map(a -> Arguments.of(a.get()[0], a.get()[2]));
+    }
+
     @Test
     void splitsTheTimeAxisOnlyWhereTheStepsSavedPayForAnotherCall() {
         assertThat(FusedLstmForward.segments(new int[] {14, 13, 9, 3, 2, 2, 1, 1, 1, 1, 1, 1}))

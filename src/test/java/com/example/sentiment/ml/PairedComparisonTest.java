@@ -1,0 +1,60 @@
+package com.example.sentiment.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The paired bootstrap's difference and standard error, against figures computed independently. */
+class PairedComparisonTest {
+
+    private static final List<String> LABELS = List.of("a", "b", "c");
+
+    @Test
+    void macroF1IsTheSameFigureAsTheEvaluationReports() {
+        SplittableRandom random = new SplittableRandom(3);
+        int[] actual = random.ints(300, 0, 3).toArray();
+        int[] predicted = actual.clone();
+        for (int i = 0; i < predicted.length; i += 3) {
+            predicted[i] = random.nextInt(3);
+        }
+        int[] all = java.util.stream.IntStream.range(0, 300).toArray();
+        assertThat(PairedComparison.macroF1(actual, predicted, all, 3))
+                .isCloseTo(Evaluations.report(LABELS, actual, predicted).macroF1(), within(1e-12));
+    }
+
+    @Test
+    void identicalPredictionsDifferByNothingWithNoSpread() {
+        int[] actual = {0, 1, 2, 0, 1, 2};
+        int[] predicted = {0, 1, 1, 0, 2, 2};
+        PairedComparison.Difference d = PairedComparison.of(actual, predicted, predicted, 3, 1);
+        assertThat(d.difference()).isZero();
+        assertThat(d.standardError()).isZero();
+        assertThat(d.inStandardErrors()).isZero();
+    }
+
+    @Test
+    void theErrorOfTheDifferenceFollowsTheRowsOnWhichTheTwoDisagree() {
+        // two labels, 1,000 rows; b is right on 20 rows where a is wrong, and they agree everywhere else. For
+        // accuracy the paired standard error is sqrt(20) / 1000 = 0.0045 (the discordant rows' binomial
+        // spread); balanced labels make macro-F1 move almost like accuracy
+        int[] actual = ConfigurationSearchTest.balancedLabels(1000);
+        int[] a = actual.clone();
+        for (int i = 0; i < 200; i++) {
+            a[i] = 1 - actual[i];
+        }
+        int[] b = a.clone();
+        for (int i = 0; i < 20; i++) {
+            b[i] = actual[i];
+        }
+        PairedComparison.Difference d = PairedComparison.of(actual, a, b, 2, 11);
+        assertThat(d.difference()).isCloseTo(0.02, within(0.001));
+        assertThat(d.standardError()).isCloseTo(Math.sqrt(20) / 1000, within(0.001));
+        // far smaller than either figure's own (sqrt(0.8 * 0.2 / 1000) = 0.0126)
+        assertThat(d.standardError()).isLessThan(EvaluationReport.standardError(0.8, 1000) / 2);
+        assertThat(PairedComparison.of(actual, b, a, 2, 11).difference()).isCloseTo(-d.difference(), within(1e-12));
+        assertThat(PairedComparison.of(actual, a, b, 2, 11)).isEqualTo(d);
+    }
+}
