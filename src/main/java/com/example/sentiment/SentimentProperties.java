@@ -104,9 +104,9 @@ public record SentimentProperties(
      * @param maxRequestSize largest JSON request body
      * @param inferenceThreads threads (each with its own network replica) that run forward passes; 0 = one per core
      * @param batching how single-text requests are coalesced
-     * @param parallelDirections a bidirectional model's pass runs its backward direction on an idle core when
-     *                           fewer passes run than there are cores (lower latency when the service is not
-     *                           busy; under load nothing is lent)
+     * @param parallelDirections a bidirectional model's pass of at least 128 texts runs its backward direction
+     *                           on an idle core when fewer passes run than there are cores (faster batch calls
+     *                           when the service is otherwise idle; under load nothing is lent)
      */
     public record Classify(
             @Positive @DefaultValue("10000") int maxTextLength,

@@ -85,9 +85,12 @@ class FusedLstmForwardTest {
         MultiLayerNetwork network = fusedLayer ? TinyNetworks.fusedNetwork(true, pooling, 3)
                 : TinyNetworks.dl4jNetwork(true, pooling, 3);
         FusedLstmForward fused = FusedLstmForward.of(network).orElseThrow();
-        DataSet spread = TinyNetworks.batch(9, LARGE_BATCH_LENGTHS);
-        int[][] sequences = TinyNetworks.sequences(spread, LARGE_BATCH_LENGTHS);
-        int[] all = java.util.stream.IntStream.range(0, LARGE_BATCH_LENGTHS.length).toArray();
+        // a pass large enough to lend its backward direction, of lengths spread enough to run in segments
+        int[] lengths = java.util.stream.IntStream.range(0, FusedLstmForward.MIN_TEXTS_TO_LEND)
+                .map(i -> LARGE_BATCH_LENGTHS[i % LARGE_BATCH_LENGTHS.length]).toArray();
+        DataSet spread = TinyNetworks.batch(9, lengths);
+        int[][] sequences = TinyNetworks.sequences(spread, lengths);
+        int[] all = java.util.stream.IntStream.range(0, lengths.length).toArray();
         double[][] alone = fused.probabilitiesAtFullPrecision(sequences, all, 0, all.length);
         long lentBefore = SpareCore.lentCount();
         SpareCore.cores(2);
@@ -102,6 +105,14 @@ class FusedLstmForwardTest {
             SpareCore.cores(1);
         }
         assertThat(SpareCore.lentCount()).as("each pass lent its backward direction").isEqualTo(lentBefore + 3);
+        // a smaller pass keeps both directions on its caller
+        SpareCore.cores(2);
+        try {
+            fused.probabilitiesAtFullPrecision(sequences, all, 0, all.length - 1);
+        } finally {
+            SpareCore.cores(1);
+        }
+        assertThat(SpareCore.lentCount()).isEqualTo(lentBefore + 3);
     }
 
     static Stream<Arguments> bidirectionalArchitectures() {
