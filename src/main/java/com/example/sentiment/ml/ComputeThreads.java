@@ -25,8 +25,8 @@ public final class ComputeThreads {
 
     /**
      * Lets a bidirectional model's forward pass run its second direction on an idle core while fewer than
-     * {@code cores} passes run (1 or less: never). Serving turns it on; training leaves it off, because its
-     * validation passes run beside the other training replicas.
+     * {@code cores} passes run (1 or less: never, the default). The service turns it on for its process; the
+     * command-line tools leave it off, so that their figures are those of one core.
      */
     public static void lendIdleCores(int cores) {
         SpareCore.cores(cores);

@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
  * except that an earlier (simpler) candidate is preferred unless a later one beats it by more than
  * {@value #PREFERENCE_IN_STANDARD_ERRORS} standard errors of the difference, because on a small validation
  * split a smaller difference is noise, and the simpler model is cheaper to serve. Both candidates are scored
- * on the same rows, so the error is that of the paired difference ({@link PairedComparison}), which is far
- * smaller than either figure's own: comparing against the latter kept a candidate 3 points worse on SST-5.
+ * on the same rows, so the error is that of the paired difference ({@link PairedComparison}): it counts the
+ * spread of both figures less what they share, where one figure's own error counted neither.
  *
  * <p>Candidates share a time budget: each gets an equal part of what the ones before it left, and a
  * candidate is skipped when nothing is left. The first candidate always trains, within the whole budget if

@@ -5,8 +5,9 @@ import java.util.SplittableRandom;
 /**
  * The macro-F1 difference of two classifiers scored on the same rows, and its standard error by a paired
  * bootstrap: both are resampled with the same rows, so what they get right or wrong together cancels out.
- * That error is far smaller than either figure's own, which is what decides whether a gap between two
- * candidates of a search is real.
+ * When the two mostly agree it is far smaller than either figure's own; when they disagree on many rows (two
+ * different architectures on five classes) it is about as large. Either way it is what decides whether a
+ * gap between two candidates of a search is real.
  */
 final class PairedComparison {
 

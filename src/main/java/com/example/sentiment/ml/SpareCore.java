@@ -18,8 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SpareCore {
 
-    // 1 (the default, also for training, whose validation passes run beside the other training replicas)
-    // lends nothing; serving sets the number of cores its passes may use
+    // 1 (the default) lends nothing; the service sets the number of cores its passes may use
     private static volatile int cores = 1;
     private static final AtomicInteger PASSES = new AtomicInteger();
     private static final AtomicBoolean HELPER_IDLE = new AtomicBoolean(true);
