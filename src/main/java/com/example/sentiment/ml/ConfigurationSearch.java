@@ -108,7 +108,7 @@ public final class ConfigurationSearch {
             }
             PairedComparison.Difference gain = PairedComparison.of(actual, predictions.get(kept), predictions.get(i),
                     classes, seed);
-            if (gain.difference() > 0 && gain.inStandardErrors() > PREFERENCE_IN_STANDARD_ERRORS) {
+            if (gain.inStandardErrors() > PREFERENCE_IN_STANDARD_ERRORS) {
                 kept = i;
             }
         }
