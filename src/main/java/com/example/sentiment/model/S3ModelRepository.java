@@ -88,7 +88,8 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
 
     private static final int ID_ATTEMPTS = 5;
     private static final Pattern REVISION = Pattern.compile("metadata-([0-9]{6})\\.json");
-    private static final int UPDATE_ATTEMPTS = 10;
+    private static final int UPDATE_ATTEMPTS = 100;
+    private static final int LIST_ATTEMPTS = 3;
     private static final Logger log = LoggerFactory.getLogger(S3ModelRepository.class);
 
     private final S3Client s3;
@@ -248,7 +249,9 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             if (model.usable()) {
                 Set<String> present = files.getOrDefault(id, Set.of());
                 for (String file : model.metadata().checksums().keySet()) {
-                    if (!present.contains(file + "-" + model.metadata().checksums().get(file))) {
+                    String stored = file + "-" + model.metadata().checksums().get(file);
+                    // a listing can be incomplete (see fetch): a file it lacks is missing only if it is not there
+                    if (!present.contains(stored) && !exists(key(id, stored))) {
                         model = new StoredModel(id, model.metadata(), "file " + file + " is missing");
                         break;
                     }
@@ -258,7 +261,17 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             versions.put(id, checked);
             all.add(withMark(checked.model()));
         }
-        versions.keySet().retainAll(marked);
+        for (String id : new ArrayList<>(versions.keySet())) {
+            // a version this process knows that the listing lacks is gone only when its metadata.json is
+            if (!marked.contains(id)) {
+                Known known = exists(key(id, VersionFiles.METADATA_FILE)) ? versions.get(id) : null;
+                if (known == null) {
+                    versions.remove(id);
+                } else {
+                    all.add(withMark(known.model()));
+                }
+            }
+        }
         all.sort(Comparator.comparing(StoredModel::id).reversed());
         return all;
     }
@@ -280,32 +293,49 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return mark != null && model.usable() ? new StoredModel(model.id(), model.metadata(), mark) : model;
     }
 
-    /** Reads a version's newest metadata from the store; empty when the version does not exist. */
+    /**
+     * Reads a version's newest metadata from the store; empty when the version does not exist.
+     *
+     * <p>A listing can be incomplete: S3Proxy's file-system store ends a directory's listing early when a file in
+     * it vanishes while it is listed (another writer's temporary file, renamed or removed at that moment). So a
+     * version whose {@code metadata.json} the listing lacks exists as long as a HEAD finds it, and the listing is
+     * taken again; a revision the listing lacks shows up as a refused write in {@link #update}.
+     */
     private Optional<Known> fetch(String id) throws IOException {
-        boolean marked = false;
-        Newest latest = null;
-        try {
-            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + id + "/metadata"))
-                    .contents()) {
-                int revision = revisionOf(object.key().substring(prefix.length() + id.length() + 1));
-                marked |= revision == 0;
-                if (revision >= 0 && (latest == null || revision > latest.revision())) {
-                    latest = new Newest(revision, object.eTag());
+        for (int attempt = 1; ; attempt++) {
+            boolean marked = false;
+            int latest = -1;
+            try {
+                for (S3Object object : s3.listObjectsV2Paginator(
+                        r -> r.bucket(bucket).prefix(prefix + id + "/metadata")).contents()) {
+                    int revision = revisionOf(object.key().substring(prefix.length() + id.length() + 1));
+                    marked |= revision == 0;
+                    latest = Math.max(latest, revision);
                 }
-            }
-        } catch (S3Exception e) {
-            if (e.statusCode() != 404) {
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw failed("cannot list the metadata of " + id, e);
+                }
+            } catch (SdkException e) {
                 throw failed("cannot list the metadata of " + id, e);
             }
-        } catch (SdkException e) {
-            throw failed("cannot list the metadata of " + id, e);
+            succeeded();
+            if (!marked) {
+                if (!exists(key(id, VersionFiles.METADATA_FILE))) {
+                    versions.remove(id);
+                    return Optional.empty();
+                }
+                if (attempt < LIST_ATTEMPTS) {
+                    continue;
+                }
+                latest = 0;
+            }
+            Optional<Known> known = read(id, latest);
+            // a listed revision that is gone was deleted with its version since: the next listing says so
+            if (known.isPresent() || latest == 0) {
+                return known;
+            }
         }
-        succeeded();
-        if (!marked) {
-            versions.remove(id);
-            return Optional.empty();
-        }
-        return read(id, latest.revision());
     }
 
     /** Reads one metadata revision; empty when it (and so, for revision 0, the version) does not exist. */
@@ -316,7 +346,9 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 succeeded();
-                versions.remove(id);
+                if (revision == 0) {
+                    versions.remove(id);
+                }
                 return Optional.empty();
             }
             throw failed("cannot read the metadata of " + id, e);
@@ -478,10 +510,13 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return update(id, m -> m.withMinConfidence(threshold));
     }
 
-    /** Reads the newest revision, changes it and writes it as the next one; again when another writer came first. */
+    /**
+     * Reads the newest revision, changes it and writes it as the next one. When another writer came first, the
+     * revision it wrote is read directly (a listing may not show it yet) and the change is applied to that one.
+     */
     private ModelMetadata update(String id, UnaryOperator<ModelMetadata> change) throws IOException {
+        Known known = fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
         for (int attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
-            Known known = fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
             if (known.model().metadata() == null) {
                 throw ModelNotFoundException.forId(id);
             }
@@ -491,6 +526,8 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                 versions.put(id, new Known(new StoredModel(id, updated, null), next, null));
                 return updated;
             }
+            Optional<Known> theirs = read(id, next);
+            known = theirs.isPresent() ? theirs.get() : fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
         }
         throw new IOException("the metadata of " + id + " kept changing under " + UPDATE_ATTEMPTS + " attempts to update it");
     }
