@@ -45,6 +45,13 @@ class TrainAndClassifyFlowTest {
         String modelId;
         try (ConfigurableApplicationContext app = start()) {
             ServiceClient client = ServiceClient.of(app);
+            // before any version exists, health answers with the store's details (it once failed with a 500)
+            ServiceClient.Answer empty = client.get("/actuator/health");
+            assertThat(empty.status()).isEqualTo(503);
+            JsonNode store = empty.json().get("components").get("modelStore");
+            assertThat(store.get("status").asString()).isEqualTo("UP");
+            assertThat(store.get("details").get("versions").asInt()).isZero();
+            assertThat(store.get("details").has("activeVersion")).isFalse();
             ServiceClient.Answer created = upload(client, TestCorpus.csv(400, 11), TinyModel.JOB_CONFIG);
             assertThat(created.status()).isEqualTo(202);
             String jobId = created.json().get("id").asString();
@@ -103,6 +110,8 @@ class TrainAndClassifyFlowTest {
             String prometheus = client.get("/actuator/prometheus").body();
             assertThat(prometheus).contains("sentiment_classify_latency_seconds_bucket", "sentiment_predictions_total",
                     "label=\"positive\"", "model=\"" + modelId + "\"", "sentiment_training_jobs");
+            assertThat(client.get("/actuator/health").json().get("components").get("modelStore").get("details")
+                    .get("activeVersion").asString()).isEqualTo(modelId);
             JsonNode status = client.get("/api/v1/status").json();
             assertThat(status.get("activeModel").get("id").asString()).isEqualTo(modelId);
             assertThat(status.get("storedModels").asInt()).isEqualTo(1);

@@ -59,9 +59,10 @@ class ModelHealthIndicators {
             if (location.problem() != null) {
                 health.withDetail("reason", location.problem());
             }
+            // a detail cannot be null: before the first version is active there is no activeVersion to show
+            models.active().ifPresent(active -> health.withDetail("activeVersion", active.id()));
             return health.withDetail("storage", location.description())
                     .withDetail("directory", directory.toString())
-                    .withDetail("activeVersion", models.active().map(ModelService.LoadedModel::id).orElse(null))
                     .withDetail("versions", location.versions())
                     .withDetail("unusableVersions", location.unusableVersions())
                     .withDetail("freeBytes", free)
