@@ -67,6 +67,19 @@ public record HyperParameters(
     }
 
     /**
+     * The settings as they are trained: without pre-computed vectors there is nothing to freeze, so freezing and
+     * the fine-tuning phase are off (two configurations that differ only there train the same network).
+     */
+    public HyperParameters asTrained() {
+        if (wordVectors != null) {
+            return this;
+        }
+        return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
+                embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
+                pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize);
+    }
+
+    /**
      * The settings of the second, fine-tuning phase: the pre-computed vectors trainable, a tenth of the learning
      * rate, {@code fineTuneEpochs} epochs with early stopping after one without improvement.
      */

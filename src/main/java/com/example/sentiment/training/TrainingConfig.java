@@ -106,7 +106,8 @@ public record TrainingConfig(
         if ("auto".equalsIgnoreCase(or(preset, d.preset()))) {
             for (Presets.Preset p : Presets.AUTO) {
                 HyperParameters candidate = Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent);
-                if (candidates.stream().noneMatch(c -> c.hyperParameters().equals(candidate))) {
+                // a candidate that would train the same network as an earlier one is trained once
+                if (candidates.stream().noneMatch(c -> c.hyperParameters().asTrained().equals(candidate.asTrained()))) {
                     candidates.add(new ConfigurationSearch.Candidate(p.name(), candidate));
                 }
             }

@@ -20,11 +20,19 @@ class PresetsTest {
     void autoIsTheDefaultAndTriesTheSimpleLstmFirst() {
         TrainingConfig.ResolvedTrainingConfig resolved = TrainingConfig.EMPTY.resolve(DEFAULTS, true);
         assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
-                .containsExactly("lstm", "bilstm-last-max");
+                .containsExactly("lstm", "lstm-two-phase", "bilstm-last-max");
         HyperParameters simple = resolved.candidates().get(0).hyperParameters();
-        HyperParameters strong = resolved.candidates().get(1).hyperParameters();
+        HyperParameters twoPhase = resolved.candidates().get(1).hyperParameters();
+        HyperParameters strong = resolved.candidates().get(2).hyperParameters();
         assertThat(simple.bidirectional()).isFalse();
         assertThat(simple.pooling()).isEqualTo(HyperParameters.Pooling.LAST);
+        assertThat(simple.freezeEmbeddings()).isFalse();
+        assertThat(simple.fineTuneEpochs()).isZero();
+        // the same network as the first, trained with the vectors frozen and then fine-tuned
+        assertThat(twoPhase).usingRecursiveComparison().ignoringFields("freezeEmbeddings", "fineTuneEpochs")
+                .isEqualTo(simple);
+        assertThat(twoPhase.freezeEmbeddings()).isTrue();
+        assertThat(twoPhase.fineTuneEpochs()).isEqualTo(2);
         assertThat(strong.bidirectional()).isTrue();
         assertThat(strong.pooling()).isEqualTo(HyperParameters.Pooling.LAST_MAX);
         assertThat(strong.spatialDropout()).isEqualTo(0.2);
@@ -39,7 +47,7 @@ class PresetsTest {
         TrainingConfig config = Presets.overlay(Presets.of(Map.of("lstmUnits", 32, "epochs", 3, "pooling", "max")),
                 TrainingConfig.EMPTY);
         TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(DEFAULTS, true);
-        assertThat(resolved.candidates()).hasSize(2).allSatisfy(c -> {
+        assertThat(resolved.candidates()).hasSize(3).allSatisfy(c -> {
             assertThat(c.hyperParameters().lstmUnits()).isEqualTo(32);
             assertThat(c.hyperParameters().epochs()).isEqualTo(3);
             assertThat(c.hyperParameters().pooling()).isEqualTo(HyperParameters.Pooling.MAX);
@@ -48,6 +56,15 @@ class PresetsTest {
         TrainingConfig pinned = Presets.of(Map.of("bidirectional", true, "pooling", "last+max", "spatialDropout", 0.2,
                 "embeddingDropout", 0.0, "freezeEmbeddings", true, "fineTuneEpochs", 2));
         assertThat(pinned.resolve(DEFAULTS, true).candidates()).hasSize(1);
+    }
+
+    @Test
+    void withoutWordVectorsTheTwoPhaseCandidateIsNotTrainedAgain() {
+        // nothing to freeze: it would be the first candidate's network once more
+        TrainingConfig.ResolvedTrainingConfig resolved = TrainingConfig.EMPTY.resolve(DEFAULTS, false);
+        assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
+                .containsExactly("lstm", "bilstm-last-max");
+        assertThat(resolved.candidates()).allSatisfy(c -> assertThat(c.hyperParameters().wordVectors()).isNull());
     }
 
     @Test
