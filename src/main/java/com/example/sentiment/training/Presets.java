@@ -19,7 +19,7 @@ final class Presets {
             // the defaults: one direction, the last state, element dropout on fine-tuned vectors
             new Preset("lstm", of(Map.of())),
             // the same network trained in two phases: the vectors frozen first, then fine-tuned at a tenth of the
-            // rate if that helps (docs/experiments.md, runs 50-51: +2 points on SST-5, -2 on TREC)
+            // rate if that helps (docs/experiments.md, runs 50-51: +3.5 points on SST-5, -2.4 on TREC, so a candidate)
             new Preset("lstm-two-phase", of(Map.of("freezeEmbeddings", true, "fineTuneEpochs", 2))),
             // both directions summarised by their final states and a max-pool; whole vector dimensions dropped
             // per text; the vectors frozen first, then fine-tuned at a tenth of the rate if that helps
