@@ -226,6 +226,7 @@ public record SentimentProperties(
             @DecimalMin("0") @DecimalMax("0.1") @DefaultValue("0") double weightDecay,
             @Min(0) @Max(10) @DefaultValue("0") int fineTuneEpochs,
             @Min(1) @Max(5) @DefaultValue("1") int ensembleSize,
+            @NotNull @Pattern(regexp = "(?i)none|balanced") @DefaultValue("none") String classWeights,
             @NotNull @Pattern(regexp = "(?i)auto|none") @DefaultValue("auto") String preset,
             @Min(10) @Max(86400) @DefaultValue("600") int timeBudgetSeconds) {
     }

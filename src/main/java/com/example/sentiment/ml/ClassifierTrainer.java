@@ -145,8 +145,10 @@ public final class ClassifierTrainer {
             hp = hp.withEmbeddingSize(pretrained.dimensions);
         }
         observer.onStart(trainIds.length, trainTokenCount);
+        double[] classWeights = hp.balancesClasses()
+                ? NetworkFactory.balancedClassWeights(train.labels(), labels.size()) : null;
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
-                pretrained == null ? null : pretrained.weights);
+                pretrained == null ? null : pretrained.weights, classWeights);
         Integer covered = pretrained == null ? null : pretrained.covered;
         Phase first = fit(network, hp, trainIds, train.labels(), validationIds, validation.labels(), labels, observer,
                 cancelled, List.of(), deadlineNanos);
@@ -158,7 +160,8 @@ public final class ClassifierTrainer {
         if (pretrained != null && hp.freezeEmbeddings() && hp.fineTuneEpochs() > 0) {
             // second phase: the frozen vectors become trainable, at a tenth of the rate, from the best weights
             HyperParameters tuning = hp.forFineTuning();
-            MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null);
+            MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null,
+                    classWeights);
             tuned.setParams(first.best().params().dup());
             Phase second = fit(tuned, tuning, trainIds, train.labels(), validationIds, validation.labels(), labels,
                     observer, cancelled, first.history(), deadlineNanos);

@@ -22,6 +22,8 @@ import java.util.List;
  *                       tenth of the learning rate, kept only if validation improves; 0 = one phase
  * @param ensembleSize networks trained from consecutive seeds and served as one, their probabilities averaged
  *                     (0 or 1 = a single network)
+ * @param classWeights how each label's examples weigh in the loss: all alike, or inversely to the label's share of
+ *                     the training split (null in versions from before it existed: all alike)
  */
 public record HyperParameters(
         int epochs,
@@ -45,7 +47,8 @@ public record HyperParameters(
         double spatialDropout,
         double weightDecay,
         int fineTuneEpochs,
-        int ensembleSize) {
+        int ensembleSize,
+        ClassWeights classWeights) {
 
     /** The settings as they were before spatial dropout, weight decay and fine-tuning existed (all off). */
     public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
@@ -58,12 +61,25 @@ public record HyperParameters(
                 wordVectors, freezeEmbeddings, engine, selectionMetric, 0, 0, 0, 1);
     }
 
+    /** The settings as they were before class weights existed (every example weighs the same). */
+    public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
+                           boolean bidirectional, double dropout, double embeddingDropout, int maxSequenceLength,
+                           int minWordFrequency, int maxVocabularySize, long seed, int earlyStoppingPatience,
+                           Pooling pooling, String wordVectors, boolean freezeEmbeddings, Engine engine,
+                           SelectionMetric selectionMetric, double spatialDropout, double weightDecay,
+                           int fineTuneEpochs, int ensembleSize) {
+        this(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout, embeddingDropout,
+                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
+                ensembleSize, ClassWeights.NONE);
+    }
+
     /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
                 wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
-                ensembleSize);
+                ensembleSize, classWeights);
     }
 
     /**
@@ -76,7 +92,7 @@ public record HyperParameters(
         }
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
-                pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize);
+                pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize, classWeights);
     }
 
     /**
@@ -86,7 +102,7 @@ public record HyperParameters(
     HyperParameters forFineTuning() {
         return new HyperParameters(fineTuneEpochs, batchSize, learningRate / 10, embeddingSize, lstmUnits, bidirectional,
                 dropout, embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, 1, pooling,
-                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1);
+                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1, classWeights);
     }
 
     /** The settings of one ensemble member: a single network from another seed. */
@@ -94,7 +110,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed + index,
                 earlyStoppingPatience, pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout,
-                weightDecay, fineTuneEpochs, 1);
+                weightDecay, fineTuneEpochs, 1, classWeights);
     }
 
     /** Networks in the model: at least 1. */
@@ -105,6 +121,29 @@ public record HyperParameters(
     /** The metric, {@code MACRO_F1} when unset. */
     public SelectionMetric selection() {
         return selectionMetric != null ? selectionMetric : SelectionMetric.MACRO_F1;
+    }
+
+    /** Whether the labels' examples are weighed in the loss, {@code false} when unset. */
+    public boolean balancesClasses() {
+        return classWeights == ClassWeights.BALANCED;
+    }
+
+    /**
+     * How each label's examples weigh in the cross-entropy loss. {@code BALANCED} gives label c the weight
+     * n / (k * n_c) (n examples, k labels, n_c of them labelled c), so every label weighs the same in total.
+     */
+    public enum ClassWeights {
+        NONE, BALANCED;
+
+        /** The name used in training settings: {@code none} or {@code balanced}. */
+        public String setting() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** From its setting name, case-insensitively. */
+        public static ClassWeights ofSetting(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /**

@@ -22,8 +22,10 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Builds the many-to-one LSTM: token ids, embedding, LSTM, a summary of the real (masked) steps,
@@ -36,6 +38,15 @@ final class NetworkFactory {
     }
 
     static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights) {
+        return create(hp, vocabularySize, classes, embeddingWeights, null);
+    }
+
+    /**
+     * @param classWeights each label's weight in the loss, or null for all alike (see
+     *     {@link #balancedClassWeights})
+     */
+    static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights,
+                                    double[] classWeights) {
         EmbeddingSequenceLayer.Builder embedding = new EmbeddingSequenceLayer.Builder()
                 .nIn(vocabularySize).nOut(hp.embeddingSize());
         if (embeddingWeights != null && hp.freezeEmbeddings()) {
@@ -64,8 +75,9 @@ final class NetworkFactory {
             // DL4J's argument is the probability of keeping a unit
             layers.layer(new DropoutLayer.Builder(1.0 - hp.dropout()).build());
         }
-        layers.layer(new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nIn(summarySize).nOut(classes).build());
+        OutputLayer.Builder output = classWeights == null ? new OutputLayer.Builder(LossFunction.MCXENT)
+                : new OutputLayer.Builder(new LossMCXENT(Nd4j.create(classWeights).castTo(DataType.FLOAT)));
+        layers.layer(output.activation(Activation.SOFTMAX).nIn(summarySize).nOut(classes).build());
         MultiLayerConfiguration conf = layers.build();
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
@@ -75,6 +87,22 @@ final class NetworkFactory {
             network.getLayer(0).setParam("W", embeddingWeights);
         }
         return network;
+    }
+
+    /**
+     * Weights that make every label weigh the same in the loss in total: n / (k * n_c) for label c, with n
+     * examples, k labels and n_c examples of c (a label without examples gets 1, as it adds nothing to the loss).
+     */
+    static double[] balancedClassWeights(int[] labels, int classes) {
+        int[] counts = new int[classes];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        double[] weights = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            weights[c] = counts[c] == 0 ? 1.0 : labels.length / ((double) classes * counts[c]);
+        }
+        return weights;
     }
 
     private static long fusedLstm(HyperParameters hp, NeuralNetConfiguration.ListBuilder layers) {

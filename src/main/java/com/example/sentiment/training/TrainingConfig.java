@@ -61,6 +61,10 @@ public record TrainingConfig(
         @Schema(description = "networks trained from consecutive seeds and stored as one version whose "
                 + "probabilities are averaged (1 = a single network); each costs its training and serving time")
         @Min(value = 1, message = "must be at least 1") @Max(value = 5, message = "must be at most 5") Integer ensembleSize,
+        @Schema(description = "none (the default): every example weighs the same in the loss; balanced: each "
+                + "label's examples weigh inversely to its share of the training split, for label sets where some "
+                + "labels are rare", allowableValues = {"none", "balanced"})
+        @Pattern(regexp = "(?i)none|balanced", message = "must be one of none, balanced") String classWeights,
         @Schema(description = "the validation figure that decides early stopping, the learning-rate halving on a "
                 + "plateau and which epoch is kept", allowableValues = {"accuracy", "macroF1", "loss"}, example = "macroF1")
         @Pattern(regexp = "(?i)accuracy|macroF1|loss", message = "must be one of accuracy, macroF1, loss")
@@ -92,7 +96,7 @@ public record TrainingConfig(
         Integer timeBudgetSeconds) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -139,7 +143,8 @@ public record TrainingConfig(
                 HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)),
                 HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())),
                 or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
-                or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()));
+                or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()),
+                HyperParameters.ClassWeights.ofSetting(or(classWeights, d.classWeights())));
         return hp;
     }
 

@@ -152,6 +152,51 @@ class ClassifierTrainerTest {
     }
 
     @Test
+    void balancedClassWeightsWeighEveryLabelTheSameInTotal() {
+        // n = 4 examples, k = 3 labels: n / (k * n_c); the unseen label adds nothing to the loss and keeps 1
+        assertThat(NetworkFactory.balancedClassWeights(new int[] {0, 0, 0, 1}, 3))
+                .containsExactly(new double[] {4.0 / 9, 4.0 / 3, 1.0}, within(1e-12));
+    }
+
+    @Test
+    void balancedClassWeightsMoveARareLabelsProbabilityUp() {
+        // one negative example in ten: unweighted, the loss barely notices the negatives
+        List<TestCorpus.Example> rare = new ArrayList<>();
+        List<TestCorpus.Example> all = TestCorpus.examples(600, 21);
+        for (TestCorpus.Example e : all) {
+            if (e.label().equals("positive") || rare.stream().filter(r -> r.label().equals("negative")).count() * 9 < rare.size()) {
+                rare.add(e);
+            }
+        }
+        List<TestCorpus.Example> validation = TestCorpus.examples(60, 22);
+        HyperParameters plain = small(1, HyperParameters.Pooling.LAST, false);
+        HyperParameters balanced = new HyperParameters(1, 16, 0.01, 16, 16, false, 0.2, 0, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null, 0, 0, 0, 1,
+                HyperParameters.ClassWeights.BALANCED);
+        TrainingResult unweighted = new ClassifierTrainer().train(texts(rare), texts(validation), LABELS, plain, null,
+                TrainingObserver.NONE, () -> false);
+        TrainingResult weighted = new ClassifierTrainer().train(texts(rare), texts(validation), LABELS, balanced, null,
+                TrainingObserver.NONE, () -> false);
+
+        int[] trainLabels = texts(rare).labels();
+        org.nd4j.linalg.lossfunctions.impl.LossMCXENT loss = (org.nd4j.linalg.lossfunctions.impl.LossMCXENT)
+                ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) weighted.classifier().networkLayer(3).conf()
+                        .getLayer()).getLossFn();
+        assertThat(loss.getWeights().toDoubleVector()).as("the trained network carries the training split's weights")
+                .containsExactly(NetworkFactory.balancedClassWeights(trainLabels, 2), within(1e-6));
+        List<String> negatives = validation.stream().filter(e -> e.label().equals("negative"))
+                .map(TestCorpus.Example::text).toList();
+        assertThat(meanScore(weighted, negatives, "negative"))
+                .as("the rare label is more probable on its own examples with balanced weights")
+                .isGreaterThan(meanScore(unweighted, negatives, "negative"));
+    }
+
+    private static double meanScore(TrainingResult result, List<String> texts, String label) {
+        return result.classifier().classify(texts).stream().mapToDouble(p -> p.scores().get(label)).average()
+                .orElseThrow();
+    }
+
+    @Test
     void theDl4jEngineTrainsOnDl4jsOwnLstmLayer() {
         HyperParameters fused = small(6, HyperParameters.Pooling.LAST, false);
         HyperParameters dl4j = new HyperParameters(6, 16, 0.01, 16, 16, false, 0.2, 0, 50, 1, 1000, 7, 0,
