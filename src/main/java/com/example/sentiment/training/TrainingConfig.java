@@ -110,10 +110,7 @@ public record TrainingConfig(
         if ("auto".equalsIgnoreCase(or(preset, d.preset()))) {
             for (Presets.Preset p : Presets.AUTO) {
                 HyperParameters candidate = Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent);
-                // a candidate that would train the same network as an earlier one is trained once
-                if (candidates.stream().noneMatch(c -> c.hyperParameters().asTrained().equals(candidate.asTrained()))) {
-                    candidates.add(new ConfigurationSearch.Candidate(p.name(), candidate));
-                }
+                addOnce(candidates, new ConfigurationSearch.Candidate(p.name(), candidate));
             }
         } else {
             candidates.add(new ConfigurationSearch.Candidate("manual", hyperParameters(d, defaultVectorsPresent)));
@@ -122,6 +119,24 @@ public record TrainingConfig(
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
                 or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()),
                 "sentences".equalsIgnoreCase(validationUnit));
+    }
+
+    /**
+     * Adds a candidate unless an earlier one would train the same network (without word vectors, freezing them
+     * changes nothing). Of two such, the one whose settings say what is trained takes the earlier one's place, so
+     * that the job does not name a two-phase candidate that trained in one phase.
+     */
+    private static void addOnce(List<ConfigurationSearch.Candidate> candidates, ConfigurationSearch.Candidate added) {
+        HyperParameters trained = added.hyperParameters().asTrained();
+        for (int i = 0; i < candidates.size(); i++) {
+            if (candidates.get(i).hyperParameters().asTrained().equals(trained)) {
+                if (added.hyperParameters().equals(trained)) {
+                    candidates.set(i, added);
+                }
+                return;
+            }
+        }
+        candidates.add(added);
     }
 
     /** These values, else the configured defaults, as one configuration. */

@@ -17,12 +17,12 @@ class PresetsTest {
             .bindOrCreate("sentiment.training.defaults", SentimentProperties.Defaults.class);
 
     @Test
-    void autoIsTheDefaultAndTriesTheSimpleLstmFirst() {
+    void autoIsTheDefaultAndTriesTheOneDirectionLstmWithFrozenVectorsFirst() {
         TrainingConfig.ResolvedTrainingConfig resolved = TrainingConfig.EMPTY.resolve(DEFAULTS, true);
         assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
-                .containsExactly("lstm", "lstm-two-phase", "bilstm-last-max");
-        HyperParameters simple = resolved.candidates().get(0).hyperParameters();
-        HyperParameters twoPhase = resolved.candidates().get(1).hyperParameters();
+                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
+        HyperParameters twoPhase = resolved.candidates().get(0).hyperParameters();
+        HyperParameters simple = resolved.candidates().get(1).hyperParameters();
         HyperParameters strong = resolved.candidates().get(2).hyperParameters();
         assertThat(simple.bidirectional()).isFalse();
         assertThat(simple.pooling()).isEqualTo(HyperParameters.Pooling.LAST);
@@ -38,7 +38,7 @@ class PresetsTest {
         assertThat(strong.spatialDropout()).isEqualTo(0.2);
         assertThat(strong.freezeEmbeddings()).isTrue();
         assertThat(strong.fineTuneEpochs()).isEqualTo(2);
-        assertThat(resolved.hyperParameters()).isEqualTo(simple);
+        assertThat(resolved.hyperParameters()).isEqualTo(twoPhase);
         assertThat(resolved.timeBudgetSeconds()).isEqualTo(600);
     }
 
@@ -59,12 +59,14 @@ class PresetsTest {
     }
 
     @Test
-    void withoutWordVectorsTheTwoPhaseCandidateIsNotTrainedAgain() {
-        // nothing to freeze: it would be the first candidate's network once more
+    void withoutWordVectorsTheTwoPhaseCandidateIsTheOneDirectionLstm() {
+        // nothing to freeze: both one-direction candidates would train the same network; it trains once, as lstm
         TrainingConfig.ResolvedTrainingConfig resolved = TrainingConfig.EMPTY.resolve(DEFAULTS, false);
         assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
                 .containsExactly("lstm", "bilstm-last-max");
         assertThat(resolved.candidates()).allSatisfy(c -> assertThat(c.hyperParameters().wordVectors()).isNull());
+        assertThat(resolved.candidates().get(0).hyperParameters().freezeEmbeddings())
+                .as("named and set as what it trains").isFalse();
     }
 
     @Test
