@@ -177,6 +177,9 @@ class ApiErrorsTest {
         problem(upload("d.csv", bytes(csv), "{\"selectionMetric\":\"recall\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.errors[0].field").value("config.selectionMetric"))
                 .andExpect(jsonPath("$.errors[0].message").value("must be one of accuracy, macroF1, loss"));
+        problem(upload("d.csv", bytes(csv), "{\"classWeights\":\"heavy\"}"), 400, "invalid-request")
+                .andExpect(jsonPath("$.errors[0].field").value("config.classWeights"))
+                .andExpect(jsonPath("$.errors[0].message").value("must be one of none, balanced"));
         problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"../../etc/passwd\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.errors[0].field").value("config.wordVectors"));
         problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"missing.txt\"}"), 400, "invalid-request")

@@ -135,12 +135,7 @@ public record HyperParameters(
     public enum ClassWeights {
         NONE, BALANCED;
 
-        /** The name used in training settings: {@code none} or {@code balanced}. */
-        public String setting() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        /** From its setting name, case-insensitively. */
+        /** From its setting name ({@code none} or {@code balanced}), case-insensitively. */
         public static ClassWeights ofSetting(String name) {
             return valueOf(name.toUpperCase(java.util.Locale.ROOT));
         }
