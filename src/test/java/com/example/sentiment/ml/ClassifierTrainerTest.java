@@ -11,8 +11,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.junit.jupiter.api.BeforeAll;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -162,9 +164,9 @@ class ClassifierTrainerTest {
     void balancedClassWeightsMoveARareLabelsProbabilityUp() {
         // one negative example in ten: unweighted, the loss barely notices the negatives
         List<TestCorpus.Example> rare = new ArrayList<>();
-        List<TestCorpus.Example> all = TestCorpus.examples(600, 21);
-        for (TestCorpus.Example e : all) {
-            if (e.label().equals("positive") || rare.stream().filter(r -> r.label().equals("negative")).count() * 9 < rare.size()) {
+        int negatives = 0;
+        for (TestCorpus.Example e : TestCorpus.examples(600, 21)) {
+            if (e.label().equals("positive") || negatives++ % 9 == 0) {
                 rare.add(e);
             }
         }
@@ -179,9 +181,8 @@ class ClassifierTrainerTest {
                 TrainingObserver.NONE, () -> false);
 
         int[] trainLabels = texts(rare).labels();
-        org.nd4j.linalg.lossfunctions.impl.LossMCXENT loss = (org.nd4j.linalg.lossfunctions.impl.LossMCXENT)
-                ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) weighted.classifier().networkLayer(3).conf()
-                        .getLayer()).getLossFn();
+        LossMCXENT loss = (LossMCXENT) ((BaseOutputLayer) weighted.classifier().networkLayer(3).conf().getLayer())
+                .getLossFn();
         assertThat(loss.getWeights().toDoubleVector()).as("the trained network carries the training split's weights")
                 .containsExactly(NetworkFactory.balancedClassWeights(trainLabels, 2), within(1e-6));
         List<String> negatives = validation.stream().filter(e -> e.label().equals("negative"))

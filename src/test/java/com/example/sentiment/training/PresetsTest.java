@@ -28,7 +28,7 @@ class PresetsTest {
         assertThat(simple.pooling()).isEqualTo(HyperParameters.Pooling.LAST);
         assertThat(simple.freezeEmbeddings()).isFalse();
         assertThat(simple.fineTuneEpochs()).isZero();
-        // the same network as the first, trained with the vectors frozen and then fine-tuned
+        // the lstm candidate's network, trained with the vectors frozen and then fine-tuned
         assertThat(twoPhase).usingRecursiveComparison().ignoringFields("freezeEmbeddings", "fineTuneEpochs")
                 .isEqualTo(simple);
         assertThat(twoPhase.freezeEmbeddings()).isTrue();
