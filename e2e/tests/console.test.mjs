@@ -370,6 +370,11 @@ test('a job with "activate if better" and the stored corrections shows its promo
   const activeAfter = (await apiCall('GET', '/status')).activeModel.id;
   assert.equal(activeAfter, job.promotion.decision === 'activated' ? job.modelId : activeBefore);
   assert.match(await page.textContent('#job-details'), /Stored corrections added \/ left out as duplicates1 \/ 0/);
+  // the hyper-parameters as the settings spell them, under their names
+  const settings = await page.textContent('section[aria-labelledby="hp-title"]');
+  assert.match(settings, new RegExp(`Class weights${job.hyperParameters.classWeights.toLowerCase()}`));
+  assert.match(settings, new RegExp(`Engine${job.hyperParameters.engine.toLowerCase()}`));
+  assert.match(settings, /Fine-tuning epochs\d/);
   await screenshot(page, 'job-promotion');
   assertNoPageProblems();
 });

@@ -308,10 +308,14 @@ export function hyperParameterList(hp) {
     lstmUnits: 'LSTM units', bidirectional: 'Bidirectional', dropout: 'Dropout', maxSequenceLength: 'Max sequence length',
     minWordFrequency: 'Minimum word frequency', maxVocabularySize: 'Maximum vocabulary size', seed: 'Seed',
     earlyStoppingPatience: 'Early stopping patience', pooling: 'Pooling', wordVectors: 'Word vectors',
-    freezeEmbeddings: 'Freeze embeddings', selectionMetric: 'Selection metric',
+    freezeEmbeddings: 'Freeze embeddings', selectionMetric: 'Selection metric', embeddingDropout: 'Embedding dropout',
+    engine: 'Engine', spatialDropout: 'Spatial dropout', weightDecay: 'Weight decay',
+    fineTuneEpochs: 'Fine-tuning epochs', ensembleSize: 'Ensemble size', classWeights: 'Class weights',
   };
+  // the API reports these as enum constants; the console shows them as the settings spell them
+  const lowerCase = new Set(['pooling', 'engine', 'classWeights']);
   const value = (v) => (v === null || v === undefined ? 'none' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
-  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(k === 'pooling' && v ? String(v).toLowerCase() : k === 'selectionMetric' && v ? SELECTION_METRICS[v] || v : v)]),
+  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(lowerCase.has(k) && v ? String(v).toLowerCase() : k === 'selectionMetric' && v ? SELECTION_METRICS[v] || v : v)]),
     { class: 'facts columns' });
 }
 
