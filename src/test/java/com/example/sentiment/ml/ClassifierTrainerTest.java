@@ -164,9 +164,9 @@ class ClassifierTrainerTest {
     void balancedClassWeightsMoveARareLabelsProbabilityUp() {
         // one negative example in ten: unweighted, the loss barely notices the negatives
         List<TestCorpus.Example> rare = new ArrayList<>();
-        int negatives = 0;
+        int negativesSeen = 0;
         for (TestCorpus.Example e : TestCorpus.examples(600, 21)) {
-            if (e.label().equals("positive") || negatives++ % 9 == 0) {
+            if (e.label().equals("positive") || negativesSeen++ % 9 == 0) {
                 rare.add(e);
             }
         }
