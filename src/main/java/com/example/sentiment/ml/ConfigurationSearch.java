@@ -120,7 +120,7 @@ public final class ConfigurationSearch {
             return "lower validation macro-F1";
         }
         return String.format(Locale.ROOT, "better by %.3f macro-F1, %.1f standard errors of the paired"
-                + " difference (not more than %.1f): the simpler one is kept", gain.difference(),
+                + " difference (not more than %.1f): the one kept before it stays", gain.difference(),
                 gain.inStandardErrors(), PREFERENCE_IN_STANDARD_ERRORS);
     }
 }

@@ -79,10 +79,11 @@ public record TrainingConfig(
         @Schema(description = "true: add the stored corrections (POST /api/v1/feedback) to the uploaded data, "
                 + "duplicates removed; the dataset report counts them")
         Boolean includeFeedback,
-        @Schema(description = "auto (the default): train the documented candidate configurations (see "
-                + "docs/experiments.md) on the same split within timeBudgetSeconds and keep the best by validation "
-                + "macro-F1, the simpler unless the other wins by more than 1.5 standard errors of the paired difference; fields set here "
-                + "apply to every candidate. none: train these settings and the defaults only",
+        @Schema(description = "auto (the default): train the candidate configurations the README lists "
+                + "(lstm-two-phase, lstm, bilstm-last-max) in that order on the same split within timeBudgetSeconds; "
+                + "a later candidate replaces the one kept so far only if its validation macro-F1 is better by more "
+                + "than 1.5 standard errors of the paired difference; fields set here apply to every candidate. "
+                + "none: train these settings and the defaults only",
                 allowableValues = {"auto", "none"}, example = "auto")
         @Pattern(regexp = "(?i)auto|none", message = "must be one of auto, none") String preset,
         @Schema(description = "rows (the default): the validation split holds out random rows. sentences: for "
