@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  *              and runs training jobs); both by default. A process without {@code train} never claims a job
  * @param queue where training jobs wait and who runs them
  * @param postgres the database of {@code sentiment.queue.type=postgres}
+ * @param feedback how much the feedback store keeps
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -44,7 +45,8 @@ public record SentimentProperties(
         @Valid @DefaultValue Storage storage,
         @NotEmpty @DefaultValue({"serve", "train"}) Set<Role> roles,
         @Valid @DefaultValue Queue queue,
-        @Valid @DefaultValue Postgres postgres) {
+        @Valid @DefaultValue Postgres postgres,
+        @Valid @DefaultValue FeedbackLimits feedback) {
 
     /** What a process of the service does; see {@code roles}. */
     public enum Role { SERVE, TRAIN }
@@ -156,6 +158,19 @@ public record SentimentProperties(
         public int workerCount() {
             return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         }
+    }
+
+    /**
+     * Caps on the stored corrections, whatever the backend: past either one a new correction is refused with
+     * 413 ({@code feedback-store-full}) until an operator exports and removes corrections or raises the cap.
+     * One correction's text is capped by {@code sentiment.classify.max-text-length}.
+     *
+     * @param maxEntries corrections kept at most
+     * @param maxTotalSize their total size, counted as the UTF-8 bytes of text, label, model id and predicted label
+     */
+    public record FeedbackLimits(
+            @Positive @DefaultValue("100000") int maxEntries,
+            @NotNull @DefaultValue("256MB") DataSize maxTotalSize) {
     }
 
     /** @param minFreeDisk the model store's health is DOWN with less free space on the models volume */

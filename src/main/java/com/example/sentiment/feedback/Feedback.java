@@ -1,6 +1,7 @@
 package com.example.sentiment.feedback;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -14,4 +15,16 @@ import java.time.Instant;
         + "\"predictedLabel\":\"negative\"}")
 public record Feedback(String id, Instant createdAt, String text, String label, String modelId,
                        String predictedLabel) {
+
+    /**
+     * What this correction counts against {@code sentiment.feedback.max-total-size}: the UTF-8 bytes of its
+     * text, label, model id and predicted label, the same on every backend.
+     */
+    public long storedSize() {
+        return utf8(text) + utf8(label) + utf8(modelId) + utf8(predictedLabel);
+    }
+
+    private static long utf8(String value) {
+        return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
+    }
 }

@@ -6,11 +6,16 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpHeaders;
@@ -64,16 +69,22 @@ class FeedbackController {
 
     @GetMapping(path = "/export", produces = "text/csv")
     @Operation(summary = "Export corrections as CSV", description = "Header text,label, one row per correction "
-            + "in the order they were given, RFC 4180 quoting: ready to upload as training data.")
+            + "in the order they were given, RFC 4180 quoting: ready to upload as training data. Written as it is "
+            + "read from the store, so the response has no Content-Length. A cell that begins with =, +, -, @, a tab "
+            + "or a carriage return (which a spreadsheet would run as a formula) is prefixed with a single quote ' "
+            + "and quoted, as OWASP advises against CSV injection; the stored correction keeps its text as given, "
+            + "and training with includeFeedback uses the stored text.")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = "text/csv",
-            schema = @Schema(type = "string", example = "text,label\r\n\"Not bad, really\",positive\r\n")))
-    ResponseEntity<byte[]> export(@Parameter(description = "Only corrections of this model version")
-                                  @RequestParam(required = false) String modelId) {
-        var corrections = store.all().stream().filter(f -> modelId == null || modelId.equals(f.modelId())).toList();
-        return ResponseEntity.ok()
-                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"feedback.csv\"")
-                .body(FeedbackCsv.of(corrections).getBytes(StandardCharsets.UTF_8));
+            schema = @Schema(type = "string", example = "text,label\r\n\"Not bad, really\",positive\r\n\"'=1+1\",negative\r\n")))
+    void export(@Parameter(description = "Only corrections of this model version")
+                @RequestParam(required = false) String modelId, HttpServletResponse response) throws IOException {
+        response.setContentType(new MediaType("text", "csv", StandardCharsets.UTF_8).toString());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"feedback.csv\"");
+        // rows go out as the store hands them over: memory holds one buffer, not the export
+        Writer csv = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
+        csv.write(FeedbackCsv.HEADER);
+        store.forEach(modelId, f -> csv.write(FeedbackCsv.row(f)));
+        csv.flush();
     }
 
     @GetMapping("/{id}")

@@ -8,11 +8,15 @@ import com.example.sentiment.system.BadRequestException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /** Takes corrections of classification answers, checked against the model they correct, and stores them. */
 @Service
 class FeedbackService {
+
+    private static final Logger log = LoggerFactory.getLogger(FeedbackService.class);
 
     private final FeedbackStore store;
     private final ModelService models;
@@ -40,6 +44,9 @@ class FeedbackService {
             throw BadRequestException.forField("text", "must be at most " + maxTextLength + " characters, got "
                     + c.text().length());
         }
+        refuseUnstorable("text", c.text());
+        refuseUnstorable("label", c.label());
+        refuseUnstorable("predictedLabel", c.predictedLabel());
         String modelId = c.modelId();
         if (modelId != null || !c.newLabel()) {
             ModelMetadata metadata = modelId != null ? modelMetadata(modelId) : models.resolve(null).metadata();
@@ -55,9 +62,18 @@ class FeedbackService {
         try {
             store.save(feedback);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot store the correction: " + e.getMessage(), e);
+            // a full disk or a failing volume: the service's condition, not the client's; the path stays in the log
+            log.error("Cannot store correction {}: {}", feedback.id(), e.toString());
+            throw new FeedbackStoreUnavailableException();
         }
         return feedback;
+    }
+
+    /** A 400 for what no backend can store exactly, before the model is even looked at (see {@link StorableText}). */
+    private static void refuseUnstorable(String field, String value) {
+        StorableText.problem(value).ifPresent(reason -> {
+            throw BadRequestException.forField(field, reason);
+        });
     }
 
     private ModelMetadata modelMetadata(String id) {

@@ -1,16 +1,27 @@
 package com.example.sentiment.feedback;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where corrections are kept (a port: the file-system adapter today, a database one later). Whatever the
- * adapter, a correction that {@link #save} returned for is durable: it survives a restart and a crash.
+ * Where corrections are kept (a port: the file-system adapter, and PostgreSQL's). Whatever the adapter, a
+ * correction that {@link #save} returned for is durable: it survives a restart and a crash. No adapter holds
+ * the texts in memory: a page reads one page, and {@link #forEach} reads as it goes, so that a listing or an
+ * export costs memory for what it hands out, not for the whole store. The store is bounded by
+ * {@code sentiment.feedback}.
  */
 public interface FeedbackStore {
 
-    /** Stores a new correction; on failure nothing is stored. */
+    /**
+     * Stores a new correction; on failure nothing is stored, and what was stored before is left intact.
+     *
+     * @throws FeedbackStoreFullException when it would take the store past {@code sentiment.feedback}'s caps
+     * @throws IllegalArgumentException when a field cannot be stored exactly ({@link StorableText})
+     * @throws IOException when it cannot be written (a full disk)
+     */
     void save(Feedback feedback) throws IOException;
 
     Optional<Feedback> find(String id);
@@ -22,6 +33,31 @@ public interface FeedbackStore {
      */
     FeedbackPage page(int page, int size, String modelId);
 
-    /** Every correction, oldest first (the order they were given in), for export and training. */
-    List<Feedback> all();
+    /**
+     * Hands every correction to {@code visitor}, oldest first (the order they were given in), reading as it goes.
+     * The visitor's exception stops the walk and comes out of this method.
+     *
+     * @param modelId only corrections of this model version; every one when null
+     */
+    void forEach(String modelId, Visitor visitor) throws IOException;
+
+    /**
+     * Every correction, oldest first, in one list: for training, which holds its rows in memory anyway (and the
+     * store's caps bound them).
+     */
+    default List<Feedback> all() {
+        List<Feedback> all = new ArrayList<>();
+        try {
+            forEach(null, all::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
+    }
+
+    /** What {@link #forEach} hands each correction to; may write, and so may fail with an IOException. */
+    @FunctionalInterface
+    interface Visitor {
+        void visit(Feedback feedback) throws IOException;
+    }
 }

@@ -2,6 +2,7 @@ package com.example.sentiment.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestPostgres;
 import com.example.sentiment.feedback.postgres.PostgresFeedbackStore;
 import java.time.Instant;
@@ -19,14 +20,17 @@ class PostgresFeedbackStoreIT extends FeedbackStoreContract {
         postgres.reset();
     }
 
+    private SentimentProperties.FeedbackLimits limits = NO_LIMITS;
+
     @Override
-    protected FeedbackStore store() {
+    protected FeedbackStore store(SentimentProperties.FeedbackLimits limits) {
+        this.limits = limits;
         return reopen();
     }
 
     @Override
     protected FeedbackStore reopen() {
-        return new PostgresFeedbackStore(postgres.dataSource());
+        return new PostgresFeedbackStore(postgres.dataSource(), limits, BATCH);
     }
 
     @Test
@@ -39,5 +43,35 @@ class PostgresFeedbackStoreIT extends FeedbackStoreContract {
         store.save(earlier);
         assertThat(reopen().find(later.id())).contains(later);
         assertThat(reopen().all()).containsExactly(earlier, later);
+    }
+
+    /** Two replicas cannot both take the last place: inserts are serialised by an advisory lock. */
+    @Test
+    void concurrentInsertsNeverPassTheCountCap() throws Exception {
+        FeedbackStore store = store(new SentimentProperties.FeedbackLimits(5, org.springframework.util.unit.DataSize.ofMegabytes(1)));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Feedback f = feedback("text " + i, "positive", "m", i);
+                FeedbackStore replica = reopen();
+                results.add(pool.submit(() -> {
+                    try {
+                        replica.save(f);
+                        return true;
+                    } catch (FeedbackStoreFullException e) {
+                        return false;
+                    }
+                }));
+            }
+            long stored = 0;
+            for (var r : results) {
+                stored += r.get(60, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(stored).isEqualTo(5);
+            assertThat(store.page(0, 20, null).total()).isEqualTo(5);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -1,24 +1,34 @@
 package com.example.sentiment.feedback.postgres;
 
+import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.feedback.Feedback;
 import com.example.sentiment.feedback.FeedbackPage;
 import com.example.sentiment.feedback.FeedbackStore;
+import com.example.sentiment.feedback.FeedbackStoreFullException;
+import com.example.sentiment.feedback.StorableText;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Corrections in PostgreSQL ({@code sentiment.queue.type=postgres}; schema {@code db/migration/V3__feedback.sql}),
  * so that every serving replica records into, and every worker trains on, the same set. A correction is durable
  * once its insert has committed, which {@link #save} waits for. The file-system adapter stays the default.
+ * {@link #forEach} reads in key-ordered batches (keyset paging on the {@code feedback_order} index), so that an
+ * export holds one batch at a time and no transaction stays open while a slow client reads it.
  */
 @Component
 @ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "postgres")
@@ -27,21 +37,57 @@ public class PostgresFeedbackStore implements FeedbackStore {
     private static final String COLUMNS = "id, created_at, created_nanos, text, label, model_id, predicted_label";
     private static final String ORDER = "created_at, created_nanos, id";
     private static final String NEWEST_FIRST = "created_at DESC, created_nanos DESC, id DESC";
+    private static final String SIZE = "octet_length(text) + octet_length(label) + coalesce(octet_length(model_id), 0)"
+            + " + coalesce(octet_length(predicted_label), 0)";
+    /** The advisory lock that serialises inserts across replicas, so that two cannot both take the last place. */
+    private static final long INSERT_LOCK = 0x5e17_fbacL;
+    private static final int BATCH = 500;
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final int maxEntries;
+    private final long maxTotalSize;
+    private final int batch;
 
     /** @param postgresDataSource the pool of {@code sentiment.postgres}, its schema migrated */
-    public PostgresFeedbackStore(DataSource postgresDataSource) {
+    @Autowired
+    public PostgresFeedbackStore(DataSource postgresDataSource, SentimentProperties properties) {
+        this(postgresDataSource, properties.feedback(), BATCH);
+    }
+
+    /** @param batch corrections {@link #forEach} reads per query */
+    public PostgresFeedbackStore(DataSource postgresDataSource, SentimentProperties.FeedbackLimits limits, int batch) {
         this.jdbc = new JdbcTemplate(postgresDataSource);
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(postgresDataSource));
+        this.maxEntries = limits.maxEntries();
+        this.maxTotalSize = limits.maxTotalSize().toBytes();
+        this.batch = batch;
     }
 
     @Override
     public void save(Feedback feedback) {
+        StorableText.check(feedback);
         Instant at = feedback.createdAt();
-        // the column keeps microseconds; created_nanos gives the instant back exactly
-        jdbc.update("INSERT INTO feedback (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", feedback.id(),
-                Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)), at.getNano(), feedback.text(), feedback.label(),
-                feedback.modelId(), feedback.predictedLabel());
+        long size = feedback.storedSize();
+        transactions.executeWithoutResult(status -> {
+            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> null, INSERT_LOCK);
+            // counted on each insert, not kept in a counter row: corrections come at a person's pace, and a
+            // count over the capped table costs milliseconds
+            jdbc.query("SELECT count(*), coalesce(sum(" + SIZE + "), 0) FROM feedback", rs -> {
+                rs.next();
+                if (rs.getLong(1) >= maxEntries) {
+                    throw FeedbackStoreFullException.entries(maxEntries);
+                }
+                if (rs.getLong(2) + size > maxTotalSize) {
+                    throw FeedbackStoreFullException.size(maxTotalSize);
+                }
+                return null;
+            });
+            // the column keeps microseconds; created_nanos gives the instant back exactly
+            jdbc.update("INSERT INTO feedback (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", feedback.id(),
+                    Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)), at.getNano(), feedback.text(), feedback.label(),
+                    feedback.modelId(), feedback.predictedLabel());
+        });
     }
 
     @Override
@@ -63,9 +109,33 @@ public class PostgresFeedbackStore implements FeedbackStore {
     }
 
     @Override
-    public List<Feedback> all() {
-        return List.copyOf(jdbc.query("SELECT " + COLUMNS + " FROM feedback ORDER BY " + ORDER,
-                PostgresFeedbackStore::feedback));
+    public void forEach(String modelId, Visitor visitor) throws IOException {
+        Feedback last = null;
+        while (true) {
+            List<Object> args = new ArrayList<>();
+            StringBuilder where = new StringBuilder();
+            if (modelId != null) {
+                where.append(" WHERE model_id = ?");
+                args.add(modelId);
+            }
+            if (last != null) {
+                // the row after the last one handed out, in the stored order
+                where.append(modelId == null ? " WHERE " : " AND ").append("(" + ORDER + ") > (?, ?, ?)");
+                args.add(Timestamp.from(last.createdAt().truncatedTo(ChronoUnit.MICROS)));
+                args.add(last.createdAt().getNano());
+                args.add(last.id());
+            }
+            args.add(batch);
+            List<Feedback> rows = jdbc.query("SELECT " + COLUMNS + " FROM feedback" + where + " ORDER BY " + ORDER
+                    + " LIMIT ?", PostgresFeedbackStore::feedback, args.toArray());
+            for (Feedback f : rows) {
+                visitor.visit(f);
+            }
+            if (rows.size() < batch) {
+                return;
+            }
+            last = rows.get(rows.size() - 1);
+        }
     }
 
     private static Feedback feedback(ResultSet rs, int row) throws SQLException {
