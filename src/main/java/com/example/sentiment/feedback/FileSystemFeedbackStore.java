@@ -49,7 +49,8 @@ class FileSystemFeedbackStore implements FeedbackStore {
         byte[] read(Path file) throws IOException;
     }
 
-    private static final Disk REAL_DISK = new Disk() {
+    /** The disk itself: records written with {@link DurableFiles}. */
+    static final Disk REAL_DISK = new Disk() {
         @Override
         public void write(Path file, byte[] bytes) throws IOException {
             DurableFiles.write(file, bytes);

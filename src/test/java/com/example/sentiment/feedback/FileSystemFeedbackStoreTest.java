@@ -6,16 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.system.DurableFiles;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The file-system adapter against the store contract, and what a crash can leave behind. */
@@ -51,13 +57,13 @@ class FileSystemFeedbackStoreTest extends FeedbackStoreContract {
 
         @Override
         public void write(Path file, byte[] bytes) throws IOException {
-            DurableFiles.write(file, bytes);
+            FileSystemFeedbackStore.REAL_DISK.write(file, bytes);
         }
 
         @Override
         public byte[] read(Path file) throws IOException {
             reads.incrementAndGet();
-            return Files.readAllBytes(file);
+            return FileSystemFeedbackStore.REAL_DISK.read(file);
         }
     }
 
@@ -145,8 +151,8 @@ class FileSystemFeedbackStoreTest extends FeedbackStoreContract {
         FileSystemFeedbackStore restarted = reopen(disk);
         disk.reads.set(0);
         List<Integer> readsAtEachWrite = new ArrayList<>();
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        java.io.OutputStream recording = new java.io.OutputStream() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OutputStream recording = new OutputStream() {
             @Override
             public void write(int b) {
                 write(new byte[] {(byte) b}, 0, 1);
@@ -158,17 +164,17 @@ class FileSystemFeedbackStoreTest extends FeedbackStoreContract {
                 bytes.write(b, off, len);
             }
         };
-        org.springframework.mock.web.MockHttpServletResponse response = new org.springframework.mock.web.MockHttpServletResponse() {
+        MockHttpServletResponse response = new MockHttpServletResponse() {
             @Override
-            public jakarta.servlet.ServletOutputStream getOutputStream() {
-                return new jakarta.servlet.ServletOutputStream() {
+            public ServletOutputStream getOutputStream() {
+                return new ServletOutputStream() {
                     @Override
                     public boolean isReady() {
                         return true;
                     }
 
                     @Override
-                    public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                    public void setWriteListener(WriteListener listener) {
                     }
 
                     @Override
@@ -205,7 +211,7 @@ class FileSystemFeedbackStoreTest extends FeedbackStoreContract {
             public void write(Path file, byte[] bytes) throws IOException {
                 // what a write cut off by ENOSPC leaves when not even its clean-up could run: part of a temp file
                 Files.write(file.resolveSibling(DurableFiles.TEMP_PREFIX + file.getFileName()),
-                        java.util.Arrays.copyOf(bytes, bytes.length / 2));
+                        Arrays.copyOf(bytes, bytes.length / 2));
                 throw new IOException("No space left on device");
             }
         });
