@@ -147,7 +147,10 @@ class OpenApiConfiguration {
             common.forEach((status, description) -> operation.getResponses().putIfAbsent(status, problem(description)));
             if (path.equals("/api/v1/feedback") && method == PathItem.HttpMethod.POST) {
                 operation.getResponses().putIfAbsent("404", problem("Unknown model version (modelId)"));
-                operation.getResponses().putIfAbsent("503", problem("No modelId and no active model to check the label against"));
+                operation.getResponses().putIfAbsent("413", problem("The feedback store is at sentiment.feedback's cap "
+                        + "(`feedback-store-full`); an operator must make room"));
+                operation.getResponses().putIfAbsent("503", problem("No modelId and no active model to check the label "
+                        + "against, or the correction could not be written (`feedback-store-unavailable`); both with Retry-After"));
             }
             if (path.contains("{id}") || path.startsWith("/api/v1/classify")) {
                 operation.getResponses().putIfAbsent("404", problem("Unknown model version or job"));
