@@ -88,6 +88,12 @@ abstract class FeedbackStoreContract {
         }
         assertThat(store.all()).containsExactly(kept);
         assertThat(reopen().all()).containsExactly(kept);
+        // and asked for by a URL, such a value matches nothing rather than failing the query
+        assertThat(store.find("\u0000")).isEmpty();
+        assertThat(store.page(0, 10, "m\u0000").total()).isZero();
+        List<Feedback> visited = new ArrayList<>();
+        store.forEach("m\u0000", visited::add);
+        assertThat(visited).isEmpty();
     }
 
     @Test

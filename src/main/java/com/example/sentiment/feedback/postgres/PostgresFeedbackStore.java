@@ -92,12 +92,18 @@ public class PostgresFeedbackStore implements FeedbackStore {
 
     @Override
     public Optional<Feedback> find(String id) {
+        if (!storable(id)) {
+            return Optional.empty();
+        }
         return jdbc.query("SELECT " + COLUMNS + " FROM feedback WHERE id = ?", PostgresFeedbackStore::feedback, id)
                 .stream().findFirst();
     }
 
     @Override
     public FeedbackPage page(int page, int size, String modelId) {
+        if (!storable(modelId)) {
+            return new FeedbackPage(List.of(), page, size, 0);
+        }
         String where = modelId == null ? "" : " WHERE model_id = ?";
         Object[] filter = modelId == null ? new Object[0] : new Object[] {modelId};
         Long total = jdbc.queryForObject("SELECT count(*) FROM feedback" + where, Long.class, filter);
@@ -110,6 +116,9 @@ public class PostgresFeedbackStore implements FeedbackStore {
 
     @Override
     public void forEach(String modelId, Visitor visitor) throws IOException {
+        if (!storable(modelId)) {
+            return;
+        }
         Feedback last = null;
         while (true) {
             List<Object> args = new ArrayList<>();
@@ -136,6 +145,14 @@ public class PostgresFeedbackStore implements FeedbackStore {
             }
             last = rows.get(rows.size() - 1);
         }
+    }
+
+    /**
+     * A value from a URL that PostgreSQL would refuse as a parameter (U+0000): no stored correction has it, so it
+     * matches nothing, rather than failing the query with a 500.
+     */
+    private static boolean storable(String value) {
+        return StorableText.problem(value).isEmpty();
     }
 
     private static Feedback feedback(ResultSet rs, int row) throws SQLException {
