@@ -87,14 +87,17 @@ class CrossSiteRequestFilter extends OncePerRequestFilter {
         }
         try {
             URI from = new URI(origin.trim());
-            URI to = new URI(from.getScheme() + "://" + host.trim());
-            if (from.getHost() == null || to.getHost() == null) {
+            if (from.getScheme() == null || from.getHost() == null) {
                 return false; // "null", or not a URL at all
+            }
+            URI to = new URI(from.getScheme() + "://" + host.trim());
+            if (to.getHost() == null) {
+                return false;
             }
             int defaultPort = DEFAULT_PORTS.getOrDefault(from.getScheme().toLowerCase(Locale.ROOT), -1);
             return from.getHost().equalsIgnoreCase(to.getHost())
                     && port(from, defaultPort) == port(to, defaultPort);
-        } catch (URISyntaxException | NullPointerException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
     }

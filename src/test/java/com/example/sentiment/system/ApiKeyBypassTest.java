@@ -1,6 +1,7 @@
 package com.example.sentiment.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.BundledModel;
 import com.example.sentiment.TestCorpus;
@@ -8,16 +9,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,22 +39,25 @@ import org.springframework.test.context.DynamicPropertySource;
     "sentiment.security.classify-api-key=classify-secret"})
 class ApiKeyBypassTest {
 
-    static final Path MODELS;
-    static final String MODEL_ID;
+    @TempDir
+    static Path models;
 
-    static {
-        try {
-            MODELS = Files.createTempDirectory("api-key-bypass");
-            MODEL_ID = BundledModel.copyTo(MODELS);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** The bundled model's id; the model is copied into {@link #models} when the service is configured. */
+    static String MODEL_ID;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("sentiment.models-dir", MODELS::toString);
-        registry.add("sentiment.vectors-dir", () -> MODELS.resolve("no-vectors").toString());
+        registry.add("sentiment.models-dir", () -> {
+            try {
+                if (MODEL_ID == null) {
+                    MODEL_ID = BundledModel.copyTo(models);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return models.toString();
+        });
+        registry.add("sentiment.vectors-dir", () -> models.resolve("no-vectors").toString());
     }
 
     @LocalServerPort
@@ -178,6 +185,8 @@ class ApiKeyBypassTest {
 
     @Test
     void noSpellingOfAProtectedPathSkipsTheKeyCheck() throws Exception {
+        // the active model loads in the background; "active" in the listing changes when it is in
+        await().atMost(Duration.ofSeconds(60)).until(() -> adminGet("/actuator/health/readiness").status() == 200);
         String before = state();
         assertThat(before).contains(MODEL_ID);
         SoftAssertions softly = new SoftAssertions();
