@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -178,10 +179,16 @@ public record SentimentProperties(
     }
 
     /**
-     * @param apiKey required as {@code X-API-Key} on every state-changing call when set
-     * @param classifyApiKey required as {@code X-API-Key} on classify calls when set
+     * @param apiKey required as {@code X-API-Key} when set on every state-changing call, on reading training jobs,
+     *               corrections ({@code GET /api/v1/feedback...}) and the health endpoint's details
+     * @param classifyApiKey required as {@code X-API-Key} on classify calls and on posting corrections when set
+     *                       (the admin key is accepted too)
+     * @param allowedOrigins web origins (such as {@code https://console.example}) whose pages may send
+     *                       state-changing requests although the browser marks them cross-site or same-site;
+     *                       none by default, so that only the service's own console (same-origin) and clients that
+     *                       are not browsers may
      */
-    public record Security(String apiKey, String classifyApiKey) {
+    public record Security(String apiKey, String classifyApiKey, @DefaultValue List<String> allowedOrigins) {
     }
 
     /**

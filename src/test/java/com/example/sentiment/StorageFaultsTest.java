@@ -99,6 +99,8 @@ class StorageFaultsTest {
         JsonNode noSpace = client.train(TestCorpus.csv(200, 9), CONFIG);
         assertThat(noSpace.get("state").asString()).isEqualTo("FAILED");
         assertThat(noSpace.get("error").asString()).contains("could not store the model", "No space left on device");
+        assertThat(noSpace.get("error").asString()).as("the job's error is readable through the API: no paths")
+                .doesNotContain(models.toString());
         assertThat(entries()).containsExactlyInAnyOrder(".jobs", "active", "filler", kept);
         Files.delete(filler);
 
@@ -108,6 +110,7 @@ class StorageFaultsTest {
             JsonNode readOnly = client.train(TestCorpus.csv(200, 10), CONFIG);
             assertThat(readOnly.get("state").asString()).isEqualTo("FAILED");
             assertThat(readOnly.get("error").asString()).contains("could not store the model", "Read-only file system");
+            assertThat(readOnly.get("error").asString()).doesNotContain(models.toString());
         } finally {
             assertThat(run("mount", "-o", "remount,rw", models.toString())).isTrue();
         }

@@ -36,6 +36,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<Object> handleProblem(ProblemException e) {
+        if (e.status().is5xxServerError() && e.getCause() != null) {
+            // the client's detail is a stable sentence; the cause (paths, the object store's address) is the log's
+            log.warn("{}: {} ({})", e.title(), e.getMessage(), e.getCause().toString());
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
         problem.setType(e.type());
         problem.setTitle(e.title());

@@ -4,10 +4,12 @@ import com.example.sentiment.SentimentProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -16,17 +18,30 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * API keys in header {@code X-API-Key}: {@code sentiment.security.api-key} guards every state-changing call
- * (training, cancel, activate, delete); {@code sentiment.security.classify-api-key} guards classification
- * ({@code /api/v1/classify}, the Open Inference Protocol's {@code /v2/models/{name}/infer}) and feedback
- * ({@code /api/v1/feedback}, every method), where the admin key is accepted too.
+ * API keys in header {@code X-API-Key}: {@code sentiment.security.api-key} (the admin key) guards every
+ * state-changing call of {@code /api/v1} (training, cancel, activate, settings, delete), reading training jobs
+ * (their errors and datasets are the operator's) and reading corrections ({@code GET /api/v1/feedback},
+ * {@code /feedback/{id}}, {@code /feedback/export}: every user's text). {@code sentiment.security.classify-api-key}
+ * guards classification ({@code /api/v1/classify}, the Open Inference Protocol's {@code /v2/models/{name}/infer})
+ * and posting corrections, where the admin key is accepted too; without an admin key, reading corrections follows
+ * the classify key. A request with the admin key carries a principal, which is what lets it see the health
+ * endpoint's details (see {@link HealthDetailsAccess}).
+ * <p>
+ * The decision is taken on the path the container dispatches on (decoded, {@code ;parameters} removed,
+ * {@code .}/{@code ..} and {@code //} resolved), never on the raw request URI: {@code /api;x/v1/...} or
+ * {@code /api/%76%31/...} reach the same handlers as {@code /api/v1/...} and so need the same key.
  * Keys are compared in constant time. Without keys everything is open, and the service says so at start.
  */
 @Component
 class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Key";
+    /** The principal of a request that presented the admin key; its name is not the key. */
+    static final Principal ADMIN = () -> "api-key-admin";
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+    /** Which key a call needs. */
+    private enum Access { OPEN, CLASSIFY, ADMIN, READ_FEEDBACK }
 
     private final byte[] adminKey;
     private final byte[] classifyKey;
@@ -45,26 +60,57 @@ class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = routedPath(request);
         boolean inference = path.startsWith("/v2/") && path.endsWith("/infer");
-        if (path.startsWith("/api/v1/") || inference) {
-            // corrections come from whoever may classify, so they follow the classification key
-            boolean classify = inference || path.startsWith("/api/v1/classify") || path.startsWith("/api/v1/feedback");
-            boolean changesState = !classify && !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")
-                    && !request.getMethod().equals("OPTIONS");
-            byte[] presented = bytes(request.getHeader(HEADER));
-            boolean allowed = true;
-            if (classify && classifyKey != null) {
-                allowed = matches(presented, classifyKey) || matches(presented, adminKey);
-            } else if (changesState && adminKey != null) {
-                allowed = matches(presented, adminKey);
-            }
-            if (!allowed) {
-                reject(request, response, presented == null, inference);
-                return;
-            }
+        byte[] presented = bytes(request.getHeader(HEADER));
+        boolean allowed = switch (access(request.getMethod(), path, inference)) {
+            case OPEN -> true;
+            case CLASSIFY -> classifyKey == null || matches(presented, classifyKey) || matches(presented, adminKey);
+            case ADMIN -> adminKey == null || matches(presented, adminKey);
+            // every user's text: the admin's when there is an admin key, else whoever may classify
+            case READ_FEEDBACK -> adminKey != null ? matches(presented, adminKey)
+                    : classifyKey == null || matches(presented, classifyKey);
+        };
+        if (!allowed) {
+            reject(request, response, presented == null, inference);
+            return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(matches(presented, adminKey) ? new AdminRequest(request) : request, response);
+    }
+
+    private static Access access(String method, String path, boolean inference) {
+        boolean reads = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        if (inference || under(path, "/api/v1/classify")) {
+            return Access.CLASSIFY;
+        }
+        if (under(path, "/api/v1/feedback")) {
+            // corrections come from whoever may classify, so posting one follows the classification key
+            return reads ? Access.READ_FEEDBACK : Access.CLASSIFY;
+        }
+        if (under(path, "/api/v1/training-jobs")) {
+            return Access.ADMIN;
+        }
+        return under(path, "/api/v1") && !reads ? Access.ADMIN : Access.OPEN;
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
+    }
+
+    /**
+     * The path the servlet container dispatches on: decoded, {@code ;parameters} removed, {@code .} and
+     * {@code ..} resolved, {@code //} merged (as {@link ServingRoleFilter} uses). Trailing slashes are dropped, so
+     * that {@code /v2/models/m/infer/} is judged as the call it names even if a later version of the framework
+     * routed it there.
+     */
+    static String routedPath(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        String path = (request.getServletPath() == null ? "" : request.getServletPath()) + (pathInfo == null ? "" : pathInfo);
+        int end = path.length();
+        while (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
     }
 
     private static boolean matches(byte[] presented, byte[] key) {
@@ -89,5 +135,18 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private static byte[] bytes(String value) {
         return value == null || value.isEmpty() ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A request that presented the admin key: it has a principal, and nothing else changes. */
+    private static final class AdminRequest extends HttpServletRequestWrapper {
+
+        AdminRequest(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return ADMIN;
+        }
     }
 }

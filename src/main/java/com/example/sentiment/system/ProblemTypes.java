@@ -14,6 +14,12 @@ public final class ProblemTypes {
      */
     public static final String NOT_A_SERVING_NODE = "not-a-serving-node";
 
+    /**
+     * A state-changing request that a browser sent for another web site ({@code Origin} or {@code Sec-Fetch-Site}
+     * says so) whose origin is not in {@code sentiment.security.allowed-origins}: 403.
+     */
+    public static final String CROSS_SITE_REQUEST = "cross-site-request";
+
     private ProblemTypes() {
     }
 

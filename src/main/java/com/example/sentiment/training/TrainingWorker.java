@@ -12,6 +12,7 @@ import com.example.sentiment.ml.TrainingResult;
 import com.example.sentiment.model.ModelConflictException;
 import com.example.sentiment.model.ModelMetadata;
 import com.example.sentiment.model.ModelService;
+import com.example.sentiment.model.ModelStorageUnavailableException;
 import com.example.sentiment.model.StorageUnreachableException;
 import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.vectors.WordVectorsLibrary;
@@ -257,11 +258,12 @@ class TrainingWorker {
             // the data was read again by the worker and refused (invalid, or too large for this worker's memory)
             fail(lease, job, e.getMessage(), null);
         } catch (java.io.IOException e) {
-            fail(lease, job, "could not store the model: " + e.getMessage(), e);
+            // the job's error is readable through the API: the reason without paths or the store's address
+            fail(lease, job, "could not store the model: " + ModelStorageUnavailableException.clientReason(e), e);
         } catch (OutOfMemoryError e) {
             fail(lease, job, "ran out of memory: use a smaller batch size, model or maximum sequence length", null);
         } catch (RuntimeException e) {
-            fail(lease, job, "training failed: " + e.getMessage(), e);
+            fail(lease, job, "training failed unexpectedly (the service's log has the details)", e);
         }
     }
 

@@ -19,6 +19,8 @@ class ApiKeyFilterTest {
     private static MockHttpServletResponse call(ApiKeyFilter filter, String method, String path, String key)
             throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        // the filter decides on the path the container dispatches on (as Tomcat sets it for DispatcherServlet at /)
+        request.setServletPath(path);
         if (key != null) {
             request.addHeader("X-API-Key", key);
         }
@@ -57,8 +59,7 @@ class ApiKeyFilterTest {
     void feedbackAndInferenceFollowTheClassifyKey() throws Exception {
         ApiKeyFilter filter = filter(Map.of(
                 "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
-        for (String[] call : new String[][] {{"POST", "/api/v1/feedback"}, {"GET", "/api/v1/feedback"},
-                {"GET", "/api/v1/feedback/export"}, {"POST", "/v2/models/sentiment/infer"}}) {
+        for (String[] call : new String[][] {{"POST", "/api/v1/feedback"}, {"POST", "/v2/models/sentiment/infer"}}) {
             assertThat(call(filter, call[0], call[1], null).getStatus()).as(call[1]).isEqualTo(401);
             assertThat(call(filter, call[0], call[1], "reader").getStatus()).as(call[1]).isEqualTo(200);
             assertThat(call(filter, call[0], call[1], "admin").getStatus()).as(call[1]).isEqualTo(200);
@@ -74,6 +75,61 @@ class ApiKeyFilterTest {
         assertThat(call(adminOnly, "POST", "/api/v1/feedback", null).getStatus())
                 .as("open like classification when only the admin key is set").isEqualTo(200);
         assertThat(call(adminOnly, "PUT", "/api/v1/models/x/settings", null).getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void readingCorrectionsNeedsTheAdminKeyWhenOneIsSet() throws Exception {
+        ApiKeyFilter both = filter(Map.of(
+                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
+        for (String path : new String[] {"/api/v1/feedback", "/api/v1/feedback/export", "/api/v1/feedback/f-1"}) {
+            assertThat(call(both, "GET", path, null).getStatus()).as(path).isEqualTo(401);
+            assertThat(call(both, "GET", path, "reader").getStatus()).as("every user's text: " + path).isEqualTo(401);
+            assertThat(call(both, "GET", path, "admin").getStatus()).as(path).isEqualTo(200);
+        }
+        assertThat(call(both, "POST", "/api/v1/feedback", "reader").getStatus()).isEqualTo(200);
+
+        ApiKeyFilter adminOnly = filter(Map.of("sentiment.security.api-key", "admin"));
+        assertThat(call(adminOnly, "GET", "/api/v1/feedback", null).getStatus()).isEqualTo(401);
+        assertThat(call(adminOnly, "GET", "/api/v1/feedback/export", null).getStatus()).isEqualTo(401);
+        assertThat(call(adminOnly, "GET", "/api/v1/feedback/export", "admin").getStatus()).isEqualTo(200);
+        assertThat(call(adminOnly, "POST", "/api/v1/feedback", null).getStatus()).isEqualTo(200);
+
+        ApiKeyFilter classifyOnly = filter(Map.of("sentiment.security.classify-api-key", "reader"));
+        assertThat(call(classifyOnly, "GET", "/api/v1/feedback", null).getStatus()).isEqualTo(401);
+        assertThat(call(classifyOnly, "GET", "/api/v1/feedback", "reader").getStatus())
+                .as("without an admin key, the classify key's rule as before").isEqualTo(200);
+    }
+
+    @Test
+    void readingTrainingJobsNeedsTheAdminKeyWhenOneIsSet() throws Exception {
+        ApiKeyFilter filter = filter(Map.of(
+                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
+        for (String path : new String[] {"/api/v1/training-jobs", "/api/v1/training-jobs/j-1"}) {
+            assertThat(call(filter, "GET", path, null).getStatus()).as(path).isEqualTo(401);
+            assertThat(call(filter, "GET", path, "reader").getStatus()).as(path).isEqualTo(401);
+            assertThat(call(filter, "GET", path, "admin").getStatus()).as(path).isEqualTo(200);
+        }
+        assertThat(call(filter, "GET", "/api/v1/models", null).getStatus()).isEqualTo(200);
+        assertThat(call(filter, "GET", "/api/v1/status", null).getStatus()).isEqualTo(200);
+        assertThat(call(filter(Map.of()), "GET", "/api/v1/training-jobs", null).getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void theAdminKeyAndOnlyItGivesTheRequestAPrincipal() throws Exception {
+        ApiKeyFilter filter = filter(Map.of(
+                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
+        for (String[] keyAndName : new String[][] {{"admin", "api-key-admin"}, {"reader", null}, {null, null}}) {
+            MockHttpServletRequest request = new MockHttpServletRequest("GET", "/actuator/health");
+            request.setServletPath("/actuator/health");
+            if (keyAndName[0] != null) {
+                request.addHeader("X-API-Key", keyAndName[0]);
+            }
+            MockFilterChain chain = new MockFilterChain();
+            filter.doFilter(request, new MockHttpServletResponse(), chain);
+            java.security.Principal principal = ((jakarta.servlet.http.HttpServletRequest) chain.getRequest())
+                    .getUserPrincipal();
+            assertThat(principal == null ? null : principal.getName()).as(keyAndName[0]).isEqualTo(keyAndName[1]);
+        }
     }
 
     @Test

@@ -50,6 +50,10 @@ class OperationsTest {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     }
 
+    private HttpRequest.Builder asAdmin(String path) {
+        return at(path).header("X-API-Key", "op-secret");
+    }
+
     private HttpRequest.Builder upload(String key) {
         HttpRequest.Builder request = TrainingUpload.request("http://localhost:" + port, TestCorpus.csv(200, 21),
                 "{\"epochs\":3,\"batchSize\":16,\"learningRate\":0.01,\"embeddingSize\":16,\"lstmUnits\":16,"
@@ -62,9 +66,11 @@ class OperationsTest {
 
     @Test
     void readinessFollowsTheActiveModelAndKeysGuardStateChanges() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> send(at("/actuator/health/readiness")).body().contains("activeModel"));
+        // the details of health need the admin key; the probes' status codes do not
+        await().atMost(Duration.ofSeconds(30)).until(() -> send(asAdmin("/actuator/health/readiness")).body().contains("activeModel"));
         assertThat(send(at("/actuator/health/liveness")).statusCode()).isEqualTo(200);
-        HttpResponse<String> notReady = send(at("/actuator/health/readiness"));
+        assertThat(send(at("/actuator/health/readiness")).statusCode()).isEqualTo(503);
+        HttpResponse<String> notReady = send(asAdmin("/actuator/health/readiness"));
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(notReady.body()).contains("no active model");
 
@@ -76,7 +82,8 @@ class OperationsTest {
         assertThat(accepted.statusCode()).isEqualTo(202);
         String jobId = JsonMapper.builder().build().readTree(accepted.body()).get("id").asString();
 
-        await().atMost(Duration.ofMinutes(2)).until(() -> send(at("/api/v1/training-jobs/" + jobId)).body()
+        assertThat(send(at("/api/v1/training-jobs/" + jobId)).statusCode()).as("job details need the admin key").isEqualTo(401);
+        await().atMost(Duration.ofMinutes(2)).until(() -> send(asAdmin("/api/v1/training-jobs/" + jobId)).body()
                 .contains("\"state\":\"SUCCEEDED\""));
         assertThat(send(at("/actuator/health/readiness")).statusCode()).isEqualTo(200);
         assertThat(send(at("/api/v1/status")).body()).contains("\"apiKeyRequired\":true");
@@ -90,6 +97,29 @@ class OperationsTest {
                 "sentiment_model_load_seconds", "sentiment_training_jobs{state=\"SUCCEEDED\"} 1",
                 "sentiment_training_duration_seconds", "sentiment_training_examples_per_second");
         assertThat(send(at("/actuator/info")).body()).contains("\"build\"", "\"activeModel\"", "\"git\"");
+    }
+
+    @Test
+    void healthDetailsNeedTheAdminKeyAndTheProbesStillAnswer() throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        for (String key : new String[] {null, "wrong"}) {
+            HttpRequest.Builder request = at("/actuator/health");
+            if (key != null) {
+                request.header("X-API-Key", key);
+            }
+            HttpResponse<String> health = send(request);
+            assertThat(health.statusCode()).isIn(200, 503);
+            assertThat(json.readTree(health.body()).has("status")).isTrue();
+            assertThat(health.body()).as("key " + key).doesNotContain("components", "diskSpace", "details",
+                    models.toString());
+        }
+        HttpResponse<String> admin = send(asAdmin("/actuator/health"));
+        assertThat(admin.body()).contains("components", "diskSpace", "modelStore");
+        // Kubernetes probes send no key: they get their status, with the status code that decides
+        HttpResponse<String> liveness = send(at("/actuator/health/liveness"));
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(liveness.body()).get("status").asString()).isEqualTo("UP");
+        assertThat(send(at("/actuator/health/readiness")).body()).contains("\"status\"").doesNotContain("components");
     }
 
     @Test
