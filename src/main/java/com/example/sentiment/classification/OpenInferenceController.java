@@ -8,6 +8,7 @@ import com.example.sentiment.model.ModelService;
 import com.example.sentiment.model.NoActiveModelException;
 import com.example.sentiment.model.StoredModel;
 import com.example.sentiment.system.ProblemException;
+import com.example.sentiment.system.RequestTooLargeException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -282,6 +284,11 @@ class OpenInferenceController {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<InferenceError> unreadable(HttpMessageNotReadableException e) {
+        // a body over sentiment.classify.max-request-size, stopped while it was read (see RequestSizeLimitFilter)
+        Optional<RequestTooLargeException> tooLarge = RequestTooLargeException.in(e);
+        if (tooLarge.isPresent()) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new InferenceError(tooLarge.get().getMessage()));
+        }
         return ResponseEntity.badRequest().body(new InferenceError("the body is not a valid inference request "
                 + "(a JSON object with \"inputs\"; unknown fields are refused)"));
     }
