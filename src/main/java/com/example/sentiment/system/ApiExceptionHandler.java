@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -84,6 +85,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         + "parts with a Content-Disposition header and a name, and a closing boundary)");
         problem.setType(ProblemTypes.uri("malformed-request"));
         problem.setTitle("Malformed multipart body");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    /**
+     * Tomcat refuses a query string (or form body) it cannot decode, such as {@code ?a=%C0%AE} (not UTF-8) or a
+     * lone {@code =}, when a handler first asks for a parameter. Its message quotes the corrupted value, so the
+     * answer says what is wrong in general.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> handleUndecodableParameters(InvalidParameterException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the query string cannot be decoded: every parameter must be name=value, percent-encoded UTF-8");
+        problem.setType(ProblemTypes.uri("malformed-request"));
+        problem.setTitle("Malformed query string");
         return ResponseEntity.badRequest().body(problem);
     }
 

@@ -1,28 +1,35 @@
 package com.example.sentiment.system;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.example.sentiment.TestProperties;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.tomcat.util.http.fileupload.FileUploadException;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.multipart.MultipartException;
 
 /**
- * A multipart body that cannot be parsed is the client's mistake: 400 problem+json from the one exception
- * handler, never a 500. Sent over a real socket, byte for byte, because MockMvc does not parse multipart and
- * HTTP client libraries will not write a broken body.
+ * A multipart body or a query string that cannot be parsed is the client's mistake: 400 problem+json from the
+ * one exception handler, never a 500. Sent over a real socket, byte for byte, because MockMvc parses neither
+ * the way Tomcat does, and HTTP client libraries will not write a broken body.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "sentiment.classify.max-request-size=64KB",
     "spring.servlet.multipart.max-file-size=256KB",
     "spring.servlet.multipart.max-request-size=512KB"})
-class MalformedMultipartTest {
+class MalformedRequestTest {
 
     static final String BOUNDARY = "good-boundary";
     static final String CSV = "text,label\ngood film,positive\nbad film,negative\n";
@@ -73,5 +80,33 @@ class MalformedMultipartTest {
                     .doesNotContain("Exception", "\tat ", "/tmp/", "tomcat");
         }
         softly.assertAll();
+    }
+
+    @Test
+    void aQueryStringTomcatCannotDecodeIsA400Problem() throws Exception {
+        // found by OpenApiFuzzTest: Tomcat throws InvalidParameterException when the handler asks for a parameter
+        for (String query : new String[] {"a=%C0%AE", "=", "page=1&=&size=2", "modelId=%FF"}) {
+            RawHttp.Answer answer = RawHttp.exchange(port, "GET /api/v1/feedback?" + query + " HTTP/1.1\r\nHost: 127.0.0.1",
+                    new byte[0]);
+            assertThat(answer.status()).as(query + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.body()).contains("malformed-request", "query string").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void anUploadTheServiceCannotStoreIsA503NotTheClientsMistake() {
+        // Tomcat wraps a failed write of the spooled part (a full disk) as it wraps a malformed body
+        ResponseEntity<ProblemDetail> full = new ApiExceptionHandler().handleMalformedMultipart(new MultipartException(
+                "Failed to parse multipart servlet request", new FileUploadException("Processing of multipart/form-data "
+                        + "request failed. No space left on device", new IOException("No space left on device"))));
+        assertThat(full.getStatusCode().value()).isEqualTo(503);
+        assertThat(full.getHeaders().getFirst("Retry-After")).isEqualTo("5");
+        assertThat(full.getBody().getDetail()).doesNotContain("No space", "/tmp");
+
+        ResponseEntity<ProblemDetail> malformed = new ApiExceptionHandler().handleMalformedMultipart(new MultipartException(
+                "Failed to parse multipart servlet request", new FileUploadException("Stream ended unexpectedly")));
+        assertThat(malformed.getStatusCode().value()).isEqualTo(400);
+        assertThat(malformed.getBody().getType()).isEqualTo(ProblemTypes.uri("malformed-request"));
     }
 }
