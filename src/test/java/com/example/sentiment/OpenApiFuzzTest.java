@@ -54,7 +54,7 @@ import tools.jackson.databind.node.ObjectNode;
 class OpenApiFuzzTest {
 
     static final long SEED = 24;
-    static final int MAX_REQUESTS = 1500;
+    static final int MAX_REQUESTS = 2000;
     static final int MAX_SECONDS = 75;
     static final JsonMapper JSON = ServiceClient.JSON;
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
