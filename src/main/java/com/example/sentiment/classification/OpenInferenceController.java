@@ -12,6 +12,7 @@ import com.example.sentiment.system.RequestTooLargeException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -297,6 +299,23 @@ class OpenInferenceController {
     ResponseEntity<InferenceError> mediaType(HttpMediaTypeNotSupportedException e) {
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
                 .body(new InferenceError("Content-Type must be application/json"));
+    }
+
+    /** Spring cannot read a body whose Content-Type is a wildcard pattern ({@code *}{@code /*}): the client's 415. */
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<InferenceError> illegalArgument(IllegalArgumentException e, HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type != null && type.contains("*")) {
+            try {
+                MediaType media = MediaType.parseMediaType(type);
+                if (media.isWildcardType() || media.isWildcardSubtype()) {
+                    return mediaType(null);
+                }
+            } catch (InvalidMediaTypeException notAMediaType) {
+                // not the wildcard case: a fault of the service, as below
+            }
+        }
+        return unexpected(e);
     }
 
     @ExceptionHandler(Exception.class)

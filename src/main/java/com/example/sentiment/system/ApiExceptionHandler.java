@@ -1,5 +1,6 @@
 package com.example.sentiment.system;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,8 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -106,6 +109,38 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static boolean isParserOrClientFailure(Throwable e) {
         return e.getClass().getName().startsWith("org.apache.tomcat.util.http.fileupload.")
                 || e instanceof EOFException || e.getClass().getSimpleName().equals("ClientAbortException");
+    }
+
+    /**
+     * Spring refuses to expose a request {@code Content-Type} with a wildcard ({@code *}{@code /*},
+     * {@code application/*}) with an IllegalArgumentException when a handler without {@code consumes} reads the
+     * body: that is the client's mistake, 415. Any other IllegalArgumentException is a fault of the service.
+     */
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> handleIllegalArgument(IllegalArgumentException e, HttpServletRequest request) {
+        if (hasWildcardContentType(request)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + ProblemException.printable(request.getContentType())
+                            + "' is a pattern, not a media type; send application/json");
+            problem.setType(ProblemTypes.uri("unsupported-media-type"));
+            problem.setTitle("Unsupported Media Type");
+            return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(problem);
+        }
+        return handleUnexpected(e);
+    }
+
+    /** Whether the request's Content-Type is a wildcard pattern, which Spring cannot hand to a message converter. */
+    static boolean hasWildcardContentType(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null || !type.contains("*")) {
+            return false;
+        }
+        try {
+            MediaType media = MediaType.parseMediaType(type);
+            return media.isWildcardType() || media.isWildcardSubtype();
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     @ExceptionHandler(Exception.class)

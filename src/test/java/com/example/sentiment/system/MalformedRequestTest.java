@@ -95,6 +95,26 @@ class MalformedRequestTest {
     }
 
     @Test
+    void aWildcardContentTypeIs415NotA500() throws Exception {
+        // found by OpenApiFuzzTest (seed 7): Spring throws IllegalArgumentException for a wildcard Content-Type
+        // when the handler has no 'consumes'
+        byte[] body = "{\"modelId\":\"nope\"}".getBytes(StandardCharsets.UTF_8);
+        for (String type : new String[] {"*/*", "application/*"}) {
+            RawHttp.Answer answer = RawHttp.exchange(port, "PUT /api/v1/models/active HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: " + type + "\r\nContent-Length: " + body.length, body);
+            assertThat(answer.status()).as(type + ": " + answer.body()).isEqualTo(415);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.body()).contains("unsupported-media-type").doesNotContain("Exception");
+
+            byte[] infer = "{\"inputs\":[]}".getBytes(StandardCharsets.UTF_8);
+            RawHttp.Answer v2 = RawHttp.exchange(port, "POST /v2/models/sentiment/infer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: " + type + "\r\nContent-Length: " + infer.length, infer);
+            assertThat(v2.status()).as(type + ": " + v2.body()).isEqualTo(415);
+            assertThat(v2.body()).startsWith("{\"error\":");
+        }
+    }
+
+    @Test
     void anUploadTheServiceCannotStoreIsA503NotTheClientsMistake() {
         // Tomcat wraps a failed write of the spooled part (a full disk) as it wraps a malformed body
         ResponseEntity<ProblemDetail> full = new ApiExceptionHandler().handleMalformedMultipart(new MultipartException(
