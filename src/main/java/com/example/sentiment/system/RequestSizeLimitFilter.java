@@ -127,6 +127,11 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
             }
 
             @Override
+            public int available() throws IOException {
+                return body.available();
+            }
+
+            @Override
             public boolean isFinished() {
                 return body.isFinished();
             }
