@@ -104,7 +104,8 @@ public record SentimentProperties(
      * @param maxTextLength characters per text
      * @param maxBatchSize texts per batch call
      * @param loadedModelCache versions other than the active one kept in memory for {@code modelId} requests
-     * @param maxRequestSize largest JSON request body
+     * @param maxRequestSize largest JSON (non-multipart) request body: refused with 413 up front when its
+     *                       {@code Content-Length} is larger, and otherwise counted as it is read (chunked bodies)
      * @param inferenceThreads threads (each with its own network replica) that run forward passes; 0 = one per core
      * @param batching how single-text requests are coalesced
      * @param parallelDirections a bidirectional model's pass of at least 128 texts runs its backward direction

@@ -8,14 +8,17 @@ import com.example.sentiment.model.ModelService;
 import com.example.sentiment.model.NoActiveModelException;
 import com.example.sentiment.model.StoredModel;
 import com.example.sentiment.system.ProblemException;
+import com.example.sentiment.system.RequestTooLargeException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -23,6 +26,7 @@ import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -282,6 +286,11 @@ class OpenInferenceController {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<InferenceError> unreadable(HttpMessageNotReadableException e) {
+        // a body over sentiment.classify.max-request-size, stopped while it was read (see RequestSizeLimitFilter)
+        Optional<RequestTooLargeException> tooLarge = RequestTooLargeException.in(e);
+        if (tooLarge.isPresent()) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new InferenceError(tooLarge.get().getMessage()));
+        }
         return ResponseEntity.badRequest().body(new InferenceError("the body is not a valid inference request "
                 + "(a JSON object with \"inputs\"; unknown fields are refused)"));
     }
@@ -290,6 +299,23 @@ class OpenInferenceController {
     ResponseEntity<InferenceError> mediaType(HttpMediaTypeNotSupportedException e) {
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
                 .body(new InferenceError("Content-Type must be application/json"));
+    }
+
+    /** Spring cannot read a body whose Content-Type is a wildcard pattern ({@code *}{@code /*}): the client's 415. */
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<InferenceError> illegalArgument(IllegalArgumentException e, HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type != null && type.contains("*")) {
+            try {
+                MediaType media = MediaType.parseMediaType(type);
+                if (media.isWildcardType() || media.isWildcardSubtype()) {
+                    return mediaType(null);
+                }
+            } catch (InvalidMediaTypeException notAMediaType) {
+                // not the wildcard case: a fault of the service, as below
+            }
+        }
+        return unexpected(e);
     }
 
     @ExceptionHandler(Exception.class)

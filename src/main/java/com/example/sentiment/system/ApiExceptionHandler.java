@@ -1,8 +1,13 @@
 package com.example.sentiment.system;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -10,6 +15,8 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -19,6 +26,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -63,8 +72,87 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "The service's database cannot be reached right now; try again in a few seconds.");
     }
 
+    /**
+     * A multipart body Tomcat cannot parse (no or a wrong boundary, cut off, a part without headers) is the
+     * client's mistake. Only an I/O failure from outside the parser, such as a full disk under the spooled
+     * upload, is the service's: 503, so that the client retries rather than "fixes" a correct request.
+     * (An upload over the size limits is {@link MaxUploadSizeExceededException}, answered 413 by the base class.)
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> handleMalformedMultipart(MultipartException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException && !isParserOrClientFailure(cause)) {
+                log.warn("Could not store an upload: {}", cause.toString());
+                return retryLater("upload-storage-unavailable", "Upload could not be stored",
+                        "The service could not store the uploaded file; try again later.");
+            }
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the body is not valid multipart/form-data (a boundary in the Content-Type that the body uses, "
+                        + "parts with a Content-Disposition header and a name, and a closing boundary)");
+        problem.setType(ProblemTypes.uri("malformed-request"));
+        problem.setTitle("Malformed multipart body");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    /**
+     * Tomcat refuses a query string (or form body) it cannot decode, such as {@code ?a=%C0%AE} (not UTF-8) or a
+     * lone {@code =}, when a handler first asks for a parameter. Its message quotes the corrupted value, so the
+     * answer says what is wrong in general.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> handleUndecodableParameters(InvalidParameterException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the query string cannot be decoded: every parameter must be name=value, percent-encoded UTF-8");
+        problem.setType(ProblemTypes.uri("malformed-request"));
+        problem.setTitle("Malformed query string");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** Tomcat's multipart parser's own exceptions, and a client that hung up or sent less than it announced. */
+    private static boolean isParserOrClientFailure(Throwable e) {
+        return e.getClass().getName().startsWith("org.apache.tomcat.util.http.fileupload.")
+                || e instanceof EOFException || e.getClass().getSimpleName().equals("ClientAbortException");
+    }
+
+    /**
+     * Spring refuses to expose a request {@code Content-Type} with a wildcard ({@code *}{@code /*},
+     * {@code application/*}) with an IllegalArgumentException when a handler without {@code consumes} reads the
+     * body: that is the client's mistake, 415. Any other IllegalArgumentException is a fault of the service.
+     */
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> handleIllegalArgument(IllegalArgumentException e, HttpServletRequest request) {
+        if (hasWildcardContentType(request)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + ProblemException.printable(request.getContentType())
+                            + "' is a pattern, not a media type; send application/json");
+            problem.setType(ProblemTypes.uri("unsupported-media-type"));
+            problem.setTitle("Unsupported Media Type");
+            return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(problem);
+        }
+        return handleUnexpected(e);
+    }
+
+    /** Whether the request's Content-Type is a wildcard pattern, which Spring cannot hand to a message converter. */
+    static boolean hasWildcardContentType(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null || !type.contains("*")) {
+            return false;
+        }
+        try {
+            MediaType media = MediaType.parseMediaType(type);
+            return media.isWildcardType() || media.isWildcardSubtype();
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> handleUnexpected(Exception e) {
+        Optional<RequestTooLargeException> tooLarge = RequestTooLargeException.in(e);
+        if (tooLarge.isPresent()) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge.get()));
+        }
         // the dispatcher wraps an Error thrown by a handler in a ServletException
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof OutOfMemoryError) {
@@ -86,6 +174,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         log.error("Ran out of memory while handling a request: {}", e.getMessage());
         return retryLater("insufficient-memory", "Not enough memory",
                 "The service ran out of memory while handling this request; retry later, or send less at once.");
+    }
+
+    private static ProblemDetail tooLarge(RequestTooLargeException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+        problem.setType(ProblemTypes.uri("payload-too-large"));
+        problem.setTitle("Payload too large");
+        return problem;
     }
 
     /** A 503 the client can retry after a few seconds: the condition is the service's, not the request's. */
@@ -120,6 +215,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Optional<RequestTooLargeException> tooLarge = RequestTooLargeException.in(ex);
+        if (tooLarge.isPresent()) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge.get()));
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, readableReason(ex));
         problem.setType(ProblemTypes.uri("malformed-request"));
         problem.setTitle("Malformed request body");
