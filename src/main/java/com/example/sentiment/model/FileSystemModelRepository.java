@@ -69,17 +69,30 @@ class FileSystemModelRepository implements ModelRepository {
 
     @Autowired
     FileSystemModelRepository(SentimentProperties properties, JsonMapper json) {
-        this(properties.modelsDir(), json);
+        this(properties.modelsDir(), json, properties.storage().staleTemporaryAge());
     }
 
-    /** The versions under {@code directory}, such as another installation's models folder being imported. */
+    /**
+     * The versions under {@code directory}, such as another installation's models folder being imported: a
+     * source that is only read, so nothing in it is cleaned up.
+     */
     FileSystemModelRepository(Path directory, JsonMapper json) {
+        this(directory, json, null);
+    }
+
+    /**
+     * @param staleAfter left-overs of interrupted writes and deletes untouched for this long are removed; null
+     *                   leaves every entry alone
+     */
+    FileSystemModelRepository(Path directory, JsonMapper json, java.time.Duration staleAfter) {
         this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
         this.root = directory.toAbsolutePath().normalize();
         this.json = json;
         try {
             Files.createDirectories(root);
-            removeLeftovers();
+            if (staleAfter != null) {
+                removeLeftovers(staleAfter);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the models directory " + root, e);
         }
@@ -298,11 +311,24 @@ class FileSystemModelRepository implements ModelRepository {
         return new StoredModel(id, metadata, null);
     }
 
-    private void removeLeftovers() throws IOException {
+    /**
+     * Removes what interrupted writes and deletes left, but only entries untouched for {@code staleAfter}:
+     * processes sharing the volume (replicas, a {@code train} or {@code import-model} command) start while
+     * another one is saving, and its temporary folder must survive them.
+     */
+    private void removeLeftovers(java.time.Duration staleAfter) throws IOException {
         try (Stream<Path> entries = Files.list(root)) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(TEMP_PREFIX) || name.startsWith(DELETED_PREFIX)) {
+                    try {
+                        if (!DurableFiles.untouchedFor(p, staleAfter)) {
+                            log.debug("Leaving {}: written to within {}, perhaps by another process", name, staleAfter);
+                            continue;
+                        }
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue; // its writer renamed or removed it meanwhile
+                    }
                     log.info("Removing left-over {} from an interrupted write or delete", name);
                     deleteQuietly(p);
                 }

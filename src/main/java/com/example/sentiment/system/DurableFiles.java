@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,29 @@ public final class DurableFiles {
             Files.deleteIfExists(temp);
             throw e;
         }
+    }
+
+    /**
+     * Whether a temporary entry (a file, or a folder being filled) was last written more than {@code age} ago,
+     * judged by its own time and that of the files directly in it: a save in progress keeps touching them,
+     * while a crash's left-over stops. Another process on a shared volume may be writing a young one, so only
+     * an old one may be removed.
+     */
+    public static boolean untouchedFor(Path entry, Duration age) throws IOException {
+        Instant cutoff = Instant.now().minus(age);
+        if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(cutoff)) {
+            return false;
+        }
+        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> children = Files.list(entry)) {
+                for (Path child : children.toList()) {
+                    if (Files.getLastModifiedTime(child, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(cutoff)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** Flushes a file or directory to disk; where the platform cannot, that is logged and not fatal. */

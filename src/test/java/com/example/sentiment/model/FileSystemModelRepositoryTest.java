@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,8 +130,55 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         Files.writeString(dir.resolve(".tmp-20260101-000000-0000/model.zip"), "partial");
         Files.createDirectories(dir.resolve(".deleted-20260101-000000-0001"));
         Files.writeString(dir.resolve(".tmp-active"), "20260101-000000-0000");
+        // left by a crash: older than sentiment.storage.stale-temporary-age (1h by default)
+        for (String name : List.of(".tmp-20260101-000000-0000/model.zip", ".tmp-20260101-000000-0000",
+                ".deleted-20260101-000000-0001", ".tmp-active")) {
+            backdate(dir.resolve(name), Duration.ofHours(2));
+        }
         assertThat(store().list()).isEmpty();
         assertThat(entries()).isEmpty();
+    }
+
+    @Test
+    void anotherProcessesSaveInProgressSurvivesASecondStoreStarting() throws Exception {
+        // what a save or pointer write of another process sharing the volume looks like at this moment
+        Files.createDirectories(dir.resolve(".tmp-20260101-000000-0000-writing"));
+        Files.writeString(dir.resolve(".tmp-20260101-000000-0000-writing/model.zip"), "being written");
+        Files.writeString(dir.resolve(".tmp-active-writing"), "20260101-000000-0000");
+        Files.createDirectories(dir.resolve(".tmp-old"));
+        backdate(dir.resolve(".tmp-old"), Duration.ofHours(2));
+        // a folder whose own time is old but which is still being written into is not stale either
+        Files.createDirectories(dir.resolve(".tmp-old-folder-fresh-file"));
+        Files.writeString(dir.resolve(".tmp-old-folder-fresh-file/model.zip"), "still growing");
+        backdate(dir.resolve(".tmp-old-folder-fresh-file"), Duration.ofHours(2));
+
+        store();
+        store();
+
+        assertThat(entries()).containsExactly(".tmp-20260101-000000-0000-writing", ".tmp-active-writing",
+                ".tmp-old-folder-fresh-file");
+        assertThat(Files.readString(dir.resolve(".tmp-20260101-000000-0000-writing/model.zip")))
+                .isEqualTo("being written");
+    }
+
+    @Test
+    void aSourceFolderBeingImportedIsNeverCleanedUp() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createDirectories(source.resolve(".tmp-20260101-000000-0000"));
+        Files.createDirectories(source.resolve(".deleted-20260101-000000-0001"));
+        backdate(source.resolve(".tmp-20260101-000000-0000"), Duration.ofDays(2));
+        backdate(source.resolve(".deleted-20260101-000000-0001"), Duration.ofDays(2));
+
+        new FileSystemModelRepository(source, json).list();
+
+        try (Stream<Path> list = Files.list(source)) {
+            assertThat(list.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    ".tmp-20260101-000000-0000", ".deleted-20260101-000000-0001");
+        }
+    }
+
+    private static void backdate(Path path, Duration age) throws IOException {
+        Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(age)));
     }
 
     @Test
