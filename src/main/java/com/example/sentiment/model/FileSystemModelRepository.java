@@ -8,7 +8,6 @@ import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -245,13 +244,15 @@ class FileSystemModelRepository implements ModelRepository {
         return find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
     }
 
-    /** Replaces a version's {@code metadata.json} atomically; the model files and their checksums are untouched. */
+    /**
+     * Replaces a version's {@code metadata.json} atomically; the model files and their checksums are untouched.
+     * Each write has a temporary file of its own, so two processes updating one version never publish each
+     * other's half-written file (the last complete one wins).
+     */
     private ModelMetadata replaceMetadata(ModelMetadata updated) throws IOException {
         String id = updated.id();
-        Path temp = root.resolve(id).resolve(VersionFiles.METADATA_FILE + ".tmp");
-        writeMetadata(temp, updated);
-        DurableFiles.fsync(temp);
-        moveAtomically(temp, root.resolve(id).resolve(VersionFiles.METADATA_FILE));
+        DurableFiles.write(root.resolve(id).resolve(VersionFiles.METADATA_FILE),
+                json.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
         versions.put(id, new Known(new StoredModel(id, updated, null), stamp(root.resolve(id))));
         return updated;
     }
@@ -333,14 +334,6 @@ class FileSystemModelRepository implements ModelRepository {
                     deleteQuietly(p);
                 }
             }
-        }
-    }
-
-    private static void moveAtomically(Path source, Path target) throws IOException {
-        try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

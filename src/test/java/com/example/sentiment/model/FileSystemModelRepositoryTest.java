@@ -9,6 +9,7 @@ import static org.mockito.Mockito.mock;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.system.FailingDisk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +175,66 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         try (Stream<Path> list = Files.list(source)) {
             assertThat(list.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     ".tmp-20260101-000000-0000", ".deleted-20260101-000000-0001");
+        }
+    }
+
+    @Test
+    void aVersionWhoseFilesTheDiskRefusesToFlushIsNotPublished() throws Exception {
+        FileSystemModelRepository store = store();
+        try (AutoCloseable disk = FailingDisk.failFsyncOf(p -> p.getFileName().toString().equals("model.zip"))) {
+            assertThatThrownBy(() -> store.save(classifier, metadata("unflushed"))).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Input/output error");
+        }
+        assertThat(entries()).isEmpty();
+        assertThat(store().list()).isEmpty();
+    }
+
+    @Test
+    void concurrentMetadataUpdatesOfTwoProcessesNeverPublishATornFile() throws Exception {
+        String id = store().save(classifier, metadata("shared")).id();
+        Path file = dir.resolve(id).resolve("metadata.json");
+        // two processes sharing the volume: each has its own repository, and no lock in common
+        List<FileSystemModelRepository> processes = List.of(store(), store());
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                FileSystemModelRepository process = processes.get(w);
+                double threshold = 0.5 + w * 0.1;
+                writers.add(threads.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        process.recordMinConfidence(id, threshold);
+                    }
+                    return null;
+                }));
+            }
+            java.util.concurrent.Future<Integer> reader = threads.submit(() -> {
+                int reads = 0;
+                while (writing.get()) {
+                    ModelMetadata read = json.readValue(Files.readAllBytes(file), ModelMetadata.class);
+                    assertThat(read.id()).isEqualTo(id);
+                    reads++;
+                }
+                return reads;
+            });
+            try {
+                for (java.util.concurrent.Future<?> writer : writers) {
+                    writer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                writing.set(false);
+            }
+            assertThat(reader.get(10, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(store().find(id)).hasValueSatisfying(v -> {
+            assertThat(v.usable()).isTrue();
+            assertThat(v.metadata().minConfidence()).isIn(0.5, 0.6);
+        });
+        try (Stream<Path> files = Files.list(dir.resolve(id))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("tmp"));
         }
     }
 
