@@ -10,6 +10,8 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.FailingDisk;
+import com.example.sentiment.system.ProblemException;
+import com.example.sentiment.system.ProblemTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -364,6 +366,124 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         pool.shutdown();
         assertThat(failures).isEmpty();
         assertThat(pointer().current().orElseThrow().modelId()).isEqualTo(service.active().orElseThrow().id());
+    }
+
+    @Test
+    void aDeletionRacingAnActivationOfThatVersionByAnotherReplicaIsRefusedAndTheVersionStays() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService other = service(store(), pointer());
+        ActiveVersionPointer shared = pointer();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread deleter = Thread.currentThread();
+        // this replica's pointer: right after its check that b is not active, the other replica activates b
+        ActiveVersionPointer racing = new ActiveVersionPointer() {
+            @Override
+            public java.util.Optional<Pointer> current() {
+                java.util.Optional<Pointer> read = shared.current();
+                if (Thread.currentThread() == deleter && armed.getAndSet(false)) {
+                    other.activate(b.id());
+                }
+                return read;
+            }
+
+            @Override
+            public Pointer set(String modelId) {
+                return shared.set(modelId);
+            }
+
+            @Override
+            public java.util.Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
+                return shared.compareAndSet(expectedGeneration, modelId);
+            }
+
+            public boolean beginDeletion(long expectedGeneration, String modelId) {
+                return shared.beginDeletion(expectedGeneration, modelId);
+            }
+
+            public void endDeletion(String modelId) {
+                shared.endDeletion(modelId);
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+                shared.onChange(listener);
+            }
+        };
+        ModelService service = service(store(), racing);
+        armed.set(true);
+        assertThatThrownBy(() -> service.delete(b.id())).isInstanceOf(ModelConflictException.class);
+        assertThat(armed).isFalse();
+        assertThat(pointer().current().orElseThrow().modelId()).isEqualTo(b.id());
+        assertThat(store().find(b.id())).hasValueSatisfying(v -> assertThat(v.usable()).isTrue());
+        assertThat(other.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(b.id()));
+    }
+
+    @Test
+    void anActivationByAnotherReplicaWhileTheVersionIsBeingDeletedIsRefused() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService other = service(store(), pointer());
+        FileSystemModelRepository real = store();
+        java.util.concurrent.atomic.AtomicReference<Object> activation = new java.util.concurrent.atomic.AtomicReference<>();
+        // this replica's store: the other replica activates b after the deletion's check, before its files go
+        ModelRepository deleting = mock(ModelRepository.class, org.mockito.AdditionalAnswers.delegatesTo(real));
+        doAnswer(invocation -> {
+            try {
+                activation.set(other.activate(b.id()));
+            } catch (RuntimeException e) {
+                activation.set(e);
+            }
+            real.delete(b.id());
+            return null;
+        }).when(deleting).delete(b.id());
+        ModelService service = service(deleting, pointer());
+        service.delete(b.id());
+        assertThat(activation.get()).isInstanceOf(ModelConflictException.class);
+        assertThat(pointer().current().orElseThrow().modelId()).isEqualTo(a.id());
+        assertThat(store().find(b.id())).isEmpty();
+        assertThat(other.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(a.id()));
+    }
+
+    @Test
+    void anActivationWhosePointerCannotBeWrittenIs503AndChangesNothing() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService service = service(store());
+        try (AutoCloseable disk = FailingDisk.failFsyncOf(p -> p.getFileName().toString().startsWith(".tmp-active"))) {
+            assertThatThrownBy(() -> service.activate(b.id())).isInstanceOfSatisfying(ProblemException.class, e -> {
+                assertThat(e.status().value()).isEqualTo(503);
+                assertThat(e.type()).isEqualTo(ProblemTypes.uri("model-storage-unavailable"));
+                assertThat(e.getMessage()).contains("active version").doesNotContain(dir.toString())
+                        .doesNotContain("Input/output error");
+            });
+        }
+        assertThat(Files.readString(dir.resolve("active")).trim()).isEqualTo(a.id());
+        assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(a.id()));
+        assertThat(service.activate(b.id()).id()).isEqualTo(b.id());
+    }
+
+    @Test
+    void aDeletionWhosePointerCannotBeReadIs503AndDeletesNothing() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService service = service(store());
+        // the pointer file turned into something unreadable (here: a folder)
+        Files.delete(dir.resolve("active"));
+        Files.createDirectories(dir.resolve("active").resolve("x"));
+        assertThatThrownBy(() -> service.delete(b.id())).isInstanceOfSatisfying(ProblemException.class, e -> {
+            assertThat(e.status().value()).isEqualTo(503);
+            assertThat(e.getMessage()).doesNotContain(dir.toString());
+        });
+        assertThat(store().find(b.id())).isPresent();
     }
 
     @Test

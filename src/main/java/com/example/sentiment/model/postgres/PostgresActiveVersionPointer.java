@@ -100,14 +100,40 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
                 (rs, n) -> new Pointer(rs.getString(1), rs.getLong(2)), modelId, CHANNEL).get(0);
     }
 
-    /** Exactly one of two racing calls with the same expected generation wins: the row lock orders them. */
+    /**
+     * Exactly one of two racing calls with the same expected generation wins: the row lock orders them. A
+     * version in {@code model_deletions} is refused; a deletion that began after this call read the row raised
+     * the generation, which the row lock makes this call see.
+     */
     @Override
     public Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
         return jdbc.query("WITH moved AS (UPDATE active_model SET model_id = ?, generation = generation + 1, "
-                        + "updated_at = now() WHERE generation = ? RETURNING model_id, generation) "
+                        + "updated_at = now() WHERE generation = ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM model_deletions WHERE model_id = ?) "
+                        + "RETURNING model_id, generation) "
                         + "SELECT model_id, generation, pg_notify(?, generation::text)::text FROM moved",
-                (rs, n) -> new Pointer(rs.getString(1), rs.getLong(2)), modelId, expectedGeneration, CHANNEL)
+                (rs, n) -> new Pointer(rs.getString(1), rs.getLong(2)), modelId, expectedGeneration, modelId, CHANNEL)
                 .stream().findFirst();
+    }
+
+    /**
+     * Raises the generation (keeping the version it names) and records the mark in one statement: a
+     * compare-and-set waiting on the row lock re-checks the generation once this commits and fails, where a
+     * check of {@code model_deletions} alone would still read its older snapshot. No {@code NOTIFY}: the
+     * version served does not change, and a poll that sees the new generation swaps nothing.
+     */
+    @Override
+    public boolean beginDeletion(long expectedGeneration, String modelId) {
+        return jdbc.update("WITH moved AS (UPDATE active_model SET generation = generation + 1, updated_at = now() "
+                        + "WHERE generation = ? AND model_id IS DISTINCT FROM ? RETURNING generation) "
+                        + "INSERT INTO model_deletions (model_id) SELECT ? FROM moved "
+                        + "ON CONFLICT (model_id) DO UPDATE SET since = now()",
+                expectedGeneration, modelId, modelId) == 1;
+    }
+
+    @Override
+    public void endDeletion(String modelId) {
+        jdbc.update("DELETE FROM model_deletions WHERE model_id = ?", modelId);
     }
 
     @Override
