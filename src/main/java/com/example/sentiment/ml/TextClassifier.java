@@ -105,9 +105,10 @@ public final class TextClassifier {
         List<String> labels = Files.readAllLines(directory.resolve(LABELS_FILE), StandardCharsets.UTF_8);
         MultiLayerNetwork network;
         try {
-            network = ModelSerializer.restoreMultiLayerNetwork(directory.resolve(NETWORK_FILE).toFile(), false);
+            network = ModelDeserializationFilter.whileLoading(
+                    () -> ModelSerializer.restoreMultiLayerNetwork(directory.resolve(NETWORK_FILE).toFile(), false));
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot read the network file: " + e.getMessage(), e);
+            throw new IOException("cannot read the network file: " + refusal(e), e);
         }
         long outputs = network.layerSize(network.getnLayers() - 1);
         if (labels.size() < 2 || outputs != labels.size()) {
@@ -120,15 +121,26 @@ public final class TextClassifier {
                     .filter(e -> e.startsWith(MEMBER_ENTRY)).sorted(java.util.Comparator.comparingInt(
                             e -> Integer.parseInt(e.substring(MEMBER_ENTRY.length())))).toList();
             for (String entry : entries) {
-                byte[] params = ModelSerializer.getObjectFromFile(file, entry);
+                byte[] params = ModelDeserializationFilter.whileLoading(() -> ModelSerializer.getObjectFromFile(file, entry));
                 MultiLayerNetwork member = network.clone();
                 member.setParams(Nd4j.fromByteArray(params).castTo(network.params().dataType()));
                 others.add(new TextClassifier(member, vocabulary, labels, maxSequenceLength));
             }
         } catch (RuntimeException e) {
-            throw new IOException("cannot read the ensemble members: " + e.getMessage(), e);
+            throw new IOException("cannot read the ensemble members: " + refusal(e), e);
         }
         return new TextClassifier(network, vocabulary, labels, maxSequenceLength, others);
+    }
+
+    /** The reason a file could not be read, in words: a refusal of the deserialization filter says so. */
+    private static String refusal(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.InvalidClassException) {
+                return "it holds serialized objects that a model file does not (refused by the deserialization "
+                        + "filter: " + cause.getMessage() + ")";
+            }
+        }
+        return e.getMessage();
     }
 
     /**

@@ -2,6 +2,7 @@ package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
@@ -238,6 +239,100 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         try (Stream<Path> files = Files.list(dir.resolve(id))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("tmp"));
         }
+    }
+
+    @Test
+    void aDeserializationBombWithMatchingChecksumsFailsFastAndTheActiveModelServesOn() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        // whoever can write the store can also record matching checksums: only the filter stands in the way
+        plantInNetworkFile(b.id(), "preprocessor.bin", hashSetBomb(60));
+        pointer().set(a.id());
+        ModelService service = service(store());
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+                assertThatThrownBy(() -> service.activate(b.id())).isInstanceOf(ModelConflictException.class)
+                        .hasMessageContaining("deserialization filter"));
+        assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(a.id()));
+        assertThat(service.resolve(null).classifier().classify("a great film").scores()).hasSize(2);
+        assertThat(store().find(b.id())).hasValueSatisfying(v -> assertThat(v.usable()).isTrue());
+    }
+
+    @Test
+    void aClassThatNoModelFileHoldsIsNeverDeserialized() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata saved = store.save(classifier, metadata("gadget"));
+        plantInNetworkFile(saved.id(), "preprocessor.bin", serialized(new Gadget()));
+        Gadget.RAN.set(false);
+        assertThatThrownBy(() -> store().load(saved.id())).isInstanceOf(ModelUnusableException.class)
+                .hasMessageContaining("deserialization filter");
+        assertThat(Gadget.RAN).as("the planted object's readObject ran").isFalse();
+    }
+
+    @Test
+    void theBundledModelWithItsLabelsTxtStillLoads() throws Exception {
+        String id = com.example.sentiment.BundledModel.copyTo(dir);
+        assertThat(store().load(id).labels()).containsExactly("negative", "positive");
+    }
+
+    /** Stands for a gadget: any serializable class whose deserialization runs code. */
+    static final class Gadget implements java.io.Serializable {
+        static final java.util.concurrent.atomic.AtomicBoolean RAN = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            RAN.set(true);
+        }
+    }
+
+    /** The classic: sets nested so that hashing the outer one takes 2^depth steps. */
+    private static byte[] hashSetBomb(int depth) throws IOException {
+        java.util.Set<Object> root = new java.util.HashSet<>();
+        java.util.Set<Object> s1 = root;
+        java.util.Set<Object> s2 = new java.util.HashSet<>();
+        for (int i = 0; i < depth; i++) {
+            java.util.Set<Object> t1 = new java.util.HashSet<>();
+            java.util.Set<Object> t2 = new java.util.HashSet<>();
+            t1.add("foo");
+            s1.add(t1);
+            s1.add(t2);
+            s2.add(t1);
+            s2.add(t2);
+            s1 = t1;
+            s2 = t2;
+        }
+        return serialized(root);
+    }
+
+    private static byte[] serialized(Object object) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(object);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Adds an entry to a stored version's network file and records the file's new checksum, as a writer could. */
+    private void plantInNetworkFile(String id, String entry, byte[] content) throws Exception {
+        Path zip = dir.resolve(id).resolve(TextClassifier.NETWORK_FILE);
+        Path rewritten = dir.resolve(id + ".zip");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(rewritten))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry(entry));
+            out.write(content);
+            out.closeEntry();
+        }
+        Files.move(rewritten, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path metadataFile = dir.resolve(id).resolve("metadata.json");
+        ModelMetadata metadata = json.readValue(metadataFile.toFile(), ModelMetadata.class);
+        Map<String, String> checksums = new java.util.TreeMap<>(metadata.checksums());
+        checksums.put(TextClassifier.NETWORK_FILE, VersionFiles.sha256(zip));
+        Files.write(metadataFile, json.writeValueAsBytes(metadata.withId(id, checksums)));
     }
 
     private static void backdate(Path path, Duration age) throws IOException {
