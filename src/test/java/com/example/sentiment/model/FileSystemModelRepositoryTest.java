@@ -8,7 +8,9 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.TinyModel;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.FailingDisk;
 import com.example.sentiment.system.ProblemException;
@@ -94,7 +96,7 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         assertThat(entries()).containsExactly(saved.id());
         try (Stream<Path> files = Files.list(dir.resolve(saved.id()))) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.txt", "metadata.json");
+                    .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.json", "labels.txt", "metadata.json");
         }
     }
 
@@ -267,6 +269,23 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         assertThatThrownBy(() -> store().load(saved.id())).isInstanceOf(ModelUnusableException.class)
                 .hasMessageContaining("deserialization filter");
         assertThat(Gadget.RAN).as("the planted object's readObject ran").isFalse();
+    }
+
+    @Test
+    void aVersionWhoseLabelHasALineBreakStillLoadsAfterARestart() throws Exception {
+        // written by an earlier release's upload, or any other way: storage must not depend on labels being lines
+        List<String> labels = List.of("not\ngood", "good");
+        List<TestCorpus.Example> corpus = TestCorpus.examples(40, 3);
+        int[] indexes = corpus.stream().mapToInt(e -> e.label().equals("positive") ? 1 : 0).toArray();
+        com.example.sentiment.ml.LabelledTexts data = new com.example.sentiment.ml.LabelledTexts(
+                corpus.stream().map(TestCorpus.Example::text).toList(), indexes);
+        TextClassifier odd = new com.example.sentiment.ml.ClassifierTrainer().train(data, data, labels,
+                TinyModel.hyperParameters(1), null, com.example.sentiment.ml.TrainingObserver.NONE, () -> false)
+                .classifier();
+        ModelMetadata saved = store().save(odd, metadata("odd labels"));
+        TextClassifier loaded = store().load(saved.id());
+        assertThat(loaded.labels()).isEqualTo(labels);
+        assertThat(loaded.classify("a great film").scores()).containsOnlyKeys(labels);
     }
 
     @Test
