@@ -7,7 +7,12 @@ import org.springframework.http.HttpStatus;
 /** The model storage (a disk, an object store) failed; the same call may succeed when it is retried. */
 public class ModelStorageUnavailableException extends ProblemException {
 
-    private ModelStorageUnavailableException(String detail, Throwable cause) {
+    private ModelStorageUnavailableException(String detail, IOException cause) {
+        super(HttpStatus.SERVICE_UNAVAILABLE, "model-storage-unavailable", "Model storage unavailable", detail);
+        initCause(cause);
+    }
+
+    private ModelStorageUnavailableException(String detail, RuntimeException cause) {
         super(HttpStatus.SERVICE_UNAVAILABLE, "model-storage-unavailable", "Model storage unavailable", detail);
         initCause(cause);
     }
