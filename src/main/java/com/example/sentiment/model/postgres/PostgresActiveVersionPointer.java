@@ -102,14 +102,13 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
 
     /**
      * Exactly one of two racing calls with the same expected generation wins: the row lock orders them. A
-     * version in {@code model_deletions} is refused; a deletion that began after this call read the row raised
-     * the generation, which the row lock makes this call see.
+     * version in the row's {@code deleting} list is refused; a call that waited on the row lock for a
+     * {@link #beginDeletion} re-checks its condition on the row as that left it, so it sees the mark.
      */
     @Override
     public Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
         return jdbc.query("WITH moved AS (UPDATE active_model SET model_id = ?, generation = generation + 1, "
-                        + "updated_at = now() WHERE generation = ? "
-                        + "AND NOT EXISTS (SELECT 1 FROM model_deletions WHERE model_id = ?) "
+                        + "updated_at = now() WHERE generation = ? AND NOT (? = ANY (deleting)) "
                         + "RETURNING model_id, generation) "
                         + "SELECT model_id, generation, pg_notify(?, generation::text)::text FROM moved",
                 (rs, n) -> new Pointer(rs.getString(1), rs.getLong(2)), modelId, expectedGeneration, modelId, CHANNEL)
@@ -117,23 +116,23 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
     }
 
     /**
-     * Raises the generation (keeping the version it names) and records the mark in one statement: a
-     * compare-and-set waiting on the row lock re-checks the generation once this commits and fails, where a
-     * check of {@code model_deletions} alone would still read its older snapshot. No {@code NOTIFY}: the
-     * version served does not change, and a poll that sees the new generation swaps nothing.
+     * Adds the mark to the pointer's row, only if the generation is still the expected one and the row names
+     * another version: one statement on the row, ordered against compare-and-sets by its lock, so that of a
+     * deletion and an activation of one version at most one succeeds. The generation stays (no version is
+     * activated), so that replicas have nothing to follow.
      */
     @Override
     public boolean beginDeletion(long expectedGeneration, String modelId) {
-        return jdbc.update("WITH moved AS (UPDATE active_model SET generation = generation + 1, updated_at = now() "
-                        + "WHERE generation = ? AND model_id IS DISTINCT FROM ? RETURNING generation) "
-                        + "INSERT INTO model_deletions (model_id) SELECT ? FROM moved "
-                        + "ON CONFLICT (model_id) DO UPDATE SET since = now()",
-                expectedGeneration, modelId, modelId) == 1;
+        return jdbc.update("UPDATE active_model SET deleting = CASE WHEN ? = ANY (deleting) THEN deleting "
+                        + "ELSE array_append(deleting, ?) END "
+                        + "WHERE generation = ? AND model_id IS DISTINCT FROM ?",
+                modelId, modelId, expectedGeneration, modelId) == 1;
     }
 
     @Override
     public void endDeletion(String modelId) {
-        jdbc.update("DELETE FROM model_deletions WHERE model_id = ?", modelId);
+        jdbc.update("UPDATE active_model SET deleting = array_remove(deleting, ?) WHERE ? = ANY (deleting)",
+                modelId, modelId);
     }
 
     @Override
