@@ -133,7 +133,8 @@ public final class TextClassifier {
                     .filter(e -> e.startsWith(MEMBER_ENTRY)).sorted(java.util.Comparator.comparingInt(
                             e -> Integer.parseInt(e.substring(MEMBER_ENTRY.length())))).toList();
             for (String entry : entries) {
-                byte[] params = ModelDeserializationFilter.whileLoading(() -> ModelSerializer.getObjectFromFile(file, entry));
+                byte[] params = ModelDeserializationFilter.whileLoading(
+                        () -> ModelSerializer.getObjectFromFile(file, entry));
                 MultiLayerNetwork member = network.clone();
                 member.setParams(Nd4j.fromByteArray(params).castTo(network.params().dataType()));
                 others.add(new TextClassifier(member, vocabulary, labels, maxSequenceLength));

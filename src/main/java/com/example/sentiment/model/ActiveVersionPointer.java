@@ -22,8 +22,9 @@ import java.util.Optional;
  * </ol>
  * Both steps that decide take the same atomic unit (PostgreSQL's pointer row, which holds the marks too, so
  * that a compare-and-set that waited on its lock re-checks them; the file pointer's lock in this JVM), so of
- * an activation and a deletion of one version at most one succeeds. A mark leaves the generation as it is. A crash between mark and
- * end leaves the mark: that version cannot be activated until it is deleted again (which ends the mark).
+ * an activation and a deletion of one version at most one succeeds. A mark leaves the generation as it is. A
+ * crash between mark and end leaves the mark: that version cannot be activated until it is deleted again
+ * (which ends the mark).
  * {@link #set} (a freshly trained version, whose new id no deletion can name) does not look at marks.
  *
  * <p>Adapters: {@code filesystem} (the {@code active} file of the embedded default) and {@code postgres} (one

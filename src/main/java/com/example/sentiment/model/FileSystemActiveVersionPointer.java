@@ -146,7 +146,8 @@ class FileSystemActiveVersionPointer implements ActiveVersionPointer {
             try {
                 Files.deleteIfExists(marker(modelId));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove the deletion mark of " + modelId + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot remove the deletion mark of " + modelId + ": "
+                        + e.getMessage(), e);
             }
         }
     }
