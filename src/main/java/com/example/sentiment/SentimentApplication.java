@@ -1,6 +1,7 @@
 package com.example.sentiment;
 
 import com.example.sentiment.benchmark.BenchmarkCommands;
+import com.example.sentiment.ml.ModelDeserializationFilter;
 import com.example.sentiment.model.ImportModelCommand;
 import com.example.sentiment.training.EvaluateCommand;
 import com.example.sentiment.training.TrainCommand;
@@ -21,6 +22,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SentimentApplication {
 
     public static void main(String[] args) throws Exception {
+        // before anything deserializes: model files are read through this filter (issue 24, item 5)
+        ModelDeserializationFilter.install();
         if (args.length > 0 && args[0].equals("train")) {
             System.exit(TrainCommand.run(SentimentApplication.class, Arrays.copyOfRange(args, 1, args.length)));
         }

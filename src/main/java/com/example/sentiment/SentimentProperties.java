@@ -201,12 +201,17 @@ public record SentimentProperties(
      *                      in memory needs no files, so older ones are deleted and downloaded again if asked for
      * @param pointerPoll how often a replica re-reads the active-version pointer, in case a change
      *                    notification was missed (jittered)
+     * @param staleTemporaryAge a temporary ({@code .tmp-*}) or half-deleted ({@code .deleted-*}) entry in the
+     *                          models folder or the S3 cache untouched for this long is a crash's left-over and
+     *                          is removed at start; a younger one may be another process's save in progress
+     *                          on a shared volume, so it is left alone (default 1h)
      */
     public record Storage(
             @NotNull @Pattern(regexp = "filesystem|s3") @DefaultValue("filesystem") String type,
             Path cacheDir,
             @Min(1) @DefaultValue("3") int cacheVersions,
             @NotNull @DefaultValue("5s") java.time.Duration pointerPoll,
+            @NotNull @DefaultValue("1h") java.time.Duration staleTemporaryAge,
             @Valid @DefaultValue S3 s3) {
 
         /**

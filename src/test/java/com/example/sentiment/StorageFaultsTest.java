@@ -56,6 +56,9 @@ class StorageFaultsTest {
                 "mounting a tmpfs needs root with CAP_SYS_ADMIN: storage faults not tested here");
         app = new SpringApplicationBuilder(SentimentApplication.class).run("--server.port=0",
                 "--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + parent.resolve("no-vectors"),
+                // job records on another volume: a job whose record cannot be written is refused (503) before
+                // it trains, and this test is about the model's files
+                "--sentiment.data-dir=" + parent.resolve("data"),
                 "--sentiment.health.min-free-disk=0");
         client = ServiceClient.of(app);
     }
@@ -101,7 +104,7 @@ class StorageFaultsTest {
         assertThat(noSpace.get("error").asString()).contains("could not store the model", "No space left on device");
         assertThat(noSpace.get("error").asString()).as("the job's error is readable through the API: no paths")
                 .doesNotContain(models.toString());
-        assertThat(entries()).containsExactlyInAnyOrder(".jobs", "active", "filler", kept);
+        assertThat(entries()).containsExactlyInAnyOrder("active", "filler", kept);
         Files.delete(filler);
 
         // the file system is read-only
@@ -116,7 +119,7 @@ class StorageFaultsTest {
         }
 
         // nothing stored changed, the service still answers the same, and trains again once it can write
-        assertThat(entries()).containsExactlyInAnyOrder(".jobs", "active", kept);
+        assertThat(entries()).containsExactlyInAnyOrder("active", kept);
         assertThat(Files.readAllBytes(version.resolve("model.zip"))).isEqualTo(keptModel);
         assertThat(client.get("/api/v1/models").json().size()).isEqualTo(1);
         assertThat(client.scores("a wonderful film")).isEqualTo(answer);

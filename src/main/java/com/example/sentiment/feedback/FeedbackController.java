@@ -11,6 +11,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -97,7 +98,9 @@ class FeedbackController {
     record FeedbackRequest(
             @Schema(example = "Not bad at all") @NotNull(message = "is required") String text,
             @Schema(example = "positive") @NotNull(message = "is required")
-            @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String label,
+            @Size(min = 1, max = 100, message = "must be 1 to 100 characters")
+            @Pattern(regexp = "[^\\p{Cc}\\p{Zl}\\p{Zp}]*",
+                    message = "must not contain control characters such as line breaks or tabs") String label,
             @Schema(description = "The model version whose answer is corrected; checked against the active one when absent")
             String modelId,
             @Schema(description = "The label the model gave", example = "negative")

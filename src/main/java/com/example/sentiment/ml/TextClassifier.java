@@ -15,6 +15,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A trained classifier: the network with the vocabulary and labels it was trained with, or an ensemble of
@@ -30,8 +33,17 @@ public final class TextClassifier {
     /** File names inside a model version's folder. */
     public static final String NETWORK_FILE = "model.zip";
     public static final String VOCABULARY_FILE = "vocabulary.txt";
-    public static final String LABELS_FILE = "labels.txt";
+    /** The labels as a JSON array of strings, written since labels may hold any character. */
+    public static final String LABELS_FILE = "labels.json";
+    /**
+     * The labels one a line, as earlier releases wrote (and still read) them: written too, so that a replica of
+     * an earlier release can load a new version during a rolling upgrade, and read when there is no
+     * {@link #LABELS_FILE} (the versions of earlier releases). A label cannot hold a line break since uploads
+     * and corrections refuse control characters in labels.
+     */
+    public static final String LABELS_LINES_FILE = "labels.txt";
 
+    private static final JsonMapper LABELS_JSON = JsonMapper.builder().build();
     private static final int MAX_FORWARD_BATCH = 128;
     // the other members of an ensemble live inside the first one's network file, as parameter vectors
     private static final String MEMBER_ENTRY = "ensemble-member-";
@@ -102,12 +114,13 @@ public final class TextClassifier {
     /** Loads the files written by {@link #save(Path)}. */
     public static TextClassifier load(Path directory, int maxSequenceLength) throws IOException {
         Vocabulary vocabulary = Vocabulary.read(directory.resolve(VOCABULARY_FILE));
-        List<String> labels = Files.readAllLines(directory.resolve(LABELS_FILE), StandardCharsets.UTF_8);
+        List<String> labels = readLabels(directory);
         MultiLayerNetwork network;
         try {
-            network = ModelSerializer.restoreMultiLayerNetwork(directory.resolve(NETWORK_FILE).toFile(), false);
+            network = ModelDeserializationFilter.whileLoading(
+                    () -> ModelSerializer.restoreMultiLayerNetwork(directory.resolve(NETWORK_FILE).toFile(), false));
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot read the network file: " + e.getMessage(), e);
+            throw new IOException("cannot read the network file: " + refusal(e), e);
         }
         long outputs = network.layerSize(network.getnLayers() - 1);
         if (labels.size() < 2 || outputs != labels.size()) {
@@ -120,15 +133,27 @@ public final class TextClassifier {
                     .filter(e -> e.startsWith(MEMBER_ENTRY)).sorted(java.util.Comparator.comparingInt(
                             e -> Integer.parseInt(e.substring(MEMBER_ENTRY.length())))).toList();
             for (String entry : entries) {
-                byte[] params = ModelSerializer.getObjectFromFile(file, entry);
+                byte[] params = ModelDeserializationFilter.whileLoading(
+                        () -> ModelSerializer.getObjectFromFile(file, entry));
                 MultiLayerNetwork member = network.clone();
                 member.setParams(Nd4j.fromByteArray(params).castTo(network.params().dataType()));
                 others.add(new TextClassifier(member, vocabulary, labels, maxSequenceLength));
             }
         } catch (RuntimeException e) {
-            throw new IOException("cannot read the ensemble members: " + e.getMessage(), e);
+            throw new IOException("cannot read the ensemble members: " + refusal(e), e);
         }
         return new TextClassifier(network, vocabulary, labels, maxSequenceLength, others);
+    }
+
+    /** The reason a file could not be read, in words: a refusal of the deserialization filter says so. */
+    private static String refusal(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.InvalidClassException) {
+                return "it holds serialized objects that a model file does not (refused by the deserialization "
+                        + "filter: " + cause.getMessage() + ")";
+            }
+        }
+        return e.getMessage();
     }
 
     /**
@@ -142,7 +167,26 @@ public final class TextClassifier {
             ModelSerializer.addObjectToFile(file, MEMBER_ENTRY + (i + 1), Nd4j.toByteArray(others.get(i).network.params()));
         }
         vocabulary.write(directory.resolve(VOCABULARY_FILE));
-        Files.write(directory.resolve(LABELS_FILE), labels, StandardCharsets.UTF_8);
+        Files.write(directory.resolve(LABELS_FILE), LABELS_JSON.writeValueAsBytes(labels));
+        if (labels.stream().noneMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0)) {
+            Files.write(directory.resolve(LABELS_LINES_FILE), labels, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> readLabels(Path directory) throws IOException {
+        Path json = directory.resolve(LABELS_FILE);
+        if (!Files.exists(json)) {
+            return Files.readAllLines(directory.resolve(LABELS_LINES_FILE), StandardCharsets.UTF_8);
+        }
+        try {
+            List<String> labels = LABELS_JSON.readValue(json.toFile(), new TypeReference<List<String>>() { });
+            if (labels == null || labels.contains(null)) {
+                throw new IOException(LABELS_FILE + " is not an array of strings");
+            }
+            return labels;
+        } catch (JacksonException e) {
+            throw new IOException(LABELS_FILE + " is not an array of strings: " + e.getOriginalMessage(), e);
+        }
     }
 
     public List<String> labels() {

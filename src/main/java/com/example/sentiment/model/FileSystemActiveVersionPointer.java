@@ -10,8 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +27,22 @@ import org.slf4j.LoggerFactory;
  * {@link #set}, and raised when a read finds another id than the last one (another process sharing the volume
  * changed it). {@link #compareAndSet} is atomic within this process only; replicas that must race on
  * activation share the {@code postgres} pointer instead. Listeners are called in this process after a change.
+ *
+ * <p>A version being deleted has a marker file {@code .deleting-<id>} next to the pointer, so that other
+ * processes sharing the folder refuse to activate it too. Every handle on one pointer file in this JVM takes the
+ * same lock, so that a deletion and an activation through two handles (two services in one process, as in
+ * tests) are ordered as two calls on one handle are.
  */
 class FileSystemActiveVersionPointer implements ActiveVersionPointer {
 
     static final String FILE = "active";
+    static final String DELETING_PREFIX = ".deleting-";
     private static final Logger log = LoggerFactory.getLogger(FileSystemActiveVersionPointer.class);
+    // one lock per pointer file in this JVM, whichever handle is used
+    private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     private final Path file;
+    private final Object lock;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private Pointer last;
 
@@ -41,10 +52,17 @@ class FileSystemActiveVersionPointer implements ActiveVersionPointer {
 
     FileSystemActiveVersionPointer(Path modelsDir) {
         this.file = modelsDir.toAbsolutePath().normalize().resolve(FILE);
+        this.lock = LOCKS.computeIfAbsent(file, f -> new Object());
     }
 
     @Override
-    public synchronized Optional<Pointer> current() {
+    public Optional<Pointer> current() {
+        synchronized (lock) {
+            return read();
+        }
+    }
+
+    private Optional<Pointer> read() {
         String content;
         try {
             content = Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -77,8 +95,8 @@ class FileSystemActiveVersionPointer implements ActiveVersionPointer {
     @Override
     public Pointer set(String modelId) {
         Pointer pointer;
-        synchronized (this) {
-            pointer = write(modelId, current().map(Pointer::generation).orElse(0L) + 1);
+        synchronized (lock) {
+            pointer = write(modelId, read().map(Pointer::generation).orElse(0L) + 1);
         }
         listeners.forEach(Runnable::run);
         return pointer;
@@ -87,14 +105,55 @@ class FileSystemActiveVersionPointer implements ActiveVersionPointer {
     @Override
     public Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
         Pointer pointer;
-        synchronized (this) {
-            if (current().map(Pointer::generation).orElse(0L) != expectedGeneration) {
+        synchronized (lock) {
+            if (read().map(Pointer::generation).orElse(0L) != expectedGeneration || Files.exists(marker(modelId))) {
                 return Optional.empty();
             }
             pointer = write(modelId, expectedGeneration + 1);
         }
         listeners.forEach(Runnable::run);
         return Optional.of(pointer);
+    }
+
+    @Override
+    public boolean beginDeletion(long expectedGeneration, String modelId) {
+        if (!ModelIds.isValid(modelId)) {
+            throw new IllegalArgumentException("not a model version id: " + modelId);
+        }
+        synchronized (lock) {
+            Optional<Pointer> now = read();
+            if (now.map(Pointer::generation).orElse(0L) != expectedGeneration
+                    || now.map(Pointer::modelId).filter(modelId::equals).isPresent()) {
+                return false;
+            }
+            try {
+                Files.createDirectories(file.getParent());
+                DurableFiles.write(marker(modelId), (modelId + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot mark version " + modelId + " as being deleted in "
+                        + file.getParent() + ": " + e.getMessage(), e);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public void endDeletion(String modelId) {
+        if (!ModelIds.isValid(modelId)) {
+            return;
+        }
+        synchronized (lock) {
+            try {
+                Files.deleteIfExists(marker(modelId));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the deletion mark of " + modelId + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Path marker(String modelId) {
+        return file.resolveSibling(DELETING_PREFIX + modelId);
     }
 
     private Pointer write(String modelId, long generation) {

@@ -8,7 +8,6 @@ import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -69,17 +68,30 @@ class FileSystemModelRepository implements ModelRepository {
 
     @Autowired
     FileSystemModelRepository(SentimentProperties properties, JsonMapper json) {
-        this(properties.modelsDir(), json);
+        this(properties.modelsDir(), json, properties.storage().staleTemporaryAge());
     }
 
-    /** The versions under {@code directory}, such as another installation's models folder being imported. */
+    /**
+     * The versions under {@code directory}, such as another installation's models folder being imported: a
+     * source that is only read, so nothing in it is cleaned up.
+     */
     FileSystemModelRepository(Path directory, JsonMapper json) {
+        this(directory, json, null);
+    }
+
+    /**
+     * @param staleAfter left-overs of interrupted writes and deletes untouched for this long are removed; null
+     *                   leaves every entry alone
+     */
+    FileSystemModelRepository(Path directory, JsonMapper json, java.time.Duration staleAfter) {
         this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
         this.root = directory.toAbsolutePath().normalize();
         this.json = json;
         try {
             Files.createDirectories(root);
-            removeLeftovers();
+            if (staleAfter != null) {
+                removeLeftovers(staleAfter);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the models directory " + root, e);
         }
@@ -232,13 +244,15 @@ class FileSystemModelRepository implements ModelRepository {
         return find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
     }
 
-    /** Replaces a version's {@code metadata.json} atomically; the model files and their checksums are untouched. */
+    /**
+     * Replaces a version's {@code metadata.json} atomically; the model files and their checksums are untouched.
+     * Each write has a temporary file of its own, so two processes updating one version never publish each
+     * other's half-written file (the last complete one wins).
+     */
     private ModelMetadata replaceMetadata(ModelMetadata updated) throws IOException {
         String id = updated.id();
-        Path temp = root.resolve(id).resolve(VersionFiles.METADATA_FILE + ".tmp");
-        writeMetadata(temp, updated);
-        DurableFiles.fsync(temp);
-        moveAtomically(temp, root.resolve(id).resolve(VersionFiles.METADATA_FILE));
+        DurableFiles.write(root.resolve(id).resolve(VersionFiles.METADATA_FILE),
+                json.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
         versions.put(id, new Known(new StoredModel(id, updated, null), stamp(root.resolve(id))));
         return updated;
     }
@@ -298,23 +312,28 @@ class FileSystemModelRepository implements ModelRepository {
         return new StoredModel(id, metadata, null);
     }
 
-    private void removeLeftovers() throws IOException {
+    /**
+     * Removes what interrupted writes and deletes left, but only entries untouched for {@code staleAfter}:
+     * processes sharing the volume (replicas, a {@code train} or {@code import-model} command) start while
+     * another one is saving, and its temporary folder must survive them.
+     */
+    private void removeLeftovers(java.time.Duration staleAfter) throws IOException {
         try (Stream<Path> entries = Files.list(root)) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(TEMP_PREFIX) || name.startsWith(DELETED_PREFIX)) {
+                    try {
+                        if (!DurableFiles.untouchedFor(p, staleAfter)) {
+                            log.debug("Leaving {}: written to within {}, perhaps by another process", name, staleAfter);
+                            continue;
+                        }
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue; // its writer renamed or removed it meanwhile
+                    }
                     log.info("Removing left-over {} from an interrupted write or delete", name);
                     deleteQuietly(p);
                 }
             }
-        }
-    }
-
-    private static void moveAtomically(Path source, Path target) throws IOException {
-        try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -21,7 +21,12 @@ public class ModelConflictException extends ProblemException {
 
     public static ModelConflictException activationRaced(String id) {
         return new ModelConflictException("Another activation changed the active version while '" + id
-                + "' was being loaded; read the active version and try again.");
+                + "' was being loaded, or that version is being deleted; read the active version and try again.");
+    }
+
+    public static ModelConflictException deletionRaced(String id) {
+        return new ModelConflictException("The active version changed while '" + id
+                + "' was about to be deleted, so it was kept; read the active version and try again.");
     }
 
     public static ModelConflictException unusable(String id, String reason) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -205,7 +207,7 @@ public class ModelService implements AutoCloseable {
      */
     public LoadedModel activate(String id) {
         synchronized (lock) {
-            Optional<Pointer> before = pointer.current();
+            Optional<Pointer> before = readPointer("activate " + id);
             before.ifPresent(this::noteDesired);
             Serving current = serving.get();
             if (current != null && current.model().id().equals(id)
@@ -217,6 +219,9 @@ public class ModelService implements AutoCloseable {
             Optional<Pointer> after;
             try {
                 after = pointer.compareAndSet(before.map(Pointer::generation).orElse(0L), id);
+            } catch (UncheckedIOException | DataAccessException e) {
+                loadedHere.remove(id);
+                throw pointerFailed("activate " + id, e);
             } catch (RuntimeException e) {
                 loadedHere.remove(id);
                 throw e;
@@ -281,23 +286,63 @@ public class ModelService implements AutoCloseable {
         }
     }
 
-    /** Deletes a version that is neither served here nor named by the pointer. */
+    /**
+     * Deletes a version that is neither served here nor named by the pointer, as a compare-and-set against the
+     * pointer's generation (the protocol is in {@link ActiveVersionPointer}): the version is marked as being
+     * deleted only if no activation moved the pointer since it was read, and no activation takes it while the
+     * mark stands, so that no replica can point at a version whose files are going.
+     *
+     * @throws ModelConflictException when the version is active, or an activation moved the pointer meanwhile
+     * @throws ModelStorageUnavailableException when the pointer or the store cannot be reached
+     */
     public void delete(String id) {
         synchronized (lock) {
             Serving current = serving.get();
-            boolean pointed = pointer.current().map(Pointer::modelId).filter(id::equals).isPresent();
+            Optional<Pointer> read = readPointer("delete " + id);
+            boolean pointed = read.map(Pointer::modelId).filter(id::equals).isPresent();
             if (pointed || current != null && current.model().id().equals(id)) {
                 throw ModelConflictException.activeCannotBeDeleted(id);
             }
             get(id);
-            cache.remove(id);
+            boolean marked;
             try {
+                marked = pointer.beginDeletion(read.map(Pointer::generation).orElse(0L), id);
+            } catch (UncheckedIOException | DataAccessException e) {
+                throw pointerFailed("delete " + id, e);
+            }
+            if (!marked) {
+                log.info("Not deleting model {}: the active version changed since it was read", id);
+                throw ModelConflictException.deletionRaced(id);
+            }
+            try {
+                cache.remove(id);
                 repository.delete(id);
             } catch (IOException e) {
                 throw ModelStorageUnavailableException.of("cannot delete model " + id, e);
+            } finally {
+                try {
+                    pointer.endDeletion(id);
+                } catch (RuntimeException e) {
+                    // the mark only stops activations of this id; deleting it again ends it
+                    log.warn("Cannot end the deletion mark of model {}: {}", id, e.getMessage());
+                }
             }
             log.info("Deleted model {}", id);
         }
+    }
+
+    private Optional<Pointer> readPointer(String what) {
+        try {
+            return pointer.current();
+        } catch (UncheckedIOException | DataAccessException e) {
+            throw pointerFailed(what, e);
+        }
+    }
+
+    /** A pointer that cannot be read or written (a file system error, PostgreSQL away): 503, details logged. */
+    private static ModelStorageUnavailableException pointerFailed(String what, RuntimeException e) {
+        log.warn("Cannot {}: the active-version pointer failed: {}", what, e.getMessage());
+        return ModelStorageUnavailableException.pointerUnavailable(e);
     }
 
     /** Loads a version asked for by a client: refused at once when it is known to be unusable. */

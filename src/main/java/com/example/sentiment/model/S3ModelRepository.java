@@ -145,7 +145,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                 + (settings.endpoint() == null || settings.endpoint().isBlank() ? "" : " at " + settings.endpoint());
         try {
             Files.createDirectories(cache);
-            removeTemporaryDownloads();
+            removeTemporaryDownloads(properties.storage().staleTemporaryAge());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the model cache " + cache, e);
         }
@@ -663,10 +663,17 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return refused ? new IOException(message, e) : new StorageUnreachableException(message, e);
     }
 
-    private void removeTemporaryDownloads() throws IOException {
+    /** Removes downloads and uploads a crash interrupted; younger ones may be another replica's sharing the cache. */
+    private void removeTemporaryDownloads(Duration staleAfter) throws IOException {
         try (Stream<Path> walk = Files.walk(cache)) {
             for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
-                VersionFiles.deleteRecursively(p);
+                try {
+                    if (com.example.sentiment.system.DurableFiles.untouchedFor(p, staleAfter)) {
+                        VersionFiles.deleteRecursively(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // finished or removed by its writer meanwhile
+                }
             }
         }
     }

@@ -166,10 +166,14 @@ class OpenApiConfiguration {
                         + "training data that does not fit the memory budget (`insufficient-memory`, with `neededMiB` "
                         + "and `availableMiB`)"));
                 operation.getResponses().putIfAbsent("422", problem("The training file cannot be used; `errors` lists why with line numbers"));
-                operation.getResponses().putIfAbsent("503", problem("Training queue full (Retry-After)"));
+                operation.getResponses().putIfAbsent("503", problem("Training queue full (`training-queue-full`), or "
+                        + "the job's record cannot be written (`job-storage-unavailable`); both with Retry-After"));
             }
             if (path.startsWith("/api/v1/models")) {
-                operation.getResponses().putIfAbsent("409", problem("Deleting the active version, or activating an unusable one"));
+                operation.getResponses().putIfAbsent("409", problem("Deleting the active version, activating an "
+                        + "unusable one, or a deletion and an activation of one version racing"));
+                operation.getResponses().putIfAbsent("503", problem("The model store or the active-version pointer "
+                        + "cannot be read or written (`model-storage-unavailable`, Retry-After); nothing changed"));
             }
         }));
     }

@@ -338,6 +338,9 @@ final class DatasetParser {
         }
     }
 
+    /** Characters no label may hold: control characters (line breaks, tabs, NUL ...) and Unicode line separators. */
+    static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
+
     /** Counts rows, skip reasons and errors of one file, and hands usable rows on. */
     static final class Collector {
         private final String part;
@@ -366,6 +369,10 @@ final class DatasetParser {
                 skipped.merge("empty text", 1, Integer::sum);
             } else if (label == null || label.isBlank()) {
                 skipped.merge("empty label", 1, Integer::sum);
+            } else if (CONTROL.matcher(label.strip()).find()) {
+                // labels end up in files and headers that are read line by line, and are shown to people
+                error("line " + line + ": the label contains a control character (such as a line break or tab): "
+                        + "a label is one line of printable text");
             } else if (errorCount == 0) {
                 // once the file is known to be refused, its rows are only counted
                 sink.accept(line, text, label.strip());

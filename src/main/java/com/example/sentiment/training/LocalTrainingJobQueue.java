@@ -90,8 +90,13 @@ class LocalTrainingJobQueue implements TrainingJobQueue {
             throw TrainingQueueFullException.withCapacity((int) running, (int) queued);
         }
         PreparedDataset prepared = job.prepared();
+        try {
+            store.save(job.view());
+        } catch (IOException e) {
+            // refused rather than queued: a job accepted without its record would vanish at the next restart
+            throw JobStorageUnavailableException.because(e);
+        }
         jobs.put(job.view().id(), new Entry(job.view(), job.config(), files -> prepared));
-        store.save(job.view());
         notifyAll();
         return job.view();
     }
@@ -154,7 +159,7 @@ class LocalTrainingJobQueue implements TrainingJobQueue {
         entry.leaseUntil = now.plus(lease);
         TrainingJobView v = entry.view;
         entry.view = v.withQueueState(TrainingJobState.RUNNING, now, null, worker, v.attempts() + 1, null, null);
-        store.save(entry.view);
+        record(entry.view);
         JobInput input = entry.input;
         entry.input = null; // held by the worker now; a job taken over after a lost lease has to do without
         return Optional.of(new JobLease(v.id(), worker, entry.token, entry.view.attempts(), entry.view, entry.config,
@@ -197,7 +202,7 @@ class LocalTrainingJobQueue implements TrainingJobQueue {
         entry.leaseUntil = clock.instant().plus(this.lease);
         entry.view = progress.withQueueState(TrainingJobState.RUNNING, entry.view.startedAt(), null,
                 entry.view.worker(), entry.view.attempts(), null, null);
-        store.save(entry.view);
+        record(entry.view);
         return new Heartbeat(true, entry.cancelRequested);
     }
 
@@ -268,7 +273,21 @@ class LocalTrainingJobQueue implements TrainingJobQueue {
                 entry.view.attempts(), error, modelId);
         entry.leaseUntil = null;
         entry.input = null;
-        store.save(entry.view);
+        record(entry.view);
+    }
+
+    /**
+     * Records a change of a job already accepted. A failure (logged and counted by the store) does not stop the
+     * job: this process holds its state, answers for it, and writes the whole record again with the job's next
+     * change (every heartbeat), so a passing disk fault heals itself; what a restart meanwhile would find is
+     * the last record written.
+     */
+    private void record(TrainingJobView view) {
+        try {
+            store.save(view);
+        } catch (IOException e) {
+            log.warn("Training job {} carries on; its record is written again with its next change", view.id());
+        }
     }
 
     private long count(TrainingJobState state) {

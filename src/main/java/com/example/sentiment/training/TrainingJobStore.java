@@ -1,18 +1,21 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.system.DurableFiles;
 import com.example.sentiment.system.StoredJson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -20,8 +23,12 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Job records of the local queue ({@link LocalTrainingJobQueue}) as one JSON file each, replaced atomically, so
- * they survive restarts and crashes.
+ * Job records of the local queue ({@link LocalTrainingJobQueue}) as one JSON file each, replaced atomically and
+ * flushed to disk ({@link DurableFiles}), so they survive restarts, crashes and power cuts.
+ *
+ * <p>A record that cannot be written is an {@link IOException} for the caller to act on (the queue refuses a
+ * new job with 503, and carries on with a running one), and every such failure counts in
+ * {@code sentiment.training.job-record.failures}.
  */
 @Component
 @ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "local", matchIfMissing = true)
@@ -33,11 +40,19 @@ class TrainingJobStore {
     private final JsonMapper json;
     // records written by an older or newer release must still load
     private final ObjectReader jobReader;
+    private final Counter failures;
 
     TrainingJobStore(SentimentProperties properties, JsonMapper json) {
+        this(properties, json, new SimpleMeterRegistry());
+    }
+
+    @Autowired
+    TrainingJobStore(SentimentProperties properties, JsonMapper json, MeterRegistry meters) {
         this.jobReader = StoredJson.readerFor(json, TrainingJobView.class);
         this.dir = properties.jobsDir().toAbsolutePath().normalize();
         this.json = json;
+        this.failures = Counter.builder("sentiment.training.job-record.failures")
+                .description("Training job records that could not be written to disk").register(meters);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -45,23 +60,14 @@ class TrainingJobStore {
         }
     }
 
-    synchronized void save(TrainingJobView job) {
-        Path temp = dir.resolve("." + job.id() + ".json.tmp");
+    /** Writes the job's record durably; when that fails, the record on disk is the previous one (or none). */
+    synchronized void save(TrainingJobView job) throws IOException {
         try {
-            Files.write(temp, json.writeValueAsBytes(job));
-            try {
-                Files.move(temp, dir.resolve(job.id() + ".json"), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, dir.resolve(job.id() + ".json"), StandardCopyOption.REPLACE_EXISTING);
-            }
+            DurableFiles.write(dir.resolve(job.id() + ".json"), json.writeValueAsBytes(job));
         } catch (IOException | JacksonException e) {
-            log.error("Cannot record training job {}: {}", job.id(), e.getMessage());
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the directory is unwritable; a stray temporary record is harmless: only *.json is read
-            }
+            failures.increment();
+            log.error("Cannot record training job {} in {}: {}", job.id(), dir, e.getMessage());
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 

@@ -94,6 +94,13 @@ class FeedbackApiTest {
     }
 
     @Test
+    void aNewLabelWithAControlCharacterIs400() throws Exception {
+        assertBadField(send(Map.of("text", "meh", "label", "neu\ntral", "newLabel", true)), "label");
+        assertBadField(send(Map.of("text", "meh", "label", "neu\ttral", "newLabel", true)), "label");
+        assertBadField(send(Map.of("text", "meh", "label", "neu\u2028tral", "newLabel", true)), "label");
+    }
+
+    @Test
     void aLabelTheModelDoesNotKnowIs400UnlessItIsNew() throws Exception {
         assertBadField(send(Map.of("text", "meh", "label", "neutral")), "label");
         assertBadField(send(Map.of("text", "meh", "label", "neutral", "modelId", modelId)), "label");

@@ -75,6 +75,75 @@ abstract class ActiveVersionPointerContract {
     }
 
     @Test
+    void aVersionBeingDeletedCannotBeActivatedUntilTheDeletionEnds() {
+        ActiveVersionPointer pointer = pointer();
+        long generation = pointer.set("20261202-100000-aaaa").generation();
+        assertThat(pointer.beginDeletion(generation, "20261202-100000-bbbb")).isTrue();
+        // another replica, which read the pointer before the deletion began or after
+        ActiveVersionPointer other = another();
+        long now = other.current().orElseThrow().generation();
+        assertThat(other.compareAndSet(generation, "20261202-100000-bbbb")).isEmpty();
+        assertThat(other.compareAndSet(now, "20261202-100000-bbbb")).isEmpty();
+        assertThat(pointer.current().map(ActiveVersionPointer.Pointer::modelId)).contains("20261202-100000-aaaa");
+        pointer.endDeletion("20261202-100000-bbbb");
+        // a version of that id imported again later is a version like any other
+        assertThat(other.compareAndSet(other.current().orElseThrow().generation(), "20261202-100000-bbbb")).isPresent();
+    }
+
+    @Test
+    void aDeletionDoesNotBeginOnceThePointerMovedOrWhileItNamesTheVersion() {
+        ActiveVersionPointer pointer = pointer();
+        long read = pointer.set("20261202-100000-aaaa").generation();
+        // between the deleting replica's read and its deletion, another one activates that very version
+        ActiveVersionPointer other = another();
+        assertThat(other.compareAndSet(other.current().orElseThrow().generation(), "20261202-100000-bbbb")).isPresent();
+        assertThat(pointer.beginDeletion(read, "20261202-100000-bbbb")).as("against a stale generation").isFalse();
+        long now = pointer.current().orElseThrow().generation();
+        assertThat(pointer.beginDeletion(now, "20261202-100000-bbbb")).as("the version it names").isFalse();
+        assertThat(pointer.beginDeletion(now, "20261202-100000-cccc")).as("another version").isTrue();
+        pointer.endDeletion("20261202-100000-cccc");
+    }
+
+    @Test
+    void ofAnActivationAndADeletionOfOneVersionRacingOnOneGenerationAtMostOneWins() throws Exception {
+        ActiveVersionPointer deleting = pointer();
+        ActiveVersionPointer activating = another();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            int activations = 0;
+            int deletions = 0;
+            for (int round = 0; round < 40; round++) {
+                String version = String.format("20261202-1000%02d-eeee", round);
+                // each replica read the pointer (the same state) before it acts
+                long seenByDeleting = deleting.set("20261202-100000-aaaa").generation();
+                long seenByActivating = activating.current().orElseThrow().generation();
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Boolean> activated = threads.submit(() -> {
+                    start.await();
+                    return activating.compareAndSet(seenByActivating, version).isPresent();
+                });
+                Future<Boolean> deleted = threads.submit(() -> {
+                    start.await();
+                    return deleting.beginDeletion(seenByDeleting, version);
+                });
+                start.countDown();
+                boolean a = activated.get();
+                boolean d = deleted.get();
+                assertThat(a && d).as("activated and deleted at once in round " + round).isFalse();
+                if (d) {
+                    assertThat(deleting.current().map(ActiveVersionPointer.Pointer::modelId).orElse(null)).isNotEqualTo(version);
+                    deleting.endDeletion(version);
+                }
+                activations += a ? 1 : 0;
+                deletions += d ? 1 : 0;
+            }
+            assertThat(activations + deletions).isPositive();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void listenersHearAChange() {
         ActiveVersionPointer pointer = pointer();
         AtomicInteger heard = new AtomicInteger();

@@ -2,17 +2,26 @@ package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.TinyModel;
 import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.system.FailingDisk;
+import com.example.sentiment.system.ProblemException;
+import com.example.sentiment.system.ProblemTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +96,7 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         assertThat(entries()).containsExactly(saved.id());
         try (Stream<Path> files = Files.list(dir.resolve(saved.id()))) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.txt", "metadata.json");
+                    .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.json", "labels.txt", "metadata.json");
         }
     }
 
@@ -127,8 +136,226 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         Files.writeString(dir.resolve(".tmp-20260101-000000-0000/model.zip"), "partial");
         Files.createDirectories(dir.resolve(".deleted-20260101-000000-0001"));
         Files.writeString(dir.resolve(".tmp-active"), "20260101-000000-0000");
+        // left by a crash: older than sentiment.storage.stale-temporary-age (1h by default)
+        for (String name : List.of(".tmp-20260101-000000-0000/model.zip", ".tmp-20260101-000000-0000",
+                ".deleted-20260101-000000-0001", ".tmp-active")) {
+            backdate(dir.resolve(name), Duration.ofHours(2));
+        }
         assertThat(store().list()).isEmpty();
         assertThat(entries()).isEmpty();
+    }
+
+    @Test
+    void anotherProcessesSaveInProgressSurvivesASecondStoreStarting() throws Exception {
+        // what a save or pointer write of another process sharing the volume looks like at this moment
+        Files.createDirectories(dir.resolve(".tmp-20260101-000000-0000-writing"));
+        Files.writeString(dir.resolve(".tmp-20260101-000000-0000-writing/model.zip"), "being written");
+        Files.writeString(dir.resolve(".tmp-active-writing"), "20260101-000000-0000");
+        Files.createDirectories(dir.resolve(".tmp-old"));
+        backdate(dir.resolve(".tmp-old"), Duration.ofHours(2));
+        // a folder whose own time is old but which is still being written into is not stale either
+        Files.createDirectories(dir.resolve(".tmp-old-folder-fresh-file"));
+        Files.writeString(dir.resolve(".tmp-old-folder-fresh-file/model.zip"), "still growing");
+        backdate(dir.resolve(".tmp-old-folder-fresh-file"), Duration.ofHours(2));
+
+        store();
+        store();
+
+        assertThat(entries()).containsExactly(".tmp-20260101-000000-0000-writing", ".tmp-active-writing",
+                ".tmp-old-folder-fresh-file");
+        assertThat(Files.readString(dir.resolve(".tmp-20260101-000000-0000-writing/model.zip")))
+                .isEqualTo("being written");
+    }
+
+    @Test
+    void aSourceFolderBeingImportedIsNeverCleanedUp() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createDirectories(source.resolve(".tmp-20260101-000000-0000"));
+        Files.createDirectories(source.resolve(".deleted-20260101-000000-0001"));
+        backdate(source.resolve(".tmp-20260101-000000-0000"), Duration.ofDays(2));
+        backdate(source.resolve(".deleted-20260101-000000-0001"), Duration.ofDays(2));
+
+        new FileSystemModelRepository(source, json).list();
+
+        try (Stream<Path> list = Files.list(source)) {
+            assertThat(list.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    ".tmp-20260101-000000-0000", ".deleted-20260101-000000-0001");
+        }
+    }
+
+    @Test
+    void aVersionWhoseFilesTheDiskRefusesToFlushIsNotPublished() throws Exception {
+        FileSystemModelRepository store = store();
+        try (AutoCloseable disk = FailingDisk.failFsyncOf(p -> p.getFileName().toString().equals("model.zip"))) {
+            assertThatThrownBy(() -> store.save(classifier, metadata("unflushed"))).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Input/output error");
+        }
+        assertThat(entries()).isEmpty();
+        assertThat(store().list()).isEmpty();
+    }
+
+    @Test
+    void concurrentMetadataUpdatesOfTwoProcessesNeverPublishATornFile() throws Exception {
+        String id = store().save(classifier, metadata("shared")).id();
+        Path file = dir.resolve(id).resolve("metadata.json");
+        // two processes sharing the volume: each has its own repository, and no lock in common
+        List<FileSystemModelRepository> processes = List.of(store(), store());
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                FileSystemModelRepository process = processes.get(w);
+                double threshold = 0.5 + w * 0.1;
+                writers.add(threads.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        process.recordMinConfidence(id, threshold);
+                    }
+                    return null;
+                }));
+            }
+            java.util.concurrent.Future<Integer> reader = threads.submit(() -> {
+                int reads = 0;
+                while (writing.get()) {
+                    ModelMetadata read = json.readValue(Files.readAllBytes(file), ModelMetadata.class);
+                    assertThat(read.id()).isEqualTo(id);
+                    reads++;
+                }
+                return reads;
+            });
+            try {
+                for (java.util.concurrent.Future<?> writer : writers) {
+                    writer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                writing.set(false);
+            }
+            assertThat(reader.get(10, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(store().find(id)).hasValueSatisfying(v -> {
+            assertThat(v.usable()).isTrue();
+            assertThat(v.metadata().minConfidence()).isIn(0.5, 0.6);
+        });
+        try (Stream<Path> files = Files.list(dir.resolve(id))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("tmp"));
+        }
+    }
+
+    @Test
+    void aDeserializationBombWithMatchingChecksumsFailsFastAndTheActiveModelServesOn() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        // whoever can write the store can also record matching checksums: only the filter stands in the way
+        plantInNetworkFile(b.id(), "preprocessor.bin", hashSetBomb(60));
+        pointer().set(a.id());
+        ModelService service = service(store());
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+                assertThatThrownBy(() -> service.activate(b.id())).isInstanceOf(ModelConflictException.class)
+                        .hasMessageContaining("deserialization filter"));
+        assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(a.id()));
+        assertThat(service.resolve(null).classifier().classify("a great film").scores()).hasSize(2);
+        assertThat(store().find(b.id())).hasValueSatisfying(v -> assertThat(v.usable()).isTrue());
+    }
+
+    @Test
+    void aClassThatNoModelFileHoldsIsNeverDeserialized() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata saved = store.save(classifier, metadata("gadget"));
+        plantInNetworkFile(saved.id(), "preprocessor.bin", serialized(new Gadget()));
+        Gadget.RAN.set(false);
+        assertThatThrownBy(() -> store().load(saved.id())).isInstanceOf(ModelUnusableException.class)
+                .hasMessageContaining("deserialization filter");
+        assertThat(Gadget.RAN).as("the planted object's readObject ran").isFalse();
+    }
+
+    @Test
+    void aVersionWhoseLabelHasALineBreakStillLoadsAfterARestart() throws Exception {
+        // written by an earlier release's upload, or any other way: storage must not depend on labels being lines
+        List<String> labels = List.of("not\ngood", "good");
+        List<TestCorpus.Example> corpus = TestCorpus.examples(40, 3);
+        int[] indexes = corpus.stream().mapToInt(e -> e.label().equals("positive") ? 1 : 0).toArray();
+        com.example.sentiment.ml.LabelledTexts data = new com.example.sentiment.ml.LabelledTexts(
+                corpus.stream().map(TestCorpus.Example::text).toList(), indexes);
+        TextClassifier odd = new com.example.sentiment.ml.ClassifierTrainer().train(data, data, labels,
+                TinyModel.hyperParameters(1), null, com.example.sentiment.ml.TrainingObserver.NONE, () -> false)
+                .classifier();
+        ModelMetadata saved = store().save(odd, metadata("odd labels"));
+        TextClassifier loaded = store().load(saved.id());
+        assertThat(loaded.labels()).isEqualTo(labels);
+        assertThat(loaded.classify("a great film").scores()).containsOnlyKeys(labels);
+    }
+
+    @Test
+    void theBundledModelWithItsLabelsTxtStillLoads() throws Exception {
+        String id = com.example.sentiment.BundledModel.copyTo(dir);
+        assertThat(store().load(id).labels()).containsExactly("negative", "positive");
+    }
+
+    /** Stands for a gadget: any serializable class whose deserialization runs code. */
+    static final class Gadget implements java.io.Serializable {
+        static final java.util.concurrent.atomic.AtomicBoolean RAN = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            RAN.set(true);
+        }
+    }
+
+    /** The classic: sets nested so that hashing the outer one takes 2^depth steps. */
+    private static byte[] hashSetBomb(int depth) throws IOException {
+        java.util.Set<Object> root = new java.util.HashSet<>();
+        java.util.Set<Object> s1 = root;
+        java.util.Set<Object> s2 = new java.util.HashSet<>();
+        for (int i = 0; i < depth; i++) {
+            java.util.Set<Object> t1 = new java.util.HashSet<>();
+            java.util.Set<Object> t2 = new java.util.HashSet<>();
+            t1.add("foo");
+            s1.add(t1);
+            s1.add(t2);
+            s2.add(t1);
+            s2.add(t2);
+            s1 = t1;
+            s2 = t2;
+        }
+        return serialized(root);
+    }
+
+    private static byte[] serialized(Object object) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(object);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Adds an entry to a stored version's network file and records the file's new checksum, as a writer could. */
+    private void plantInNetworkFile(String id, String entry, byte[] content) throws Exception {
+        Path zip = dir.resolve(id).resolve(TextClassifier.NETWORK_FILE);
+        Path rewritten = dir.resolve(id + ".zip");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(rewritten))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry(entry));
+            out.write(content);
+            out.closeEntry();
+        }
+        Files.move(rewritten, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path metadataFile = dir.resolve(id).resolve("metadata.json");
+        ModelMetadata metadata = json.readValue(metadataFile.toFile(), ModelMetadata.class);
+        Map<String, String> checksums = new java.util.TreeMap<>(metadata.checksums());
+        checksums.put(TextClassifier.NETWORK_FILE, VersionFiles.sha256(zip));
+        Files.write(metadataFile, json.writeValueAsBytes(metadata.withId(id, checksums)));
+    }
+
+    private static void backdate(Path path, Duration age) throws IOException {
+        Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(age)));
     }
 
     @Test
@@ -253,6 +480,124 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         pool.shutdown();
         assertThat(failures).isEmpty();
         assertThat(pointer().current().orElseThrow().modelId()).isEqualTo(service.active().orElseThrow().id());
+    }
+
+    @Test
+    void aDeletionRacingAnActivationOfThatVersionByAnotherReplicaIsRefusedAndTheVersionStays() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService other = service(store(), pointer());
+        ActiveVersionPointer shared = pointer();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread deleter = Thread.currentThread();
+        // this replica's pointer: right after its check that b is not active, the other replica activates b
+        ActiveVersionPointer racing = new ActiveVersionPointer() {
+            @Override
+            public java.util.Optional<Pointer> current() {
+                java.util.Optional<Pointer> read = shared.current();
+                if (Thread.currentThread() == deleter && armed.getAndSet(false)) {
+                    other.activate(b.id());
+                }
+                return read;
+            }
+
+            @Override
+            public Pointer set(String modelId) {
+                return shared.set(modelId);
+            }
+
+            @Override
+            public java.util.Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
+                return shared.compareAndSet(expectedGeneration, modelId);
+            }
+
+            public boolean beginDeletion(long expectedGeneration, String modelId) {
+                return shared.beginDeletion(expectedGeneration, modelId);
+            }
+
+            public void endDeletion(String modelId) {
+                shared.endDeletion(modelId);
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+                shared.onChange(listener);
+            }
+        };
+        ModelService service = service(store(), racing);
+        armed.set(true);
+        assertThatThrownBy(() -> service.delete(b.id())).isInstanceOf(ModelConflictException.class);
+        assertThat(armed).isFalse();
+        assertThat(pointer().current().orElseThrow().modelId()).isEqualTo(b.id());
+        assertThat(store().find(b.id())).hasValueSatisfying(v -> assertThat(v.usable()).isTrue());
+        assertThat(other.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(b.id()));
+    }
+
+    @Test
+    void anActivationByAnotherReplicaWhileTheVersionIsBeingDeletedIsRefused() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService other = service(store(), pointer());
+        FileSystemModelRepository real = store();
+        java.util.concurrent.atomic.AtomicReference<Object> activation = new java.util.concurrent.atomic.AtomicReference<>();
+        // this replica's store: the other replica activates b after the deletion's check, before its files go
+        ModelRepository deleting = mock(ModelRepository.class, org.mockito.AdditionalAnswers.delegatesTo(real));
+        doAnswer(invocation -> {
+            try {
+                activation.set(other.activate(b.id()));
+            } catch (RuntimeException e) {
+                activation.set(e);
+            }
+            real.delete(b.id());
+            return null;
+        }).when(deleting).delete(b.id());
+        ModelService service = service(deleting, pointer());
+        service.delete(b.id());
+        assertThat(activation.get()).isInstanceOf(ModelConflictException.class);
+        assertThat(pointer().current().orElseThrow().modelId()).isEqualTo(a.id());
+        assertThat(store().find(b.id())).isEmpty();
+        assertThat(other.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(a.id()));
+    }
+
+    @Test
+    void anActivationWhosePointerCannotBeWrittenIs503AndChangesNothing() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService service = service(store());
+        try (AutoCloseable disk = FailingDisk.failFsyncOf(p -> p.getFileName().toString().startsWith(".tmp-active"))) {
+            assertThatThrownBy(() -> service.activate(b.id())).isInstanceOfSatisfying(ProblemException.class, e -> {
+                assertThat(e.status().value()).isEqualTo(503);
+                assertThat(e.type()).isEqualTo(ProblemTypes.uri("model-storage-unavailable"));
+                assertThat(e.getMessage()).contains("active version").doesNotContain(dir.toString())
+                        .doesNotContain("Input/output error");
+            });
+        }
+        assertThat(Files.readString(dir.resolve("active")).trim()).isEqualTo(a.id());
+        assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(a.id()));
+        assertThat(service.activate(b.id()).id()).isEqualTo(b.id());
+    }
+
+    @Test
+    void aDeletionWhosePointerCannotBeReadIs503AndDeletesNothing() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata a = store.save(classifier, metadata("a"));
+        ModelMetadata b = store.save(classifier, metadata("b"));
+        pointer().set(a.id());
+        ModelService service = service(store());
+        // the pointer file turned into something unreadable (here: a folder)
+        Files.delete(dir.resolve("active"));
+        Files.createDirectories(dir.resolve("active").resolve("x"));
+        assertThatThrownBy(() -> service.delete(b.id())).isInstanceOfSatisfying(ProblemException.class, e -> {
+            assertThat(e.status().value()).isEqualTo(503);
+            assertThat(e.getMessage()).doesNotContain(dir.toString());
+        });
+        assertThat(store().find(b.id())).isPresent();
     }
 
     @Test

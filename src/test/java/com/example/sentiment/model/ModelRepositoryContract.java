@@ -94,7 +94,7 @@ abstract class ModelRepositoryContract {
         ModelRepository repository = reopen();
         ModelMetadata saved = repository.save(classifier, metadata("first"));
         assertThat(saved.id()).matches("[0-9]{8}-[0-9]{6}-[0-9a-f]{4}");
-        assertThat(saved.checksums()).containsOnlyKeys("model.zip", "vocabulary.txt", "labels.txt")
+        assertThat(saved.checksums()).containsOnlyKeys("model.zip", "vocabulary.txt", "labels.json", "labels.txt")
                 .allSatisfy((file, sha) -> assertThat(sha).matches("[0-9a-f]{64}"));
         assertThat(saved.checksums().get("labels.txt"))
                 .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")

@@ -181,6 +181,7 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
         String version = prefix + saved.id() + "/";
         assertThat(keys).containsExactlyInAnyOrder(version + "model.zip-" + saved.checksums().get("model.zip"),
                 version + "vocabulary.txt-" + saved.checksums().get("vocabulary.txt"),
+                version + "labels.json-" + saved.checksums().get("labels.json"),
                 version + "labels.txt-" + saved.checksums().get("labels.txt"), version + "metadata.json");
         assertThat(repository.location().description()).contains("s3://created-at-start/" + prefix);
     }
@@ -244,7 +245,7 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
             // B downloaded the version into its own cache, verified, and left no temporary file
             try (Stream<Path> files = Files.list(caches.resolve("cache-b").resolve(id))) {
                 assertThat(files.map(p -> p.getFileName().toString()))
-                        .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.txt");
+                        .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.json", "labels.txt");
             }
         }
     }

@@ -70,6 +70,22 @@ class DatasetParserTest {
     }
 
     @Test
+    void refusesALabelWithAControlCharacterNamingItsLine() {
+        // a label is one line of labels.txt in versions of earlier releases: a line break in one made them unloadable
+        assertThatThrownBy(() -> parse("d.csv", "text,label\ngood,positive\nbad,\"nega\ntive\"\n"))
+                .isInstanceOf(InvalidDatasetException.class)
+                .hasMessageContaining("line 3").hasMessageContaining("control character");
+        assertThatThrownBy(() -> parse("d.tsv", "text\tlabel\ngood\tpos\u0007itive\n"))
+                .isInstanceOf(InvalidDatasetException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("control character");
+        assertThatThrownBy(() -> parse("d.jsonl", "{\"text\":\"a\",\"label\":\"b\"}\n{\"text\":\"a\",\"label\":\"x\\u2028y\"}\n"))
+                .isInstanceOf(InvalidDatasetException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("control character");
+        // surrounding white space, line breaks included, is still stripped as before
+        assertThat(parse("d.csv", "text,label\ngood,\"positive\n\"\n").rows().get(0).label()).isEqualTo("positive");
+    }
+
+    @Test
     void refusesBinaryOrBrokenTextWhereverItIsInTheStream() {
         // far past the first buffers, so the stream is being read when the bytes turn bad
         String rows = "text,label\n" + "fine text,positive\n".repeat(20_000);

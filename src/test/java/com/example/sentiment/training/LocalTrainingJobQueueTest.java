@@ -1,14 +1,20 @@
 package com.example.sentiment.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.system.FailingDisk;
+import com.example.sentiment.system.ProblemException;
+import com.example.sentiment.system.ProblemTypes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The local queue against the queue contract, and what it does that a shared queue does not: die with the process. */
@@ -28,6 +34,47 @@ class LocalTrainingJobQueueTest extends TrainingJobQueueContract {
     @Override
     protected boolean activatesInProcess() {
         return true;
+    }
+
+    @Test
+    void aJobWhoseRecordCannotBeWrittenIsRefusedWith503AndNotQueued() {
+        TrainingJobQueue queue = queue(LONG_LEASE, 3, 10);
+        TrainingJobQueue.NewJob job = newJob();
+        try (AutoCloseable disk = FailingDisk.failFsyncOf(p -> true)) {
+            assertThatThrownBy(() -> queue.submit(job)).isInstanceOfSatisfying(ProblemException.class, e -> {
+                assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                assertThat(e.type()).isEqualTo(ProblemTypes.uri("job-storage-unavailable"));
+                assertThat(e.getMessage()).doesNotContain(models.toString());
+            });
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(queue.find(job.view().id())).isEmpty();
+        assertThat(queue.claim("w")).isEmpty();
+        // nor does it come back after a restart
+        assertThat(queue(LONG_LEASE, 3, 10).find(job.view().id())).isEmpty();
+    }
+
+    @Test
+    void aFailedUpdateOfARunningJobIsCountedAndWrittenAgainWithTheNext() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        TrainingJobStore store = new TrainingJobStore(TestProperties.of(Map.of("sentiment.models-dir", models.toString())),
+                json, meters);
+        TrainingJobQueue queue = new LocalTrainingJobQueue(store, Clock.systemUTC(), LONG_LEASE, 3, 1, 10);
+        String id = queue.submit(newJob()).id();
+        TrainingJobQueue.JobLease lease;
+        try (AutoCloseable disk = FailingDisk.failFsyncOf(p -> true)) {
+            lease = queue.claim("w").orElseThrow(); // the job trains on: its record is this process's to keep
+        }
+        assertThat(meters.counter("sentiment.training.job-record.failures").count()).isEqualTo(1.0);
+        assertThat(new TrainingJobStore(TestProperties.of(Map.of("sentiment.models-dir", models.toString())), json)
+                .loadAll()).singleElement().satisfies(v -> assertThat(v.state()).isEqualTo(TrainingJobState.QUEUED));
+        queue.heartbeat(lease, progressed(lease, 2));
+        assertThat(new TrainingJobStore(TestProperties.of(Map.of("sentiment.models-dir", models.toString())), json)
+                .loadAll()).singleElement().satisfies(v -> {
+                    assertThat(v.id()).isEqualTo(id);
+                    assertThat(v.state()).isEqualTo(TrainingJobState.RUNNING);
+                });
     }
 
     @Test

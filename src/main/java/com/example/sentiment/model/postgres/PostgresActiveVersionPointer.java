@@ -100,14 +100,39 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
                 (rs, n) -> new Pointer(rs.getString(1), rs.getLong(2)), modelId, CHANNEL).get(0);
     }
 
-    /** Exactly one of two racing calls with the same expected generation wins: the row lock orders them. */
+    /**
+     * Exactly one of two racing calls with the same expected generation wins: the row lock orders them. A
+     * version in the row's {@code deleting} list is refused; a call that waited on the row lock for a
+     * {@link #beginDeletion} re-checks its condition on the row as that left it, so it sees the mark.
+     */
     @Override
     public Optional<Pointer> compareAndSet(long expectedGeneration, String modelId) {
         return jdbc.query("WITH moved AS (UPDATE active_model SET model_id = ?, generation = generation + 1, "
-                        + "updated_at = now() WHERE generation = ? RETURNING model_id, generation) "
+                        + "updated_at = now() WHERE generation = ? AND NOT (? = ANY (deleting)) "
+                        + "RETURNING model_id, generation) "
                         + "SELECT model_id, generation, pg_notify(?, generation::text)::text FROM moved",
-                (rs, n) -> new Pointer(rs.getString(1), rs.getLong(2)), modelId, expectedGeneration, CHANNEL)
+                (rs, n) -> new Pointer(rs.getString(1), rs.getLong(2)), modelId, expectedGeneration, modelId, CHANNEL)
                 .stream().findFirst();
+    }
+
+    /**
+     * Adds the mark to the pointer's row, only if the generation is still the expected one and the row names
+     * another version: one statement on the row, ordered against compare-and-sets by its lock, so that of a
+     * deletion and an activation of one version at most one succeeds. The generation stays (no version is
+     * activated), so that replicas have nothing to follow.
+     */
+    @Override
+    public boolean beginDeletion(long expectedGeneration, String modelId) {
+        return jdbc.update("UPDATE active_model SET deleting = CASE WHEN ? = ANY (deleting) THEN deleting "
+                        + "ELSE array_append(deleting, ?) END "
+                        + "WHERE generation = ? AND model_id IS DISTINCT FROM ?",
+                modelId, modelId, expectedGeneration, modelId) == 1;
+    }
+
+    @Override
+    public void endDeletion(String modelId) {
+        jdbc.update("UPDATE active_model SET deleting = array_remove(deleting, ?) WHERE ? = ANY (deleting)",
+                modelId, modelId);
     }
 
     @Override
