@@ -380,6 +380,27 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
     }
 
     @Test
+    void aVersionTheLibraryCannotReadIsRefusedWithoutNamingTheStoresPaths() throws Exception {
+        FileSystemModelRepository store = store();
+        ModelMetadata saved = store.save(classifier, metadata("unreadable"));
+        // a zip without the network's entries, with its checksum recorded: only reading it can tell
+        Path zip = dir.resolve(saved.id()).resolve(TextClassifier.NETWORK_FILE);
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            out.closeEntry();
+        }
+        Path metadataFile = dir.resolve(saved.id()).resolve("metadata.json");
+        ModelMetadata metadata = json.readValue(metadataFile.toFile(), ModelMetadata.class);
+        Map<String, String> checksums = new java.util.TreeMap<>(metadata.checksums());
+        checksums.put(TextClassifier.NETWORK_FILE, VersionFiles.sha256(zip));
+        Files.write(metadataFile, json.writeValueAsBytes(metadata.withId(saved.id(), checksums)));
+
+        assertThatThrownBy(() -> store().load(saved.id())).isInstanceOf(ModelUnusableException.class)
+                .satisfies(e -> assertThat(e.getMessage()).as("a client is shown this, and the model list keeps it")
+                        .contains("cannot be read as a model").doesNotContain(dir.toString()));
+    }
+
+    @Test
     void aCorruptVersionIsListedUnusableAndAnotherServes() throws Exception {
         FileSystemModelRepository store = store();
         ModelMetadata good = store.save(classifier, metadata("good"));
