@@ -49,6 +49,6 @@ class BackPressureTest {
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.type").value(containsString("service-busy")))
-                .andExpect(jsonPath("$.detail").value(containsString("2048 requests waiting")));
+                .andExpect(jsonPath("$.detail").value(containsString("2048 texts waiting")));
     }
 }
