@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,8 +35,8 @@ import org.springframework.stereotype.Component;
  * A full queue is refused at once with 503 instead of letting latency grow without bound; the queue counts
  * texts (sequences to run), not calls, so one large call cannot hide behind the count of one. Batch calls go
  * through the same workers as one request each, so every forward pass runs on these few threads; an
- * explanation's variants go in chunks of {@code max-batch-size}, one at a time, so that single texts
- * interleave with them.
+ * explanation's variants go in chunks of {@code max-batch-size}, one at a time, on all workers but one, so that
+ * single texts interleave with them.
  *
  * <p>Callers wait at most {@code sentiment.classify.request-timeout}, then get a 503. A forward pass that
  * throws anything fails only its own callers (503); after an {@link Error} the worker is replaced by a new
@@ -55,7 +56,7 @@ class InferenceBatcher {
                            CompletableFuture<List<Prediction>> result) {
     }
 
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
     private final DistributionSummary batchSizes;
@@ -66,6 +67,7 @@ class InferenceBatcher {
     private final ThreadFactory threads;
     private final AtomicInteger started = new AtomicInteger();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private final Semaphore bulkSlots;
     private volatile boolean running = true;
 
     @Autowired
@@ -85,6 +87,7 @@ class InferenceBatcher {
         this.maxWaitNanos = TimeUnit.MICROSECONDS.toNanos(settings.maxWaitMicros());
         this.timeout = properties.classify().requestTimeout();
         this.wantedWorkers = properties.classify().inferenceThreadCount();
+        this.bulkSlots = new Semaphore(Math.max(1, wantedWorkers - 1), true);
         this.threads = threads;
         ensureWorkers();
     }
@@ -110,14 +113,27 @@ class InferenceBatcher {
     /**
      * Like {@link #classifyTokenized}, in chunks of {@code max-batch-size} texts queued one after the other, for
      * the many variants of an explanation: requests that arrive meanwhile run between two chunks instead of
-     * behind all of them. One deadline covers every chunk.
+     * behind all of them. With more than one worker, chunks of all callers together hold one worker less than
+     * there are, so that short requests always find one free. One deadline covers every chunk.
      */
     List<Prediction> classifyInChunks(TextClassifier classifier, List<List<String>> texts) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Prediction> all = new ArrayList<>(texts.size());
         for (int from = 0; from < texts.size(); from += maxBatch) {
             List<List<String>> chunk = texts.subList(from, Math.min(texts.size(), from + maxBatch));
-            all.addAll(await(submit(classifier, chunk), deadline));
+            try {
+                if (!bulkSlots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    throw InferenceUnavailableException.timedOut(timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for classification", e);
+            }
+            try {
+                all.addAll(await(submit(classifier, chunk), deadline));
+            } finally {
+                bulkSlots.release();
+            }
         }
         return all;
     }
@@ -211,18 +227,24 @@ class InferenceBatcher {
                 }
                 batch.add(first);
                 boolean single = first.texts().size() == 1;
+                int texts = 1;
                 if (single) {
-                    drain(batch);
+                    texts = drain(batch, texts);
                 }
                 long deadline = System.nanoTime() + maxWaitNanos;
-                while (single && batch.size() < maxBatch && maxWaitNanos > 0) {
+                while (single && texts < maxBatch && maxWaitNanos > 0) {
                     long left = deadline - System.nanoTime();
-                    Pending next = left > 0 ? take(queue.poll(left, TimeUnit.NANOSECONDS)) : null;
+                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
                     if (next == null) {
                         break;
                     }
-                    batch.add(next);
-                    drain(batch);
+                    if (texts + next.texts().size() > maxBatch) {
+                        // a batch call or an explanation's chunk runs on its own, not in the single texts' pass
+                        queue.offerFirst(next);
+                        break;
+                    }
+                    batch.add(take(next));
+                    texts = drain(batch, texts + next.texts().size());
                 }
                 // a caller that gave up has cancelled its answer: nothing to compute for it
                 batch.removeIf(p -> p.result().isDone());
@@ -253,12 +275,25 @@ class InferenceBatcher {
         return p;
     }
 
-    /** Adds what waits, up to {@code max-batch-size} requests. */
-    private void drain(List<Pending> batch) {
-        List<Pending> drained = new ArrayList<>();
-        queue.drainTo(drained, maxBatch - batch.size());
-        drained.forEach(this::take);
-        batch.addAll(drained);
+    /**
+     * Adds the requests waiting at the head of the queue while they fit in {@code max-batch-size} texts
+     * with the {@code texts} already in the batch; returns the texts then in it. A larger one stays queued,
+     * so that a single text never waits for a batch call's or an explanation's pass to finish with its own.
+     */
+    private int drain(List<Pending> batch, int texts) {
+        while (texts < maxBatch) {
+            Pending next = queue.pollFirst();
+            if (next == null) {
+                break;
+            }
+            if (texts + next.texts().size() > maxBatch) {
+                queue.offerFirst(next);
+                break;
+            }
+            batch.add(take(next));
+            texts += next.texts().size();
+        }
+        return texts;
     }
 
     /** Runs one forward call per model version present in the batch (usually just the active one). */
