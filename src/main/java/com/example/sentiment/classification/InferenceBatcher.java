@@ -80,7 +80,8 @@ class InferenceBatcher {
         SentimentProperties.Batching settings = properties.classify().batching();
         this.capacity = settings.queueCapacity();
         Gauge.builder("sentiment.inference.queue", queued, AtomicInteger::get)
-                .description("Texts waiting for a worker (an explanation counts each of its variants)").register(meters);
+                .description("Texts waiting for a worker (an explanation counts each of its variants)")
+                .register(meters);
         this.batchSizes = DistributionSummary.builder("sentiment.inference.batch.size")
                 .description("Texts per merged forward call").register(meters);
         this.maxBatch = settings.maxBatchSize();

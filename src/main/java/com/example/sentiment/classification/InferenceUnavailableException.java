@@ -29,7 +29,8 @@ class InferenceUnavailableException extends ProblemException {
 
     static InferenceUnavailableException timedOut(Duration timeout) {
         return new InferenceUnavailableException("inference-timeout", "Inference timed out",
-                "The texts were not classified within " + describe(timeout) + "; retry shortly, or send fewer at once.");
+                "The texts were not classified within " + describe(timeout)
+                        + "; retry shortly, or send fewer at once.");
     }
 
     private static String describe(Duration d) {

@@ -86,7 +86,8 @@ class BackPressureTest {
         when(modelService.get(id)).thenReturn(new StoredModel(id, null, null));
         when(classification.infer(any(), any(), any())).thenThrow(InferenceUnavailableException.failed());
         mvc.perform(post("/v2/models/" + id + "/infer").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"inputs\":[{\"name\":\"text\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"great\"]}]}"))
+                        .content("{\"inputs\":[{\"name\":\"text\",\"shape\":[1],\"datatype\":\"BYTES\","
+                                + "\"data\":[\"great\"]}]}"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(jsonPath("$.error").value(containsString("failed to classify")))

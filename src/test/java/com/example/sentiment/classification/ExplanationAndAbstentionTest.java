@@ -128,7 +128,8 @@ class ExplanationAndAbstentionTest {
     void moreTextsToExplainThanTheCapIs400NamingTexts() throws Exception {
         // sentiment.classify.max-explain-texts, 16 by default: each explained text costs a pass per token
         List<String> texts = java.util.Collections.nCopies(17, "a wonderful , moving film");
-        MockHttpServletResponse response = call(post("/api/v1/classify/batch"), Map.of("texts", texts, "explain", true));
+        MockHttpServletResponse response = call(post("/api/v1/classify/batch"),
+                Map.of("texts", texts, "explain", true));
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(400);
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
         JsonNode error = json.readTree(response.getContentAsString()).get("errors").get(0);

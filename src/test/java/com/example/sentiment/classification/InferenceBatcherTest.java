@@ -58,7 +58,8 @@ class InferenceBatcherTest {
         return batcher(threads, maxBatch, waitMicros, capacity, Map.of());
     }
 
-    private InferenceBatcher batcher(int threads, int maxBatch, int waitMicros, int capacity, Map<String, String> more) {
+    private InferenceBatcher batcher(int threads, int maxBatch, int waitMicros, int capacity,
+                                     Map<String, String> more) {
         Map<String, String> settings = new java.util.HashMap<>(more);
         settings.putAll(Map.of(
                 "sentiment.classify.inference-threads", String.valueOf(threads),

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.TinyModel;
-import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.ProblemException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -123,15 +122,14 @@ class ModelLoadingTest {
     }
 
     /** A repository whose loads of the versions in {@code held} wait until {@code release} opens. */
-    private static final class HeldLoads implements ModelRepository {
-        final ModelRepository delegate;
+    private static final class HeldLoads extends DelayedLoads {
         final Set<String> held = ConcurrentHashMap.newKeySet();
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch loading = new CountDownLatch(1);
         final Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
 
         HeldLoads(ModelRepository delegate) {
-            this.delegate = delegate;
+            super(delegate, Duration.ZERO);
         }
 
         @Override
@@ -146,47 +144,7 @@ class ModelLoadingTest {
                     throw new IOException("interrupted", e);
                 }
             }
-            return delegate.load(id);
-        }
-
-        @Override
-        public List<StoredModel> list() throws IOException {
-            return delegate.list();
-        }
-
-        @Override
-        public Optional<StoredModel> find(String id) throws IOException {
-            return delegate.find(id);
-        }
-
-        @Override
-        public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
-            return delegate.save(classifier, metadata);
-        }
-
-        @Override
-        public ModelMetadata recordEvaluation(String id, String file, EvaluationReport report) throws IOException {
-            return delegate.recordEvaluation(id, file, report);
-        }
-
-        @Override
-        public ModelMetadata recordMinConfidence(String id, Double threshold) throws IOException {
-            return delegate.recordMinConfidence(id, threshold);
-        }
-
-        @Override
-        public void delete(String id) throws IOException {
-            delegate.delete(id);
-        }
-
-        @Override
-        public void markUnusable(String id, String reason) {
-            delegate.markUnusable(id, reason);
-        }
-
-        @Override
-        public Location location() {
-            return delegate.location();
+            return super.load(id);
         }
     }
 
