@@ -4,6 +4,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -28,7 +29,8 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * A full classification queue reaches the client as 503 service-busy with Retry-After, at once; a failed or
- * timed-out inference as 503 too, in the problem form under {@code /api/v1} and the protocol's under {@code /v2}.
+ * timed-out inference as 503 too, in the problem form under {@code /api/v1} and the protocol's under {@code /v2};
+ * and the inference workers are part of liveness.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -60,6 +62,13 @@ class BackPressureTest {
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.type").value(containsString("service-busy")))
                 .andExpect(jsonPath("$.detail").value(containsString("2048 texts waiting")));
+    }
+
+    @Test
+    void livenessCountsTheInferenceWorkers() throws Exception {
+        mvc.perform(get("/actuator/health/liveness"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.components.inferenceWorkers.status").value("UP"));
     }
 
     @Test
