@@ -111,6 +111,14 @@ public record SentimentProperties(
      * @param parallelDirections a bidirectional model's pass of at least 128 texts runs its backward direction
      *                           on an idle core when fewer passes run than there are cores (faster batch calls
      *                           when the service is otherwise idle; under load nothing is lent)
+     * @param requestTimeout how long a call waits for its texts to be classified (in the queue and on a worker,
+     *                       every chunk of an explanation included) before it is answered 503; 30 s by default,
+     *                       room for an explained batch of {@code max-explain-texts} long texts on a busy node
+     * @param maxExplainTexts texts per call with {@code explain=true} (each costs one forward pass per token it
+     *                        reads); more is refused with 400
+     * @param maxWaitingLoads requests that may wait for versions asked for by {@code modelId} to load (all
+     *                        versions together; requests for one version share its load); beyond that 503 with
+     *                        Retry-After, so that loads can never hold every request thread
      */
     public record Classify(
             @Positive @DefaultValue("10000") int maxTextLength,
@@ -119,7 +127,10 @@ public record SentimentProperties(
             @NotNull @DefaultValue("4MB") DataSize maxRequestSize,
             @Min(0) @DefaultValue("0") int inferenceThreads,
             @Valid @DefaultValue Batching batching,
-            @DefaultValue("true") boolean parallelDirections) {
+            @DefaultValue("true") boolean parallelDirections,
+            @NotNull @DefaultValue("30s") Duration requestTimeout,
+            @Positive @DefaultValue("16") int maxExplainTexts,
+            @Positive @DefaultValue("8") int maxWaitingLoads) {
 
         public int inferenceThreadCount() {
             return inferenceThreads > 0 ? inferenceThreads : Runtime.getRuntime().availableProcessors();
@@ -129,7 +140,10 @@ public record SentimentProperties(
     /**
      * @param maxBatchSize single-text requests merged into one call
      * @param maxWaitMicros how long a worker waits for more requests before it runs a partial batch
-     * @param queueCapacity requests that may wait; beyond that 503 with Retry-After
+     * @param queueCapacity texts that may wait, counted as the sequences they cost: one per text of a
+     *                      single-text or batch call, one per variant of an explanation (a text's own and one per
+     *                      token it reads); beyond that 503 with Retry-After. A call larger than the capacity is
+     *                      still taken when nothing waits
      */
     public record Batching(
             @Positive @DefaultValue("64") int maxBatchSize,

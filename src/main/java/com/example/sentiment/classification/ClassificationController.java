@@ -38,7 +38,8 @@ class ClassificationController {
     @PostMapping("/batch")
     @Operation(summary = "Classify many texts", description = "1 to sentiment.classify.max-batch-size texts "
             + "(default 256) in one call; results are in the order of the texts. explain and minConfidence work "
-            + "as for one text, for every text.")
+            + "as for one text, for every text; with explain=true at most sentiment.classify.max-explain-texts "
+            + "texts (default 16).")
     BatchClassificationResult classifyBatch(@Valid @RequestBody BatchClassifyRequest request) {
         return classification.classifyBatch(request.texts(), request.modelId(), request.options());
     }

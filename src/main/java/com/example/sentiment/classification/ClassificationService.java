@@ -55,6 +55,11 @@ class ClassificationService {
     BatchClassificationResult classifyBatch(List<String> texts, String modelId, Options options) {
         return measured("batch", () -> {
             checkTexts(texts, "texts");
+            if (options.explain() && texts.size() > limits.maxExplainTexts()) {
+                // an explanation costs a forward pass per token read: a full batch explained is ~100 times the work
+                throw BadRequestException.forField("texts", "at most " + limits.maxExplainTexts()
+                        + " texts per call with explain=true, got " + texts.size());
+            }
             ModelService.LoadedModel model = models.resolve(modelId);
             List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
                     : answer(model, batcher.classifyAll(model.classifier(), texts), options);
@@ -82,7 +87,10 @@ class ClassificationService {
         });
     }
 
-    /** Every text explained: the variants of all texts go to the batcher as one request. */
+    /**
+     * Every text explained: the variants of all texts go to the batcher in chunks, so that other requests run
+     * between them rather than behind one pass over all of them.
+     */
     private List<ClassificationResult> explained(ModelService.LoadedModel model, List<String> texts, Options options) {
         TextClassifier classifier = model.classifier();
         int maxLength = classifier.maxSequenceLength();
@@ -93,7 +101,7 @@ class ClassificationService {
             tokens.add(t);
             variants.addAll(Occlusion.variants(t, maxLength));
         }
-        List<Prediction> all = batcher.classifyTokenized(classifier, variants);
+        List<Prediction> all = batcher.classifyInChunks(classifier, variants);
         List<Prediction> predictions = new ArrayList<>(texts.size());
         List<List<TokenWeight>> explanations = new ArrayList<>(texts.size());
         int offset = 0;

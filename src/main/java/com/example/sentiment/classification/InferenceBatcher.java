@@ -11,21 +11,37 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Dynamic batching of single-text requests: concurrent requests wait in a bounded queue, and each worker
  * takes what is there (up to {@code max-batch-size} requests, waiting at most {@code max-wait} for more) and
  * classifies it in one call, where the classifier sorts by length and runs few, well-filled forward passes.
- * A full queue is refused at once with 503 instead of letting latency grow without bound. Batch calls go
- * through the same workers as one request each, so every forward pass runs on these few threads.
+ * A full queue is refused at once with 503 instead of letting latency grow without bound; the queue counts
+ * texts (sequences to run), not calls, so one large call cannot hide behind the count of one. Batch calls go
+ * through the same workers as one request each, so every forward pass runs on these few threads; an
+ * explanation's variants go in chunks of {@code max-batch-size}, one at a time, on all workers but one, so that
+ * single texts interleave with them.
+ *
+ * <p>Callers wait at most {@code sentiment.classify.request-timeout}, then get a 503. A forward pass that
+ * throws anything fails only its own callers (503); after an {@link Error} the worker is replaced by a new
+ * thread, since the failed one may have been left mid-pass with native per-thread state. When a worker cannot
+ * be started again, {@link #ensureWorkers()} says so and the {@code inferenceWorkers} liveness check is DOWN.
  */
 @Component
 class InferenceBatcher {
@@ -40,28 +56,41 @@ class InferenceBatcher {
                            CompletableFuture<List<Prediction>> result) {
     }
 
-    private final BlockingQueue<Pending> queue;
+    private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int capacity;
     private final DistributionSummary batchSizes;
     private final int maxBatch;
     private final long maxWaitNanos;
-    private final List<Thread> workers = new ArrayList<>();
+    private final Duration timeout;
+    private final int wantedWorkers;
+    private final ThreadFactory threads;
+    private final AtomicInteger started = new AtomicInteger();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private final Semaphore bulkSlots;
     private volatile boolean running = true;
 
+    @Autowired
     InferenceBatcher(SentimentProperties properties, MeterRegistry meters) {
+        this(properties, meters, Thread::new);
+    }
+
+    /** @param threads makes the worker threads (a test's may refuse, as a process out of threads would) */
+    InferenceBatcher(SentimentProperties properties, MeterRegistry meters, ThreadFactory threads) {
         SentimentProperties.Batching settings = properties.classify().batching();
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        Gauge.builder("sentiment.inference.queue", queue, BlockingQueue::size)
-                .description("Classification requests waiting for a worker (a batch call counts as one)").register(meters);
+        this.capacity = settings.queueCapacity();
+        Gauge.builder("sentiment.inference.queue", queued, AtomicInteger::get)
+                .description("Texts waiting for a worker (an explanation counts each of its variants)")
+                .register(meters);
         this.batchSizes = DistributionSummary.builder("sentiment.inference.batch.size")
                 .description("Texts per merged forward call").register(meters);
         this.maxBatch = settings.maxBatchSize();
         this.maxWaitNanos = TimeUnit.MICROSECONDS.toNanos(settings.maxWaitMicros());
-        for (int i = 0; i < properties.classify().inferenceThreadCount(); i++) {
-            Thread worker = new Thread(this::work, "inference-" + (i + 1));
-            worker.setDaemon(true);
-            worker.start();
-            workers.add(worker);
-        }
+        this.timeout = properties.classify().requestTimeout();
+        this.wantedWorkers = properties.classify().inferenceThreadCount();
+        this.bulkSlots = new Semaphore(Math.max(1, wantedWorkers - 1), true);
+        this.threads = threads;
+        ensureWorkers();
     }
 
     /** Classifies one text, batched with whatever else is waiting. */
@@ -77,14 +106,70 @@ class InferenceBatcher {
         return classifyTokenized(classifier, texts.stream().map(classifier::tokenize).toList());
     }
 
-    /** Like {@link #classifyAll}, for texts already split into tokens (such as an explanation's variants). */
+    /** Like {@link #classifyAll}, for texts already split into tokens. */
     List<Prediction> classifyTokenized(TextClassifier classifier, List<List<String>> texts) {
-        CompletableFuture<List<Prediction>> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(classifier, texts, result))) {
-            throw ServiceBusyException.queueFull(queue.size());
+        return await(submit(classifier, texts), System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Like {@link #classifyTokenized}, in chunks of {@code max-batch-size} texts queued one after the other, for
+     * the many variants of an explanation: requests that arrive meanwhile run between two chunks instead of
+     * behind all of them. With more than one worker, chunks of all callers together hold one worker less than
+     * there are, so that short requests always find one free. One deadline covers every chunk.
+     */
+    List<Prediction> classifyInChunks(TextClassifier classifier, List<List<String>> texts) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Prediction> all = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += maxBatch) {
+            List<List<String>> chunk = texts.subList(from, Math.min(texts.size(), from + maxBatch));
+            try {
+                if (!bulkSlots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    throw InferenceUnavailableException.timedOut(timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for classification", e);
+            }
+            try {
+                all.addAll(await(submit(classifier, chunk), deadline));
+            } finally {
+                bulkSlots.release();
+            }
         }
+        return all;
+    }
+
+    private Pending submit(TextClassifier classifier, List<List<String>> texts) {
+        if (!running) {
+            throw ServiceBusyException.queueFull(queued.get());
+        }
+        if (workers.isEmpty() && ensureWorkers() == 0) {
+            throw InferenceUnavailableException.noWorkers();
+        }
+        int n = texts.size();
+        int before;
+        do {
+            before = queued.get();
+            // a call larger than the whole capacity still runs when nothing else waits
+            if (before > 0 && before + n > capacity) {
+                throw ServiceBusyException.queueFull(before);
+            }
+        } while (!queued.compareAndSet(before, before + n));
+        Pending pending = new Pending(classifier, texts, new CompletableFuture<>());
+        queue.add(pending);
+        return pending;
+    }
+
+    private List<Prediction> await(Pending pending, long deadline) {
         try {
-            return result.get();
+            return pending.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // still queued: take it out, so that no worker spends time on an answer nobody waits for
+            if (queue.remove(pending)) {
+                queued.addAndGet(-pending.texts().size());
+            }
+            pending.result().cancel(false);
+            throw InferenceUnavailableException.timedOut(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for classification", e);
@@ -93,40 +178,123 @@ class InferenceBatcher {
         }
     }
 
+    /**
+     * Starts workers until {@code inference-threads} run, and returns how many run: fewer when a thread cannot
+     * be started (the process is out of threads or memory).
+     */
+    synchronized int ensureWorkers() {
+        while (running && workers.size() < wantedWorkers) {
+            Thread worker;
+            try {
+                worker = threads.newThread(this::work);
+                worker.setName("inference-" + started.incrementAndGet());
+                worker.setDaemon(true);
+                workers.add(worker);
+                worker.start();
+            } catch (Throwable e) {
+                workers.removeIf(t -> t.getState() == Thread.State.NEW);
+                log.error("Cannot start an inference worker ({} of {} run): {}", workers.size(), wantedWorkers,
+                        e.toString());
+                break;
+            }
+        }
+        return workers.size();
+    }
+
+    /** How many workers should run ({@code sentiment.classify.inference-threads}). */
+    int wantedWorkers() {
+        return wantedWorkers;
+    }
+
     private void work() {
+        try {
+            loop();
+        } finally {
+            workers.remove(Thread.currentThread());
+            if (running) {
+                // whatever ended this worker, another one takes its place (if a thread can still be started)
+                ensureWorkers();
+            }
+        }
+    }
+
+    private void loop() {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = take(queue.poll(100, TimeUnit.MILLISECONDS));
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 boolean single = first.texts().size() == 1;
+                int texts = 1;
                 if (single) {
-                    queue.drainTo(batch, maxBatch - batch.size());
+                    texts = drain(batch, texts);
                 }
                 long deadline = System.nanoTime() + maxWaitNanos;
-                while (single && batch.size() < maxBatch && maxWaitNanos > 0) {
+                while (single && texts < maxBatch && maxWaitNanos > 0) {
                     long left = deadline - System.nanoTime();
                     Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
                     if (next == null) {
                         break;
                     }
-                    batch.add(next);
-                    queue.drainTo(batch, maxBatch - batch.size());
+                    if (texts + next.texts().size() > maxBatch) {
+                        // a batch call or an explanation's chunk runs on its own, not in the single texts' pass
+                        queue.offerFirst(next);
+                        break;
+                    }
+                    batch.add(take(next));
+                    texts = drain(batch, texts + next.texts().size());
                 }
-                run(batch);
+                // a caller that gave up has cancelled its answer: nothing to compute for it
+                batch.removeIf(p -> p.result().isDone());
+                if (!batch.isEmpty()) {
+                    run(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 log.error("Inference batch failed", e);
-                batch.forEach(p -> p.result().completeExceptionally(e));
+                InferenceUnavailableException failure = InferenceUnavailableException.failed();
+                batch.forEach(p -> p.result().completeExceptionally(failure));
+                if (e instanceof Error) {
+                    return;
+                }
             } finally {
                 batch.clear();
             }
         }
+    }
+
+    /** Counts a request out of the queue. */
+    private Pending take(Pending p) {
+        if (p != null) {
+            queued.addAndGet(-p.texts().size());
+        }
+        return p;
+    }
+
+    /**
+     * Adds the requests waiting at the head of the queue while they fit in {@code max-batch-size} texts
+     * with the {@code texts} already in the batch; returns the texts then in it. A larger one stays queued,
+     * so that a single text never waits for a batch call's or an explanation's pass to finish with its own.
+     */
+    private int drain(List<Pending> batch, int texts) {
+        while (texts < maxBatch) {
+            Pending next = queue.pollFirst();
+            if (next == null) {
+                break;
+            }
+            if (texts + next.texts().size() > maxBatch) {
+                queue.offerFirst(next);
+                break;
+            }
+            batch.add(take(next));
+            texts += next.texts().size();
+        }
+        return texts;
     }
 
     /** Runs one forward call per model version present in the batch (usually just the active one). */

@@ -10,8 +10,9 @@ public class ServiceBusyException extends ProblemException {
         super(HttpStatus.SERVICE_UNAVAILABLE, "service-busy", "Service busy", detail);
     }
 
+    /** @param waiting texts waiting to be classified, an explanation's variants counted one each */
     public static ServiceBusyException queueFull(int waiting) {
         return new ServiceBusyException("The service is at capacity (" + waiting
-                + " requests waiting to be classified); retry shortly.");
+                + " texts waiting to be classified); retry shortly.");
     }
 }

@@ -16,10 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,8 +42,13 @@ import org.springframework.stereotype.Service;
  * version here loads it first, then moves the pointer, so that a version that cannot load is refused before
  * any replica tries it.
  *
- * <p>Activate, delete, swaps and cache loads take one lock, so a deleted version can never re-enter the cache
- * and the served or pointed-at version can never be deleted; classification itself never waits on it.
+ * <p>Activate, delete, swaps and cache updates take one lock, so a deleted version can never re-enter the cache
+ * and the served or pointed-at version can never be deleted; classification itself never waits on it. A
+ * version asked for by id loads outside that lock (hashing, deserialising and warming up take seconds for a
+ * large one): requests for one version share its load, at most one such load runs at a time (so that loading
+ * takes no more than one core from serving), and at most {@code sentiment.classify.max-waiting-loads}
+ * requests wait for loads, more are refused with 503 at once, so that loads can never hold every request
+ * thread, nor activation and deletion behind them.
  */
 @Service
 public class ModelService implements AutoCloseable {
@@ -60,6 +68,11 @@ public class ModelService implements AutoCloseable {
     // that the follower swaps them in instead of reading them back from storage
     private final Map<String, LoadedModel> loadedHere = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    // loads of versions asked for by id, one per version; an entry removed under the lock (by delete) keeps
+    // its load from entering the cache
+    private final Map<String, CompletableFuture<LoadedModel>> loading = new ConcurrentHashMap<>();
+    private final Semaphore loadWaiters;
+    private final Semaphore loadSlot = new Semaphore(1, true);
     private final Timer loadTimer;
     private final MultiGauge generations;
     private final ScheduledExecutorService follower;
@@ -88,6 +101,7 @@ public class ModelService implements AutoCloseable {
         ComputeThreads.lendIdleCores(properties.classify().parallelDirections()
                 ? Runtime.getRuntime().availableProcessors() : 1);
         this.cacheSize = properties.classify().loadedModelCache();
+        this.loadWaiters = new Semaphore(properties.classify().maxWaitingLoads());
         this.replicas = properties.classify().inferenceThreadCount();
         this.poll = properties.storage().pointerPoll();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
@@ -161,14 +175,75 @@ public class ModelService implements AutoCloseable {
             if (cached != null) {
                 return cached;
             }
-            LoadedModel loaded = load(id);
-            if (cacheSize > 0) {
-                cache.put(id, loaded);
-                while (cache.size() > cacheSize) {
-                    cache.remove(cache.keySet().iterator().next());
+        }
+        if (!loadWaiters.tryAcquire()) {
+            throw ModelLoadsBusyException.create();
+        }
+        try {
+            CompletableFuture<LoadedModel> mine = new CompletableFuture<>();
+            CompletableFuture<LoadedModel> running;
+            synchronized (lock) {
+                // looked up again: a load of this version may have finished since
+                LoadedModel cached = cache.get(id);
+                if (cached != null) {
+                    return cached;
+                }
+                running = loading.putIfAbsent(id, mine);
+            }
+            if (running == null) {
+                loadShared(id, mine);
+                running = mine;
+            }
+            return awaitLoad(running);
+        } finally {
+            loadWaiters.release();
+        }
+    }
+
+    /** Loads a version for every request waiting for it (on the first one's thread), then caches it. */
+    private void loadShared(String id, CompletableFuture<LoadedModel> mine) {
+        try {
+            loadSlot.acquire();
+            LoadedModel loaded;
+            try {
+                loaded = load(id);
+            } finally {
+                loadSlot.release();
+            }
+            synchronized (lock) {
+                // not when the version was deleted (or changed) meanwhile: its entry is gone then
+                if (loading.remove(id, mine) && cacheSize > 0) {
+                    cache.put(id, loaded);
+                    while (cache.size() > cacheSize) {
+                        cache.remove(cache.keySet().iterator().next());
+                    }
                 }
             }
-            return loaded;
+            mine.complete(loaded);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loading.remove(id, mine);
+            mine.completeExceptionally(new IllegalStateException("interrupted while waiting to load model " + id, e));
+        } catch (Throwable e) {
+            loading.remove(id, mine);
+            mine.completeExceptionally(e);
+        }
+    }
+
+    private static LoadedModel awaitLoad(CompletableFuture<LoadedModel> load) {
+        try {
+            return load.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a model to load", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -281,6 +356,7 @@ public class ModelService implements AutoCloseable {
                 serving.set(new Serving(new LoadedModel(id, updated, current.model().classifier()), current.generation()));
             }
             cache.computeIfPresent(id, (k, loaded) -> new LoadedModel(id, updated, loaded.classifier()));
+            loading.remove(id);
             log.info("Model {} abstains below {}", id, threshold);
             return updated;
         }
@@ -316,6 +392,7 @@ public class ModelService implements AutoCloseable {
             }
             try {
                 cache.remove(id);
+                loading.remove(id);
                 repository.delete(id);
             } catch (IOException e) {
                 throw ModelStorageUnavailableException.of("cannot delete model " + id, e);
@@ -426,14 +503,14 @@ public class ModelService implements AutoCloseable {
 
     private void followSoon() {
         try {
-            follower.execute(this::follow);
+            follower.execute(this::followLogged);
         } catch (RejectedExecutionException e) {
             // closed
         }
     }
 
     private void followAndReschedule() {
-        follow();
+        followLogged();
         long delay = (long) (poll.toNanos() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
         if (failingId != null) {
             delay = Math.max(0, Math.min(delay, retryAt - System.nanoTime()));
@@ -442,6 +519,18 @@ public class ModelService implements AutoCloseable {
             follower.schedule(this::followAndReschedule, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // closed
+        }
+    }
+
+    /**
+     * {@link #follow()}, whatever it throws: an Error escaping to the executor would be kept in a future nobody
+     * reads, and the next poll never scheduled, so this replica would stop following the pointer silently.
+     */
+    private void followLogged() {
+        try {
+            follow();
+        } catch (Throwable e) {
+            log.error("Following the active-version pointer failed; trying again at the next poll", e);
         }
     }
 
@@ -493,7 +582,8 @@ public class ModelService implements AutoCloseable {
                 failingId = null;
                 failures = 0;
                 lastLoadFailure = null;
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception | Error e) {
+                // an Error too (out of memory for a large version): retried with back-off like any failure
                 loadFailed(target.modelId(), e);
                 if (serving.get() == null) {
                     serveNewest(target.modelId());
@@ -512,7 +602,7 @@ public class ModelService implements AutoCloseable {
         return cached != null ? cached : loadFromRepository(id);
     }
 
-    private void loadFailed(String id, Exception e) {
+    private void loadFailed(String id, Throwable e) {
         failures = id.equals(failingId) ? failures + 1 : 1;
         failingId = id;
         long delay = Math.min(FIRST_RETRY.toNanos() << Math.min(failures - 1, 20), MAX_RETRY.toNanos());

@@ -125,6 +125,22 @@ class ExplanationAndAbstentionTest {
     }
 
     @Test
+    void moreTextsToExplainThanTheCapIs400NamingTexts() throws Exception {
+        // sentiment.classify.max-explain-texts, 16 by default: each explained text costs a pass per token
+        List<String> texts = java.util.Collections.nCopies(17, "a wonderful , moving film");
+        MockHttpServletResponse response = call(post("/api/v1/classify/batch"),
+                Map.of("texts", texts, "explain", true));
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(400);
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        JsonNode error = json.readTree(response.getContentAsString()).get("errors").get(0);
+        assertThat(error.get("field").asString()).isEqualTo("texts");
+        assertThat(error.get("message").asString()).contains("at most 16 texts", "explain");
+        assertThat(ok(post("/api/v1/classify/batch"), Map.of("texts", texts.subList(0, 16), "explain", true))
+                .get("results")).hasSize(16);
+        assertThat(ok(post("/api/v1/classify/batch"), Map.of("texts", texts)).get("results")).hasSize(17);
+    }
+
+    @Test
     void belowMinConfidenceTheAnswerAbstainsWithEveryScore() throws Exception {
         String text = "the movie was really good";
         JsonNode plain = classify(Map.of("text", text));
