@@ -137,7 +137,7 @@ class OpenApiConfiguration {
     OpenApiCustomizer problemResponses() {
         Map<String, String> common = Map.of(
                 "400", "Malformed or invalid request; `errors` names the fields",
-                "401", "Missing or wrong X-API-Key (only when keys are configured)",
+                "401", "Missing or wrong X-API-Key, only when keys are configured (SECURITY.md: which key each call needs)",
                 "500", "Unexpected failure (logged; no stack trace is sent)");
         return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
             if (path.startsWith("/v2")) {
@@ -145,6 +145,10 @@ class OpenApiConfiguration {
                 return;
             }
             common.forEach((status, description) -> operation.getResponses().putIfAbsent(status, problem(description)));
+            if (method != PathItem.HttpMethod.GET && method != PathItem.HttpMethod.HEAD) {
+                operation.getResponses().putIfAbsent("403", problem("A browser sent it for another site "
+                        + "(`cross-site-request`: Sec-Fetch-Site or Origin), and sentiment.security.allowed-origins does not list it"));
+            }
             if (path.equals("/api/v1/feedback") && method == PathItem.HttpMethod.POST) {
                 operation.getResponses().putIfAbsent("404", problem("Unknown model version (modelId)"));
                 operation.getResponses().putIfAbsent("413", problem("The feedback store is at sentiment.feedback's cap "
@@ -158,8 +162,8 @@ class OpenApiConfiguration {
             if (path.startsWith("/api/v1/classify")) {
                 operation.getResponses().putIfAbsent("413", problem("Request body over the size limit"));
                 operation.getResponses().putIfAbsent("415", problem("Content-Type is not application/json"));
-                operation.getResponses().putIfAbsent("503", problem("No active model yet (or it is still loading), or the classification queue is full "
-                        + "(`service-busy`); both with Retry-After"));
+                operation.getResponses().putIfAbsent("503", problem("No active model yet (or it is still loading), the classification queue is full "
+                        + "(`service-busy`), or the forward pass failed or timed out (`inference-failed`, `inference-timeout`); all with Retry-After"));
             }
             if (path.equals("/api/v1/training-jobs")) {
                 operation.getResponses().putIfAbsent("413", problem("Upload over the size limit (`payload-too-large`), or "
@@ -201,11 +205,14 @@ class OpenApiConfiguration {
             return;
         }
         operation.getResponses().putIfAbsent("503", inferenceError("No model is active (or it is still loading)"
-                + (path.endsWith("/infer") ? ", or the classification queue is full; with Retry-After" : "")));
+                + (path.endsWith("/infer") ? ", the classification queue is full, or the forward pass failed or timed out; "
+                + "with Retry-After" : "")));
         if (path.endsWith("/infer")) {
             operation.getResponses().putIfAbsent("400", inferenceError("Wrong input name, datatype, shape or data, "
                     + "an unknown output, or texts outside the limits"));
             operation.getResponses().putIfAbsent("401", inferenceError("Missing or wrong X-API-Key (when a classify key is configured)"));
+            operation.getResponses().putIfAbsent("403", inferenceError("A browser sent it for another site, and "
+                    + "sentiment.security.allowed-origins does not list it"));
             operation.getResponses().putIfAbsent("415", inferenceError("Content-Type is not application/json"));
         }
     }
