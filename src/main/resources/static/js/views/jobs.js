@@ -155,7 +155,9 @@ export function renderJob(view, ctx, id) {
       h('p', { class: 'problem-title' }, 'The job failed'), h('p', null, j.error)) : null);
     cancelButton.hidden = !ACTIVE.has(j.state);
     renderProgress(j);
-    const xMax = (j.hyperParameters && j.hyperParameters.epochs) || (j.progress && j.progress.totalEpochs) || 0;
+    // the most epochs a candidate trains (a fine-tuning phase adds to "epochs"), and at least those trained
+    const xMax = Math.max((j.hyperParameters && j.hyperParameters.epochs) || 0, (j.progress && j.progress.totalEpochs) || 0,
+      (j.history || []).length);
     const key = `${(j.history || []).length}|${xMax}`;
     if (key !== chartKey) {
       chartKey = key;
@@ -171,6 +173,9 @@ export function renderJob(view, ctx, id) {
     const p = j.progress || {};
     const percent = j.state === 'SUCCEEDED' ? 100 : p.percent || 0;
     const parts = [];
+    if (p.totalCandidates) {
+      parts.push(`candidate ${p.candidate} of ${p.totalCandidates} (${p.candidateName})`);
+    }
     if (p.totalEpochs) {
       parts.push(`epoch ${p.epoch} of ${p.totalEpochs}`);
     }

@@ -95,11 +95,12 @@ export function render(view, ctx) {
   inputs.pooling = pooling;
   fieldErrors.pooling = h('p', { class: 'field-error', id: 'cfg-pooling-error' });
 
+  // "if-better" first and by default, as the service's own default: a job never silently replaces a better model
   const activate = h('select', { id: 'cfg-activate', name: 'activate', 'aria-describedby': 'cfg-activate-hint' },
-    h('option', { value: 'true' }, 'activate the new model'),
     h('option', { value: 'if-better' }, 'activate it only if it is better than the active one'),
+    h('option', { value: 'true' }, 'activate the new model'),
     h('option', { value: 'false' }, 'only store it'));
-  activate.value = remembered.activate || 'true';
+  activate.value = remembered.activate || 'if-better';
   inputs.activate = activate;
   fieldErrors.activate = h('p', { class: 'field-error', id: 'cfg-activate-error' });
 

@@ -20,6 +20,8 @@ import java.util.function.BooleanSupplier;
 public final class ConfigurationSearch {
 
     static final double PREFERENCE_IN_STANDARD_ERRORS = 1.5;
+    /** A macro-F1 difference smaller than this is reported as a tie (it does not show at four decimals). */
+    static final double TIE = 5e-5;
 
     /** One configuration to try, with the name the job and the version's metadata show. */
     public record Candidate(String name, HyperParameters hyperParameters) {
@@ -115,8 +117,16 @@ public final class ConfigurationSearch {
         return kept;
     }
 
-    private static String note(PairedComparison.Difference gain) {
-        if (gain.difference() <= 0) {
+    /**
+     * Why a candidate was not kept, from its macro-F1 difference to the kept one. A tie is a tie: equal figures
+     * computed from different confusion matrices can differ in the last bits, so anything below what four
+     * decimals show counts as equal.
+     */
+    static String note(PairedComparison.Difference gain) {
+        if (Math.abs(gain.difference()) < TIE) {
+            return "the same validation macro-F1 as the kept candidate";
+        }
+        if (gain.difference() < 0) {
             return "lower validation macro-F1";
         }
         return String.format(Locale.ROOT, "better by %.3f macro-F1, %.1f standard errors of the paired"

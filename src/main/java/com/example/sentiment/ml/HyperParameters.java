@@ -113,6 +113,14 @@ public record HyperParameters(
                 weightDecay, fineTuneEpochs, 1, classWeights);
     }
 
+    /**
+     * The most epochs one network of these settings trains: {@code epochs}, plus {@code fineTuneEpochs} when a
+     * second phase fine-tunes frozen pre-computed vectors (see {@link ClassifierTrainer}).
+     */
+    public int maxEpochs() {
+        return epochs + (wordVectors != null && freezeEmbeddings && fineTuneEpochs > 0 ? fineTuneEpochs : 0);
+    }
+
     /** Networks in the model: at least 1. */
     public int members() {
         return Math.max(1, ensembleSize);

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * The training setting {@code activate}: {@code true} (activate the new version when the job succeeds),
- * {@code false} (only store it) or {@code "if-better"} (activate it only if it beats the active version on the
- * job's held-out data; see {@link PromotionGate}).
+ * The training setting {@code activate}: {@code "if-better"}, the default (activate the new version only if it
+ * beats the active version on the job's held-out data, so that a job never silently replaces a better model; see
+ * {@link PromotionGate}), {@code true} (activate it when the job succeeds) or {@code false} (only store it).
  */
 public enum Activation {
     ALWAYS(Boolean.TRUE), NEVER(Boolean.FALSE), IF_BETTER("if-better");

@@ -71,9 +71,10 @@ public record TrainingConfig(
         String selectionMetric,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
-        @Schema(description = "true (the default): activate the new version when the job succeeds; false: only "
-                + "store it; \"if-better\": activate it only if its macro-F1 on the job's held-out data beats the "
-                + "active version's by sentiment.training.promotion-margin (the job records the decision as promotion)",
+        @Schema(description = "\"if-better\" (the default): activate the new version only if its macro-F1 on the "
+                + "job's held-out data beats the active version's by sentiment.training.promotion-margin, or if no "
+                + "version is active (the job records the decision as promotion); true: activate it when the job "
+                + "succeeds, whatever the active version scores; false: only store it",
                 type = "string", allowableValues = {"true", "false", "if-better"}, example = "if-better")
         Activation activate,
         @Schema(description = "true: add the stored corrections (POST /api/v1/feedback) to the uploaded data, "
@@ -117,7 +118,7 @@ public record TrainingConfig(
             candidates.add(new ConfigurationSearch.Candidate("manual", hyperParameters(d, defaultVectorsPresent)));
         }
         return new ResolvedTrainingConfig(name, candidates.get(0).hyperParameters(), or(validationSplit, d.validationSplit()),
-                or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.ALWAYS),
+                or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.IF_BETTER),
                 or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()),
                 "sentences".equalsIgnoreCase(validationUnit));
     }

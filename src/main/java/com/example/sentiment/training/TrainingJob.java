@@ -4,6 +4,7 @@ import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.TrainingObserver;
+import com.example.sentiment.ml.TrainingResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,8 @@ final class TrainingJob implements TrainingObserver {
     private List<ConfigurationSearch.CandidateReport> candidates;
     private int candidateIndex;
     private int candidateCount = 1;
+    private String candidateName;
+    private int candidateMaxEpochs;
     private long batchesSeen;
     private final long startNanos;
     private double tokensPerExample;
@@ -53,6 +56,7 @@ final class TrainingJob implements TrainingObserver {
         this.attempts = lease.attempt();
         this.startedAt = v.startedAt() != null ? v.startedAt() : Instant.now();
         this.startNanos = System.nanoTime();
+        this.candidateMaxEpochs = config.hyperParameters().maxEpochs();
     }
 
     String id() {
@@ -110,17 +114,23 @@ final class TrainingJob implements TrainingObserver {
     synchronized void recordTrainingSpeed(double examplesPerSecond, double tokensPerSecond) {
         progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
                 progress.totalBatches(), progress.percent(), progress.etaSeconds(),
-                Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond));
+                Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond),
+                progress.candidate(), progress.totalCandidates(), progress.candidateName());
     }
 
     /**
-     * Records the configurations the job tried and the one it kept, whose epochs become the job's history;
-     * call before {@link #finish}.
+     * Records the configurations the job tried and the one it kept, whose epochs become the job's history and
+     * whose figures its metrics: the last epoch trained was perhaps another candidate's, or not the kept epoch,
+     * and the job must show what the stored version scores. Call before {@link #finish}.
      */
-    synchronized void recordCandidates(List<ConfigurationSearch.CandidateReport> tried, List<EpochMetrics> kept) {
+    synchronized void recordCandidates(List<ConfigurationSearch.CandidateReport> tried, TrainingResult kept) {
         this.candidates = tried.size() < 2 ? null : List.copyOf(tried);
         history.clear();
-        history.addAll(kept);
+        history.addAll(kept.history());
+        EpochMetrics best = kept.history().stream().filter(e -> e.epoch() == kept.bestEpoch()).findFirst().orElse(null);
+        metrics = new TrainingJobView.Metrics(best != null ? best.trainLoss() : metrics.trainLoss(),
+                kept.evaluation().accuracy(), kept.evaluation().macroF1(), kept.evaluation().accuracyStandardError(),
+                kept.evaluation().macroF1StandardError(), best != null ? best.learningRate() : metrics.learningRate());
     }
 
     /** A search moves on to its next candidate: the epochs shown from now on are that candidate's. */
@@ -128,6 +138,10 @@ final class TrainingJob implements TrainingObserver {
     public synchronized void onCandidate(int index, int count, String name) {
         candidateIndex = index;
         candidateCount = Math.max(1, count);
+        candidateName = name;
+        List<ConfigurationSearch.Candidate> planned = config.candidates();
+        candidateMaxEpochs = (index < planned.size() ? planned.get(index).hyperParameters() : config.hyperParameters())
+                .maxEpochs();
         history.clear();
     }
 
@@ -143,7 +157,8 @@ final class TrainingJob implements TrainingObserver {
         finishedAt = Instant.now();
         if (finalState == TrainingJobState.SUCCEEDED) {
             progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
-                    progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond(), progress.tokensPerSecond());
+                    progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond(), progress.tokensPerSecond(),
+                    progress.candidate(), progress.totalCandidates(), progress.candidateName());
         }
     }
 
@@ -154,19 +169,22 @@ final class TrainingJob implements TrainingObserver {
 
     @Override
     public synchronized void onBatch(int epoch, int batch, int totalBatches, double loss) {
-        int totalEpochs = config.hyperParameters().epochs();
+        // the epochs of this candidate, a fine-tuning phase included (its epochs continue the first phase's
+        // numbering): counting only the first phase's showed "epoch 7 of 5"
+        int totalEpochs = Math.max(1, candidateMaxEpochs);
         batchesSeen++;
-        // over all candidates of a search, each counted as its full number of epochs (a fine-tuning phase
-        // beyond them stays at the candidate's end, so that the figure never goes back)
-        long perCandidate = (long) totalEpochs * totalBatches;
-        long done = candidateIndex * perCandidate + Math.min(perCandidate, (long) (epoch - 1) * totalBatches + batch);
-        long total = candidateCount * perCandidate;
+        // over all candidates of a search, each counted as its most epochs: a candidate that stops early jumps
+        // to its end when the next one starts, so that the figure never goes back
+        double withinCandidate = Math.min(1.0, ((epoch - 1) * (double) totalBatches + batch) / ((double) totalEpochs * totalBatches));
+        double fraction = (candidateIndex + withinCandidate) / candidateCount;
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        Long eta = done > 0 ? Math.round(elapsed / done * (total - done)) : null;
+        Long eta = fraction > 0 ? Math.round(elapsed / fraction * (1 - fraction)) : null;
         double examplesPerSecond = elapsed > 0 ? batchesSeen * (double) config.hyperParameters().batchSize() / elapsed : 0;
+        boolean search = candidateCount > 1;
         progress = new TrainingJobView.Progress(epoch, totalEpochs, batch, totalBatches,
-                Math.round(1000.0 * done / total) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
-                (double) Math.round(examplesPerSecond * tokensPerExample));
+                Math.round(1000.0 * fraction) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
+                (double) Math.round(examplesPerSecond * tokensPerExample), search ? candidateIndex + 1 : null,
+                search ? candidateCount : null, search ? candidateName : null);
         metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1(),
                 metrics.validationAccuracyStandardError(), metrics.validationMacroF1StandardError(), metrics.learningRate());
     }

@@ -54,15 +54,26 @@ public record TrainingJobView(
                 candidates);
     }
 
-    /** How far training is; {@code etaSeconds} is null until the first batch finished. */
+    /**
+     * How far training is; {@code etaSeconds} is null until the first batch finished. A configuration search
+     * trains its candidates one after the other: {@code epoch} counts within the current one, {@code candidate}
+     * (from 1) of {@code totalCandidates} says which one that is (both null for a job of one configuration).
+     *
+     * @param totalEpochs the most epochs the current candidate trains: {@code epochs}, plus {@code fineTuneEpochs}
+     *                    when a second phase fine-tunes frozen word vectors; {@code epoch} never exceeds it
+     * @param percent over all candidates, each counted as its most epochs
+     */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
-                           Double examplesPerSecond, Double tokensPerSecond) {
-        static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null, null);
+                           Double examplesPerSecond, Double tokensPerSecond, Integer candidate,
+                           Integer totalCandidates, String candidateName) {
+        static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null, null, null, null, null);
     }
 
     /**
-     * The latest figures: loss of the last batch, validation figures of the last epoch with their standard
-     * errors (see {@link com.example.sentiment.ml.EvaluationReport}), and the learning rate now.
+     * While the job runs, the latest figures: loss of the last batch, validation figures of the last epoch with
+     * their standard errors (see {@link com.example.sentiment.ml.EvaluationReport}), and the learning rate now.
+     * Once it succeeded, those of the version it stored: the kept candidate's evaluation, with the training loss
+     * and learning rate of its kept epoch.
      */
     public record Metrics(Double trainLoss, Double validationAccuracy, Double validationMacroF1,
                           Double validationAccuracyStandardError, Double validationMacroF1StandardError,

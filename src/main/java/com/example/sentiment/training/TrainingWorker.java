@@ -235,7 +235,7 @@ class TrainingWorker {
                     job::shouldStop);
             TrainingResult result = outcome.result();
             if (!result.cancelled()) {
-                job.recordCandidates(outcome.candidates(), result.history());
+                job.recordCandidates(outcome.candidates(), result);
             }
             if (job.leaseLost()) {
                 log.info("Training job {}: attempt {} ends without writing, its lease was lost", job.id(), lease.attempt());

@@ -63,6 +63,18 @@ class ConfigurationSearchTest {
         assertThat(ConfigurationSearch.choose(skipped, Arrays.asList(simpler, null), actual, 2, 7)).isEqualTo(0);
     }
 
+    @Test
+    void aCandidateTiedWithTheKeptOneIsDescribedAsTiedAndALowerOneAsLower() {
+        // the case: 0.5500 against 0.5500
+        String tie = ConfigurationSearch.note(new PairedComparison.Difference(0.0, 0.03));
+        assertThat(tie).contains("same validation macro-F1").doesNotContain("lower");
+        // the same figure computed from another confusion matrix may differ in the last bits
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-1e-15, 0.03))).isEqualTo(tie);
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-0.02, 0.03)))
+                .isEqualTo("lower validation macro-F1");
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(0.02, 0.03))).startsWith("better by 0.020");
+    }
+
     /** Labels 0 and 1 alternating. */
     static int[] balancedLabels(int n) {
         int[] labels = new int[n];

@@ -73,4 +73,27 @@ class PromotionAndFeedbackFlowTest {
             assertThat(client.get("/api/v1/models/" + candidate).json().get("active").asBoolean()).isFalse();
         }
     }
+
+    /** The default: a job that does not say {@code activate} never replaces a better active model (issue 30). */
+    @Test
+    void aWeakCandidateWithoutActivateLeavesTheBundledModelActive() throws Exception {
+        String bundled = BundledModel.copyTo(models);
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SentimentApplication.class)
+                .run("--server.port=0", "--sentiment.models-dir=" + models,
+                        "--sentiment.vectors-dir=" + models.resolve("no-vectors"))) {
+            ServiceClient client = ServiceClient.of(app);
+            client.awaitReady();
+            assertThat(TinyModel.jobConfig(1)).doesNotContain("activate");
+            JsonNode job = client.train(TestCorpus.csv(120, 5), TinyModel.jobConfig(1));
+            assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(job.get("activate").asString()).isEqualTo("if-better");
+            JsonNode promotion = job.get("promotion");
+            assertThat(promotion.get("decision").asString()).as(promotion.toString()).isEqualTo("kept-active");
+            assertThat(promotion.get("activeModelId").asString()).isEqualTo(bundled);
+            assertThat(client.get("/api/v1/status").json().get("activeModel").get("id").asString())
+                    .as("the bundled model is still active").isEqualTo(bundled);
+            assertThat(client.get("/api/v1/models/" + job.get("modelId").asString()).json().get("active").asBoolean())
+                    .isFalse();
+        }
+    }
 }

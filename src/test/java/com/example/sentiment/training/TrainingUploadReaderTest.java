@@ -48,4 +48,12 @@ class TrainingUploadReaderTest {
         assertThatThrownBy(() -> reader.data(upload(TestCorpus.csv(100, 1)), upload("text,label\ngood,neutral\n"), config, List.of()))
                 .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("labels not in the training data: neutral");
     }
+
+    @Test
+    void aJobThatDoesNotSayActivatesItsVersionOnlyIfItIsBetter() {
+        assertThat(reader.config("{}").activate()).isEqualTo(Activation.IF_BETTER);
+        assertThat(reader.config(null).activate()).isEqualTo(Activation.IF_BETTER);
+        assertThat(reader.config("{\"activate\":true}").activate()).isEqualTo(Activation.ALWAYS);
+        assertThat(reader.config("{\"activate\":false}").activate()).isEqualTo(Activation.NEVER);
+    }
 }
