@@ -73,7 +73,7 @@ class OpenApiConfiguration {
             + "\"hyperParameters\":{\"epochs\":15,\"batchSize\":64,\"learningRate\":0.002,\"embeddingSize\":100,"
             + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.25,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
             + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"LAST\","
-            + "\"wordVectors\":\"glove-100d.vec\",\"freezeEmbeddings\":false,\"engine\":\"FUSED\",\"selectionMetric\":\"MACRO_F1\"},\"activate\":true,\"error\":null,\"modelId\":null}";
+            + "\"wordVectors\":\"glove-100d.vec\",\"freezeEmbeddings\":false,\"engine\":\"FUSED\",\"selectionMetric\":\"MACRO_F1\"},\"activate\":\"if-better\",\"error\":null,\"modelId\":null}";
     private static final String MODEL = "{\"id\":\"20261129-130908-d56a\",\"name\":\"sst2-glove-default\","
             + "\"createdAt\":\"2026-11-29T13:09:08Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.8612,"
             + "\"macroF1\":0.8612,\"accuracyMeasuredOn\":\"dev.csv (872 examples)\",\"active\":true,\"usable\":true,\"problem\":null}";

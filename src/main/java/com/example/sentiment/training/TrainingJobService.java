@@ -18,8 +18,8 @@ import org.springframework.stereotype.Service;
  * Training jobs as the API sees them: submitted to the {@link TrainingJobQueue} (one job trains at a time per
  * worker thread by default; more wait as QUEUED and a full queue refuses new jobs), watched and cancelled there.
  * A worker ({@link TrainingWorker}, in this process or another) trains each job on its own network, so serving
- * never waits on training; a job that succeeds becomes a new model version and, unless asked otherwise, the
- * active one ({@code "if-better"}: only when it beats the active one, see {@link PromotionGate}).
+ * never waits on training; a job that succeeds becomes a new model version, and the active one only if it beats
+ * the active one ({@code "if-better"}, the default; see {@link PromotionGate}) unless asked otherwise.
  *
  * <p>A job that a worker of this process trains is shown with its live progress (every minibatch); others as
  * their worker last recorded them.
