@@ -1,0 +1,115 @@
+package com.example.sentiment.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.TestCorpus;
+import com.example.sentiment.TestProperties;
+import com.example.sentiment.ml.ClassifierTrainer;
+import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.TrainingObserver;
+import com.example.sentiment.ml.WordVectorTable;
+import com.example.sentiment.vectors.WordVectorsLibrary;
+import jakarta.validation.Validation;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A job's view at every minibatch and epoch of the default configuration search, whose two-phase candidates
+ * train more epochs than {@code epochs}: the epoch never passes its total, the percent never goes back or past
+ * 100, and once the search ends the job's metrics are the kept candidate's (issue 30).
+ */
+class TrainingJobProgressTest {
+
+    @TempDir
+    Path vectors;
+
+    @Test
+    void everyUpdateOfASearchCountsWithinItsTotalAndTheEndShowsTheKeptCandidate() throws Exception {
+        Map<String, float[]> table = new LinkedHashMap<>();
+        Random random = new Random(9);
+        for (String word : List.of("good", "great", "bad", "awful", "film", "plot")) {
+            float[] v = new float[8];
+            for (int d = 0; d < v.length; d++) {
+                v[d] = (float) random.nextGaussian();
+            }
+            table.put(word, v);
+        }
+        WordVectorTable.write(vectors.resolve("glove-100d.vec"), table);
+        SentimentProperties properties = TestProperties.of(Map.of("sentiment.vectors-dir", vectors.toString()));
+        WordVectorsLibrary library = new WordVectorsLibrary(properties);
+        TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
+                Validation.buildDefaultValidatorFactory().getValidator(), properties, new MemoryBudget(), library);
+        TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"epochs\":2,\"batchSize\":16,"
+                + "\"lstmUnits\":8,\"maxSequenceLength\":30,\"earlyStoppingPatience\":0,\"validationSplit\":0.3}");
+        assertThat(config.candidates()).hasSize(3);
+        assertThat(config.candidates().get(0).hyperParameters().maxEpochs()).as("two phases").isEqualTo(4);
+
+        byte[] csv = TestCorpus.csv(160, 23).getBytes(StandardCharsets.UTF_8);
+        PreparedDataset data = reader.data(new TrainingUploadReader.Upload("d.csv", csv.length,
+                () -> new ByteArrayInputStream(csv)), null, config, List.of());
+        TrainingJob job = new TrainingJob(new TrainingJobQueue.JobLease("job", "worker", 1, 1,
+                TrainingJobView.queued("job", config, data.report(), Instant.now()), config, null));
+
+        List<TrainingJobView.Progress> seen = new ArrayList<>();
+        TrainingObserver watching = new TrainingObserver() {
+            @Override
+            public void onStart(int examples, long tokens) {
+                job.onStart(examples, tokens);
+            }
+
+            @Override
+            public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                job.onBatch(epoch, batch, totalBatches, loss);
+                seen.add(job.view().progress());
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                job.onEpoch(metrics);
+                seen.add(job.view().progress());
+            }
+
+            @Override
+            public void onCandidate(int index, int count, String name) {
+                job.onCandidate(index, count, name);
+            }
+        };
+        ConfigurationSearch.Outcome outcome = new ConfigurationSearch(new ClassifierTrainer()).train(data.vocabulary(),
+                data.train(), data.validation(), data.labels(), config.candidates(), config.timeBudgetSeconds(),
+                library.get("glove-100d.vec"), watching, () -> false);
+
+        assertThat(seen).isNotEmpty();
+        assertThat(seen).extracting(TrainingJobView.Progress::totalCandidates).containsOnly(3);
+        assertThat(seen).extracting(TrainingJobView.Progress::candidateName)
+                .containsSubsequence("lstm-two-phase", "lstm", "bilstm-last-max");
+        assertThat(seen).anySatisfy(p -> assertThat(p.epoch()).as("a fine-tuning epoch was seen").isGreaterThan(2));
+        double percent = 0;
+        for (TrainingJobView.Progress p : seen) {
+            assertThat(p.epoch()).as(p.toString()).isBetween(1, p.totalEpochs());
+            assertThat(p.percent()).as(p.toString()).isBetween(percent, 100.0);
+            percent = p.percent();
+        }
+
+        job.recordCandidates(outcome.candidates(), outcome.result());
+        EvaluationReport kept = outcome.result().evaluation();
+        TrainingJobView.Metrics metrics = job.view().metrics();
+        assertThat(metrics.validationAccuracy()).isEqualTo(kept.accuracy());
+        assertThat(metrics.validationMacroF1()).isEqualTo(kept.macroF1());
+        assertThat(metrics.validationAccuracyStandardError()).isEqualTo(kept.accuracyStandardError());
+        assertThat(metrics.validationMacroF1StandardError()).isEqualTo(kept.macroF1StandardError());
+        assertThat(job.view().history()).isEqualTo(outcome.result().history());
+    }
+}
