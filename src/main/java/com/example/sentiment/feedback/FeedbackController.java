@@ -103,8 +103,6 @@ class FeedbackController {
     @Operation(summary = "Delete a correction", description = "Removes it for good: it is in no later list, export "
             + "or training job's data. Needs the admin API key when one is set.")
     @ApiResponse(responseCode = "204", description = "Deleted")
-    @ApiResponse(responseCode = "404", description = "No correction with this id",
-            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<Void> delete(@PathVariable String id) {
         boolean deleted;
         try {

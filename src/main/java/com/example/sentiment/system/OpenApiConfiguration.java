@@ -33,14 +33,21 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI sentimentOpenApi() {
         ObjectSchema problem = new ObjectSchema();
-        problem.description("RFC 9457 problem detail; validation problems add an `errors` list");
+        problem.description("RFC 9457 problem detail; validation problems add an `errors` list of objects, one shape "
+                + "for both: {field, message} for a request field (400 invalid-request), {part, line, message} for a "
+                + "row of an uploaded file (422 invalid-dataset; no line for a problem of the whole file)");
         problem.addProperty("type", new StringSchema().example(ProblemTypes.BASE + "invalid-request"));
         problem.addProperty("title", new StringSchema().example("Invalid request"));
         problem.addProperty("status", new IntegerSchema().example(400));
         problem.addProperty("detail", new StringSchema().example("text: must not be blank"));
         problem.addProperty("instance", new StringSchema().example("/api/v1/classify"));
         problem.addProperty("errors", new io.swagger.v3.oas.models.media.ArraySchema().items(new ObjectSchema()
-                .addProperty("field", new StringSchema().example("text"))
+                .addProperty("field", new StringSchema().example("text")
+                        .description("the request field (400), e.g. config.epochs or texts[1]"))
+                .addProperty("part", new StringSchema().example("data")
+                        .description("the uploaded file (422): data or validation"))
+                .addProperty("line", new IntegerSchema().example(3)
+                        .description("where the row starts in the file, from 1 with the header (422); absent for the whole file"))
                 .addProperty("message", new StringSchema().example("must not be blank"))));
         return new OpenAPI()
                 .info(new Info().title("Sentiment service API").version("v1")
@@ -156,8 +163,12 @@ class OpenApiConfiguration {
                 operation.getResponses().putIfAbsent("503", problem("No modelId and no active model to check the label "
                         + "against, or the correction could not be written (`feedback-store-unavailable`); both with Retry-After"));
             }
+            if (path.endsWith("/cancel")) {
+                operation.getResponses().putIfAbsent("409", problem("The job had finished already (`job-finished`): "
+                        + "nothing was cancelled"));
+            }
             if (path.contains("{id}") || path.startsWith("/api/v1/classify")) {
-                operation.getResponses().putIfAbsent("404", problem("Unknown model version or job"));
+                operation.getResponses().putIfAbsent("404", problem("Unknown model version, job or correction"));
             }
             if (path.startsWith("/api/v1/classify")) {
                 operation.getResponses().putIfAbsent("413", problem("Request body over the size limit"));
@@ -169,7 +180,8 @@ class OpenApiConfiguration {
                 operation.getResponses().putIfAbsent("413", problem("Upload over the size limit (`payload-too-large`), or "
                         + "training data that does not fit the memory budget (`insufficient-memory`, with `neededMiB` "
                         + "and `availableMiB`)"));
-                operation.getResponses().putIfAbsent("422", problem("The training file cannot be used; `errors` lists why with line numbers"));
+                operation.getResponses().putIfAbsent("422", problem("The training file cannot be used; `errors` lists "
+                        + "why as {part, line, message}"));
                 operation.getResponses().putIfAbsent("503", problem("Training queue full (`training-queue-full`), or "
                         + "the job's record cannot be written (`job-storage-unavailable`); both with Retry-After"));
             }

@@ -3,8 +3,6 @@ package com.example.sentiment.training;
 import com.example.sentiment.feedback.FeedbackStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -80,8 +78,6 @@ class TrainingJobController {
     @Operation(summary = "Cancel a training job", description = "A queued job is cancelled at once, a running "
             + "one within one minibatch; no model version is written. A job that already finished (SUCCEEDED, "
             + "FAILED or CANCELLED) is left as it is and the answer is 409 job-finished.")
-    @ApiResponse(responseCode = "409", description = "The job had finished already",
-            content = @Content(mediaType = "application/problem+json"))
     TrainingJobView cancel(@PathVariable String id) {
         return jobs.cancel(id);
     }
