@@ -99,12 +99,10 @@ public class TrainingJobService {
         return worker.live(id).or(() -> queue.find(id)).orElseThrow(() -> TrainingJobNotFoundException.forId(id));
     }
 
-    /** Every job, newest first. */
-    public List<TrainingJobView> list() {
-        return queue.list().stream().map(v -> worker.live(v.id()).orElse(v)).toList();
-    }
-
-    /** One page of the jobs, newest first; only the page's jobs are looked up in the worker. */
+    /**
+     * One page of the jobs, newest first; only the page's jobs are looked up in the worker. The page is cut here,
+     * not in each queue adapter, so both adapters page alike (the queue still reads every record).
+     */
     public TrainingJobPage page(int page, int size) {
         List<TrainingJobView> all = queue.list();
         long from = Math.min((long) page * size, all.size());
