@@ -409,7 +409,7 @@ test('every page fits a 360 px wide screen', { timeout: 60_000 }, async () => {
     }
   }, API_KEY);
   const models = await apiCall('GET', '/models');
-  const jobs = await apiCall('GET', '/training-jobs');
+  const jobs = (await apiCall('GET', '/training-jobs')).items;
   const routes = {
     classify: '#/classify', train: '#/train', jobs: '#/jobs', job: `#/jobs/${jobs[jobs.length - 1].id}`,
     models: '#/models', model: `#/models/${models[0].id}`,

@@ -13,7 +13,7 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** `errors` of the problem: strings (dataset errors) or {field, message} objects (config errors). */
+  /** `errors` of the problem: {field, message} (request fields) or {part, line, message} (rows of a file). */
   get errors() {
     return Array.isArray(this.problem.errors) ? this.problem.errors : [];
   }
@@ -144,7 +144,8 @@ export const api = {
   sendFeedback: (correction) => request('POST', '/feedback', { body: correction }),
   feedback: (page = 0, size = 20) => request('GET', `/feedback?page=${page}&size=${size}`),
   modelSettings: (id, settings) => request('PUT', `/models/${encodeURIComponent(id)}/settings`, { body: settings }),
-  jobs: (opts) => request('GET', '/training-jobs', opts),
+  // the newest 200 jobs (the list is paged like the corrections)
+  jobs: (opts) => request('GET', '/training-jobs?size=200', opts).then((page) => page.items),
   job: (id, opts) => request('GET', `/training-jobs/${encodeURIComponent(id)}`, opts),
   startJob: (formData) => request('POST', '/training-jobs', { body: formData }),
   cancelJob: (id) => request('POST', `/training-jobs/${encodeURIComponent(id)}/cancel`),

@@ -115,9 +115,18 @@ export function problemBox(error, ...extra) {
     extra);
 }
 
-/** One entry of a problem's `errors`: a string, or a {field, message} object. */
+/**
+ * One entry of a problem's `errors`: {field, message} (a request field, 400) or {part, line, message} (a row of an
+ * uploaded file, 422; no line for a problem of the whole file), written as the problem's detail writes it.
+ */
 export function errorText(e) {
-  return typeof e === 'string' ? e : `${e.field}: ${e.message}`;
+  if (typeof e !== 'object' || e === null) {
+    return String(e);
+  }
+  if (e.field) {
+    return `${e.field}: ${e.message}`;
+  }
+  return e.line ? `line ${e.line}: ${e.message}` : String(e.message);
 }
 
 /** A definition list from [term, value] pairs; values may be nodes. */

@@ -304,9 +304,6 @@ export function renderCharts(container, history, xMax) {
   }
 }
 
-/** The settings' names of the selection metrics, which the API reports as enum constants. */
-const SELECTION_METRICS = { ACCURACY: 'accuracy', MACRO_F1: 'macroF1', LOSS: 'loss' };
-
 export function hyperParameterList(hp) {
   const names = {
     epochs: 'Epochs', batchSize: 'Batch size', learningRate: 'Learning rate', embeddingSize: 'Embedding size',
@@ -317,10 +314,9 @@ export function hyperParameterList(hp) {
     engine: 'Engine', spatialDropout: 'Spatial dropout', weightDecay: 'Weight decay',
     fineTuneEpochs: 'Fine-tuning epochs', ensembleSize: 'Ensemble size', classWeights: 'Class weights',
   };
-  // the API reports these as enum constants; the console shows them as the settings spell them
-  const lowerCase = new Set(['pooling', 'engine', 'classWeights']);
+  // the API writes pooling, engine, selectionMetric and classWeights as a job's config spells them
   const value = (v) => (v === null || v === undefined ? 'none' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
-  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(lowerCase.has(k) && v ? String(v).toLowerCase() : k === 'selectionMetric' && v ? SELECTION_METRICS[v] || v : v)]),
+  return facts(Object.entries(hp).map(([k, v]) => [names[k] || k, value(v)]),
     { class: 'facts columns' });
 }
 

@@ -144,11 +144,11 @@ class ApiErrorsTest {
     @Test
     void unusableTrainingFilesAre422WithTheReasons() throws Exception {
         problem(upload("d.csv", bytes(""), null), 422, "invalid-dataset")
-                .andExpect(jsonPath("$.errors").value(hasItem(containsString("empty"))));
+                .andExpect(jsonPath("$.errors[*].message").value(hasItem(containsString("empty"))));
         problem(upload("d.csv", bytes("text,label\n\"open quote,positive\nfine,negative\n"), null), 422, "invalid-dataset")
-                .andExpect(jsonPath("$.errors[0]").value(containsString("line 2")));
+                .andExpect(jsonPath("$.errors[0].line").value(2));
         problem(upload("d.csv", bytes("text,label\na,positive\nb,negative,extra\n"), null), 422, "invalid-dataset")
-                .andExpect(jsonPath("$.errors[0]").value(containsString("line 3")));
+                .andExpect(jsonPath("$.errors[0].line").value(3));
         problem(upload("d.csv", bytes("review,stars\ngood,5\nbad,1\n"), null), 422, "invalid-dataset")
                 .andExpect(jsonPath("$.detail").value(containsString("no column 'text'")));
         problem(upload("d.csv", bytes("text,label\na,positive\nb,positive\nc,positive\n"), null), 422, "invalid-dataset")
@@ -158,7 +158,7 @@ class ApiErrorsTest {
         problem(upload("d.bin", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3}, null), 422, "invalid-dataset")
                 .andExpect(jsonPath("$.detail").value(containsString("not UTF-8")));
         problem(upload("d.jsonl", bytes("{\"text\":\"a\",\"label\":\"x\"}\nnot json\n"), null), 422, "invalid-dataset")
-                .andExpect(jsonPath("$.errors[0]").value(containsString("line 2")));
+                .andExpect(jsonPath("$.errors[0].line").value(2));
     }
 
     @Test

@@ -72,7 +72,7 @@ class TrainAndClassifyFlowTest {
             JsonNode candidates = job.get().get("candidates");
             assertThat(candidates.size()).isEqualTo(2);
             assertThat(candidates.get(0).get("name").asString()).isEqualTo("lstm");
-            assertThat(candidates.get(1).get("hyperParameters").get("pooling").asString()).isEqualTo("LAST_MAX");
+            assertThat(candidates.get(1).get("hyperParameters").get("pooling").asString()).isEqualTo("last+max");
             assertThat(java.util.stream.IntStream.range(0, 2).filter(i -> candidates.get(i).get("chosen").asBoolean())
                     .count()).isEqualTo(1);
             assertThat(job.get().get("metrics").get("validationAccuracy").asDouble()).isGreaterThan(0.9);
@@ -130,7 +130,7 @@ class TrainAndClassifyFlowTest {
             assertThat(list.get(0).get("active").asBoolean()).isTrue();
             ServiceClient.Answer negative = client.postJson("/api/v1/classify", "{\"text\":\"what an awful film\"}");
             assertThat(negative.json().get("label").asString()).isEqualTo("negative");
-            assertThat(client.get("/api/v1/training-jobs").json().get(0).get("state").asString()).isEqualTo("SUCCEEDED");
+            assertThat(client.get("/api/v1/training-jobs").json().get("items").get(0).get("state").asString()).isEqualTo("SUCCEEDED");
         }
     }
 

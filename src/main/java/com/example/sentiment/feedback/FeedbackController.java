@@ -19,9 +19,12 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,11 +33,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Corrections of classification answers: give one, list them, export them as a training file. */
+/** Corrections of classification answers: give one, list them, export them as a training file, delete one. */
 @RestController
 @RequestMapping("/api/v1/feedback")
 @Tag(name = "Feedback", description = "Corrections of classification answers, to train the next model on")
 class FeedbackController {
+
+    private static final Logger log = LoggerFactory.getLogger(FeedbackController.class);
 
     private final FeedbackService feedback;
     private final FeedbackStore store;
@@ -92,6 +97,25 @@ class FeedbackController {
     @Operation(summary = "Show a correction")
     Feedback get(@PathVariable String id) {
         return store.find(id).orElseThrow(() -> FeedbackNotFoundException.forId(id));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a correction", description = "Removes it for good: it is in no later list, export "
+            + "or training job's data. Needs the admin API key when one is set.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        boolean deleted;
+        try {
+            deleted = store.delete(id);
+        } catch (IOException e) {
+            // a failing volume: the service's condition; the path stays in the log
+            log.error("Cannot delete correction {}: {}", FeedbackNotFoundException.printable(id), e.toString());
+            throw new FeedbackStoreUnavailableException();
+        }
+        if (!deleted) {
+            throw FeedbackNotFoundException.forId(id);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     /** Body of {@code POST /feedback}. */

@@ -27,6 +27,15 @@ public interface FeedbackStore {
     Optional<Feedback> find(String id);
 
     /**
+     * Removes a correction for good: it is in no page, export or training run after this returns, and its place
+     * under the caps is free again.
+     *
+     * @return false when there is no correction with this id (none was ever stored, or it was deleted already)
+     * @throws IOException when it cannot be removed (a failing volume); it is then left as it was
+     */
+    boolean delete(String id) throws IOException;
+
+    /**
      * One page of the corrections, newest first.
      *
      * @param modelId only corrections of this model version; every one when null

@@ -139,6 +139,26 @@ class FileSystemFeedbackStore implements FeedbackStore {
     }
 
     @Override
+    public boolean delete(String id) throws IOException {
+        if (!FeedbackIds.isValid(id)) {
+            return false;
+        }
+        synchronized (index) {
+            Entry entry = byId.get(id);
+            if (entry == null) {
+                return false;
+            }
+            Files.deleteIfExists(file(id));
+            // the removal is durable before the answer says so, as a save is
+            DurableFiles.fsync(dir);
+            index.remove(entry);
+            byId.remove(id);
+            totalSize -= entry.size();
+            return true;
+        }
+    }
+
+    @Override
     public FeedbackPage page(int page, int size, String modelId) {
         long from = (long) page * size;
         List<Entry> items = new ArrayList<>(size);

@@ -1,9 +1,16 @@
 package com.example.sentiment.ml;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything that shapes a trained classifier. Validated at the HTTP edge; the ML code trusts these values.
+ * In JSON (the API's answers, a version's {@code metadata.json}, a job's record) each enum is written as a job's
+ * {@code config} spells it ({@code last+max}, {@code fused}, {@code macroF1}, {@code balanced}), so that a
+ * version's settings can be sent back as a new job's config; it is read in either form, case-insensitively, so that
+ * files written before (with the constants' names, {@code LAST_MAX}) still load.
  *
  * @param dropout probability of <em>dropping</em> a unit of the sequence summary during training (0 = none)
  * @param embeddingDropout probability of dropping a unit of the word vectors going into the LSTM (0 = none)
@@ -143,9 +150,16 @@ public record HyperParameters(
     public enum ClassWeights {
         NONE, BALANCED;
 
+        /** The name used in training settings: {@code none} or {@code balanced}. */
+        @JsonValue
+        public String setting() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         /** From its setting name ({@code none} or {@code balanced}), case-insensitively. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static ClassWeights ofSetting(String name) {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(name.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -162,13 +176,15 @@ public record HyperParameters(
         }
 
         /** The name used in training settings: {@code last}, {@code max}, {@code mean}, {@code last+max}. */
+        @JsonValue
         public String setting() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '+');
+            return name().toLowerCase(Locale.ROOT).replace('_', '+');
         }
 
-        /** From its setting name, case-insensitively. */
+        /** From its setting name or its constant's ({@code last+max} or {@code LAST_MAX}), case-insensitively. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static Pooling ofSetting(String name) {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('+', '_'));
+            return valueOf(name.toUpperCase(Locale.ROOT).replace('+', '_'));
         }
     }
 
@@ -177,7 +193,19 @@ public record HyperParameters(
      * {@code DL4J} is DL4J's own {@code LSTM} layer, one native call per time step, kept as a fallback.
      */
     public enum Engine {
-        FUSED, DL4J
+        FUSED, DL4J;
+
+        /** The name used in training settings: {@code fused} or {@code dl4j}. */
+        @JsonValue
+        public String setting() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** From its setting name, case-insensitively. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Engine ofSetting(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
     }
 
     /**
@@ -194,15 +222,17 @@ public record HyperParameters(
             this.setting = setting;
         }
 
-        /** The name used in training settings. */
+        /** The name used in training settings: {@code accuracy}, {@code macroF1} or {@code loss}. */
+        @JsonValue
         public String setting() {
             return setting;
         }
 
-        /** From its setting name, case-insensitively. */
+        /** From its setting name or its constant's ({@code macroF1} or {@code MACRO_F1}), case-insensitively. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static SelectionMetric ofSetting(String name) {
             for (SelectionMetric m : values()) {
-                if (m.setting.equalsIgnoreCase(name)) {
+                if (m.setting.equalsIgnoreCase(name) || m.name().equalsIgnoreCase(name)) {
                     return m;
                 }
             }

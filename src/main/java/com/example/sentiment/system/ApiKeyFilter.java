@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * API keys in header {@code X-API-Key}: {@code sentiment.security.api-key} (the admin key) guards every
- * state-changing call of {@code /api/v1} (training, cancel, activate, settings, delete), reading training jobs
- * (their errors and datasets are the operator's) and reading corrections ({@code GET /api/v1/feedback},
+ * state-changing call of {@code /api/v1} (training, cancel, activate, settings, delete, deleting a correction),
+ * reading training jobs (their errors and datasets are the operator's) and reading corrections ({@code GET /api/v1/feedback},
  * {@code /feedback/{id}}, {@code /feedback/export}: every user's text). {@code sentiment.security.classify-api-key}
  * guards classification ({@code /api/v1/classify}, the Open Inference Protocol's {@code /v2/models/{name}/infer})
  * and posting corrections, where the admin key is accepted too; without an admin key, reading corrections follows
@@ -84,7 +84,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return Access.CLASSIFY;
         }
         if (under(path, "/api/v1/feedback")) {
-            // corrections come from whoever may classify, so posting one follows the classification key
+            // corrections come from whoever may classify, so posting one follows the classification key; deleting
+            // one changes what the next model learns from, which is the admin's call
+            if (method.equals("DELETE")) {
+                return Access.ADMIN;
+            }
             return reads ? Access.READ_FEEDBACK : Access.CLASSIFY;
         }
         if (under(path, "/api/v1/training-jobs")) {

@@ -32,16 +32,6 @@ class OpenApiConfiguration {
 
     @Bean
     OpenAPI sentimentOpenApi() {
-        ObjectSchema problem = new ObjectSchema();
-        problem.description("RFC 9457 problem detail; validation problems add an `errors` list");
-        problem.addProperty("type", new StringSchema().example(ProblemTypes.BASE + "invalid-request"));
-        problem.addProperty("title", new StringSchema().example("Invalid request"));
-        problem.addProperty("status", new IntegerSchema().example(400));
-        problem.addProperty("detail", new StringSchema().example("text: must not be blank"));
-        problem.addProperty("instance", new StringSchema().example("/api/v1/classify"));
-        problem.addProperty("errors", new io.swagger.v3.oas.models.media.ArraySchema().items(new ObjectSchema()
-                .addProperty("field", new StringSchema().example("text"))
-                .addProperty("message", new StringSchema().example("must not be blank"))));
         return new OpenAPI()
                 .info(new Info().title("Sentiment service API").version("v1")
                         .description("Train LSTM text classifiers on your own labelled data and classify text. "
@@ -51,10 +41,32 @@ class OpenApiConfiguration {
                                 + "need header X-API-Key.")
                         .license(new License().name("Proprietary")))
                 .components(new Components()
-                        .addSchemas(PROBLEM, problem)
+                        .addSchemas(PROBLEM, problemSchema())
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                                 .in(SecurityScheme.In.HEADER).name("X-API-Key")))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"));
+    }
+
+    /** The problem detail every error answer refers to, with the one shape of {@code errors}. */
+    private static ObjectSchema problemSchema() {
+        ObjectSchema problem = new ObjectSchema();
+        problem.description("RFC 9457 problem detail; validation problems add an `errors` list of objects, one shape "
+                + "for both: {field, message} for a request field (400 invalid-request), {part, line, message} for a "
+                + "row of an uploaded file (422 invalid-dataset; no line for a problem of the whole file)");
+        problem.addProperty("type", new StringSchema().example(ProblemTypes.BASE + "invalid-request"));
+        problem.addProperty("title", new StringSchema().example("Invalid request"));
+        problem.addProperty("status", new IntegerSchema().example(400));
+        problem.addProperty("detail", new StringSchema().example("text: must not be blank"));
+        problem.addProperty("instance", new StringSchema().example("/api/v1/classify"));
+        problem.addProperty("errors", new io.swagger.v3.oas.models.media.ArraySchema().items(new ObjectSchema()
+                .addProperty("field", new StringSchema().example("text")
+                        .description("the request field (400), e.g. config.epochs or texts[1]"))
+                .addProperty("part", new StringSchema().example("data")
+                        .description("the uploaded file (422): data or validation"))
+                .addProperty("line", new IntegerSchema().example(3)
+                        .description("where the row starts in the file, from 1 with the header (422); absent for the whole file"))
+                .addProperty("message", new StringSchema().example("must not be blank"))));
+        return problem;
     }
 
     private static final String JOB = "{\"id\":\"0a9fa3bb-dd6e-4083-81ef-d4a9b43f20ab\",\"name\":\"reviews\",\"state\":\"RUNNING\","
@@ -72,8 +84,8 @@ class OpenApiConfiguration {
             + "\"validationDuplicatesRemoved\":4},"
             + "\"hyperParameters\":{\"epochs\":15,\"batchSize\":64,\"learningRate\":0.002,\"embeddingSize\":100,"
             + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.25,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
-            + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"LAST\","
-            + "\"wordVectors\":\"glove-100d.vec\",\"freezeEmbeddings\":false,\"engine\":\"FUSED\",\"selectionMetric\":\"MACRO_F1\"},\"activate\":\"if-better\",\"error\":null,\"modelId\":null}";
+            + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"last\","
+            + "\"wordVectors\":\"glove-100d.vec\",\"freezeEmbeddings\":false,\"engine\":\"fused\",\"selectionMetric\":\"macroF1\"},\"activate\":\"if-better\",\"error\":null,\"modelId\":null}";
     private static final String MODEL = "{\"id\":\"20261129-130908-d56a\",\"name\":\"sst2-glove-default\","
             + "\"createdAt\":\"2026-11-29T13:09:08Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.8612,"
             + "\"macroF1\":0.8612,\"accuracyMeasuredOn\":\"dev.csv (872 examples)\",\"active\":true,\"usable\":true,\"problem\":null}";
@@ -81,7 +93,7 @@ class OpenApiConfiguration {
             + "\"confidence\":0.97,\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":7,\"truncated\":false}";
     private static final Map<String, String> EXAMPLES = Map.of(
             "POST /api/v1/training-jobs", JOB.replace("RUNNING", "QUEUED"),
-            "GET /api/v1/training-jobs", "[" + JOB + "]",
+            "GET /api/v1/training-jobs", "{\"items\":[" + JOB + "],\"page\":0,\"size\":20,\"total\":1}",
             "GET /api/v1/training-jobs/{id}", JOB,
             "POST /api/v1/training-jobs/{id}/cancel", JOB.replace("RUNNING", "CANCELLED"),
             "GET /api/v1/models", "[" + MODEL + "]",
@@ -139,7 +151,15 @@ class OpenApiConfiguration {
                 "400", "Malformed or invalid request; `errors` names the fields",
                 "401", "Missing or wrong X-API-Key, only when keys are configured (SECURITY.md: which key each call needs)",
                 "500", "Unexpected failure (logged; no stack trace is sent)");
-        return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+        return openApi -> {
+            // the generator keeps only the schemas the controllers' signatures use: every error answer refers to this
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            problemResponses(openApi, common);
+        };
+    }
+
+    private static void problemResponses(OpenAPI openApi, Map<String, String> common) {
+        openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
             if (path.startsWith("/v2")) {
                 inferenceErrors(openApi, path, operation);
                 return;
@@ -156,8 +176,12 @@ class OpenApiConfiguration {
                 operation.getResponses().putIfAbsent("503", problem("No modelId and no active model to check the label "
                         + "against, or the correction could not be written (`feedback-store-unavailable`); both with Retry-After"));
             }
+            if (path.endsWith("/cancel")) {
+                operation.getResponses().putIfAbsent("409", problem("The job had finished already (`job-finished`): "
+                        + "nothing was cancelled"));
+            }
             if (path.contains("{id}") || path.startsWith("/api/v1/classify")) {
-                operation.getResponses().putIfAbsent("404", problem("Unknown model version or job"));
+                operation.getResponses().putIfAbsent("404", problem("Unknown model version, job or correction"));
             }
             if (path.startsWith("/api/v1/classify")) {
                 operation.getResponses().putIfAbsent("413", problem("Request body over the size limit"));
@@ -169,7 +193,8 @@ class OpenApiConfiguration {
                 operation.getResponses().putIfAbsent("413", problem("Upload over the size limit (`payload-too-large`), or "
                         + "training data that does not fit the memory budget (`insufficient-memory`, with `neededMiB` "
                         + "and `availableMiB`)"));
-                operation.getResponses().putIfAbsent("422", problem("The training file cannot be used; `errors` lists why with line numbers"));
+                operation.getResponses().putIfAbsent("422", problem("The training file cannot be used; `errors` lists "
+                        + "why as {part, line, message}"));
                 operation.getResponses().putIfAbsent("503", problem("Training queue full (`training-queue-full`), or "
                         + "the job's record cannot be written (`job-storage-unavailable`); both with Retry-After"));
             }

@@ -181,7 +181,7 @@ final class DatasetParser {
                     if (e.getCause() instanceof CharacterCodingException || e.getCause() instanceof TextReader.BinaryContent) {
                         throw e;
                     }
-                    collector.error(structureError(e.getCause(), previousEnd + 1, csv.getCurrentLineNumber()));
+                    structureError(collector, e.getCause(), previousEnd + 1, csv.getCurrentLineNumber());
                     return;
                 }
                 int line = (int) previousEnd + 1;
@@ -202,7 +202,7 @@ final class DatasetParser {
                     continue;
                 }
                 if (record.size() != header.size()) {
-                    collector.error("line " + line + ": expected " + header.size() + " fields, found " + record.size());
+                    collector.error(line, "expected " + header.size() + " fields, found " + record.size());
                     continue;
                 }
                 collector.add(line, record.get(textIndex), record.get(labelIndex));
@@ -221,16 +221,16 @@ final class DatasetParser {
     }
 
     /** Commons CSV's reason for giving up, in the words the service uses. */
-    private static String structureError(Throwable cause, long recordLine, long currentLine) {
+    private static void structureError(Collector collector, Throwable cause, long recordLine, long currentLine) {
         String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
         if (message.contains("EOF reached before encapsulated token finished")) {
-            return "line " + recordLine + ": a quoted field is never closed (unbalanced quotes)";
+            collector.error((int) recordLine, "a quoted field is never closed (unbalanced quotes)");
+        } else if (message.contains("Invalid character between encapsulated token and delimiter")) {
+            collector.error((int) currentLine, "unexpected text after a quoted field (a quote inside a quoted field "
+                    + "must be doubled)");
+        } else {
+            collector.error((int) currentLine, "the CSV structure cannot be read");
         }
-        if (message.contains("Invalid character between encapsulated token and delimiter")) {
-            return "line " + currentLine + ": unexpected text after a quoted field (a quote inside a quoted field "
-                    + "must be doubled)";
-        }
-        return "line " + currentLine + ": the CSV structure cannot be read";
     }
 
     private void parseJsonLines(BufferedReader reader, String textField, String labelField, Collector collector)
@@ -247,11 +247,11 @@ final class DatasetParser {
             try {
                 node = json.readTree(text);
             } catch (JacksonException e) {
-                collector.error("line " + line + ": not valid JSON");
+                collector.error(line, "not valid JSON");
                 continue;
             }
             if (node == null || !node.isObject()) {
-                collector.error("line " + line + ": not a JSON object");
+                collector.error(line, "not a JSON object");
                 continue;
             }
             collector.add(line, scalar(node.get(textField)), scalar(node.get(labelField)));
@@ -347,7 +347,7 @@ final class DatasetParser {
         private final int maxRows;
         private final RowSink sink;
         private final Map<String, Integer> skipped = new LinkedHashMap<>();
-        private final List<String> errors = new ArrayList<>();
+        private final List<InvalidDatasetException.DatasetError> errors = new ArrayList<>();
         private int read;
         private int errorCount;
 
@@ -371,7 +371,7 @@ final class DatasetParser {
                 skipped.merge("empty label", 1, Integer::sum);
             } else if (CONTROL.matcher(label.strip()).find()) {
                 // labels end up in files and headers that are read line by line, and are shown to people
-                error("line " + line + ": the label contains a control character (such as a line break or tab): "
+                error(line, "the label contains a control character (such as a line break or tab): "
                         + "a label is one line of printable text");
             } else if (errorCount == 0) {
                 // once the file is known to be refused, its rows are only counted
@@ -379,10 +379,20 @@ final class DatasetParser {
             }
         }
 
+        /** A problem of the file as a whole. */
         void error(String message) {
+            add(new InvalidDatasetException.DatasetError(part, null, message));
+        }
+
+        /** A problem of the row that starts at {@code line}. */
+        void error(int line, String message) {
+            add(new InvalidDatasetException.DatasetError(part, line, message));
+        }
+
+        private void add(InvalidDatasetException.DatasetError error) {
             errorCount++;
             if (errors.size() < MAX_ERRORS) {
-                errors.add(message);
+                errors.add(error);
             }
         }
 
@@ -394,11 +404,12 @@ final class DatasetParser {
             if (errors.isEmpty()) {
                 return;
             }
-            List<String> report = new ArrayList<>(errors);
+            List<InvalidDatasetException.DatasetError> report = new ArrayList<>(errors);
             if (errorCount > errors.size()) {
-                report.add("... and " + (errorCount - errors.size()) + " more");
+                report.add(new InvalidDatasetException.DatasetError(part, null,
+                        "... and " + (errorCount - errors.size()) + " more"));
             }
-            throw InvalidDatasetException.of(part, report);
+            throw InvalidDatasetException.withErrors(part, report);
         }
     }
 }

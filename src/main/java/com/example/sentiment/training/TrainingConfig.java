@@ -12,11 +12,12 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@code config} part of a training upload. Every field is optional; what is not set comes from
- * {@code sentiment.training.defaults}. Unknown fields are refused rather than ignored.
+ * {@code sentiment.training.defaults}. Unknown fields are refused rather than ignored. The enum-valued fields
+ * take their settings' names or the constants' ({@code last+max} or {@code LAST_MAX}), case-insensitively, so that a
+ * version's {@code hyperParameters} (or those of an older release's answers) can be sent back as they are.
  */
 @Schema(description = "Training settings; every field is optional")
 public record TrainingConfig(
@@ -43,7 +44,7 @@ public record TrainingConfig(
         @Schema(description = "how the LSTM outputs become one vector: the last real step, max or mean over the "
                 + "real steps, or last+max (the final states of each direction and a max-pool, concatenated)",
                 allowableValues = {"last", "max", "mean", "last+max"})
-        @Pattern(regexp = "(?i)last|max|mean|last\\+max", message = "must be one of last, max, mean, last+max") String pooling,
+        @Pattern(regexp = "(?i)last|max|mean|last[+_]max", message = "must be one of last, max, mean, last+max") String pooling,
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", message = "must be a file name in the vectors directory")
         String wordVectors,
         Boolean freezeEmbeddings,
@@ -67,7 +68,7 @@ public record TrainingConfig(
         @Pattern(regexp = "(?i)none|balanced", message = "must be one of none, balanced") String classWeights,
         @Schema(description = "the validation figure that decides early stopping, the learning-rate halving on a "
                 + "plateau and which epoch is kept", allowableValues = {"accuracy", "macroF1", "loss"}, example = "macroF1")
-        @Pattern(regexp = "(?i)accuracy|macroF1|loss", message = "must be one of accuracy, macroF1, loss")
+        @Pattern(regexp = "(?i)accuracy|macro_?F1|loss", message = "must be one of accuracy, macroF1, loss")
         String selectionMetric,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
@@ -157,7 +158,7 @@ public record TrainingConfig(
                 or(earlyStoppingPatience, d.earlyStoppingPatience()),
                 HyperParameters.Pooling.ofSetting(or(pooling, d.pooling())),
                 vectors, or(freezeEmbeddings, d.freezeEmbeddings()),
-                HyperParameters.Engine.valueOf(or(engine, d.engine()).toUpperCase(Locale.ROOT)),
+                HyperParameters.Engine.ofSetting(or(engine, d.engine())),
                 HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())),
                 or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
                 or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()),

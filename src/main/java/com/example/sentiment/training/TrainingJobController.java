@@ -4,6 +4,8 @@ import com.example.sentiment.feedback.FeedbackStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -54,9 +57,14 @@ class TrainingJobController {
     }
 
     @GetMapping
-    @Operation(summary = "List training jobs", description = "Every job, newest first.")
-    List<TrainingJobView> list() {
-        return jobs.list();
+    @Operation(summary = "List training jobs", description = "One page of the jobs, newest first, paged like the "
+            + "corrections: {items, page, size, total}.")
+    TrainingJobPage list(
+            @Parameter(description = "Page number, from 0") @RequestParam(defaultValue = "0")
+            @Min(value = 0, message = "must be at least 0") int page,
+            @Parameter(description = "Jobs per page, 1 to 200") @RequestParam(defaultValue = "20")
+            @Min(value = 1, message = "must be at least 1") @Max(value = 200, message = "must be at most 200") int size) {
+        return jobs.page(page, size);
     }
 
     @GetMapping("/{id}")
@@ -68,7 +76,8 @@ class TrainingJobController {
 
     @PostMapping("/{id}/cancel")
     @Operation(summary = "Cancel a training job", description = "A queued job is cancelled at once, a running "
-            + "one within one minibatch; no model version is written. Cancelling a finished job changes nothing.")
+            + "one within one minibatch; no model version is written. A job that already finished (SUCCEEDED, "
+            + "FAILED or CANCELLED) is left as it is and the answer is 409 job-finished.")
     TrainingJobView cancel(@PathVariable String id) {
         return jobs.cancel(id);
     }

@@ -99,13 +99,29 @@ public class TrainingJobService {
         return worker.live(id).or(() -> queue.find(id)).orElseThrow(() -> TrainingJobNotFoundException.forId(id));
     }
 
-    /** Every job, newest first. */
-    public List<TrainingJobView> list() {
-        return queue.list().stream().map(v -> worker.live(v.id()).orElse(v)).toList();
+    /**
+     * One page of the jobs, newest first; only the page's jobs are looked up in the worker. The page is cut here,
+     * not in each queue adapter, so both adapters page alike (the queue still reads every record).
+     */
+    public TrainingJobPage page(int page, int size) {
+        List<TrainingJobView> all = queue.list();
+        long from = Math.min((long) page * size, all.size());
+        List<TrainingJobView> items = all.subList((int) from, (int) Math.min(from + size, all.size())).stream()
+                .map(v -> worker.live(v.id()).orElse(v)).toList();
+        return new TrainingJobPage(items, page, size, all.size());
     }
 
-    /** Stops a job: a queued one at once, a running one within one minibatch (another worker's: its next heartbeat). */
+    /**
+     * Stops a job: a queued one at once, a running one within one minibatch (another worker's: its next heartbeat).
+     *
+     * @throws TrainingJobFinishedException when the job had ended before (a job that ends while this runs is
+     *                                      answered as it ended)
+     */
     public TrainingJobView cancel(String id) {
+        TrainingJobView before = get(id);
+        if (before.state().isFinal()) {
+            throw TrainingJobFinishedException.cannotCancel(before);
+        }
         TrainingJobView view = queue.cancel(id).orElseThrow(() -> TrainingJobNotFoundException.forId(id));
         if (view.state() == TrainingJobState.RUNNING) {
             worker.cancelIfRunningHere(id);

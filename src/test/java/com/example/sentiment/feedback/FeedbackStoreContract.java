@@ -50,6 +50,27 @@ abstract class FeedbackStoreContract {
     }
 
     @Test
+    void aDeletedCorrectionIsGoneFromEveryListingAndAfterARestart() throws Exception {
+        FeedbackStore store = store(new SentimentProperties.FeedbackLimits(2, DataSize.ofGigabytes(1)));
+        Feedback a = feedback("one", "positive", "m1", 1);
+        Feedback b = feedback("two", "negative", "m1", 2);
+        store.save(a);
+        store.save(b);
+        assertThat(store.delete(a.id())).isTrue();
+        assertThat(store.delete(a.id())).as("already gone").isFalse();
+        assertThat(store.delete("20261201-000000-000-00000000")).as("never stored").isFalse();
+        assertThat(store.delete("../../etc/passwd")).as("not an id").isFalse();
+        assertThat(store.find(a.id())).isEmpty();
+        assertThat(store.page(0, 10, null).items()).containsExactly(b);
+        assertThat(store.page(0, 10, "m1").total()).isEqualTo(1);
+        assertThat(store.all()).containsExactly(b);
+        // its place under the count cap is free again
+        Feedback c = feedback("three", "positive", "m2", 3);
+        store.save(c);
+        assertThat(reopen().all()).containsExactly(b, c);
+    }
+
+    @Test
     void pagesAreNewestFirstAndFilterByModel() throws Exception {
         FeedbackStore store = store();
         Feedback a = feedback("one", "positive", "m1", 1);

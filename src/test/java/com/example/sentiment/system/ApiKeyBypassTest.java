@@ -96,6 +96,7 @@ class ApiKeyBypassTest {
                 Route.json("POST", "/api/v1/feedback", "{\"text\":\"great film\",\"label\":\"positive\"}"),
                 Route.json("GET", "/api/v1/feedback", ""),
                 Route.json("GET", "/api/v1/feedback/export", ""),
+                Route.json("DELETE", "/api/v1/feedback/20261201-000000-000-00000000", ""),
                 Route.json("POST", "/v2/models/sentiment/infer", infer),
                 Route.json("POST", "/v2/models/sentiment/versions/" + MODEL_ID + "/infer", infer));
     }

@@ -71,10 +71,16 @@ class ApiKeyFilterTest {
         assertThat(call(filter, "GET", "/v2/health/ready", null).getStatus()).isEqualTo(200);
         assertThat(call(filter, "GET", "/v2/models/sentiment", null).getStatus()).isEqualTo(200);
 
+        // deleting a correction changes what the next model learns: the admin's call, not a classifier's
+        assertThat(call(filter, "DELETE", "/api/v1/feedback/f1", "reader").getStatus()).isEqualTo(401);
+        assertThat(call(filter, "DELETE", "/api/v1/feedback/f1", null).getStatus()).isEqualTo(401);
+        assertThat(call(filter, "DELETE", "/api/v1/feedback/f1", "admin").getStatus()).isEqualTo(200);
+
         ApiKeyFilter adminOnly = filter(Map.of("sentiment.security.api-key", "admin"));
         assertThat(call(adminOnly, "POST", "/api/v1/feedback", null).getStatus())
                 .as("open like classification when only the admin key is set").isEqualTo(200);
         assertThat(call(adminOnly, "PUT", "/api/v1/models/x/settings", null).getStatus()).isEqualTo(401);
+        assertThat(call(adminOnly, "DELETE", "/api/v1/feedback/f1", null).getStatus()).isEqualTo(401);
     }
 
     @Test

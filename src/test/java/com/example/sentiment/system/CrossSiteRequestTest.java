@@ -59,7 +59,7 @@ class CrossSiteRequestTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"modelId\":\"m\"}")));
         assertThat(activate.statusCode()).as(activate.body()).isEqualTo(403);
         assertThat(send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/training-jobs"))).body())
-                .as("nothing was queued").isEqualTo("[]");
+                .as("nothing was queued").contains("\"total\":0");
     }
 
     @Test

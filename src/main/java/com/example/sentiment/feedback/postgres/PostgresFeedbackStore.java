@@ -100,6 +100,14 @@ public class PostgresFeedbackStore implements FeedbackStore {
     }
 
     @Override
+    public boolean delete(String id) {
+        if (!storable(id)) {
+            return false;
+        }
+        return jdbc.update("DELETE FROM feedback WHERE id = ?", id) > 0;
+    }
+
+    @Override
     public FeedbackPage page(int page, int size, String modelId) {
         if (!storable(modelId)) {
             return new FeedbackPage(List.of(), page, size, 0);

@@ -1,0 +1,55 @@
+package com.example.sentiment.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.system.StoredJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A version's settings are written as a job's config spells them, and read in either form: the metadata of
+ * versions stored before (the constants' names, as the bundled model's) still loads.
+ */
+class SettingsJsonTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void theEnumsAreWrittenAsTheConfigSpellsThem() {
+        HyperParameters hp = new HyperParameters(3, 8, 0.01, 8, 8, true, 0.1, 0.0, 20, 1, 100, 7, 0,
+                HyperParameters.Pooling.LAST_MAX, null, false, HyperParameters.Engine.DL4J,
+                HyperParameters.SelectionMetric.MACRO_F1, 0.2, 0.01, 0, 1, HyperParameters.ClassWeights.BALANCED);
+        JsonNode written = JSON.valueToTree(hp);
+        assertThat(written.get("pooling").asString()).isEqualTo("last+max");
+        assertThat(written.get("engine").asString()).isEqualTo("dl4j");
+        assertThat(written.get("selectionMetric").asString()).isEqualTo("macroF1");
+        assertThat(written.get("classWeights").asString()).isEqualTo("balanced");
+        assertThat(StoredJson.readerFor(JSON, HyperParameters.class).<HyperParameters>readValue(written.toString()))
+                .isEqualTo(hp);
+    }
+
+    @Test
+    void settingsStoredWithTheConstantsNamesStillLoad() throws Exception {
+        String old = "{\"epochs\":3,\"pooling\":\"LAST_MAX\",\"engine\":\"FUSED\",\"selectionMetric\":\"MACRO_F1\","
+                + "\"classWeights\":\"BALANCED\"}";
+        HyperParameters hp = StoredJson.readerFor(JSON, HyperParameters.class).readValue(old);
+        assertThat(hp.pooling()).isEqualTo(HyperParameters.Pooling.LAST_MAX);
+        assertThat(hp.engine()).isEqualTo(HyperParameters.Engine.FUSED);
+        assertThat(hp.selectionMetric()).isEqualTo(HyperParameters.SelectionMetric.MACRO_F1);
+        assertThat(hp.classWeights()).isEqualTo(HyperParameters.ClassWeights.BALANCED);
+    }
+
+    @Test
+    void theBundledVersionsMetadataLoadsAsItIsCommitted() throws Exception {
+        String id = Files.readString(Path.of("models", "active")).trim();
+        byte[] committed = Files.readAllBytes(Path.of("models", id, "metadata.json"));
+        ModelMetadata metadata = StoredJson.readerFor(JSON, ModelMetadata.class).readValue(committed);
+        assertThat(metadata.hyperParameters().pooling()).isEqualTo(HyperParameters.Pooling.LAST);
+        assertThat(JSON.valueToTree(metadata).get("hyperParameters").get("pooling").asString()).isEqualTo("last");
+        assertThat(Files.readAllBytes(Path.of("models", id, "metadata.json"))).isEqualTo(committed);
+    }
+}
