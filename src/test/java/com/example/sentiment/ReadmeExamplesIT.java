@@ -98,6 +98,7 @@ class ReadmeExamplesIT {
                 assertThat(mismatch).as(describe(example, run)).isNull();
             }
             rememberJob(command, run);
+            System.out.printf("README.md line %d: answered %s as shown%n", example.line(), run.status());
         }
     }
 
