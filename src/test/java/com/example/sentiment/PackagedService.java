@@ -25,6 +25,12 @@ public final class PackagedService implements AutoCloseable {
 
     /** Starts the jar with these JVM options and waits until it is live; its output goes to {@code log}. */
     public static PackagedService start(Path models, Path log, String... jvmOptions) throws Exception {
+        return start(models, log, List.of(), jvmOptions);
+    }
+
+    /** The same, with these application arguments ({@code --name=value}) after the ones it always sets. */
+    public static PackagedService start(Path models, Path log, List<String> arguments, String... jvmOptions)
+            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -33,6 +39,7 @@ public final class PackagedService implements AutoCloseable {
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", System.getProperty("app.jar"), "--server.port=" + port,
                 "--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + models.resolve("none")));
+        command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceClient client = new ServiceClient("http://localhost:" + port, HttpClient.newHttpClient());
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions()

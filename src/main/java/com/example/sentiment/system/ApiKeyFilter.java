@@ -52,7 +52,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
         this.adminKey = bytes(properties.security().apiKey());
         this.classifyKey = bytes(properties.security().classifyApiKey());
         if (adminKey == null) {
-            log.warn("No API key is configured (sentiment.security.api-key / SENTIMENT_SECURITY_API_KEY): anyone who "
+            log.warn("No API key is configured (sentiment.security.api-key, environment SENTIMENT_API_KEY): anyone who "
                     + "can reach this service can train, activate and delete models");
         }
     }

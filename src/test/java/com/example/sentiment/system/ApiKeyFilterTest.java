@@ -3,8 +3,23 @@ package com.example.sentiment.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.sentiment.TestProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -143,5 +158,52 @@ class ApiKeyFilterTest {
         ApiKeyFilter filter = filter(Map.of());
         assertThat(call(filter, "POST", "/api/v1/training-jobs", null).getStatus()).isEqualTo(200);
         assertThat(call(filter, "DELETE", "/api/v1/models/x", null).getStatus()).isEqualTo(200);
+    }
+
+    /** Which property an environment variable sets, with application.yml as the jar has it. */
+    private static String keyBoundFrom(String variable, String property) throws Exception {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of(variable, "from-" + variable)));
+        new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))
+                .forEach(environment.getPropertySources()::addLast);
+        ConfigurationPropertySources.attach(environment);
+        return Binder.get(environment).bind(property, String.class).orElse(null);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void theStartUpWarningNamesTheDocumentedVariableThatSetsTheAdminKey(CapturedOutput output) throws Exception {
+        filter(Map.of());
+        String warning = output.getAll().lines().filter(l -> l.contains("No API key")).findFirst().orElseThrow();
+        Matcher variables = Pattern.compile("\\bSENTIMENT_[A-Z_]+\\b").matcher(warning);
+        assertThat(variables.find()).as(warning).isTrue();
+        // Spring Boot binds SENTIMENT_SECURITY_API_KEY too (relaxed binding), but a user reads the warning
+        // next to the docs: it must name the variable that README.md and SECURITY.md document
+        String documented = Files.readString(Path.of("README.md")) + Files.readString(Path.of("SECURITY.md"));
+        do {
+            assertThat(documented).as(warning).contains("`" + variables.group() + "`");
+            assertThat(keyBoundFrom(variables.group(), "sentiment.security.api-key")).as(warning)
+                    .isEqualTo("from-" + variables.group());
+        } while (variables.find());
+    }
+
+    @Test
+    void everyKeyVariableTheDocsAndDeployFilesNameSetsItsKey() throws Exception {
+        Set<String> named = new TreeSet<>();
+        for (String file : new String[] {"README.md", "SECURITY.md", "docker-compose.yml", "Dockerfile",
+                "deploy/k8s/README.md", "deploy/k8s/base/deployment.yaml"}) {
+            Matcher m = Pattern.compile("\\bSENTIMENT_[A-Z_]*API_?KEY\\b").matcher(Files.readString(Path.of(file)));
+            while (m.find()) {
+                named.add(m.group());
+            }
+        }
+        assertThat(named).contains("SENTIMENT_API_KEY", "SENTIMENT_CLASSIFY_API_KEY");
+        for (String variable : named) {
+            String property = variable.contains("CLASSIFY") ? "sentiment.security.classify-api-key"
+                    : "sentiment.security.api-key";
+            assertThat(keyBoundFrom(variable, property)).as(variable).isEqualTo("from-" + variable);
+        }
     }
 }
