@@ -22,7 +22,7 @@ final class ReadmeExamples {
 
     /** Marks the blocks that are not run (before the block's fence, in an HTML comment). */
     static final String SKIP_MARKER = "readme-test: skip";
-    private static final Pattern STATUS = Pattern.compile("^(\\d{3})\\b(.*)");
+    private static final Pattern STATUS = Pattern.compile("^(\\d{3}(?: or \\d{3})*)\\b(.*)");
     private static final Pattern HEADER = Pattern.compile("\\b([A-Z][A-Za-z-]+):\\s");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[a-z][a-z ]*>");
     private static final Pattern INSTANT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?Z");
@@ -168,19 +168,20 @@ final class ReadmeExamples {
     }
 
     /**
-     * What a comment claims: a status (a leading three-digit number; else any 2xx), headers that curl prints
+     * What a comment claims: a status (a leading three-digit number, or several joined by " or " where the answer
+     * depends on timing, such as cancelling a job that may already have finished; else any 2xx), headers that curl prints
      * ({@code Location: ...} after the status), and a JSON answer (from the first comment line that starts with
      * {@code {} or {@code [}, possibly after {@code e.g.}).
      */
-    record Expectation(Integer status, List<String> headers, Shown json, boolean illustrative) {
+    record Expectation(List<Integer> statuses, List<String> headers, Shown json, boolean illustrative) {
 
         static Expectation of(List<String> comment) {
-            Integer status = null;
+            List<Integer> statuses = List.of();
             List<String> headers = new ArrayList<>();
             if (!comment.isEmpty()) {
                 Matcher m = STATUS.matcher(comment.get(0));
                 if (m.matches()) {
-                    status = Integer.valueOf(m.group(1));
+                    statuses = java.util.Arrays.stream(m.group(1).split(" or ")).map(Integer::valueOf).toList();
                     Matcher h = HEADER.matcher(m.group(2));
                     while (h.find()) {
                         headers.add(h.group(1));
@@ -204,7 +205,7 @@ final class ReadmeExamples {
                     json.append(text).append(' ');
                 }
             }
-            return new Expectation(status, headers, json == null ? null : new ShownParser(json.toString()).parse(),
+            return new Expectation(statuses, headers, json == null ? null : new ShownParser(json.toString()).parse(),
                     illustrative);
         }
 
@@ -213,8 +214,9 @@ final class ReadmeExamples {
             if (actualStatus == null) {
                 return "no HTTP answer";
             }
-            if (status != null ? actualStatus.intValue() != status : actualStatus / 100 != 2) {
-                return "status " + actualStatus + ", expected " + (status != null ? status : "2xx");
+            if (!statuses.isEmpty() ? !statuses.contains(actualStatus) : actualStatus / 100 != 2) {
+                return "status " + actualStatus + ", expected " + (!statuses.isEmpty()
+                        ? statuses.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or ")) : "2xx");
             }
             for (String header : headers) {
                 if (!Pattern.compile("(?im)^" + Pattern.quote(header) + ":").matcher(output).find()) {

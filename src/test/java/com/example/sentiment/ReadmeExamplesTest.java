@@ -50,7 +50,7 @@ class ReadmeExamplesTest {
         assertThat(examples.get(0).comment()).containsExactly("{\"a\":1}");
         assertThat(examples.get(1).command()).endsWith("http://localhost:8080/infer").contains("# not a comment");
         assertThat(examples.get(1).comment()).containsExactly("201 Created, Location: /x", "{\"b\":[1,...]}");
-        assertThat(examples.get(1).expectation().status()).isEqualTo(201);
+        assertThat(examples.get(1).expectation().statuses()).containsExactly(201);
         assertThat(examples.get(1).expectation().headers()).containsExactly("Location");
         assertThat(examples.get(0).isRead()).isTrue();
         assertThat(examples.get(1).isRead()).isFalse();
@@ -86,6 +86,10 @@ class ReadmeExamplesTest {
         ReadmeExamples.Expectation status = ReadmeExamples.Expectation.of(List.of("200 (503 when not live)"));
         assertThat(status.mismatch(200, "200")).isEqualTo(OK);
         assertThat(status.mismatch(503, "503")).contains("status 503");
+        ReadmeExamples.Expectation either = ReadmeExamples.Expectation.of(List.of("200 or 409: the job may have finished"));
+        assertThat(either.mismatch(409, "409")).isEqualTo(OK);
+        assertThat(either.mismatch(200, "200")).isEqualTo(OK);
+        assertThat(either.mismatch(404, "404")).contains("status 404", "200 or 409");
         assertThat(ReadmeExamples.Expectation.of(List.of("stop it")).mismatch(409, "{}")).contains("2xx");
     }
 }
