@@ -64,7 +64,7 @@ echo "e2e: starting $jar on port $port"
 # shellcheck disable=SC2086
 SENTIMENT_API_KEY="$api_key" java -jar "$jar" \
   --server.port="$port" --server.address=127.0.0.1 \
-  --sentiment.models-dir="$work/models" --sentiment.vectors-dir="$work/vectors" \
+  --sentiment.models-dir="$work/models" --sentiment.vectors-dir="$work/vectors" --sentiment.seed-models=false \
   ${SERVICE_ARGS:-} >"$log" 2>&1 &
 service_pid=$!
 

@@ -18,7 +18,7 @@ for arch in "false last" "true last" "false max" "true max" "false mean" "true m
   models="$work/models-$1-$2"
   java -jar "$jar" train --data="$work/train.csv" \
     --config="{\"epochs\":1,\"bidirectional\":$1,\"pooling\":\"$2\",\"wordVectors\":\"none\"}" \
-    --sentiment.models-dir="$models" --logging.level.root=WARN >/dev/null 2>&1
+    --sentiment.models-dir="$models" --sentiment.seed-models=false --logging.level.root=WARN >/dev/null 2>&1
   id=$(cat "$models/active")
   lend=false
   [ "$1" = true ] && lend="false true"

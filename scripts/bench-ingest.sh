@@ -41,7 +41,7 @@ for size in $sizes; do
   [ -s "$file" ] || python3 scripts/generate-training-file.py "$size" "$file" >/dev/null
   rm -rf "$work/models" && mkdir -p "$work/models"
   java -Xmx"$heap" -jar "$jar" --server.port="$port" --sentiment.models-dir="$work/models" \
-    --sentiment.vectors-dir="$work/no-vectors" >"$work/service.log" 2>&1 &
+    --sentiment.vectors-dir="$work/no-vectors" --sentiment.seed-models=false >"$work/service.log" 2>&1 &
   pid=$!
   until curl -fs "$base/actuator/health/liveness" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/service.log"; exit 1; }

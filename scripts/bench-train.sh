@@ -16,7 +16,7 @@ config=$(python3 -c 'import json, sys; c = {"epochs": 1, "activate": False, "pre
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/time -v -o "$work/time.txt" java -jar "$jar" train --data="$data" \
-  --config="$config" --sentiment.models-dir="$work/models" --logging.level.root=WARN ${SERVICE_ARGS:-} >"$work/job.json" 2>/dev/null
+  --config="$config" --sentiment.models-dir="$work/models" --sentiment.seed-models=false --logging.level.root=WARN ${SERVICE_ARGS:-} >"$work/job.json" 2>/dev/null
 python3 - "$work/job.json" "$work/time.txt" "$config" "${SERVICE_ARGS:-}" >"$work/service.json" <<'PY'
 import json, re, sys
 raw = open(sys.argv[1]).read()

@@ -21,10 +21,30 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Every setting of the service, under the prefix {@code sentiment}.
  *
- * @param modelsDir where model versions live, one folder each, plus the active-version pointer
+ * @param modelsDir the service's data directory for models: its versions (one folder each), the active-version
+ *                  pointer {@code active} and, unless {@code dataDir} is set, job records ({@code .jobs/}) and
+ *                  corrections ({@code .feedback/}). Defaults to {@code ${user.home}/.sentiment-service/models}:
+ *                  an absolute path, so that the jar works from any working directory, outside the source tree
+ *                  (the service never writes to the checkout's {@code models/}, whose versions are seeds), kept
+ *                  across {@code mvn clean} and rebuilds (a folder beside the jar would be {@code target/}), and
+ *                  writable by the user who starts it. Containers and the k8s manifests set it explicitly.
+ *                  Before this default existed it was {@code ./models}; an installation that relied on that sets
+ *                  {@code sentiment.models-dir=./models} (its versions are then found there, and nothing is seeded)
  * @param dataDir where training-job records (and, in {@code feedback/}, corrections) live; defaults to
  *                {@code <modelsDir>/.jobs} (and {@code <modelsDir>/.feedback})
- * @param vectorsDir where pre-computed word-vectors files are; jobs name a file in it, never a path
+ * @param vectorsDir where pre-computed word-vectors files are; jobs name a file in it, never a path. Defaults to
+ *                   {@code ${user.home}/.sentiment-service/vectors} when that folder exists, else to the
+ *                   repository's {@code ./.cache/vectors} (where the build fetches GloVe) when that exists, else to
+ *                   the former: a jar started outside the checkout reads vectors from the data directory
+ * @param seedModels on the first start of a filesystem model store ({@code sentiment.storage.type=filesystem})
+ *                   whose models folder holds no version yet, copy the seed versions into it and activate the one
+ *                   the seeds' {@code active} names (if the pointer is unset). Later starts never read the seeds,
+ *                   and the seeds are only ever read. An S3 store is never seeded: its versions are the bucket's
+ *                   (put one there with the {@code import-model} command). {@code SENTIMENT_SEED_MODELS} also
+ *                   governs the container entrypoint's seeding
+ * @param seedsDir a folder of seed versions (laid out as a models folder); by default the seeds packaged in the
+ *                 jar from the repository's {@code models/} (classpath {@code seed-models/}), which are found
+ *                 wherever the jar is started, from {@code spring-boot:run} as well
  * @param computeThreads threads per ND4J operation (OpenMP/BLAS); 1 is fastest for this model's small operations
  * @param roles what this process does: {@code serve} (the HTTP API and classification) and {@code train} (claims
  *              and runs training jobs); both by default. A process without {@code train} never claims a job
@@ -35,9 +55,11 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("sentiment")
 @Validated
 public record SentimentProperties(
-        @NotNull @DefaultValue("./models") Path modelsDir,
+        Path modelsDir,
         Path dataDir,
-        @NotNull @DefaultValue("./.cache/vectors") Path vectorsDir,
+        Path vectorsDir,
+        @DefaultValue("true") boolean seedModels,
+        Path seedsDir,
         @Positive @DefaultValue("1") int computeThreads,
         @Valid @DefaultValue Classify classify,
         @Valid @DefaultValue Training training,
@@ -48,6 +70,26 @@ public record SentimentProperties(
         @Valid @DefaultValue Queue queue,
         @Valid @DefaultValue Postgres postgres,
         @Valid @DefaultValue FeedbackLimits feedback) {
+
+    /** The default data directory: under the user's home, whatever the working directory. */
+    static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
+
+    public SentimentProperties {
+        if (modelsDir == null) {
+            modelsDir = DEFAULT_HOME.resolve("models");
+        }
+        if (vectorsDir == null) {
+            vectorsDir = defaultVectorsDir(DEFAULT_HOME.resolve("vectors"), Path.of(".cache", "vectors"));
+        }
+    }
+
+    /** The data directory's vectors when it has them, else the checkout's build-time cache when there is one. */
+    static Path defaultVectorsDir(Path dataVectors, Path repositoryCache) {
+        if (!java.nio.file.Files.isDirectory(dataVectors) && java.nio.file.Files.isDirectory(repositoryCache)) {
+            return repositoryCache.toAbsolutePath().normalize();
+        }
+        return dataVectors;
+    }
 
     /** What a process of the service does; see {@code roles}. */
     public enum Role { SERVE, TRAIN }

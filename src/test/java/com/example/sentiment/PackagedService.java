@@ -38,7 +38,9 @@ public final class PackagedService implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", System.getProperty("app.jar"), "--server.port=" + port,
-                "--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + models.resolve("none")));
+                "--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + models.resolve("none"),
+                // as before seeding existed: each test decides which versions its folder holds
+                "--sentiment.seed-models=false"));
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceClient client = new ServiceClient("http://localhost:" + port, HttpClient.newHttpClient());

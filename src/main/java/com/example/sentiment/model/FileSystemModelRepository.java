@@ -66,9 +66,22 @@ class FileSystemModelRepository implements ModelRepository {
     private record Known(StoredModel model, Object stamp) {
     }
 
-    @Autowired
     FileSystemModelRepository(SentimentProperties properties, JsonMapper json) {
         this(properties.modelsDir(), json, properties.storage().staleTemporaryAge());
+    }
+
+    /** The service's store: on its first start, the seed versions are copied in (see {@link ModelSeeds}). */
+    @Autowired
+    FileSystemModelRepository(SentimentProperties properties, JsonMapper json, ActiveVersionPointer pointer) {
+        this(properties, json);
+        if (properties.seedModels()) {
+            ModelSeeds.plant(root, properties.seedsDir(), pointer);
+            try {
+                scan();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the models directory " + root, e);
+            }
+        }
     }
 
     /**
