@@ -239,13 +239,12 @@ class InferenceBatcher {
                     if (next == null) {
                         break;
                     }
-                    if (texts + next.texts().size() > maxBatch) {
-                        // a batch call or an explanation's chunk runs on its own, not in the single texts' pass
-                        queue.offerFirst(next);
-                        break;
+                    queue.offerFirst(next);
+                    int before = texts;
+                    texts = drain(batch, texts);
+                    if (texts == before) {
+                        break; // a batch call or an explanation's chunk runs on its own, not in this pass
                     }
-                    batch.add(take(next));
-                    texts = drain(batch, texts + next.texts().size());
                 }
                 // a caller that gave up has cancelled its answer: nothing to compute for it
                 batch.removeIf(p -> p.result().isDone());
