@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A repository whose loads take a while first, as a download from a remote store does; the rest as is. Tests
+ * A repository whose loads take a while first (none for {@link Duration#ZERO}), as a download from a remote
+ * store does; the rest as is. Tests
  * extend it to do more in a load.
  */
 class DelayedLoads implements ModelRepository {

@@ -6,12 +6,10 @@ import com.example.sentiment.SentimentApplication;
 import com.example.sentiment.ServiceClient;
 import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TinyModel;
-import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,53 +41,14 @@ class StoreRetryFlowTest {
         @Primary
         ModelRepository unreachableAtFirst(JsonMapper json) {
             FileSystemModelRepository real = new FileSystemModelRepository(models, json);
-            return new ModelRepository() {
+            // every call goes to the real store; only save is refused at first
+            return new DelayedLoads(real, Duration.ZERO) {
                 @Override
                 public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
                     if (SAVES.incrementAndGet() <= 2) {
                         throw new StorageUnreachableException("cannot write: the store does not answer", null);
                     }
-                    return real.save(classifier, metadata);
-                }
-
-                @Override
-                public List<StoredModel> list() throws IOException {
-                    return real.list();
-                }
-
-                @Override
-                public Optional<StoredModel> find(String id) throws IOException {
-                    return real.find(id);
-                }
-
-                @Override
-                public TextClassifier load(String id) throws IOException {
-                    return real.load(id);
-                }
-
-                @Override
-                public ModelMetadata recordEvaluation(String id, String file, EvaluationReport report) throws IOException {
-                    return real.recordEvaluation(id, file, report);
-                }
-
-                @Override
-                public ModelMetadata recordMinConfidence(String id, Double threshold) throws IOException {
-                    return real.recordMinConfidence(id, threshold);
-                }
-
-                @Override
-                public void delete(String id) throws IOException {
-                    real.delete(id);
-                }
-
-                @Override
-                public void markUnusable(String id, String reason) {
-                    real.markUnusable(id, reason);
-                }
-
-                @Override
-                public Location location() {
-                    return real.location();
+                    return super.save(classifier, metadata);
                 }
             };
         }
