@@ -72,6 +72,7 @@ public class ModelService implements AutoCloseable {
     // its load from entering the cache
     private final Map<String, CompletableFuture<LoadedModel>> loading = new ConcurrentHashMap<>();
     private final Semaphore loadWaiters;
+    private final int maxWaitingLoads;
     private final Semaphore loadSlot = new Semaphore(1, true);
     private final Timer loadTimer;
     private final MultiGauge generations;
@@ -101,7 +102,8 @@ public class ModelService implements AutoCloseable {
         ComputeThreads.lendIdleCores(properties.classify().parallelDirections()
                 ? Runtime.getRuntime().availableProcessors() : 1);
         this.cacheSize = properties.classify().loadedModelCache();
-        this.loadWaiters = new Semaphore(properties.classify().maxWaitingLoads());
+        this.maxWaitingLoads = properties.classify().maxWaitingLoads();
+        this.loadWaiters = new Semaphore(maxWaitingLoads);
         this.replicas = properties.classify().inferenceThreadCount();
         this.poll = properties.storage().pointerPoll();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
@@ -156,6 +158,11 @@ public class ModelService implements AutoCloseable {
     /** Why the desired version could not be loaded the last time, or null when it could. */
     String lastLoadFailure() {
         return lastLoadFailure;
+    }
+
+    /** Requests now waiting for a version asked for by id to load (at most {@code max-waiting-loads}). */
+    int waitingLoads() {
+        return maxWaitingLoads - loadWaiters.availablePermits();
     }
 
     /** The named version, or the served one when {@code id} is null. */

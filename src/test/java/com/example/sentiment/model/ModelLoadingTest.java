@@ -196,6 +196,8 @@ class ModelLoadingTest {
                 waiting.add(clients.submit(() -> s.service().resolve(s.ids().get(1))));
             }
             assertThat(s.repository().loading.await(20, TimeUnit.SECONDS)).isTrue();
+            // all three wait (the first is loading; the others may not have asked yet when its load starts)
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.service().waitingLoads() == 3);
 
             // a fourth request to wait for a load, of any version, is refused at once
             Future<ModelService.LoadedModel> oneTooMany = clients.submit(() -> s.service().resolve(s.ids().get(2)));
