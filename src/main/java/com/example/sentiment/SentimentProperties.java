@@ -285,6 +285,8 @@ public record SentimentProperties(
      * Default hyper-parameters, chosen on SST-2 dev (see docs/experiments.md). Unless set, the minimum word
      * frequency is 1 with pre-computed vectors (every word keeps its vector) and 2 without (so that the
      * unknown-word vector is trained on words seen once).
+     *
+     * @param encoder {@code word-vectors}, or the name of a pretrained encoder whose states the LSTM reads
      */
     public record Defaults(
             @Min(1) @Max(1000) @DefaultValue("15") int epochs,
@@ -312,6 +314,7 @@ public record SentimentProperties(
             @Min(1) @Max(5) @DefaultValue("1") int ensembleSize,
             @NotNull @Pattern(regexp = "(?i)none|balanced") @DefaultValue("none") String classWeights,
             @NotNull @Pattern(regexp = "(?i)auto|none") @DefaultValue("auto") String preset,
-            @Min(10) @Max(86400) @DefaultValue("600") int timeBudgetSeconds) {
+            @Min(10) @Max(86400) @DefaultValue("600") int timeBudgetSeconds,
+            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("word-vectors") String encoder) {
     }
 }

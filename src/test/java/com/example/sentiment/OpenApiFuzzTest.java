@@ -541,7 +541,7 @@ class OpenApiFuzzTest {
             ObjectNode config = NODES.objectNode();
             String[] fields = {"epochs", "batchSize", "learningRate", "embeddingSize", "lstmUnits", "dropout", "name",
                 "maxSequenceLength", "activate", "wordVectors", "textColumn", "labelColumn", "pooling", "engine",
-                "validationSplit", "seed", "preset", "classWeights", "unknownField"};
+                "validationSplit", "seed", "preset", "classWeights", "encoder", "unknownField"};
             for (int i = random.nextInt(3); i >= 0; i--) {
                 config.set(fields[random.nextInt(fields.length)], chance(0.3) ? NODES.numberNode(1) : hostile(NODES.objectNode()));
             }

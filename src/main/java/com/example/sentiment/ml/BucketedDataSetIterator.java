@@ -12,7 +12,8 @@ import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * Minibatches of token-id sequences grouped by length, so that little work goes into padding.
+ * Minibatches of texts (token ids or step vectors, {@link SequenceFeatures}) grouped by length, so that little
+ * work goes into padding.
  *
  * <p>DL4J's own text iterators either feed word vectors instead of ids or pad every batch to one
  * length; this one reshuffles every epoch, sorts within pools of 50 batches by length (so batches
@@ -26,7 +27,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
 
     private static final int POOL_BATCHES = 50;
 
-    private final int[][] sequences;
+    private final SequenceFeatures features;
     private final int[] labels;
     private final int classes;
     private final int batchSize;
@@ -41,9 +42,9 @@ final class BucketedDataSetIterator implements DataSetIterator {
     private int cursor;
     private DataSetPreProcessor preProcessor;
 
-    BucketedDataSetIterator(int[][] sequences, int[] labels, List<String> labelNames, int batchSize, long seed,
+    BucketedDataSetIterator(SequenceFeatures features, int[] labels, List<String> labelNames, int batchSize, long seed,
                             boolean shuffle, BooleanSupplier cancelled, int groupSize) {
-        this.sequences = sequences;
+        this.features = features;
         this.labels = labels;
         this.labelNames = labelNames;
         this.classes = labelNames.size();
@@ -61,11 +62,11 @@ final class BucketedDataSetIterator implements DataSetIterator {
 
     @Override
     public void reset() {
-        Integer[] idx = new Integer[sequences.length];
+        Integer[] idx = new Integer[features.size()];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        Comparator<Integer> byLength = Comparator.comparingInt(i -> sequences[i].length);
+        Comparator<Integer> byLength = Comparator.comparingInt(features::length);
         if (shuffle) {
             Collections.shuffle(Arrays.asList(idx), random);
             int pool = POOL_BATCHES * batchSize;
@@ -103,7 +104,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
     @Override
     public DataSet next() {
         int[] range = batches.get(cursor++);
-        DataSet ds = SequenceBatch.dataSet(sequences, labels, classes, order, range[0], range[1]);
+        DataSet ds = SequenceBatch.dataSet(features, labels, classes, order, range[0], range[1]);
         if (preProcessor != null) {
             preProcessor.preProcess(ds);
         }

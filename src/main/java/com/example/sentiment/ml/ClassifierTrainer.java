@@ -3,6 +3,7 @@ package com.example.sentiment.ml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
 import org.deeplearning4j.earlystopping.EarlyStoppingResult;
 import org.deeplearning4j.earlystopping.listener.EarlyStoppingListener;
@@ -52,23 +53,47 @@ public final class ClassifierTrainer {
 
     private final int workers;
     private final int minBatchesPerReplica;
+    private final PretrainedEncoders encoders;
+    private final LongSupplier statesHeapBytes;
 
-    /** A trainer on one thread. */
+    /** A trainer on one thread, without encoders. */
     public ClassifierTrainer() {
         this(1);
     }
 
     /**
+     * A trainer without encoders.
+     *
      * @param workers network replicas trained in parallel (1 = DL4J's single-threaded trainer); a file too
      *     small to give each replica 256 minibatches per epoch trains on fewer
      */
     public ClassifierTrainer(int workers) {
-        this(workers, MIN_BATCHES_PER_REPLICA);
+        this(workers, PretrainedEncoders.NONE, ClassifierTrainer::quarterOfFreeHeap);
+    }
+
+    /**
+     * @param encoders the encoders a job's {@code encoder} setting names
+     * @param statesHeapBytes asked once per job: how much heap the encoder's states of the job's texts may take;
+     *     states that need more are kept in a memory-mapped temporary file
+     */
+    public ClassifierTrainer(int workers, PretrainedEncoders encoders, LongSupplier statesHeapBytes) {
+        this(workers, MIN_BATCHES_PER_REPLICA, encoders, statesHeapBytes);
     }
 
     ClassifierTrainer(int workers, int minBatchesPerReplica) {
+        this(workers, minBatchesPerReplica, PretrainedEncoders.NONE, ClassifierTrainer::quarterOfFreeHeap);
+    }
+
+    ClassifierTrainer(int workers, int minBatchesPerReplica, PretrainedEncoders encoders, LongSupplier statesHeapBytes) {
         this.workers = Math.max(1, workers);
         this.minBatchesPerReplica = minBatchesPerReplica;
+        this.encoders = encoders;
+        this.statesHeapBytes = statesHeapBytes;
+    }
+
+    private static long quarterOfFreeHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory())) / 4;
     }
 
     /**
@@ -79,6 +104,12 @@ public final class ClassifierTrainer {
     public TrainingResult train(LabelledTexts train, LabelledTexts validation, List<String> labels, HyperParameters hp,
                                 WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
         List<List<String>> trainTokens = tokenizeAll(train.texts());
+        if (hp.usesEncoder()) {
+            PretrainedEncoder encoder = encoders.get(hp.encoder());
+            return train(Vocabulary.reservedOnly(), piecesOf(trainTokens, encoder, hp, train.labels()),
+                    piecesOf(tokenizeAll(validation.texts()), encoder, hp, validation.labels()), labels, hp,
+                    wordVectors, observer, cancelled);
+        }
         Vocabulary vocabulary = Vocabulary.build(trainTokens, hp.minWordFrequency(), hp.maxVocabularySize());
         EncodedTexts encodedTrain = new EncodedTexts(encodeAll(trainTokens, vocabulary, hp.maxSequenceLength()),
                 train.labels());
@@ -86,9 +117,19 @@ public final class ClassifierTrainer {
                 hp.maxSequenceLength()), labels, hp, wordVectors, observer, cancelled);
     }
 
+    private static EncodedTexts piecesOf(List<List<String>> tokens, PretrainedEncoder encoder, HyperParameters hp,
+                                         int[] labels) {
+        int[][] pieces = new int[tokens.size()][];
+        for (int i = 0; i < pieces.length; i++) {
+            pieces[i] = EncoderPieces.of(encoder, tokens.get(i), hp.maxSequenceLength());
+        }
+        return new EncodedTexts(pieces, labels);
+    }
+
     /**
      * The same on data that was tokenised and encoded as it was read (see {@code training.PreparedDataset}),
-     * with the vocabulary built from the training part of it.
+     * with the vocabulary built from the training part of it. When the settings name an encoder, the sequences
+     * are that encoder's pieces ({@link EncoderPieces}), whose states are computed once, before the first epoch.
      *
      * @param vocabulary the ids of {@code train} and {@code validation}; it becomes the model's
      */
@@ -104,14 +145,43 @@ public final class ClassifierTrainer {
     public TrainingResult train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
                                 HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer,
                                 BooleanSupplier cancelled, long deadlineNanos) {
+        long start = System.nanoTime();
+        TrainingInputs inputs = inputs(hp, train, validation, observer, cancelled);
+        if (inputs == null) {
+            return cancelled(hp, vocabulary, null, start);
+        }
+        return train(vocabulary, inputs, labels, hp, wordVectors, observer, cancelled, deadlineNanos);
+    }
+
+    /**
+     * The job's texts as the networks of {@code hp} read them: token ids, or the states of the encoder it names,
+     * computed here (the observer hears how far); null when cancelled meanwhile.
+     */
+    TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation, TrainingObserver observer,
+                          BooleanSupplier cancelled) {
+        if (!hp.usesEncoder()) {
+            return TrainingInputs.ofTokenIds(train, validation);
+        }
+        return TrainingInputs.ofEncoder(train, validation, ModelEncoder.of(encoders, hp.encoder()),
+                statesHeapBytes.getAsLong(), observer, cancelled);
+    }
+
+    /** The same on inputs built by {@link #inputs}, which several configurations of one job share. */
+    TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels, HyperParameters hp,
+                         WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled,
+                         long deadlineNanos) {
+        if (hp.usesEncoder() != (inputs.encoder() != null)
+                || hp.usesEncoder() && !hp.encoder().equals(inputs.encoder().name())) {
+            throw new IllegalArgumentException("the inputs are not those of encoder setting " + hp.encoder());
+        }
         if (hp.members() == 1) {
-            return trainOne(vocabulary, train, validation, labels, hp, wordVectors, observer, cancelled, deadlineNanos);
+            return trainOne(vocabulary, inputs, labels, hp, wordVectors, observer, cancelled, deadlineNanos);
         }
         // an ensemble: the same configuration from consecutive seeds, on the same split and vocabulary
         long start = System.nanoTime();
         List<TrainingResult> members = new ArrayList<>();
         for (int i = 0; i < hp.members(); i++) {
-            TrainingResult member = trainOne(vocabulary, train, validation, labels, hp.forMember(i), wordVectors,
+            TrainingResult member = trainOne(vocabulary, inputs, labels, hp.forMember(i), wordVectors,
                     observer, cancelled, deadlineNanos);
             if (member.cancelled()) {
                 return member;
@@ -119,7 +189,8 @@ public final class ClassifierTrainer {
             members.add(member);
         }
         TextClassifier ensemble = TextClassifier.ensemble(members.stream().map(TrainingResult::classifier).toList());
-        int[] predicted = ensemble.predictedLabels(validation.sequences());
+        EncodedTexts validation = inputs.validation();
+        int[] predicted = ensemble.predictedLabels(inputs.validationFeatures());
         EvaluationReport evaluation = Evaluations.report(labels, validation.labels(), predicted);
         TrainingResult first = members.get(0);
         return new TrainingResult(false, ensemble, evaluation, hp, first.history(), first.bestEpoch(),
@@ -128,33 +199,37 @@ public final class ClassifierTrainer {
                 members.stream().map(TrainingResult::evaluation).toList());
     }
 
-    private TrainingResult trainOne(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
-                                    List<String> labels, HyperParameters hp, WordVectorTable wordVectors,
-                                    TrainingObserver observer, BooleanSupplier cancelled, long deadlineNanos) {
+    private TrainingResult trainOne(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels,
+                                    HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer,
+                                    BooleanSupplier cancelled, long deadlineNanos) {
         long start = System.nanoTime();
-        int[][] trainIds = train.sequences();
-        int[][] validationIds = validation.sequences();
+        EncodedTexts train = inputs.train();
+        EncodedTexts validation = inputs.validation();
+        SequenceFeatures trainInput = inputs.trainFeatures().forEngine(hp.engine());
+        SequenceFeatures validationInput = inputs.validationFeatures().forEngine(hp.engine());
         long trainTokenCount = 0;
-        for (int[] seq : trainIds) {
-            trainTokenCount += seq.length;
+        for (int row = 0; row < trainInput.size(); row++) {
+            trainTokenCount += trainInput.length(row);
         }
 
         PretrainedEmbeddings pretrained = null;
-        if (wordVectors != null) {
+        if (inputs.encoder() != null) {
+            // the encoder's states are the LSTM's input, as pre-computed vectors would be
+            hp = hp.withEmbeddingSize(inputs.encoder().dimension());
+        } else if (wordVectors != null) {
             pretrained = PretrainedEmbeddings.pick(wordVectors, vocabulary, hp.seed());
             hp = hp.withEmbeddingSize(pretrained.dimensions);
         }
-        observer.onStart(trainIds.length, trainTokenCount);
+        observer.onStart(trainInput.size(), trainTokenCount);
         double[] classWeights = hp.balancesClasses()
                 ? NetworkFactory.balancedClassWeights(train.labels(), labels.size()) : null;
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights, classWeights);
         Integer covered = pretrained == null ? null : pretrained.covered;
-        Phase first = fit(network, hp, trainIds, train.labels(), validationIds, validation.labels(), labels, observer,
+        Phase first = fit(network, hp, trainInput, train.labels(), validationInput, validation.labels(), labels, observer,
                 cancelled, List.of(), deadlineNanos);
         if (first == null) {
-            return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
-                    (System.nanoTime() - start) / 1e9, 0, 0, List.of());
+            return cancelled(hp, vocabulary, covered, start);
         }
         Phase kept = first;
         if (pretrained != null && hp.freezeEmbeddings() && hp.fineTuneEpochs() > 0) {
@@ -163,17 +238,17 @@ public final class ClassifierTrainer {
             MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null,
                     classWeights);
             tuned.setParams(first.best().params().dup());
-            Phase second = fit(tuned, tuning, trainIds, train.labels(), validationIds, validation.labels(), labels,
+            Phase second = fit(tuned, tuning, trainInput, train.labels(), validationInput, validation.labels(), labels,
                     observer, cancelled, first.history(), deadlineNanos);
             if (second == null) {
-                return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
-                        (System.nanoTime() - start) / 1e9, 0, 0, List.of());
+                return cancelled(hp, vocabulary, covered, start);
             }
             // kept only if validation improves: the selection score is lower-is-better
             kept = second.score() < first.score() ? second : first.withHistory(second.history());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        TextClassifier classifier = new TextClassifier(kept.best(), vocabulary, labels, hp.maxSequenceLength());
+        TextClassifier classifier = new TextClassifier(kept.best(), vocabulary, labels, hp.maxSequenceLength(),
+                inputs.encoder());
         // speed as measured in the first phase (a second one trains the same network, plus the embedding)
         double epochs = Math.max(1, first.history().size());
         double trainSeconds = Math.max(1e-9, first.trainingNanos() / 1e9);
@@ -187,18 +262,19 @@ public final class ClassifierTrainer {
      *
      * @param earlier the epochs of an earlier phase of the same job, which this one's numbering continues
      */
-    private Phase fit(MultiLayerNetwork network, HyperParameters hp, int[][] trainIds, int[] trainLabels,
-                      int[][] validationIds, int[] validationLabels, List<String> labels, TrainingObserver observer,
-                      BooleanSupplier cancelled, List<EpochMetrics> earlier, long deadlineNanos) {
-        int batches = (trainIds.length + hp.batchSize() - 1) / hp.batchSize();
+    private Phase fit(MultiLayerNetwork network, HyperParameters hp, SequenceFeatures trainInput, int[] trainLabels,
+                      SequenceFeatures validationInput, int[] validationLabels, List<String> labels,
+                      TrainingObserver observer, BooleanSupplier cancelled, List<EpochMetrics> earlier,
+                      long deadlineNanos) {
+        int batches = (trainInput.size() + hp.batchSize() - 1) / hp.batchSize();
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
-        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, trainLabels, labels,
+        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainInput, trainLabels, labels,
                 hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
         PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
         // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
         network.setLearningRate(learningRate);
         // the plateau rule belongs to early stopping: a run that never stops early keeps its rate
-        ValidationScore validationScore = new ValidationScore(validationIds, validationLabels, labels, hp.batchSize(),
+        ValidationScore validationScore = new ValidationScore(validationInput, validationLabels, labels, hp.batchSize(),
                 hp.selection(), learningRate, hp.earlyStoppingPatience() > 0);
         // with replicas, only the first one (the network itself) reports its minibatches
         int reportedBatches = (trainIterator.batchCount() + replicas - 1) / replicas;
@@ -290,6 +366,12 @@ public final class ClassifierTrainer {
         }
     }
 
+    /** The result of a training cancelled before it produced a model; {@code start} as {@link System#nanoTime()}. */
+    static TrainingResult cancelled(HyperParameters hp, Vocabulary vocabulary, Integer covered, long start) {
+        return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
+                (System.nanoTime() - start) / 1e9, 0, 0, List.of());
+    }
+
     private static TrainingFailedException outOfMemory(Throwable cause) {
         return new TrainingFailedException("ran out of memory: use a smaller batch size, model or maximum sequence length", cause);
     }
@@ -319,7 +401,7 @@ public final class ClassifierTrainer {
      * Keeps the full evaluation for the epoch history, and the time spent, which training speed does not count.
      */
     private static final class ValidationScore implements ScoreCalculator<MultiLayerNetwork> {
-        private final transient int[][] sequences;
+        private final transient SequenceFeatures texts;
         private final transient int[] labels;
         private final transient List<String> labelNames;
         private final int batchSize;
@@ -332,10 +414,10 @@ public final class ClassifierTrainer {
         private transient double best = Double.POSITIVE_INFINITY;
         private transient long nanos;
 
-        ValidationScore(int[][] sequences, int[] labels, List<String> labelNames, int batchSize,
+        ValidationScore(SequenceFeatures texts, int[] labels, List<String> labelNames, int batchSize,
                         HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate,
                         boolean halveOnPlateau) {
-            this.sequences = sequences;
+            this.texts = texts;
             this.labels = labels;
             this.labelNames = labelNames;
             this.batchSize = Math.max(batchSize, 64);
@@ -347,7 +429,7 @@ public final class ClassifierTrainer {
         @Override
         public double calculateScore(MultiLayerNetwork network) {
             long start = System.nanoTime();
-            BucketedDataSetIterator it = new BucketedDataSetIterator(sequences, labels, labelNames, batchSize, 0,
+            BucketedDataSetIterator it = new BucketedDataSetIterator(texts, labels, labelNames, batchSize, 0,
                     false, () -> false, 1);
             Evaluation eval = new Evaluation(labelNames, 1);
             double lossSum = 0;
@@ -359,8 +441,8 @@ public final class ClassifierTrainer {
                 INDArray truth = out.mul(ds.getLabels()).sum(1);
                 lossSum -= Transforms.log(Transforms.max(truth, 1e-12, false), false).sumNumber().doubleValue();
             }
-            last = Evaluations.report(labelNames, eval, sequences.length);
-            lastLoss = sequences.length == 0 ? Double.NaN : lossSum / sequences.length;
+            last = Evaluations.report(labelNames, eval, texts.size());
+            lastLoss = texts.size() == 0 ? Double.NaN : lossSum / texts.size();
             double score = switch (metric) {
                 case ACCURACY -> 1.0 - last.accuracy();
                 case MACRO_F1 -> 1.0 - last.macroF1();

@@ -16,6 +16,9 @@ import java.util.function.BooleanSupplier;
  * <p>Candidates share a time budget: each gets an equal part of what the ones before it left, and a
  * candidate is skipped when nothing is left. The first candidate always trains, within the whole budget if
  * it must, so that a job always produces a model.
+ *
+ * <p>The candidates read the texts the same way (word ids, or the states of one encoder, which are computed
+ * once for all of them before the first one trains, and count against the budget).
  */
 public final class ConfigurationSearch {
 
@@ -56,6 +59,15 @@ public final class ConfigurationSearch {
                          TrainingObserver observer, BooleanSupplier cancelled) {
         long start = System.nanoTime();
         long end = start + (long) (timeBudgetSeconds * 1e9);
+        HyperParameters firstSettings = candidates.get(0).hyperParameters();
+        if (candidates.stream().anyMatch(c -> !java.util.Objects.equals(c.hyperParameters().encoder(),
+                firstSettings.encoder()))) {
+            throw new IllegalArgumentException("the candidates of one search read the texts through one encoder");
+        }
+        TrainingInputs inputs = trainer.inputs(firstSettings, train, validation, observer, cancelled);
+        if (inputs == null) {
+            return new Outcome(ClassifierTrainer.cancelled(firstSettings, vocabulary, null, start), List.of());
+        }
         List<TrainingResult> results = new ArrayList<>();
         List<int[]> predictions = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
@@ -68,13 +80,13 @@ public final class ConfigurationSearch {
             observer.onCandidate(i, candidates.size(), candidates.get(i).name());
             long share = (end - now) / (candidates.size() - i);
             long deadline = candidates.size() == 1 ? Long.MAX_VALUE : now + share;
-            TrainingResult result = trainer.train(vocabulary, train, validation, labels,
-                    candidates.get(i).hyperParameters(), wordVectors, observer, cancelled, deadline);
+            TrainingResult result = trainer.train(vocabulary, inputs, labels, candidates.get(i).hyperParameters(),
+                    wordVectors, observer, cancelled, deadline);
             if (result.cancelled()) {
                 return new Outcome(result, List.of());
             }
             results.add(result);
-            predictions.add(result.classifier().predictedLabels(validation.sequences()));
+            predictions.add(result.classifier().predictedLabels(inputs.validationFeatures()));
         }
         long seed = candidates.get(0).hyperParameters().seed();
         int chosen = choose(results, predictions, validation.labels(), labels.size(), seed);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -17,6 +18,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -39,6 +41,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The op runs over the whole padded batch without sequence lengths (with lengths it falls back to one
  * example at a time); the backward direction reads each text reversed within its length, and
  * {@link SequenceSummary} reads only real steps. Immutable, so any number of threads may call it.
+ *
+ * <p>The LSTM's input is the embedding of token ids, gathered here, or, for a network without an embedding
+ * layer, the step vectors it is given as they are (an encoder's states; see {@link SequenceFeatures}).
  */
 final class FusedLstmForward {
 
@@ -59,16 +64,19 @@ final class FusedLstmForward {
             .initialSize(0).policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
             .overallocationLimit(0.5).policySpill(SpillPolicy.REALLOCATE).policyReset(ResetPolicy.BLOCK_LEFT).build();
 
+    // null when the network reads vectors as they are (an encoder's states)
     private final INDArray embedding;
+    private final DataType dataType;
     private final List<FusedLstmPass.Weights> directions;
     private final List<HyperParameters.Pooling> poolings;
     private final boolean backwardLastIsFirstStep;
     private final INDArray outputWeights;
     private final INDArray outputBias;
 
-    private FusedLstmForward(MultiLayerNetwork network, List<FusedLstmPass.Weights> directions,
+    private FusedLstmForward(MultiLayerNetwork network, int recurrent, List<FusedLstmPass.Weights> directions,
                              List<HyperParameters.Pooling> poolings, boolean backwardLastIsFirstStep) {
-        this.embedding = network.getParam("0_W");
+        this.embedding = recurrent == 0 ? null : network.getParam("0_W");
+        this.dataType = directions.get(0).recurrent().dataType();
         this.directions = directions;
         this.poolings = poolings;
         this.backwardLastIsFirstStep = backwardLastIsFirstStep;
@@ -81,27 +89,29 @@ final class FusedLstmForward {
     static Optional<FusedLstmForward> of(MultiLayerNetwork network) {
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
         int layers = network.getnLayers();
-        if (layers < 3 || !(conf.getConf(layers - 1).getLayer() instanceof OutputLayer output)
+        // the LSTM follows the embedding layer, or is the first layer when it reads an encoder's states
+        int first = conf.getConf(0).getLayer() instanceof EmbeddingSequenceLayer ? 1 : 0;
+        if (layers < first + 2 || !(conf.getConf(layers - 1).getLayer() instanceof OutputLayer output)
                 || !(output.getActivationFn() instanceof ActivationSoftmax)) {
             return Optional.empty();
         }
-        Layer recurrent = conf.getConf(1).getLayer();
-        int next = 2;
+        Layer recurrent = conf.getConf(first).getLayer();
+        int next = first + 1;
         Optional<FusedLstmForward> fused;
         if (recurrent instanceof FusedLstm lstm) {
             List<FusedLstmPass.Weights> directions = new ArrayList<>();
-            directions.add(weights(network, "1_", lstm.getNOut(), FROM_FUSED));
+            directions.add(weights(network, first + "_", lstm.getNOut(), FROM_FUSED));
             if (lstm.isBidirectional()) {
-                directions.add(weights(network, "1_" + FusedLstmParams.BACKWARD, lstm.getNOut(), FROM_FUSED));
+                directions.add(weights(network, first + "_" + FusedLstmParams.BACKWARD, lstm.getNOut(), FROM_FUSED));
             }
-            fused = Optional.of(new FusedLstmForward(network, directions, lstm.getPoolings(), false));
+            fused = Optional.of(new FusedLstmForward(network, first, directions, lstm.getPoolings(), false));
         } else if (recurrent instanceof LastTimeStep last) {
-            fused = dl4j(network, last.getUnderlying(), HyperParameters.Pooling.LAST, true);
-        } else if (layers > 3 && conf.getConf(2).getLayer() instanceof GlobalPoolingLayer pool
+            fused = dl4j(network, first, last.getUnderlying(), HyperParameters.Pooling.LAST, true);
+        } else if (layers > first + 2 && conf.getConf(first + 1).getLayer() instanceof GlobalPoolingLayer pool
                 && pool.isCollapseDimensions()
                 && (pool.getPoolingType() == PoolingType.MAX || pool.getPoolingType() == PoolingType.AVG)) {
-            next = 3;
-            fused = dl4j(network, recurrent, pool.getPoolingType() == PoolingType.MAX
+            next = first + 2;
+            fused = dl4j(network, first, recurrent, pool.getPoolingType() == PoolingType.MAX
                     ? HyperParameters.Pooling.MAX : HyperParameters.Pooling.MEAN, false);
         } else {
             return Optional.empty();
@@ -115,16 +125,16 @@ final class FusedLstmForward {
         return fused;
     }
 
-    /** A network on DL4J's own LSTM, in one direction or in both (concatenated). */
-    private static Optional<FusedLstmForward> dl4j(MultiLayerNetwork network, Layer recurrent,
+    /** A network on DL4J's own LSTM (layer {@code index}), in one direction or in both (concatenated). */
+    private static Optional<FusedLstmForward> dl4j(MultiLayerNetwork network, int index, Layer recurrent,
                                                    HyperParameters.Pooling pooling, boolean lastTimeStep) {
         List<String> prefixes;
         Layer cell = recurrent;
         if (recurrent instanceof Bidirectional bi && bi.getMode() == Bidirectional.Mode.CONCAT) {
-            prefixes = List.of("1_f", "1_b");
+            prefixes = List.of(index + "_f", index + "_b");
             cell = bi.getFwd();
         } else {
-            prefixes = List.of("1_");
+            prefixes = List.of(index + "_");
         }
         if (!(cell instanceof LSTM lstm) || !(lstm.getActivationFn() instanceof ActivationTanH)
                 || !(lstm.getGateActivationFn() instanceof ActivationSigmoid)
@@ -136,7 +146,8 @@ final class FusedLstmForward {
             directions.add(weights(network, prefix, lstm.getNOut(), FROM_DL4J));
         }
         // DL4J's LastTimeStep over Bidirectional reads the backward output at the text's last position
-        return Optional.of(new FusedLstmForward(network, directions, List.of(pooling), lastTimeStep && prefixes.size() > 1));
+        return Optional.of(new FusedLstmForward(network, index, directions, List.of(pooling),
+                lastTimeStep && prefixes.size() > 1));
     }
 
     private static FusedLstmPass.Weights weights(MultiLayerNetwork network, String prefix, long units, int[] from) {
@@ -154,42 +165,48 @@ final class FusedLstmForward {
     }
 
     /**
-     * Class probabilities, one row per text, for {@code sequences[rows[from..to)]}. Every temporary array lives
-     * in this thread's workspace, which is reused call after call: no native allocation per request.
+     * Class probabilities, one row per text, for the texts {@code rows[from..to)} of {@code features}. Every
+     * temporary array lives in this thread's workspace, which is reused call after call: no native allocation
+     * per request.
      */
-    float[][] probabilities(int[][] sequences, int[] rows, int from, int to) {
+    float[][] probabilities(SequenceFeatures features, int[] rows, int from, int to) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-            return probabilityMatrix(sequences, rows, from, to).toFloatMatrix();
+            return probabilityMatrix(features, rows, from, to).toFloatMatrix();
         }
+    }
+
+    /** The same for token-id sequences. */
+    float[][] probabilities(int[][] sequences, int[] rows, int from, int to) {
+        return probabilities(new TokenIds(sequences), rows, from, to);
     }
 
     /** The same probabilities at the network's own precision, for tests of double-precision networks. */
-    double[][] probabilitiesAtFullPrecision(int[][] sequences, int[] rows, int from, int to) {
+    double[][] probabilitiesAtFullPrecision(SequenceFeatures features, int[] rows, int from, int to) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-            return probabilityMatrix(sequences, rows, from, to).toDoubleMatrix();
+            return probabilityMatrix(features, rows, from, to).toDoubleMatrix();
         }
     }
 
-    private INDArray probabilityMatrix(int[][] sequences, int[] rows, int from, int to) {
+    double[][] probabilitiesAtFullPrecision(int[][] sequences, int[] rows, int from, int to) {
+        return probabilitiesAtFullPrecision(new TokenIds(sequences), rows, from, to);
+    }
+
+    private INDArray probabilityMatrix(SequenceFeatures features, int[] rows, int from, int to) {
         int n = to - from;
         // longest first: the texts still running at any step are then the first rows
-        int[] local = longestFirst(sequences, rows, from, to);
+        int[] local = longestFirst(features, rows, from, to);
+        int[] ordered = new int[n];
         int[] lengths = new int[n];
         for (int r = 0; r < n; r++) {
-            lengths[r] = Math.max(1, sequences[rows[from + local[r]]].length);
+            ordered[r] = rows[from + local[r]];
+            lengths[r] = features.length(ordered[r]);
         }
         int width = lengths[0];
-        // padding reads row 0 of the embedding: no summary reads the outputs after a text's last real step
-        int[] ids = new int[n * width];
-        for (int r = 0; r < n; r++) {
-            int[] sequence = sequences[rows[from + local[r]]];
-            System.arraycopy(sequence, 0, ids, r * width, sequence.length);
-        }
-        INDArray inputs = Nd4j.pullRows(embedding, 1, ids).reshape('c', n, width, embedding.size(1));
+        INDArray inputs = features.lstmInput(ordered, width, embedding, dataType);
         List<Segment> segments = segments(lengths);
         INDArray[] outputs = new INDArray[directions.size()];
         for (int d = 0; d < outputs.length; d++) {
-            outputs[d] = Nd4j.create(embedding.dataType(), n, width, directions.get(d).recurrent().size(0));
+            outputs[d] = Nd4j.create(dataType, n, width, directions.get(d).recurrent().size(0));
         }
         Runnable backward = outputs.length == 1 ? null : () -> inThisThreadsWorkspace(() ->
                 run(SequenceSummary.permuteSteps(inputs, SequenceSummary.reversedWithinLength(lengths, width)),
@@ -303,9 +320,9 @@ final class FusedLstmForward {
             boolean last = s == segments.size() - 1;
             INDArray xs = x.get(NDArrayIndex.interval(0, active), NDArrayIndex.interval(segment.start(), segment.end()),
                     NDArrayIndex.all()).dup('c');
-            INDArray out = Nd4j.create(embedding.dataType(), active, segment.end() - segment.start(), units);
-            INDArray lastH = last ? null : Nd4j.create(embedding.dataType(), active, units);
-            INDArray lastC = last ? null : Nd4j.create(embedding.dataType(), active, units);
+            INDArray out = Nd4j.create(dataType, active, segment.end() - segment.start(), units);
+            INDArray lastH = last ? null : Nd4j.create(dataType, active, units);
+            INDArray lastC = last ? null : Nd4j.create(dataType, active, units);
             lstm(xs, w, h, c, out, lastH, lastC);
             outputs.get(NDArrayIndex.interval(0, active), NDArrayIndex.interval(segment.start(), segment.end()),
                     NDArrayIndex.all()).assign(out);
@@ -332,12 +349,12 @@ final class FusedLstmForward {
                 .addBooleanArguments(true, false, initial, initial, false, true, returnLast, returnLast).build());
     }
 
-    private static int[] longestFirst(int[][] sequences, int[] rows, int from, int to) {
+    private static int[] longestFirst(SequenceFeatures features, int[] rows, int from, int to) {
         int n = to - from;
         long[] keys = new long[n];
         for (int r = 0; r < n; r++) {
             // descending length, then ascending position: stable
-            keys[r] = ((long) (Integer.MAX_VALUE - sequences[rows[from + r]].length) << 32) | r;
+            keys[r] = ((long) (Integer.MAX_VALUE - features.length(rows[from + r])) << 32) | r;
         }
         Arrays.sort(keys);
         int[] order = new int[n];

@@ -31,6 +31,10 @@ import java.util.Locale;
  *                     (0 or 1 = a single network)
  * @param classWeights how each label's examples weigh in the loss: all alike, or inversely to the label's share of
  *                     the training split (null in versions from before it existed: all alike)
+ * @param encoder the pretrained encoder whose per-piece states the LSTM reads instead of an embedding of words
+ *                (such as {@code bge-small}), or null for word vectors ({@value #WORD_VECTORS}, and versions from
+ *                before encoders existed); with one, {@code embeddingSize} is the encoder's dimension and the
+ *                word-vector and vocabulary settings do not apply
  */
 public record HyperParameters(
         int epochs,
@@ -55,7 +59,14 @@ public record HyperParameters(
         double weightDecay,
         int fineTuneEpochs,
         int ensembleSize,
-        ClassWeights classWeights) {
+        ClassWeights classWeights,
+        String encoder) {
+
+    /** The {@code encoder} setting that means no encoder: the LSTM reads an embedding of words. */
+    public static final String WORD_VECTORS = "word-vectors";
+    // the vocabulary settings of a model that reads an encoder's states: the least a job's settings accept
+    static final int ENCODER_MIN_WORD_FREQUENCY = 1;
+    static final int ENCODER_MAX_VOCABULARY_SIZE = 3;
 
     /** The settings as they were before spatial dropout, weight decay and fine-tuning existed (all off). */
     public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
@@ -81,25 +92,47 @@ public record HyperParameters(
                 ensembleSize, ClassWeights.NONE);
     }
 
-    /** The same settings with another embedding size (pre-computed vectors dictate theirs). */
+    /** The settings as they were before encoders existed (word vectors). */
+    public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
+                           boolean bidirectional, double dropout, double embeddingDropout, int maxSequenceLength,
+                           int minWordFrequency, int maxVocabularySize, long seed, int earlyStoppingPatience,
+                           Pooling pooling, String wordVectors, boolean freezeEmbeddings, Engine engine,
+                           SelectionMetric selectionMetric, double spatialDropout, double weightDecay,
+                           int fineTuneEpochs, int ensembleSize, ClassWeights classWeights) {
+        this(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout, embeddingDropout,
+                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
+                ensembleSize, classWeights, null);
+    }
+
+    /** The same settings with another embedding size (pre-computed vectors and encoders dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
                 wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
-                ensembleSize, classWeights);
+                ensembleSize, classWeights, encoder);
+    }
+
+    /** Whether the LSTM reads a pretrained encoder's states ({@link #encoder()} names it) instead of word vectors. */
+    public boolean usesEncoder() {
+        return encoder != null;
     }
 
     /**
      * The settings as they are trained: without pre-computed vectors there is nothing to freeze, so freezing and
-     * the fine-tuning phase are off (two configurations that differ only there train the same network).
+     * the fine-tuning phase are off (two configurations that differ only there train the same network). With an
+     * encoder there is no embedding of words either: no word vectors, and the vocabulary settings are those of a
+     * vocabulary of nothing but the padding and unknown entries.
      */
     public HyperParameters asTrained() {
-        if (wordVectors != null) {
+        if (wordVectors != null && encoder == null) {
             return this;
         }
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
-                embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
-                pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize, classWeights);
+                embeddingDropout, maxSequenceLength, encoder == null ? minWordFrequency : ENCODER_MIN_WORD_FREQUENCY,
+                encoder == null ? maxVocabularySize : ENCODER_MAX_VOCABULARY_SIZE, seed, earlyStoppingPatience,
+                pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize, classWeights,
+                encoder);
     }
 
     /**
@@ -109,7 +142,7 @@ public record HyperParameters(
     HyperParameters forFineTuning() {
         return new HyperParameters(fineTuneEpochs, batchSize, learningRate / 10, embeddingSize, lstmUnits, bidirectional,
                 dropout, embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, 1, pooling,
-                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1, classWeights);
+                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1, classWeights, encoder);
     }
 
     /** The settings of one ensemble member: a single network from another seed. */
@@ -117,7 +150,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed + index,
                 earlyStoppingPatience, pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout,
-                weightDecay, fineTuneEpochs, 1, classWeights);
+                weightDecay, fineTuneEpochs, 1, classWeights, encoder);
     }
 
     /**
@@ -125,7 +158,7 @@ public record HyperParameters(
      * second phase fine-tunes frozen pre-computed vectors (see {@link ClassifierTrainer}).
      */
     public int maxEpochs() {
-        return epochs + (wordVectors != null && freezeEmbeddings && fineTuneEpochs > 0 ? fineTuneEpochs : 0);
+        return epochs + (wordVectors != null && encoder == null && freezeEmbeddings && fineTuneEpochs > 0 ? fineTuneEpochs : 0);
     }
 
     /** Networks in the model: at least 1. */

@@ -28,8 +28,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * Builds the many-to-one LSTM: token ids, embedding, LSTM, a summary of the real (masked) steps,
- * dropout, softmax over the labels; cross-entropy loss and Adam. The LSTM is the {@link FusedLstm} layer, or
+ * Builds the many-to-one LSTM: token ids, embedding (or, with an encoder, the encoder's states in its place),
+ * LSTM, a summary of the real (masked) steps, dropout, softmax over the labels; cross-entropy loss and Adam. The LSTM is the {@link FusedLstm} layer, or
  * DL4J's own {@code LSTM} when the settings ask for that engine.
  */
 final class NetworkFactory {
@@ -47,16 +47,7 @@ final class NetworkFactory {
      */
     static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights,
                                     double[] classWeights) {
-        EmbeddingSequenceLayer.Builder embedding = new EmbeddingSequenceLayer.Builder()
-                .nIn(vocabularySize).nOut(hp.embeddingSize());
-        if (embeddingWeights != null && hp.freezeEmbeddings()) {
-            embedding.updater(new NoOp());
-        }
         boolean fused = hp.engine() != HyperParameters.Engine.DL4J;
-        if (fused) {
-            // the fused layer reads [n, T, E], the layout lstmLayer wants, so nothing is permuted per batch
-            embedding.outputDataFormat(RNNFormat.NWC);
-        }
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(hp.seed())
                 .dataType(DataType.FLOAT)
@@ -68,8 +59,20 @@ final class NetworkFactory {
                 .weightDecay(hp.weightDecay())
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .list()
-                .layer(embedding.build());
+                .list();
+        // with an encoder, its states are the LSTM's input as they are: [n, T, E] for the fused layer
+        if (!hp.usesEncoder()) {
+            EmbeddingSequenceLayer.Builder embedding = new EmbeddingSequenceLayer.Builder()
+                    .nIn(vocabularySize).nOut(hp.embeddingSize());
+            if (embeddingWeights != null && hp.freezeEmbeddings()) {
+                embedding.updater(new NoOp());
+            }
+            if (fused) {
+                // the fused layer reads [n, T, E], the layout lstmLayer wants, so nothing is permuted per batch
+                embedding.outputDataFormat(RNNFormat.NWC);
+            }
+            layers.layer(embedding.build());
+        }
         long summarySize = fused ? fusedLstm(hp, layers) : dl4jLstm(hp, layers);
         if (hp.dropout() > 0) {
             // DL4J's argument is the probability of keeping a unit
@@ -81,7 +84,7 @@ final class NetworkFactory {
         MultiLayerConfiguration conf = layers.build();
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
-        if (embeddingWeights != null) {
+        if (embeddingWeights != null && !hp.usesEncoder()) {
             // set as parameters, not as weightInit(array): the configuration would keep the initial matrix, and
             // DL4J's clone() (used to keep the best epoch) re-applies it, discarding the fine-tuned embedding
             network.getLayer(0).setParam("W", embeddingWeights);
@@ -109,7 +112,8 @@ final class NetworkFactory {
         FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(hp.bidirectional())
                 .poolings(hp.pooling().parts());
         lstm.nIn(hp.embeddingSize()).nOut(hp.lstmUnits());
-        // a layer's dropout applies to its input: here the word vectors, which fine-tuning otherwise overfits
+        // a layer's dropout applies to its input: here the word vectors (or encoder states), which fine-tuning
+        // otherwise overfits
         if (hp.spatialDropout() > 0) {
             lstm.dropOut(TimeLockedDropout.dropping(hp.spatialDropout(), hp.embeddingDropout()));
         } else if (hp.embeddingDropout() > 0) {

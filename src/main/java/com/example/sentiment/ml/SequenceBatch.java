@@ -6,7 +6,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Turns token-id sequences of different lengths into the padded, masked arrays the network reads.
+ * Turns token-id sequences of different lengths into the padded, masked arrays the network reads (and texts
+ * of any {@link SequenceFeatures} into minibatches).
  * Padding goes at the end and is masked out, so the last real step is what the model summarises.
  */
 final class SequenceBatch {
@@ -36,8 +37,8 @@ final class SequenceBatch {
         return new INDArray[] {features, featureMask};
     }
 
-    static DataSet dataSet(int[][] sequences, int[] labels, int classes, int[] rows, int from, int to) {
-        INDArray[] fm = featuresAndMask(sequences, rows, from, to);
+    static DataSet dataSet(SequenceFeatures features, int[] labels, int classes, int[] rows, int from, int to) {
+        INDArray[] fm = features.featuresAndMask(rows, from, to);
         INDArray oneHot = Nd4j.zeros(DataType.FLOAT, to - from, classes);
         for (int r = from; r < to; r++) {
             oneHot.putScalar(r - from, labels[rows[r]], 1.0);

@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A trained classifier: the network with the vocabulary and labels it was trained with, or an ensemble of
- * networks of one architecture (trained from different seeds) whose probabilities are averaged.
+ * networks of one architecture (trained from different seeds) whose probabilities are averaged. A network may
+ * read a frozen pretrained encoder's states instead of an embedding of words: the encoder then runs once per
+ * batch of texts, for all members of an ensemble, and its version records which encoder that was.
  *
  * <p>Safe to call from many threads. The default architecture runs through {@link FusedLstmForward}, which is
  * immutable; other architectures borrow one of the network replicas per call (DL4J serialises calls on one
@@ -42,6 +44,11 @@ public final class TextClassifier {
      * and corrections refuse control characters in labels.
      */
     public static final String LABELS_LINES_FILE = "labels.txt";
+    /**
+     * The encoder a network reads the states of, when it does: {@code {"name", "dimension", "fingerprint"}}. A
+     * version without it reads word ids, as every version before encoders did.
+     */
+    public static final String ENCODER_FILE = "encoder.json";
 
     private static final JsonMapper LABELS_JSON = JsonMapper.builder().build();
     private static final int MAX_FORWARD_BATCH = 128;
@@ -51,6 +58,8 @@ public final class TextClassifier {
     private final MultiLayerNetwork network;
     private final BlockingQueue<MultiLayerNetwork> replicas;
     private final Vocabulary vocabulary;
+    // null when the network reads word ids through its embedding layer
+    private final ModelEncoder encoder;
     private final List<String> labels;
     private final int maxSequenceLength;
     private final Tokenizer tokenizer = new Tokenizer();
@@ -59,14 +68,21 @@ public final class TextClassifier {
     private final List<TextClassifier> others;
 
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
-        this(network, vocabulary, labels, maxSequenceLength, List.of());
+        this(network, vocabulary, labels, maxSequenceLength, null);
+    }
+
+    /** @param encoder the encoder whose states the network reads, or null when it reads word ids */
+    TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength,
+                   ModelEncoder encoder) {
+        this(network, vocabulary, labels, maxSequenceLength, encoder, List.of());
     }
 
     private TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength,
-                           List<TextClassifier> others) {
+                           ModelEncoder encoder, List<TextClassifier> others) {
         this.network = network;
         this.replicas = new LinkedBlockingQueue<>(List.of(network));
         this.vocabulary = vocabulary;
+        this.encoder = encoder;
         this.labels = List.copyOf(labels);
         this.maxSequenceLength = maxSequenceLength;
         this.fused = FusedLstmForward.of(network).orElse(null);
@@ -74,21 +90,24 @@ public final class TextClassifier {
     }
 
     /**
-     * One classifier whose probabilities are the mean of the members'. The members share one vocabulary,
-     * label set and architecture (as seeds of one configuration trained on the same data do).
+     * One classifier whose probabilities are the mean of the members'. The members share one vocabulary (or
+     * encoder), label set and architecture (as seeds of one configuration trained on the same data do).
      */
     static TextClassifier ensemble(List<TextClassifier> members) {
         TextClassifier first = members.get(0);
         for (TextClassifier m : members) {
-            if (m.vocabularySize() != first.vocabularySize()
+            if (m.vocabularySize() != first.vocabularySize() || !java.util.Objects.equals(m.encoder, first.encoder)
                     || !m.labels.equals(first.labels) || m.network.numParams() != first.network.numParams()) {
-                throw new IllegalArgumentException("ensemble members must share vocabulary, labels and architecture");
+                throw new IllegalArgumentException(
+                        "ensemble members must share vocabulary, encoder, labels and architecture");
             }
         }
         List<TextClassifier> rest = members.subList(1, members.size()).stream()
-                .map(m -> new TextClassifier(m.network, first.vocabulary, first.labels, first.maxSequenceLength))
+                .map(m -> new TextClassifier(m.network, first.vocabulary, first.labels, first.maxSequenceLength,
+                        first.encoder))
                 .toList();
-        return new TextClassifier(first.network, first.vocabulary, first.labels, first.maxSequenceLength, rest);
+        return new TextClassifier(first.network, first.vocabulary, first.labels, first.maxSequenceLength,
+                first.encoder, rest);
     }
 
     /** Networks whose probabilities are averaged: 1 for a single model. */
@@ -111,10 +130,20 @@ public final class TextClassifier {
         return this;
     }
 
-    /** Loads the files written by {@link #save(Path)}. */
+    /** Loads the files written by {@link #save(Path)}, of a version that reads word ids. */
     public static TextClassifier load(Path directory, int maxSequenceLength) throws IOException {
+        return load(directory, maxSequenceLength, PretrainedEncoders.NONE);
+    }
+
+    /**
+     * Loads the files written by {@link #save(Path)}; a version that reads an encoder's states loads only when
+     * {@code encoders} has that encoder, with the fingerprint it was trained with.
+     */
+    public static TextClassifier load(Path directory, int maxSequenceLength, PretrainedEncoders encoders)
+            throws IOException {
         Vocabulary vocabulary = Vocabulary.read(directory.resolve(VOCABULARY_FILE));
         List<String> labels = readLabels(directory);
+        ModelEncoder encoder = readEncoder(directory, encoders);
         MultiLayerNetwork network;
         try {
             network = ModelDeserializationFilter.whileLoading(
@@ -125,6 +154,12 @@ public final class TextClassifier {
         long outputs = network.layerSize(network.getnLayers() - 1);
         if (labels.size() < 2 || outputs != labels.size()) {
             throw new IOException("labels file has " + labels.size() + " labels but the network has " + outputs + " outputs");
+        }
+        boolean readsWords = network.getLayerWiseConfigurations().getConf(0).getLayer()
+                instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+        if (readsWords == (encoder != null)) {
+            throw new IOException(readsWords ? ENCODER_FILE + " names an encoder but the network reads word ids"
+                    : "the network reads an encoder's states but the version has no " + ENCODER_FILE);
         }
         List<TextClassifier> others = new java.util.ArrayList<>();
         try {
@@ -137,12 +172,51 @@ public final class TextClassifier {
                         () -> ModelSerializer.getObjectFromFile(file, entry));
                 MultiLayerNetwork member = network.clone();
                 member.setParams(Nd4j.fromByteArray(params).castTo(network.params().dataType()));
-                others.add(new TextClassifier(member, vocabulary, labels, maxSequenceLength));
+                others.add(new TextClassifier(member, vocabulary, labels, maxSequenceLength, encoder));
             }
         } catch (RuntimeException e) {
             throw new IOException("cannot read the ensemble members: " + refusal(e), e);
         }
-        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, others);
+        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others);
+    }
+
+    /** What {@link #ENCODER_FILE} records. */
+    private record EncoderFile(String name, int dimension, String fingerprint) {
+    }
+
+    /** The encoder the version in {@code directory} was trained with, from {@code encoders}; null for none. */
+    private static ModelEncoder readEncoder(Path directory, PretrainedEncoders encoders) throws IOException {
+        Path file = directory.resolve(ENCODER_FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        EncoderFile recorded;
+        try {
+            recorded = LABELS_JSON.readValue(file.toFile(), EncoderFile.class);
+        } catch (JacksonException e) {
+            throw new IOException(ENCODER_FILE + " is not {\"name\", \"dimension\", \"fingerprint\"}: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (recorded == null || recorded.name() == null || recorded.fingerprint() == null) {
+            throw new IOException(ENCODER_FILE + " is not {\"name\", \"dimension\", \"fingerprint\"}");
+        }
+        if (!encoders.has(recorded.name())) {
+            throw new IOException("the version was trained on the states of encoder '" + recorded.name()
+                    + "', which this service does not have (it has " + (encoders.names().isEmpty() ? "none"
+                    : String.join(", ", encoders.names())) + ")");
+        }
+        String fingerprint = encoders.fingerprint(recorded.name());
+        if (!recorded.fingerprint().equals(fingerprint)) {
+            throw new IOException("the version was trained on the states of another build of encoder '"
+                    + recorded.name() + "' (fingerprint " + recorded.fingerprint() + ") than this service has ("
+                    + fingerprint + "): it would read states it never learned from");
+        }
+        ModelEncoder encoder = new ModelEncoder(recorded.name(), fingerprint, encoders.get(recorded.name()));
+        if (encoder.dimension() != recorded.dimension()) {
+            throw new IOException("encoder '" + recorded.name() + "' gives " + encoder.dimension()
+                    + " values a piece, the version was trained on " + recorded.dimension());
+        }
+        return encoder;
     }
 
     /** The reason a file could not be read, in words: a refusal of the deserialization filter says so. */
@@ -157,8 +231,9 @@ public final class TextClassifier {
     }
 
     /**
-     * Writes the network (without optimiser state), the vocabulary and the labels into {@code directory}; an
-     * ensemble's further members go into the same network file as parameter vectors (one architecture).
+     * Writes the network (without optimiser state), the vocabulary, the labels and the encoder, if any, into
+     * {@code directory}; an ensemble's further members go into the same network file as parameter vectors (one
+     * architecture).
      */
     public void save(Path directory) throws IOException {
         File file = directory.resolve(NETWORK_FILE).toFile();
@@ -170,6 +245,10 @@ public final class TextClassifier {
         Files.write(directory.resolve(LABELS_FILE), LABELS_JSON.writeValueAsBytes(labels));
         if (labels.stream().noneMatch(l -> l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0)) {
             Files.write(directory.resolve(LABELS_LINES_FILE), labels, StandardCharsets.UTF_8);
+        }
+        if (encoder != null) {
+            Files.write(directory.resolve(ENCODER_FILE), LABELS_JSON.writeValueAsBytes(
+                    new EncoderFile(encoder.name(), encoder.dimension(), encoder.fingerprint())));
         }
     }
 
@@ -221,38 +300,69 @@ public final class TextClassifier {
 
     /**
      * Classifies texts that are already tokens (as {@link #tokenize} gives them), through the same
-     * length-sorted batched path as {@link #classify(List)}; the answers are in the order of the inputs.
+     * length-sorted batched path as {@link #classify(List)}; the answers are in the order of the inputs. With an
+     * encoder, each text's tokens become the encoder's pieces ({@link EncoderPieces}), and a text is truncated
+     * when it has more pieces than the model reads.
      */
     public List<Prediction> classifyTokenized(List<List<String>> tokenised) {
         int n = tokenised.size();
         int[][] sequences = new int[n][];
-        int[] tokenCounts = new int[n];
+        int[] read = new int[n];
+        boolean[] truncated = new boolean[n];
         for (int i = 0; i < n; i++) {
             List<String> tokens = tokenised.get(i);
-            tokenCounts[i] = tokens.size();
-            sequences[i] = vocabulary.encode(tokens, maxSequenceLength);
+            if (encoder == null) {
+                sequences[i] = vocabulary.encode(tokens, maxSequenceLength);
+                read[i] = Math.min(tokens.size(), maxSequenceLength);
+                truncated[i] = tokens.size() > maxSequenceLength;
+            } else {
+                EncoderPieces.Cut cut = encoder.pieces(tokens, maxSequenceLength);
+                sequences[i] = cut.pieces();
+                // the pieces of the text, without the encoder's start and end markers
+                read[i] = Math.max(0, cut.pieces().length - 2);
+                truncated[i] = cut.truncated();
+            }
         }
-        int[] order = sortedByLength(sequences);
+        int[] order = sortedByLength(lengths(sequences));
         Prediction[] out = new Prediction[n];
         for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
             int to = Math.min(n, from + MAX_FORWARD_BATCH);
-            float[][] rows = probabilities(sequences, order, from, to);
+            float[][] rows = batchProbabilities(sequences, order, from, to);
             for (int r = from; r < to; r++) {
                 int i = order[r];
-                out[i] = prediction(rows[r - from], Math.min(tokenCounts[i], maxSequenceLength),
-                        tokenCounts[i] > maxSequenceLength);
+                out[i] = prediction(rows[r - from], read[i], truncated[i]);
             }
         }
         return Arrays.asList(out);
     }
 
-    /** The most probable label's index for each of the sequences, in their order (ensembles averaged). */
+    /**
+     * The most probable label's index for each of the sequences (word ids, or the encoder's pieces), in their
+     * order (ensembles averaged).
+     */
     int[] predictedLabels(int[][] sequences) {
-        int[] order = sortedByLength(sequences);
-        int[] predicted = new int[sequences.length];
-        for (int from = 0; from < sequences.length; from += MAX_FORWARD_BATCH) {
-            int to = Math.min(sequences.length, from + MAX_FORWARD_BATCH);
-            float[][] rows = probabilities(sequences, order, from, to);
+        int[] order = sortedByLength(lengths(sequences));
+        return predictedLabels(order, (from, to) -> batchProbabilities(sequences, order, from, to));
+    }
+
+    /** The same for texts already turned into the network's input, such as a job's encoder states. */
+    int[] predictedLabels(SequenceFeatures features) {
+        int[] lengths = new int[features.size()];
+        Arrays.setAll(lengths, features::length);
+        int[] order = sortedByLength(lengths);
+        return predictedLabels(order, (from, to) -> probabilities(features, order, from, to));
+    }
+
+    /** The probabilities of the texts {@code order[from..to)}. */
+    private interface BatchProbabilities {
+        float[][] of(int from, int to);
+    }
+
+    private static int[] predictedLabels(int[] order, BatchProbabilities probabilities) {
+        int[] predicted = new int[order.length];
+        for (int from = 0; from < order.length; from += MAX_FORWARD_BATCH) {
+            int to = Math.min(order.length, from + MAX_FORWARD_BATCH);
+            float[][] rows = probabilities.of(from, to);
             for (int r = from; r < to; r++) {
                 float[] row = rows[r - from];
                 int best = 0;
@@ -267,14 +377,32 @@ public final class TextClassifier {
         return predicted;
     }
 
+    /**
+     * The probabilities of the sequences {@code order[from..to)}: word ids as they are, or the encoder's pieces,
+     * whose states are computed here once for every member of an ensemble.
+     */
+    private float[][] batchProbabilities(int[][] sequences, int[] order, int from, int to) {
+        if (encoder == null) {
+            return probabilities(new TokenIds(sequences), order, from, to);
+        }
+        List<int[]> batch = new java.util.ArrayList<>(to - from);
+        for (int r = from; r < to; r++) {
+            batch.add(sequences[order[r]]);
+        }
+        StepVectors states = StepVectors.of(encoder.encoder().states(batch), encoder.dimension());
+        int[] rows = new int[to - from];
+        Arrays.setAll(rows, r -> r);
+        return probabilities(states, rows, 0, rows.length);
+    }
+
     /** The rows' probabilities: the network's, or the mean of the ensemble members'. */
-    float[][] probabilities(int[][] sequences, int[] order, int from, int to) {
-        float[][] rows = ownProbabilities(sequences, order, from, to);
+    float[][] probabilities(SequenceFeatures features, int[] order, int from, int to) {
+        float[][] rows = ownProbabilities(features, order, from, to);
         if (others.isEmpty()) {
             return rows;
         }
         for (TextClassifier member : others) {
-            float[][] theirs = member.ownProbabilities(sequences, order, from, to);
+            float[][] theirs = member.ownProbabilities(features, order, from, to);
             for (int r = 0; r < rows.length; r++) {
                 for (int c = 0; c < rows[r].length; c++) {
                     rows[r][c] += theirs[r][c];
@@ -291,14 +419,22 @@ public final class TextClassifier {
     }
 
     /** This network's own probabilities, without the other ensemble members. */
-    float[][] ownProbabilities(int[][] sequences, int[] order, int from, int to) {
-        return fused != null ? fused.probabilities(sequences, order, from, to)
-                : networkProbabilities(sequences, order, from, to);
+    float[][] ownProbabilities(SequenceFeatures features, int[] order, int from, int to) {
+        return fused != null ? fused.probabilities(features, order, from, to)
+                : networkProbabilities(features, order, from, to);
     }
 
     /** The same probabilities through the DL4J network, whatever the architecture. */
+    float[][] networkProbabilities(SequenceFeatures features, int[] rows, int from, int to) {
+        // DL4J's own LSTM reads step vectors as [n, E, T]; the fused layer and an embedding read the default
+        HyperParameters.Engine engine = network.getLayer(0) instanceof FusedLstmLayer
+                ? HyperParameters.Engine.FUSED : HyperParameters.Engine.DL4J;
+        return forward(features.forEngine(engine).featuresAndMask(rows, from, to)).toFloatMatrix();
+    }
+
+    /** The same for token-id sequences. */
     float[][] networkProbabilities(int[][] sequences, int[] rows, int from, int to) {
-        return forward(SequenceBatch.featuresAndMask(sequences, rows, from, to)).toFloatMatrix();
+        return networkProbabilities(new TokenIds(sequences), rows, from, to);
     }
 
     /** Layer {@code index} of the network, for tests of what an engine builds. */
@@ -348,11 +484,17 @@ public final class TextClassifier {
         return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated);
     }
 
-    /** Indices ordered by sequence length (stable), without boxing: length and index packed in one long. */
-    private static int[] sortedByLength(int[][] sequences) {
-        long[] keys = new long[sequences.length];
-        for (int i = 0; i < sequences.length; i++) {
-            keys[i] = ((long) sequences[i].length << 32) | i;
+    private static int[] lengths(int[][] sequences) {
+        int[] lengths = new int[sequences.length];
+        Arrays.setAll(lengths, i -> sequences[i].length);
+        return lengths;
+    }
+
+    /** Indices ordered by length (stable), without boxing: length and index packed in one long. */
+    static int[] sortedByLength(int[] lengths) {
+        long[] keys = new long[lengths.length];
+        for (int i = 0; i < lengths.length; i++) {
+            keys[i] = ((long) lengths[i] << 32) | i;
         }
         Arrays.sort(keys);
         int[] order = new int[keys.length];

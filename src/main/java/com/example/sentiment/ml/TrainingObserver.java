@@ -7,6 +7,13 @@ public interface TrainingObserver {
     default void onStart(int examples, long tokens) {
     }
 
+    /**
+     * While a job with an encoder computes the encoder's states of its texts, before the first batch: {@code done}
+     * of {@code total} texts (training and validation) so far.
+     */
+    default void onEncoding(int done, int total) {
+    }
+
     /** After every minibatch; {@code epoch} and {@code batch} count from 1. */
     void onBatch(int epoch, int batch, int totalBatches, double loss);
 

@@ -65,6 +65,11 @@ public final class Vocabulary {
         return new Vocabulary(words);
     }
 
+    /** Only the padding and unknown entries: the vocabulary of a model that reads an encoder's states. */
+    public static Vocabulary reservedOnly() {
+        return new Vocabulary(List.of(PADDING, UNKNOWN));
+    }
+
     /** Reads a vocabulary written by {@link #write(Path)}. */
     public static Vocabulary read(Path file) throws IOException {
         List<String> words = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package com.example.sentiment.model;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.DurableFiles;
 import com.example.sentiment.system.StoredJson;
@@ -57,6 +58,7 @@ class FileSystemModelRepository implements ModelRepository {
     // versions written by an older or newer release must still load
     private final ObjectReader metadataReader;
     private final Map<String, Known> versions = new ConcurrentHashMap<>();
+    private final PretrainedEncoders encoders;
 
     /**
      * A version as last read, with what its {@code metadata.json} looked like then (inode, time, size): another
@@ -67,13 +69,19 @@ class FileSystemModelRepository implements ModelRepository {
     }
 
     FileSystemModelRepository(SentimentProperties properties, JsonMapper json) {
-        this(properties.modelsDir(), json, properties.storage().staleTemporaryAge());
+        this(properties, json, PretrainedEncoders.NONE);
+    }
+
+    /** @param encoders what versions trained with an encoder are loaded against */
+    FileSystemModelRepository(SentimentProperties properties, JsonMapper json, PretrainedEncoders encoders) {
+        this(properties.modelsDir(), json, properties.storage().staleTemporaryAge(), encoders);
     }
 
     /** The service's store: on its first start, the seed versions are copied in (see {@link ModelSeeds}). */
     @Autowired
-    FileSystemModelRepository(SentimentProperties properties, JsonMapper json, ActiveVersionPointer pointer) {
-        this(properties, json);
+    FileSystemModelRepository(SentimentProperties properties, JsonMapper json, ActiveVersionPointer pointer,
+                              PretrainedEncoders encoders) {
+        this(properties, json, encoders);
         if (properties.seedModels()) {
             ModelSeeds.plant(root, properties.seedsDir(), pointer);
             try {
@@ -89,14 +97,17 @@ class FileSystemModelRepository implements ModelRepository {
      * source that is only read, so nothing in it is cleaned up.
      */
     FileSystemModelRepository(Path directory, JsonMapper json) {
-        this(directory, json, null);
+        this(directory, json, null, PretrainedEncoders.NONE);
     }
 
     /**
      * @param staleAfter left-overs of interrupted writes and deletes untouched for this long are removed; null
      *                   leaves every entry alone
+     * @param encoders what versions trained with an encoder are loaded against
      */
-    FileSystemModelRepository(Path directory, JsonMapper json, java.time.Duration staleAfter) {
+    FileSystemModelRepository(Path directory, JsonMapper json, java.time.Duration staleAfter,
+                              PretrainedEncoders encoders) {
+        this.encoders = encoders;
         this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
         this.root = directory.toAbsolutePath().normalize();
         this.json = json;
@@ -231,7 +242,7 @@ class FileSystemModelRepository implements ModelRepository {
         if (current.metadata() == null) {
             throw new ModelUnusableException(current.problem());
         }
-        TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, current.metadata());
+        TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, current.metadata(), encoders);
         if (!stored.usable()) {
             versions.put(id, new Known(current, stamp(dir)));
         }

@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.system.CommandOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,9 @@ public final class ImportModelCommand {
             JsonMapper json = context.getBean(JsonMapper.class);
             ModelRepository target = context.getBean(ModelRepository.class);
             ActiveVersionPointer pointer = context.getBean(ActiveVersionPointer.class);
-            FileSystemModelRepository source = new FileSystemModelRepository(from, json);
+            // read only: nothing in it is cleaned up
+            FileSystemModelRepository source = new FileSystemModelRepository(from, json, null,
+                    context.getBean(PretrainedEncoders.class));
             Optional<String> sourceActive = new FileSystemActiveVersionPointer(from).current()
                     .map(ActiveVersionPointer.Pointer::modelId);
 

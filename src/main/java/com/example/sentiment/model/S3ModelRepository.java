@@ -2,6 +2,7 @@ package com.example.sentiment.model;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.system.StoredJson;
@@ -105,6 +106,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     private final Map<String, String> unusable = new ConcurrentHashMap<>();
     private volatile boolean bucketReady;
     private volatile String lastProblem;
+    private final PretrainedEncoders encoders;
 
     /** @param revision 0 for {@code metadata.json}, n for {@code metadata-<n>.json}; etag null when unknown */
     private record Known(StoredModel model, int revision, String etag) {
@@ -127,7 +129,9 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    S3ModelRepository(SentimentProperties properties, JsonMapper json) {
+    /** @param encoders what versions trained with an encoder are loaded against */
+    S3ModelRepository(SentimentProperties properties, JsonMapper json, PretrainedEncoders encoders) {
+        this.encoders = encoders;
         SentimentProperties.Storage.S3 settings = properties.storage().s3();
         if (settings.bucket() == null || settings.bucket().isBlank()) {
             throw new IllegalStateException("sentiment.storage.type=s3 needs sentiment.storage.s3.bucket");
@@ -389,7 +393,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             }
             download(id, entry.getKey(), entry.getValue(), target);
         }
-        TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, metadata);
+        TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, metadata, encoders);
         unusable.remove(id);
         Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
         evictFromCache(id);

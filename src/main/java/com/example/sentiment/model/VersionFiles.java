@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TextClassifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +57,12 @@ final class VersionFiles {
         return null;
     }
 
-    /** Checks every recorded file of {@code dir} against its checksum, then loads the classifier. */
-    static TextClassifier verifyAndLoad(String id, Path dir, ModelMetadata metadata) throws IOException {
+    /**
+     * Checks every recorded file of {@code dir} against its checksum, then loads the classifier (a version
+     * trained with an encoder against that encoder of {@code encoders}).
+     */
+    static TextClassifier verifyAndLoad(String id, Path dir, ModelMetadata metadata, PretrainedEncoders encoders)
+            throws IOException {
         String problem = incomplete(metadata);
         if (problem != null) {
             throw new ModelUnusableException(problem);
@@ -72,7 +77,7 @@ final class VersionFiles {
             }
         }
         try {
-            return TextClassifier.load(dir, metadata.hyperParameters().maxSequenceLength());
+            return TextClassifier.load(dir, metadata.hyperParameters().maxSequenceLength(), encoders);
         } catch (IOException | RuntimeException e) {
             // the bytes are the ones recorded, so reading them again gives the same failure
             throw new ModelUnusableException("version " + id + " cannot be read as a model: " + e.getMessage(), e);

@@ -2,8 +2,10 @@ package com.example.sentiment.training;
 
 import com.example.sentiment.feedback.Feedback;
 import com.example.sentiment.ml.EncodedTexts;
+import com.example.sentiment.ml.EncoderPieces;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.LabelledTexts;
+import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.ml.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,10 @@ import java.util.TreeMap;
  * validation file was given) and the dataset report. No text is kept, except, for a job that activates only
  * a better model, the held-out rows as their tokens joined by spaces, on which the active model is scored
  * too (its vocabulary is not this job's).
+ *
+ * <p>For a job whose settings name a pretrained encoder, the examples are that encoder's piece sequences of
+ * each row's tokens ({@link EncoderPieces}, as the model reads texts when it serves) and the vocabulary holds
+ * only its reserved entries: such a model reads no word ids.
  */
 record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
                        LabelledTexts heldOutTexts, DatasetReport report) {
@@ -54,6 +60,14 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
     static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
                                    int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
                                    boolean keepHeldOutTexts, boolean holdOutSentences) {
+        return prepare(data, validation, words, validationSplit, seed, minExamplesPerLabel, hp, feedbackAdded,
+                feedbackDuplicates, keepHeldOutTexts, holdOutSentences, null);
+    }
+
+    /** The same; with {@code encoder} (the one {@code hp} names), the examples are its piece sequences. */
+    static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
+                                   int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
+                                   boolean keepHeldOutTexts, boolean holdOutSentences, PretrainedEncoder encoder) {
         TokenisedRows rows = data.rows();
         List<String> errors = new ArrayList<>();
         Map<String, Integer> counts = new TreeMap<>();
@@ -112,8 +126,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
             validationRows = allRows(validationSource.size());
             validationKind = "file";
         } else if (holdOutSentences) {
-            int[] identity = new int[words.size()];
-            Arrays.setAll(identity, w -> w);
+            int[] identity = identity(words);
             int[] sentences = SentenceHoldOut.sentences(rows, identity);
             int[] sentenceLabels = new int[sentences.length];
             for (int i = 0; i < sentences.length; i++) {
@@ -152,13 +165,22 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
             throw InvalidDatasetException.of(validation != null ? "validation" : "data", "every validation "
                     + "example also occurs in the training data (same tokens): nothing is left to validate on");
         }
-        Vocabulary vocabulary = vocabulary(rows, trainRows, words, hp);
-        int[] ids = new int[words.size()];
-        for (int w = 0; w < ids.length; w++) {
-            ids[w] = vocabulary.idOf(words.word(w));
+        Vocabulary vocabulary;
+        EncodedTexts train;
+        EncodedTexts held;
+        if (encoder == null) {
+            vocabulary = vocabulary(rows, trainRows, words, hp);
+            int[] ids = new int[words.size()];
+            for (int w = 0; w < ids.length; w++) {
+                ids[w] = vocabulary.idOf(words.word(w));
+            }
+            train = encode(rows, trainRows, ids, labelIndex, hp.maxSequenceLength());
+            held = encode(validationSource, validationRows, ids, labelIndex, hp.maxSequenceLength());
+        } else {
+            vocabulary = Vocabulary.reservedOnly();
+            train = pieces(rows, trainRows, words, encoder, labelIndex, hp.maxSequenceLength());
+            held = pieces(validationSource, validationRows, words, encoder, labelIndex, hp.maxSequenceLength());
         }
-        EncodedTexts train = encode(rows, trainRows, ids, labelIndex, hp.maxSequenceLength());
-        EncodedTexts held = encode(validationSource, validationRows, ids, labelIndex, hp.maxSequenceLength());
         int uploadRows = rows.size() - feedbackAdded;
         DatasetReport report = new DatasetReport(data.summary().format().name().toLowerCase(), data.sha256(),
                 data.summary().rowsRead(), uploadRows, data.summary().rowsRead() - uploadRows,
@@ -288,17 +310,46 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
     }
 
     private static LabelledTexts texts(TokenisedRows rows, int[] which, WordTable words, int[] labels) {
-        int[] identity = new int[words.size()];
-        Arrays.setAll(identity, w -> w);
+        int[] identity = identity(words);
         List<String> texts = new ArrayList<>(which.length);
         for (int row : which) {
-            StringBuilder text = new StringBuilder();
-            for (int id : rows.tokens(row, rows.length(row), identity)) {
-                text.append(text.isEmpty() ? "" : " ").append(words.word(id));
-            }
-            texts.add(text.toString());
+            texts.add(String.join(" ", tokens(rows, row, rows.length(row), words, identity)));
         }
         return new LabelledTexts(texts, labels);
+    }
+
+    /** The first {@code length} tokens of a row as words. */
+    private static List<String> tokens(TokenisedRows rows, int row, int length, WordTable words, int[] identity) {
+        int[] ids = rows.tokens(row, length, identity);
+        List<String> tokens = new ArrayList<>(ids.length);
+        for (int id : ids) {
+            tokens.add(words.word(id));
+        }
+        return tokens;
+    }
+
+    private static int[] identity(WordTable words) {
+        int[] identity = new int[words.size()];
+        Arrays.setAll(identity, w -> w);
+        return identity;
+    }
+
+    /**
+     * The given rows as the encoder's pieces, at most {@code maxLength} of them. Only the first
+     * {@code maxLength} tokens are joined: every token gives at least one piece, so later ones would be cut.
+     */
+    private static EncodedTexts pieces(TokenisedRows rows, int[] which, WordTable words, PretrainedEncoder encoder,
+                                       Map<String, Integer> labelIndex, int maxLength) {
+        int[] identity = identity(words);
+        int[][] sequences = new int[which.length][];
+        int[] labels = new int[which.length];
+        for (int i = 0; i < which.length; i++) {
+            int row = which[i];
+            List<String> tokens = tokens(rows, row, Math.min(rows.length(row), maxLength), words, identity);
+            sequences[i] = EncoderPieces.of(encoder, tokens, maxLength);
+            labels[i] = labelIndex.get(rows.label(row));
+        }
+        return new EncodedTexts(sequences, labels);
     }
 
     private static EncodedTexts encode(TokenisedRows rows, int[] which, int[] ids, Map<String, Integer> labelIndex,

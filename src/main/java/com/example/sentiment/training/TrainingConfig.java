@@ -47,6 +47,13 @@ public record TrainingConfig(
         @Pattern(regexp = "(?i)last|max|mean|last[+_]max", message = "must be one of last, max, mean, last+max") String pooling,
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", message = "must be a file name in the vectors directory")
         String wordVectors,
+        @Schema(description = "word-vectors (the default): the LSTM reads an embedding of the words, started from "
+                + "wordVectors; or the name of a pretrained encoder (such as bge-small or minilm-l6) whose frozen "
+                + "states of each word piece the LSTM reads instead, computed once per job: then wordVectors, "
+                + "freezeEmbeddings, fineTuneEpochs, minWordFrequency and maxVocabularySize do not apply, and "
+                + "maxSequenceLength counts pieces", example = "word-vectors")
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be word-vectors or the name of an encoder")
+        String encoder,
         Boolean freezeEmbeddings,
         @Pattern(regexp = "(?i)fused|dl4j", message = "must be one of fused, dl4j") String engine,
         @Schema(description = "probability of dropping one word-vector dimension for a whole text (time-locked "
@@ -99,7 +106,7 @@ public record TrainingConfig(
         Integer timeBudgetSeconds) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -148,6 +155,10 @@ public record TrainingConfig(
         if (NO_VECTORS.equals(vectors)) {
             vectors = null;
         }
+        String encoderName = or(encoder, d.encoder());
+        if (HyperParameters.WORD_VECTORS.equalsIgnoreCase(encoderName)) {
+            encoderName = null;
+        }
         boolean bi = or(bidirectional, d.bidirectional());
         HyperParameters hp = new HyperParameters(
                 or(epochs, d.epochs()), or(batchSize, d.batchSize()), or(learningRate, d.learningRate()),
@@ -162,8 +173,9 @@ public record TrainingConfig(
                 HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())),
                 or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
                 or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()),
-                HyperParameters.ClassWeights.ofSetting(or(classWeights, d.classWeights())));
-        return hp;
+                HyperParameters.ClassWeights.ofSetting(or(classWeights, d.classWeights())), encoderName);
+        // with an encoder, the settings of word vectors and of the vocabulary say nothing about what is trained
+        return encoderName == null ? hp : hp.asTrained();
     }
 
     private static <T> T or(T value, T fallback) {

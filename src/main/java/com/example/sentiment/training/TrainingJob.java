@@ -115,7 +115,8 @@ final class TrainingJob implements TrainingObserver {
         progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
                 progress.totalBatches(), progress.percent(), progress.etaSeconds(),
                 Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond),
-                progress.candidate(), progress.totalCandidates(), progress.candidateName());
+                progress.candidate(), progress.totalCandidates(), progress.candidateName(), progress.textsEncoded(),
+                progress.textsToEncode());
     }
 
     /**
@@ -158,8 +159,18 @@ final class TrainingJob implements TrainingObserver {
         if (finalState == TrainingJobState.SUCCEEDED) {
             progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
                     progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond(), progress.tokensPerSecond(),
-                    progress.candidate(), progress.totalCandidates(), progress.candidateName());
+                    progress.candidate(), progress.totalCandidates(), progress.candidateName(), progress.textsEncoded(),
+                    progress.textsToEncode());
         }
+    }
+
+    /** The encoder's states of {@code done} of {@code total} texts are computed, before the first epoch. */
+    @Override
+    public synchronized void onEncoding(int done, int total) {
+        progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
+                progress.totalBatches(), progress.percent(), progress.etaSeconds(), progress.examplesPerSecond(),
+                progress.tokensPerSecond(), progress.candidate(), progress.totalCandidates(), progress.candidateName(),
+                done, total);
     }
 
     @Override
@@ -184,7 +195,8 @@ final class TrainingJob implements TrainingObserver {
         progress = new TrainingJobView.Progress(epoch, totalEpochs, batch, totalBatches,
                 Math.round(1000.0 * fraction) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
                 (double) Math.round(examplesPerSecond * tokensPerExample), search ? candidateIndex + 1 : null,
-                search ? candidateCount : null, search ? candidateName : null);
+                search ? candidateCount : null, search ? candidateName : null, progress.textsEncoded(),
+                progress.textsToEncode());
         metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1(),
                 metrics.validationAccuracyStandardError(), metrics.validationMacroF1StandardError(), metrics.learningRate());
     }

@@ -62,11 +62,23 @@ public record TrainingJobView(
      * @param totalEpochs the most epochs the current candidate trains: {@code epochs}, plus {@code fineTuneEpochs}
      *                    when a second phase fine-tunes frozen word vectors; {@code epoch} never exceeds it
      * @param percent over all candidates, each counted as its most epochs
+     * @param textsEncoded with an encoder: the texts (training and validation) whose encoder states are computed
+     *                     so far, which happens once, before the first epoch; null without an encoder
+     * @param textsToEncode with an encoder: all of them; null without an encoder
      */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
                            Double examplesPerSecond, Double tokensPerSecond, Integer candidate,
-                           Integer totalCandidates, String candidateName) {
+                           Integer totalCandidates, String candidateName, Integer textsEncoded,
+                           Integer textsToEncode) {
         static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null, null, null, null, null);
+
+        /** Progress of a job without an encoder. */
+        public Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
+                        Double examplesPerSecond, Double tokensPerSecond, Integer candidate, Integer totalCandidates,
+                        String candidateName) {
+            this(epoch, totalEpochs, batch, totalBatches, percent, etaSeconds, examplesPerSecond, tokensPerSecond,
+                    candidate, totalCandidates, candidateName, null, null);
+        }
     }
 
     /**

@@ -2,7 +2,10 @@ package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.PretrainedEncoder;
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.Tokenizer;
 import com.example.sentiment.system.BadRequestException;
 import com.example.sentiment.vectors.WordVectorsLibrary;
@@ -57,9 +60,11 @@ class TrainingUploadReader {
     private final ReentrantLock reading = new ReentrantLock();
 
     private final WordVectorsLibrary wordVectors;
+    private final PretrainedEncoders encoders;
 
     TrainingUploadReader(JsonMapper json, Validator validator, SentimentProperties properties, MemoryBudget memory,
-                         WordVectorsLibrary wordVectors) {
+                         WordVectorsLibrary wordVectors, PretrainedEncoders encoders) {
+        this.encoders = encoders;
         this.strictJson = json;
         this.validator = validator;
         this.memory = memory;
@@ -99,6 +104,13 @@ class TrainingUploadReader {
                 && (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0)) {
             throw BadRequestException.forField("config.engine", "pooling last+max and spatialDropout need engine fused");
         }
+        if (hp.usesEncoder() && !encoders.has(hp.encoder())) {
+            List<String> names = new ArrayList<>();
+            names.add(HyperParameters.WORD_VECTORS);
+            names.addAll(encoders.names());
+            throw BadRequestException.forField("config.encoder", "no encoder '" + hp.encoder() + "': must be one of "
+                    + String.join(", ", names));
+        }
         String vectors = hp.wordVectors();
         if (vectors != null && !wordVectors.exists(vectors)) {
             throw BadRequestException.forField("config.wordVectors", "no file '" + vectors
@@ -127,12 +139,19 @@ class TrainingUploadReader {
             int correctionsAdded = train.rows().appendNew(corrections);
             HyperParameters hp = config.hyperParameters();
             long read = System.nanoTime();
+            PretrainedEncoder encoder = hp.usesEncoder() ? encoders.get(hp.encoder()) : null;
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
-                    config.activate() == Activation.IF_BETTER, config.holdOutSentences());
+                    config.activate() == Activation.IF_BETTER, config.holdOutSentences(), encoder);
+            if (encoder != null) {
+                // the pieces take the place of the word ids counted per token, and are more: counted on top
+                claim.add(Integer.BYTES * (pieceCount(prepared.train()) + pieceCount(prepared.validation())));
+            }
             // every candidate of a search must fit, the bidirectional one needing the most
             for (ConfigurationSearch.Candidate candidate : config.candidates()) {
-                memory.checkNetwork(candidate.hyperParameters(), prepared.vocabulary().size(), prepared.labels().size());
+                HyperParameters trained = encoder == null ? candidate.hyperParameters()
+                        : candidate.hyperParameters().withEmbeddingSize(encoder.dimension());
+                memory.checkNetwork(trained, prepared.vocabulary().size(), prepared.labels().size());
             }
             long end = System.nanoTime();
             log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s (reading {} s); {} MiB of heap counted",
@@ -161,6 +180,14 @@ class TrainingUploadReader {
             tokenising.finish();
         }
         return new PreparedDataset.FileRows(summary, rows, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static long pieceCount(EncodedTexts texts) {
+        long pieces = 0;
+        for (int[] sequence : texts.sequences()) {
+            pieces += sequence.length;
+        }
+        return pieces;
     }
 
     private static MessageDigest sha256() {

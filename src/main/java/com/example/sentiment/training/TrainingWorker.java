@@ -6,6 +6,7 @@ import com.example.sentiment.feedback.FeedbackStore;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.TrainingResult;
@@ -77,9 +78,14 @@ class TrainingWorker {
     private volatile boolean stopping;
     private volatile String name;
 
+    /**
+     * @param encoders the encoders a job's {@code encoder} setting may name
+     * @param memory decides how much heap a job's encoder states may take (half of what it counts as free when
+     *     the job starts); states that need more go to a memory-mapped temporary file
+     */
     TrainingWorker(TrainingJobQueue queue, ModelService models, TrainingUploadReader reader, FeedbackStore feedback,
                    WordVectorsLibrary wordVectors, MeterRegistry meters, SentimentProperties properties,
-                   Environment environment) {
+                   Environment environment, PretrainedEncoders encoders, MemoryBudget memory) {
         this.queue = queue;
         this.models = models;
         this.reader = reader;
@@ -88,7 +94,8 @@ class TrainingWorker {
         this.meters = meters;
         this.properties = properties;
         this.environment = environment;
-        this.search = new ConfigurationSearch(new ClassifierTrainer(properties.training().workerCount()));
+        this.search = new ConfigurationSearch(new ClassifierTrainer(properties.training().workerCount(), encoders,
+                () -> memory.heap().free() / 2));
         this.promotionGate = new PromotionGate(properties.training().promotionMargin());
         // a third of the lease: two beats may fail (a database restarting) before the lease runs out
         Duration third = properties.queue().lease().dividedBy(3);
@@ -404,6 +411,11 @@ class TrainingWorker {
         @Override
         public void onStart(int examples, long tokens) {
             job.onStart(examples, tokens);
+        }
+
+        @Override
+        public void onEncoding(int done, int total) {
+            job.onEncoding(done, total);
         }
 
         @Override

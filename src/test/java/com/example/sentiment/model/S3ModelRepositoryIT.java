@@ -117,7 +117,8 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
     }
 
     private S3ModelRepository open(Map<String, String> settings) {
-        S3ModelRepository repository = new S3ModelRepository(TestProperties.of(settings), JsonMapper.builder().build());
+        S3ModelRepository repository = new S3ModelRepository(TestProperties.of(settings), JsonMapper.builder().build(),
+                com.example.sentiment.ml.PretrainedEncoders.NONE);
         opened.add(repository);
         return repository;
     }

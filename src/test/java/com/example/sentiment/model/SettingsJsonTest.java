@@ -41,6 +41,20 @@ class SettingsJsonTest {
         assertThat(hp.engine()).isEqualTo(HyperParameters.Engine.FUSED);
         assertThat(hp.selectionMetric()).isEqualTo(HyperParameters.SelectionMetric.MACRO_F1);
         assertThat(hp.classWeights()).isEqualTo(HyperParameters.ClassWeights.BALANCED);
+        assertThat(hp.encoder()).as("versions from before encoders read word vectors").isNull();
+        assertThat(hp.usesEncoder()).isFalse();
+    }
+
+    @Test
+    void theEncoderIsWrittenAndReadBack() {
+        HyperParameters hp = new HyperParameters(3, 8, 0.01, 384, 8, true, 0.1, 0.0, 20, 1, 3, 7, 0,
+                HyperParameters.Pooling.LAST_MAX, null, false, HyperParameters.Engine.FUSED,
+                HyperParameters.SelectionMetric.MACRO_F1, 0.2, 0.01, 0, 1, HyperParameters.ClassWeights.NONE,
+                "bge-small");
+        JsonNode written = JSON.valueToTree(hp);
+        assertThat(written.get("encoder").asString()).isEqualTo("bge-small");
+        assertThat(StoredJson.readerFor(JSON, HyperParameters.class).<HyperParameters>readValue(written.toString()))
+                .isEqualTo(hp);
     }
 
     @Test

@@ -24,7 +24,8 @@ class ExampleReviewsTest {
 
     private final TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
             Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget(),
-            new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())));
+            new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
+            com.example.sentiment.ml.PretrainedEncoders.NONE);
 
     @Test
     void theReadmesSampleFileIsReadAndTrainsATinyJob() throws Exception {

@@ -9,6 +9,8 @@ import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.EvaluationReport;
+import com.example.sentiment.ml.HashedPieceEncoder;
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.WordVectorTable;
 import com.example.sentiment.vectors.WordVectorsLibrary;
@@ -51,7 +53,8 @@ class TrainingJobProgressTest {
         SentimentProperties properties = TestProperties.of(Map.of("sentiment.vectors-dir", vectors.toString()));
         WordVectorsLibrary library = new WordVectorsLibrary(properties);
         TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
-                Validation.buildDefaultValidatorFactory().getValidator(), properties, new MemoryBudget(), library);
+                Validation.buildDefaultValidatorFactory().getValidator(), properties, new MemoryBudget(), library,
+                PretrainedEncoders.NONE);
         TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"epochs\":2,\"batchSize\":16,"
                 + "\"lstmUnits\":8,\"maxSequenceLength\":30,\"earlyStoppingPatience\":0,\"validationSplit\":0.3}");
         assertThat(config.candidates()).hasSize(3);
@@ -111,5 +114,35 @@ class TrainingJobProgressTest {
         assertThat(metrics.validationAccuracyStandardError()).isEqualTo(kept.accuracyStandardError());
         assertThat(metrics.validationMacroF1StandardError()).isEqualTo(kept.macroF1StandardError());
         assertThat(job.view().history()).isEqualTo(outcome.result().history());
+    }
+
+    @Test
+    void aJobWithAnEncoderShowsHowManyTextsItsStatesAreComputedFor() {
+        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
+        TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
+                Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()),
+                new MemoryBudget(), new WordVectorsLibrary(TestProperties.of(Map.of())),
+                HashedPieceEncoder.lookup(encoder));
+        TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"encoder\":\"hashed\",\"preset\":\"none\","
+                + "\"epochs\":1,\"batchSize\":16,\"lstmUnits\":8,\"maxSequenceLength\":30,\"validationSplit\":0.25}");
+        byte[] csv = TestCorpus.csv(120, 23).getBytes(StandardCharsets.UTF_8);
+        PreparedDataset data = reader.data(new TrainingUploadReader.Upload("d.csv", csv.length,
+                () -> new ByteArrayInputStream(csv)), null, config, List.of());
+        TrainingJob job = new TrainingJob(new TrainingJobQueue.JobLease("job", "worker", 1, 1,
+                TrainingJobView.queued("job", config, data.report(), Instant.now()), config, null));
+        int texts = data.train().size() + data.validation().size();
+
+        assertThat(job.view().progress().textsToEncode()).isNull();
+        new ConfigurationSearch(new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder), () -> Long.MAX_VALUE))
+                .train(data.vocabulary(), data.train(), data.validation(), data.labels(), config.candidates(),
+                        config.timeBudgetSeconds(), null, job, () -> false);
+
+        // counted before the first epoch, and still shown by the updates of every batch after it
+        TrainingJobView.Progress progress = job.view().progress();
+        assertThat(progress.batch()).isPositive();
+        assertThat(progress.textsEncoded()).isEqualTo(texts);
+        assertThat(progress.textsToEncode()).isEqualTo(texts);
+        job.finish(TrainingJobState.SUCCEEDED, null, "model");
+        assertThat(job.view().progress().textsEncoded()).isEqualTo(texts);
     }
 }

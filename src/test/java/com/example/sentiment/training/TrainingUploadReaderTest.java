@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.HashedPieceEncoder;
+import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.system.BadRequestException;
 import jakarta.validation.Validation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +21,8 @@ class TrainingUploadReaderTest {
 
     private final TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
             Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget(),
-            new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())));
+            new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
+            com.example.sentiment.ml.PretrainedEncoders.NONE);
     private final TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"wordVectors\":\"none\"}");
 
     private static TrainingUploadReader.Upload upload(String csv) {
@@ -47,6 +52,41 @@ class TrainingUploadReaderTest {
         assertThat(data.report().sha256()).hasSize(64);
         assertThatThrownBy(() -> reader.data(upload(TestCorpus.csv(100, 1)), upload("text,label\ngood,neutral\n"), config, List.of()))
                 .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("labels not in the training data: neutral");
+    }
+
+    @Test
+    void anEncoderSettingNamesAnEncoderOfTheServiceAndTheExamplesBecomeItsPieces() {
+        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
+        TrainingUploadReader withEncoder = new TrainingUploadReader(JsonMapper.builder().build(),
+                Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget(),
+                new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
+                HashedPieceEncoder.lookup(encoder));
+
+        assertThatThrownBy(() -> withEncoder.config("{\"encoder\":\"bge-huge\"}"))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessage("config.encoder: no encoder 'bge-huge': must be one of word-vectors, hashed");
+        assertThat(withEncoder.config("{\"encoder\":\"word-vectors\"}").hyperParameters().usesEncoder()).isFalse();
+        // the word-vector and vocabulary settings do not apply, and say so; the two-phase candidate trains as lstm
+        TrainingConfig.ResolvedTrainingConfig config = withEncoder.config("{\"encoder\":\"hashed\","
+                + "\"wordVectors\":\"glove-100d.vec\",\"freezeEmbeddings\":true,\"fineTuneEpochs\":2,"
+                + "\"minWordFrequency\":5,\"maxSequenceLength\":6}");
+        HyperParameters hp = config.hyperParameters();
+        assertThat(hp.encoder()).isEqualTo("hashed");
+        assertThat(hp.wordVectors()).isNull();
+        assertThat(hp.freezeEmbeddings()).isFalse();
+        assertThat(hp.fineTuneEpochs()).isZero();
+        assertThat(hp.minWordFrequency()).isEqualTo(1);
+        assertThat(config.candidates()).extracting(ConfigurationSearch.Candidate::name)
+                .containsExactly("lstm", "bilstm-last-max");
+        assertThat(config.candidates()).allMatch(c -> "hashed".equals(c.hyperParameters().encoder()));
+
+        PreparedDataset data = withEncoder.data(upload(TestCorpus.csv(100, 1)),
+                upload("text,label\n\"Good, really GOOD film!\",positive\n"), config, List.of());
+        assertThat(data.vocabulary().size()).isEqualTo(2);
+        // the service's tokens joined by spaces, as a classification gives them to the encoder
+        assertThat(data.validation().sequences()[0]).containsExactly(encoder.pieces("good , really good film !", 6));
+        assertThat(java.util.Arrays.stream(data.train().sequences()).mapToInt(p -> p.length)).allSatisfy(
+                length -> assertThat(length).isBetween(2, 6));
     }
 
     @Test
