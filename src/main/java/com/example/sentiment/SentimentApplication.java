@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * With {@code train} as first argument it trains one model without starting the web server, with
  * {@code evaluate} it evaluates a stored version on a labelled file, with {@code import-model} it copies versions
  * of a models folder into the configured repository; with
- * {@code bench-model} or {@code bench-http} it runs a benchmark ({@link BenchmarkCommands}).
+ * {@code bench-model}, {@code bench-encoders} or {@code bench-http} it runs a benchmark ({@link BenchmarkCommands}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -51,6 +51,7 @@ import org.springframework.validation.annotation.Validated;
  * @param queue where training jobs wait and who runs them
  * @param postgres the database of {@code sentiment.queue.type=postgres}
  * @param feedback how much the feedback store keeps
+ * @param encoders where further pretrained encoders are, beside the bundled ones
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -69,7 +70,8 @@ public record SentimentProperties(
         @NotEmpty @DefaultValue({"serve", "train"}) Set<Role> roles,
         @Valid @DefaultValue Queue queue,
         @Valid @DefaultValue Postgres postgres,
-        @Valid @DefaultValue FeedbackLimits feedback) {
+        @Valid @DefaultValue FeedbackLimits feedback,
+        @Valid @DefaultValue Encoders encoders) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -229,6 +231,24 @@ public record SentimentProperties(
     public record FeedbackLimits(
             @Positive @DefaultValue("100000") int maxEntries,
             @NotNull @DefaultValue("256MB") DataSize maxTotalSize) {
+    }
+
+    /**
+     * The frozen pretrained encoders (small transformers run by ONNX Runtime) that a model can read text through.
+     * {@code bge-small} and {@code minilm-l6} are bundled; none is opened until a job or a model asks for it.
+     *
+     * @param directory a folder of further encoders, one sub-folder {@code <name>/} each with {@code model.onnx}
+     *                  and its {@code tokenizer.json} (a BERT WordPiece tokenizer), which becomes encoder
+     *                  {@code <name>}; it must exist when set. Empty (the default) for the bundled ones only
+     */
+    public record Encoders(Path directory) {
+
+        public Encoders {
+            // an empty setting (SENTIMENT_ENCODERS_DIRECTORY=) means none, not the working directory
+            if (directory != null && directory.toString().isEmpty()) {
+                directory = null;
+            }
+        }
     }
 
     /** @param minFreeDisk the model store's health is DOWN with less free space on the models volume */

@@ -1,6 +1,8 @@
 package com.example.sentiment.benchmark;
 
 import com.example.sentiment.ml.ComputeThreads;
+import com.example.sentiment.ml.EncoderCatalogue;
+import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.training.DatasetFiles;
 import java.io.IOException;
@@ -8,23 +10,30 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Benchmark commands of the jar; each prints one JSON object per case (see docs/benchmarks.md).
  * <ul>
  *   <li>{@code bench-model --model=DIR --data=CSV}: the model in-process, texts/s at batch sizes 1, 32, 256;</li>
+ *   <li>{@code bench-encoders --data=CSV [--seconds=10] [--encoders=bge-small,minilm-l6] [--encoders-dir=DIR]
+ *   [--max-pieces=128]}: each pretrained encoder in-process on one thread, texts/s at batch size 1 and at 32 (texts
+ *   in data order, and sorted by length), tokenising included, with the CPU they ran on;</li>
  *   <li>{@code bench-http --url=URL --data=CSV [--seconds=20] [--concurrency=1,8,32,128] [--batch=32]}: a load
  *   generator for a running service: requests/s, p50/p95/p99 latency, errors, 503 back-pressure answers.</li>
  * </ul>
@@ -45,6 +54,7 @@ public final class BenchmarkCommands {
         List<String> texts = DatasetFiles.texts(Path.of(options.getOrDefault("data", "../shared/datasets/sst2/dev.csv")));
         return switch (command) {
             case "bench-model" -> benchModel(options, texts);
+            case "bench-encoders" -> benchEncoders(options, texts);
             case "bench-http" -> benchHttp(options, texts);
             default -> 2;
         };
@@ -61,9 +71,9 @@ public final class BenchmarkCommands {
         TextClassifier classifier = TextClassifier.load(dir, maxLength);
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
         for (int batch : new int[] {1, 32, 256}) {
-            run(classifier, texts, batch, 2.0);
+            run(classifier::classify, texts, batch, 2.0);
             long start = System.nanoTime();
-            long done = run(classifier, texts, batch, seconds);
+            long done = run(classifier::classify, texts, batch, seconds);
             double elapsed = (System.nanoTime() - start) / 1e9;
             System.out.println(JSON.writeValueAsString(Map.of("case", "bench-model", "batchSize", batch,
                     "texts", done, "seconds", round(elapsed), "textsPerSecond", round(done / elapsed),
@@ -72,7 +82,85 @@ public final class BenchmarkCommands {
         return 0;
     }
 
-    private static long run(TextClassifier classifier, List<String> texts, int batch, double seconds) {
+    /**
+     * Each encoder on one thread (its ONNX Runtime session has one intra-op thread), the texts tokenised and
+     * encoded in chunks of the batch size, as a training or serving caller would.
+     */
+    private static int benchEncoders(Map<String, String> options, List<String> texts) {
+        double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
+        int maxPieces = Integer.parseInt(options.getOrDefault("max-pieces", "128"));
+        Path directory = options.containsKey("encoders-dir") ? Path.of(options.get("encoders-dir")) : null;
+        Cpu cpu = Cpu.read();
+        try (EncoderCatalogue catalogue = new EncoderCatalogue(directory)) {
+            List<String> names = options.containsKey("encoders")
+                    ? List.of(options.get("encoders").split(",")) : catalogue.names();
+            for (String name : names) {
+                long opening = System.nanoTime();
+                PretrainedEncoder encoder = catalogue.get(name);
+                double openSeconds = (System.nanoTime() - opening) / 1e9;
+                double meanPieces = texts.stream().mapToInt(t -> encoder.pieces(t, maxPieces).length).average().orElse(0);
+                // a batch pads to its longest text: in data order (as requests arrive) SST-2 dev pads to about twice
+                // its real pieces, sorted by length (as a caller that hands states() many texts at once) hardly at all
+                List<String> byLength = texts.stream()
+                        .sorted(Comparator.comparingInt(t -> encoder.pieces(t, maxPieces).length)).toList();
+                Consumer<List<String>> encode = chunk -> encoder.states(chunk.stream().map(t -> encoder.pieces(t, maxPieces)).toList());
+                for (EncoderCase c : List.of(new EncoderCase(1, false), new EncoderCase(32, false), new EncoderCase(32, true))) {
+                    List<String> ordered = c.byLength() ? byLength : texts;
+                    run(encode, ordered, c.batch(), 2.0);
+                    long start = System.nanoTime();
+                    long done = run(encode, ordered, c.batch(), seconds);
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("case", "bench-encoders");
+                    out.put("encoder", name);
+                    out.put("batchSize", c.batch());
+                    out.put("order", c.byLength() ? "by length" : "data");
+                    out.put("texts", done);
+                    out.put("seconds", round(elapsed));
+                    out.put("textsPerSecond", round(done / elapsed));
+                    out.put("meanPieces", round(meanPieces));
+                    out.put("openSeconds", round(openSeconds));
+                    out.put("threads", 1);
+                    out.put("cpu", cpu.model());
+                    out.put("cpuVectorInstructions", cpu.vectorInstructions());
+                    out.put("cores", Runtime.getRuntime().availableProcessors());
+                    System.out.println(JSON.writeValueAsString(out));
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** One case of {@code bench-encoders}: texts per call, and whether the texts are sorted by length. */
+    private record EncoderCase(int batch, boolean byLength) {
+    }
+
+    /**
+     * The processor, from /proc/cpuinfo (Linux; else the architecture), and which of the vector instruction sets
+     * that ONNX Runtime's int8 kernels use it has (VNNI speeds up int8 products severalfold).
+     */
+    private record Cpu(String model, List<String> vectorInstructions) {
+
+        private static final List<String> OF_INTEREST = List.of("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8");
+
+        static Cpu read() {
+            try {
+                List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+                String model = field(lines, "model name").orElse(System.getProperty("os.arch"));
+                List<String> flags = List.of(field(lines, "flags").orElse("").split(" "));
+                return new Cpu(model, OF_INTEREST.stream().filter(flags::contains).toList());
+            } catch (IOException e) {
+                return new Cpu(System.getProperty("os.arch"), List.of());
+            }
+        }
+
+        private static Optional<String> field(List<String> lines, String name) {
+            return lines.stream().filter(l -> l.startsWith(name)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
+        }
+    }
+
+    /** Runs {@code work} on chunks of {@code batch} texts, round the list, for {@code seconds}; the texts done. */
+    private static long run(Consumer<List<String>> work, List<String> texts, int batch, double seconds) {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long done = 0;
         int offset = 0;
@@ -82,7 +170,7 @@ public final class BenchmarkCommands {
                 chunk.add(texts.get((offset + i) % texts.size()));
             }
             offset += batch;
-            classifier.classify(chunk);
+            work.accept(chunk);
             done += batch;
         }
         return done;

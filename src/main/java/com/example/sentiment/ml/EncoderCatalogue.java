@@ -1,0 +1,249 @@
+package com.example.sentiment.ml;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The pretrained encoders a training setting can name, each opened on first use and then shared by every caller
+ * (opening one costs about a second and 100 MB of native memory, so nothing is opened before it is asked for).
+ *
+ * <p>Two are bundled, from the int8 ONNX exports in the langchain4j model jars on the class path:
+ * {@value #BGE_SMALL} (bge-small-en-v1.5, MIT) and {@value #MINILM_L6} (all-MiniLM-L6-v2, Apache 2.0). An optional
+ * directory adds more: each sub-folder {@code <name>/} holding {@code model.onnx} and {@code tokenizer.json} (a
+ * BERT WordPiece tokenizer) becomes encoder {@code <name>} (a folder without both files, or whose name starts with
+ * a dot, is passed over); the directory is listed once, when the catalogue is made.
+ *
+ * <p>Thread-safe. {@link #close()} closes the encoders it opened.
+ */
+public final class EncoderCatalogue implements AutoCloseable {
+
+    /** bge-small-en-v1.5, int8: 12 layers, 384 wide. */
+    public static final String BGE_SMALL = "bge-small";
+    /** all-MiniLM-L6-v2, int8: 6 layers, 384 wide, about twice as fast as {@value #BGE_SMALL}. */
+    public static final String MINILM_L6 = "minilm-l6";
+
+    private static final String MODEL_FILE = "model.onnx";
+    private static final String TOKENIZER_FILE = "tokenizer.json";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** The bundled encoders' files, at the class path's root. */
+    static final Map<String, Resources> BUNDLED = Map.of(
+            BGE_SMALL, new Resources("bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json"),
+            MINILM_L6, new Resources("all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json"));
+
+    private final Map<String, Entry> entries;
+
+    /**
+     * @param directory where further encoders are, one sub-folder each (see the class description); null for the
+     *                  bundled ones only
+     * @throws IllegalArgumentException when the directory is not one, or a sub-folder would shadow a bundled name
+     */
+    public EncoderCatalogue(Path directory) {
+        Map<String, Entry> all = new LinkedHashMap<>();
+        for (String name : List.of(BGE_SMALL, MINILM_L6)) {
+            all.put(name, new Entry(name, BUNDLED.get(name)));
+        }
+        if (directory != null) {
+            for (Path folder : encoderFolders(directory)) {
+                String name = folder.getFileName().toString();
+                if (all.containsKey(name)) {
+                    throw new IllegalArgumentException("Encoder folder " + folder + " would replace the bundled encoder "
+                            + name + ": give it another name");
+                }
+                all.put(name, new Entry(name, new Folder(folder)));
+            }
+        }
+        this.entries = all;
+    }
+
+    private static List<Path> encoderFolders(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("The encoders directory " + directory + " is not a directory");
+        }
+        try (Stream<Path> children = Files.list(directory)) {
+            return children.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(MODEL_FILE)) && Files.isRegularFile(p.resolve(TOKENIZER_FILE)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("The encoders directory " + directory + " could not be listed", e);
+        }
+    }
+
+    /** Every encoder's name: the bundled ones first, then the directory's in alphabetical order. */
+    public List<String> names() {
+        return List.copyOf(entries.keySet());
+    }
+
+    public boolean has(String name) {
+        return entries.containsKey(name);
+    }
+
+    /**
+     * The named encoder, opened on the first call for it.
+     *
+     * @throws IllegalArgumentException when there is no encoder of that name (the message lists those there are)
+     * @throws IllegalStateException when its files cannot be read or ONNX Runtime refuses them
+     */
+    public PretrainedEncoder get(String name) {
+        return entry(name).open();
+    }
+
+    /**
+     * The hex SHA-256 of the encoder's ONNX file followed by its tokenizer file: what a model version records to
+     * say exactly which encoder it was trained with. Computed once (it reads the files, not the session).
+     *
+     * @throws IllegalArgumentException when there is no encoder of that name
+     */
+    public String fingerprint(String name) {
+        return entry(name).fingerprint();
+    }
+
+    private Entry entry(String name) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw new IllegalArgumentException("Unknown encoder '" + name + "'; available: " + String.join(", ", entries.keySet()));
+        }
+        return entry;
+    }
+
+    /** Closes every encoder opened so far; a later {@link #get} opens it again. */
+    @Override
+    public void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            try {
+                entry.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /** Where an encoder's two files come from. */
+    private interface Source {
+        InputStream readModel() throws IOException;
+
+        InputStream readTokenizer() throws IOException;
+
+        OnnxEncoder open(String name, WordPieceTokenizer tokenizer) throws IOException;
+    }
+
+    /** Files at the class path's root, as the langchain4j model jars have them. */
+    record Resources(String modelFile, String tokenizerFile) implements Source {
+        @Override
+        public InputStream readModel() throws IOException {
+            return resource(modelFile);
+        }
+
+        @Override
+        public InputStream readTokenizer() throws IOException {
+            return resource(tokenizerFile);
+        }
+
+        @Override
+        public OnnxEncoder open(String name, WordPieceTokenizer tokenizer) throws IOException {
+            try (InputStream in = readModel()) {
+                return OnnxEncoder.open(name, in.readAllBytes(), tokenizer);
+            }
+        }
+
+        static InputStream resource(String file) throws IOException {
+            InputStream in = EncoderCatalogue.class.getClassLoader().getResourceAsStream(file);
+            if (in == null) {
+                throw new IOException("the class path has no " + file + " (is its langchain4j jar missing?)");
+            }
+            return in;
+        }
+    }
+
+    /** A sub-folder of the encoders directory. */
+    private record Folder(Path folder) implements Source {
+        @Override
+        public InputStream readModel() throws IOException {
+            return Files.newInputStream(folder.resolve(MODEL_FILE));
+        }
+
+        @Override
+        public InputStream readTokenizer() throws IOException {
+            return Files.newInputStream(folder.resolve(TOKENIZER_FILE));
+        }
+
+        @Override
+        public OnnxEncoder open(String name, WordPieceTokenizer tokenizer) {
+            return OnnxEncoder.open(name, folder.resolve(MODEL_FILE), tokenizer);
+        }
+    }
+
+    /** One name of the catalogue: its source, and the encoder and fingerprint once made. */
+    private static final class Entry {
+        private final String name;
+        private final Source source;
+        private OnnxEncoder encoder;
+        private String fingerprint;
+
+        Entry(String name, Source source) {
+            this.name = name;
+            this.source = source;
+        }
+
+        /** Synchronised per entry, so that opening one encoder does not hold up callers of another. */
+        synchronized OnnxEncoder open() {
+            if (encoder == null) {
+                try (InputStream json = source.readTokenizer()) {
+                    encoder = source.open(name, WordPieceTokenizer.read(json));
+                } catch (IOException e) {
+                    throw new IllegalStateException("Encoder " + name + " could not be read: " + e.getMessage(), e);
+                }
+            }
+            return encoder;
+        }
+
+        synchronized String fingerprint() {
+            if (fingerprint == null) {
+                try {
+                    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                    try (InputStream model = new DigestInputStream(source.readModel(), digest);
+                         InputStream tokenizer = new DigestInputStream(source.readTokenizer(), digest)) {
+                        // the digest sees the bytes on their way through
+                        model.transferTo(OutputStream.nullOutputStream());
+                        tokenizer.transferTo(OutputStream.nullOutputStream());
+                    }
+                    fingerprint = HexFormat.of().formatHex(digest.digest());
+                } catch (IOException e) {
+                    throw new IllegalStateException("Encoder " + name + " could not be read: " + e.getMessage(), e);
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("This JVM has no SHA-256", e);
+                }
+            }
+            return fingerprint;
+        }
+
+        synchronized void close() {
+            if (encoder != null) {
+                OnnxEncoder open = encoder;
+                encoder = null;
+                open.close();
+            }
+        }
+    }
+}
