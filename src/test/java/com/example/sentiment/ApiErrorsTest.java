@@ -184,10 +184,11 @@ class ApiErrorsTest {
                 .andExpect(jsonPath("$.errors[0].field").value("config.wordVectors"));
         problem(upload("d.csv", bytes(csv), "{\"wordVectors\":\"missing.txt\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.detail").value(containsString("no file 'missing.txt'")));
-        // this service has no pretrained encoder: the answer names what may be asked for
+        // the answer names what may be asked for: word vectors, or one of the bundled encoders
         problem(upload("d.csv", bytes(csv), "{\"encoder\":\"bge-huge\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.errors[0].field").value("config.encoder"))
-                .andExpect(jsonPath("$.errors[0].message").value("no encoder 'bge-huge': must be one of word-vectors"));
+                .andExpect(jsonPath("$.errors[0].message")
+                        .value("no encoder 'bge-huge': must be one of word-vectors, bge-small, minilm-l6"));
         problem(upload("d.csv", bytes(csv), "{\"encoder\":\"../onnx\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.errors[0].field").value("config.encoder"));
         for (String activate : new String[] {"\"maybe\"", "1", "\"true\""}) {

@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Benchmark commands of the jar; each prints one JSON object per case (see docs/benchmarks.md).
  * <ul>
- *   <li>{@code bench-model --model=DIR --data=CSV}: the model in-process, texts/s at batch sizes 1, 32, 256;</li>
+ *   <li>{@code bench-model --model=DIR --data=CSV [--encoders-dir=DIR]}: the model in-process, texts/s at batch
+ *   sizes 1, 32, 256 (a model trained with an encoder runs it too);</li>
  *   <li>{@code bench-encoders --data=CSV [--seconds=10] [--encoders=bge-small,minilm-l6] [--encoders-dir=DIR]
  *   [--max-pieces=128]}: each pretrained encoder in-process on one thread, texts/s at batch size 1 and at 32 (texts
  *   in data order, and sorted by length), tokenising included, with the CPU they ran on;</li>
@@ -68,16 +69,20 @@ public final class BenchmarkCommands {
         Path dir = Path.of(options.get("model"));
         Map<?, ?> metadata = JSON.readValue(dir.resolve("metadata.json").toFile(), Map.class);
         int maxLength = ((Number) ((Map<?, ?>) metadata.get("hyperParameters")).get("maxSequenceLength")).intValue();
-        TextClassifier classifier = TextClassifier.load(dir, maxLength);
-        double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
-        for (int batch : new int[] {1, 32, 256}) {
-            run(classifier::classify, texts, batch, 2.0);
-            long start = System.nanoTime();
-            long done = run(classifier::classify, texts, batch, seconds);
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            System.out.println(JSON.writeValueAsString(Map.of("case", "bench-model", "batchSize", batch,
-                    "texts", done, "seconds", round(elapsed), "textsPerSecond", round(done / elapsed),
-                    "threads", 1, "parallelDirections", lend)));
+        // a version trained with an encoder loads against the bundled encoders and those of --encoders-dir
+        Path encoders = options.containsKey("encoders-dir") ? Path.of(options.get("encoders-dir")) : null;
+        try (EncoderCatalogue catalogue = new EncoderCatalogue(encoders)) {
+            TextClassifier classifier = TextClassifier.load(dir, maxLength, catalogue);
+            double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
+            for (int batch : new int[] {1, 32, 256}) {
+                run(classifier::classify, texts, batch, 2.0);
+                long start = System.nanoTime();
+                long done = run(classifier::classify, texts, batch, seconds);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                System.out.println(JSON.writeValueAsString(Map.of("case", "bench-model", "batchSize", batch,
+                        "texts", done, "seconds", round(elapsed), "textsPerSecond", round(done / elapsed),
+                        "threads", 1, "parallelDirections", lend)));
+            }
         }
         return 0;
     }

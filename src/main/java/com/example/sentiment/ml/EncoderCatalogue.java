@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe. {@link #close()} closes the encoders it opened.
  */
-public final class EncoderCatalogue implements AutoCloseable {
+public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable {
 
     /** bge-small-en-v1.5, int8: 12 layers, 384 wide. */
     public static final String BGE_SMALL = "bge-small";
@@ -85,10 +85,12 @@ public final class EncoderCatalogue implements AutoCloseable {
     }
 
     /** Every encoder's name: the bundled ones first, then the directory's in alphabetical order. */
+    @Override
     public List<String> names() {
         return List.copyOf(entries.keySet());
     }
 
+    @Override
     public boolean has(String name) {
         return entries.containsKey(name);
     }
@@ -99,6 +101,7 @@ public final class EncoderCatalogue implements AutoCloseable {
      * @throws IllegalArgumentException when there is no encoder of that name (the message lists those there are)
      * @throws IllegalStateException when its files cannot be read or ONNX Runtime refuses them
      */
+    @Override
     public PretrainedEncoder get(String name) {
         return entry(name).open();
     }
@@ -109,6 +112,7 @@ public final class EncoderCatalogue implements AutoCloseable {
      *
      * @throws IllegalArgumentException when there is no encoder of that name
      */
+    @Override
     public String fingerprint(String name) {
         return entry(name).fingerprint();
     }

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The pretrained encoders this service can run, by name: what training looks an {@code encoder} setting up in,
- * and what a stored version that was trained with an encoder is loaded against. Its methods are those of the
- * encoder catalogue, so that the catalogue can be this.
+ * and what a stored version that was trained with an encoder is loaded against. The service's are the
+ * {@link EncoderCatalogue} bean's.
  */
 public interface PretrainedEncoders {
 

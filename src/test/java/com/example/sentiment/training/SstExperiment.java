@@ -39,7 +39,10 @@ public final class SstExperiment {
                 HyperParameters.Engine.valueOf(a.getOrDefault("engine", "FUSED")),
                 HyperParameters.SelectionMetric.ofSetting(a.getOrDefault("select", "macroF1")),
                 Double.parseDouble(a.getOrDefault("spatial", "0")), Double.parseDouble(a.getOrDefault("wd", "0")),
-                Integer.parseInt(a.getOrDefault("finetune", "0")), Integer.parseInt(a.getOrDefault("ensemble", "1")));
+                Integer.parseInt(a.getOrDefault("finetune", "0")), Integer.parseInt(a.getOrDefault("ensemble", "1")),
+                HyperParameters.ClassWeights.NONE, a.get("encoder"));
+        // encoder=bge-small|minilm-l6: the LSTM reads that bundled encoder's states (computed once, before epoch 1)
+        com.example.sentiment.ml.EncoderCatalogue encoders = new com.example.sentiment.ml.EncoderCatalogue(null);
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         List<DatasetParser.Row> rows = parser.parse("data", Files.readAllBytes(train), train.toString(), "text", "label").rows();
         if (a.containsKey("limit")) {
@@ -60,8 +63,15 @@ public final class SstExperiment {
         }
         System.out.println("hp=" + hp + " train=" + trainTexts.size() + " val=" + validationTexts.size());
         long start = System.nanoTime();
-        TrainingResult result = new ClassifierTrainer().train(trainTexts, validationTexts, labels, hp, a.get("vectors") == null ? null : com.example.sentiment.ml.WordVectorTable.open(Path.of(a.get("vectors"))),
+        TrainingResult result = new ClassifierTrainer(1, encoders, () -> Runtime.getRuntime().maxMemory() / 4).train(trainTexts, validationTexts, labels, hp, a.get("vectors") == null ? null : com.example.sentiment.ml.WordVectorTable.open(Path.of(a.get("vectors"))),
                 new TrainingObserver() {
+                    @Override
+                    public void onEncoding(int done, int total) {
+                        if (done == total) {
+                            System.out.printf("encoded %d texts t=%.0fs%n", total, (System.nanoTime() - start) / 1e9);
+                        }
+                    }
+
                     @Override
                     public void onBatch(int epoch, int batch, int totalBatches, double loss) {
                         if (batch % 200 == 0) {
