@@ -120,8 +120,10 @@ final class EncoderStates extends StepVectors {
             }
             return new EncoderStates(dimension, lengths, segmentOf, startOf, writer.segments(), !inHeap);
         } catch (IOException e) {
-            throw new TrainingFailedException("could not keep the encoder's states in a temporary file in "
-                    + spillDirectory + ": " + e.getMessage(), e);
+            // the reason without the path, which the job's error would show to its client
+            String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                    ? fs.getReason() : e.getMessage();
+            throw new TrainingFailedException("could not write the encoder's states to a temporary file: " + reason, e);
         }
     }
 

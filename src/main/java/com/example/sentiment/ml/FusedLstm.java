@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Configuration of the fused LSTM layer: a one- or two-direction LSTM over an embedded (or encoded), end-padded
- * and masked sequence {@code [n, T, E]} that outputs a summary {@code [n, S]} of each text's real steps. The whole sequence
- * is one layer call ({@link FusedLstmPass}, {@link LstmRecurrence}: the input projection and the weight
+ * and masked sequence {@code [n, T, E]} that outputs a summary {@code [n, S]} of each text's real steps. The
+ * whole sequence is one layer call ({@link FusedLstmPass}, {@link LstmRecurrence}: the input projection and the weight
  * gradients as single matrix products) instead of DL4J's per-time-step {@code LSTM} layer; served through
  * libnd4j's fused {@code lstmLayer} op ({@link FusedLstmForward}).
  *

@@ -29,8 +29,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Builds the many-to-one LSTM: token ids, embedding (or, with an encoder, the encoder's states in its place),
- * LSTM, a summary of the real (masked) steps, dropout, softmax over the labels; cross-entropy loss and Adam. The LSTM is the {@link FusedLstm} layer, or
- * DL4J's own {@code LSTM} when the settings ask for that engine.
+ * LSTM, a summary of the real (masked) steps, dropout, softmax over the labels; cross-entropy loss and Adam.
+ * The LSTM is the {@link FusedLstm} layer, or DL4J's own {@code LSTM} when the settings ask for that engine.
  */
 final class NetworkFactory {
 

@@ -1,5 +1,6 @@
 package com.example.sentiment.ml;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,9 +53,9 @@ abstract class StepVectors implements SequenceFeatures {
         }
         float[] mask = new float[n * width];
         for (int r = 0; r < n; r++) {
-            java.util.Arrays.fill(mask, r * width, r * width + length(rows[from + r]), 1f);
+            Arrays.fill(mask, r * width, r * width + length(rows[from + r]), 1f);
         }
-        INDArray features = Nd4j.create(steps(java.util.Arrays.copyOfRange(rows, from, to), width),
+        INDArray features = Nd4j.create(steps(Arrays.copyOfRange(rows, from, to), width),
                 new long[] {n, width, dimension}, 'c');
         return new INDArray[] {features, Nd4j.create(mask, new long[] {n, width}, 'c')};
     }
