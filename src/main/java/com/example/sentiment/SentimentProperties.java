@@ -284,7 +284,8 @@ public record SentimentProperties(
     /**
      * Default hyper-parameters, chosen on SST-2 dev (see docs/experiments.md). Unless set, the minimum word
      * frequency is 1 with pre-computed vectors (every word keeps its vector) and 2 without (so that the
-     * unknown-word vector is trained on words seen once).
+     * unknown-word vector is trained on words seen once). {@code augmentation} and {@code teacherWeight} apply
+     * to a job that names a {@code teacher} (see {@link com.example.sentiment.ml.Distillation}).
      */
     public record Defaults(
             @Min(1) @Max(1000) @DefaultValue("15") int epochs,
@@ -312,6 +313,8 @@ public record SentimentProperties(
             @Min(1) @Max(5) @DefaultValue("1") int ensembleSize,
             @NotNull @Pattern(regexp = "(?i)none|balanced") @DefaultValue("none") String classWeights,
             @NotNull @Pattern(regexp = "(?i)auto|none") @DefaultValue("auto") String preset,
-            @Min(10) @Max(86400) @DefaultValue("600") int timeBudgetSeconds) {
+            @Min(10) @Max(86400) @DefaultValue("600") int timeBudgetSeconds,
+            @Min(0) @Max(20) @DefaultValue("4") int augmentation,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight) {
     }
 }

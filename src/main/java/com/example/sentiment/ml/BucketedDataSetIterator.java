@@ -28,6 +28,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
 
     private final int[][] sequences;
     private final int[] labels;
+    private final float[][] targets;
     private final int classes;
     private final int batchSize;
     private final Random random;
@@ -43,8 +44,15 @@ final class BucketedDataSetIterator implements DataSetIterator {
 
     BucketedDataSetIterator(int[][] sequences, int[] labels, List<String> labelNames, int batchSize, long seed,
                             boolean shuffle, BooleanSupplier cancelled, int groupSize) {
+        this(sequences, labels, null, labelNames, batchSize, seed, shuffle, cancelled, groupSize);
+    }
+
+    /** @param targets soft targets that replace the one-hot labels (see {@link EncodedTexts}), or null */
+    BucketedDataSetIterator(int[][] sequences, int[] labels, float[][] targets, List<String> labelNames, int batchSize,
+                            long seed, boolean shuffle, BooleanSupplier cancelled, int groupSize) {
         this.sequences = sequences;
         this.labels = labels;
+        this.targets = targets;
         this.labelNames = labelNames;
         this.classes = labelNames.size();
         this.batchSize = batchSize;
@@ -103,7 +111,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
     @Override
     public DataSet next() {
         int[] range = batches.get(cursor++);
-        DataSet ds = SequenceBatch.dataSet(sequences, labels, classes, order, range[0], range[1]);
+        DataSet ds = SequenceBatch.dataSet(sequences, labels, targets, classes, order, range[0], range[1]);
         if (preProcessor != null) {
             preProcessor.preProcess(ds);
         }

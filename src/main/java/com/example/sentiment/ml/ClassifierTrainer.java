@@ -150,8 +150,8 @@ public final class ClassifierTrainer {
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights, classWeights);
         Integer covered = pretrained == null ? null : pretrained.covered;
-        Phase first = fit(network, hp, trainIds, train.labels(), validationIds, validation.labels(), labels, observer,
-                cancelled, List.of(), deadlineNanos);
+        Phase first = fit(network, hp, trainIds, train.labels(), train.targets(), validationIds, validation.labels(),
+                labels, observer, cancelled, List.of(), deadlineNanos);
         if (first == null) {
             return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
                     (System.nanoTime() - start) / 1e9, 0, 0, List.of());
@@ -163,8 +163,8 @@ public final class ClassifierTrainer {
             MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null,
                     classWeights);
             tuned.setParams(first.best().params().dup());
-            Phase second = fit(tuned, tuning, trainIds, train.labels(), validationIds, validation.labels(), labels,
-                    observer, cancelled, first.history(), deadlineNanos);
+            Phase second = fit(tuned, tuning, trainIds, train.labels(), train.targets(), validationIds,
+                    validation.labels(), labels, observer, cancelled, first.history(), deadlineNanos);
             if (second == null) {
                 return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
                         (System.nanoTime() - start) / 1e9, 0, 0, List.of());
@@ -188,12 +188,14 @@ public final class ClassifierTrainer {
      * @param earlier the epochs of an earlier phase of the same job, which this one's numbering continues
      */
     private Phase fit(MultiLayerNetwork network, HyperParameters hp, int[][] trainIds, int[] trainLabels,
-                      int[][] validationIds, int[] validationLabels, List<String> labels, TrainingObserver observer,
-                      BooleanSupplier cancelled, List<EpochMetrics> earlier, long deadlineNanos) {
+                      float[][] trainTargets, int[][] validationIds, int[] validationLabels, List<String> labels,
+                      TrainingObserver observer, BooleanSupplier cancelled, List<EpochMetrics> earlier,
+                      long deadlineNanos) {
         int batches = (trainIds.length + hp.batchSize() - 1) / hp.batchSize();
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
-        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, trainLabels, labels,
-                hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
+        // soft targets, when the data has them, are what the loss reads; validation keeps the hard labels
+        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainIds, trainLabels, trainTargets,
+                labels, hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
         PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
         // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
         network.setLearningRate(learningRate);

@@ -94,6 +94,11 @@ class TrainingUploadReader {
         }
         TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults(),
                 wordVectors.defaultName().isPresent());
+        List<String> teacherOnly = config.teacherOnlyFields();
+        if (!teacherOnly.isEmpty()) {
+            throw BadRequestException.forFields(teacherOnly.stream()
+                    .map(f -> new BadRequestException.FieldError("config." + f, "needs config.teacher")).toList());
+        }
         HyperParameters hp = resolved.hyperParameters();
         if (hp.engine() == HyperParameters.Engine.DL4J
                 && (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0)) {
@@ -129,7 +134,8 @@ class TrainingUploadReader {
             long read = System.nanoTime();
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
-                    config.activate() == Activation.IF_BETTER, config.holdOutSentences());
+                    config.activate() == Activation.IF_BETTER, config.holdOutSentences(),
+                    config.distillation() != null);
             // every candidate of a search must fit, the bidirectional one needing the most
             for (ConfigurationSearch.Candidate candidate : config.candidates()) {
                 memory.checkNetwork(candidate.hyperParameters(), prepared.vocabulary().size(), prepared.labels().size());
