@@ -304,7 +304,8 @@ public record SentimentProperties(
     /**
      * Default hyper-parameters, chosen on SST-2 dev (see docs/experiments.md). Unless set, the minimum word
      * frequency is 1 with pre-computed vectors (every word keeps its vector) and 2 without (so that the
-     * unknown-word vector is trained on words seen once).
+     * unknown-word vector is trained on words seen once). {@code augmentation} and {@code teacherWeight} apply
+     * to a job that names a {@code teacher} (see {@link com.example.sentiment.ml.Distillation}).
      *
      * @param encoder {@code word-vectors}, or the name of a pretrained encoder whose states the LSTM reads
      */
@@ -335,6 +336,8 @@ public record SentimentProperties(
             @NotNull @Pattern(regexp = "(?i)none|balanced") @DefaultValue("none") String classWeights,
             @NotNull @Pattern(regexp = "(?i)auto|none") @DefaultValue("auto") String preset,
             @Min(10) @Max(86400) @DefaultValue("600") int timeBudgetSeconds,
-            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("word-vectors") String encoder) {
+            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("word-vectors") String encoder,
+            @Min(0) @Max(20) @DefaultValue("4") int augmentation,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight) {
     }
 }

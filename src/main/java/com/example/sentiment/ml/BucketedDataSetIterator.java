@@ -29,6 +29,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
 
     private final SequenceFeatures features;
     private final int[] labels;
+    private final float[][] targets;
     private final int classes;
     private final int batchSize;
     private final Random random;
@@ -44,8 +45,15 @@ final class BucketedDataSetIterator implements DataSetIterator {
 
     BucketedDataSetIterator(SequenceFeatures features, int[] labels, List<String> labelNames, int batchSize, long seed,
                             boolean shuffle, BooleanSupplier cancelled, int groupSize) {
+        this(features, labels, null, labelNames, batchSize, seed, shuffle, cancelled, groupSize);
+    }
+
+    /** @param targets soft targets that replace the one-hot labels (see {@link EncodedTexts}), or null */
+    BucketedDataSetIterator(SequenceFeatures features, int[] labels, float[][] targets, List<String> labelNames,
+                            int batchSize, long seed, boolean shuffle, BooleanSupplier cancelled, int groupSize) {
         this.features = features;
         this.labels = labels;
+        this.targets = targets;
         this.labelNames = labelNames;
         this.classes = labelNames.size();
         this.batchSize = batchSize;
@@ -104,7 +112,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
     @Override
     public DataSet next() {
         int[] range = batches.get(cursor++);
-        DataSet ds = SequenceBatch.dataSet(features, labels, classes, order, range[0], range[1]);
+        DataSet ds = SequenceBatch.dataSet(features, labels, targets, classes, order, range[0], range[1]);
         if (preProcessor != null) {
             preProcessor.preProcess(ds);
         }

@@ -226,8 +226,8 @@ public final class ClassifierTrainer {
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights, classWeights);
         Integer covered = pretrained == null ? null : pretrained.covered;
-        Phase first = fit(network, hp, trainInput, train.labels(), validationInput, validation.labels(), labels, observer,
-                cancelled, List.of(), deadlineNanos);
+        Phase first = fit(network, hp, trainInput, train.labels(), train.targets(), validationInput,
+                validation.labels(), labels, observer, cancelled, List.of(), deadlineNanos);
         if (first == null) {
             return cancelled(hp, vocabulary, covered, start);
         }
@@ -238,8 +238,8 @@ public final class ClassifierTrainer {
             MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null,
                     classWeights);
             tuned.setParams(first.best().params().dup());
-            Phase second = fit(tuned, tuning, trainInput, train.labels(), validationInput, validation.labels(), labels,
-                    observer, cancelled, first.history(), deadlineNanos);
+            Phase second = fit(tuned, tuning, trainInput, train.labels(), train.targets(), validationInput,
+                    validation.labels(), labels, observer, cancelled, first.history(), deadlineNanos);
             if (second == null) {
                 return cancelled(hp, vocabulary, covered, start);
             }
@@ -263,13 +263,14 @@ public final class ClassifierTrainer {
      * @param earlier the epochs of an earlier phase of the same job, which this one's numbering continues
      */
     private Phase fit(MultiLayerNetwork network, HyperParameters hp, SequenceFeatures trainInput, int[] trainLabels,
-                      SequenceFeatures validationInput, int[] validationLabels, List<String> labels,
-                      TrainingObserver observer, BooleanSupplier cancelled, List<EpochMetrics> earlier,
-                      long deadlineNanos) {
+                      float[][] trainTargets, SequenceFeatures validationInput, int[] validationLabels,
+                      List<String> labels, TrainingObserver observer, BooleanSupplier cancelled,
+                      List<EpochMetrics> earlier, long deadlineNanos) {
         int batches = (trainInput.size() + hp.batchSize() - 1) / hp.batchSize();
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
-        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainInput, trainLabels, labels,
-                hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
+        // soft targets, when the data has them, are what the loss reads; validation keeps the hard labels
+        BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainInput, trainLabels, trainTargets,
+                labels, hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
         PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
         // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
         network.setLearningRate(learningRate);

@@ -4,13 +4,25 @@ package com.example.sentiment.ml;
  * Texts already tokenised and encoded with a {@link Vocabulary}: one id sequence per text (cut to the
  * maximum sequence length, never empty) and the index of its label in a shared label list. This is all that
  * training and evaluation read, so a large upload never has to be held as Java strings.
+ *
+ * @param targets soft training targets, one probability row per text (each row sums to 1), which the loss reads
+ *                instead of the one-hot label when present (a distilled student learns a teacher's
+ *                probabilities); null for one-hot labels. Validation and evaluation always read {@code labels}
  */
-public record EncodedTexts(int[][] sequences, int[] labels) {
+public record EncodedTexts(int[][] sequences, int[] labels, float[][] targets) {
 
     public EncodedTexts {
         if (sequences.length != labels.length) {
             throw new IllegalArgumentException("sequences and labels differ in length");
         }
+        if (targets != null && targets.length != labels.length) {
+            throw new IllegalArgumentException("targets and labels differ in length");
+        }
+    }
+
+    /** Texts with one-hot labels. */
+    public EncodedTexts(int[][] sequences, int[] labels) {
+        this(sequences, labels, null);
     }
 
     public int size() {

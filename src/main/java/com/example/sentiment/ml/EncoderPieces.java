@@ -15,6 +15,8 @@ public final class EncoderPieces {
     record Cut(int[] pieces, boolean truncated) {
     }
 
+    private static final String MASK = "[MASK]";
+
     private EncoderPieces() {
     }
 
@@ -23,7 +25,23 @@ public final class EncoderPieces {
      * of them (at least 2: the markers).
      */
     public static int[] of(PretrainedEncoder encoder, List<String> tokens, int maxPieces) {
-        return encoder.pieces(String.join(" ", tokens), Math.max(2, maxPieces));
+        return encoder.pieces(joined(tokens), Math.max(2, maxPieces));
+    }
+
+    /**
+     * The tokens joined by spaces, the unknown-word token written as the encoders' {@code [MASK]} piece: a
+     * distillation's masked copies hold {@link Vocabulary#UNKNOWN}, which the encoder's tokenizer would otherwise
+     * split into three pieces of punctuation and a word.
+     */
+    static String joined(List<String> tokens) {
+        StringBuilder text = new StringBuilder();
+        for (String token : tokens) {
+            if (!text.isEmpty()) {
+                text.append(' ');
+            }
+            text.append(Vocabulary.UNKNOWN.equals(token) ? MASK : token);
+        }
+        return text.toString();
     }
 
     /**
@@ -32,7 +50,7 @@ public final class EncoderPieces {
      */
     static Cut cut(PretrainedEncoder encoder, List<String> tokens, int maxPieces) {
         int kept = Math.max(2, maxPieces);
-        int[] pieces = encoder.pieces(String.join(" ", tokens), kept + 1);
+        int[] pieces = encoder.pieces(joined(tokens), kept + 1);
         if (pieces.length <= kept) {
             return new Cut(pieces, false);
         }

@@ -37,12 +37,26 @@ final class SequenceBatch {
         return new INDArray[] {features, featureMask};
     }
 
-    static DataSet dataSet(SequenceFeatures features, int[] labels, int classes, int[] rows, int from, int to) {
+    /**
+     * The rows with their labels {@code [n, classes]}: the rows of {@code targets} when given (soft targets,
+     * which MCXENT reads as they are), else the one-hot labels.
+     */
+    static DataSet dataSet(SequenceFeatures features, int[] labels, float[][] targets, int classes, int[] rows,
+                           int from, int to) {
         INDArray[] fm = features.featuresAndMask(rows, from, to);
-        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, to - from, classes);
-        for (int r = from; r < to; r++) {
-            oneHot.putScalar(r - from, labels[rows[r]], 1.0);
+        INDArray out;
+        if (targets != null) {
+            float[][] picked = new float[to - from][];
+            for (int r = from; r < to; r++) {
+                picked[r - from] = targets[rows[r]];
+            }
+            out = Nd4j.create(picked);
+        } else {
+            out = Nd4j.zeros(DataType.FLOAT, to - from, classes);
+            for (int r = from; r < to; r++) {
+                out.putScalar(r - from, labels[rows[r]], 1.0);
+            }
         }
-        return new DataSet(fm[0], oneHot, fm[1], null);
+        return new DataSet(fm[0], out, fm[1], null);
     }
 }

@@ -27,6 +27,13 @@ public interface TrainingObserver {
     default void onCandidate(int index, int count, String name) {
     }
 
+    /**
+     * While a teacher labels the texts a student is distilled from (before the first candidate): {@code labelled}
+     * of {@code total} texts done.
+     */
+    default void onLabelling(int labelled, int total) {
+    }
+
     TrainingObserver NONE = new TrainingObserver() {
         @Override
         public void onBatch(int epoch, int batch, int totalBatches, double loss) {

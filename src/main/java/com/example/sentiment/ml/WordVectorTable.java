@@ -74,6 +74,20 @@ public final class WordVectorTable {
     }
 
     /**
+     * The words of the first {@code count} rows, in row order: in a file sorted by frequency, as GloVe's are,
+     * the {@code count} most frequent words.
+     */
+    public String[] firstWords(int count) {
+        String[] words = new String[Math.min(count, rows.size())];
+        rows.forEach((word, row) -> {
+            if (row < words.length) {
+                words[row] = word;
+            }
+        });
+        return words;
+    }
+
+    /**
      * Opens a vectors file, binary or text (see the class description).
      *
      * @throws TrainingFailedException when the file is missing, damaged or empty

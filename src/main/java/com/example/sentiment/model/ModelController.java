@@ -1,6 +1,7 @@
 package com.example.sentiment.model;
 
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.HyperParameters;
@@ -119,18 +120,19 @@ class ModelController {
                         ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
                         Double trainingSeconds, Double minConfidence, Map<String, EvaluationReport> evaluations,
                         HeldOutAccuracy heldOut, List<ConfigurationSearch.CandidateReport> candidates,
-                        List<EvaluationReport> ensembleMembers) {
+                        List<EvaluationReport> ensembleMembers, Distillation distillation) {
 
         static ModelDetails of(StoredModel stored, boolean active) {
             ModelMetadata m = stored.metadata();
             if (m == null) {
                 return new ModelDetails(stored.id(), active, false, stored.problem(), null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
             }
             return new ModelDetails(stored.id(), active, stored.usable(), stored.problem(), m.name(), m.createdAt(),
                     m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.wordVectorsCovered(), m.parameters(),
                     m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds(), m.minConfidence(),
-                    m.evaluations(), HeldOutAccuracy.of(m).orElse(null), m.candidates(), m.ensembleMembers());
+                    m.evaluations(), HeldOutAccuracy.of(m).orElse(null), m.candidates(), m.ensembleMembers(),
+                    m.distillation());
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.example.sentiment.model;
 
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.HyperParameters;
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param candidates the configurations the job tried ({@code "preset": "auto"}) and which one it kept; null in
  *                   versions from before the search existed
  * @param ensembleMembers for an ensemble, each member alone on the validation data; null or empty otherwise
+ * @param distillation the teacher the version learnt from, its augmentation and teacher weight; null for a version
+ *                     trained on its labels alone
  */
 public record ModelMetadata(
         String id,
@@ -40,7 +43,8 @@ public record ModelMetadata(
         Map<String, EvaluationReport> evaluations,
         Double minConfidence,
         List<ConfigurationSearch.CandidateReport> candidates,
-        List<EvaluationReport> ensembleMembers) {
+        List<EvaluationReport> ensembleMembers,
+        Distillation distillation) {
 
     /** Metadata without search candidates or ensemble members. */
     public ModelMetadata(String id, String name, Instant createdAt, String trainingJobId, List<String> labels,
@@ -52,6 +56,19 @@ public record ModelMetadata(
         this(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize, wordVectorsCovered,
                 parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, evaluations,
                 minConfidence, null, null);
+    }
+
+    /** Metadata of a version trained without a teacher. */
+    public ModelMetadata(String id, String name, Instant createdAt, String trainingJobId, List<String> labels,
+                         HyperParameters hyperParameters, int vocabularySize, Integer wordVectorsCovered,
+                         long parameters, EvaluationReport evaluation, DatasetFingerprint dataset,
+                         List<EpochMetrics> history, int bestEpoch, double trainingSeconds,
+                         Map<String, String> checksums, Map<String, EvaluationReport> evaluations,
+                         Double minConfidence, List<ConfigurationSearch.CandidateReport> candidates,
+                         List<EvaluationReport> ensembleMembers) {
+        this(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize, wordVectorsCovered,
+                parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, evaluations,
+                minConfidence, candidates, ensembleMembers, null);
     }
 
     /**
@@ -69,7 +86,7 @@ public record ModelMetadata(
     ModelMetadata withId(String newId, Map<String, String> newChecksums) {
         return new ModelMetadata(newId, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums,
-                evaluations, minConfidence, candidates, ensembleMembers);
+                evaluations, minConfidence, candidates, ensembleMembers, distillation);
     }
 
     /** The same metadata with the figures on one more labelled file. */
@@ -78,13 +95,13 @@ public record ModelMetadata(
         all.put(file, report);
         return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, all,
-                minConfidence, candidates, ensembleMembers);
+                minConfidence, candidates, ensembleMembers, distillation);
     }
 
     /** The same metadata with another default abstention threshold (null for none). */
     ModelMetadata withMinConfidence(Double threshold) {
         return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums,
-                evaluations, threshold, candidates, ensembleMembers);
+                evaluations, threshold, candidates, ensembleMembers, distillation);
     }
 }

@@ -28,9 +28,32 @@ import java.util.TreeMap;
  * only its reserved entries: such a model reads no word ids.
  */
 record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
-                       LabelledTexts heldOutTexts, DatasetReport report) {
+                       LabelledTexts heldOutTexts, DatasetReport report, RowTokens tokens) {
 
     static final int MAX_LABELS = 1000;
+
+    /** Without the rows' tokens. */
+    PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
+                    LabelledTexts heldOutTexts, DatasetReport report) {
+        this(labels, vocabulary, train, validation, heldOutTexts, report, null);
+    }
+
+    /**
+     * The whole tokens (not cut to the maximum sequence length) of the training and validation rows, in the order
+     * of {@link #train()} and {@link #validation()}, as numbers of {@code words}: what a teacher labels and what
+     * augmentation varies. Kept only for a job with a teacher.
+     */
+    record RowTokens(List<String> words, int[][] train, int[][] validation) {
+
+        /** The tokens of one row of {@code rows} ({@link #train()} or {@link #validation()}). */
+        List<String> text(int[][] rows, int row) {
+            List<String> tokens = new ArrayList<>(rows[row].length);
+            for (int word : rows[row]) {
+                tokens.add(words.get(word));
+            }
+            return tokens;
+        }
+    }
 
     /** One file as it was read: what the parser found, its rows, and the SHA-256 of its bytes. */
     record FileRows(DatasetParser.Summary summary, TokenisedRows rows, String sha256) {
@@ -50,24 +73,27 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
                                    int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
                                    boolean keepHeldOutTexts) {
         return prepare(data, validation, words, validationSplit, seed, minExamplesPerLabel, hp, feedbackAdded,
-                feedbackDuplicates, keepHeldOutTexts, false);
+                feedbackDuplicates, keepHeldOutTexts, false, false);
     }
 
     /**
      * The same; with {@code holdOutSentences}, a split holds out only whole sentences (rows that are not part
      * of a longer row) and leaves every row inside a held-out sentence out of training ({@link SentenceHoldOut}).
+     *
+     * @param keepTokens keep {@link #tokens()} (else it is null)
      */
     static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
                                    int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
-                                   boolean keepHeldOutTexts, boolean holdOutSentences) {
+                                   boolean keepHeldOutTexts, boolean holdOutSentences, boolean keepTokens) {
         return prepare(data, validation, words, validationSplit, seed, minExamplesPerLabel, hp, feedbackAdded,
-                feedbackDuplicates, keepHeldOutTexts, holdOutSentences, null);
+                feedbackDuplicates, keepHeldOutTexts, holdOutSentences, keepTokens, null);
     }
 
     /** The same; with {@code encoder} (the one {@code hp} names), the examples are its piece sequences. */
     static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
                                    int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
-                                   boolean keepHeldOutTexts, boolean holdOutSentences, PretrainedEncoder encoder) {
+                                   boolean keepHeldOutTexts, boolean holdOutSentences, boolean keepTokens,
+                                   PretrainedEncoder encoder) {
         TokenisedRows rows = data.rows();
         List<String> errors = new ArrayList<>();
         Map<String, Integer> counts = new TreeMap<>();
@@ -188,7 +214,22 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
                 heldBefore - validationRows.length, feedbackAdded, feedbackDuplicates, phrasesLeftOut);
         LabelledTexts heldOutTexts = keepHeldOutTexts
                 ? texts(validationSource, validationRows, words, held.labels()) : null;
-        return new PreparedDataset(labels, vocabulary, train, held, heldOutTexts, report);
+        RowTokens tokens = keepTokens ? new RowTokens(
+                java.util.stream.IntStream.range(0, words.size()).mapToObj(words::word).toList(),
+                wholeRows(rows, trainRows, words.size()), wholeRows(validationSource, validationRows, words.size()))
+                : null;
+        return new PreparedDataset(labels, vocabulary, train, held, heldOutTexts, report, tokens);
+    }
+
+    /** The given rows' tokens, every one, as word numbers. */
+    private static int[][] wholeRows(TokenisedRows rows, int[] which, int wordCount) {
+        int[] identity = new int[wordCount];
+        Arrays.setAll(identity, w -> w);
+        int[][] out = new int[which.length][];
+        for (int i = 0; i < which.length; i++) {
+            out[i] = rows.tokens(which[i], rows.length(which[i]), identity);
+        }
+        return out;
     }
 
 

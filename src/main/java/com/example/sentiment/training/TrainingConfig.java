@@ -2,6 +2,7 @@ package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.HyperParameters;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
@@ -103,10 +104,27 @@ public record TrainingConfig(
         @Schema(description = "seconds all candidates of preset auto may train together; an epoch that would "
                 + "overrun a candidate's share does not start")
         @Min(value = 10, message = "must be at least 10") @Max(value = 86400, message = "must be at most 86400")
-        Integer timeBudgetSeconds) {
+        Integer timeBudgetSeconds,
+        @Schema(description = "a model version id: distil it into a word-vector model, which serves at the usual "
+                + "speed. The teacher labels the training texts and augmented copies of them with its "
+                + "probabilities, and the new model learns those (Tang et al. 2019). The teacher must know every "
+                + "label of the upload; its probabilities of other labels are left out. The labelling runs before "
+                + "training and does not count against timeBudgetSeconds", example = "20261129-130908-d56a")
+        @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,63}", message = "must be a model version id") String teacher,
+        @Schema(description = "with a teacher: augmented copies of each training text (words masked, words swapped "
+                + "for their nearest word-vector neighbours, n-grams sampled), all labelled by the teacher. Each "
+                + "copy costs one teacher labelling per text (an encoder teacher labels about 250 texts/s per core) "
+                + "and one more example per training epoch")
+        @Min(value = 0, message = "must be at least 0") @Max(value = 20, message = "must be at most 20")
+        Integer augmentation,
+        @Schema(description = "with a teacher: the weight of its probabilities in a training text's target, the "
+                + "true label having the rest (augmented copies take the teacher's alone)")
+        @DecimalMin(value = "0.0", message = "must be between 0 and 1")
+        @DecimalMax(value = "1.0", message = "must be between 0 and 1") Double teacherWeight) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -125,10 +143,24 @@ public record TrainingConfig(
         } else {
             candidates.add(new ConfigurationSearch.Candidate("manual", hyperParameters(d, defaultVectorsPresent)));
         }
+        Distillation distillation = teacher == null ? null
+                : new Distillation(teacher, or(augmentation, d.augmentation()), or(teacherWeight, d.teacherWeight()));
         return new ResolvedTrainingConfig(name, candidates.get(0).hyperParameters(), or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.IF_BETTER),
                 or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()),
-                "sentences".equalsIgnoreCase(validationUnit));
+                "sentences".equalsIgnoreCase(validationUnit), distillation);
+    }
+
+    /** The fields that mean something only with a teacher, which are refused without one. */
+    List<String> teacherOnlyFields() {
+        List<String> set = new ArrayList<>();
+        if (teacher == null && augmentation != null) {
+            set.add("augmentation");
+        }
+        if (teacher == null && teacherWeight != null) {
+            set.add("teacherWeight");
+        }
+        return set;
     }
 
     /**
@@ -189,18 +221,19 @@ public record TrainingConfig(
      * @param candidates the configurations the job trains, one unless the preset is auto
      * @param timeBudgetSeconds for all candidates together
      * @param holdOutSentences a validation split holds out whole sentences only ({@code "validationUnit": "sentences"})
+     * @param distillation the teacher a word-vector model learns from, or null for the uploaded labels alone
      */
     public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                          String textColumn, String labelColumn, Activation activate,
                                          boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
-                                         int timeBudgetSeconds, boolean holdOutSentences) {
+                                         int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation) {
 
         /** One configuration, without a search (a job restored from its record, which no longer trains). */
         public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                       String textColumn, String labelColumn, Activation activate,
                                       boolean includeFeedback) {
             this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
-                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0, false);
+                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0, false, null);
         }
     }
 }

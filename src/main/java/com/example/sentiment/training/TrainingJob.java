@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.TrainingObserver;
@@ -42,6 +43,10 @@ final class TrainingJob implements TrainingObserver {
     private int candidateMaxEpochs;
     private long batchesSeen;
     private final long startNanos;
+    // when training proper started: after a teacher's labelling, which the training speed and ETA leave out
+    private long trainingStartNanos;
+    private long labellingStartNanos;
+    private Distillation distillation;
     private double tokensPerExample;
 
     /** A job just claimed: RUNNING, with the progress of an earlier attempt cleared. */
@@ -56,6 +61,8 @@ final class TrainingJob implements TrainingObserver {
         this.attempts = lease.attempt();
         this.startedAt = v.startedAt() != null ? v.startedAt() : Instant.now();
         this.startNanos = System.nanoTime();
+        this.trainingStartNanos = startNanos;
+        this.distillation = config.distillation();
         this.candidateMaxEpochs = config.hyperParameters().maxEpochs();
     }
 
@@ -116,7 +123,7 @@ final class TrainingJob implements TrainingObserver {
                 progress.totalBatches(), progress.percent(), progress.etaSeconds(),
                 Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond),
                 progress.candidate(), progress.totalCandidates(), progress.candidateName(), progress.textsEncoded(),
-                progress.textsToEncode());
+                progress.textsToEncode(), progress.labelling());
     }
 
     /**
@@ -146,6 +153,11 @@ final class TrainingJob implements TrainingObserver {
         history.clear();
     }
 
+    /** Records how many augmented texts the teacher labelled, and how long it took. */
+    synchronized void recordDistillation(Distillation outcome) {
+        this.distillation = outcome;
+    }
+
     /** Records what {@code "activate": "if-better"} decided; call before {@link #finish}. */
     synchronized void recordPromotion(Promotion decision) {
         this.promotion = decision;
@@ -160,7 +172,7 @@ final class TrainingJob implements TrainingObserver {
             progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
                     progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond(), progress.tokensPerSecond(),
                     progress.candidate(), progress.totalCandidates(), progress.candidateName(), progress.textsEncoded(),
-                    progress.textsToEncode());
+                    progress.textsToEncode(), progress.labelling());
         }
     }
 
@@ -170,7 +182,7 @@ final class TrainingJob implements TrainingObserver {
         progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
                 progress.totalBatches(), progress.percent(), progress.etaSeconds(), progress.examplesPerSecond(),
                 progress.tokensPerSecond(), progress.candidate(), progress.totalCandidates(), progress.candidateName(),
-                done, total);
+                done, total, progress.labelling());
     }
 
     @Override
@@ -188,7 +200,7 @@ final class TrainingJob implements TrainingObserver {
         // to its end when the next one starts, so that the figure never goes back
         double withinCandidate = Math.min(1.0, ((epoch - 1) * (double) totalBatches + batch) / ((double) totalEpochs * totalBatches));
         double fraction = (candidateIndex + withinCandidate) / candidateCount;
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        double elapsed = (System.nanoTime() - trainingStartNanos) / 1e9;
         Long eta = fraction > 0 ? Math.round(elapsed / fraction * (1 - fraction)) : null;
         double examplesPerSecond = elapsed > 0 ? batchesSeen * (double) config.hyperParameters().batchSize() / elapsed : 0;
         boolean search = candidateCount > 1;
@@ -196,9 +208,23 @@ final class TrainingJob implements TrainingObserver {
                 Math.round(1000.0 * fraction) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
                 (double) Math.round(examplesPerSecond * tokensPerExample), search ? candidateIndex + 1 : null,
                 search ? candidateCount : null, search ? candidateName : null, progress.textsEncoded(),
-                progress.textsToEncode());
+                progress.textsToEncode(), progress.labelling());
         metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1(),
                 metrics.validationAccuracyStandardError(), metrics.validationMacroF1StandardError(), metrics.learningRate());
+    }
+
+    @Override
+    public synchronized void onLabelling(int labelled, int total) {
+        long now = System.nanoTime();
+        if (labelled == 0) {
+            labellingStartNanos = now;
+        }
+        double seconds = (now - labellingStartNanos) / 1e9;
+        double rate = seconds > 0 ? labelled / seconds : 0;
+        Long eta = rate > 0 ? Math.round((total - labelled) / rate) : null;
+        progress = new TrainingJobView.Progress(0, 0, 0, 0, 0, null, null, null, null, null, null,
+                null, null, new TrainingJobView.Labelling(labelled, total, Math.round(rate * 10) / 10.0, eta));
+        trainingStartNanos = now;
     }
 
     @Override
@@ -215,6 +241,6 @@ final class TrainingJob implements TrainingObserver {
                 .findFirst().orElse(config.hyperParameters());
         return new TrainingJobView(id, config.name(), state, createdAt, startedAt, finishedAt, worker, attempts, progress,
                 metrics, List.copyOf(history), report, settings, config.activate(), error, modelId,
-                promotion, candidates);
+                promotion, candidates, distillation);
     }
 }

@@ -1,5 +1,9 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.model.ModelNotFoundException;
+import com.example.sentiment.model.ModelService;
+import com.example.sentiment.model.StoredModel;
+import com.example.sentiment.system.BadRequestException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -31,14 +35,16 @@ public class TrainingJobService {
 
     private final TrainingJobQueue queue;
     private final TrainingWorker worker;
+    private final ModelService models;
     private volatile Counts counts = new Counts(Map.of(), 0);
 
     private record Counts(Map<TrainingJobState, Long> byState, long atNanos) {
     }
 
-    TrainingJobService(TrainingJobQueue queue, TrainingWorker worker, MeterRegistry meters) {
+    TrainingJobService(TrainingJobQueue queue, TrainingWorker worker, ModelService models, MeterRegistry meters) {
         this.queue = queue;
         this.worker = worker;
+        this.models = models;
         registerMetrics(meters);
     }
 
@@ -81,18 +87,41 @@ public class TrainingJobService {
     }
 
     /**
-     * Queues a job on prepared data; refuses with 503 when too many jobs wait.
+     * Queues a job on prepared data; refuses with 503 when too many jobs wait, and with 400 when it names a
+     * teacher that is not a usable version or does not know every label of the data.
      *
      * @param dataFile the uploaded training file, and {@code validationFile} the validation file or null: a shared
      *                 queue keeps them for the worker, which reads them again
      */
     public TrainingJobView submit(PreparedDataset data, TrainingConfig.ResolvedTrainingConfig config,
                                   TrainingUploadReader.Upload dataFile, TrainingUploadReader.Upload validationFile) {
+        if (config.distillation() != null) {
+            checkTeacher(config.distillation().teacher(), data.labels());
+        }
         TrainingJobView view = TrainingJobView.queued(UUID.randomUUID().toString(), config, data.report(), Instant.now());
         TrainingJobView queued = queue.submit(new TrainingJobQueue.NewJob(view, config, data, dataFile, validationFile));
         log.info("Queued training job {} ({} training / {} validation examples)", queued.id(),
                 data.train().size(), data.validation().size());
         return queued;
+    }
+
+    private void checkTeacher(String id, List<String> labels) {
+        StoredModel teacher;
+        try {
+            teacher = models.get(id);
+        } catch (ModelNotFoundException e) {
+            throw BadRequestException.forField("config.teacher", "there is no model version '" + id
+                    + "' (GET /api/v1/models lists them)");
+        }
+        if (!teacher.usable()) {
+            throw BadRequestException.forField("config.teacher", "model version '" + id + "' cannot be used: "
+                    + teacher.problem());
+        }
+        List<String> unknown = DistilledDataset.unknownToTeacher(teacher.metadata().labels(), labels);
+        if (!unknown.isEmpty()) {
+            throw BadRequestException.forField("config.teacher", "model version '" + id + "' does not know the "
+                    + "labels " + unknown + " of the data (its labels: " + teacher.metadata().labels() + ")");
+        }
     }
 
     public TrainingJobView get(String id) {

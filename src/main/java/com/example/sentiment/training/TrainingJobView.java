@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.HyperParameters;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param promotion what {@code "activate": "if-better"} decided; null otherwise
  * @param candidates the configurations a job with {@code "preset": "auto"} tried, with their figures and the one
  *                   it kept; filled in when training ends
+ * @param distillation the teacher a job with {@code teacher} learns from, its augmentation and teacher weight;
+ *                     null for a job that learns from its labels alone
  */
 public record TrainingJobView(
         String id,
@@ -36,14 +39,15 @@ public record TrainingJobView(
         String error,
         String modelId,
         Promotion promotion,
-        List<ConfigurationSearch.CandidateReport> candidates) {
+        List<ConfigurationSearch.CandidateReport> candidates,
+        Distillation distillation) {
 
     /** A job just submitted: QUEUED, with what its upload was found to hold. */
     static TrainingJobView queued(String id, TrainingConfig.ResolvedTrainingConfig config, DatasetReport report,
                                   Instant createdAt) {
         return new TrainingJobView(id, config.name(), TrainingJobState.QUEUED, createdAt, null, null, null, 0,
                 Progress.NONE, Metrics.NONE, List.of(), report, config.hyperParameters(), config.activate(), null, null,
-                null, null);
+                null, null, config.distillation());
     }
 
     /** This view with the fields the queue owns: where the job is, who runs it, since when, and how it ended. */
@@ -51,7 +55,7 @@ public record TrainingJobView(
                                    String newWorker, int newAttempts, String newError, String newModelId) {
         return new TrainingJobView(id, name, newState, createdAt, newStartedAt, newFinishedAt, newWorker, newAttempts,
                 progress, metrics, history, dataset, hyperParameters, activate, newError, newModelId, promotion,
-                candidates);
+                candidates, distillation);
     }
 
     /**
@@ -65,20 +69,30 @@ public record TrainingJobView(
      * @param textsEncoded with an encoder: the texts (training and validation) whose encoder states are computed
      *                     so far, which happens once, before the first epoch; null without an encoder
      * @param textsToEncode with an encoder: all of them; null without an encoder
+     * @param labelling how far the teacher of a job with {@code teacher} labelled its texts, which comes before
+     *                  training (percent stays 0 until it is done); null for other jobs
      */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
                            Double examplesPerSecond, Double tokensPerSecond, Integer candidate,
                            Integer totalCandidates, String candidateName, Integer textsEncoded,
-                           Integer textsToEncode) {
+                           Integer textsToEncode, Labelling labelling) {
         static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null, null, null, null, null);
 
-        /** Progress of a job without an encoder. */
+        /** Progress of a job that neither encodes nor labels its texts before training. */
         public Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
                         Double examplesPerSecond, Double tokensPerSecond, Integer candidate, Integer totalCandidates,
                         String candidateName) {
             this(epoch, totalEpochs, batch, totalBatches, percent, etaSeconds, examplesPerSecond, tokensPerSecond,
-                    candidate, totalCandidates, candidateName, null, null);
+                    candidate, totalCandidates, candidateName, null, null, null);
         }
+    }
+
+    /**
+     * The teacher's labelling of the training texts and their augmented copies.
+     *
+     * @param etaSeconds until the labelling is done (training comes after it)
+     */
+    public record Labelling(int labelled, int total, Double textsPerSecond, Long etaSeconds) {
     }
 
     /**

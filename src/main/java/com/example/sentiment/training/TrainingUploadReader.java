@@ -99,6 +99,11 @@ class TrainingUploadReader {
         }
         TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults(),
                 wordVectors.defaultName().isPresent());
+        List<String> teacherOnly = config.teacherOnlyFields();
+        if (!teacherOnly.isEmpty()) {
+            throw BadRequestException.forFields(teacherOnly.stream()
+                    .map(f -> new BadRequestException.FieldError("config." + f, "needs config.teacher")).toList());
+        }
         HyperParameters hp = resolved.hyperParameters();
         if (hp.engine() == HyperParameters.Engine.DL4J
                 && (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0)) {
@@ -110,6 +115,11 @@ class TrainingUploadReader {
             names.addAll(encoders.names());
             throw BadRequestException.forField("config.encoder", "no encoder '" + hp.encoder() + "': must be one of "
                     + String.join(", ", names));
+        }
+        if (resolved.distillation() != null && hp.usesEncoder()) {
+            // the point of distilling is a student that serves at word-vector speed; the teacher may use an encoder
+            throw BadRequestException.forField("config.encoder", "a job with a teacher trains a word-vector model: "
+                    + "leave encoder out or set it to " + HyperParameters.WORD_VECTORS);
         }
         String vectors = hp.wordVectors();
         if (vectors != null && !wordVectors.exists(vectors)) {
@@ -142,7 +152,8 @@ class TrainingUploadReader {
             PretrainedEncoder encoder = hp.usesEncoder() ? encoders.get(hp.encoder()) : null;
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
-                    config.activate() == Activation.IF_BETTER, config.holdOutSentences(), encoder);
+                    config.activate() == Activation.IF_BETTER, config.holdOutSentences(),
+                    config.distillation() != null, encoder);
             if (encoder != null) {
                 // the pieces take the place of the word ids counted per token, and are more: counted on top
                 claim.add(Integer.BYTES * (pieceCount(prepared.train()) + pieceCount(prepared.validation())));

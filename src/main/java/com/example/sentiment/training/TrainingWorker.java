@@ -5,11 +5,16 @@ import com.example.sentiment.feedback.Feedback;
 import com.example.sentiment.feedback.FeedbackStore;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.Distillation;
+import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.PretrainedEncoders;
+import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.TrainingResult;
+import com.example.sentiment.ml.Vocabulary;
+import com.example.sentiment.ml.WordVectorTable;
 import com.example.sentiment.model.ModelConflictException;
 import com.example.sentiment.model.ModelMetadata;
 import com.example.sentiment.model.ModelService;
@@ -236,12 +241,30 @@ class TrainingWorker {
                     job.config(), corrections(job)));
             job.recordDataset(data.report());
             String vectors = job.config().hyperParameters().wordVectors();
-            ConfigurationSearch.Outcome outcome = search.train(data.vocabulary(), data.train(), data.validation(),
-                    data.labels(), job.config().candidates(), job.config().timeBudgetSeconds(),
-                    vectors == null ? null : wordVectors.get(vectors), new HeartbeatingObserver(lease, job),
+            WordVectorTable table = vectors == null ? null : wordVectors.get(vectors);
+            TrainingObserver observer = new HeartbeatingObserver(lease, job);
+            Vocabulary vocabulary = data.vocabulary();
+            EncodedTexts train = data.train();
+            EncodedTexts validation = data.validation();
+            Distillation distillation = job.config().distillation();
+            if (distillation != null) {
+                TextClassifier teacher = teacher(distillation.teacher(), data.labels());
+                DistilledDataset distilled = DistilledDataset.build(data, teacher, table, distillation,
+                        job.config().hyperParameters(), observer, job::shouldStop);
+                if (distilled != null) {
+                    job.recordDistillation(distilled.distillation());
+                    vocabulary = distilled.vocabulary();
+                    train = distilled.train();
+                    validation = distilled.validation();
+                }
+            }
+            // null when the job stopped while its teacher labelled
+            ConfigurationSearch.Outcome outcome = job.shouldStop() ? null : search.train(vocabulary, train, validation,
+                    data.labels(), job.config().candidates(), job.config().timeBudgetSeconds(), table, observer,
                     job::shouldStop);
-            TrainingResult result = outcome.result();
-            if (!result.cancelled()) {
+            TrainingResult result = outcome == null ? null : outcome.result();
+            boolean cancelled = result == null || result.cancelled();
+            if (!cancelled) {
                 job.recordCandidates(outcome.candidates(), result);
             }
             if (job.leaseLost()) {
@@ -250,7 +273,7 @@ class TrainingWorker {
                 job.finish(TrainingJobState.CANCELLED, null, null);
                 queue.release(lease, job.view());
                 log.info("Training job {} handed back: worker {} stops", job.id(), lease.worker());
-            } else if (result.cancelled()) {
+            } else if (cancelled) {
                 job.finish(TrainingJobState.CANCELLED, null, null);
                 end(lease, job);
                 log.info("Training job {} cancelled", job.id());
@@ -272,6 +295,19 @@ class TrainingWorker {
         } catch (RuntimeException e) {
             fail(lease, job, "training failed unexpectedly (the service's log has the details)", e);
         }
+    }
+
+    /**
+     * The teacher of a job: its version as the model service loads it (perhaps the one it serves), if it still
+     * knows the job's labels (it was checked when the job was submitted, but may have been replaced since).
+     */
+    private TextClassifier teacher(String id, List<String> labels) {
+        TextClassifier teacher = models.resolve(id).classifier();
+        List<String> unknown = DistilledDataset.unknownToTeacher(teacher.labels(), labels);
+        if (!unknown.isEmpty()) {
+            throw new TrainingFailedException("the teacher " + id + " does not know the labels " + unknown);
+        }
+        return teacher;
     }
 
     private void publish(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data, TrainingResult result,
@@ -382,7 +418,7 @@ class TrainingWorker {
                 result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
                 result.bestEpoch(), result.trainingSeconds(), null, null, null,
                 candidates.size() > 1 ? candidates : null,
-                result.memberEvaluations().isEmpty() ? null : result.memberEvaluations());
+                result.memberEvaluations().isEmpty() ? null : result.memberEvaluations(), job.view().distillation());
     }
 
     /** {@code <claim time>-<4 hex digits of the job id and attempt>}: sorts by time like every version id. */
@@ -426,6 +462,11 @@ class TrainingWorker {
         @Override
         public void onCandidate(int index, int count, String name) {
             job.onCandidate(index, count, name);
+        }
+
+        @Override
+        public void onLabelling(int labelled, int total) {
+            job.onLabelling(labelled, total);
         }
 
         @Override

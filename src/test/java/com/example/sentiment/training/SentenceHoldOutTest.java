@@ -47,7 +47,7 @@ class SentenceHoldOutTest {
         HyperParameters hp = new HyperParameters(1, 16, 0.01, 16, 16, false, 0, 0, 10, 1, 10_000, 7, 0,
                 HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null);
         PreparedDataset prepared = PreparedDataset.prepare(new PreparedDataset.FileRows(summary, rows, "sha"), null, words,
-                0.2, 42, 2, hp, 0, 0, true, true);
+                0.2, 42, 2, hp, 0, 0, true, true, false);
 
         Set<String> sentenceSet = new HashSet<>(sentences);
         List<String> held = prepared.heldOutTexts().texts();
@@ -58,7 +58,7 @@ class SentenceHoldOutTest {
         assertThat(prepared.train().size()).isEqualTo(60 * 10 - 12 - 12 * 9);
         // and a plain split of the same rows holds out phrases of sentences that stay in training
         PreparedDataset plain = PreparedDataset.prepare(new PreparedDataset.FileRows(summary, rows, "sha"), null, words,
-                0.2, 42, 2, hp, 0, 0, true, false);
+                0.2, 42, 2, hp, 0, 0, true, false, false);
         assertThat(plain.heldOutTexts().texts()).anySatisfy(t -> assertThat(sentenceSet).doesNotContain(t));
         assertThat(plain.report().trainingPhrasesLeftOut()).isNull();
     }

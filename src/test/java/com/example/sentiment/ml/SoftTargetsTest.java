@@ -1,0 +1,119 @@
+package com.example.sentiment.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.example.sentiment.TestCorpus;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Soft targets ({@link EncodedTexts#targets()}) replace the one-hot labels in what the loss reads, and a network
+ * trained on a teacher's probabilities learns them.
+ */
+class SoftTargetsTest {
+
+    private static final List<String> LABELS = ClassifierTrainerTest.LABELS;
+
+    @Test
+    void aBatchCarriesTheRowsSoftTargetsWhenPresentAndOneHotLabelsOtherwise() {
+        int[][] sequences = {{2, 3}, {4}, {5, 6, 7}};
+        int[] labels = {0, 1, 1};
+        float[][] targets = {{0.9f, 0.1f}, {0.3f, 0.7f}, {0.5f, 0.5f}};
+        int[] rows = {2, 0};
+
+        DataSet soft = SequenceBatch.dataSet(new TokenIds(sequences), labels, targets, 2, rows, 0, 2);
+        assertThat(soft.getLabels().toFloatMatrix()).isDeepEqualTo(new float[][] {{0.5f, 0.5f}, {0.9f, 0.1f}});
+        DataSet hard = SequenceBatch.dataSet(new TokenIds(sequences), labels, null, 2, rows, 0, 2);
+        assertThat(hard.getLabels().toFloatMatrix()).isDeepEqualTo(new float[][] {{0, 1}, {1, 0}});
+        assertThat(soft.getFeatures()).isEqualTo(hard.getFeatures());
+    }
+
+    @Test
+    void theIteratorGivesEachRowItsOwnTarget() {
+        int n = 50;
+        int[][] sequences = new int[n][];
+        int[] labels = new int[n];
+        float[][] targets = new float[n][];
+        for (int i = 0; i < n; i++) {
+            // the first id names the row; lengths vary so that batches are sorted and shuffled
+            sequences[i] = new int[1 + i % 7];
+            sequences[i][0] = 100 + i;
+            labels[i] = i % 2;
+            targets[i] = new float[] {i / (float) n, 1 - i / (float) n};
+        }
+        BucketedDataSetIterator it = new BucketedDataSetIterator(new TokenIds(sequences), labels, targets, LABELS, 8, 3, true,
+                () -> false, 1);
+        int seen = 0;
+        while (it.hasNext()) {
+            DataSet batch = it.next();
+            float[][] ids = batch.getFeatures().toFloatMatrix();
+            float[][] rows = batch.getLabels().toFloatMatrix();
+            for (int r = 0; r < ids.length; r++) {
+                int row = (int) ids[r][0] - 100;
+                assertThat(rows[r]).containsExactly(targets[row]);
+                seen++;
+            }
+        }
+        assertThat(seen).isEqualTo(n);
+    }
+
+    /**
+     * A teacher that is sure of no text (0.7 on the true label): trained on its probabilities, a student's end
+     * near them; trained on the labels alone, from the same seed, the student grows surer than the teacher.
+     */
+    @Test
+    void aStudentTrainedOnATeachersProbabilitiesMovesTowardThem() {
+        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(300, 31));
+        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(60, 32));
+        Tokenizer tokenizer = new Tokenizer();
+        List<List<String>> tokens = new ArrayList<>();
+        train.texts().forEach(t -> tokens.add(tokenizer.tokenize(t)));
+        HyperParameters hp = ClassifierTrainerTest.small(4, HyperParameters.Pooling.LAST, false);
+        Vocabulary vocabulary = Vocabulary.build(tokens, 1, 1000);
+        EncodedTexts hard = EncodedTexts.encode(train, tokenizer, vocabulary, hp.maxSequenceLength());
+        float[][] teacher = new float[train.size()][];
+        for (int i = 0; i < teacher.length; i++) {
+            teacher[i] = new float[2];
+            teacher[i][train.labels()[i]] = 0.7f;
+            teacher[i][1 - train.labels()[i]] = 0.3f;
+        }
+        EncodedTexts soft = new EncodedTexts(hard.sequences(), hard.labels(), teacher);
+        EncodedTexts held = EncodedTexts.encode(validation, tokenizer, vocabulary, hp.maxSequenceLength());
+
+        TextClassifier fromLabels = new ClassifierTrainer().train(vocabulary, hard, held, LABELS, hp, null,
+                TrainingObserver.NONE, () -> false).classifier();
+        TextClassifier fromTeacher = new ClassifierTrainer().train(vocabulary, soft, held, LABELS, hp, null,
+                TrainingObserver.NONE, () -> false).classifier();
+
+        double labelsGap = meanAbsoluteGap(fromLabels, tokens, teacher);
+        double teacherGap = meanAbsoluteGap(fromTeacher, tokens, teacher);
+        assertThat(teacherGap).as("gap to the teacher: %.3f from its probabilities, %.3f from the labels",
+                teacherGap, labelsGap).isLessThan(labelsGap / 2);
+        // its probability of the true label is near the teacher's, and it still ranks the labels right
+        assertThat(meanTrueLabelProbability(fromTeacher, tokens, train.labels())).isCloseTo(0.7, within(0.1));
+        assertThat(fromTeacher.predictedLabels(held.sequences())).containsExactly(validation.labels());
+    }
+
+    private static double meanAbsoluteGap(TextClassifier student, List<List<String>> tokens, float[][] teacher) {
+        List<Prediction> predictions = student.classifyTokenized(tokens);
+        double sum = 0;
+        for (int i = 0; i < teacher.length; i++) {
+            for (int c = 0; c < LABELS.size(); c++) {
+                sum += Math.abs(predictions.get(i).scores().get(LABELS.get(c)) - teacher[i][c]);
+            }
+        }
+        return sum / teacher.length;
+    }
+
+    private static double meanTrueLabelProbability(TextClassifier student, List<List<String>> tokens, int[] labels) {
+        List<Prediction> predictions = student.classifyTokenized(tokens);
+        double sum = 0;
+        for (int i = 0; i < labels.length; i++) {
+            sum += predictions.get(i).scores().get(LABELS.get(labels[i]));
+        }
+        return sum / labels.length;
+    }
+}

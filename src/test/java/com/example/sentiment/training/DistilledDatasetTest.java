@@ -1,0 +1,158 @@
+package com.example.sentiment.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.TestCorpus;
+import com.example.sentiment.TestProperties;
+import com.example.sentiment.TinyModel;
+import com.example.sentiment.ml.EncodedTexts;
+import com.example.sentiment.ml.Prediction;
+import com.example.sentiment.ml.TextClassifier;
+import com.example.sentiment.ml.TrainingObserver;
+import com.example.sentiment.ml.Vocabulary;
+import com.example.sentiment.ml.PretrainedEncoders;
+import com.example.sentiment.ml.WordVectorTable;
+import com.example.sentiment.vectors.WordVectorsLibrary;
+import jakarta.validation.Validation;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The training data of a distilled student: the texts, their augmented copies and the teacher's targets. */
+class DistilledDatasetTest {
+
+    @TempDir
+    static Path vectors;
+
+    static TextClassifier teacher;
+    static PreparedDataset data;
+    static TrainingConfig.ResolvedTrainingConfig config;
+    static WordVectorTable table;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        // "superb" is in no training text but is the nearest neighbour of "good" and "great"
+        Map<String, float[]> words = new LinkedHashMap<>();
+        words.put("good", new float[] {1, 0.1f, 0});
+        words.put("great", new float[] {1, 0.15f, 0});
+        words.put("superb", new float[] {1, 0.12f, 0.01f});
+        words.put("bad", new float[] {-1, 0.1f, 0});
+        words.put("awful", new float[] {-1, 0.15f, 0});
+        words.put("film", new float[] {0, 0, 1});
+        words.put("movie", new float[] {0, 0.1f, 1});
+        WordVectorTable.write(vectors.resolve("glove-100d.vec"), words);
+        SentimentProperties properties = TestProperties.of(Map.of("sentiment.vectors-dir", vectors.toString()));
+        WordVectorsLibrary library = new WordVectorsLibrary(properties);
+        table = library.get("glove-100d.vec");
+        TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
+                Validation.buildDefaultValidatorFactory().getValidator(), properties, new MemoryBudget(), library,
+                PretrainedEncoders.NONE);
+        config = reader.config("{\"teacher\":\"teacher-1\",\"augmentation\":3,\"teacherWeight\":0.4,"
+                + "\"preset\":\"none\",\"maxSequenceLength\":30,\"validationSplit\":0.2}");
+        byte[] csv = TestCorpus.csv(120, 41).getBytes(StandardCharsets.UTF_8);
+        data = reader.data(new TrainingUploadReader.Upload("d.csv", csv.length, () -> new ByteArrayInputStream(csv)),
+                null, config, List.of());
+        teacher = TinyModel.train(120, 2);
+    }
+
+    @Test
+    void theTeachersProbabilitiesMixedWithTheLabelForTextsAndAloneForTheirCopies() {
+        List<int[]> labelling = new ArrayList<>();
+        DistilledDataset distilled = DistilledDataset.build(data, teacher, table, config.distillation(),
+                config.hyperParameters(), observer(labelling), () -> false);
+
+        int originals = data.train().size();
+        int augmented = distilled.distillation().augmentedExamples();
+        EncodedTexts train = distilled.train();
+        assertThat(augmented).isBetween(originals, 3 * originals);
+        assertThat(train.size()).isEqualTo(originals + augmented);
+        assertThat(labelling.get(0)).containsExactly(0, train.size());
+        assertThat(labelling.get(labelling.size() - 1)).containsExactly(train.size(), train.size());
+        for (float[] target : train.targets()) {
+            assertThat(target[0] + target[1]).isCloseTo(1f, within(1e-5f));
+        }
+        PreparedDataset.RowTokens tokens = data.tokens();
+        for (int i = 0; i < originals; i++) {
+            assertThat(data.vocabulary().encode(tokens.text(tokens.train(), i), 30))
+                    .as("the tokens kept are those of the encoded training row").containsExactly(data.train().sequences()[i]);
+            Prediction taught = teacher.classifyTokenized(List.of(tokens.text(tokens.train(), i))).get(0);
+            int label = data.train().labels()[i];
+            assertThat(train.labels()[i]).isEqualTo(label);
+            for (int c = 0; c < 2; c++) {
+                double expected = 0.4 * taught.scores().get(data.labels().get(c)) + (c == label ? 0.6 : 0);
+                assertThat((double) train.targets()[i][c]).isCloseTo(expected, within(1e-5));
+            }
+        }
+        for (int i = originals; i < train.size(); i++) {
+            float[] target = train.targets()[i];
+            assertThat(train.labels()[i]).as("an augmented text's label is the teacher's choice")
+                    .isEqualTo(target[1] > target[0] ? 1 : 0);
+        }
+        for (int i = 0; i < data.validation().size(); i++) {
+            assertThat(data.vocabulary().encode(tokens.text(tokens.validation(), i), 30))
+                    .containsExactly(data.validation().sequences()[i]);
+        }
+        // the validation rows keep their true labels, encoded with the vocabulary the swaps grew
+        assertThat(distilled.validation().labels()).containsExactly(data.validation().labels());
+        assertThat(distilled.validation().targets()).isNull();
+        Vocabulary vocabulary = distilled.vocabulary();
+        assertThat(data.vocabulary().contains("superb")).isFalse();
+        assertThat(vocabulary.contains("superb")).as("a word swapped in gets an id").isTrue();
+        assertThat(vocabulary.words()).doesNotHaveDuplicates();
+        assertThat(distilled.distillation().teacher()).isEqualTo("teacher-1");
+        assertThat(distilled.distillation().labellingSeconds()).isNotNull();
+    }
+
+    @Test
+    void theSameSeedGivesTheSameDataAndACancelStopsTheLabelling() {
+        DistilledDataset once = DistilledDataset.build(data, teacher, table, config.distillation(),
+                config.hyperParameters(), TrainingObserver.NONE, () -> false);
+        DistilledDataset again = DistilledDataset.build(data, teacher, table, config.distillation(),
+                config.hyperParameters(), TrainingObserver.NONE, () -> false);
+        assertThat(Arrays.deepEquals(once.train().sequences(), again.train().sequences())).isTrue();
+        assertThat(once.vocabulary().words()).isEqualTo(again.vocabulary().words());
+
+        assertThat(DistilledDataset.build(data, teacher, table, config.distillation(), config.hyperParameters(),
+                TrainingObserver.NONE, () -> true)).isNull();
+    }
+
+    @Test
+    void aTeacherWithMoreLabelsGivesTheirShareToTheUploadsLabels() {
+        List<String> labels = List.of("negative", "positive");
+        assertThat(DistilledDataset.restricted(Map.of("negative", 0.2, "neutral", 0.5, "positive", 0.3), labels))
+                .containsExactly(new float[] {0.4f, 0.6f}, within(1e-6f));
+        assertThat(DistilledDataset.restricted(Map.of("negative", 0.0, "neutral", 1.0, "positive", 0.0), labels))
+                .containsExactly(0.5f, 0.5f);
+        assertThat(DistilledDataset.unknownToTeacher(List.of("negative", "neutral", "positive"), labels)).isEmpty();
+        assertThat(DistilledDataset.unknownToTeacher(List.of("neg", "pos"), labels))
+                .containsExactly("negative", "positive");
+    }
+
+    private static TrainingObserver observer(List<int[]> labelling) {
+        return new TrainingObserver() {
+            @Override
+            public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+            }
+
+            @Override
+            public void onEpoch(com.example.sentiment.ml.EpochMetrics metrics) {
+            }
+
+            @Override
+            public void onLabelling(int labelled, int total) {
+                labelling.add(new int[] {labelled, total});
+            }
+        };
+    }
+}
