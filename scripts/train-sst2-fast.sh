@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Rebuilds the bundled fast model models/sst2-fast: today's word-vector LSTM (GloVe 100-d kept frozen, the
+# settings of the bundled default model) distilled from models/sst2-encoder (Tang et al. 2019): the encoder model
+# labels the SST-2 training phrases and AUGMENTATION augmented copies of each (words masked, swapped for GloVe
+# neighbours, n-grams sampled) with its probabilities, and the student learns those, the true label mixed in for
+# the original phrases. It serves at the word-vector model's speed. Then it records the sst2/dev.csv figures.
+#
+# Usage: scripts/train-sst2-fast.sh DATASET_DIR   (the folder with SST-2's train.csv and dev.csv; see
+# scripts/train-default-model.sh for where SST-2 comes from). Run scripts/train-sst2-encoder.sh first if
+# models/sst2-encoder is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-${SST2_DIR:-}}
+[ -n "$data" ] && [ -f "$data/train.csv" ] && [ -f "$data/dev.csv" ] || {
+  echo "usage: scripts/train-sst2-fast.sh DATASET_DIR (the folder with SST-2's train.csv and dev.csv)" >&2; exit 2; }
+[ -d models/sst2-encoder ] || { echo "models/sst2-encoder is missing: run scripts/train-sst2-encoder.sh first" >&2; exit 2; }
+data=$(cd "$data" && pwd)
+augmentation=${AUGMENTATION:-1}
+scripts/fetch-glove.sh
+config='{"name":"sst2-fast","seed":42,"wordVectors":"glove-100d.vec","freezeEmbeddings":true,"epochs":10,"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"rows","activate":false,"teacher":"sst2-encoder","augmentation":'"$augmentation"'}'
+source scripts/bundled-model.sh
+train_bundled_model sst2-fast "$data" "$config" sst2-encoder
