@@ -176,6 +176,9 @@ export function renderJob(view, ctx, id) {
     if (p.totalCandidates) {
       parts.push(`candidate ${p.candidate} of ${p.totalCandidates} (${p.candidateName})`);
     }
+    if (p.totalFolds) {
+      parts.push(`fold ${p.fold} of ${p.totalFolds}`);
+    }
     if (p.totalEpochs) {
       parts.push(`epoch ${p.epoch} of ${p.totalEpochs}`);
     }
@@ -245,21 +248,28 @@ function activationPlan(activate) {
   return activate ? 'written and activated when it succeeds' : 'written when it succeeds';
 }
 
-/** The configurations a search ("preset": "auto") trained, their validation figures and the one kept. */
+/**
+ * The configurations a search ("preset": "auto") trained, their figures and the one kept; on a small file they
+ * were compared by cross-validation (out-of-fold figures over every training row), else on the validation split.
+ */
 function candidatesView(candidates) {
+  const crossValidated = candidates.some((c) => c.folds);
+  const figure = (value, error) => (value === null || value === undefined ? '–' : `${num(value, 4)} ± ${num(error, 4)}`);
   const rows = candidates.map((c) => h('tr', { dataset: { candidate: c.name, chosen: String(c.chosen) }, class: c.chosen ? 'chosen' : null },
     h('th', { scope: 'row' }, c.name, c.chosen ? h('span', { class: 'badge' }, ' kept') : null),
-    h('td', null, c.validationMacroF1 === null || c.validationMacroF1 === undefined ? '–'
-      : `${num(c.validationMacroF1, 4)} ± ${num(c.validationMacroF1StandardError, 4)}`),
+    crossValidated ? h('td', null, figure(c.outOfFoldMacroF1, c.outOfFoldMacroF1StandardError)) : null,
+    h('td', null, figure(c.validationMacroF1, c.validationMacroF1StandardError)),
     h('td', null, c.validationAccuracy === null || c.validationAccuracy === undefined ? '–' : pct(c.validationAccuracy)),
     h('td', null, c.epochs === null || c.epochs === undefined ? '–' : String(c.epochs)),
     h('td', null, c.trainingSeconds === null || c.trainingSeconds === undefined ? '–' : duration(c.trainingSeconds)),
-    h('td', null, c.note || 'best by validation macro-F1')));
+    h('td', null, c.note || (crossValidated ? 'best by out-of-fold macro-F1' : 'best by validation macro-F1'))));
+  const headings = ['Candidate', ...(crossValidated ? ['Out-of-fold macro-F1'] : []), 'Validation macro-F1', 'Accuracy',
+    'Epochs', 'Training time', 'Decision'];
   return h('section', { id: 'job-candidates', 'aria-labelledby': 'candidates-title' },
     h('h2', { id: 'candidates-title' }, 'Configurations tried'),
+    candidates[0].comparison ? h('p', { id: 'job-candidates-comparison' }, `Compared on ${candidates[0].comparison}.`) : null,
     stackable(h('table', { class: 'data' },
-      h('thead', null, h('tr', null, ...['Candidate', 'Validation macro-F1', 'Accuracy', 'Epochs', 'Training time', 'Decision']
-        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ...headings.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, ...rows))));
 }
 

@@ -1,24 +1,42 @@
 package com.example.sentiment.ml;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * Trains several candidate configurations on the same split and keeps one: the best by validation macro-F1,
- * except that an earlier (simpler) candidate is preferred unless a later one beats it by more than
- * {@value #PREFERENCE_IN_STANDARD_ERRORS} standard errors of the difference, because on a small validation
- * split a smaller difference is noise, and the simpler model is cheaper to serve. Both candidates are scored
- * on the same rows, so the error is that of the paired difference ({@link PairedComparison}): it counts the
- * spread of both figures less what they share, where one figure's own error counted neither.
+ * Trains several candidate configurations and keeps one: the best by macro-F1, except that an earlier (simpler)
+ * candidate is preferred unless a later one beats it by more than {@value #PREFERENCE_IN_STANDARD_ERRORS}
+ * standard errors of the difference, because on a small sample a smaller difference is noise, and the simpler
+ * model is cheaper to serve. Both candidates are scored on the same rows, so the error is that of the paired
+ * difference ({@link PairedComparison}): it counts the spread of both figures less what they share, where one
+ * figure's own error counted neither.
  *
- * <p>Candidates share a time budget: each gets an equal part of what the ones before it left, and a
- * candidate is skipped when nothing is left. The first candidate always trains, within the whole budget if
- * it must, so that a job always produces a model.
+ * <p>Every candidate is trained on all training rows, stopping early on the validation split; the kept one's
+ * model is the result. Which rows decide: on a file of more than {@link CrossValidation#maxRows()} training rows,
+ * the validation split. On a smaller one, a 10% split is too few rows to tell candidates apart (400 rows of a
+ * 4,000-row file kept the worse of two candidates, issue 25), so the candidates are then also cross-validated:
+ * stratified k folds of the training rows, each predicted by a model of the candidate trained on the other
+ * folds (stopping on the same validation split), and the out-of-fold predictions of every training row decide.
+ *
+ * <p>Trainings share a time budget. The candidates' trainings on all rows come first, each with an equal part of
+ * what the ones before it left (the first always trains, within the whole budget if it is alone, so that a job
+ * always produces a model; a later one is skipped when nothing is left). Their times decide whether the folds
+ * fit: k folds cost about k times a candidate's training on all rows (each trains on fewer rows, but validates
+ * on the whole split every epoch, and predicts its fold). If they do not fit in what is left, the validation
+ * split decides and the report says why; if they do, each fold gets a part of what is left in proportion to its
+ * candidate's training time, and a candidate whose folds the budget cannot finish is left out of the comparison
+ * (when that is the first one, the validation split decides). A distilled student's training rows (a teacher's
+ * soft targets, over augmented copies of each text) are never cross-validated: a text's copies would land in the
+ * folds that predict it.
  *
  * <p>The candidates read the texts the same way (word ids, or the states of one encoder, which are computed
- * once for all of them before the first one trains, and count against the budget).
+ * once for all of them before the first one trains, and count against the budget); the folds read the same
+ * inputs, row by row.
  */
 public final class ConfigurationSearch {
 
@@ -31,36 +49,127 @@ public final class ConfigurationSearch {
     }
 
     /**
+     * When candidates are compared by k-fold cross-validation instead of on the validation split.
+     *
+     * @param maxRows training rows (the data less its validation split) up to which a search cross-validates;
+     *                0 never does
+     * @param folds k: each candidate trains k times, each time on all folds but one
+     */
+    public record CrossValidation(int maxRows, int folds) {
+
+        /** Never: candidates are compared on the validation split. */
+        public static final CrossValidation OFF = new CrossValidation(0, 5);
+
+        public CrossValidation {
+            if (maxRows < 0 || folds < 2) {
+                throw new IllegalArgumentException("cross-validation needs maxRows >= 0 and at least 2 folds");
+            }
+        }
+
+        boolean appliesTo(int rows) {
+            return rows <= maxRows && rows >= folds;
+        }
+    }
+
+    /**
      * What one candidate did.
      *
+     * @param validationAccuracy of the candidate trained on all training rows, on the validation split (null
+     *                           when it was skipped; macro-F1 and its standard error likewise)
+     * @param epochs of that training
+     * @param trainingSeconds all of the candidate's trainings, folds included
      * @param note why it was skipped or not chosen, or null when chosen
+     * @param comparison the rows the candidates were compared on, in words (the same for every candidate)
+     * @param folds k when the candidates were compared by k-fold cross-validation, else null
+     * @param comparedRows rows the comparison scored: every training row (cross-validation) or the validation rows
+     * @param outOfFoldMacroF1 with cross-validation, the macro-F1 of the candidate's predictions of every training
+     *                         row, each by the fold model that did not train on it (standard error and accuracy
+     *                         likewise); null otherwise
      */
     public record CandidateReport(String name, HyperParameters hyperParameters, Double validationAccuracy,
                                   Double validationMacroF1, Double validationMacroF1StandardError, Integer epochs,
-                                  Double trainingSeconds, boolean chosen, String note) {
+                                  Double trainingSeconds, boolean chosen, String note, String comparison,
+                                  Integer folds, Integer comparedRows, Double outOfFoldAccuracy,
+                                  Double outOfFoldMacroF1, Double outOfFoldMacroF1StandardError) {
     }
 
     /** The chosen candidate's training and the figures of every candidate. */
     public record Outcome(TrainingResult result, List<CandidateReport> candidates) {
     }
 
-    private final ClassifierTrainer trainer;
+    /**
+     * What the search needs of a trainer: {@link ClassifierTrainer}'s inputs of a job, its training on them
+     * within a deadline, and predictions.
+     */
+    interface Trainer {
 
+        /** The job's texts as the candidates read them (an encoder's states computed here); null when cancelled. */
+        TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation,
+                              TrainingObserver observer, BooleanSupplier cancelled);
+
+        TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels, HyperParameters hp,
+                             WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled,
+                             long deadlineNanos);
+
+        /**
+         * The label index the trained classifier predicts for each of the texts.
+         *
+         * @param texts the texts; {@code features} the same texts as the network reads them
+         */
+        default int[] predict(TrainingResult trained, EncodedTexts texts, SequenceFeatures features) {
+            return trained.classifier().predictedLabels(features);
+        }
+    }
+
+    private final Trainer trainer;
+    private final CrossValidation crossValidation;
+    private final LongSupplier clock;
+
+    /** A search that compares candidates on the validation split. */
     public ConfigurationSearch(ClassifierTrainer trainer) {
+        this(trainer, CrossValidation.OFF);
+    }
+
+    public ConfigurationSearch(ClassifierTrainer trainer, CrossValidation crossValidation) {
+        this(new Trainer() {
+            @Override
+            public TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation,
+                                         TrainingObserver observer, BooleanSupplier cancelled) {
+                return trainer.inputs(hp, train, validation, observer, cancelled);
+            }
+
+            @Override
+            public TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels,
+                                        HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer,
+                                        BooleanSupplier cancelled, long deadlineNanos) {
+                return trainer.train(vocabulary, inputs, labels, hp, wordVectors, observer, cancelled, deadlineNanos);
+            }
+        }, crossValidation, System::nanoTime);
+    }
+
+    /** @param clock {@link System#nanoTime()}, or a test's */
+    ConfigurationSearch(Trainer trainer, CrossValidation crossValidation, LongSupplier clock) {
         this.trainer = trainer;
+        this.crossValidation = crossValidation;
+        this.clock = clock;
     }
 
     /**
-     * @param timeBudgetSeconds for all candidates together; training of a candidate stops after the epoch
-     *     that would otherwise overrun its share
+     * @param train the rows candidates train on and, with cross-validation, are compared on
+     * @param validation the rows every training stops early on and, without cross-validation, candidates are
+     *     compared on
+     * @param timeBudgetSeconds for all trainings together; a training stops after the epoch that would otherwise
+     *     overrun its part
+     * @param observer also hears the plan ({@link TrainingObserver#onSearch}) and each fold of a cross-validation
+     *     ({@link TrainingObserver#onFold})
      */
     public Outcome train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
                          List<Candidate> candidates, double timeBudgetSeconds, WordVectorTable wordVectors,
                          TrainingObserver observer, BooleanSupplier cancelled) {
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         long end = start + (long) (timeBudgetSeconds * 1e9);
         HyperParameters firstSettings = candidates.get(0).hyperParameters();
-        if (candidates.stream().anyMatch(c -> !java.util.Objects.equals(c.hyperParameters().encoder(),
+        if (candidates.stream().anyMatch(c -> !Objects.equals(c.hyperParameters().encoder(),
                 firstSettings.encoder()))) {
             throw new IllegalArgumentException("the candidates of one search read the texts through one encoder");
         }
@@ -68,56 +177,231 @@ public final class ConfigurationSearch {
         if (inputs == null) {
             return new Outcome(ClassifierTrainer.cancelled(firstSettings, vocabulary, null, start), List.of());
         }
-        List<TrainingResult> results = new ArrayList<>();
-        List<int[]> predictions = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            long now = System.nanoTime();
-            if (i > 0 && now >= end) {
-                results.add(null);
-                predictions.add(null);
-                continue;
-            }
-            observer.onCandidate(i, candidates.size(), candidates.get(i).name());
-            long share = (end - now) / (candidates.size() - i);
-            long deadline = candidates.size() == 1 ? Long.MAX_VALUE : now + share;
-            TrainingResult result = trainer.train(vocabulary, inputs, labels, candidates.get(i).hyperParameters(),
-                    wordVectors, observer, cancelled, deadline);
-            if (result.cancelled()) {
-                return new Outcome(result, List.of());
-            }
-            results.add(result);
-            predictions.add(result.classifier().predictedLabels(inputs.validationFeatures()));
+        return new Search(vocabulary, inputs, labels, candidates, wordVectors, observer, cancelled, end).run();
+    }
+
+    /** One call of {@link #train}: its data and settings, shared by its two ways of comparing. */
+    private final class Search {
+        private final Vocabulary vocabulary;
+        private final TrainingInputs inputs;
+        private final EncodedTexts train;
+        private final EncodedTexts validation;
+        private final List<String> labels;
+        private final List<Candidate> candidates;
+        private final WordVectorTable wordVectors;
+        private final TrainingObserver observer;
+        private final BooleanSupplier cancelled;
+        private final long end;
+        private final int count;
+        private final long seed;
+
+        Search(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels, List<Candidate> candidates,
+               WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled, long end) {
+            this.vocabulary = vocabulary;
+            this.inputs = inputs;
+            this.train = inputs.train();
+            this.validation = inputs.validation();
+            this.labels = labels;
+            this.candidates = candidates;
+            this.wordVectors = wordVectors;
+            this.observer = observer;
+            this.cancelled = cancelled;
+            this.end = end;
+            this.count = candidates.size();
+            this.seed = candidates.get(0).hyperParameters().seed();
         }
-        long seed = candidates.get(0).hyperParameters().seed();
-        int chosen = choose(results, predictions, validation.labels(), labels.size(), seed);
-        int[] chosenPredictions = predictions.get(chosen);
-        List<CandidateReport> reports = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            TrainingResult r = results.get(i);
-            if (r == null) {
-                reports.add(new CandidateReport(candidates.get(i).name(), candidates.get(i).hyperParameters(), null, null,
-                        null, null, null, false, "skipped: the time budget was spent"));
-                continue;
+
+        Outcome run() {
+            int k = crossValidation.folds();
+            boolean crossValidates = count > 1 && crossValidation.appliesTo(train.size()) && train.targets() == null;
+            observer.onSearch(crossValidates ? count * (k + 1) : count);
+            List<TrainingResult> results = new ArrayList<>();
+            long[] nanos = new long[count];
+            for (int i = 0; i < count; i++) {
+                long now = clock.getAsLong();
+                if (i > 0 && now >= end) {
+                    results.add(null);
+                    continue;
+                }
+                observer.onCandidate(i, count, candidates.get(i).name());
+                TrainingResult result = fit(i, inputs, count == 1 ? Long.MAX_VALUE : now + (end - now) / (count - i));
+                if (result.cancelled()) {
+                    return new Outcome(result, List.of());
+                }
+                // at least a nanosecond: the folds' parts of the budget are in proportion to it
+                nanos[i] = Math.max(1, clock.getAsLong() - now);
+                results.add(result);
             }
-            String note = i == chosen ? null : note(PairedComparison.of(validation.labels(), chosenPredictions,
-                    predictions.get(i), labels.size(), seed));
-            reports.add(new CandidateReport(candidates.get(i).name(), r.hyperParameters(), r.evaluation().accuracy(),
-                    r.evaluation().macroF1(), r.evaluation().macroF1StandardError(), r.history().size(),
-                    Math.round(r.trainingSeconds() * 10) / 10.0, i == chosen, note));
+            if (count == 1) {
+                return validated(results, null);
+            }
+            if (!crossValidates) {
+                return validated(results, whyNotCrossValidated());
+            }
+            if (results.contains(null)) {
+                return validated(results, k + "-fold cross-validation was not run: the time budget was spent");
+            }
+            // k folds, each on (k - 1) / k of the rows but validating on the whole split every epoch and then
+            // predicting its fold: about k times the candidate's training on all rows (3.8 and 5.3 times measured)
+            double needed = k * (double) Arrays.stream(nanos).sum();
+            long left = end - clock.getAsLong();
+            if (needed > left) {
+                return validated(results, String.format(Locale.ROOT, "%d-fold cross-validation was not run: at the"
+                        + " pace of the candidates' trainings it needs about %.0f s more, and %.0f s of the time"
+                        + " budget were left", k, needed / 1e9, Math.max(0, left) / 1e9));
+            }
+            return crossValidated(results, nanos);
         }
-        return new Outcome(results.get(chosen), List.copyOf(reports));
+
+        /** Why a search of several candidates compares them on the validation split, or null when it is not said. */
+        private String whyNotCrossValidated() {
+            if (crossValidation.maxRows() == 0 || train.size() < crossValidation.folds()) {
+                return null;
+            }
+            if (train.targets() != null) {
+                return "a teacher's soft targets over augmented copies are not cross-validated (a text's copies"
+                        + " would be in the folds that predict it)";
+            }
+            return String.format(Locale.ROOT, "%d training rows are more than the %d up to which candidates are"
+                    + " cross-validated", train.size(), crossValidation.maxRows());
+        }
+
+        private TrainingResult fit(int candidate, TrainingInputs rows, long deadline) {
+            return trainer.train(vocabulary, rows, labels, candidates.get(candidate).hyperParameters(), wordVectors,
+                    observer, cancelled, deadline);
+        }
+
+        /**
+         * The candidates compared on the validation split.
+         *
+         * @param results each candidate trained on all training rows (null when skipped)
+         * @param whyNotCrossValidated added to the report's {@code comparison}, or null
+         */
+        private Outcome validated(List<TrainingResult> results, String whyNotCrossValidated) {
+            List<int[]> predictions = new ArrayList<>();
+            for (TrainingResult result : results) {
+                predictions.add(result == null ? null
+                        : trainer.predict(result, validation, inputs.validationFeatures()));
+            }
+            int chosen = choose(predictions, validation.labels(), labels.size(), seed);
+            String comparison = String.format(Locale.ROOT, "the validation split (%d rows)", validation.size())
+                    + (whyNotCrossValidated == null ? "" : "; " + whyNotCrossValidated);
+            List<CandidateReport> reports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                TrainingResult r = results.get(i);
+                String note = r == null ? "skipped: the time budget was spent" : i == chosen ? null
+                        : note(PairedComparison.of(validation.labels(), predictions.get(chosen), predictions.get(i),
+                        labels.size(), seed), "validation");
+                reports.add(report(i, r, r == null ? null : r.trainingSeconds(), i == chosen, note, comparison, null,
+                        validation.size(), null));
+            }
+            return new Outcome(results.get(chosen), List.copyOf(reports));
+        }
+
+        /**
+         * The candidates compared by their out-of-fold predictions of every training row; the kept one's training
+         * on all rows is the result. Falls back to the validation split when the budget ran out before the first
+         * candidate's folds were done.
+         *
+         * @param nanos each candidate's training on all rows took
+         */
+        private Outcome crossValidated(List<TrainingResult> results, long[] nanos) {
+            int k = crossValidation.folds();
+            StratifiedFolds folds = StratifiedFolds.of(train.labels(), labels.size(), k, seed);
+            TrainingInputs[] trainedOn = new TrainingInputs[k];
+            int[][] heldOut = new int[k][];
+            for (int f = 0; f < k; f++) {
+                trainedOn[f] = folds.trainedOn(f, inputs);
+                heldOut[f] = folds.heldOut(f);
+            }
+            // the folds still to train, each weighted by its candidate's time on all rows
+            double work = k * (double) Arrays.stream(nanos).sum();
+            List<int[]> outOfFold = new ArrayList<>();
+            double[] foldSeconds = new double[count];
+            String[] unfinished = new String[count];
+            for (int i = 0; i < count; i++) {
+                int[] predicted = new int[train.size()];
+                long candidateStart = clock.getAsLong();
+                int f = 0;
+                for (; f < k; f++) {
+                    long now = clock.getAsLong();
+                    if (now >= end) {
+                        break;
+                    }
+                    if (f == 0) {
+                        observer.onCandidate(i, count, candidates.get(i).name());
+                    }
+                    observer.onFold(f + 1, k);
+                    TrainingResult result = fit(i, trainedOn[f], now + (long) ((end - now) * (nanos[i] / work)));
+                    if (result.cancelled()) {
+                        return new Outcome(result, List.of());
+                    }
+                    work -= nanos[i];
+                    int[] fold = trainer.predict(result, StratifiedFolds.select(train, heldOut[f]),
+                            new SelectedRows(inputs.trainFeatures(), heldOut[f]));
+                    for (int j = 0; j < fold.length; j++) {
+                        predicted[heldOut[f][j]] = fold[j];
+                    }
+                }
+                foldSeconds[i] = (clock.getAsLong() - candidateStart) / 1e9;
+                if (f < k) {
+                    work -= (k - f) * (double) nanos[i];
+                    unfinished[i] = String.format(Locale.ROOT, "not compared: the time budget ran out %s",
+                            f == 0 ? "before its folds" : "after fold " + f + " of " + k);
+                }
+                outOfFold.add(f < k ? null : predicted);
+            }
+            if (outOfFold.get(0) == null) {
+                return validated(results, String.format(Locale.ROOT, "%d-fold cross-validation ran out of the time"
+                        + " budget before the first candidate's folds were done", k));
+            }
+            int chosen = choose(outOfFold, train.labels(), labels.size(), seed);
+            String comparison = String.format(Locale.ROOT, "%d-fold cross-validation over the %d training rows",
+                    k, train.size());
+            List<CandidateReport> reports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String note = i == chosen ? null : unfinished[i] != null ? unfinished[i]
+                        : note(PairedComparison.of(train.labels(), outOfFold.get(chosen), outOfFold.get(i),
+                        labels.size(), seed), "out-of-fold");
+                reports.add(report(i, results.get(i), results.get(i).trainingSeconds() + foldSeconds[i],
+                        i == chosen, note, comparison, k, train.size(), outOfFold.get(i) == null ? null
+                        : Evaluations.report(labels, train.labels(), outOfFold.get(i))));
+            }
+            return new Outcome(results.get(chosen), List.copyOf(reports));
+        }
+
+        /** @param full the candidate trained on all training rows, or null when it was skipped */
+        private CandidateReport report(int i, TrainingResult full, Double seconds, boolean chosen, String note,
+                                       String comparison, Integer folds, int comparedRows,
+                                       EvaluationReport outOfFold) {
+            EvaluationReport validated = full == null ? null : full.evaluation();
+            return new CandidateReport(candidates.get(i).name(),
+                    full != null ? full.hyperParameters() : candidates.get(i).hyperParameters(),
+                    validated == null ? null : validated.accuracy(), validated == null ? null : validated.macroF1(),
+                    validated == null ? null : validated.macroF1StandardError(),
+                    full == null ? null : full.history().size(),
+                    seconds == null ? null : Math.round(seconds * 10) / 10.0, chosen, note, comparison, folds,
+                    comparedRows, outOfFold == null ? null : outOfFold.accuracy(),
+                    outOfFold == null ? null : outOfFold.macroF1(),
+                    outOfFold == null ? null : outOfFold.macroF1StandardError());
+        }
     }
 
     /**
-     * The index of the kept result: a later candidate replaces the kept one only when its macro-F1 exceeds the
-     * kept one's by more than {@value #PREFERENCE_IN_STANDARD_ERRORS} standard errors of the paired difference.
+     * The index of the kept candidate: the first one compared, replaced by a later one only when its macro-F1
+     * exceeds the kept one's by more than {@value #PREFERENCE_IN_STANDARD_ERRORS} standard errors of the paired
+     * difference.
      *
-     * @param predictions each result's predictions of the validation rows (null for a skipped candidate)
+     * @param predictions each candidate's predictions of the compared rows (null for a skipped candidate; at
+     *     least one is not)
      */
-    static int choose(List<TrainingResult> results, List<int[]> predictions, int[] actual, int classes, long seed) {
+    static int choose(List<int[]> predictions, int[] actual, int classes, long seed) {
         int kept = 0;
-        for (int i = 1; i < results.size(); i++) {
-            if (results.get(i) == null) {
+        while (predictions.get(kept) == null) {
+            kept++;
+        }
+        for (int i = kept + 1; i < predictions.size(); i++) {
+            if (predictions.get(i) == null) {
                 continue;
             }
             PairedComparison.Difference gain = PairedComparison.of(actual, predictions.get(kept), predictions.get(i),
@@ -133,13 +417,15 @@ public final class ConfigurationSearch {
      * Why a candidate was not kept, from its macro-F1 difference to the kept one. A tie is a tie: equal figures
      * computed from different confusion matrices can differ in the last bits, so anything below what four
      * decimals show counts as equal.
+     *
+     * @param figure which macro-F1 was compared: {@code validation} or {@code out-of-fold}
      */
-    static String note(PairedComparison.Difference gain) {
+    static String note(PairedComparison.Difference gain, String figure) {
         if (Math.abs(gain.difference()) < TIE) {
-            return "the same validation macro-F1 as the kept candidate";
+            return "the same " + figure + " macro-F1 as the kept candidate";
         }
         if (gain.difference() < 0) {
-            return "lower validation macro-F1";
+            return "lower " + figure + " macro-F1";
         }
         return String.format(Locale.ROOT, "better by %.3f macro-F1, %.1f standard errors of the paired"
                 + " difference (not more than %.1f): the one kept before it stays", gain.difference(),

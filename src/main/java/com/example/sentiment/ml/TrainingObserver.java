@@ -34,6 +34,21 @@ public interface TrainingObserver {
     default void onLabelling(int labelled, int total) {
     }
 
+    /**
+     * Once, before the first training of a {@link ConfigurationSearch}: the trainings it plans, each candidate's
+     * on all training rows and, when it cross-validates, each candidate's folds after those. It trains fewer when
+     * the time budget runs out or cannot fit the folds.
+     */
+    default void onSearch(int plannedTrainings) {
+    }
+
+    /**
+     * When a {@link ConfigurationSearch} cross-validates, before each training of the current candidate's folds:
+     * {@code fold} (from 1) of {@code folds}, a model trained on the other folds.
+     */
+    default void onFold(int fold, int folds) {
+    }
+
     TrainingObserver NONE = new TrainingObserver() {
         @Override
         public void onBatch(int epoch, int batch, int totalBatches, double loss) {

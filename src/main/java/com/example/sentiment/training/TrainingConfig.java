@@ -92,7 +92,10 @@ public record TrainingConfig(
         @Schema(description = "auto (the default): train the candidate configurations the README lists "
                 + "(lstm-two-phase, lstm, bilstm-last-max) in that order on the same split within timeBudgetSeconds; "
                 + "a later candidate replaces the one kept so far only if its validation macro-F1 is better by more "
-                + "than 1.5 standard errors of the paired difference; fields set here apply to every candidate. "
+                + "than 1.5 standard errors of the paired difference. On a small file (up to "
+                + "sentiment.training.cross-validation.max-rows training rows) the candidates are also "
+                + "cross-validated, and their out-of-fold macro-F1 over every training row decides instead, when the "
+                + "time budget fits the folds. Fields set here apply to every candidate. "
                 + "none: train these settings and the defaults only",
                 allowableValues = {"auto", "none"}, example = "auto")
         @Pattern(regexp = "(?i)auto|none", message = "must be one of auto, none") String preset,
@@ -101,8 +104,8 @@ public record TrainingConfig(
                 + "row) and leaves every training row inside them out, so that the validation figure predicts the "
                 + "accuracy on new sentences", allowableValues = {"rows", "sentences"})
         @Pattern(regexp = "(?i)rows|sentences", message = "must be one of rows, sentences") String validationUnit,
-        @Schema(description = "seconds all candidates of preset auto may train together; an epoch that would "
-                + "overrun a candidate's share does not start")
+        @Schema(description = "seconds all candidates of preset auto may train together, cross-validation folds "
+                + "included; an epoch that would overrun a training's share does not start")
         @Min(value = 10, message = "must be at least 10") @Max(value = 86400, message = "must be at most 86400")
         Integer timeBudgetSeconds,
         @Schema(description = "a model version id: distil it into a word-vector model, which serves at the usual "

@@ -41,6 +41,9 @@ final class TrainingJob implements TrainingObserver {
     private int candidateCount = 1;
     private String candidateName;
     private int candidateMaxEpochs;
+    private int plannedTrainings;
+    private int fold;
+    private int foldCount;
     private long batchesSeen;
     private final long startNanos;
     // when training proper started: after a teacher's labelling, which the training speed and ETA leave out
@@ -123,7 +126,7 @@ final class TrainingJob implements TrainingObserver {
                 progress.totalBatches(), progress.percent(), progress.etaSeconds(),
                 Math.round(examplesPerSecond * 10) / 10.0, (double) Math.round(tokensPerSecond),
                 progress.candidate(), progress.totalCandidates(), progress.candidateName(), progress.textsEncoded(),
-                progress.textsToEncode(), progress.labelling());
+                progress.textsToEncode(), progress.labelling(), progress.fold(), progress.totalFolds());
     }
 
     /**
@@ -141,9 +144,16 @@ final class TrainingJob implements TrainingObserver {
                 kept.evaluation().macroF1StandardError(), best != null ? best.learningRate() : metrics.learningRate());
     }
 
+    /** A search starts: how many trainings it plans (its candidates', then their folds' when it cross-validates). */
+    @Override
+    public synchronized void onSearch(int trainings) {
+        plannedTrainings = trainings;
+    }
+
     /** A search moves on to its next candidate: the epochs shown from now on are that candidate's. */
     @Override
     public synchronized void onCandidate(int index, int count, String name) {
+        fold = 0;
         candidateIndex = index;
         candidateCount = Math.max(1, count);
         candidateName = name;
@@ -156,6 +166,14 @@ final class TrainingJob implements TrainingObserver {
     /** Records how many augmented texts the teacher labelled, and how long it took. */
     synchronized void recordDistillation(Distillation outcome) {
         this.distillation = outcome;
+    }
+
+    /** A search that cross-validates moves on to a fold of the current candidate: its epochs are shown now. */
+    @Override
+    public synchronized void onFold(int fold, int folds) {
+        this.fold = fold;
+        this.foldCount = Math.max(1, folds);
+        history.clear();
     }
 
     /** Records what {@code "activate": "if-better"} decided; call before {@link #finish}. */
@@ -172,7 +190,7 @@ final class TrainingJob implements TrainingObserver {
             progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
                     progress.totalBatches(), 100.0, 0L, progress.examplesPerSecond(), progress.tokensPerSecond(),
                     progress.candidate(), progress.totalCandidates(), progress.candidateName(), progress.textsEncoded(),
-                    progress.textsToEncode(), progress.labelling());
+                    progress.textsToEncode(), progress.labelling(), progress.fold(), progress.totalFolds());
         }
     }
 
@@ -182,7 +200,7 @@ final class TrainingJob implements TrainingObserver {
         progress = new TrainingJobView.Progress(progress.epoch(), progress.totalEpochs(), progress.batch(),
                 progress.totalBatches(), progress.percent(), progress.etaSeconds(), progress.examplesPerSecond(),
                 progress.tokensPerSecond(), progress.candidate(), progress.totalCandidates(), progress.candidateName(),
-                done, total, progress.labelling());
+                done, total, progress.labelling(), progress.fold(), progress.totalFolds());
     }
 
     @Override
@@ -196,10 +214,12 @@ final class TrainingJob implements TrainingObserver {
         // numbering): counting only the first phase's showed "epoch 7 of 5"
         int totalEpochs = Math.max(1, candidateMaxEpochs);
         batchesSeen++;
-        // over all candidates of a search, each counted as its most epochs: a candidate that stops early jumps
-        // to its end when the next one starts, so that the figure never goes back
+        // over all trainings of a search, each counted as its most epochs: a training that stops early jumps to
+        // its end when the next one starts, so that the figure never goes back
         double withinCandidate = Math.min(1.0, ((epoch - 1) * (double) totalBatches + batch) / ((double) totalEpochs * totalBatches));
-        double fraction = (candidateIndex + withinCandidate) / candidateCount;
+        // the candidates' trainings on all rows, then (cross-validating) their folds, candidate by candidate
+        int before = fold == 0 ? candidateIndex : candidateCount + candidateIndex * foldCount + fold - 1;
+        double fraction = Math.min(1.0, (before + withinCandidate) / Math.max(candidateCount, plannedTrainings));
         double elapsed = (System.nanoTime() - trainingStartNanos) / 1e9;
         Long eta = fraction > 0 ? Math.round(elapsed / fraction * (1 - fraction)) : null;
         double examplesPerSecond = elapsed > 0 ? batchesSeen * (double) config.hyperParameters().batchSize() / elapsed : 0;
@@ -208,7 +228,7 @@ final class TrainingJob implements TrainingObserver {
                 Math.round(1000.0 * fraction) / 10.0, eta, Math.round(examplesPerSecond * 10) / 10.0,
                 (double) Math.round(examplesPerSecond * tokensPerExample), search ? candidateIndex + 1 : null,
                 search ? candidateCount : null, search ? candidateName : null, progress.textsEncoded(),
-                progress.textsToEncode(), progress.labelling());
+                progress.textsToEncode(), progress.labelling(), fold > 0 ? fold : null, fold > 0 ? foldCount : null);
         metrics = new TrainingJobView.Metrics(loss, metrics.validationAccuracy(), metrics.validationMacroF1(),
                 metrics.validationAccuracyStandardError(), metrics.validationMacroF1StandardError(), metrics.learningRate());
     }
@@ -223,7 +243,8 @@ final class TrainingJob implements TrainingObserver {
         double rate = seconds > 0 ? labelled / seconds : 0;
         Long eta = rate > 0 ? Math.round((total - labelled) / rate) : null;
         progress = new TrainingJobView.Progress(0, 0, 0, 0, 0, null, null, null, null, null, null,
-                null, null, new TrainingJobView.Labelling(labelled, total, Math.round(rate * 10) / 10.0, eta));
+                null, null, new TrainingJobView.Labelling(labelled, total, Math.round(rate * 10) / 10.0, eta), null,
+                null);
         trainingStartNanos = now;
     }
 

@@ -65,25 +65,28 @@ public record TrainingJobView(
      *
      * @param totalEpochs the most epochs the current candidate trains: {@code epochs}, plus {@code fineTuneEpochs}
      *                    when a second phase fine-tunes frozen word vectors; {@code epoch} never exceeds it
-     * @param percent over all candidates, each counted as its most epochs
+     * @param percent over all trainings of the search, each counted as its most epochs
      * @param textsEncoded with an encoder: the texts (training and validation) whose encoder states are computed
      *                     so far, which happens once, before the first epoch; null without an encoder
      * @param textsToEncode with an encoder: all of them; null without an encoder
      * @param labelling how far the teacher of a job with {@code teacher} labelled its texts, which comes before
      *                  training (percent stays 0 until it is done); null for other jobs
+     * @param fold when a search on a small file cross-validates its candidates (after training each on all
+     *             training rows), the fold (from 1) of {@code totalFolds} the current candidate trains: a model
+     *             trained on the other folds. Null otherwise
      */
     public record Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
                            Double examplesPerSecond, Double tokensPerSecond, Integer candidate,
                            Integer totalCandidates, String candidateName, Integer textsEncoded,
-                           Integer textsToEncode, Labelling labelling) {
+                           Integer textsToEncode, Labelling labelling, Integer fold, Integer totalFolds) {
         static final Progress NONE = new Progress(0, 0, 0, 0, 0, null, null, null, null, null, null);
 
-        /** Progress of a job that neither encodes nor labels its texts before training. */
+        /** Progress of a job that neither encodes nor labels its texts before training, nor cross-validates. */
         public Progress(int epoch, int totalEpochs, int batch, int totalBatches, double percent, Long etaSeconds,
                         Double examplesPerSecond, Double tokensPerSecond, Integer candidate, Integer totalCandidates,
                         String candidateName) {
             this(epoch, totalEpochs, batch, totalBatches, percent, etaSeconds, examplesPerSecond, tokensPerSecond,
-                    candidate, totalCandidates, candidateName, null, null, null);
+                    candidate, totalCandidates, candidateName, null, null, null, null, null);
         }
     }
 

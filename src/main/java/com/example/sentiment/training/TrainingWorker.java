@@ -99,8 +99,10 @@ class TrainingWorker {
         this.meters = meters;
         this.properties = properties;
         this.environment = environment;
+        SentimentProperties.CrossValidation crossValidation = properties.training().crossValidation();
         this.search = new ConfigurationSearch(new ClassifierTrainer(properties.training().workerCount(), encoders,
-                () -> memory.heap().free() / 2));
+                () -> memory.heap().free() / 2),
+                new ConfigurationSearch.CrossValidation(crossValidation.maxRows(), crossValidation.folds()));
         this.promotionGate = new PromotionGate(properties.training().promotionMargin());
         // a third of the lease: two beats may fail (a database restarting) before the lease runs out
         Duration third = properties.queue().lease().dividedBy(3);
@@ -467,6 +469,16 @@ class TrainingWorker {
         @Override
         public void onLabelling(int labelled, int total) {
             job.onLabelling(labelled, total);
+        }
+
+        @Override
+        public void onSearch(int plannedTrainings) {
+            job.onSearch(plannedTrainings);
+        }
+
+        @Override
+        public void onFold(int fold, int folds) {
+            job.onFold(fold, folds);
         }
 
         @Override

@@ -3,7 +3,6 @@ package com.example.sentiment.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.sentiment.TestCorpus;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,28 +50,28 @@ class ConfigurationSearchTest {
         int[] simpler = predictions(actual, 0, 0);
         // fixes 3 and breaks 1: a gain of about 0.01, one standard error of the paired difference
         int[] slightlyBetter = predictions(actual, 3, 1);
-        assertThat(ConfigurationSearch.choose(results(2), List.of(simpler, slightlyBetter), actual, 2, 7)).isEqualTo(0);
+        assertThat(ConfigurationSearch.choose(List.of(simpler, slightlyBetter), actual, 2, 7)).isEqualTo(0);
         // fixes 7 and breaks none: a gain of 0.035, under 1.5 of either figure's own standard error (0.028) but
         // about 2.6 standard errors of the difference, because the two are right and wrong on the same rows
         int[] clearlyBetter = predictions(actual, 7, 0);
-        assertThat(ConfigurationSearch.choose(results(2), List.of(simpler, clearlyBetter), actual, 2, 7)).isEqualTo(1);
-        assertThat(ConfigurationSearch.choose(results(2), List.of(clearlyBetter, simpler), actual, 2, 7)).isEqualTo(0);
+        assertThat(ConfigurationSearch.choose(List.of(simpler, clearlyBetter), actual, 2, 7)).isEqualTo(1);
+        assertThat(ConfigurationSearch.choose(List.of(clearlyBetter, simpler), actual, 2, 7)).isEqualTo(0);
         // a skipped candidate never wins
-        List<TrainingResult> skipped = new ArrayList<>(results(1));
-        skipped.add(null);
-        assertThat(ConfigurationSearch.choose(skipped, Arrays.asList(simpler, null), actual, 2, 7)).isEqualTo(0);
+        assertThat(ConfigurationSearch.choose(Arrays.asList(simpler, null), actual, 2, 7)).isEqualTo(0);
+        // nor does one that was never compared stop a later one from being kept
+        assertThat(ConfigurationSearch.choose(Arrays.asList(null, simpler, clearlyBetter), actual, 2, 7)).isEqualTo(2);
     }
 
     @Test
     void aCandidateTiedWithTheKeptOneIsDescribedAsTiedAndALowerOneAsLower() {
         // the case: 0.5500 against 0.5500
-        String tie = ConfigurationSearch.note(new PairedComparison.Difference(0.0, 0.03));
+        String tie = ConfigurationSearch.note(new PairedComparison.Difference(0.0, 0.03), "validation");
         assertThat(tie).contains("same validation macro-F1").doesNotContain("lower");
         // the same figure computed from another confusion matrix may differ in the last bits
-        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-1e-15, 0.03))).isEqualTo(tie);
-        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-0.02, 0.03)))
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-1e-15, 0.03), "validation")).isEqualTo(tie);
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-0.02, 0.03), "validation"))
                 .isEqualTo("lower validation macro-F1");
-        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(0.02, 0.03))).startsWith("better by 0.020");
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(0.02, 0.03), "validation")).startsWith("better by 0.020");
     }
 
     /** Labels 0 and 1 alternating. */
@@ -106,10 +105,5 @@ class ConfigurationSearchTest {
         assertThat(outcome.candidates().get(0).chosen()).isTrue();
         assertThat(outcome.candidates().get(1).note()).contains("time budget");
         assertThat(outcome.candidates().get(1).validationMacroF1()).isNull();
-    }
-
-    private static List<TrainingResult> results(int count) {
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> new TrainingResult(false, null, null, null,
-                List.of(), 1, 10, null, 1, 1, 1, List.of())).toList();
     }
 }

@@ -110,6 +110,29 @@ class EncoderModelTest {
         assertThat(encoding.get(encoding.size() - 1)).containsExactly(160, 160);
     }
 
+    @Test
+    void crossValidatesTheCandidatesOnTheSameStatesWithoutEncodingAgain() {
+        LabelledTexts train = texts(120, 3);
+        LabelledTexts validation = texts(40, 4);
+        ConfigurationSearch search = new ConfigurationSearch(new ClassifierTrainer(1, encoders, () -> Long.MAX_VALUE),
+                new ConfigurationSearch.CrossValidation(1000, 2));
+        ConfigurationSearch.Outcome outcome = search.train(Vocabulary.reservedOnly(), pieces(train, 20),
+                pieces(validation, 20), LABELS, List.of(
+                        new ConfigurationSearch.Candidate("fused", settings(3, HyperParameters.Engine.FUSED, false,
+                                HyperParameters.Pooling.LAST, 2)),
+                        new ConfigurationSearch.Candidate("dl4j", settings(3, HyperParameters.Engine.DL4J, true,
+                                HyperParameters.Pooling.MEAN, 1))),
+                3600, null, TrainingObserver.NONE, () -> false);
+
+        assertThat(encoder.textsEncoded()).as("each text once, for 2 candidates and their 2 folds each")
+                .isEqualTo(train.size() + validation.size());
+        // (SelectedRowsTest checks that a fold reads its own rows' states)
+        assertThat(outcome.candidates()).allSatisfy(c -> {
+            assertThat(c.comparison()).isEqualTo("2-fold cross-validation over the 120 training rows");
+            assertThat(c.outOfFoldAccuracy()).as(c.toString()).isBetween(0.0, 1.0);
+        });
+    }
+
     private EncodedTexts pieces(LabelledTexts texts, int maxPieces) {
         Tokenizer tokenizer = new Tokenizer();
         int[][] pieces = new int[texts.size()][];

@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * After the default configuration search (three candidates, two of them with a fine-tuning phase on top of
  * {@code epochs}), the job reports the figures of the candidate it kept, the very figures of the version it
- * stored, and its progress never counts past its total (issue 30).
+ * stored, and its progress never counts past its total (issue 30). The file is small enough for the search to
+ * cross-validate its candidates (here with 2 folds), which the job's progress and candidates show (issue 25).
  */
 class KeptCandidateFiguresTest {
 
@@ -59,14 +60,15 @@ class KeptCandidateFiguresTest {
         Path vectors = vectors();
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SentimentApplication.class)
                 .run("--server.port=0", "--sentiment.models-dir=" + dir.resolve("models"),
-                        "--sentiment.vectors-dir=" + vectors)) {
+                        "--sentiment.vectors-dir=" + vectors, "--sentiment.training.cross-validation.max-rows=1000",
+                        "--sentiment.training.cross-validation.folds=2")) {
             ServiceClient client = ServiceClient.of(app);
             ServiceClient.Answer created = client.send(TrainingUpload.request(client.base(), TestCorpus.csv(240, 17), CONFIG));
             assertThat(created.status()).as(created.body()).isEqualTo(202);
             String path = "/api/v1/training-jobs/" + created.json().get("id").asString();
 
             List<JsonNode> seen = new ArrayList<>();
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(25)).until(() -> {
+            await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(25)).until(() -> {
                 JsonNode job = client.get(path).json();
                 seen.add(job.get("progress"));
                 return !job.get("state").asString().matches("QUEUED|RUNNING");
@@ -78,6 +80,11 @@ class KeptCandidateFiguresTest {
                 assertThat(progress.get("epoch").asInt()).as(progress.toString())
                         .isLessThanOrEqualTo(progress.get("totalEpochs").asInt());
             }
+            // the small file's candidates were cross-validated, and the job showed which fold trained
+            assertThat(seen).anySatisfy(p -> assertThat(p.get("fold").isNumber() ? p.get("fold").asInt() : 0)
+                    .isEqualTo(2));
+            assertThat(seen).allSatisfy(p -> assertThat(p.get("totalFolds").isNull() || p.get("totalFolds").asInt() == 2)
+                    .as(p.toString()).isTrue());
 
             JsonNode candidates = job.get("candidates");
             assertThat(candidates.size()).as(job.toString()).isEqualTo(3);
@@ -88,6 +95,15 @@ class KeptCandidateFiguresTest {
                 }
             }
             assertThat(kept).as(candidates.toString()).isNotNull();
+            int trainRows = job.get("dataset").get("trainExamples").asInt();
+            for (JsonNode c : candidates) {
+                assertThat(c.get("folds").asInt()).as(c.toString()).isEqualTo(2);
+                assertThat(c.get("comparedRows").asInt()).isEqualTo(trainRows);
+                assertThat(c.get("comparison").asString()).isEqualTo("2-fold cross-validation over the " + trainRows
+                        + " training rows");
+                assertThat(c.get("outOfFoldMacroF1").asDouble()).isBetween(0.0, 1.0);
+                assertThat(c.get("outOfFoldMacroF1StandardError").asDouble()).isPositive();
+            }
             JsonNode evaluation = client.get("/api/v1/models/" + job.get("modelId").asString()).json().get("evaluation");
             JsonNode metrics = job.get("metrics");
             assertThat(metrics.get("validationAccuracy").asDouble()).as(job.toString())

@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A job's view at every minibatch and epoch of the default configuration search, whose two-phase candidates
  * train more epochs than {@code epochs}: the epoch never passes its total, the percent never goes back or past
- * 100, and once the search ends the job's metrics are the kept candidate's (issue 30).
+ * 100, and once the search ends the job's metrics are the kept candidate's (issue 30). A search that
+ * cross-validates shows which candidate's fold trains (issue 25).
  */
 class TrainingJobProgressTest {
 
@@ -40,6 +41,66 @@ class TrainingJobProgressTest {
 
     @Test
     void everyUpdateOfASearchCountsWithinItsTotalAndTheEndShowsTheKeptCandidate() throws Exception {
+        Watched watched = search(ConfigurationSearch.CrossValidation.OFF);
+        List<TrainingJobView.Progress> seen = watched.seen();
+
+        assertThat(seen).isNotEmpty();
+        assertThat(seen).extracting(TrainingJobView.Progress::totalCandidates).containsOnly(3);
+        assertThat(seen).extracting(TrainingJobView.Progress::candidateName)
+                .containsSubsequence("lstm-two-phase", "lstm", "bilstm-last-max");
+        assertThat(seen).anySatisfy(p -> assertThat(p.epoch()).as("a fine-tuning epoch was seen").isGreaterThan(2));
+        assertThat(seen).extracting(TrainingJobView.Progress::fold).containsOnlyNulls();
+        assertWithinTotalsAndNeverBack(seen);
+
+        TrainingJob job = watched.job();
+        ConfigurationSearch.Outcome outcome = watched.outcome();
+        job.recordCandidates(outcome.candidates(), outcome.result());
+        EvaluationReport kept = outcome.result().evaluation();
+        TrainingJobView.Metrics metrics = job.view().metrics();
+        assertThat(metrics.validationAccuracy()).isEqualTo(kept.accuracy());
+        assertThat(metrics.validationMacroF1()).isEqualTo(kept.macroF1());
+        assertThat(metrics.validationAccuracyStandardError()).isEqualTo(kept.accuracyStandardError());
+        assertThat(metrics.validationMacroF1StandardError()).isEqualTo(kept.macroF1StandardError());
+        assertThat(job.view().history()).isEqualTo(outcome.result().history());
+    }
+
+    @Test
+    void aCrossValidatingSearchShowsEachCandidatesFoldsAfterTheirTrainingsOnAllRows() throws Exception {
+        Watched watched = search(new ConfigurationSearch.CrossValidation(1000, 2));
+        List<TrainingJobView.Progress> seen = watched.seen();
+
+        List<String> trainings = new ArrayList<>();
+        for (TrainingJobView.Progress p : seen) {
+            String training = p.candidateName() + (p.fold() == null ? "" : " fold " + p.fold() + " of " + p.totalFolds());
+            if (trainings.isEmpty() || !trainings.get(trainings.size() - 1).equals(training)) {
+                trainings.add(training);
+            }
+        }
+        assertThat(trainings).containsExactly("lstm-two-phase", "lstm", "bilstm-last-max",
+                "lstm-two-phase fold 1 of 2", "lstm-two-phase fold 2 of 2",
+                "lstm fold 1 of 2", "lstm fold 2 of 2",
+                "bilstm-last-max fold 1 of 2", "bilstm-last-max fold 2 of 2");
+        assertWithinTotalsAndNeverBack(seen);
+        // nine trainings: the last one's epochs come after eight ninths of the bar
+        assertThat(seen.get(seen.size() - 1).percent()).isGreaterThan(100.0 * 8 / 9);
+        assertThat(watched.outcome().candidates()).allSatisfy(c -> assertThat(c.folds()).isEqualTo(2));
+    }
+
+    private static void assertWithinTotalsAndNeverBack(List<TrainingJobView.Progress> seen) {
+        double percent = 0;
+        for (TrainingJobView.Progress p : seen) {
+            assertThat(p.epoch()).as(p.toString()).isBetween(1, p.totalEpochs());
+            assertThat(p.percent()).as(p.toString()).isBetween(percent, 100.0);
+            percent = p.percent();
+        }
+    }
+
+    /** A job's view after every minibatch and epoch of a search, the job, and the search's outcome. */
+    private record Watched(List<TrainingJobView.Progress> seen, TrainingJob job, ConfigurationSearch.Outcome outcome) {
+    }
+
+    /** The default candidates (two with a fine-tuning phase) on 112 training rows, watched through a job. */
+    private Watched search(ConfigurationSearch.CrossValidation crossValidation) throws Exception {
         Map<String, float[]> table = new LinkedHashMap<>();
         Random random = new Random(9);
         for (String word : List.of("good", "great", "bad", "awful", "film", "plot")) {
@@ -86,34 +147,24 @@ class TrainingJobProgressTest {
             }
 
             @Override
+            public void onSearch(int plannedTrainings) {
+                job.onSearch(plannedTrainings);
+            }
+
+            @Override
             public void onCandidate(int index, int count, String name) {
                 job.onCandidate(index, count, name);
             }
+
+            @Override
+            public void onFold(int fold, int folds) {
+                job.onFold(fold, folds);
+            }
         };
-        ConfigurationSearch.Outcome outcome = new ConfigurationSearch(new ClassifierTrainer()).train(data.vocabulary(),
-                data.train(), data.validation(), data.labels(), config.candidates(), config.timeBudgetSeconds(),
-                library.get("glove-100d.vec"), watching, () -> false);
-
-        assertThat(seen).isNotEmpty();
-        assertThat(seen).extracting(TrainingJobView.Progress::totalCandidates).containsOnly(3);
-        assertThat(seen).extracting(TrainingJobView.Progress::candidateName)
-                .containsSubsequence("lstm-two-phase", "lstm", "bilstm-last-max");
-        assertThat(seen).anySatisfy(p -> assertThat(p.epoch()).as("a fine-tuning epoch was seen").isGreaterThan(2));
-        double percent = 0;
-        for (TrainingJobView.Progress p : seen) {
-            assertThat(p.epoch()).as(p.toString()).isBetween(1, p.totalEpochs());
-            assertThat(p.percent()).as(p.toString()).isBetween(percent, 100.0);
-            percent = p.percent();
-        }
-
-        job.recordCandidates(outcome.candidates(), outcome.result());
-        EvaluationReport kept = outcome.result().evaluation();
-        TrainingJobView.Metrics metrics = job.view().metrics();
-        assertThat(metrics.validationAccuracy()).isEqualTo(kept.accuracy());
-        assertThat(metrics.validationMacroF1()).isEqualTo(kept.macroF1());
-        assertThat(metrics.validationAccuracyStandardError()).isEqualTo(kept.accuracyStandardError());
-        assertThat(metrics.validationMacroF1StandardError()).isEqualTo(kept.macroF1StandardError());
-        assertThat(job.view().history()).isEqualTo(outcome.result().history());
+        ConfigurationSearch.Outcome outcome = new ConfigurationSearch(new ClassifierTrainer(), crossValidation)
+                .train(data.vocabulary(), data.train(), data.validation(), data.labels(), config.candidates(),
+                        config.timeBudgetSeconds(), library.get("glove-100d.vec"), watching, () -> false);
+        return new Watched(seen, job, outcome);
     }
 
     @Test

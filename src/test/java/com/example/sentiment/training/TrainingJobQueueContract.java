@@ -65,8 +65,8 @@ abstract class TrainingJobQueueContract {
     static TrainingJobView progressed(TrainingJobQueue.JobLease lease, int epoch) {
         TrainingJobView v = lease.view();
         return new TrainingJobView(v.id(), v.name(), TrainingJobState.RUNNING, v.createdAt(), v.startedAt(), null,
-                v.worker(), v.attempts(), new TrainingJobView.Progress(epoch, 5, 3, 10, 40.0, 12L, 100.0, 900.0, null, null, null, null, null,
-                null), v.metrics(), v.history(), v.dataset(), v.hyperParameters(), v.activate(), null, null, null, null,
+                v.worker(), v.attempts(), new TrainingJobView.Progress(epoch, 5, 3, 10, 40.0, 12L, 100.0, 900.0, null, null, null),
+                v.metrics(), v.history(), v.dataset(), v.hyperParameters(), v.activate(), null, null, null, null,
                 null);
     }
 
