@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# In-process benchmark of the bundled default model (no HTTP): texts/s at batch sizes 1, 32 and 256.
+# In-process benchmark of the bundled default model (no HTTP): texts/s at batch sizes 1, 32 and 256, after a
+# line naming the host (CPU, ND4J binary level).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-host.sh
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
 model=models/$(cat models/active)
-java -jar "$jar" bench-model --model="$model" --data="${DATA:-../shared/datasets/sst2/dev.csv}" --seconds="${SECONDS_PER_CASE:-10}" 2>/dev/null | grep '^{'
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+java -jar "$jar" bench-model --model="$model" --data="${DATA:-../shared/datasets/sst2/dev.csv}" --seconds="${SECONDS_PER_CASE:-10}" 2>/dev/null >"$out"
+bench_host "$out"
+grep '^{' "$out"

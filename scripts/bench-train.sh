@@ -6,8 +6,10 @@
 # cores (scripts/peers/train_torch.py, PEER_THREADS threads, default 2), and the last line carries both
 # figures and their ratio. PEER=0 skips the peer. SERVICE_ARGS adds service properties, for example
 # '--sentiment.training.workers=1' (one replica) or '--sentiment.compute-threads=2' (two threads per op).
+# The first line names the host (CPU, ND4J binary level).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-host.sh
 data=${DATA:-../shared/datasets/sst2/train.csv}
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
@@ -16,7 +18,7 @@ config=$(python3 -c 'import json, sys; c = {"epochs": 1, "activate": False, "pre
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/time -v -o "$work/time.txt" java -jar "$jar" train --data="$data" \
-  --config="$config" --sentiment.models-dir="$work/models" --sentiment.seed-models=false --logging.level.root=WARN ${SERVICE_ARGS:-} >"$work/job.json" 2>/dev/null
+  --config="$config" --sentiment.models-dir="$work/models" --sentiment.seed-models=false --logging.level.root=WARN "$ND4J_LEVEL_LOG" ${SERVICE_ARGS:-} >"$work/job.json" 2>/dev/null
 python3 - "$work/job.json" "$work/time.txt" "$config" "${SERVICE_ARGS:-}" >"$work/service.json" <<'PY'
 import json, re, sys
 raw = open(sys.argv[1]).read()
@@ -28,6 +30,7 @@ print(json.dumps({"case": "bench-train", "config": json.loads(sys.argv[3]), "ser
                   "tokensPerSecond": job["progress"].get("tokensPerSecond"),
                   "peakRssMiB": round(rss / 1024), "validationAccuracy": round(e["validationAccuracy"], 4)}))
 PY
+bench_host "$work/job.json"
 cat "$work/service.json"
 python=${PYTHON:-}
 for candidate in python3 /usr/bin/python3; do
