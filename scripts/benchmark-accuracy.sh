@@ -3,6 +3,7 @@
 # running one) and runs the cases of docs/benchmarks.md, one JSON object per line.
 #   scripts/benchmark-accuracy.sh                 # all cases
 #   scripts/benchmark-accuracy.sh bundled         # only the bundled model on SST-2 dev, tokenised and typed
+#   scripts/benchmark-accuracy.sh encoder         # the bundled encoder model (and sst2-fast when bundled) on SST-2 dev
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/datasets
@@ -26,11 +27,16 @@ run() { python3 scripts/benchmark_accuracy.py --base "$BASE_URL" "$@"; }
 if [ "$cases" = all ] || [ "$cases" = bundled ]; then
   run --eval "$data/sst2/dev.csv" --target 0.885
 fi
+if [ "$cases" = all ] || [ "$cases" = encoder ]; then
+  # issue 25: the encoder model at least 0.90 (goal 0.915, DistilBERT's 91.3), the distilled one at least 0.885
+  run --eval "$data/sst2/dev.csv" --model-id sst2-encoder --target 0.90
+  [ ! -d models/sst2-fast ] || run --eval "$data/sst2/dev.csv" --model-id sst2-fast --target 0.885
+fi
 if [ "$cases" = all ] || [ "$cases" = bundled ] || [ "$cases" = typed ]; then
   run --eval "$data/sst2/dev.csv" --typed
 fi
 if [ "$cases" = all ] || [ "$cases" = sst5 ]; then
-  run --train "$data/sst5/train.csv" --eval "$data/sst5/dev.csv" --target 0.46 --target-f1 0.42 --baseline 0.401
+  run --train "$data/sst5/train.csv" --eval "$data/sst5/dev.csv" --target 0.50 --target-f1 0.42 --baseline 0.401
 fi
 if [ "$cases" = all ] || [ "$cases" = trec ]; then
   run --train "$data/trec/train.csv" --holdout 0.1 --target 0.92 --baseline 0.83
