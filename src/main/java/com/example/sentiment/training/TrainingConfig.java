@@ -52,7 +52,8 @@ public record TrainingConfig(
                 + "wordVectors; or the name of a pretrained encoder (such as bge-small or minilm-l6) whose frozen "
                 + "states of each word piece the LSTM reads instead, computed once per job: then wordVectors, "
                 + "freezeEmbeddings, fineTuneEpochs, minWordFrequency and maxVocabularySize do not apply, and "
-                + "maxSequenceLength counts pieces", example = "word-vectors")
+                + "maxSequenceLength counts pieces. Set either way, it also keeps the encoder-bilstm candidate out of "
+                + "preset auto", example = "word-vectors")
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be word-vectors or the name of an encoder")
         String encoder,
         Boolean freezeEmbeddings,
@@ -145,8 +146,8 @@ public record TrainingConfig(
 
     /**
      * The same, where {@code "preset": "auto"} also tries the encoder candidate ({@link Presets#encoder}) on
-     * {@code autoEncoder}, last, unless the job reads an encoder of its own (then every candidate reads that one)
-     * or learns from a teacher (a student is a word-vector model).
+     * {@code autoEncoder}, last, unless the job names an encoder of its own (then every candidate reads that one;
+     * {@code word-vectors}: none does) or learns from a teacher (a student is a word-vector model).
      *
      * @param autoEncoder an encoder that is available ({@code sentiment.training.auto-encoder}), or null for none
      */
@@ -157,7 +158,9 @@ public record TrainingConfig(
                 HyperParameters candidate = Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent);
                 addOnce(candidates, new ConfigurationSearch.Candidate(p.name(), candidate));
             }
-            if (autoEncoder != null && teacher == null && !candidates.get(0).hyperParameters().usesEncoder()) {
+            // a job that names an encoder, word-vectors included, gets what it names and nothing else
+            if (autoEncoder != null && teacher == null && encoder == null
+                    && !candidates.get(0).hyperParameters().usesEncoder()) {
                 Presets.Preset p = Presets.encoder(autoEncoder);
                 candidates.add(new ConfigurationSearch.Candidate(p.name(),
                         Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent)));
