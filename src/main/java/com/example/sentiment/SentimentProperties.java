@@ -205,6 +205,10 @@ public record SentimentProperties(
      * @param defaults hyper-parameters of a job that does not set them
      * @param promotionMargin how much higher a new version's macro-F1 must be for {@code "activate": "if-better"}
      * @param crossValidation when the configuration search compares its candidates by cross-validation
+     * @param autoEncoder the pretrained encoder whose states the configuration search's last candidate
+     *     ({@code encoder-bilstm}) reads, when it is available and a job names neither an encoder nor a teacher;
+     *     {@code none} leaves that candidate out. {@code bge-small} by default: the encoder of the bundled
+     *     models/sst2-encoder
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
@@ -214,7 +218,12 @@ public record SentimentProperties(
             @Min(1) @DefaultValue("2") int minExamplesPerLabel,
             @Valid @DefaultValue Defaults defaults,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin,
-            @Valid @DefaultValue CrossValidation crossValidation) {
+            @Valid @DefaultValue CrossValidation crossValidation,
+            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("bge-small")
+            String autoEncoder) {
+
+        /** The setting of {@link #autoEncoder} that leaves the encoder candidate out. */
+        public static final String NO_AUTO_ENCODER = "none";
 
         /** The replicas a job trains, resolved against the cores this process may use. */
         public int workerCount() {

@@ -166,6 +166,15 @@ public final class ClassifierTrainer {
                 statesHeapBytes.getAsLong(), observer, cancelled);
     }
 
+    /**
+     * About how long {@link #inputs} takes: nothing for token ids; for an encoder, its time on a sample of the
+     * texts (a fraction of a second, see {@link EncoderStates#estimatedSeconds}) scaled to all of them.
+     */
+    double encodingSeconds(HyperParameters hp, EncodedTexts train, EncodedTexts validation) {
+        return hp.usesEncoder() ? EncoderStates.estimatedSeconds(encoders.get(hp.encoder()), train.sequences(),
+                validation.sequences()) : 0;
+    }
+
     /** The same on inputs built by {@link #inputs}, which several configurations of one job share. */
     TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels, HyperParameters hp,
                          WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled,

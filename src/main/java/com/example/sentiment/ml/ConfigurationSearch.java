@@ -2,11 +2,14 @@ package com.example.sentiment.ml;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 
 /**
  * Trains several candidate configurations and keeps one: the best by macro-F1, except that an earlier (simpler)
@@ -34,9 +37,12 @@ import java.util.function.LongSupplier;
  * soft targets, over augmented copies of each text) are never cross-validated: a text's copies would land in the
  * folds that predict it.
  *
- * <p>The candidates read the texts the same way (word ids, or the states of one encoder, which are computed
- * once for all of them before the first one trains, and count against the budget); the folds read the same
- * inputs, row by row.
+ * <p>The candidates read the same rows, in the same order, through one {@link View} per encoder: word ids, or the
+ * pieces of a pretrained encoder with their own vocabulary. An encoder's states are computed once, right before
+ * the first candidate that reads them, and serve every later candidate and fold of that encoder; their time counts
+ * against the budget, as part of that candidate's part of it. Before a later candidate pays for them, their time
+ * is estimated ({@link Trainer#encodingSeconds}); when that is more than the candidate's part of what is left,
+ * it is skipped, and its report says why.
  */
 public final class ConfigurationSearch {
 
@@ -46,6 +52,17 @@ public final class ConfigurationSearch {
 
     /** One configuration to try, with the name the job and the version's metadata show. */
     public record Candidate(String name, HyperParameters hyperParameters) {
+    }
+
+    /**
+     * The job's training and validation rows as the candidates of one encoder read them. The views of one search
+     * hold the same rows in the same order, so that candidates of different views are compared row by row.
+     *
+     * @param encoder the encoder whose pieces the sequences are ({@link HyperParameters#encoder()}), or null for
+     *                word ids
+     * @param vocabulary the ids of the sequences: it becomes the model's when a candidate of this view is kept
+     */
+    public record View(String encoder, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation) {
     }
 
     /**
@@ -77,7 +94,8 @@ public final class ConfigurationSearch {
      * @param validationAccuracy of the candidate trained on all training rows, on the validation split (null
      *                           when it was skipped; macro-F1 and its standard error likewise)
      * @param epochs of that training
-     * @param trainingSeconds all of the candidate's trainings, folds included
+     * @param trainingSeconds all of the candidate's trainings, folds included, and the computing of its encoder's
+     *                        states when it was the first candidate to read them
      * @param note why it was skipped or not chosen, or null when chosen
      * @param comparison the rows the candidates were compared on, in words (the same for every candidate)
      * @param folds k when the candidates were compared by k-fold cross-validation, else null
@@ -106,6 +124,14 @@ public final class ConfigurationSearch {
         /** The job's texts as the candidates read them (an encoder's states computed here); null when cancelled. */
         TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation,
                               TrainingObserver observer, BooleanSupplier cancelled);
+
+        /**
+         * About how long {@link #inputs} takes for these settings and texts: 0 for word ids; for an encoder, its
+         * pace on a sample of the texts, scaled to all of them.
+         */
+        default double encodingSeconds(HyperParameters hp, EncodedTexts train, EncodedTexts validation) {
+            return 0;
+        }
 
         TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels, HyperParameters hp,
                              WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled,
@@ -139,6 +165,11 @@ public final class ConfigurationSearch {
             }
 
             @Override
+            public double encodingSeconds(HyperParameters hp, EncodedTexts train, EncodedTexts validation) {
+                return trainer.encodingSeconds(hp, train, validation);
+            }
+
+            @Override
             public TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels,
                                         HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer,
                                         BooleanSupplier cancelled, long deadlineNanos) {
@@ -155,35 +186,61 @@ public final class ConfigurationSearch {
     }
 
     /**
-     * @param train the rows candidates train on and, with cross-validation, are compared on
-     * @param validation the rows every training stops early on and, without cross-validation, candidates are
-     *     compared on
-     * @param timeBudgetSeconds for all trainings together; a training stops after the epoch that would otherwise
-     *     overrun its part
-     * @param observer also hears the plan ({@link TrainingObserver#onSearch}) and each fold of a cross-validation
-     *     ({@link TrainingObserver#onFold})
+     * A search whose candidates all read the texts one way: {@code train} and {@code validation} are word ids, or
+     * the pieces of the encoder the candidates name.
+     *
+     * @see #train(List, List, List, double, WordVectorTable, TrainingObserver, BooleanSupplier)
      */
     public Outcome train(Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation, List<String> labels,
                          List<Candidate> candidates, double timeBudgetSeconds, WordVectorTable wordVectors,
                          TrainingObserver observer, BooleanSupplier cancelled) {
+        View view = new View(candidates.get(0).hyperParameters().encoder(), vocabulary, train, validation);
+        return train(List.of(view), labels, candidates, timeBudgetSeconds, wordVectors, observer, cancelled);
+    }
+
+    /**
+     * @param views the rows candidates train on and, with cross-validation, are compared on ({@code train}), and
+     *     the rows every training stops early on and, without cross-validation, candidates are compared on
+     *     ({@code validation}): one view for each encoder the candidates read (null: word ids), all of the same
+     *     rows in the same order
+     * @param timeBudgetSeconds for all trainings together, encoders' states included; a training stops after the
+     *     epoch that would otherwise overrun its part
+     * @param observer also hears the plan ({@link TrainingObserver#onSearch}) and each fold of a cross-validation
+     *     ({@link TrainingObserver#onFold})
+     * @throws IllegalArgumentException when a candidate's encoder has no view, or the views' rows differ
+     */
+    public Outcome train(List<View> views, List<String> labels, List<Candidate> candidates, double timeBudgetSeconds,
+                         WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled) {
         long start = clock.getAsLong();
         long end = start + (long) (timeBudgetSeconds * 1e9);
-        HyperParameters firstSettings = candidates.get(0).hyperParameters();
-        if (candidates.stream().anyMatch(c -> !Objects.equals(c.hyperParameters().encoder(),
-                firstSettings.encoder()))) {
-            throw new IllegalArgumentException("the candidates of one search read the texts through one encoder");
+        View first = views.get(0);
+        for (View view : views) {
+            if (view.train().size() != first.train().size() || view.validation().size() != first.validation().size()
+                    || !Arrays.equals(view.train().labels(), first.train().labels())
+                    || !Arrays.equals(view.validation().labels(), first.validation().labels())) {
+                throw new IllegalArgumentException("the views of one search hold the same rows in the same order");
+            }
         }
-        TrainingInputs inputs = trainer.inputs(firstSettings, train, validation, observer, cancelled);
-        if (inputs == null) {
-            return new Outcome(ClassifierTrainer.cancelled(firstSettings, vocabulary, null, start), List.of());
+        for (Candidate candidate : candidates) {
+            if (views.stream().noneMatch(v -> Objects.equals(v.encoder(), candidate.hyperParameters().encoder()))) {
+                throw new IllegalArgumentException("candidate " + candidate.name() + " reads encoder "
+                        + candidate.hyperParameters().encoder() + ", of which the search has no view");
+            }
         }
-        return new Search(vocabulary, inputs, labels, candidates, wordVectors, observer, cancelled, end).run();
+        return new Search(views, labels, candidates, wordVectors, observer, cancelled, start, end).run();
     }
 
     /** One call of {@link #train}: its data and settings, shared by its two ways of comparing. */
     private final class Search {
-        private final Vocabulary vocabulary;
-        private final TrainingInputs inputs;
+        private final List<View> views;
+        // each view's inputs, made before the first candidate that reads them (by encoder; null: word ids)
+        private final Map<String, TrainingInputs> inputs = new HashMap<>();
+        private final Map<String, TrainingInputs[]> foldInputs = new HashMap<>();
+        private final long start;
+        // why a candidate was skipped (null for the others), and how long its encoder's states took it
+        private final String[] skipped;
+        private final double[] encodingSeconds;
+        // the rows compared, the same in every view
         private final EncodedTexts train;
         private final EncodedTexts validation;
         private final List<String> labels;
@@ -195,12 +252,12 @@ public final class ConfigurationSearch {
         private final int count;
         private final long seed;
 
-        Search(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels, List<Candidate> candidates,
-               WordVectorTable wordVectors, TrainingObserver observer, BooleanSupplier cancelled, long end) {
-            this.vocabulary = vocabulary;
-            this.inputs = inputs;
-            this.train = inputs.train();
-            this.validation = inputs.validation();
+        Search(List<View> views, List<String> labels, List<Candidate> candidates, WordVectorTable wordVectors,
+               TrainingObserver observer, BooleanSupplier cancelled, long start, long end) {
+            this.views = views;
+            this.start = start;
+            this.train = views.get(0).train();
+            this.validation = views.get(0).validation();
             this.labels = labels;
             this.candidates = candidates;
             this.wordVectors = wordVectors;
@@ -208,6 +265,8 @@ public final class ConfigurationSearch {
             this.cancelled = cancelled;
             this.end = end;
             this.count = candidates.size();
+            this.skipped = new String[count];
+            this.encodingSeconds = new double[count];
             this.seed = candidates.get(0).hyperParameters().seed();
         }
 
@@ -221,10 +280,28 @@ public final class ConfigurationSearch {
                 long now = clock.getAsLong();
                 if (i > 0 && now >= end) {
                     results.add(null);
+                    skipped[i] = "skipped: the time budget was spent";
                     continue;
                 }
-                observer.onCandidate(i, count, candidates.get(i).name());
-                TrainingResult result = fit(i, inputs, count == 1 ? Long.MAX_VALUE : now + (end - now) / (count - i));
+                String encoder = candidates.get(i).hyperParameters().encoder();
+                if (!inputs.containsKey(encoder)) {
+                    skipped[i] = i == 0 ? null : unaffordable(i, (end - now) / (count - i));
+                    if (skipped[i] != null) {
+                        results.add(null);
+                        continue;
+                    }
+                    observer.onCandidate(i, count, candidates.get(i).name());
+                    if (prepare(i) == null) {
+                        return cancelledOutcome(i);
+                    }
+                    // counted in this candidate's time; its part of the budget is what the states left
+                    encodingSeconds[i] = (clock.getAsLong() - now) / 1e9;
+                    now = clock.getAsLong();
+                } else {
+                    observer.onCandidate(i, count, candidates.get(i).name());
+                }
+                TrainingResult result = fit(i, inputs.get(encoder),
+                        count == 1 ? Long.MAX_VALUE : now + (end - now) / (count - i));
                 if (result.cancelled()) {
                     return new Outcome(result, List.of());
                 }
@@ -239,7 +316,8 @@ public final class ConfigurationSearch {
                 return validated(results, whyNotCrossValidated());
             }
             if (results.contains(null)) {
-                return validated(results, k + "-fold cross-validation was not run: the time budget was spent");
+                return validated(results, k + "-fold cross-validation was not run: the time budget did not cover"
+                        + " every candidate");
             }
             // k folds, each on (k - 1) / k of the rows but validating on the whole split every epoch and then
             // predicting its fold: about k times the candidate's training on all rows (3.8 and 5.3 times measured)
@@ -251,6 +329,49 @@ public final class ConfigurationSearch {
                         + " budget were left", k, needed / 1e9, Math.max(0, left) / 1e9));
             }
             return crossValidated(results, nanos);
+        }
+
+        /** The view candidate {@code i} reads. */
+        private View viewOf(int i) {
+            String encoder = candidates.get(i).hyperParameters().encoder();
+            return views.stream().filter(v -> Objects.equals(v.encoder(), encoder)).findFirst().orElseThrow();
+        }
+
+        /** Candidate {@code i}'s view's inputs, computed now; null when cancelled meanwhile. */
+        private TrainingInputs prepare(int i) {
+            View view = viewOf(i);
+            TrainingInputs made = trainer.inputs(candidates.get(i).hyperParameters(), view.train(), view.validation(),
+                    observer, cancelled);
+            if (made != null) {
+                inputs.put(view.encoder(), made);
+            }
+            return made;
+        }
+
+        /**
+         * Why candidate {@code i} is skipped before its encoder's states are computed: they would take more than
+         * its part of the budget; null when they fit (or it reads word ids).
+         */
+        private String unaffordable(int i, long partNanos) {
+            HyperParameters hp = candidates.get(i).hyperParameters();
+            if (!hp.usesEncoder()) {
+                return null;
+            }
+            View view = viewOf(i);
+            double estimate = trainer.encodingSeconds(hp, view.train(), view.validation());
+            double part = Math.max(0, partNanos) / 1e9;
+            if (estimate <= part) {
+                return null;
+            }
+            return String.format(Locale.ROOT, "skipped: the %s encoder's states of the %d texts would take about"
+                    + " %.0f s (at its pace on a sample of them), more than the %.0f s of the time budget left to"
+                    + " this candidate", hp.encoder(), view.train().size() + view.validation().size(), estimate,
+                    part);
+        }
+
+        private Outcome cancelledOutcome(int i) {
+            return new Outcome(ClassifierTrainer.cancelled(candidates.get(i).hyperParameters(),
+                    viewOf(i).vocabulary(), null, start), List.of());
         }
 
         /** Why a search of several candidates compares them on the validation split, or null when it is not said. */
@@ -267,8 +388,8 @@ public final class ConfigurationSearch {
         }
 
         private TrainingResult fit(int candidate, TrainingInputs rows, long deadline) {
-            return trainer.train(vocabulary, rows, labels, candidates.get(candidate).hyperParameters(), wordVectors,
-                    observer, cancelled, deadline);
+            return trainer.train(viewOf(candidate).vocabulary(), rows, labels,
+                    candidates.get(candidate).hyperParameters(), wordVectors, observer, cancelled, deadline);
         }
 
         /**
@@ -279,9 +400,10 @@ public final class ConfigurationSearch {
          */
         private Outcome validated(List<TrainingResult> results, String whyNotCrossValidated) {
             List<int[]> predictions = new ArrayList<>();
-            for (TrainingResult result : results) {
-                predictions.add(result == null ? null
-                        : trainer.predict(result, validation, inputs.validationFeatures()));
+            for (int i = 0; i < count; i++) {
+                TrainingInputs read = inputs.get(candidates.get(i).hyperParameters().encoder());
+                predictions.add(results.get(i) == null ? null
+                        : trainer.predict(results.get(i), read.validation(), read.validationFeatures()));
             }
             int chosen = choose(predictions, validation.labels(), labels.size(), seed);
             String comparison = String.format(Locale.ROOT, "the validation split (%d rows)", validation.size())
@@ -289,7 +411,7 @@ public final class ConfigurationSearch {
             List<CandidateReport> reports = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 TrainingResult r = results.get(i);
-                String note = r == null ? "skipped: the time budget was spent" : i == chosen ? null
+                String note = r == null ? skipped[i] : i == chosen ? null
                         : note(PairedComparison.of(validation.labels(), predictions.get(chosen), predictions.get(i),
                         labels.size(), seed), "validation");
                 reports.add(report(i, r, r == null ? null : r.trainingSeconds(), i == chosen, note, comparison, null,
@@ -308,10 +430,8 @@ public final class ConfigurationSearch {
         private Outcome crossValidated(List<TrainingResult> results, long[] nanos) {
             int k = crossValidation.folds();
             StratifiedFolds folds = StratifiedFolds.of(train.labels(), labels.size(), k, seed);
-            TrainingInputs[] trainedOn = new TrainingInputs[k];
             int[][] heldOut = new int[k][];
             for (int f = 0; f < k; f++) {
-                trainedOn[f] = folds.trainedOn(f, inputs);
                 heldOut[f] = folds.heldOut(f);
             }
             // the folds still to train, each weighted by its candidate's time on all rows
@@ -320,6 +440,11 @@ public final class ConfigurationSearch {
             double[] foldSeconds = new double[count];
             String[] unfinished = new String[count];
             for (int i = 0; i < count; i++) {
+                // the rows of every view are the same, so the folds of an encoder's candidates read its states
+                TrainingInputs all = inputs.get(candidates.get(i).hyperParameters().encoder());
+                TrainingInputs[] trainedOn = foldInputs.computeIfAbsent(candidates.get(i).hyperParameters().encoder(),
+                        e -> IntStream.range(0, k).mapToObj(f -> folds.trainedOn(f, all))
+                                .toArray(TrainingInputs[]::new));
                 int[] predicted = new int[train.size()];
                 long candidateStart = clock.getAsLong();
                 int f = 0;
@@ -337,8 +462,8 @@ public final class ConfigurationSearch {
                         return new Outcome(result, List.of());
                     }
                     work -= nanos[i];
-                    int[] fold = trainer.predict(result, StratifiedFolds.select(train, heldOut[f]),
-                            new SelectedRows(inputs.trainFeatures(), heldOut[f]));
+                    int[] fold = trainer.predict(result, StratifiedFolds.select(all.train(), heldOut[f]),
+                            new SelectedRows(all.trainFeatures(), heldOut[f]));
                     for (int j = 0; j < fold.length; j++) {
                         predicted[heldOut[f][j]] = fold[j];
                     }
@@ -380,8 +505,8 @@ public final class ConfigurationSearch {
                     validated == null ? null : validated.accuracy(), validated == null ? null : validated.macroF1(),
                     validated == null ? null : validated.macroF1StandardError(),
                     full == null ? null : full.history().size(),
-                    seconds == null ? null : Math.round(seconds * 10) / 10.0, chosen, note, comparison, folds,
-                    comparedRows, outOfFold == null ? null : outOfFold.accuracy(),
+                    seconds == null ? null : Math.round((seconds + encodingSeconds[i]) * 10) / 10.0, chosen, note,
+                    comparison, folds, comparedRows, outOfFold == null ? null : outOfFold.accuracy(),
                     outOfFold == null ? null : outOfFold.macroF1(),
                     outOfFold == null ? null : outOfFold.macroF1StandardError());
         }

@@ -29,6 +29,8 @@ final class EncoderStates extends StepVectors {
     static final int SEGMENT_BYTES = 64 << 20;
     // texts given to the encoder at once: its own batching groups them by length within each call
     private static final int TEXTS_PER_CALL = 256;
+    // texts an estimate times the encoder on: a fraction of a second for the bundled ones
+    static final int SAMPLE_TEXTS = 64;
 
     private final int[] lengths;
     private final int[] segmentOf;
@@ -53,6 +55,36 @@ final class EncoderStates extends StepVectors {
             steps += p.length;
         }
         return steps * dimension * Short.BYTES;
+    }
+
+    /**
+     * About how many seconds {@link #compute} takes for these piece sequences: the encoder's time on an even
+     * sample of them, scaled by their pieces. One text goes first, untimed, because an encoder's first call opens
+     * and prepares its model.
+     */
+    static double estimatedSeconds(PretrainedEncoder encoder, int[][]... pieces) {
+        List<int[]> all = new ArrayList<>();
+        for (int[][] part : pieces) {
+            all.addAll(Arrays.asList(part));
+        }
+        if (all.isEmpty()) {
+            return 0;
+        }
+        encoder.states(List.of(all.get(0)));
+        int step = Math.max(1, all.size() / SAMPLE_TEXTS);
+        List<int[]> sample = new ArrayList<>();
+        long samplePieces = 0;
+        long totalPieces = 0;
+        for (int i = 0; i < all.size(); i++) {
+            totalPieces += all.get(i).length;
+            if (i % step == 0 && sample.size() < SAMPLE_TEXTS) {
+                sample.add(all.get(i));
+                samplePieces += all.get(i).length;
+            }
+        }
+        long start = System.nanoTime();
+        encoder.states(sample);
+        return (System.nanoTime() - start) / 1e9 * totalPieces / Math.max(1, samplePieces);
     }
 
     /**

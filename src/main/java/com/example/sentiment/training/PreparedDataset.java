@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.feedback.Feedback;
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.EncoderPieces;
 import com.example.sentiment.ml.HyperParameters;
@@ -25,17 +26,34 @@ import java.util.TreeMap;
  *
  * <p>For a job whose settings name a pretrained encoder, the examples are that encoder's piece sequences of
  * each row's tokens ({@link EncoderPieces}, as the model reads texts when it serves) and the vocabulary holds
- * only its reserved entries: such a model reads no word ids.
+ * only its reserved entries: such a model reads no word ids. A configuration search whose candidates read both
+ * word ids and an encoder's states gets both: the same rows, in the same order, as word ids and as pieces
+ * ({@link #views}).
+ *
+ * @param encoderViews the training and validation rows as the pieces of further encoders (empty for none)
  */
 record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
-                       LabelledTexts heldOutTexts, DatasetReport report, RowTokens tokens) {
+                       LabelledTexts heldOutTexts, DatasetReport report, RowTokens tokens,
+                       List<ConfigurationSearch.View> encoderViews) {
 
     static final int MAX_LABELS = 1000;
 
     /** Without the rows' tokens. */
     PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
                     LabelledTexts heldOutTexts, DatasetReport report) {
-        this(labels, vocabulary, train, validation, heldOutTexts, report, null);
+        this(labels, vocabulary, train, validation, heldOutTexts, report, null, List.of());
+    }
+
+    /**
+     * Every way the rows are encoded, for a configuration search: first {@link #train()} and
+     * {@link #validation()} (with {@code encoder}, the one they are the pieces of, or null for word ids), then
+     * {@link #encoderViews()}.
+     */
+    List<ConfigurationSearch.View> views(String encoder) {
+        List<ConfigurationSearch.View> views = new ArrayList<>();
+        views.add(new ConfigurationSearch.View(encoder, vocabulary, train, validation));
+        views.addAll(encoderViews);
+        return views;
     }
 
     /**
@@ -94,6 +112,18 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
                                    int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
                                    boolean keepHeldOutTexts, boolean holdOutSentences, boolean keepTokens,
                                    PretrainedEncoder encoder) {
+        return prepare(data, validation, words, validationSplit, seed, minExamplesPerLabel, hp, feedbackAdded,
+                feedbackDuplicates, keepHeldOutTexts, holdOutSentences, keepTokens, encoder, List.of());
+    }
+
+    /**
+     * The same, and the same rows also as the pieces of each of {@code alsoAsPiecesOf}, cut to
+     * {@code hp.maxSequenceLength()} pieces ({@link #encoderViews()}).
+     */
+    static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
+                                   int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
+                                   boolean keepHeldOutTexts, boolean holdOutSentences, boolean keepTokens,
+                                   PretrainedEncoder encoder, List<PretrainedEncoder> alsoAsPiecesOf) {
         TokenisedRows rows = data.rows();
         List<String> errors = new ArrayList<>();
         Map<String, Integer> counts = new TreeMap<>();
@@ -207,6 +237,12 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
             train = pieces(rows, trainRows, words, encoder, labelIndex, hp.maxSequenceLength());
             held = pieces(validationSource, validationRows, words, encoder, labelIndex, hp.maxSequenceLength());
         }
+        List<ConfigurationSearch.View> encoderViews = new ArrayList<>();
+        for (PretrainedEncoder other : alsoAsPiecesOf) {
+            encoderViews.add(new ConfigurationSearch.View(other.name(), Vocabulary.reservedOnly(),
+                    pieces(rows, trainRows, words, other, labelIndex, hp.maxSequenceLength()),
+                    pieces(validationSource, validationRows, words, other, labelIndex, hp.maxSequenceLength())));
+        }
         int uploadRows = rows.size() - feedbackAdded;
         DatasetReport report = new DatasetReport(data.summary().format().name().toLowerCase(), data.sha256(),
                 data.summary().rowsRead(), uploadRows, data.summary().rowsRead() - uploadRows,
@@ -218,7 +254,8 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
                 java.util.stream.IntStream.range(0, words.size()).mapToObj(words::word).toList(),
                 wholeRows(rows, trainRows, words.size()), wholeRows(validationSource, validationRows, words.size()))
                 : null;
-        return new PreparedDataset(labels, vocabulary, train, held, heldOutTexts, report, tokens);
+        return new PreparedDataset(labels, vocabulary, train, held, heldOutTexts, report, tokens,
+                List.copyOf(encoderViews));
     }
 
     /** The given rows' tokens, every one, as word numbers. */

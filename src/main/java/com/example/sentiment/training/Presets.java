@@ -27,7 +27,23 @@ final class Presets {
             new Preset("bilstm-last-max", of(Map.of("bidirectional", true, "pooling", "last+max",
                     "spatialDropout", 0.2, "embeddingDropout", 0.0, "freezeEmbeddings", true, "fineTuneEpochs", 2))));
 
+    /** The name of the candidate that reads a pretrained encoder's states ({@link #encoder}). */
+    static final String ENCODER = "encoder-bilstm";
+
     private Presets() {
+    }
+
+    /**
+     * The candidate of {@code "preset": "auto"} that reads {@code encoder}'s frozen states instead of word
+     * vectors, with the settings of the bundled models/sst2-encoder (scripts/train-sst2-encoder.sh): both
+     * directions of 128 units, summarised by their final states and a max-pool. It comes last, because it costs
+     * the most to train and to serve (the encoder runs on every text), so it must beat the word-vector ones by
+     * the search's margin to be kept. The word-vector settings (frozen vectors, fine-tuning, spatial dropout)
+     * have nothing to act on here.
+     */
+    static Preset encoder(String encoder) {
+        return new Preset(ENCODER, of(Map.of("encoder", encoder, "bidirectional", true, "lstmUnits", 128,
+                "pooling", "last+max")));
     }
 
     /** A configuration with only the given fields set. */

@@ -52,7 +52,8 @@ public record TrainingConfig(
                 + "wordVectors; or the name of a pretrained encoder (such as bge-small or minilm-l6) whose frozen "
                 + "states of each word piece the LSTM reads instead, computed once per job: then wordVectors, "
                 + "freezeEmbeddings, fineTuneEpochs, minWordFrequency and maxVocabularySize do not apply, and "
-                + "maxSequenceLength counts pieces", example = "word-vectors")
+                + "maxSequenceLength counts pieces. Set either way, it also keeps the encoder-bilstm candidate out of "
+                + "preset auto", example = "word-vectors")
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be word-vectors or the name of an encoder")
         String encoder,
         Boolean freezeEmbeddings,
@@ -90,7 +91,10 @@ public record TrainingConfig(
                 + "duplicates removed; the dataset report counts them")
         Boolean includeFeedback,
         @Schema(description = "auto (the default): train the candidate configurations the README lists "
-                + "(lstm-two-phase, lstm, bilstm-last-max) in that order on the same split within timeBudgetSeconds; "
+                + "(lstm-two-phase, lstm, bilstm-last-max, and encoder-bilstm, a BiLSTM over the states of the "
+                + "encoder sentiment.training.auto-encoder, when that encoder is available and the job names no "
+                + "encoder and no teacher) in that order on the same rows within timeBudgetSeconds (the encoder's "
+                + "states count, and encoder-bilstm is skipped when they would not fit); "
                 + "a later candidate replaces the one kept so far only if its validation macro-F1 is better by more "
                 + "than 1.5 standard errors of the paired difference. On a small file (up to "
                 + "sentiment.training.cross-validation.max-rows training rows) the candidates are also "
@@ -137,11 +141,29 @@ public record TrainingConfig(
      * when their file is present ({@code defaultVectorsPresent}); vectors the job names must be present.
      */
     ResolvedTrainingConfig resolve(SentimentProperties.Defaults d, boolean defaultVectorsPresent) {
+        return resolve(d, defaultVectorsPresent, null);
+    }
+
+    /**
+     * The same, where {@code "preset": "auto"} also tries the encoder candidate ({@link Presets#encoder}) on
+     * {@code autoEncoder}, last, unless the job names an encoder of its own (then every candidate reads that one;
+     * {@code word-vectors}: none does) or learns from a teacher (a student is a word-vector model).
+     *
+     * @param autoEncoder an encoder that is available ({@code sentiment.training.auto-encoder}), or null for none
+     */
+    ResolvedTrainingConfig resolve(SentimentProperties.Defaults d, boolean defaultVectorsPresent, String autoEncoder) {
         List<ConfigurationSearch.Candidate> candidates = new ArrayList<>();
         if ("auto".equalsIgnoreCase(or(preset, d.preset()))) {
             for (Presets.Preset p : Presets.AUTO) {
                 HyperParameters candidate = Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent);
                 addOnce(candidates, new ConfigurationSearch.Candidate(p.name(), candidate));
+            }
+            // a job that names an encoder, word-vectors included, gets what it names and nothing else
+            if (autoEncoder != null && teacher == null && encoder == null
+                    && !candidates.get(0).hyperParameters().usesEncoder()) {
+                Presets.Preset p = Presets.encoder(autoEncoder);
+                candidates.add(new ConfigurationSearch.Candidate(p.name(),
+                        Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent)));
             }
         } else {
             candidates.add(new ConfigurationSearch.Candidate("manual", hyperParameters(d, defaultVectorsPresent)));

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +99,7 @@ class TrainingUploadReader {
                     .toList());
         }
         TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults(),
-                wordVectors.defaultName().isPresent());
+                wordVectors.defaultName().isPresent(), autoEncoder());
         List<String> teacherOnly = config.teacherOnlyFields();
         if (!teacherOnly.isEmpty()) {
             throw BadRequestException.forFields(teacherOnly.stream()
@@ -129,6 +130,13 @@ class TrainingUploadReader {
         return resolved;
     }
 
+    /** {@code sentiment.training.auto-encoder} when that encoder is available, else null. */
+    private String autoEncoder() {
+        String name = settings.autoEncoder();
+        return SentimentProperties.Training.NO_AUTO_ENCODER.equalsIgnoreCase(name) || !encoders.has(name) ? null
+                : name;
+    }
+
     /**
      * Reads the files as streams, tokenising each row as it is read, and prepares them for training.
      *
@@ -150,19 +158,30 @@ class TrainingUploadReader {
             HyperParameters hp = config.hyperParameters();
             long read = System.nanoTime();
             PretrainedEncoder encoder = hp.usesEncoder() ? encoders.get(hp.encoder()) : null;
+            // the encoders only some candidates read (the search's encoder candidate): the same rows as their pieces
+            List<PretrainedEncoder> others = config.candidates().stream().map(c -> c.hyperParameters().encoder())
+                    .filter(e -> e != null && !e.equals(hp.encoder())).distinct().map(encoders::get).toList();
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, config.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
                     config.activate() == Activation.IF_BETTER, config.holdOutSentences(),
-                    config.distillation() != null, encoder);
+                    config.distillation() != null, encoder, others);
             if (encoder != null) {
                 // the pieces take the place of the word ids counted per token, and are more: counted on top
                 claim.add(Integer.BYTES * (pieceCount(prepared.train()) + pieceCount(prepared.validation())));
             }
-            // every candidate of a search must fit, the bidirectional one needing the most
+            for (ConfigurationSearch.View view : prepared.encoderViews()) {
+                // kept beside the word ids: counted in full
+                claim.add(Integer.BYTES * (pieceCount(view.train()) + pieceCount(view.validation())));
+            }
+            // every candidate of a search must fit, the bidirectional one needing the most; each reads its own view
+            List<ConfigurationSearch.View> views = prepared.views(hp.encoder());
             for (ConfigurationSearch.Candidate candidate : config.candidates()) {
-                HyperParameters trained = encoder == null ? candidate.hyperParameters()
-                        : candidate.hyperParameters().withEmbeddingSize(encoder.dimension());
-                memory.checkNetwork(trained, prepared.vocabulary().size(), prepared.labels().size());
+                String reads = candidate.hyperParameters().encoder();
+                ConfigurationSearch.View view = views.stream().filter(v -> Objects.equals(v.encoder(), reads))
+                        .findFirst().orElseThrow();
+                HyperParameters trained = reads == null ? candidate.hyperParameters()
+                        : candidate.hyperParameters().withEmbeddingSize(encoders.get(reads).dimension());
+                memory.checkNetwork(trained, view.vocabulary().size(), prepared.labels().size());
             }
             long end = System.nanoTime();
             log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s (reading {} s); {} MiB of heap counted",

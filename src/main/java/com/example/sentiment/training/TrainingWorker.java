@@ -6,14 +6,12 @@ import com.example.sentiment.feedback.FeedbackStore;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.Distillation;
-import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.TrainingResult;
-import com.example.sentiment.ml.Vocabulary;
 import com.example.sentiment.ml.WordVectorTable;
 import com.example.sentiment.model.ModelConflictException;
 import com.example.sentiment.model.ModelMetadata;
@@ -245,9 +243,8 @@ class TrainingWorker {
             String vectors = job.config().hyperParameters().wordVectors();
             WordVectorTable table = vectors == null ? null : wordVectors.get(vectors);
             TrainingObserver observer = new HeartbeatingObserver(lease, job);
-            Vocabulary vocabulary = data.vocabulary();
-            EncodedTexts train = data.train();
-            EncodedTexts validation = data.validation();
+            // each candidate reads its view of the rows, and its version gets that view's vocabulary (and encoder)
+            List<ConfigurationSearch.View> views = data.views(job.config().hyperParameters().encoder());
             Distillation distillation = job.config().distillation();
             if (distillation != null) {
                 TextClassifier teacher = teacher(distillation.teacher(), data.labels());
@@ -255,15 +252,14 @@ class TrainingWorker {
                         job.config().hyperParameters(), observer, job::shouldStop);
                 if (distilled != null) {
                     job.recordDistillation(distilled.distillation());
-                    vocabulary = distilled.vocabulary();
-                    train = distilled.train();
-                    validation = distilled.validation();
+                    // a student reads word ids only (no encoder candidate is tried with a teacher)
+                    views = List.of(new ConfigurationSearch.View(null, distilled.vocabulary(), distilled.train(),
+                            distilled.validation()));
                 }
             }
             // null when the job stopped while its teacher labelled
-            ConfigurationSearch.Outcome outcome = job.shouldStop() ? null : search.train(vocabulary, train, validation,
-                    data.labels(), job.config().candidates(), job.config().timeBudgetSeconds(), table, observer,
-                    job::shouldStop);
+            ConfigurationSearch.Outcome outcome = job.shouldStop() ? null : search.train(views, data.labels(),
+                    job.config().candidates(), job.config().timeBudgetSeconds(), table, observer, job::shouldStop);
             TrainingResult result = outcome == null ? null : outcome.result();
             boolean cancelled = result == null || result.cancelled();
             if (!cancelled) {

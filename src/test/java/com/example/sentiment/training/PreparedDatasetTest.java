@@ -3,6 +3,10 @@ package com.example.sentiment.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.sentiment.TestCorpus;
+import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.EncodedTexts;
+import com.example.sentiment.ml.EncoderPieces;
+import com.example.sentiment.ml.HashedPieceEncoder;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.Tokenizer;
 import com.example.sentiment.ml.Vocabulary;
@@ -98,6 +102,39 @@ class PreparedDatasetTest {
         assertThat(data.report().validationDuplicatesRemoved()).isPositive();
         assertThat(data.report().validationExamples() + data.report().validationDuplicatesRemoved()
                 + data.report().trainExamples()).isEqualTo(80);
+    }
+
+    @Test
+    void anEncodersViewHoldsTheSameRowsInTheSameOrderAsItsPieces() throws Exception {
+        MemoryBudget.Claim claim = new MemoryBudget.Claim(Long.MAX_VALUE, Long.MAX_VALUE);
+        WordTable words = new WordTable(claim);
+        PreparedDataset.FileRows rows = read("data", TestCorpus.csv(200, 5), words, claim);
+        PreparedDataset.FileRows held = read("validation", TestCorpus.csv(40, 6), words, claim);
+        HyperParameters one = new HyperParameters(1, 16, 0.01, 16, 16, false, 0, 0, 6, 1, 100, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null);
+        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
+        PreparedDataset prepared = PreparedDataset.prepare(rows, held, words, 0.1, 7, 1, one, 0, 0, false, false, true,
+                null, List.of(encoder));
+
+        ConfigurationSearch.View pieces = prepared.encoderViews().get(0);
+        assertThat(prepared.views(null)).extracting(ConfigurationSearch.View::encoder).containsExactly(null, "hashed");
+        assertThat(pieces.vocabulary().size()).isEqualTo(2);
+        PreparedDataset.RowTokens tokens = prepared.tokens();
+        for (boolean training : List.of(true, false)) {
+            EncodedTexts ids = training ? prepared.train() : prepared.validation();
+            EncodedTexts view = training ? pieces.train() : pieces.validation();
+            int[][] whole = training ? tokens.train() : tokens.validation();
+            assertThat(view.size()).isEqualTo(ids.size());
+            assertThat(view.labels()).isEqualTo(ids.labels());
+            for (int i = 0; i < ids.size(); i++) {
+                // row i of either view is the same text: its first six tokens as word ids, and as pieces
+                List<String> text = tokens.text(whole, i);
+                List<String> cut = text.subList(0, Math.min(6, text.size()));
+                assertThat(ids.sequences()[i]).containsExactly(cut.stream().mapToInt(prepared.vocabulary()::idOf)
+                        .toArray());
+                assertThat(view.sequences()[i]).containsExactly(EncoderPieces.of(encoder, cut, 6));
+            }
+        }
     }
 
     @Test

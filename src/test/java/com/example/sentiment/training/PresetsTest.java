@@ -79,4 +79,42 @@ class PresetsTest {
         });
         assertThat(resolved.timeBudgetSeconds()).isEqualTo(60);
     }
+
+    @Test
+    void anAvailableEncoderIsTriedLastUnlessTheJobNamesAnEncoderOrATeacher() {
+        TrainingConfig.ResolvedTrainingConfig resolved = Presets.of(Map.of("epochs", 3)).resolve(DEFAULTS, true,
+                "bge-small");
+        assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
+                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max", "encoder-bilstm");
+        assertThat(resolved.candidates().subList(0, 3)).allSatisfy(c -> assertThat(c.hyperParameters().usesEncoder())
+                .isFalse());
+        assertThat(resolved.hyperParameters().usesEncoder()).as("the job's settings are the first candidate's").isFalse();
+        HyperParameters encoder = resolved.candidates().get(3).hyperParameters();
+        // the settings of models/sst2-encoder; the word-vector ones have nothing to act on
+        assertThat(encoder.encoder()).isEqualTo("bge-small");
+        assertThat(encoder.bidirectional()).isTrue();
+        assertThat(encoder.lstmUnits()).isEqualTo(128);
+        assertThat(encoder.pooling()).isEqualTo(HyperParameters.Pooling.LAST_MAX);
+        assertThat(encoder.wordVectors()).isNull();
+        assertThat(encoder.freezeEmbeddings()).isFalse();
+        assertThat(encoder.fineTuneEpochs()).isZero();
+        assertThat(encoder.spatialDropout()).isZero();
+        assertThat(encoder.epochs()).as("what the job sets applies to it too").isEqualTo(3);
+
+        // no encoder available (or sentiment.training.auto-encoder: none)
+        assertThat(TrainingConfig.EMPTY.resolve(DEFAULTS, true, null).candidates()).hasSize(3);
+        // a student of a teacher is a word-vector model
+        assertThat(Presets.of(Map.of("teacher", "20261129-130908-d56a")).resolve(DEFAULTS, true, "bge-small")
+                .candidates()).extracting(ConfigurationSearch.Candidate::name)
+                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
+        // a job that names an encoder: every candidate reads it, and no other is added
+        assertThat(Presets.of(Map.of("encoder", "minilm-l6")).resolve(DEFAULTS, true, "bge-small").candidates())
+                .extracting(c -> c.name() + " " + c.hyperParameters().encoder())
+                .containsExactly("lstm minilm-l6", "bilstm-last-max minilm-l6");
+        // or word-vectors: none reads an encoder
+        assertThat(Presets.of(Map.of("encoder", "word-vectors")).resolve(DEFAULTS, true, "bge-small").candidates())
+                .hasSize(3).noneMatch(c -> c.hyperParameters().usesEncoder());
+        assertThat(Presets.of(Map.of("preset", "none")).resolve(DEFAULTS, true, "bge-small").candidates())
+                .singleElement().satisfies(c -> assertThat(c.hyperParameters().usesEncoder()).isFalse());
+    }
 }

@@ -96,4 +96,61 @@ class TrainingUploadReaderTest {
         assertThat(reader.config("{\"activate\":true}").activate()).isEqualTo(Activation.ALWAYS);
         assertThat(reader.config("{\"activate\":false}").activate()).isEqualTo(Activation.NEVER);
     }
+
+    @Test
+    void preparesBothViewsOfTheRowsForTheAutoEncoderAndChecksEveryCandidatesNetworkOnItsOwn() {
+        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
+        List<String> checked = new java.util.ArrayList<>();
+        MemoryBudget recording = new MemoryBudget() {
+            @Override
+            void checkNetwork(HyperParameters hp, int vocabularySize, int labels) {
+                checked.add(hp.encoder() + " " + hp.embeddingSize() + " " + vocabularySize);
+                super.checkNetwork(hp, vocabularySize, labels);
+            }
+        };
+        TrainingUploadReader auto = reader(Map.of("sentiment.training.auto-encoder", "hashed"), recording, encoder);
+        TrainingConfig.ResolvedTrainingConfig searched = auto.config("{\"wordVectors\":\"none\"}");
+        assertThat(searched.candidates()).extracting(ConfigurationSearch.Candidate::name)
+                .containsExactly("lstm", "bilstm-last-max", "encoder-bilstm");
+
+        PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
+        ConfigurationSearch.View pieces = data.encoderViews().get(0);
+        assertThat(data.encoderViews()).hasSize(1);
+        assertThat(pieces.encoder()).isEqualTo("hashed");
+        assertThat(pieces.vocabulary().size()).isEqualTo(2);
+        assertThat(pieces.train().labels()).isEqualTo(data.train().labels());
+        assertThat(pieces.validation().labels()).isEqualTo(data.validation().labels());
+        assertThat(java.util.Arrays.stream(pieces.train().sequences()).mapToInt(p -> p[0])).containsOnly(101);
+        assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder).containsExactly(null, "hashed");
+        int words = data.vocabulary().size();
+        assertThat(words).isGreaterThan(2);
+        assertThat(checked).containsExactly("null 100 " + words, "null 100 " + words, "hashed 8 2");
+
+        // the default auto encoder (bge-small) is not one this service has; none turns it off; a job that names
+        // an encoder or a teacher does too
+        assertThat(names(reader(Map.of(), new MemoryBudget(), encoder).config("{}")))
+                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
+        assertThat(names(reader(Map.of("sentiment.training.auto-encoder", "none"), new MemoryBudget(), encoder)
+                .config("{}"))).doesNotContain("encoder-bilstm");
+        assertThat(names(auto.config("{}"))).endsWith("encoder-bilstm");
+        assertThat(names(auto.config("{\"teacher\":\"20261129-130908-d56a\"}"))).doesNotContain("encoder-bilstm");
+        assertThat(names(auto.config("{\"encoder\":\"word-vectors\"}"))).doesNotContain("encoder-bilstm");
+        assertThat(auto.config("{\"encoder\":\"hashed\"}").candidates())
+                .allMatch(c -> "hashed".equals(c.hyperParameters().encoder())).hasSize(2);
+        PreparedDataset alone = auto.data(upload(TestCorpus.csv(100, 1)), null, auto.config("{\"encoder\":\"hashed\"}"),
+                List.of());
+        assertThat(alone.encoderViews()).as("the job's own encoder is the only view").isEmpty();
+    }
+
+    private static List<String> names(TrainingConfig.ResolvedTrainingConfig config) {
+        return config.candidates().stream().map(ConfigurationSearch.Candidate::name).toList();
+    }
+
+    private static TrainingUploadReader reader(Map<String, String> properties, MemoryBudget memory,
+                                               HashedPieceEncoder encoder) {
+        return new TrainingUploadReader(JsonMapper.builder().build(),
+                Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(properties), memory,
+                new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
+                HashedPieceEncoder.lookup(encoder));
+    }
 }

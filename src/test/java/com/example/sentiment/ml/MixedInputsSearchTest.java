@@ -1,0 +1,295 @@
+package com.example.sentiment.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.example.sentiment.TestCorpus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A search whose candidates read the same rows two ways, word ids and an encoder's pieces: each candidate trains
+ * on its own view, the encoder's states are computed once, right before the first candidate that reads them (and
+ * reused by its folds), and their time counts against the budget. A scripted trainer stands in for the network
+ * where time and rows matter; the last test trains real networks on {@link HashedPieceEncoder}'s states.
+ */
+class MixedInputsSearchTest {
+
+    private static final List<String> LABELS = List.of("negative", "positive");
+    private static final String ENCODER = "hashed";
+    private static final int FOLDS = 5;
+
+    /** 100 training rows (60 negative) and 20 validation rows; row i is {2 + i} as word ids. */
+    private static final EncodedTexts WORDS_TRAIN = rows(100, 60, false);
+    private static final EncodedTexts WORDS_VALIDATION = rows(20, 10, false);
+    /** The same rows as pieces: {101, 1000 + i, 102}. */
+    private static final EncodedTexts PIECES_TRAIN = rows(100, 60, true);
+    private static final EncodedTexts PIECES_VALIDATION = rows(20, 10, true);
+    private static final Vocabulary WORDS = Vocabulary.build(List.of(List.of("a", "b")), 1, 100);
+    private static final Vocabulary PIECES = Vocabulary.reservedOnly();
+
+    private static EncodedTexts rows(int count, int negatives, boolean pieces) {
+        int[][] sequences = new int[count][];
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            sequences[i] = pieces ? new int[] {101, 1000 + i, 102} : new int[] {2 + i};
+            labels[i] = i < negatives ? 0 : 1;
+        }
+        return new EncodedTexts(sequences, labels);
+    }
+
+    private static List<ConfigurationSearch.View> views() {
+        return List.of(new ConfigurationSearch.View(null, WORDS, WORDS_TRAIN, WORDS_VALIDATION),
+                new ConfigurationSearch.View(ENCODER, PIECES, PIECES_TRAIN, PIECES_VALIDATION));
+    }
+
+    private static HyperParameters settings(int units, String encoder) {
+        return new HyperParameters(2, 16, 0.01, 16, units, false, 0, 0, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null, 0, 0, 0, 1,
+                HyperParameters.ClassWeights.NONE, encoder);
+    }
+
+    /** Two word-id candidates, then the encoder's, as {@code "preset": "auto"} orders them. */
+    private static List<ConfigurationSearch.Candidate> candidates() {
+        return List.of(new ConfigurationSearch.Candidate("lstm", settings(1, null)),
+                new ConfigurationSearch.Candidate("bilstm", settings(2, null)),
+                new ConfigurationSearch.Candidate("encoder-bilstm", settings(3, ENCODER)));
+    }
+
+    @Test
+    void eachCandidateTrainsOnItsViewOfTheSameRowsAndTheEncodersStatesAreComputedOnceWithTheFoldsToo() {
+        ScriptedTrainer trainer = new ScriptedTrainer(1, 5, 5);
+        ConfigurationSearch.Outcome outcome = trainer.search(1000, 600);
+
+        // the word ids are made before the first candidate, the states only before the encoder's, once each
+        assertThat(trainer.events.subList(0, 6)).containsExactly("inputs word-ids", "train word-ids",
+                "train word-ids", "inputs hashed", "train hashed", "train word-ids");
+        assertThat(trainer.events).filteredOn(e -> e.startsWith("inputs"))
+                .containsExactly("inputs word-ids", "inputs hashed");
+        assertThat(trainer.trainings).hasSize(3 + 3 * FOLDS);
+        Set<int[]> pieces = identitySet(PIECES_TRAIN.sequences());
+        Set<int[]> words = identitySet(WORDS_TRAIN.sequences());
+        for (Training t : trainer.trainings) {
+            // every training of a candidate reads its own view's rows and vocabulary, folds included
+            Set<int[]> own = t.encoder() == null ? words : pieces;
+            assertThat(Arrays.stream(t.inputs().train().sequences()).allMatch(own::contains))
+                    .as("rows of its own view").isTrue();
+            assertThat(t.vocabulary()).isSameAs(t.encoder() == null ? WORDS : PIECES);
+            assertThat(t.inputs().validation()).isSameAs(t.encoder() == null ? WORDS_VALIDATION : PIECES_VALIDATION);
+            assertThat(t.inputs().encoder() == null).isEqualTo(t.encoder() == null);
+        }
+        // the encoder's folds read the states made for its training on all rows
+        TrainingInputs states = trainer.trainings.get(2).inputs();
+        assertThat(trainer.trainings).filteredOn(t -> ENCODER.equals(t.encoder()))
+                .hasSize(1 + FOLDS).allSatisfy(t -> assertThat(t.inputs().validationFeatures())
+                        .isSameAs(states.validationFeatures()));
+
+        // compared row by row on every training row: the encoder's candidate is right on all of them
+        assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::name)
+                .containsExactly("lstm", "bilstm", "encoder-bilstm");
+        assertThat(outcome.candidates()).allSatisfy(c -> assertThat(c.outOfFoldMacroF1()).isNotNull());
+        assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::chosen)
+                .containsExactly(false, false, true);
+        assertThat(outcome.candidates().get(2).outOfFoldAccuracy()).isEqualTo(1.0);
+        assertThat(outcome.result()).isSameAs(trainer.trainings.get(2).result());
+        assertThat(outcome.result().hyperParameters().encoder()).isEqualTo(ENCODER);
+    }
+
+    @Test
+    void theEncodersTimeCountsAgainstTheBudgetAndInTheCandidatesTime() {
+        // 10 s a training, 30 s for the states: lstm ends at 10 s, bilstm at 20 s, the states at 50 s, then the
+        // encoder's candidate trains until at most the end of the budget
+        ScriptedTrainer trainer = new ScriptedTrainer(10, 30, 30);
+        ConfigurationSearch.Outcome outcome = trainer.search(0, 100);
+        assertThat(trainer.trainings).extracting(Training::deadline)
+                .containsExactly(33_333_333_333L, 55_000_000_000L, 100_000_000_000L);
+        assertThat(trainer.trainings.get(2).startedAt()).isEqualTo(50_000_000_000L);
+        assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::trainingSeconds)
+                .containsExactly(10.0, 10.0, 40.0);
+
+        // with cross-validation: 5 s a training and 50 s for the states leave 55 s at 65 s, less than the folds'
+        // 5 x 15 s; had the states been free, 105 s would have been left
+        ScriptedTrainer cv = new ScriptedTrainer(5, 50, 50);
+        ConfigurationSearch.Outcome validated = cv.search(1000, 120);
+        assertThat(cv.trainings).hasSize(3);
+        assertThat(validated.candidates().get(0).comparison()).isEqualTo("the validation split (20 rows); 5-fold"
+                + " cross-validation was not run: at the pace of the candidates' trainings it needs about 75 s more,"
+                + " and 55 s of the time budget were left");
+    }
+
+    @Test
+    void aCandidateWhoseStatesWouldOverrunWhatIsLeftIsSkippedBeforeTheyAreComputed() {
+        // 10 s a training: 80 s are left for the encoder's candidate, whose states would take about 120 s
+        ScriptedTrainer trainer = new ScriptedTrainer(10, 120, 120);
+        ConfigurationSearch.Outcome outcome = trainer.search(0, 100);
+        assertThat(trainer.events).doesNotContain("inputs hashed");
+        assertThat(trainer.trainings).hasSize(2);
+        ConfigurationSearch.CandidateReport skipped = outcome.candidates().get(2);
+        assertThat(skipped.chosen()).isFalse();
+        assertThat(skipped.validationMacroF1()).isNull();
+        assertThat(skipped.note()).isEqualTo("skipped: the hashed encoder's states of the 120 texts would take"
+                + " about 120 s (at its pace on a sample of them), more than the 80 s of the time budget left to"
+                + " this candidate");
+        assertThat(outcome.result()).isSameAs(trainer.trainings.get(0).result());
+
+        // the estimate decides: one that fits lets the states be computed, even if they then take longer
+        ScriptedTrainer underestimated = new ScriptedTrainer(10, 70, 120);
+        underestimated.search(0, 100);
+        assertThat(underestimated.trainings).hasSize(3);
+    }
+
+    @Test
+    void viewsOfDifferentRowsOrACandidateWithoutAViewAreRefused() {
+        ScriptedTrainer trainer = new ScriptedTrainer(1, 1, 1);
+        ConfigurationSearch search = new ConfigurationSearch(trainer, ConfigurationSearch.CrossValidation.OFF,
+                trainer.clock::get);
+        // the pieces of the same texts, but in another order: their labels do not line up
+        int[] labels = WORDS_TRAIN.labels();
+        EncodedTexts shuffled = new EncodedTexts(PIECES_TRAIN.sequences(),
+                java.util.stream.IntStream.range(0, labels.length).map(i -> labels[labels.length - 1 - i]).toArray());
+        assertThatThrownBy(() -> search.train(List.of(new ConfigurationSearch.View(null, WORDS, WORDS_TRAIN,
+                        WORDS_VALIDATION), new ConfigurationSearch.View(ENCODER, PIECES, shuffled, PIECES_VALIDATION)),
+                LABELS, candidates(), 100, null, TrainingObserver.NONE, () -> false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same rows");
+        assertThatThrownBy(() -> search.train(WORDS, WORDS_TRAIN, WORDS_VALIDATION, LABELS, candidates(), 100, null,
+                TrainingObserver.NONE, () -> false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("encoder-bilstm reads encoder hashed");
+    }
+
+    @Test
+    void realNetworksOnWordIdsAndOnAnEncodersStatesAreCrossValidatedOnTheSameRows() {
+        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(150, 51));
+        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(40, 52));
+        Tokenizer tokenizer = new Tokenizer();
+        List<List<String>> trainTokens = train.texts().stream().map(tokenizer::tokenize).toList();
+        Vocabulary vocabulary = Vocabulary.build(trainTokens, 1, 1000);
+        HashedPieceEncoder encoder = new HashedPieceEncoder(ENCODER, 8);
+        List<ConfigurationSearch.View> views = List.of(
+                new ConfigurationSearch.View(null, vocabulary, EncodedTexts.encode(train, tokenizer, vocabulary, 30),
+                        EncodedTexts.encode(validation, tokenizer, vocabulary, 30)),
+                new ConfigurationSearch.View(ENCODER, Vocabulary.reservedOnly(), pieces(train, encoder, tokenizer),
+                        pieces(validation, encoder, tokenizer)));
+        ConfigurationSearch search = new ConfigurationSearch(new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder),
+                () -> Long.MAX_VALUE), new ConfigurationSearch.CrossValidation(1000, 3));
+        ConfigurationSearch.Outcome outcome = search.train(views, ClassifierTrainerTest.LABELS,
+                List.of(new ConfigurationSearch.Candidate("lstm", settings(8, null)),
+                        new ConfigurationSearch.Candidate("encoder-bilstm", settings(8, ENCODER))),
+                600, null, TrainingObserver.NONE, () -> false);
+
+        assertThat(outcome.candidates()).allSatisfy(c -> {
+            assertThat(c.folds()).isEqualTo(3);
+            assertThat(c.outOfFoldMacroF1()).isNotNull();
+            assertThat(c.comparedRows()).isEqualTo(150);
+        });
+        // each text's states once (its three folds and the comparison included), after one text and a sample of
+        // 64 timed the encoder
+        assertThat(encoder.textsEncoded()).isEqualTo(1 + EncoderStates.SAMPLE_TEXTS + 150 + 40);
+        // the kept version reads what its candidate read
+        ConfigurationSearch.CandidateReport kept = outcome.candidates().stream()
+                .filter(ConfigurationSearch.CandidateReport::chosen).findFirst().orElseThrow();
+        assertThat(outcome.result().hyperParameters().encoder()).isEqualTo(kept.hyperParameters().encoder());
+        assertThat(outcome.result().vocabularySize()).isEqualTo(kept.hyperParameters().usesEncoder() ? 2
+                : vocabulary.size());
+        assertThat(outcome.result().classifier().classify("a wonderful film").label()).isIn(ClassifierTrainerTest.LABELS);
+    }
+
+    private static EncodedTexts pieces(LabelledTexts texts, PretrainedEncoder encoder, Tokenizer tokenizer) {
+        int[][] sequences = texts.texts().stream()
+                .map(t -> EncoderPieces.of(encoder, tokenizer.tokenize(t), 30)).toArray(int[][]::new);
+        return new EncodedTexts(sequences, texts.labels());
+    }
+
+    private static Set<int[]> identitySet(int[][] rows) {
+        Set<int[]> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(Arrays.asList(rows));
+        return set;
+    }
+
+    /** What one training was given, when it started, and its result. */
+    record Training(String encoder, Vocabulary vocabulary, TrainingInputs inputs, long startedAt, long deadline,
+                    TrainingResult[] trained) {
+        TrainingResult result() {
+            return trained[0];
+        }
+    }
+
+    /**
+     * A stand-in for the trainer on a clock of its own: a training costs {@code trainingSeconds} (on all rows;
+     * a fold the same), the encoder's states {@code encodingSeconds}, and their estimate is
+     * {@code estimatedSeconds}. A word-id model predicts three rows in five right, the encoder's model every row.
+     */
+    static final class ScriptedTrainer implements ConfigurationSearch.Trainer {
+        final AtomicLong clock = new AtomicLong();
+        final List<String> events = new ArrayList<>();
+        final List<Training> trainings = new ArrayList<>();
+        private final long trainingNanos;
+        private final double estimatedSeconds;
+        private final long encodingNanos;
+
+        ScriptedTrainer(double trainingSeconds, double estimatedSeconds, double encodingSeconds) {
+            this.trainingNanos = Math.round(trainingSeconds * 1e9);
+            this.estimatedSeconds = estimatedSeconds;
+            this.encodingNanos = Math.round(encodingSeconds * 1e9);
+        }
+
+        ConfigurationSearch.Outcome search(int maxRows, double budgetSeconds) {
+            return new ConfigurationSearch(this, new ConfigurationSearch.CrossValidation(maxRows, FOLDS), clock::get)
+                    .train(views(), LABELS, candidates(), budgetSeconds, null, TrainingObserver.NONE, () -> false);
+        }
+
+        @Override
+        public TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation,
+                                     TrainingObserver observer, BooleanSupplier cancelled) {
+            events.add("inputs " + (hp.usesEncoder() ? hp.encoder() : "word-ids"));
+            if (!hp.usesEncoder()) {
+                return TrainingInputs.ofTokenIds(train, validation);
+            }
+            clock.addAndGet(encodingNanos);
+            return new TrainingInputs(train, validation, new TokenIds(train.sequences()),
+                    new TokenIds(validation.sequences()),
+                    new ModelEncoder(hp.encoder(), "f", new HashedPieceEncoder(hp.encoder(), 4)));
+        }
+
+        @Override
+        public double encodingSeconds(HyperParameters hp, EncodedTexts train, EncodedTexts validation) {
+            return hp.usesEncoder() ? estimatedSeconds : 0;
+        }
+
+        @Override
+        public TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels,
+                                    HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer,
+                                    BooleanSupplier cancelled, long deadlineNanos) {
+            events.add("train " + (hp.usesEncoder() ? hp.encoder() : "word-ids"));
+            Training training = new Training(hp.encoder(), vocabulary, inputs, clock.get(), deadlineNanos,
+                    new TrainingResult[1]);
+            trainings.add(training);
+            clock.addAndGet(trainingNanos);
+            TrainingResult unevaluated = new TrainingResult(false, null, null, hp, List.of(), 1, vocabulary.size(),
+                    null, trainingNanos / 1e9, 1, 1, List.of());
+            EvaluationReport evaluation = Evaluations.report(LABELS, inputs.validation().labels(),
+                    predict(unevaluated, inputs.validation(), inputs.validationFeatures()));
+            training.trained()[0] = new TrainingResult(false, null, evaluation, hp, List.of(), 1, vocabulary.size(),
+                    null, trainingNanos / 1e9, 1, 1, List.of());
+            return training.result();
+        }
+
+        @Override
+        public int[] predict(TrainingResult trained, EncodedTexts texts, SequenceFeatures features) {
+            int[] predicted = new int[texts.size()];
+            for (int i = 0; i < predicted.length; i++) {
+                int[] row = texts.sequences()[i];
+                int index = trained.hyperParameters().usesEncoder() ? row[1] - 1000 : row[0] - 2;
+                boolean right = trained.hyperParameters().usesEncoder() || index % 5 < 3;
+                predicted[i] = right ? texts.labels()[i] : 1 - texts.labels()[i];
+            }
+            return predicted;
+        }
+    }
+}
