@@ -224,7 +224,7 @@ public final class ClassifierTrainer {
         PretrainedEmbeddings pretrained = null;
         if (inputs.encoder() != null) {
             // the encoder's states are the LSTM's input, as pre-computed vectors would be
-            hp = hp.withEmbeddingSize(inputs.encoder().dimension());
+            hp = hp.withEmbeddingSize(inputs.stepDimension());
         } else if (wordVectors != null) {
             pretrained = PretrainedEmbeddings.pick(wordVectors, vocabulary, hp.seed());
             hp = hp.withEmbeddingSize(pretrained.dimensions);

@@ -45,6 +45,36 @@ public final class EncoderPieces {
     }
 
     /**
+     * For each of {@code pieces} (as {@link #of} gave them for {@code tokens}), the index in {@code tokens} of the
+     * word it came from, or -1 for the start and end markers. The encoders' tokenizers split at whitespace before
+     * they cut words into pieces, so the text's pieces are each token's own pieces in turn; a text cut short
+     * keeps its first pieces, then the end marker.
+     *
+     * @throws IllegalStateException when the encoder splits the text otherwise
+     */
+    static int[] wordOfPiece(PretrainedEncoder encoder, List<String> tokens, int[] pieces) {
+        int[] words = new int[pieces.length];
+        Arrays.fill(words, -1);
+        int at = 1;
+        int last = pieces.length - 1;
+        for (int w = 0; w < tokens.size() && at < last; w++) {
+            String token = tokens.get(w);
+            // a word has no more pieces than characters (an unknown word is one piece); the markers come on top
+            int[] own = encoder.pieces(joined(List.of(token)), 2 * token.length() + 8);
+            for (int p = 1; p < own.length - 1 && at < last; p++, at++) {
+                if (own[p] != pieces[at]) {
+                    throw new IllegalStateException("piece " + at + " of the text is not a piece of word " + w);
+                }
+                words[at] = w;
+            }
+        }
+        if (at != last) {
+            throw new IllegalStateException("the text has " + pieces.length + " pieces, its words " + (at + 1));
+        }
+        return words;
+    }
+
+    /**
      * The same, and whether pieces were cut: the encoder is asked for one piece more than is kept, and a text
      * that has it is cut as the encoder cuts (its first pieces, then the end marker).
      */

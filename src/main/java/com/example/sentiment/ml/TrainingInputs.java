@@ -13,6 +13,14 @@ import java.util.function.BooleanSupplier;
 record TrainingInputs(EncodedTexts train, EncodedTexts validation, SequenceFeatures trainFeatures,
                       SequenceFeatures validationFeatures, ModelEncoder encoder) {
 
+    /**
+     * The length of each step's vector with an encoder: its states', or more when they are joined with other
+     * vectors ({@link JoinedStepVectors}).
+     */
+    int stepDimension() {
+        return trainFeatures instanceof StepVectors vectors ? vectors.dimension : encoder.dimension();
+    }
+
     /** Token ids: the sequences of {@code train} and {@code validation} as they are. */
     static TrainingInputs ofTokenIds(EncodedTexts train, EncodedTexts validation) {
         return new TrainingInputs(train, validation, new TokenIds(train.sequences()),

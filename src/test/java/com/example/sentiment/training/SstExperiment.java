@@ -63,33 +63,52 @@ public final class SstExperiment {
         }
         System.out.println("hp=" + hp + " train=" + trainTexts.size() + " val=" + validationTexts.size());
         long start = System.nanoTime();
+        if (a.containsKey("joined")) {
+            // joined=<vectors file>: the encoder's states joined with each piece's word vector (issue 25)
+            com.example.sentiment.ml.JoinedInputTraining.Outcome joined = com.example.sentiment.ml.JoinedInputTraining.train(
+                    encoders, trainTexts, validationTexts, devTexts, labels, hp,
+                    com.example.sentiment.ml.WordVectorTable.open(Path.of(a.get("joined"))), printing(start));
+            TrainingResult result = joined.result();
+            EvaluationReport report = joined.dev();
+            System.out.printf("words with a vector: %d of %d%n", joined.coveredWords(), joined.distinctWords());
+            System.out.printf("RESULT dev accuracy %.4f macroF1 %.4f bestEpoch %d seconds %.0f ex/s %.0f tok/s %.0f wall %.0f | %s%n",
+                    report.accuracy(), report.macroF1(), result.bestEpoch(), result.trainingSeconds(),
+                    result.examplesPerSecond(), result.tokensPerSecond(), (System.nanoTime() - start) / 1e9,
+                    String.join(" ", args));
+            return;
+        }
         TrainingResult result = new ClassifierTrainer(1, encoders, () -> Runtime.getRuntime().maxMemory() / 4).train(trainTexts, validationTexts, labels, hp, a.get("vectors") == null ? null : com.example.sentiment.ml.WordVectorTable.open(Path.of(a.get("vectors"))),
-                new TrainingObserver() {
-                    @Override
-                    public void onEncoding(int done, int total) {
-                        if (done == total) {
-                            System.out.printf("encoded %d texts t=%.0fs%n", total, (System.nanoTime() - start) / 1e9);
-                        }
-                    }
-
-                    @Override
-                    public void onBatch(int epoch, int batch, int totalBatches, double loss) {
-                        if (batch % 200 == 0) {
-                            System.out.printf("epoch %d batch %d/%d loss %.4f t=%.0fs%n", epoch, batch, totalBatches,
-                                    loss, (System.nanoTime() - start) / 1e9);
-                        }
-                    }
-
-                    @Override
-                    public void onEpoch(EpochMetrics m) {
-                        System.out.println("EPOCH " + m);
-                    }
-                }, () -> false);
+                printing(start), () -> false);
         EvaluationReport report = result.classifier().evaluate(devTexts);
         System.out.printf("final model on validation: %.4f%n", result.evaluation().accuracy());
         System.out.printf("RESULT dev accuracy %.4f macroF1 %.4f bestEpoch %d seconds %.0f ex/s %.0f tok/s %.0f | %s%n",
                 report.accuracy(), report.macroF1(), result.bestEpoch(), result.trainingSeconds(),
                 result.examplesPerSecond(), result.tokensPerSecond(), String.join(" ", args));
+    }
+
+    /** Prints encoding, every 200th batch and every epoch, with the seconds since {@code start}. */
+    private static TrainingObserver printing(long start) {
+        return new TrainingObserver() {
+            @Override
+            public void onEncoding(int done, int total) {
+                if (done == total) {
+                    System.out.printf("encoded %d texts t=%.0fs%n", total, (System.nanoTime() - start) / 1e9);
+                }
+            }
+
+            @Override
+            public void onBatch(int epoch, int batch, int totalBatches, double loss) {
+                if (batch % 200 == 0) {
+                    System.out.printf("epoch %d batch %d/%d loss %.4f t=%.0fs%n", epoch, batch, totalBatches,
+                            loss, (System.nanoTime() - start) / 1e9);
+                }
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                System.out.println("EPOCH " + m);
+            }
+        };
     }
 
     private static LabelledTexts texts(List<DatasetParser.Row> rows, List<String> labels) {
