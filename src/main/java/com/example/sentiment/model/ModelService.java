@@ -80,11 +80,13 @@ public class ModelService implements AutoCloseable {
     private volatile Pointer desired;
     private volatile boolean startupDone;
     private volatile String lastLoadFailure;
-    private volatile boolean toldNoModel;
     // used by the follower thread only
     private String failingId;
     private int failures;
     private long retryAt;
+    // with the pointer unset, the newest version is made active once, from the versions stored when this replica
+    // starts; a version stored later (a job's "activate": false, an import without --activate) stays inactive
+    private boolean newestAdopted;
 
     /** The version served and the pointer generation it was loaded for (0: served without the pointer naming it). */
     private record Serving(LoadedModel model, long generation) {
@@ -553,7 +555,7 @@ public class ModelService implements AutoCloseable {
         }
         try {
             if (read.isEmpty()) {
-                if (serving.get() == null) {
+                if (serving.get() == null && !newestAdopted) {
                     serveNewest(null);
                 }
                 return;
@@ -623,8 +625,10 @@ public class ModelService implements AutoCloseable {
 
     /**
      * With nothing served yet: the newest usable version serves instead. When the pointer is unset it is
-     * pointed at that version (only if still unset, so that replicas starting together agree); when it names a
-     * version that cannot load, it is left alone and that version is retried.
+     * pointed at that version (only if still unset, so that replicas starting together agree), and only from the
+     * first listing that succeeds: a version stored afterwards while none is active was stored on purpose without
+     * activating it. When the pointer names a version that cannot load, it is left alone and that version is
+     * retried.
      */
     private void serveNewest(String broken) {
         List<StoredModel> candidates;
@@ -633,6 +637,9 @@ public class ModelService implements AutoCloseable {
         } catch (IOException e) {
             log.warn("Cannot list the model versions to find one to serve: {}", e.getMessage());
             return;
+        }
+        if (broken == null) {
+            newestAdopted = true;
         }
         for (StoredModel candidate : candidates) {
             if (!candidate.usable() || candidate.id().equals(broken)) {
@@ -661,10 +668,9 @@ public class ModelService implements AutoCloseable {
             }
             return;
         }
-        if (broken == null && !toldNoModel) {
-            // once: the poll looks again every few seconds
-            toldNoModel = true;
-            log.warn("No model is active: classification answers 503 until one is trained or activated");
+        if (broken == null) {
+            log.warn("No model is active: classification answers 503 until a version is activated (a training job "
+                    + "with the default \"activate\": \"if-better\" activates its own)");
         }
     }
 }
