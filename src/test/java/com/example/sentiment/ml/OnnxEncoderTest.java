@@ -12,6 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +72,37 @@ class OnnxEncoderTest {
             }
             own.close();
             assertThat(OnnxSessions.isOpen(encoder)).as("closed with its catalogue").isFalse();
+        }
+    }
+
+    /** Callers that meet an unopened encoder at once share one session, and get the same states. */
+    @Test
+    void concurrentFirstCallsOpenOneSession() throws Exception {
+        byte[] model = EncoderFixtures.modelBytes(EncoderCatalogue.MINILM_L6);
+        AtomicInteger opened = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (OnnxEncoder encoder = OnnxEncoder.of("counted", EncoderFixtures.tokenizer(EncoderCatalogue.MINILM_L6),
+                EncoderCatalogue.BUNDLED_DIMENSION, (env, options) -> {
+                    opened.incrementAndGet();
+                    return env.createSession(model, options);
+                })) {
+            List<int[]> pieces = List.of(encoder.pieces(TEXT, 128));
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<float[][][]>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return encoder.states(pieces);
+                }));
+            }
+            start.countDown();
+            float[][][] first = calls.get(0).get();
+            for (Future<float[][][]> call : calls) {
+                assertThat(call.get()[0]).isDeepEqualTo(first[0]);
+            }
+            assertThat(opened.get()).isEqualTo(1);
+        } finally {
+            pool.shutdown();
         }
     }
 
