@@ -104,7 +104,8 @@ public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable
      * The named encoder, made on the first call for it (its session opens on its first states).
      *
      * @throws IllegalArgumentException when there is no encoder of that name (the message lists those there are)
-     * @throws IllegalStateException when its files cannot be read or ONNX Runtime refuses them
+     * @throws IllegalStateException when its tokenizer cannot be read (ONNX Runtime refusing its model shows on the
+     *                               encoder's first states, or first width for a directory's encoder)
      */
     @Override
     public PretrainedEncoder get(String name) {
