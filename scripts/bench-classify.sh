@@ -8,7 +8,8 @@
 # line compares the two at concurrency 32. PEER_KIND chooses it: `lstm` (default), the same model size as the
 # served model (scripts/peers/serve_torch.py), or `distilbert`, the DistilBERT-shaped classifier a Hugging
 # Face pipeline user runs (scripts/peers/serve_distilbert.py; WordPiece pieces when the MiniLM jar is in ~/.m2,
-# TOKENIZER_JAR names another). PEER=0 skips the peer.
+# TOKENIZER_JAR names another). PEER=0 skips the peer. RSS=1 samples the service's resident memory (ps -o rss,
+# every 0.5 s) while our load runs and prints its peak and its figure at readiness as a `service-rss` line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-host.sh
@@ -39,18 +40,28 @@ start=$(date +%s.%N)
 java ${SERVICE_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --sentiment.models-dir="$work" \
   --logging.level.root=WARN "$ND4J_LEVEL_LOG" >"$work/service.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1; do
   kill -0 $pid 2>/dev/null || { cat "$work/service.log"; exit 1; }
   sleep 0.2
 done
 ready=$(echo "$(date +%s.%N) - $start" | bc)
 bench_host "$work/service.log"
 echo "{\"case\":\"startup\",\"secondsToReady\":$ready}"
-java -jar "$jar" bench-http --url="http://localhost:$port" --data="$data" --seconds="$seconds" --concurrency=${CONCURRENCY:-1,8,32,128}
-java -jar "$jar" bench-http --url="http://localhost:$port" --data="$data" --seconds="$seconds" --concurrency=8 --batch=32
-java -jar "$jar" bench-http --url="http://localhost:$port" --data="$data" --seconds="$seconds" --concurrency=32 >"$work/ours32.json"
+if [ "${RSS:-0}" = 1 ]; then
+  ready_rss=$(ps -o rss= -p $pid)
+  ( while kill -0 $pid 2>/dev/null; do ps -o rss= -p $pid; sleep 0.5; done ) >"$work/rss" 2>/dev/null &
+  sampler=$!
+fi
+java -jar "$jar" bench-http --url="http://127.0.0.1:$port" --data="$data" --seconds="$seconds" --concurrency=${CONCURRENCY:-1,8,32,128}
+java -jar "$jar" bench-http --url="http://127.0.0.1:$port" --data="$data" --seconds="$seconds" --concurrency=8 --batch=32
+java -jar "$jar" bench-http --url="http://127.0.0.1:$port" --data="$data" --seconds="$seconds" --concurrency=32 >"$work/ours32.json"
 cat "$work/ours32.json"
+if [ "${RSS:-0}" = 1 ]; then
+  kill $sampler; wait $sampler 2>/dev/null || true
+  peak=$(sort -n "$work/rss" | tail -n 1)
+  echo "{\"case\":\"service-rss\",\"model\":\"$(cat "$work/active")\",\"readyRssMiB\":$((ready_rss / 1024)),\"peakRssUnderLoadMiB\":$((peak / 1024)),\"samples\":$(wc -l <"$work/rss")}"
+fi
 python=${PYTHON:-}
 for candidate in python3 /usr/bin/python3; do
   [ -n "$python" ] && break
@@ -65,7 +76,7 @@ tokenizer_jar=${TOKENIZER_JAR:-$(ls ~/.m2/repository/dev/langchain4j/langchain4j
 MODEL_DIR="$model" TOKENIZER_JAR="$tokenizer_jar" "$python" -m uvicorn --app-dir scripts/peers "$peer_app:app" --workers 2 --host 127.0.0.1 \
   --port "$peer_port" --log-level warning >"$work/peer.log" 2>&1 &
 peer=$!
-trap 'kill $peer 2>/dev/null; wait $peer 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $peer 2>/dev/null; wait $peer 2>/dev/null || true; rm -rf "$work"' EXIT
 until curl -fs "http://127.0.0.1:$peer_port/health" >/dev/null 2>&1; do
   kill -0 $peer 2>/dev/null || { cat "$work/peer.log"; exit 1; }
   sleep 0.2

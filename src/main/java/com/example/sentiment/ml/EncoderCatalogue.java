@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The pretrained encoders a training setting can name, each opened on first use and then shared by every caller
- * (opening one costs about a second and 100 MB of native memory, so nothing is opened before it is asked for).
+ * The pretrained encoders a training setting can name, each made on first use and then shared by every caller.
+ * Making one reads only its tokenizer; its ONNX Runtime session (about a second and 100 MB of native memory) opens
+ * when it first computes states, so that a job's upload, split into pieces in the request thread, opens none. A
+ * bundled encoder's width is known; a directory's encoder opens its session when asked for its width.
  *
  * <p>Two are bundled, from the int8 ONNX exports in the langchain4j model jars on the class path:
  * {@value #BGE_SMALL} (bge-small-en-v1.5, MIT) and {@value #MINILM_L6} (all-MiniLM-L6-v2, Apache 2.0). An optional
@@ -39,6 +41,9 @@ public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable
     private static final String MODEL_FILE = "model.onnx";
     private static final String TOKENIZER_FILE = "tokenizer.json";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** The width of the bundled encoders' states: known, so that sizing a network opens no session. */
+    static final int BUNDLED_DIMENSION = 384;
 
     /** The bundled encoders' files, at the class path's root. */
     static final Map<String, Resources> BUNDLED = Map.of(
@@ -96,10 +101,11 @@ public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable
     }
 
     /**
-     * The named encoder, opened on the first call for it.
+     * The named encoder, made on the first call for it (its session opens on its first states).
      *
      * @throws IllegalArgumentException when there is no encoder of that name (the message lists those there are)
-     * @throws IllegalStateException when its files cannot be read or ONNX Runtime refuses them
+     * @throws IllegalStateException when its tokenizer cannot be read (ONNX Runtime refusing its model shows on the
+     *                               encoder's first states, or first width for a directory's encoder)
      */
     @Override
     public PretrainedEncoder get(String name) {
@@ -149,7 +155,7 @@ public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable
 
         InputStream readTokenizer() throws IOException;
 
-        OnnxEncoder open(String name, WordPieceTokenizer tokenizer) throws IOException;
+        OnnxEncoder encoder(String name, WordPieceTokenizer tokenizer);
     }
 
     /** Files at the class path's root, as the langchain4j model jars have them. */
@@ -165,10 +171,12 @@ public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable
         }
 
         @Override
-        public OnnxEncoder open(String name, WordPieceTokenizer tokenizer) throws IOException {
-            try (InputStream in = readModel()) {
-                return OnnxEncoder.open(name, in.readAllBytes(), tokenizer);
-            }
+        public OnnxEncoder encoder(String name, WordPieceTokenizer tokenizer) {
+            return OnnxEncoder.of(name, tokenizer, BUNDLED_DIMENSION, (environment, options) -> {
+                try (InputStream in = readModel()) {
+                    return environment.createSession(in.readAllBytes(), options);
+                }
+            });
         }
 
         static InputStream resource(String file) throws IOException {
@@ -193,8 +201,10 @@ public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable
         }
 
         @Override
-        public OnnxEncoder open(String name, WordPieceTokenizer tokenizer) {
-            return OnnxEncoder.open(name, folder.resolve(MODEL_FILE), tokenizer);
+        public OnnxEncoder encoder(String name, WordPieceTokenizer tokenizer) {
+            // ONNX Runtime reads the file itself
+            return OnnxEncoder.of(name, tokenizer, 0,
+                    (environment, options) -> environment.createSession(folder.resolve(MODEL_FILE).toString(), options));
         }
     }
 
@@ -210,11 +220,11 @@ public final class EncoderCatalogue implements PretrainedEncoders, AutoCloseable
             this.source = source;
         }
 
-        /** Synchronised per entry, so that opening one encoder does not hold up callers of another. */
+        /** Synchronised per entry, so that reading one tokenizer does not hold up callers of another encoder. */
         synchronized OnnxEncoder open() {
             if (encoder == null) {
                 try (InputStream json = source.readTokenizer()) {
-                    encoder = source.open(name, WordPieceTokenizer.read(json));
+                    encoder = source.encoder(name, WordPieceTokenizer.read(json));
                 } catch (IOException e) {
                     throw new IllegalStateException("Encoder " + name + " could not be read: " + e.getMessage(), e);
                 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +27,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -85,6 +87,10 @@ public class ModelService implements AutoCloseable {
     private String failingId;
     private int failures;
     private long retryAt;
+    // with the pointer unset, the newest version that loads is made active, chosen among the versions of the first
+    // listing (null until one succeeds; empty once one is active): a version stored later (a job's
+    // "activate": false, an import without --activate) stays inactive
+    private Set<String> adoptable;
 
     /** The version served and the pointer generation it was loaded for (0: served without the pointer naming it). */
     private record Serving(LoadedModel model, long generation) {
@@ -553,7 +559,7 @@ public class ModelService implements AutoCloseable {
         }
         try {
             if (read.isEmpty()) {
-                if (serving.get() == null) {
+                if (serving.get() == null && (adoptable == null || !adoptable.isEmpty())) {
                     serveNewest(null);
                 }
                 return;
@@ -623,8 +629,10 @@ public class ModelService implements AutoCloseable {
 
     /**
      * With nothing served yet: the newest usable version serves instead. When the pointer is unset it is
-     * pointed at that version (only if still unset, so that replicas starting together agree); when it names a
-     * version that cannot load, it is left alone and that version is retried.
+     * pointed at that version (only if still unset, so that replicas starting together agree), chosen among the
+     * versions of the first listing that succeeded: a version stored afterwards while none is active was stored on
+     * purpose without activating it. When the pointer names a version that cannot load, it is left alone and that
+     * version is retried.
      */
     private void serveNewest(String broken) {
         List<StoredModel> candidates;
@@ -634,8 +642,11 @@ public class ModelService implements AutoCloseable {
             log.warn("Cannot list the model versions to find one to serve: {}", e.getMessage());
             return;
         }
+        if (broken == null && adoptable == null) {
+            adoptable = candidates.stream().map(StoredModel::id).collect(Collectors.toSet());
+        }
         for (StoredModel candidate : candidates) {
-            if (!candidate.usable() || candidate.id().equals(broken)) {
+            if (!candidate.usable() || candidate.id().equals(broken) || broken == null && !adoptable.contains(candidate.id())) {
                 continue;
             }
             LoadedModel loaded;
@@ -652,6 +663,7 @@ public class ModelService implements AutoCloseable {
                     followSoon();
                     return;
                 }
+                adoptable = Set.of();
                 noteDesired(claimed.get());
                 install(loaded, claimed.get().generation());
                 log.info("No version was active: model {}, the newest, is now", candidate.id());
@@ -662,9 +674,10 @@ public class ModelService implements AutoCloseable {
             return;
         }
         if (broken == null && !toldNoModel) {
-            // once: the poll looks again every few seconds
+            // once: the poll tries the versions of the first listing again every few seconds
             toldNoModel = true;
-            log.warn("No model is active: classification answers 503 until one is trained or activated");
+            log.warn("No model is active: classification answers 503 until a version is activated (a training job "
+                    + "with the default \"activate\": \"if-better\" activates its own)");
         }
     }
 }

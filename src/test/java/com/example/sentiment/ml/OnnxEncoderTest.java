@@ -12,6 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,26 +45,81 @@ class OnnxEncoderTest {
         catalogue.close();
     }
 
+    /** A catalogue of its own: the session opens on the first states, not for the pieces or the width. */
     @ParameterizedTest
     @ValueSource(strings = {EncoderCatalogue.BGE_SMALL, EncoderCatalogue.MINILM_L6})
     void statesAreOnnxRuntimesOwnOutputForTheReferenceTokenizersIds(String name) throws Exception {
-        PretrainedEncoder encoder = catalogue.get(name);
-        long[] ids;
-        try (HuggingFaceTokenizer reference = EncoderFixtures.reference(name, dir)) {
-            ids = reference.encode(TEXT).getIds();
-        }
-        int[] pieces = encoder.pieces(TEXT, 128);
-        assertThat(EncoderFixtures.toLongs(pieces)).containsExactly(ids);
-
-        float[][] expected = runAlone(EncoderFixtures.modelBytes(name), ids);
-        float[][] actual = encoder.states(List.of(pieces))[0];
-        assertThat(encoder.dimension()).isEqualTo(384);
-        assertThat(actual.length).isEqualTo(ids.length);
-        for (int t = 0; t < ids.length; t++) {
-            assertThat(actual[t]).hasSize(384);
-            for (int d = 0; d < 384; d++) {
-                assertThat(actual[t][d]).as("piece %d, component %d", t, d).isCloseTo(expected[t][d], Offset.offset(1e-5f));
+        try (EncoderCatalogue own = new EncoderCatalogue(null)) {
+            PretrainedEncoder encoder = own.get(name);
+            long[] ids;
+            try (HuggingFaceTokenizer reference = EncoderFixtures.reference(name, dir)) {
+                ids = reference.encode(TEXT).getIds();
             }
+            int[] pieces = encoder.pieces(TEXT, 128);
+            assertThat(EncoderFixtures.toLongs(pieces)).containsExactly(ids);
+            assertThat(encoder.dimension()).isEqualTo(384);
+            assertThat(OnnxSessions.isOpen(encoder)).as("session open before any states").isFalse();
+
+            float[][] expected = runAlone(EncoderFixtures.modelBytes(name), ids);
+            float[][] actual = encoder.states(List.of(pieces))[0];
+            assertThat(OnnxSessions.isOpen(encoder)).isTrue();
+            assertThat(actual.length).isEqualTo(ids.length);
+            for (int t = 0; t < ids.length; t++) {
+                assertThat(actual[t]).hasSize(384);
+                for (int d = 0; d < 384; d++) {
+                    assertThat(actual[t][d]).as("piece %d, component %d", t, d).isCloseTo(expected[t][d], Offset.offset(1e-5f));
+                }
+            }
+            own.close();
+            assertThat(OnnxSessions.isOpen(encoder)).as("closed with its catalogue").isFalse();
+        }
+    }
+
+    /** Callers that meet an unopened encoder at once share one session, and get the same states. */
+    @Test
+    void concurrentFirstCallsOpenOneSession() throws Exception {
+        byte[] model = EncoderFixtures.modelBytes(EncoderCatalogue.MINILM_L6);
+        AtomicInteger opened = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (OnnxEncoder encoder = OnnxEncoder.of("counted", EncoderFixtures.tokenizer(EncoderCatalogue.MINILM_L6),
+                EncoderCatalogue.BUNDLED_DIMENSION, (env, options) -> {
+                    opened.incrementAndGet();
+                    return env.createSession(model, options);
+                })) {
+            List<int[]> pieces = List.of(encoder.pieces(TEXT, 128));
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<float[][][]>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return encoder.states(pieces);
+                }));
+            }
+            start.countDown();
+            float[][][] first = calls.get(0).get();
+            for (Future<float[][][]> call : calls) {
+                assertThat(call.get()[0]).isDeepEqualTo(first[0]);
+            }
+            assertThat(opened.get()).isEqualTo(1);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** An encoder whose width is not known beforehand learns it from its graph, and a wrong known width is refused. */
+    @Test
+    void aWidthNotKnownBeforehandIsReadFromTheGraphAndAWrongOneIsRefused() throws Exception {
+        byte[] model = EncoderFixtures.modelBytes(EncoderCatalogue.MINILM_L6);
+        WordPieceTokenizer tokenizer = EncoderFixtures.tokenizer(EncoderCatalogue.MINILM_L6);
+        try (OnnxEncoder unknown = OnnxEncoder.of("unknown-width", tokenizer, 0, (env, options) -> env.createSession(model, options));
+             OnnxEncoder wrong = OnnxEncoder.of("wrong-width", tokenizer, 768, (env, options) -> env.createSession(model, options))) {
+            assertThat(unknown.sessionOpen()).isFalse();
+            assertThat(unknown.dimension()).isEqualTo(384);
+            assertThat(unknown.sessionOpen()).isTrue();
+            assertThat(wrong.dimension()).isEqualTo(768);
+            assertThatThrownBy(() -> wrong.states(List.of(wrong.pieces("a film", 16))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("Encoder wrong-width gives 384 values a piece, not the expected 768");
+            assertThat(wrong.sessionOpen()).isFalse();
         }
     }
 
@@ -103,7 +163,8 @@ class OnnxEncoderTest {
         try (var in = EncoderCatalogue.Resources.resource("all-minilm-l6-v2.onnx")) {
             model = in.readAllBytes();
         }
-        try (OnnxEncoder encoder = OnnxEncoder.open("minilm-l6-fp32", model, EncoderFixtures.tokenizer(EncoderCatalogue.MINILM_L6))) {
+        try (OnnxEncoder encoder = OnnxEncoder.of("minilm-l6-fp32", EncoderFixtures.tokenizer(EncoderCatalogue.MINILM_L6),
+                EncoderCatalogue.BUNDLED_DIMENSION, (env, options) -> env.createSession(model, options))) {
             List<int[]> pieces = piecesOfTheFixture(encoder);
             float[][][] batched = encoder.states(pieces);
             for (int i = 0; i < pieces.size(); i++) {

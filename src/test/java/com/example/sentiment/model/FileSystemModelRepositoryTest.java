@@ -2,6 +2,7 @@ package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
@@ -446,6 +447,17 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
         ModelService service = service(store());
         assertThat(service.active()).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(newest.id()));
         assertThat(Files.readString(dir.resolve("active")).trim()).isEqualTo(newest.id());
+    }
+
+    @Test
+    void aVersionStoredWhileNoneIsActiveIsNotActivatedByThePoll() throws Exception {
+        ModelService service = service(store());
+        ModelMetadata stored = store().save(classifier, metadata("stored only"));
+        // seven polls of 200 ms: before, the first of them loaded the version, warmed it up and made it active
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> service.active().isEmpty() && !Files.exists(dir.resolve("active")));
+        assertThat(service.activate(stored.id()).id()).isEqualTo(stored.id());
+        assertThat(Files.readString(dir.resolve("active")).trim()).isEqualTo(stored.id());
     }
 
     @Test

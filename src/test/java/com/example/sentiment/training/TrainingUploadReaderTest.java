@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.ml.ConfigurationSearch;
+import com.example.sentiment.ml.EncoderCatalogue;
 import com.example.sentiment.ml.HashedPieceEncoder;
 import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.OnnxSessions;
+import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.system.BadRequestException;
 import jakarta.validation.Validation;
 import java.io.ByteArrayInputStream;
@@ -87,6 +90,25 @@ class TrainingUploadReaderTest {
         assertThat(data.validation().sequences()[0]).containsExactly(encoder.pieces("good , really good film !", 6));
         assertThat(java.util.Arrays.stream(data.train().sequences()).mapToInt(p -> p.length)).allSatisfy(
                 length -> assertThat(length).isBetween(2, 6));
+    }
+
+    /** The upload of an encoder job is read in the request thread: it needs the tokenizer, not the ONNX session. */
+    @Test
+    void preparingAnUploadForABundledEncoderOpensNoSession() {
+        try (EncoderCatalogue catalogue = new EncoderCatalogue(null)) {
+            TrainingUploadReader withEncoders = new TrainingUploadReader(JsonMapper.builder().build(),
+                    Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()),
+                    new MemoryBudget(), new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
+                    catalogue);
+            PreparedDataset data = withEncoders.data(upload(TestCorpus.csv(100, 1)),
+                    upload("text,label\n\"Good, really GOOD film!\",positive\n"),
+                    withEncoders.config("{\"encoder\":\"minilm-l6\",\"maxSequenceLength\":40}"), List.of());
+            PretrainedEncoder encoder = catalogue.get(EncoderCatalogue.MINILM_L6);
+            assertThat(data.validation().sequences()[0]).containsExactly(encoder.pieces("good , really good film !", 40));
+            assertThat(OnnxSessions.isOpen(encoder)).as("session opened by the upload's preparation").isFalse();
+            assertThat(encoder.states(List.of(data.validation().sequences()[0]))[0]).hasNumberOfRows(8);
+            assertThat(OnnxSessions.isOpen(encoder)).isTrue();
+        }
     }
 
     @Test
