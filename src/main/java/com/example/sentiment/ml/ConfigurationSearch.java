@@ -41,8 +41,11 @@ import java.util.stream.IntStream;
  * pieces of a pretrained encoder with their own vocabulary. An encoder's states are computed once, right before
  * the first candidate that reads them, and serve every later candidate and fold of that encoder; their time counts
  * against the budget, as part of that candidate's part of it. Before a later candidate pays for them, their time
- * is estimated ({@link Trainer#encodingSeconds}); when that is more than the candidate's part of what is left,
- * it is skipped, and its report says why.
+ * is estimated ({@link Trainer#encodingSeconds}), once, before the first candidate trains: an estimate of at most
+ * half the budget is kept aside from the parts of the candidates before it, so that the cheaper candidates that
+ * come first do not spend the time an encoder needs (a 10,000-row job skipped its encoder candidate when they did,
+ * issue 25). When the estimate is more than the candidate's part of what is left at its turn, it is skipped, and
+ * its report says why.
  */
 public final class ConfigurationSearch {
 
@@ -240,6 +243,10 @@ public final class ConfigurationSearch {
         // why a candidate was skipped (null for the others), and how long its encoder's states took it
         private final String[] skipped;
         private final double[] encodingSeconds;
+        // the estimated time of the states that candidate i would compute first (0 for the others), and what of
+        // it is kept aside from the parts of the candidates before it
+        private final double[] estimatedSeconds;
+        private final long[] reservedNanos;
         // the rows compared, the same in every view
         private final EncodedTexts train;
         private final EncodedTexts validation;
@@ -267,6 +274,8 @@ public final class ConfigurationSearch {
             this.count = candidates.size();
             this.skipped = new String[count];
             this.encodingSeconds = new double[count];
+            this.estimatedSeconds = new double[count];
+            this.reservedNanos = new long[count];
             this.seed = candidates.get(0).hyperParameters().seed();
         }
 
@@ -274,6 +283,7 @@ public final class ConfigurationSearch {
             int k = crossValidation.folds();
             boolean crossValidates = count > 1 && crossValidation.appliesTo(train.size()) && train.targets() == null;
             observer.onSearch(crossValidates ? count * (k + 1) : count);
+            estimateEncodings();
             List<TrainingResult> results = new ArrayList<>();
             long[] nanos = new long[count];
             for (int i = 0; i < count; i++) {
@@ -285,7 +295,7 @@ public final class ConfigurationSearch {
                 }
                 String encoder = candidates.get(i).hyperParameters().encoder();
                 if (!inputs.containsKey(encoder)) {
-                    skipped[i] = i == 0 ? null : unaffordable(i, (end - now) / (count - i));
+                    skipped[i] = i == 0 ? null : unaffordable(i, (end - now - reservedAfter(i)) / (count - i));
                     if (skipped[i] != null) {
                         results.add(null);
                         continue;
@@ -301,7 +311,7 @@ public final class ConfigurationSearch {
                     observer.onCandidate(i, count, candidates.get(i).name());
                 }
                 TrainingResult result = fit(i, inputs.get(encoder),
-                        count == 1 ? Long.MAX_VALUE : now + (end - now) / (count - i));
+                        count == 1 ? Long.MAX_VALUE : now + (end - now - reservedAfter(i)) / (count - i));
                 if (result.cancelled()) {
                     return new Outcome(result, List.of());
                 }
@@ -331,6 +341,38 @@ public final class ConfigurationSearch {
             return crossValidated(results, nanos);
         }
 
+        /**
+         * Estimates the states of each encoder that a later candidate reads first, and keeps aside those that take
+         * at most half the budget (a larger one would leave the candidates before it too little, and is likely to
+         * be skipped at its turn anyway).
+         */
+        private void estimateEncodings() {
+            // the first candidate computes its own states whatever they cost
+            Map<String, Double> estimates = new HashMap<>();
+            estimates.put(candidates.get(0).hyperParameters().encoder(), 0.0);
+            for (int i = 1; i < count; i++) {
+                HyperParameters hp = candidates.get(i).hyperParameters();
+                if (!hp.usesEncoder()) {
+                    continue;
+                }
+                boolean first = !estimates.containsKey(hp.encoder());
+                View view = viewOf(i);
+                estimatedSeconds[i] = estimates.computeIfAbsent(hp.encoder(),
+                        e -> trainer.encodingSeconds(hp, view.train(), view.validation()));
+                long nanos = (long) (estimatedSeconds[i] * 1e9);
+                reservedNanos[i] = first && nanos <= (end - start) / 2 ? nanos : 0;
+            }
+        }
+
+        /** What is kept aside for the states of candidates after {@code i}, none of which have been computed yet. */
+        private long reservedAfter(int i) {
+            long reserved = 0;
+            for (int j = i + 1; j < count; j++) {
+                reserved += reservedNanos[j];
+            }
+            return reserved;
+        }
+
         /** The view candidate {@code i} reads. */
         private View viewOf(int i) {
             String encoder = candidates.get(i).hyperParameters().encoder();
@@ -358,7 +400,7 @@ public final class ConfigurationSearch {
                 return null;
             }
             View view = viewOf(i);
-            double estimate = trainer.encodingSeconds(hp, view.train(), view.validation());
+            double estimate = estimatedSeconds[i];
             double part = Math.max(0, partNanos) / 1e9;
             if (estimate <= part) {
                 return null;

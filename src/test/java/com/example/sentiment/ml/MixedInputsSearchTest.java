@@ -104,12 +104,13 @@ class MixedInputsSearchTest {
 
     @Test
     void theEncodersTimeCountsAgainstTheBudgetAndInTheCandidatesTime() {
-        // 10 s a training, 30 s for the states: lstm ends at 10 s, bilstm at 20 s, the states at 50 s, then the
-        // encoder's candidate trains until at most the end of the budget
+        // 10 s a training, 30 s for the states, kept aside from the parts of the candidates before it: lstm may
+        // train until (100 - 30) / 3 s, bilstm from 10 s until 10 + (90 - 30) / 2 s; the states end at 50 s, then
+        // the encoder's candidate trains until at most the end of the budget
         ScriptedTrainer trainer = new ScriptedTrainer(10, 30, 30);
         ConfigurationSearch.Outcome outcome = trainer.search(0, 100);
         assertThat(trainer.trainings).extracting(Training::deadline)
-                .containsExactly(33_333_333_333L, 55_000_000_000L, 100_000_000_000L);
+                .containsExactly(23_333_333_333L, 40_000_000_000L, 100_000_000_000L);
         assertThat(trainer.trainings.get(2).startedAt()).isEqualTo(50_000_000_000L);
         assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::trainingSeconds)
                 .containsExactly(10.0, 10.0, 40.0);
