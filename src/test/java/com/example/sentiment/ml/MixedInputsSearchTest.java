@@ -203,7 +203,8 @@ class MixedInputsSearchTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same rows");
         assertThatThrownBy(() -> search.train(WORDS, WORDS_TRAIN, WORDS_VALIDATION, LABELS, candidates(), 100, null,
                 TrainingObserver.NONE, () -> false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("encoder-bilstm-hashed reads encoder hashed");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("encoder-bilstm-hashed reads encoder hashed");
     }
 
     @Test

@@ -109,11 +109,13 @@ class PresetsTest {
                 .candidates()).extracting(ConfigurationSearch.Candidate::name)
                 .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
         // a job that names an encoder: every candidate reads it, and no other is added
-        assertThat(Presets.of(Map.of("encoder", "minilm-l6")).resolve(DEFAULTS, true, List.of("bge-small")).candidates())
+        assertThat(Presets.of(Map.of("encoder", "minilm-l6")).resolve(DEFAULTS, true, List.of("bge-small"))
+                .candidates())
                 .extracting(c -> c.name() + " " + c.hyperParameters().encoder())
                 .containsExactly("lstm minilm-l6", "bilstm-last-max minilm-l6");
         // or word-vectors: none reads an encoder
-        assertThat(Presets.of(Map.of("encoder", "word-vectors")).resolve(DEFAULTS, true, List.of("bge-small")).candidates())
+        assertThat(Presets.of(Map.of("encoder", "word-vectors")).resolve(DEFAULTS, true, List.of("bge-small"))
+                .candidates())
                 .hasSize(3).noneMatch(c -> c.hyperParameters().usesEncoder());
         assertThat(Presets.of(Map.of("preset", "none")).resolve(DEFAULTS, true, List.of("bge-small")).candidates())
                 .singleElement().satisfies(c -> assertThat(c.hyperParameters().usesEncoder()).isFalse());

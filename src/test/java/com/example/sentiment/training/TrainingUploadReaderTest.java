@@ -151,7 +151,8 @@ class TrainingUploadReaderTest {
         assertThat(names(reader(Map.of("sentiment.training.auto-encoders", ""), new MemoryBudget(), encoder)
                 .config("{}"))).doesNotContain("encoder-bilstm-hashed");
         assertThat(names(auto.config("{}"))).endsWith("encoder-bilstm-hashed");
-        assertThat(names(auto.config("{\"teacher\":\"20261129-130908-d56a\"}"))).doesNotContain("encoder-bilstm-hashed");
+        assertThat(names(auto.config("{\"teacher\":\"20261129-130908-d56a\"}")))
+                .doesNotContain("encoder-bilstm-hashed");
         assertThat(names(auto.config("{\"encoder\":\"word-vectors\"}"))).doesNotContain("encoder-bilstm-hashed");
         assertThat(auto.config("{\"encoder\":\"hashed\"}").candidates())
                 .allMatch(c -> "hashed".equals(c.hyperParameters().encoder())).hasSize(2);
