@@ -205,10 +205,11 @@ public record SentimentProperties(
      * @param defaults hyper-parameters of a job that does not set them
      * @param promotionMargin how much higher a new version's macro-F1 must be for {@code "activate": "if-better"}
      * @param crossValidation when the configuration search compares its candidates by cross-validation
-     * @param autoEncoder the pretrained encoder whose states the configuration search's last candidate
-     *     ({@code encoder-bilstm}) reads, when it is available and a job names neither an encoder nor a teacher;
-     *     {@code none} leaves that candidate out. {@code bge-small} by default: the encoder of the bundled
-     *     models/sst2-encoder
+     * @param autoEncoders the pretrained encoders each of which gives the configuration search one last candidate
+     *     ({@code encoder-bilstm-<encoder>}, in this order) reading its states, when it is available and a job
+     *     names neither an encoder nor a teacher; {@code none} or nothing leaves them out. {@code bge-small} (the
+     *     encoder of the bundled models/sst2-encoder, the better one for sentiment) and {@code minilm-l6} (twice
+     *     as fast, and better for question types: docs/experiments.md) by default
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
@@ -219,11 +220,16 @@ public record SentimentProperties(
             @Valid @DefaultValue Defaults defaults,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin,
             @Valid @DefaultValue CrossValidation crossValidation,
-            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("bge-small")
-            String autoEncoder) {
+            @NotNull @DefaultValue("bge-small,minilm-l6")
+            List<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") String> autoEncoders) {
 
-        /** The setting of {@link #autoEncoder} that leaves the encoder candidate out. */
+        /** The setting of {@link #autoEncoders} that leaves the encoder candidates out. */
         public static final String NO_AUTO_ENCODER = "none";
+
+        /** The encoders of {@link #autoEncoders}, each once, without {@code none}; not checked for availability. */
+        public List<String> autoEncoderNames() {
+            return autoEncoders.stream().filter(name -> !NO_AUTO_ENCODER.equalsIgnoreCase(name)).distinct().toList();
+        }
 
         /** The replicas a job trains, resolved against the cores this process may use. */
         public int workerCount() {

@@ -120,13 +120,13 @@ class EncoderFlowTest {
         String config = "{\"activate\":false,\"epochs\":10,\"learningRate\":0.01,\"batchSize\":16,"
                 + "\"lstmUnits\":16,\"dropout\":0.2,\"embeddingDropout\":0,\"maxVocabularySize\":3,"
                 + "\"maxSequenceLength\":40,\"earlyStoppingPatience\":0}";
-        try (ConfigurableApplicationContext app = start("--sentiment.training.auto-encoder=hashed",
+        try (ConfigurableApplicationContext app = start("--sentiment.training.auto-encoders=hashed",
                 "--sentiment.training.cross-validation.max-rows=0")) {
             ServiceClient client = ServiceClient.of(app);
             JsonNode job = finished(client, config);
             JsonNode candidates = job.get("candidates");
             assertThat(candidates.valueStream().map(c -> c.get("name").asString()).toList())
-                    .containsExactly("lstm", "bilstm-last-max", "encoder-bilstm");
+                    .containsExactly("lstm", "bilstm-last-max", "encoder-bilstm-hashed");
             JsonNode kept = candidates.get(2);
             assertThat(kept.get("chosen").asBoolean()).as(candidates.toString()).isTrue();
             assertThat(kept.get("hyperParameters").get("encoder").asString()).isEqualTo("hashed");

@@ -41,11 +41,11 @@ import java.util.stream.IntStream;
  * pieces of a pretrained encoder with their own vocabulary. An encoder's states are computed once, right before
  * the first candidate that reads them, and serve every later candidate and fold of that encoder; their time counts
  * against the budget, as part of that candidate's part of it. Before a later candidate pays for them, their time
- * is estimated ({@link Trainer#encodingSeconds}), once, before the first candidate trains: an estimate of at most
- * half the budget is kept aside from the parts of the candidates before it, so that the cheaper candidates that
- * come first do not spend the time an encoder needs (a 10,000-row job skipped its encoder candidate when they did,
- * issue 25). When the estimate is more than the candidate's part of what is left at its turn, it is skipped, and
- * its report says why.
+ * is estimated ({@link Trainer#encodingSeconds}), once, before the first candidate trains: the estimates, in the
+ * candidates' order while together at most half the budget, are kept aside from the parts of the candidates before
+ * them, so that the cheaper candidates that come first do not spend the time an encoder needs (a 10,000-row job
+ * skipped its encoder candidate when they did, issue 25). When the estimate is more than the candidate's part of
+ * what is left at its turn, it is skipped, and its report says why.
  */
 public final class ConfigurationSearch {
 
@@ -342,14 +342,15 @@ public final class ConfigurationSearch {
         }
 
         /**
-         * Estimates the states of each encoder that a later candidate reads first, and keeps aside those that take
-         * at most half the budget (a larger one would leave the candidates before it too little, and is likely to
-         * be skipped at its turn anyway).
+         * Estimates the states of each encoder that a later candidate reads first, and keeps them aside, in the
+         * candidates' order, while all kept aside take at most half the budget (more would leave the candidates
+         * before them too little, and a larger one is likely to be skipped at its turn anyway).
          */
         private void estimateEncodings() {
             // the first candidate computes its own states whatever they cost
             Map<String, Double> estimates = new HashMap<>();
             estimates.put(candidates.get(0).hyperParameters().encoder(), 0.0);
+            long kept = 0;
             for (int i = 1; i < count; i++) {
                 HyperParameters hp = candidates.get(i).hyperParameters();
                 if (!hp.usesEncoder()) {
@@ -360,7 +361,8 @@ public final class ConfigurationSearch {
                 estimatedSeconds[i] = estimates.computeIfAbsent(hp.encoder(),
                         e -> trainer.encodingSeconds(hp, view.train(), view.validation()));
                 long nanos = (long) (estimatedSeconds[i] * 1e9);
-                reservedNanos[i] = first && nanos <= (end - start) / 2 ? nanos : 0;
+                reservedNanos[i] = first && kept + nanos <= (end - start) / 2 ? nanos : 0;
+                kept += reservedNanos[i];
             }
         }
 

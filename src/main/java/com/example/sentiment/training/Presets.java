@@ -27,8 +27,8 @@ final class Presets {
             new Preset("bilstm-last-max", of(Map.of("bidirectional", true, "pooling", "last+max",
                     "spatialDropout", 0.2, "embeddingDropout", 0.0, "freezeEmbeddings", true, "fineTuneEpochs", 2))));
 
-    /** The name of the candidate that reads a pretrained encoder's states ({@link #encoder}). */
-    static final String ENCODER = "encoder-bilstm";
+    /** The start of the name of a candidate that reads a pretrained encoder's states ({@link #encoder}). */
+    static final String ENCODER = "encoder-bilstm-";
 
     private Presets() {
     }
@@ -39,10 +39,10 @@ final class Presets {
      * directions of 128 units, summarised by their final states and a max-pool. It comes last, because it costs
      * the most to train and to serve (the encoder runs on every text), so it must beat the word-vector ones by
      * the search's margin to be kept. The word-vector settings (frozen vectors, fine-tuning, spatial dropout)
-     * have nothing to act on here.
+     * have nothing to act on here. Named {@code encoder-bilstm-<encoder>}, as several encoders may be tried.
      */
     static Preset encoder(String encoder) {
-        return new Preset(ENCODER, of(Map.of("encoder", encoder, "bidirectional", true, "lstmUnits", 128,
+        return new Preset(ENCODER + encoder, of(Map.of("encoder", encoder, "bidirectional", true, "lstmUnits", 128,
                 "pooling", "last+max")));
     }
 

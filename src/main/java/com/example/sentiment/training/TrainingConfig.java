@@ -52,7 +52,7 @@ public record TrainingConfig(
                 + "wordVectors; or the name of a pretrained encoder (such as bge-small or minilm-l6) whose frozen "
                 + "states of each word piece the LSTM reads instead, computed once per job: then wordVectors, "
                 + "freezeEmbeddings, fineTuneEpochs, minWordFrequency and maxVocabularySize do not apply, and "
-                + "maxSequenceLength counts pieces. Set either way, it also keeps the encoder-bilstm candidate out of "
+                + "maxSequenceLength counts pieces. Set either way, it also keeps the encoder-bilstm candidates out of "
                 + "preset auto", example = "word-vectors")
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}", message = "must be word-vectors or the name of an encoder")
         String encoder,
@@ -91,10 +91,10 @@ public record TrainingConfig(
                 + "duplicates removed; the dataset report counts them")
         Boolean includeFeedback,
         @Schema(description = "auto (the default): train the candidate configurations the README lists "
-                + "(lstm-two-phase, lstm, bilstm-last-max, and encoder-bilstm, a BiLSTM over the states of the "
-                + "encoder sentiment.training.auto-encoder, when that encoder is available and the job names no "
-                + "encoder and no teacher) in that order on the same rows within timeBudgetSeconds (the encoder's "
-                + "states count, and encoder-bilstm is skipped when they would not fit); "
+                + "(lstm-two-phase, lstm, bilstm-last-max, and encoder-bilstm-<encoder>, a BiLSTM over the states "
+                + "of each encoder of sentiment.training.auto-encoders, when that encoder is available and the job "
+                + "names no encoder and no teacher) in that order on the same rows within timeBudgetSeconds (the "
+                + "encoders' states count, and an encoder candidate is skipped when they would not fit); "
                 + "a later candidate replaces the one kept so far only if its validation macro-F1 is better by more "
                 + "than 1.5 standard errors of the paired difference. On a small file (up to "
                 + "sentiment.training.cross-validation.max-rows training rows) the candidates are also "
@@ -141,17 +141,19 @@ public record TrainingConfig(
      * when their file is present ({@code defaultVectorsPresent}); vectors the job names must be present.
      */
     ResolvedTrainingConfig resolve(SentimentProperties.Defaults d, boolean defaultVectorsPresent) {
-        return resolve(d, defaultVectorsPresent, null);
+        return resolve(d, defaultVectorsPresent, List.of());
     }
 
     /**
-     * The same, where {@code "preset": "auto"} also tries the encoder candidate ({@link Presets#encoder}) on
-     * {@code autoEncoder}, last, unless the job names an encoder of its own (then every candidate reads that one;
-     * {@code word-vectors}: none does) or learns from a teacher (a student is a word-vector model).
+     * The same, where {@code "preset": "auto"} also tries an encoder candidate ({@link Presets#encoder}) on each
+     * of {@code autoEncoders}, in that order, after the word-vector ones, unless the job names an encoder of its
+     * own (then every candidate reads that one; {@code word-vectors}: none does) or learns from a teacher (a
+     * student is a word-vector model).
      *
-     * @param autoEncoder an encoder that is available ({@code sentiment.training.auto-encoder}), or null for none
+     * @param autoEncoders encoders that are available ({@code sentiment.training.auto-encoders}); empty for none
      */
-    ResolvedTrainingConfig resolve(SentimentProperties.Defaults d, boolean defaultVectorsPresent, String autoEncoder) {
+    ResolvedTrainingConfig resolve(SentimentProperties.Defaults d, boolean defaultVectorsPresent,
+                                   List<String> autoEncoders) {
         List<ConfigurationSearch.Candidate> candidates = new ArrayList<>();
         if ("auto".equalsIgnoreCase(or(preset, d.preset()))) {
             for (Presets.Preset p : Presets.AUTO) {
@@ -159,11 +161,12 @@ public record TrainingConfig(
                 addOnce(candidates, new ConfigurationSearch.Candidate(p.name(), candidate));
             }
             // a job that names an encoder, word-vectors included, gets what it names and nothing else
-            if (autoEncoder != null && teacher == null && encoder == null
-                    && !candidates.get(0).hyperParameters().usesEncoder()) {
-                Presets.Preset p = Presets.encoder(autoEncoder);
-                candidates.add(new ConfigurationSearch.Candidate(p.name(),
-                        Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent)));
+            if (teacher == null && encoder == null && !candidates.get(0).hyperParameters().usesEncoder()) {
+                for (String autoEncoder : autoEncoders) {
+                    Presets.Preset p = Presets.encoder(autoEncoder);
+                    candidates.add(new ConfigurationSearch.Candidate(p.name(),
+                            Presets.overlay(this, p.settings()).hyperParameters(d, defaultVectorsPresent)));
+                }
             }
         } else {
             candidates.add(new ConfigurationSearch.Candidate("manual", hyperParameters(d, defaultVectorsPresent)));

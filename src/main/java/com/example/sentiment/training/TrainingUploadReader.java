@@ -99,7 +99,7 @@ class TrainingUploadReader {
                     .toList());
         }
         TrainingConfig.ResolvedTrainingConfig resolved = config.resolve(settings.defaults(),
-                wordVectors.defaultName().isPresent(), autoEncoder());
+                wordVectors.defaultName().isPresent(), autoEncoders());
         List<String> teacherOnly = config.teacherOnlyFields();
         if (!teacherOnly.isEmpty()) {
             throw BadRequestException.forFields(teacherOnly.stream()
@@ -130,11 +130,9 @@ class TrainingUploadReader {
         return resolved;
     }
 
-    /** {@code sentiment.training.auto-encoder} when that encoder is available, else null. */
-    private String autoEncoder() {
-        String name = settings.autoEncoder();
-        return SentimentProperties.Training.NO_AUTO_ENCODER.equalsIgnoreCase(name) || !encoders.has(name) ? null
-                : name;
+    /** The encoders of {@code sentiment.training.auto-encoders} that are available, in their order. */
+    private List<String> autoEncoders() {
+        return settings.autoEncoderNames().stream().filter(encoders::has).toList();
     }
 
     /**

@@ -60,7 +60,7 @@ class MixedInputsSearchTest {
     private static List<ConfigurationSearch.Candidate> candidates() {
         return List.of(new ConfigurationSearch.Candidate("lstm", settings(1, null)),
                 new ConfigurationSearch.Candidate("bilstm", settings(2, null)),
-                new ConfigurationSearch.Candidate("encoder-bilstm", settings(3, ENCODER)));
+                new ConfigurationSearch.Candidate("encoder-bilstm-hashed", settings(3, ENCODER)));
     }
 
     @Test
@@ -93,13 +93,55 @@ class MixedInputsSearchTest {
 
         // compared row by row on every training row: the encoder's candidate is right on all of them
         assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::name)
-                .containsExactly("lstm", "bilstm", "encoder-bilstm");
+                .containsExactly("lstm", "bilstm", "encoder-bilstm-hashed");
         assertThat(outcome.candidates()).allSatisfy(c -> assertThat(c.outOfFoldMacroF1()).isNotNull());
         assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::chosen)
                 .containsExactly(false, false, true);
         assertThat(outcome.candidates().get(2).outOfFoldAccuracy()).isEqualTo(1.0);
         assertThat(outcome.result()).isSameAs(trainer.trainings.get(2).result());
         assertThat(outcome.result().hyperParameters().encoder()).isEqualTo(ENCODER);
+    }
+
+    @Test
+    void twoEncodersEachReadTheirOwnViewAndEachOnesStatesAreComputedOnceBeforeItsCandidate() {
+        // a second encoder's pieces of the same rows, in arrays of their own
+        EncodedTexts otherTrain = rows(100, 60, true);
+        EncodedTexts otherValidation = rows(20, 10, true);
+        List<ConfigurationSearch.View> views = new ArrayList<>(views());
+        views.add(new ConfigurationSearch.View("other", PIECES, otherTrain, otherValidation));
+        List<ConfigurationSearch.Candidate> candidates = new ArrayList<>(candidates());
+        candidates.add(new ConfigurationSearch.Candidate("encoder-bilstm-other", settings(4, "other")));
+        ScriptedTrainer trainer = new ScriptedTrainer(1, 5, 5);
+        ConfigurationSearch.Outcome outcome = trainer.search(views, candidates, 1000, 600);
+
+        assertThat(trainer.events.subList(0, 7)).containsExactly("inputs word-ids", "train word-ids",
+                "train word-ids", "inputs hashed", "train hashed", "inputs other", "train other");
+        assertThat(trainer.events).filteredOn(e -> e.startsWith("inputs"))
+                .containsExactly("inputs word-ids", "inputs hashed", "inputs other");
+        assertThat(trainer.trainings).hasSize(4 + 4 * FOLDS);
+        Set<int[]> hashed = identitySet(PIECES_TRAIN.sequences());
+        Set<int[]> other = identitySet(otherTrain.sequences());
+        for (Training t : trainer.trainings) {
+            if (t.encoder() != null) {
+                Set<int[]> own = ENCODER.equals(t.encoder()) ? hashed : other;
+                assertThat(Arrays.stream(t.inputs().train().sequences()).allMatch(own::contains))
+                        .as("rows of its own encoder's view").isTrue();
+                assertThat(t.inputs().validation())
+                        .isSameAs(ENCODER.equals(t.encoder()) ? PIECES_VALIDATION : otherValidation);
+            }
+        }
+        assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::name)
+                .containsExactly("lstm", "bilstm", "encoder-bilstm-hashed", "encoder-bilstm-other");
+        assertThat(outcome.candidates()).allSatisfy(c -> assertThat(c.outOfFoldMacroF1()).isNotNull());
+        assertThat(outcome.candidates().get(3).hyperParameters().encoder()).isEqualTo("other");
+
+        // 10 s a training, 30 s for each encoder's states: only the first 30 s fit in half the budget and are kept
+        // aside, so lstm may train until (100 - 30) / 4 s and bilstm from 10 s until 10 + (90 - 30) / 3 s; the
+        // second encoder's states are computed at its turn, as they fit its part of what is left
+        ScriptedTrainer timed = new ScriptedTrainer(10, 30, 30);
+        timed.search(views, candidates, 0, 100);
+        assertThat(timed.trainings).extracting(Training::deadline)
+                .containsExactly(17_500_000_000L, 30_000_000_000L, 75_000_000_000L, 100_000_000_000L);
     }
 
     @Test
@@ -161,7 +203,8 @@ class MixedInputsSearchTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same rows");
         assertThatThrownBy(() -> search.train(WORDS, WORDS_TRAIN, WORDS_VALIDATION, LABELS, candidates(), 100, null,
                 TrainingObserver.NONE, () -> false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("encoder-bilstm reads encoder hashed");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("encoder-bilstm-hashed reads encoder hashed");
     }
 
     @Test
@@ -181,7 +224,7 @@ class MixedInputsSearchTest {
                 () -> Long.MAX_VALUE), new ConfigurationSearch.CrossValidation(1000, 3));
         ConfigurationSearch.Outcome outcome = search.train(views, ClassifierTrainerTest.LABELS,
                 List.of(new ConfigurationSearch.Candidate("lstm", settings(8, null)),
-                        new ConfigurationSearch.Candidate("encoder-bilstm", settings(8, ENCODER))),
+                        new ConfigurationSearch.Candidate("encoder-bilstm-hashed", settings(8, ENCODER))),
                 600, null, TrainingObserver.NONE, () -> false);
 
         assertThat(outcome.candidates()).allSatisfy(c -> {
@@ -241,8 +284,14 @@ class MixedInputsSearchTest {
         }
 
         ConfigurationSearch.Outcome search(int maxRows, double budgetSeconds) {
+            return search(views(), candidates(), maxRows, budgetSeconds);
+        }
+
+        ConfigurationSearch.Outcome search(List<ConfigurationSearch.View> views,
+                                           List<ConfigurationSearch.Candidate> candidates, int maxRows,
+                                           double budgetSeconds) {
             return new ConfigurationSearch(this, new ConfigurationSearch.CrossValidation(maxRows, FOLDS), clock::get)
-                    .train(views(), LABELS, candidates(), budgetSeconds, null, TrainingObserver.NONE, () -> false);
+                    .train(views, LABELS, candidates, budgetSeconds, null, TrainingObserver.NONE, () -> false);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.HyperParameters;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -83,9 +84,9 @@ class PresetsTest {
     @Test
     void anAvailableEncoderIsTriedLastUnlessTheJobNamesAnEncoderOrATeacher() {
         TrainingConfig.ResolvedTrainingConfig resolved = Presets.of(Map.of("epochs", 3)).resolve(DEFAULTS, true,
-                "bge-small");
+                List.of("bge-small"));
         assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
-                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max", "encoder-bilstm");
+                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max", "encoder-bilstm-bge-small");
         assertThat(resolved.candidates().subList(0, 3)).allSatisfy(c -> assertThat(c.hyperParameters().usesEncoder())
                 .isFalse());
         assertThat(resolved.hyperParameters().usesEncoder()).as("the job's settings are the first candidate's").isFalse();
@@ -101,20 +102,35 @@ class PresetsTest {
         assertThat(encoder.spatialDropout()).isZero();
         assertThat(encoder.epochs()).as("what the job sets applies to it too").isEqualTo(3);
 
-        // no encoder available (or sentiment.training.auto-encoder: none)
-        assertThat(TrainingConfig.EMPTY.resolve(DEFAULTS, true, null).candidates()).hasSize(3);
+        // no encoder available (or sentiment.training.auto-encoders: none)
+        assertThat(TrainingConfig.EMPTY.resolve(DEFAULTS, true, List.of()).candidates()).hasSize(3);
         // a student of a teacher is a word-vector model
-        assertThat(Presets.of(Map.of("teacher", "20261129-130908-d56a")).resolve(DEFAULTS, true, "bge-small")
+        assertThat(Presets.of(Map.of("teacher", "20261129-130908-d56a")).resolve(DEFAULTS, true, List.of("bge-small"))
                 .candidates()).extracting(ConfigurationSearch.Candidate::name)
                 .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
         // a job that names an encoder: every candidate reads it, and no other is added
-        assertThat(Presets.of(Map.of("encoder", "minilm-l6")).resolve(DEFAULTS, true, "bge-small").candidates())
+        assertThat(Presets.of(Map.of("encoder", "minilm-l6")).resolve(DEFAULTS, true, List.of("bge-small"))
+                .candidates())
                 .extracting(c -> c.name() + " " + c.hyperParameters().encoder())
                 .containsExactly("lstm minilm-l6", "bilstm-last-max minilm-l6");
         // or word-vectors: none reads an encoder
-        assertThat(Presets.of(Map.of("encoder", "word-vectors")).resolve(DEFAULTS, true, "bge-small").candidates())
+        assertThat(Presets.of(Map.of("encoder", "word-vectors")).resolve(DEFAULTS, true, List.of("bge-small"))
+                .candidates())
                 .hasSize(3).noneMatch(c -> c.hyperParameters().usesEncoder());
-        assertThat(Presets.of(Map.of("preset", "none")).resolve(DEFAULTS, true, "bge-small").candidates())
+        assertThat(Presets.of(Map.of("preset", "none")).resolve(DEFAULTS, true, List.of("bge-small")).candidates())
                 .singleElement().satisfies(c -> assertThat(c.hyperParameters().usesEncoder()).isFalse());
+    }
+
+    @Test
+    void eachAvailableAutoEncoderIsACandidateInTheListedOrderAfterTheWordVectorOnes() {
+        TrainingConfig.ResolvedTrainingConfig resolved = TrainingConfig.EMPTY.resolve(DEFAULTS, true,
+                List.of("minilm-l6", "bge-small"));
+        assertThat(resolved.candidates()).extracting(c -> c.name() + " " + c.hyperParameters().encoder())
+                .containsExactly("lstm-two-phase null", "lstm null", "bilstm-last-max null",
+                        "encoder-bilstm-minilm-l6 minilm-l6", "encoder-bilstm-bge-small bge-small");
+        assertThat(resolved.candidates().subList(3, 5)).allSatisfy(c -> {
+            assertThat(c.hyperParameters().bidirectional()).isTrue();
+            assertThat(c.hyperParameters().lstmUnits()).isEqualTo(128);
+        });
     }
 }

@@ -123,17 +123,11 @@ class TrainingUploadReaderTest {
     void preparesBothViewsOfTheRowsForTheAutoEncoderAndChecksEveryCandidatesNetworkOnItsOwn() {
         HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
         List<String> checked = new java.util.ArrayList<>();
-        MemoryBudget recording = new MemoryBudget() {
-            @Override
-            void checkNetwork(HyperParameters hp, int vocabularySize, int labels) {
-                checked.add(hp.encoder() + " " + hp.embeddingSize() + " " + vocabularySize);
-                super.checkNetwork(hp, vocabularySize, labels);
-            }
-        };
-        TrainingUploadReader auto = reader(Map.of("sentiment.training.auto-encoder", "hashed"), recording, encoder);
+        MemoryBudget recording = recording(checked);
+        TrainingUploadReader auto = reader(Map.of("sentiment.training.auto-encoders", "hashed"), recording, encoder);
         TrainingConfig.ResolvedTrainingConfig searched = auto.config("{\"wordVectors\":\"none\"}");
         assertThat(searched.candidates()).extracting(ConfigurationSearch.Candidate::name)
-                .containsExactly("lstm", "bilstm-last-max", "encoder-bilstm");
+                .containsExactly("lstm", "bilstm-last-max", "encoder-bilstm-hashed");
 
         PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
         ConfigurationSearch.View pieces = data.encoderViews().get(0);
@@ -148,15 +142,18 @@ class TrainingUploadReaderTest {
         assertThat(words).isGreaterThan(2);
         assertThat(checked).containsExactly("null 100 " + words, "null 100 " + words, "hashed 8 2");
 
-        // the default auto encoder (bge-small) is not one this service has; none turns it off; a job that names
-        // an encoder or a teacher does too
+        // the default auto encoders (bge-small, minilm-l6) are not ones this service has; none or nothing turns
+        // them off; a job that names an encoder or a teacher does too
         assertThat(names(reader(Map.of(), new MemoryBudget(), encoder).config("{}")))
                 .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
-        assertThat(names(reader(Map.of("sentiment.training.auto-encoder", "none"), new MemoryBudget(), encoder)
-                .config("{}"))).doesNotContain("encoder-bilstm");
-        assertThat(names(auto.config("{}"))).endsWith("encoder-bilstm");
-        assertThat(names(auto.config("{\"teacher\":\"20261129-130908-d56a\"}"))).doesNotContain("encoder-bilstm");
-        assertThat(names(auto.config("{\"encoder\":\"word-vectors\"}"))).doesNotContain("encoder-bilstm");
+        assertThat(names(reader(Map.of("sentiment.training.auto-encoders", "none"), new MemoryBudget(), encoder)
+                .config("{}"))).doesNotContain("encoder-bilstm-hashed");
+        assertThat(names(reader(Map.of("sentiment.training.auto-encoders", ""), new MemoryBudget(), encoder)
+                .config("{}"))).doesNotContain("encoder-bilstm-hashed");
+        assertThat(names(auto.config("{}"))).endsWith("encoder-bilstm-hashed");
+        assertThat(names(auto.config("{\"teacher\":\"20261129-130908-d56a\"}")))
+                .doesNotContain("encoder-bilstm-hashed");
+        assertThat(names(auto.config("{\"encoder\":\"word-vectors\"}"))).doesNotContain("encoder-bilstm-hashed");
         assertThat(auto.config("{\"encoder\":\"hashed\"}").candidates())
                 .allMatch(c -> "hashed".equals(c.hyperParameters().encoder())).hasSize(2);
         PreparedDataset alone = auto.data(upload(TestCorpus.csv(100, 1)), null, auto.config("{\"encoder\":\"hashed\"}"),
@@ -164,15 +161,48 @@ class TrainingUploadReaderTest {
         assertThat(alone.encoderViews()).as("the job's own encoder is the only view").isEmpty();
     }
 
+    @Test
+    void eachAvailableAutoEncoderGetsACandidateAndAViewOfItsOwnInTheListedOrder() {
+        List<String> checked = new java.util.ArrayList<>();
+        MemoryBudget recording = recording(checked);
+        // "missing" is not one this service has: left out
+        TrainingUploadReader auto = reader(Map.of("sentiment.training.auto-encoders", "other,missing,hashed"),
+                recording, new HashedPieceEncoder("hashed", 8), new HashedPieceEncoder("other", 4));
+        TrainingConfig.ResolvedTrainingConfig searched = auto.config("{\"wordVectors\":\"none\"}");
+        assertThat(names(searched)).containsExactly("lstm", "bilstm-last-max", "encoder-bilstm-other",
+                "encoder-bilstm-hashed");
+
+        PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
+        assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder)
+                .containsExactly(null, "other", "hashed");
+        assertThat(data.encoderViews()).allSatisfy(v -> {
+            assertThat(v.train().labels()).isEqualTo(data.train().labels());
+            assertThat(v.validation().labels()).isEqualTo(data.validation().labels());
+        });
+        int words = data.vocabulary().size();
+        assertThat(checked).containsExactly("null 100 " + words, "null 100 " + words, "other 4 2", "hashed 8 2");
+    }
+
+    /** A memory budget that adds each network it checks to {@code checked}: its encoder, input size and vocabulary. */
+    private static MemoryBudget recording(List<String> checked) {
+        return new MemoryBudget() {
+            @Override
+            void checkNetwork(HyperParameters hp, int vocabularySize, int labels) {
+                checked.add(hp.encoder() + " " + hp.embeddingSize() + " " + vocabularySize);
+                super.checkNetwork(hp, vocabularySize, labels);
+            }
+        };
+    }
+
     private static List<String> names(TrainingConfig.ResolvedTrainingConfig config) {
         return config.candidates().stream().map(ConfigurationSearch.Candidate::name).toList();
     }
 
     private static TrainingUploadReader reader(Map<String, String> properties, MemoryBudget memory,
-                                               HashedPieceEncoder encoder) {
+                                               HashedPieceEncoder... encoders) {
         return new TrainingUploadReader(JsonMapper.builder().build(),
                 Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(properties), memory,
                 new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
-                HashedPieceEncoder.lookup(encoder));
+                HashedPieceEncoder.lookup(encoders));
     }
 }
