@@ -42,7 +42,9 @@ public final class SstExperiment {
                 Integer.parseInt(a.getOrDefault("finetune", "0")), Integer.parseInt(a.getOrDefault("ensemble", "1")),
                 HyperParameters.ClassWeights.NONE, a.get("encoder"));
         // encoder=bge-small|minilm-l6: the LSTM reads that bundled encoder's states (computed once, before epoch 1)
-        com.example.sentiment.ml.EncoderCatalogue encoders = new com.example.sentiment.ml.EncoderCatalogue(null);
+        // encoders=DIR adds the encoders of that folder (<name>/model.onnx + tokenizer.json), as sentiment.encoders.directory
+        com.example.sentiment.ml.EncoderCatalogue encoders = new com.example.sentiment.ml.EncoderCatalogue(
+                a.containsKey("encoders") ? Path.of(a.get("encoders")) : null);
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
         List<DatasetParser.Row> rows = parser.parse("data", Files.readAllBytes(train), train.toString(), "text", "label").rows();
         if (a.containsKey("limit")) {
