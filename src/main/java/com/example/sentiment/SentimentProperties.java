@@ -220,7 +220,7 @@ public record SentimentProperties(
             @Valid @DefaultValue Defaults defaults,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin,
             @Valid @DefaultValue CrossValidation crossValidation,
-            @NotNull @DefaultValue("bge-small,minilm-l6")
+            @NotNull @DefaultValue({"bge-small", "minilm-l6"})
             List<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") String> autoEncoders) {
 
         /** The setting of {@link #autoEncoders} that leaves the encoder candidates out. */
