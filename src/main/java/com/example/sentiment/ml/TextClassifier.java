@@ -1,5 +1,6 @@
 package com.example.sentiment.ml;
 
+import ai.onnxruntime.OrtException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,10 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
  * read a frozen pretrained encoder's states instead of an embedding of words: the encoder then runs once per
  * batch of texts, for all members of an ensemble, and its version records which encoder that was.
  *
- * <p>Safe to call from many threads. The default architecture runs through {@link FusedLstmForward}, which is
- * immutable; other architectures borrow one of the network replicas per call (DL4J serialises calls on one
- * network). Texts are sorted by length and run in batches of similar length so that short texts do not pay
- * for long ones.
+ * <p>Safe to call from many threads. Every architecture the service trains runs through {@link FusedLstmForward},
+ * which is immutable, or, in a classifier {@link #servedBy served by} ONNX Runtime, through {@link OnnxForward}
+ * (one session for all members of an ensemble); other architectures borrow one of the network replicas per
+ * call (DL4J serialises calls on one network). Texts are sorted by length and run in batches of similar length
+ * so that short texts do not pay for long ones.
  */
 public final class TextClassifier {
 
@@ -50,6 +54,7 @@ public final class TextClassifier {
      */
     public static final String ENCODER_FILE = "encoder.json";
 
+    private static final Logger LOG = LoggerFactory.getLogger(TextClassifier.class);
     private static final JsonMapper LABELS_JSON = JsonMapper.builder().build();
     private static final int MAX_FORWARD_BATCH = 128;
     // the other members of an ensemble live inside the first one's network file, as parameter vectors
@@ -64,6 +69,8 @@ public final class TextClassifier {
     private final int maxSequenceLength;
     private final Tokenizer tokenizer = new Tokenizer();
     private final FusedLstmForward fused;
+    // the whole classifier's (every ensemble member's) pass on ONNX Runtime; null when it is not served by it
+    private final OnnxForward onnx;
     // further ensemble members (empty for a single network); each is a classifier of one network
     private final List<TextClassifier> others;
 
@@ -74,11 +81,11 @@ public final class TextClassifier {
     /** @param encoder the encoder whose states the network reads, or null when it reads word ids */
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength,
                    ModelEncoder encoder) {
-        this(network, vocabulary, labels, maxSequenceLength, encoder, List.of());
+        this(network, vocabulary, labels, maxSequenceLength, encoder, List.of(), null);
     }
 
     private TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength,
-                           ModelEncoder encoder, List<TextClassifier> others) {
+                           ModelEncoder encoder, List<TextClassifier> others, OnnxForward onnx) {
         this.network = network;
         this.replicas = new LinkedBlockingQueue<>(List.of(network));
         this.vocabulary = vocabulary;
@@ -87,6 +94,7 @@ public final class TextClassifier {
         this.maxSequenceLength = maxSequenceLength;
         this.fused = FusedLstmForward.of(network).orElse(null);
         this.others = List.copyOf(others);
+        this.onnx = onnx;
     }
 
     /**
@@ -107,7 +115,7 @@ public final class TextClassifier {
                         first.encoder))
                 .toList();
         return new TextClassifier(first.network, first.vocabulary, first.labels, first.maxSequenceLength,
-                first.encoder, rest);
+                first.encoder, rest, null);
     }
 
     /** Networks whose probabilities are averaged: 1 for a single model. */
@@ -128,6 +136,35 @@ public final class TextClassifier {
         }
         others.forEach(m -> m.withReplicas(count));
         return this;
+    }
+
+    /**
+     * This classifier with its forward passes on {@code engine}: for {@link InferenceEngine#ONNX}, a classifier
+     * of the same networks whose passes run on a graph written from their weights now (so a version saved
+     * before ONNX Runtime served serves on it too). An architecture the graph does not cover, or a graph ONNX
+     * Runtime refuses, keeps the passes it has (logged). Call before it serves.
+     */
+    public TextClassifier servedBy(InferenceEngine engine) {
+        if (engine != InferenceEngine.ONNX || onnx != null || fused == null) {
+            return this;
+        }
+        List<MultiLayerNetwork> members = new java.util.ArrayList<>();
+        members.add(network);
+        others.forEach(m -> members.add(m.network));
+        OnnxForward forward;
+        try {
+            forward = new OnnxForward(members);
+        } catch (OrtException | IllegalArgumentException e) {
+            LOG.warn("serving through the fused lstmLayer path: ONNX Runtime cannot run this model ({})",
+                    e.getMessage(), e);
+            return this;
+        }
+        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others, forward);
+    }
+
+    /** The engine this classifier's forward passes run on. */
+    public InferenceEngine engine() {
+        return onnx != null ? InferenceEngine.ONNX : InferenceEngine.FUSED;
     }
 
     /** Loads the files written by {@link #save(Path)}, of a version that reads word ids. */
@@ -177,7 +214,7 @@ public final class TextClassifier {
         } catch (RuntimeException e) {
             throw new IOException("cannot read the ensemble members: " + refusal(e), e);
         }
-        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others);
+        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others, null);
     }
 
     /** What {@link #ENCODER_FILE} records. */
@@ -397,6 +434,9 @@ public final class TextClassifier {
 
     /** The rows' probabilities: the network's, or the mean of the ensemble members'. */
     float[][] probabilities(SequenceFeatures features, int[] order, int from, int to) {
+        if (onnx != null) {
+            return onnx.probabilities(features, order, from, to);
+        }
         float[][] rows = ownProbabilities(features, order, from, to);
         if (others.isEmpty()) {
             return rows;
@@ -440,6 +480,11 @@ public final class TextClassifier {
     /** Layer {@code index} of the network, for tests of what an engine builds. */
     org.deeplearning4j.nn.api.Layer networkLayer(int index) {
         return network.getLayer(index);
+    }
+
+    /** The pass on ONNX Runtime, when this classifier is served by it; for tests. */
+    OnnxForward onnx() {
+        return onnx;
     }
 
     /** The fused path, when the architecture has one; package-private so a test can compare the two. */
