@@ -69,8 +69,9 @@ public final class TextClassifier {
     private final int maxSequenceLength;
     private final Tokenizer tokenizer = new Tokenizer();
     private final FusedLstmForward fused;
-    // the whole classifier's (every ensemble member's) pass on ONNX Runtime; null when it is not served by it
-    private final OnnxForward onnx;
+    // the whole classifier's (every ensemble member's) pass on ONNX Runtime; null when it is not served by it.
+    // Set in place (see servedBy), so that the classifier a job trained is itself the one served
+    private volatile OnnxForward onnx;
     // further ensemble members (empty for a single network); each is a classifier of one network
     private final List<TextClassifier> others;
 
@@ -81,11 +82,11 @@ public final class TextClassifier {
     /** @param encoder the encoder whose states the network reads, or null when it reads word ids */
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength,
                    ModelEncoder encoder) {
-        this(network, vocabulary, labels, maxSequenceLength, encoder, List.of(), null);
+        this(network, vocabulary, labels, maxSequenceLength, encoder, List.of());
     }
 
     private TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength,
-                           ModelEncoder encoder, List<TextClassifier> others, OnnxForward onnx) {
+                           ModelEncoder encoder, List<TextClassifier> others) {
         this.network = network;
         this.replicas = new LinkedBlockingQueue<>(List.of(network));
         this.vocabulary = vocabulary;
@@ -94,7 +95,6 @@ public final class TextClassifier {
         this.maxSequenceLength = maxSequenceLength;
         this.fused = FusedLstmForward.of(network).orElse(null);
         this.others = List.copyOf(others);
-        this.onnx = onnx;
     }
 
     /**
@@ -115,7 +115,7 @@ public final class TextClassifier {
                         first.encoder))
                 .toList();
         return new TextClassifier(first.network, first.vocabulary, first.labels, first.maxSequenceLength,
-                first.encoder, rest, null);
+                first.encoder, rest);
     }
 
     /** Networks whose probabilities are averaged: 1 for a single model. */
@@ -139,27 +139,29 @@ public final class TextClassifier {
     }
 
     /**
-     * This classifier with its forward passes on {@code engine}: for {@link InferenceEngine#ONNX}, a classifier
-     * of the same networks whose passes run on a graph written from their weights now (so a version saved
+     * Runs this classifier's forward passes on {@code engine} from now on, and returns it: for
+     * {@link InferenceEngine#ONNX}, on a graph written from the networks' weights here (so a version saved
      * before ONNX Runtime served serves on it too). An architecture the graph does not cover, or a graph ONNX
-     * Runtime refuses, keeps the passes it has (logged). Call before it serves.
+     * Runtime refuses, keeps the passes it has (logged). Call before it serves, as {@link #withReplicas}.
      */
     public TextClassifier servedBy(InferenceEngine engine) {
-        if (engine != InferenceEngine.ONNX || onnx != null || fused == null) {
+        if (engine != InferenceEngine.ONNX) {
+            onnx = null;
+            return this;
+        }
+        if (onnx != null || fused == null) {
             return this;
         }
         List<MultiLayerNetwork> members = new java.util.ArrayList<>();
         members.add(network);
         others.forEach(m -> members.add(m.network));
-        OnnxForward forward;
         try {
-            forward = new OnnxForward(members);
+            onnx = new OnnxForward(members);
         } catch (OrtException | IllegalArgumentException e) {
             LOG.warn("serving through the fused lstmLayer path: ONNX Runtime cannot run this model ({})",
                     e.getMessage(), e);
-            return this;
         }
-        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others, forward);
+        return this;
     }
 
     /** The engine this classifier's forward passes run on. */
@@ -214,7 +216,7 @@ public final class TextClassifier {
         } catch (RuntimeException e) {
             throw new IOException("cannot read the ensemble members: " + refusal(e), e);
         }
-        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others, null);
+        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others);
     }
 
     /** What {@link #ENCODER_FILE} records. */
@@ -434,8 +436,9 @@ public final class TextClassifier {
 
     /** The rows' probabilities: the network's, or the mean of the ensemble members'. */
     float[][] probabilities(SequenceFeatures features, int[] order, int from, int to) {
-        if (onnx != null) {
-            return onnx.probabilities(features, order, from, to);
+        OnnxForward onnxForward = onnx;
+        if (onnxForward != null) {
+            return onnxForward.probabilities(features, order, from, to);
         }
         float[][] rows = ownProbabilities(features, order, from, to);
         if (others.isEmpty()) {

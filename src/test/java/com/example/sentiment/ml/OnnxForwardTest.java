@@ -137,10 +137,10 @@ class OnnxForwardTest {
     void theBundledModelClassifiesAsOnTheFusedPath() throws Exception {
         Path version = Path.of("models", Files.readString(Path.of("models", "active")).trim());
         TextClassifier fused = TextClassifier.load(version, 100);
-        TextClassifier onnx = fused.servedBy(InferenceEngine.ONNX);
-        assertThat(fused.engine()).isEqualTo(InferenceEngine.FUSED);
+        assertThat(fused.engine()).as("until told otherwise").isEqualTo(InferenceEngine.FUSED);
+        TextClassifier onnx = TextClassifier.load(version, 100);
+        assertThat(onnx.servedBy(InferenceEngine.ONNX)).isSameAs(onnx);
         assertThat(onnx.engine()).isEqualTo(InferenceEngine.ONNX);
-        assertThat(fused.servedBy(InferenceEngine.FUSED)).isSameAs(fused);
         List<String> texts = List.of("", "good", "a dull , lifeless film", "it 's a charming and often affecting journey .",
                 "unflinchingly bleak and desperate", "the acting , costumes , music , cinematography and sound are all "
                         + "astounding given the production 's austere locales .", "not bad at all");
@@ -153,6 +153,9 @@ class OnnxForwardTest {
                         .isCloseTo(expected.get(i).scores().get(label), within(1e-5));
             }
         }
+        // and back to the fused path
+        assertThat(onnx.servedBy(InferenceEngine.FUSED).engine()).isEqualTo(InferenceEngine.FUSED);
+        assertThat(onnx.onnx()).isNull();
     }
 
     @Test
