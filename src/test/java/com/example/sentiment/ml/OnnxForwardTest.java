@@ -141,6 +141,25 @@ class OnnxForwardTest {
         TextClassifier onnx = TextClassifier.load(version, 100);
         assertThat(onnx.servedBy(InferenceEngine.ONNX)).isSameAs(onnx);
         assertThat(onnx.engine()).isEqualTo(InferenceEngine.ONNX);
+        assertClassifyAlike(fused, onnx);
+        // and back to the fused path
+        assertThat(onnx.servedBy(InferenceEngine.FUSED).engine()).isEqualTo(InferenceEngine.FUSED);
+        assertThat(onnx.onnx()).isNull();
+    }
+
+    @Test
+    void theBundledEncoderModelClassifiesAsOnTheFusedPath() throws Exception {
+        // bge-small's states into a trained bidirectional LSTM with last+max pooling
+        Path version = Path.of("models", "sst2-encoder");
+        try (EncoderCatalogue encoders = new EncoderCatalogue(null)) {
+            TextClassifier fused = TextClassifier.load(version, 100, encoders);
+            TextClassifier onnx = TextClassifier.load(version, 100, encoders).servedBy(InferenceEngine.ONNX);
+            assertThat(onnx.engine()).isEqualTo(InferenceEngine.ONNX);
+            assertClassifyAlike(fused, onnx);
+        }
+    }
+
+    private static void assertClassifyAlike(TextClassifier fused, TextClassifier onnx) {
         List<String> texts = List.of("", "good", "a dull , lifeless film", "it 's a charming and often affecting journey .",
                 "unflinchingly bleak and desperate", "the acting , costumes , music , cinematography and sound are all "
                         + "astounding given the production 's austere locales .", "not bad at all");
@@ -153,9 +172,8 @@ class OnnxForwardTest {
                         .isCloseTo(expected.get(i).scores().get(label), within(1e-5));
             }
         }
-        // and back to the fused path
-        assertThat(onnx.servedBy(InferenceEngine.FUSED).engine()).isEqualTo(InferenceEngine.FUSED);
-        assertThat(onnx.onnx()).isNull();
+        assertThat(expected.stream().map(Prediction::label).distinct().count()).as("the texts get different labels")
+                .isGreaterThan(1);
     }
 
     @Test
