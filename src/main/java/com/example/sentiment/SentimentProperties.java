@@ -155,9 +155,10 @@ public record SentimentProperties(
      *                       {@code Content-Length} is larger, and otherwise counted as it is read (chunked bodies)
      * @param inferenceThreads threads (each with its own network replica) that run forward passes; 0 = one per core
      * @param batching how single-text requests are coalesced
-     * @param parallelDirections on the fused path ({@code sentiment.inference.engine=fused}): a bidirectional model's pass of at least 128 texts runs its backward direction
-     *                           on an idle core when fewer passes run than there are cores (faster batch calls
-     *                           when the service is otherwise idle; under load nothing is lent)
+     * @param parallelDirections on the fused path ({@code sentiment.inference.engine=fused}): a bidirectional
+     *                           model's pass of at least 128 texts runs its backward direction on an idle core
+     *                           when fewer passes run than there are cores (faster batch calls when the service
+     *                           is otherwise idle; under load nothing is lent)
      * @param requestTimeout how long a call waits for its texts to be classified (in the queue and on a worker,
      *                       every chunk of an explanation included) before it is answered 503; 30 s by default,
      *                       room for an explained batch of {@code max-explain-texts} long texts on a busy node
@@ -271,14 +272,6 @@ public record SentimentProperties(
     }
 
     /**
-     * The frozen pretrained encoders (small transformers run by ONNX Runtime) that a model can read text through.
-     * {@code bge-small} and {@code minilm-l6} are bundled; none is opened until a job or a model asks for it.
-     *
-     * @param directory a folder of further encoders, one sub-folder {@code <name>/} each with {@code model.onnx}
-     *                  and its {@code tokenizer.json} (a BERT WordPiece tokenizer), which becomes encoder
-     *                  {@code <name>}; it must exist when set. Empty (the default) for the bundled ones only
-     */
-    /**
      * @param engine {@code onnx} (default): every model's forward pass runs on ONNX Runtime's CPU {@code LSTM}
      *               operator, on a graph written from the network's weights when a version loads (versions saved
      *               before work unchanged); {@code fused}: on libnd4j's fused {@code lstmLayer} op, as before.
@@ -287,6 +280,14 @@ public record SentimentProperties(
     public record Inference(@NotNull @DefaultValue("onnx") InferenceEngine engine) {
     }
 
+    /**
+     * The frozen pretrained encoders (small transformers run by ONNX Runtime) that a model can read text through.
+     * {@code bge-small} and {@code minilm-l6} are bundled; none is opened until a job or a model asks for it.
+     *
+     * @param directory a folder of further encoders, one sub-folder {@code <name>/} each with {@code model.onnx}
+     *                  and its {@code tokenizer.json} (a BERT WordPiece tokenizer), which becomes encoder
+     *                  {@code <name>}; it must exist when set. Empty (the default) for the bundled ones only
+     */
     public record Encoders(Path directory) {
 
         public Encoders {

@@ -117,8 +117,9 @@ final class OnnxClassifierGraph {
     }
 
     /**
-     * The masks the summary needs, {@code [n, T, 1]} booleans, or null when it needs none: real steps (max and
-     * mean pooling) and each text's last position (the backward half of DL4J's last step over both directions).
+     * Names of what the summary reads beside the LSTM's outputs, each null when it is not needed: {@code [n, T, 1]}
+     * booleans of the real steps (max and mean pooling) and of each text's last position (the backward half of
+     * DL4J's last step over both directions), and the lengths as a float column {@code [n, 1]} (mean pooling).
      */
     private record Masks(String real, String last, String lengths) {
     }

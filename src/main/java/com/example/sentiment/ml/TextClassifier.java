@@ -164,7 +164,10 @@ public final class TextClassifier {
         return this;
     }
 
-    /** The engine this classifier's forward passes run on. */
+    /**
+     * {@link InferenceEngine#ONNX} when this classifier's forward passes run on ONNX Runtime; otherwise
+     * {@link InferenceEngine#FUSED} (the fused path, or DL4J's network for an architecture neither covers).
+     */
     public InferenceEngine engine() {
         return onnx != null ? InferenceEngine.ONNX : InferenceEngine.FUSED;
     }
