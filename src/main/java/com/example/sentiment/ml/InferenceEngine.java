@@ -7,8 +7,8 @@ package com.example.sentiment.ml;
 public enum InferenceEngine {
     /**
      * ONNX Runtime's CPU {@code LSTM} operator, on a graph written from the network's weights when the version
-     * loads ({@link OnnxForward}): several times the fused path's speed on the machines measured
-     * (docs/benchmarks.md).
+     * loads ({@link OnnxForward}): 4 to 26 times the fused path's texts/s in issue 26's probe on a busy
+     * machine (docs/benchmarks.md).
      */
     ONNX,
     /** libnd4j's fused {@code lstmLayer} op ({@link FusedLstmForward}), as served before ONNX Runtime. */
