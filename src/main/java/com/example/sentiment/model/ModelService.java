@@ -482,7 +482,8 @@ public class ModelService implements AutoCloseable {
             serving.set(new Serving(loaded, generation));
             loadedHere.remove(loaded.id());
         }
-        log.info("Serving model {} (pointer generation {})", loaded.id(), generation);
+        log.info("Serving model {} (pointer generation {}, forward passes on {})", loaded.id(), generation,
+                loaded.classifier().engine());
         updateGauges();
     }
 
