@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Serving speed of every architecture the service trains, in-process through its fused inference path:
+# Serving speed of every architecture the service trains, in-process through its serving engine (ENGINE: onnx,
+# the default, or fused):
 # trains one quick model per architecture (one epoch on the first ROWS rows of SST-2 train, no word vectors:
 # speed does not depend on the weights), then measures texts/s at batch sizes 1, 32 and 256 on SST-2 dev
 # (bench-model), one thread. The last line of each architecture gives its texts/s as a share of the
-# one-direction, last-step model's at the same batch size. Bidirectional models run twice: on one core, and
-# with their backward direction on the idle second core (as the service does when it is not busy).
+# one-direction, last-step model's at the same batch size. On the fused engine, bidirectional models run
+# twice: on one core, and with their backward direction on the idle second core (as the service does when it
+# is not busy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
@@ -13,6 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 head -n "$(( ${ROWS:-4000} + 1 ))" "${DATA:-../shared/datasets/sst2/train.csv}" >"$work/train.csv"
 dev=${DEV:-../shared/datasets/sst2/dev.csv}
+engine=${ENGINE:-onnx}
 for arch in "false last" "true last" "false max" "true max" "false mean" "true mean" "true last+max"; do
   set -- $arch
   models="$work/models-$1-$2"
@@ -21,10 +24,10 @@ for arch in "false last" "true last" "false max" "true max" "false mean" "true m
     --sentiment.models-dir="$models" --sentiment.seed-models=false --logging.level.root=WARN >/dev/null 2>&1
   id=$(cat "$models/active")
   lend=false
-  [ "$1" = true ] && lend="false true"
+  [ "$1" = true ] && [ "$engine" = fused ] && lend="false true"
   for parallel in $lend; do
   java -jar "$jar" bench-model --model="$models/$id" --data="$dev" --seconds="${SECONDS_PER_CASE:-8}" \
-    --parallel-directions="$parallel" 2>/dev/null \
+    --parallel-directions="$parallel" --engine="$engine" 2>/dev/null \
     | grep '^{' | python3 -c '
 import json, sys
 for line in sys.stdin:

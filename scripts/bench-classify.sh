@@ -2,7 +2,8 @@
 # HTTP benchmark: starts the packaged service on the bundled default model (MODEL=<version folder>, a path or
 # an id under models/, serves another) and drives it from a separate load-generator process (the jar's
 # bench-http command) at concurrency 1, 8, 32 and 128, then the batch endpoint with 32 texts per call. Prints
-# one JSON object per case: first the host (CPU, ND4J binary level), then the start-up time.
+# one JSON object per case: first the host (CPU, ND4J binary level), then the start-up time. ENGINE=fused serves
+# through the fused lstmLayer path instead of ONNX Runtime (sentiment.inference.engine).
 # When python3 has fastapi, uvicorn and torch (Debian's python3-fastapi, python3-uvicorn, python3-torch), a
 # FastAPI + PyTorch peer (2 uvicorn workers) is driven by the same load generator right after, and the last
 # line compares the two at concurrency 32. PEER_KIND chooses it: `lstm` (default), the same model size as the
@@ -38,7 +39,7 @@ fi
 port=${PORT:-18282}
 start=$(date +%s.%N)
 java ${SERVICE_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --sentiment.models-dir="$work" \
-  --logging.level.root=WARN "$ND4J_LEVEL_LOG" >"$work/service.log" 2>&1 &
+  --sentiment.inference.engine="${ENGINE:-onnx}" --logging.level.root=WARN "$ND4J_LEVEL_LOG" >"$work/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1; do

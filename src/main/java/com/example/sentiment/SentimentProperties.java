@@ -1,5 +1,6 @@
 package com.example.sentiment;
 
+import com.example.sentiment.ml.InferenceEngine;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -52,6 +53,7 @@ import org.springframework.validation.annotation.Validated;
  * @param postgres the database of {@code sentiment.queue.type=postgres}
  * @param feedback how much the feedback store keeps
  * @param encoders where further pretrained encoders are, beside the bundled ones
+ * @param inference what runs the served models' forward passes
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -71,7 +73,8 @@ public record SentimentProperties(
         @Valid @DefaultValue Queue queue,
         @Valid @DefaultValue Postgres postgres,
         @Valid @DefaultValue FeedbackLimits feedback,
-        @Valid @DefaultValue Encoders encoders) {
+        @Valid @DefaultValue Encoders encoders,
+        @Valid @DefaultValue Inference inference) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -152,9 +155,10 @@ public record SentimentProperties(
      *                       {@code Content-Length} is larger, and otherwise counted as it is read (chunked bodies)
      * @param inferenceThreads threads (each with its own network replica) that run forward passes; 0 = one per core
      * @param batching how single-text requests are coalesced
-     * @param parallelDirections a bidirectional model's pass of at least 128 texts runs its backward direction
-     *                           on an idle core when fewer passes run than there are cores (faster batch calls
-     *                           when the service is otherwise idle; under load nothing is lent)
+     * @param parallelDirections on the fused path ({@code sentiment.inference.engine=fused}): a bidirectional
+     *                           model's pass of at least 128 texts runs its backward direction on an idle core
+     *                           when fewer passes run than there are cores (faster batch calls when the service
+     *                           is otherwise idle; under load nothing is lent)
      * @param requestTimeout how long a call waits for its texts to be classified (in the queue and on a worker,
      *                       every chunk of an explanation included) before it is answered 503; 30 s by default,
      *                       room for an explained batch of {@code max-explain-texts} long texts on a busy node
@@ -271,6 +275,15 @@ public record SentimentProperties(
     public record FeedbackLimits(
             @Positive @DefaultValue("100000") int maxEntries,
             @NotNull @DefaultValue("256MB") DataSize maxTotalSize) {
+    }
+
+    /**
+     * @param engine {@code onnx} (default): every model's forward pass runs on ONNX Runtime's CPU {@code LSTM}
+     *               operator, on a graph written from the network's weights when a version loads (versions saved
+     *               before work unchanged); {@code fused}: on libnd4j's fused {@code lstmLayer} op, as before.
+     *               Training runs on DL4J either way; explanations and abstention use the same pass
+     */
+    public record Inference(@NotNull @DefaultValue("onnx") InferenceEngine engine) {
     }
 
     /**

@@ -2,6 +2,7 @@ package com.example.sentiment.benchmark;
 
 import com.example.sentiment.ml.ComputeThreads;
 import com.example.sentiment.ml.EncoderCatalogue;
+import com.example.sentiment.ml.InferenceEngine;
 import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.training.DatasetFiles;
@@ -30,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Benchmark commands of the jar; each prints one JSON object per case (see docs/benchmarks.md).
  * <ul>
- *   <li>{@code bench-model --model=DIR --data=CSV [--encoders-dir=DIR]}: the model in-process, texts/s at batch
- *   sizes 1, 32, 256 (a model trained with an encoder runs it too);</li>
+ *   <li>{@code bench-model --model=DIR --data=CSV [--encoders-dir=DIR] [--engine=onnx|fused]}: the model
+ *   in-process, texts/s at batch sizes 1, 32, 256 (a model trained with an encoder runs it too), on the
+ *   serving engine ({@code onnx} by default, as {@code sentiment.inference.engine});</li>
  *   <li>{@code bench-encoders --data=CSV [--seconds=10] [--encoders=bge-small,minilm-l6] [--encoders-dir=DIR]
  *   [--max-pieces=128]}: each pretrained encoder in-process on one thread, texts/s at batch size 1 and at 32 (texts
  *   in data order, and sorted by length), tokenising included, with the CPU they ran on;</li>
@@ -72,7 +74,9 @@ public final class BenchmarkCommands {
         // a version trained with an encoder loads against the bundled encoders and those of --encoders-dir
         Path encoders = options.containsKey("encoders-dir") ? Path.of(options.get("encoders-dir")) : null;
         try (EncoderCatalogue catalogue = new EncoderCatalogue(encoders)) {
-            TextClassifier classifier = TextClassifier.load(dir, maxLength, catalogue);
+            InferenceEngine engine = InferenceEngine.valueOf(
+                    options.getOrDefault("engine", "onnx").toUpperCase(java.util.Locale.ROOT));
+            TextClassifier classifier = TextClassifier.load(dir, maxLength, catalogue).servedBy(engine);
             double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
             for (int batch : new int[] {1, 32, 256}) {
                 run(classifier::classify, texts, batch, 2.0);
@@ -81,7 +85,8 @@ public final class BenchmarkCommands {
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 System.out.println(JSON.writeValueAsString(Map.of("case", "bench-model", "batchSize", batch,
                         "texts", done, "seconds", round(elapsed), "textsPerSecond", round(done / elapsed),
-                        "threads", 1, "parallelDirections", lend)));
+                        "threads", 1, "parallelDirections", lend, "engine", classifier.engine().name().toLowerCase(
+                                java.util.Locale.ROOT))));
             }
         }
         return 0;

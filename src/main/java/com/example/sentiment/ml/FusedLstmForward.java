@@ -4,20 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -49,10 +36,9 @@ final class FusedLstmForward {
 
     // lstmLayer arguments: data format NTS (batch, time, size); forward only; sigmoid gates; tanh cell and output
     private static final int[] INT_ARGS = {1, 0, 2, 0, 0};
-    // lstmLayer's gate blocks [input, forget, cell, output], taken from DL4J's LSTM [cell, forget, output, input]
-    private static final int[] FROM_DL4J = {3, 1, 0, 2};
-    // ... and from the fused layer's [input, forget, output, cell]
-    private static final int[] FROM_FUSED = {0, 1, 3, 2};
+    // lstmLayer's gate blocks
+    private static final int[] GATE_ORDER = {LstmArchitecture.INPUT, LstmArchitecture.FORGET, LstmArchitecture.CELL,
+            LstmArchitecture.OUTPUT};
 
     // smaller passes run both directions on the caller: measured here, a second core running at the same time
     // made 1-text passes slower (441 -> 309 texts/s), 32-text ones no faster, and 128-text ones 20-30% faster
@@ -73,95 +59,23 @@ final class FusedLstmForward {
     private final INDArray outputWeights;
     private final INDArray outputBias;
 
-    private FusedLstmForward(MultiLayerNetwork network, int recurrent, List<FusedLstmPass.Weights> directions,
-                             List<HyperParameters.Pooling> poolings, boolean backwardLastIsFirstStep) {
-        this.embedding = recurrent == 0 ? null : network.getParam("0_W");
-        this.dataType = directions.get(0).recurrent().dataType();
-        this.directions = directions;
-        this.poolings = poolings;
-        this.backwardLastIsFirstStep = backwardLastIsFirstStep;
-        int out = network.getnLayers() - 1;
-        this.outputWeights = network.getParam(out + "_W");
-        this.outputBias = network.getParam(out + "_b");
+    private FusedLstmForward(MultiLayerNetwork network, LstmArchitecture architecture) {
+        this.embedding = architecture.readsWordIds() ? network.getParam("0_W") : null;
+        List<FusedLstmPass.Weights> weights = new ArrayList<>();
+        for (int d = 0; d < architecture.directions().size(); d++) {
+            weights.add(architecture.weights(network, d, GATE_ORDER));
+        }
+        this.directions = weights;
+        this.dataType = weights.get(0).recurrent().dataType();
+        this.poolings = architecture.poolings();
+        this.backwardLastIsFirstStep = architecture.backwardLastIsFirstStep();
+        this.outputWeights = network.getParam(architecture.outputLayer() + "_W");
+        this.outputBias = network.getParam(architecture.outputLayer() + "_b");
     }
 
     /** The fused path for {@code network}, or empty when its architecture is not one this handles. */
     static Optional<FusedLstmForward> of(MultiLayerNetwork network) {
-        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
-        int layers = network.getnLayers();
-        // the LSTM follows the embedding layer, or is the first layer when it reads an encoder's states
-        int first = conf.getConf(0).getLayer() instanceof EmbeddingSequenceLayer ? 1 : 0;
-        if (layers < first + 2 || !(conf.getConf(layers - 1).getLayer() instanceof OutputLayer output)
-                || !(output.getActivationFn() instanceof ActivationSoftmax)) {
-            return Optional.empty();
-        }
-        Layer recurrent = conf.getConf(first).getLayer();
-        int next = first + 1;
-        Optional<FusedLstmForward> fused;
-        if (recurrent instanceof FusedLstm lstm) {
-            List<FusedLstmPass.Weights> directions = new ArrayList<>();
-            directions.add(weights(network, first + "_", lstm.getNOut(), FROM_FUSED));
-            if (lstm.isBidirectional()) {
-                directions.add(weights(network, first + "_" + FusedLstmParams.BACKWARD, lstm.getNOut(), FROM_FUSED));
-            }
-            fused = Optional.of(new FusedLstmForward(network, first, directions, lstm.getPoolings(), false));
-        } else if (recurrent instanceof LastTimeStep last) {
-            fused = dl4j(network, first, last.getUnderlying(), HyperParameters.Pooling.LAST, true);
-        } else if (layers > first + 2 && conf.getConf(first + 1).getLayer() instanceof GlobalPoolingLayer pool
-                && pool.isCollapseDimensions()
-                && (pool.getPoolingType() == PoolingType.MAX || pool.getPoolingType() == PoolingType.AVG)) {
-            next = first + 2;
-            fused = dl4j(network, first, recurrent, pool.getPoolingType() == PoolingType.MAX
-                    ? HyperParameters.Pooling.MAX : HyperParameters.Pooling.MEAN, false);
-        } else {
-            return Optional.empty();
-        }
-        for (int i = next; i < layers - 1; i++) {
-            // only dropout may sit between the summary and the output: it does nothing at inference
-            if (!(conf.getConf(i).getLayer() instanceof DropoutLayer)) {
-                return Optional.empty();
-            }
-        }
-        return fused;
-    }
-
-    /** A network on DL4J's own LSTM (layer {@code index}), in one direction or in both (concatenated). */
-    private static Optional<FusedLstmForward> dl4j(MultiLayerNetwork network, int index, Layer recurrent,
-                                                   HyperParameters.Pooling pooling, boolean lastTimeStep) {
-        List<String> prefixes;
-        Layer cell = recurrent;
-        if (recurrent instanceof Bidirectional bi && bi.getMode() == Bidirectional.Mode.CONCAT) {
-            prefixes = List.of(index + "_f", index + "_b");
-            cell = bi.getFwd();
-        } else {
-            prefixes = List.of(index + "_");
-        }
-        if (!(cell instanceof LSTM lstm) || !(lstm.getActivationFn() instanceof ActivationTanH)
-                || !(lstm.getGateActivationFn() instanceof ActivationSigmoid)
-                || network.getParam(prefixes.get(0) + "W") == null) {
-            return Optional.empty();
-        }
-        List<FusedLstmPass.Weights> directions = new ArrayList<>();
-        for (String prefix : prefixes) {
-            directions.add(weights(network, prefix, lstm.getNOut(), FROM_DL4J));
-        }
-        // DL4J's LastTimeStep over Bidirectional reads the backward output at the text's last position
-        return Optional.of(new FusedLstmForward(network, index, directions, List.of(pooling),
-                lastTimeStep && prefixes.size() > 1));
-    }
-
-    private static FusedLstmPass.Weights weights(MultiLayerNetwork network, String prefix, long units, int[] from) {
-        return new FusedLstmPass.Weights(reorderGates(network.getParam(prefix + "W"), units, from),
-                reorderGates(network.getParam(prefix + "RW"), units, from),
-                reorderGates(network.getParam(prefix + "b").reshape(1, 4 * units), units, from).reshape(4 * units));
-    }
-
-    private static INDArray reorderGates(INDArray blocks, long units, int[] from) {
-        INDArray[] parts = new INDArray[4];
-        for (int k = 0; k < 4; k++) {
-            parts[k] = blocks.get(NDArrayIndex.all(), NDArrayIndex.interval(from[k] * units, (from[k] + 1) * units));
-        }
-        return Nd4j.hstack(parts).dup('c');
+        return LstmArchitecture.of(network).map(architecture -> new FusedLstmForward(network, architecture));
     }
 
     /**

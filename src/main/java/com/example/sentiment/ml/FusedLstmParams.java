@@ -115,7 +115,8 @@ final class FusedLstmParams implements ParamInitializer {
         return views;
     }
 
-    private static List<String> prefixes(FusedLstm lstm) {
+    /** The parameter-name prefix of each direction, forward first. */
+    static List<String> prefixes(FusedLstm lstm) {
         return lstm.isBidirectional() ? List.of("", BACKWARD) : List.of("");
     }
 }

@@ -1,5 +1,8 @@
 package com.example.sentiment.ml;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,6 +32,12 @@ record SelectedRows(SequenceFeatures all, int[] rows) implements SequenceFeature
     @Override
     public INDArray lstmInput(int[] which, int width, INDArray embedding, DataType type) {
         return all.lstmInput(inAll(which, 0, which.length), width, embedding, type);
+    }
+
+    @Override
+    public OnnxTensor onnxInput(OrtEnvironment environment, int[] which, int from, int to, int width)
+            throws OrtException {
+        return all.onnxInput(environment, inAll(which, from, to), 0, to - from, width);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package com.example.sentiment.ml;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,6 +32,12 @@ interface SequenceFeatures {
      * @param embedding the network's embedding matrix, or null when it has none
      */
     INDArray lstmInput(int[] rows, int width, INDArray embedding, DataType type);
+
+    /**
+     * The input of {@link OnnxClassifierGraph} for texts {@code rows[from..to)}, end-padded with zeros to
+     * {@code width}: token ids {@code int64 [n, width]} or step vectors {@code float [n, width, E]}.
+     */
+    OnnxTensor onnxInput(OrtEnvironment environment, int[] rows, int from, int to, int width) throws OrtException;
 
     /** The same texts laid out for the first layer of a network of this engine. */
     default SequenceFeatures forEngine(HyperParameters.Engine engine) {

@@ -1,5 +1,9 @@
 package com.example.sentiment.ml;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,6 +69,13 @@ abstract class StepVectors implements SequenceFeatures {
         return Nd4j.create(steps(rows, width), new long[] {rows.length, width, dimension}, 'c').castTo(type);
     }
 
+    @Override
+    public OnnxTensor onnxInput(OrtEnvironment environment, int[] rows, int from, int to, int width)
+            throws OrtException {
+        return OnnxTensor.createTensor(environment, FloatBuffer.wrap(steps(Arrays.copyOfRange(rows, from, to), width)),
+                new long[] {to - from, width, dimension});
+    }
+
     /** The rows' steps {@code [n, width, E]} in row-major order, zero after each text's end. */
     private float[] steps(int[] rows, int width) {
         float[] values = new float[rows.length * width * dimension];
@@ -101,6 +112,12 @@ abstract class StepVectors implements SequenceFeatures {
             @Override
             public INDArray lstmInput(int[] rows, int width, INDArray embedding, DataType type) {
                 return vectors.lstmInput(rows, width, embedding, type);
+            }
+
+            @Override
+            public OnnxTensor onnxInput(OrtEnvironment environment, int[] rows, int from, int to, int width)
+                    throws OrtException {
+                return vectors.onnxInput(environment, rows, from, to, width);
             }
         };
     }

@@ -1,5 +1,6 @@
 package com.example.sentiment.ml;
 
+import ai.onnxruntime.OrtException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,10 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
  * read a frozen pretrained encoder's states instead of an embedding of words: the encoder then runs once per
  * batch of texts, for all members of an ensemble, and its version records which encoder that was.
  *
- * <p>Safe to call from many threads. The default architecture runs through {@link FusedLstmForward}, which is
- * immutable; other architectures borrow one of the network replicas per call (DL4J serialises calls on one
- * network). Texts are sorted by length and run in batches of similar length so that short texts do not pay
- * for long ones.
+ * <p>Safe to call from many threads. Every architecture the service trains runs through {@link FusedLstmForward},
+ * which is immutable, or, in a classifier {@link #servedBy served by} ONNX Runtime, through {@link OnnxForward}
+ * (one session for all members of an ensemble); other architectures borrow one of the network replicas per
+ * call (DL4J serialises calls on one network). Texts are sorted by length and run in batches of similar length
+ * so that short texts do not pay for long ones.
  */
 public final class TextClassifier {
 
@@ -50,6 +54,7 @@ public final class TextClassifier {
      */
     public static final String ENCODER_FILE = "encoder.json";
 
+    private static final Logger LOG = LoggerFactory.getLogger(TextClassifier.class);
     private static final JsonMapper LABELS_JSON = JsonMapper.builder().build();
     private static final int MAX_FORWARD_BATCH = 128;
     // the other members of an ensemble live inside the first one's network file, as parameter vectors
@@ -64,6 +69,9 @@ public final class TextClassifier {
     private final int maxSequenceLength;
     private final Tokenizer tokenizer = new Tokenizer();
     private final FusedLstmForward fused;
+    // the whole classifier's (every ensemble member's) pass on ONNX Runtime; null when it is not served by it.
+    // Set in place (see servedBy), so that the classifier a job trained is itself the one served
+    private volatile OnnxForward onnx;
     // further ensemble members (empty for a single network); each is a classifier of one network
     private final List<TextClassifier> others;
 
@@ -128,6 +136,40 @@ public final class TextClassifier {
         }
         others.forEach(m -> m.withReplicas(count));
         return this;
+    }
+
+    /**
+     * Runs this classifier's forward passes on {@code engine} from now on, and returns it: for
+     * {@link InferenceEngine#ONNX}, on a graph written from the networks' weights here (so a version saved
+     * before ONNX Runtime served serves on it too). An architecture the graph does not cover, or a graph ONNX
+     * Runtime refuses, keeps the passes it has (logged). Call before it serves, as {@link #withReplicas}.
+     */
+    public TextClassifier servedBy(InferenceEngine engine) {
+        if (engine != InferenceEngine.ONNX) {
+            onnx = null;
+            return this;
+        }
+        if (onnx != null || fused == null) {
+            return this;
+        }
+        List<MultiLayerNetwork> members = new java.util.ArrayList<>();
+        members.add(network);
+        others.forEach(m -> members.add(m.network));
+        try {
+            onnx = new OnnxForward(members);
+        } catch (OrtException | IllegalArgumentException e) {
+            LOG.warn("serving through the fused lstmLayer path: ONNX Runtime cannot run this model ({})",
+                    e.getMessage(), e);
+        }
+        return this;
+    }
+
+    /**
+     * {@link InferenceEngine#ONNX} when this classifier's forward passes run on ONNX Runtime; otherwise
+     * {@link InferenceEngine#FUSED} (the fused path, or DL4J's network for an architecture neither covers).
+     */
+    public InferenceEngine engine() {
+        return onnx != null ? InferenceEngine.ONNX : InferenceEngine.FUSED;
     }
 
     /** Loads the files written by {@link #save(Path)}, of a version that reads word ids. */
@@ -397,6 +439,10 @@ public final class TextClassifier {
 
     /** The rows' probabilities: the network's, or the mean of the ensemble members'. */
     float[][] probabilities(SequenceFeatures features, int[] order, int from, int to) {
+        OnnxForward onnxForward = onnx;
+        if (onnxForward != null) {
+            return onnxForward.probabilities(features, order, from, to);
+        }
         float[][] rows = ownProbabilities(features, order, from, to);
         if (others.isEmpty()) {
             return rows;
@@ -440,6 +486,11 @@ public final class TextClassifier {
     /** Layer {@code index} of the network, for tests of what an engine builds. */
     org.deeplearning4j.nn.api.Layer networkLayer(int index) {
         return network.getLayer(index);
+    }
+
+    /** The pass on ONNX Runtime, when this classifier is served by it; for tests. */
+    OnnxForward onnx() {
+        return onnx;
     }
 
     /** The fused path, when the architecture has one; package-private so a test can compare the two. */

@@ -2,6 +2,7 @@ package com.example.sentiment.model;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.ComputeThreads;
+import com.example.sentiment.ml.InferenceEngine;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ActiveVersionPointer.Pointer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +64,7 @@ public class ModelService implements AutoCloseable {
     private final ActiveVersionPointer pointer;
     private final int cacheSize;
     private final int replicas;
+    private final InferenceEngine engine;
     private final Duration poll;
     private final AtomicReference<Serving> serving = new AtomicReference<>();
     private final Map<String, LoadedModel> cache;
@@ -111,6 +113,7 @@ public class ModelService implements AutoCloseable {
         this.maxWaitingLoads = properties.classify().maxWaitingLoads();
         this.loadWaiters = new Semaphore(maxWaitingLoads);
         this.replicas = properties.classify().inferenceThreadCount();
+        this.engine = properties.inference().engine();
         this.poll = properties.storage().pointerPoll();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
         this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
@@ -331,7 +334,7 @@ public class ModelService implements AutoCloseable {
     public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, boolean activate) throws IOException {
         ModelMetadata stored = repository.save(classifier, metadata);
         if (activate) {
-            classifier.withReplicas(replicas);
+            classifier.servedBy(engine).withReplicas(replicas);
             warmUp(classifier);
             LoadedModel fresh = new LoadedModel(stored.id(), stored, classifier);
             loadedHere.put(stored.id(), fresh);
@@ -455,7 +458,7 @@ public class ModelService implements AutoCloseable {
         long start = System.nanoTime();
         TextClassifier classifier;
         try {
-            classifier = repository.load(id).withReplicas(replicas);
+            classifier = repository.load(id).servedBy(engine).withReplicas(replicas);
         } catch (ModelUnusableException e) {
             repository.markUnusable(id, e.getMessage());
             throw e;
@@ -479,7 +482,8 @@ public class ModelService implements AutoCloseable {
             serving.set(new Serving(loaded, generation));
             loadedHere.remove(loaded.id());
         }
-        log.info("Serving model {} (pointer generation {})", loaded.id(), generation);
+        log.info("Serving model {} (pointer generation {}, forward passes on {})", loaded.id(), generation,
+                loaded.classifier().engine());
         updateGauges();
     }
 

@@ -15,7 +15,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Issue 26's probe, not a test: the bundled model's forward pass on ONNX Runtime's CPU {@code LSTM} operator
- * ({@link OrtLstmForward}) against the fused {@code lstmLayer} path ({@link FusedLstmForward}), in-process, one
+ * ({@link OnnxForward}) against the fused {@code lstmLayer} path ({@link FusedLstmForward}), in-process, one
  * thread each, at batch sizes 1, 32 and 256 on SST-2 dev sentences in data order (as {@code bench-model} takes
  * them). Both engines get the same token-id batches (tokenising is outside the timing) and answer each in one
  * call. After a warm-up, each batch size runs alternating blocks (fused, ONNX Runtime, fused, ...), so that a
@@ -85,50 +85,49 @@ public final class OrtLstmProbe {
                 + " (a shared machine)%n", version, sequences.length,
                 Arrays.stream(sequences).mapToInt(s -> s.length).average().orElse(0), loadAtStart);
 
-        try (OrtLstmForward ort = new OrtLstmForward(network)) {
-            // the two engines answer alike on the whole dev set, in batches of 32
-            float maxDifference = 0;
-            for (int from = 0; from < sequences.length; from += 32) {
-                int[][] batch = Arrays.copyOfRange(sequences, from, Math.min(sequences.length, from + 32));
-                float[][] a = fused.probabilities(batch, rowsOf(batch.length), 0, batch.length);
-                float[][] b = ort.probabilities(batch);
-                for (int r = 0; r < batch.length; r++) {
-                    for (int c = 0; c < a[r].length; c++) {
-                        maxDifference = Math.max(maxDifference, Math.abs(a[r][c] - b[r][c]));
-                    }
+        OnnxForward ort = new OnnxForward(List.of(network));
+        // the two engines answer alike on the whole dev set, in batches of 32
+        float maxDifference = 0;
+        for (int from = 0; from < sequences.length; from += 32) {
+            int[][] batch = Arrays.copyOfRange(sequences, from, Math.min(sequences.length, from + 32));
+            float[][] a = fused.probabilities(batch, rowsOf(batch.length), 0, batch.length);
+            float[][] b = ort.probabilities(new TokenIds(batch), rowsOf(batch.length), 0, batch.length);
+            for (int r = 0; r < batch.length; r++) {
+                for (int c = 0; c < a[r].length; c++) {
+                    maxDifference = Math.max(maxDifference, Math.abs(a[r][c] - b[r][c]));
                 }
             }
-            System.out.printf(Locale.ROOT, "largest |fused - ORT| probability difference on dev: %.2e%n", maxDifference);
-
-            List<String> summary = new ArrayList<>();
-            for (int size : BATCH_SIZES) {
-                int[] rows = rowsOf(size);
-                Engine fusedEngine = batch -> fused.probabilities(batch, rows, 0, batch.length);
-                Engine ortEngine = ort::probabilities;
-                // warm-up
-                textsPerSecond(fusedEngine, sequences, size, 2.0);
-                textsPerSecond(ortEngine, sequences, size, 2.0);
-                double[] a = new double[rounds];
-                double[] b = new double[rounds];
-                for (int round = 0; round < rounds; round++) {
-                    Block fusedBlock = textsPerSecond(fusedEngine, sequences, size, seconds);
-                    Block ortBlock = textsPerSecond(ortEngine, sequences, size, seconds);
-                    a[round] = fusedBlock.textsPerSecond();
-                    b[round] = ortBlock.textsPerSecond();
-                    System.out.printf(Locale.ROOT, "batch %3d round %d: fused %,8.0f texts/s (%.2f cores busy), "
-                            + "ORT %,8.0f texts/s (%.2f cores busy)%n", size, round + 1, a[round],
-                            fusedBlock.cores(), b[round], ortBlock.cores());
-                }
-                double ma = median(a);
-                double mb = median(b);
-                summary.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2f | %,.0f-%,.0f | %,.0f-%,.0f |",
-                        size, ma, mb, mb / ma, min(a), max(a), min(b), max(b)));
-            }
-            System.out.println("| batch | fused lstmLayer, median texts/s | ONNX Runtime LSTM, median texts/s | "
-                    + "ORT / fused | fused range | ORT range |");
-            System.out.println("|---|---|---|---|---|---|");
-            summary.forEach(System.out::println);
         }
+        System.out.printf(Locale.ROOT, "largest |fused - ORT| probability difference on dev: %.2e%n", maxDifference);
+
+        List<String> summary = new ArrayList<>();
+        for (int size : BATCH_SIZES) {
+            int[] rows = rowsOf(size);
+            Engine fusedEngine = batch -> fused.probabilities(batch, rows, 0, batch.length);
+            Engine ortEngine = batch -> ort.probabilities(new TokenIds(batch), rows, 0, batch.length);
+            // warm-up
+            textsPerSecond(fusedEngine, sequences, size, 2.0);
+            textsPerSecond(ortEngine, sequences, size, 2.0);
+            double[] a = new double[rounds];
+            double[] b = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                Block fusedBlock = textsPerSecond(fusedEngine, sequences, size, seconds);
+                Block ortBlock = textsPerSecond(ortEngine, sequences, size, seconds);
+                a[round] = fusedBlock.textsPerSecond();
+                b[round] = ortBlock.textsPerSecond();
+                System.out.printf(Locale.ROOT, "batch %3d round %d: fused %,8.0f texts/s (%.2f cores busy), "
+                        + "ORT %,8.0f texts/s (%.2f cores busy)%n", size, round + 1, a[round],
+                        fusedBlock.cores(), b[round], ortBlock.cores());
+            }
+            double ma = median(a);
+            double mb = median(b);
+            summary.add(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2f | %,.0f-%,.0f | %,.0f-%,.0f |",
+                    size, ma, mb, mb / ma, min(a), max(a), min(b), max(b)));
+        }
+        System.out.println("| batch | fused lstmLayer, median texts/s | ONNX Runtime LSTM, median texts/s | "
+                + "ORT / fused | fused range | ORT range |");
+        System.out.println("|---|---|---|---|---|---|");
+        summary.forEach(System.out::println);
         System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
     }
 

@@ -1,12 +1,15 @@
 package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.TinyModel;
+import com.example.sentiment.ml.InferenceEngine;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.ProblemException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -80,6 +83,41 @@ class ModelLoadingTest {
         ModelService service = new ModelService(repository, pointer, properties, new SimpleMeterRegistry());
         closing.add(service);
         return service;
+    }
+
+    @Test
+    void versionsAreServedByTheConfiguredEngine() throws Exception {
+        List<String> texts = List.of("good great fine", "bad awful", "");
+        // the trained classifier's answers on the fused path, as training leaves it
+        Map<String, Double> expected = new HashMap<>();
+        for (String text : texts) {
+            expected.put(text, classifier.servedBy(InferenceEngine.FUSED).classify(text).confidence());
+        }
+        for (InferenceEngine engine : InferenceEngine.values()) {
+            Map<String, String> setting = engine == InferenceEngine.ONNX ? Map.of()
+                    : Map.of("sentiment.inference.engine", engine.name().toLowerCase(java.util.Locale.ROOT));
+            SentimentProperties properties = properties(setting);
+            assertThat(properties.inference().engine()).as("onnx unless set").isEqualTo(engine);
+            FileSystemModelRepository repository = new FileSystemModelRepository(properties, JsonMapper.builder().build());
+            ModelService service = service(repository, new FileSystemActiveVersionPointer(properties), properties);
+            // a version loaded from storage, and one registered from training, in memory
+            String stored = repository.save(classifier, metadata("stored " + engine)).id();
+            TextClassifier loaded = service.activate(stored).classifier();
+            assertThat(loaded.engine()).isEqualTo(engine);
+            service.register(classifier, metadata("registered " + engine), true);
+            TextClassifier registered = service.active().orElseThrow().classifier();
+            assertThat(registered).as("the trained classifier itself").isSameAs(classifier);
+            assertThat(registered.engine()).isEqualTo(engine);
+            // both give the trained classifier's answers
+            for (TextClassifier served : List.of(loaded, registered)) {
+                for (String text : texts) {
+                    assertThat(served.classify(text).confidence()).as(text).isCloseTo(expected.get(text), within(1e-5));
+                }
+            }
+        }
+        classifier.servedBy(InferenceEngine.FUSED);
+        assertThatThrownBy(() -> properties(Map.of("sentiment.inference.engine", "tensorflow")))
+                .as("an unknown engine stops the start").isInstanceOf(RuntimeException.class);
     }
 
     @Test
