@@ -134,6 +134,11 @@ class ExplanationLoadTest {
         System.out.printf("single-text p99: %.2f ms unloaded, %.2f ms beside two explaining clients (%.1fx; medians "
                         + "%.2f and %.2f ms); %d explanations%n", quiet / 1e6, busy / 1e6, (double) busy / quiet,
                 percentile(unloaded, 0.5) / 1e6, percentile(loaded, 0.5) / 1e6, explanations.get());
-        assertThat((double) busy / quiet).as("single-text p99 beside explanations / unloaded").isLessThanOrEqualTo(3.0);
+        // measured against at least 5 ms: on ONNX Runtime an unloaded single text's p99 is about 3 ms, under the
+        // time slice two busy explaining threads take from it on a 2-core machine, so the bare ratio measured the
+        // OS scheduler; a text queued behind explanations (the fault this guards against) waited seconds
+        double reference = Math.max(quiet, TimeUnit.MILLISECONDS.toNanos(5));
+        assertThat(busy / reference).as("single-text p99 beside explanations / max(unloaded, 5 ms)")
+                .isLessThanOrEqualTo(3.0);
     }
 }
