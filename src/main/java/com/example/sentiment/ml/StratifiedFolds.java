@@ -1,7 +1,5 @@
 package com.example.sentiment.ml;
 
-import java.util.Random;
-
 /**
  * Stratified k-fold cross-validation over encoded rows: every row belongs to exactly one fold, and each
  * label's rows are spread over the folds as evenly as they can be, so that every fold holds about the
@@ -20,28 +18,10 @@ record StratifiedFolds(int folds, int[] foldOf) {
         if (folds < 2 || folds > labels.length) {
             throw new IllegalArgumentException("need 2 to " + labels.length + " folds, not " + folds);
         }
-        int[][] byLabel = new int[classes][];
-        int[] counts = new int[classes];
-        for (int label : labels) {
-            counts[label]++;
-        }
-        for (int c = 0; c < classes; c++) {
-            byLabel[c] = new int[counts[c]];
-            counts[c] = 0;
-        }
-        for (int row = 0; row < labels.length; row++) {
-            byLabel[labels[row]][counts[labels[row]]++] = row;
-        }
-        Random random = new Random(seed);
+        int[][] byLabel = LabelStrata.shuffled(labels, classes, seed);
         int[] foldOf = new int[labels.length];
         int next = 0;
         for (int[] rows : byLabel) {
-            for (int i = rows.length; i > 1; i--) {
-                int j = random.nextInt(i);
-                int swap = rows[i - 1];
-                rows[i - 1] = rows[j];
-                rows[j] = swap;
-            }
             for (int row : rows) {
                 foldOf[row] = next;
                 next = (next + 1) % folds;

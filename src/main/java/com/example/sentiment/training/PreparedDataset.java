@@ -5,6 +5,7 @@ import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.EncoderPieces;
 import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.LabelStrata;
 import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.ml.Vocabulary;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 
 /**
@@ -294,30 +294,12 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
      * @return the training rows and the validation rows
      */
     static int[][] stratifiedSplit(int[] rowLabels, int labelCount, double fraction, long seed) {
-        int[] sizes = new int[labelCount];
-        for (int label : rowLabels) {
-            sizes[label]++;
-        }
-        int[][] groups = new int[labelCount][];
-        for (int l = 0; l < labelCount; l++) {
-            groups[l] = new int[sizes[l]];
-        }
-        int[] filled = new int[labelCount];
-        for (int r = 0; r < rowLabels.length; r++) {
-            groups[rowLabels[r]][filled[rowLabels[r]]++] = r;
-        }
-        Random random = new Random(seed);
+        int[][] groups = LabelStrata.shuffled(rowLabels, labelCount, seed);
         int[] train = new int[rowLabels.length];
         int[] validation = new int[rowLabels.length];
         int trainCount = 0;
         int validationCount = 0;
         for (int[] group : groups) {
-            for (int i = group.length; i > 1; i--) {
-                int j = random.nextInt(i);
-                int swap = group[i - 1];
-                group[i - 1] = group[j];
-                group[j] = swap;
-            }
             int held = (int) Math.round(group.length * fraction);
             if (held >= group.length) {
                 held = group.length - 1;
