@@ -80,28 +80,11 @@ class FusedLstmForwardTest {
     @MethodSource("architectures")
     void readsAnEncodersStatesAsTheNetworkDoes(boolean fusedLayer, boolean bidirectional, HyperParameters.Pooling pooling) {
         int dimension = 6;
-        HyperParameters hp = EncoderModelTest.settings(1, fusedLayer ? HyperParameters.Engine.FUSED
-                : HyperParameters.Engine.DL4J, bidirectional, pooling, 1).withEmbeddingSize(dimension);
-        MultiLayerNetwork network = NetworkFactory.create(hp, 2, TinyNetworks.CLASSES, null);
-        // weights three times their initial values, so that the texts' probabilities differ clearly; the biases
-        // of the cell input stay 0 as initialised: DL4J's own Bidirectional layer reverses the whole padded batch,
-        // so its backward direction reads a shorter text's padding first, which leaves the state at 0 only then
-        network.params().muli(3);
-        TextClassifier classifier = new TextClassifier(network, Vocabulary.reservedOnly(), List.of("a", "b", "c"), 50,
-                new ModelEncoder("hashed", "f", new HashedPieceEncoder("hashed", dimension)));
+        TextClassifier classifier = TinyNetworks.encoderClassifier(fusedLayer, bidirectional, pooling, dimension);
         assertThat(classifier.fused()).isNotNull();
         Random random = new Random(3);
-        float[][][] states = new float[LARGE_BATCH_LENGTHS.length][][];
-        for (int i = 0; i < states.length; i++) {
-            states[i] = new float[LARGE_BATCH_LENGTHS[i]][dimension];
-            for (float[] step : states[i]) {
-                for (int d = 0; d < dimension; d++) {
-                    step[d] = (float) random.nextGaussian();
-                }
-            }
-        }
-        StepVectors features = StepVectors.of(states, dimension);
-        int[] rows = random.ints(0, states.length).distinct().limit(states.length).toArray();
+        StepVectors features = TinyNetworks.randomStates(LARGE_BATCH_LENGTHS, dimension, random);
+        int[] rows = random.ints(0, features.size()).distinct().limit(features.size()).toArray();
         for (int[] range : List.of(new int[] {0, rows.length}, new int[] {3, 11})) {
             float[][] fused = classifier.fused().probabilities(features, rows, range[0], range[1]);
             float[][] dl4j = classifier.networkProbabilities(features, rows, range[0], range[1]);

@@ -75,15 +75,10 @@ class OnnxForwardTest {
     @MethodSource("architectures")
     void readsAnEncodersStatesAsTheNetworkDoes(boolean fusedLayer, boolean bidirectional, HyperParameters.Pooling pooling) {
         int dimension = 6;
-        HyperParameters hp = EncoderModelTest.settings(1, fusedLayer ? HyperParameters.Engine.FUSED
-                : HyperParameters.Engine.DL4J, bidirectional, pooling, 1).withEmbeddingSize(dimension);
-        MultiLayerNetwork network = NetworkFactory.create(hp, 2, TinyNetworks.CLASSES, null);
-        network.params().muli(3);
-        TextClassifier classifier = new TextClassifier(network, Vocabulary.reservedOnly(), List.of("a", "b", "c"), 50,
-                new ModelEncoder("hashed", "f", new HashedPieceEncoder("hashed", dimension)));
+        TextClassifier classifier = TinyNetworks.encoderClassifier(fusedLayer, bidirectional, pooling, dimension);
         TextClassifier served = classifier.servedBy(InferenceEngine.ONNX);
         assertThat(served.engine()).isEqualTo(InferenceEngine.ONNX);
-        StepVectors features = randomStates(LENGTHS, dimension, new Random(3));
+        StepVectors features = TinyNetworks.randomStates(LENGTHS, dimension, new Random(3));
         int[] rows = {3, 0, 11, 4, 1, 2, 8, 10, 5, 9, 6, 7};
         for (int[] range : List.of(new int[] {0, rows.length}, new int[] {3, 8})) {
             float[][] onnx = served.onnx().probabilities(features, rows, range[0], range[1]);
@@ -195,19 +190,6 @@ class OnnxForwardTest {
         assertThat(served.onnx()).isNull();
         // and it still classifies, through the network
         assertThat(served.classify("a b").scores()).hasSize(3);
-    }
-
-    private static StepVectors randomStates(int[] lengths, int dimension, Random random) {
-        float[][][] states = new float[lengths.length][][];
-        for (int i = 0; i < states.length; i++) {
-            states[i] = new float[lengths[i]][dimension];
-            for (float[] step : states[i]) {
-                for (int d = 0; d < dimension; d++) {
-                    step[d] = (float) random.nextGaussian();
-                }
-            }
-        }
-        return StepVectors.of(states, dimension);
     }
 
     /** Row {@code r} of {@code actual} is text {@code order[from + r]} of {@code expected}. */

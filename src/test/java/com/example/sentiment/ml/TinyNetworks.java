@@ -53,6 +53,36 @@ final class TinyNetworks {
         Nd4j.setDefaultDataTypes(defaultTypes[0], defaultTypes[1]);
     }
 
+    /**
+     * A classifier over {@code dimension}-wide states of the hashed test encoder, with its network's weights three
+     * times their initial values, so that the texts' probabilities differ clearly; the biases of the cell input
+     * stay 0 as initialised: DL4J's own Bidirectional layer reverses the whole padded batch, so its backward
+     * direction reads a shorter text's padding first, which leaves the state at 0 only then.
+     */
+    static TextClassifier encoderClassifier(boolean fusedLayer, boolean bidirectional, HyperParameters.Pooling pooling,
+                                            int dimension) {
+        HyperParameters hp = EncoderModelTest.settings(1, fusedLayer ? HyperParameters.Engine.FUSED
+                : HyperParameters.Engine.DL4J, bidirectional, pooling, 1).withEmbeddingSize(dimension);
+        MultiLayerNetwork network = NetworkFactory.create(hp, 2, CLASSES, null);
+        network.params().muli(3);
+        return new TextClassifier(network, Vocabulary.reservedOnly(), List.of("a", "b", "c"), 50,
+                new ModelEncoder("hashed", "f", new HashedPieceEncoder("hashed", dimension)));
+    }
+
+    /** States of texts of the given lengths, each value a standard normal draw of {@code random}. */
+    static StepVectors randomStates(int[] lengths, int dimension, Random random) {
+        float[][][] states = new float[lengths.length][][];
+        for (int i = 0; i < states.length; i++) {
+            states[i] = new float[lengths[i]][dimension];
+            for (float[] step : states[i]) {
+                for (int d = 0; d < dimension; d++) {
+                    step[d] = (float) random.nextGaussian();
+                }
+            }
+        }
+        return StepVectors.of(states, dimension);
+    }
+
     /** Texts of mixed lengths, end-padded with token 0 and masked; no real token is 0. */
     static DataSet batch(long seed) {
         return batch(seed, LENGTHS);
