@@ -22,10 +22,7 @@ class LargeUploadIT {
 
     static final int HEAP_MIB = 200;
     static final long MIB = 1024 * 1024;
-    // word vectors only: the search's encoder candidates would add two views of pieces to what this heap must
-    // hold, and the file is about reading a large upload as a stream (a file this size with them is refused, 413)
-    static final String CONFIG = "{\"epochs\":1,\"batchSize\":64,\"embeddingSize\":16,\"lstmUnits\":16,"
-            + "\"wordVectors\":\"none\",\"encoder\":\"word-vectors\"}";
+    static final String CONFIG = "{\"epochs\":1,\"batchSize\":64,\"embeddingSize\":16,\"lstmUnits\":16,\"wordVectors\":\"none\"}";
 
     @TempDir
     static Path dir;

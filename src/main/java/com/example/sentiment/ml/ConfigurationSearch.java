@@ -64,8 +64,21 @@ public final class ConfigurationSearch {
      * @param encoder the encoder whose pieces the sequences are ({@link HyperParameters#encoder()}), or null for
      *                word ids
      * @param vocabulary the ids of the sequences: it becomes the model's when a candidate of this view is kept
+     * @param leftOut why the rows could not be had this way (then the rows are null and the view's candidates are
+     *                skipped with that reason as their note), or null
      */
-    public record View(String encoder, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation) {
+    public record View(String encoder, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
+                       String leftOut) {
+
+        /** The rows as the candidates of {@code encoder} read them. */
+        public View(String encoder, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation) {
+            this(encoder, vocabulary, train, validation, null);
+        }
+
+        /** A view that could not be had (e.g. its pieces do not fit the memory budget): its candidates are skipped. */
+        public static View leftOut(String encoder, String why) {
+            return new View(encoder, null, null, null, why);
+        }
     }
 
     /**
@@ -218,6 +231,9 @@ public final class ConfigurationSearch {
         long end = start + (long) (timeBudgetSeconds * 1e9);
         View first = views.get(0);
         for (View view : views) {
+            if (view.leftOut() != null) {
+                continue;
+            }
             if (view.train().size() != first.train().size() || view.validation().size() != first.validation().size()
                     || !Arrays.equals(view.train().labels(), first.train().labels())
                     || !Arrays.equals(view.validation().labels(), first.validation().labels())) {
@@ -294,6 +310,11 @@ public final class ConfigurationSearch {
                     continue;
                 }
                 String encoder = candidates.get(i).hyperParameters().encoder();
+                if (i > 0 && viewOf(i).leftOut() != null) {
+                    results.add(null);
+                    skipped[i] = "skipped: " + viewOf(i).leftOut();
+                    continue;
+                }
                 if (!inputs.containsKey(encoder)) {
                     skipped[i] = i == 0 ? null : unaffordable(i, (end - now - reservedAfter(i)) / (count - i));
                     if (skipped[i] != null) {
@@ -326,8 +347,8 @@ public final class ConfigurationSearch {
                 return validated(results, whyNotCrossValidated());
             }
             if (results.contains(null)) {
-                return validated(results, k + "-fold cross-validation was not run: the time budget did not cover"
-                        + " every candidate");
+                return validated(results, k + "-fold cross-validation was not run: not every candidate trained"
+                        + " (their notes say why)");
             }
             // k folds, each on (k - 1) / k of the rows but validating on the whole split every epoch and then
             // predicting its fold: about k times the candidate's training on all rows (3.8 and 5.3 times measured)
@@ -353,7 +374,7 @@ public final class ConfigurationSearch {
             long kept = 0;
             for (int i = 1; i < count; i++) {
                 HyperParameters hp = candidates.get(i).hyperParameters();
-                if (!hp.usesEncoder()) {
+                if (!hp.usesEncoder() || viewOf(i).leftOut() != null) {
                     continue;
                 }
                 boolean first = !estimates.containsKey(hp.encoder());

@@ -109,6 +109,15 @@ class MemoryBudget {
             }
         }
 
+        /** Adds bytes the upload could do without, if they fit: false (and nothing added) when they do not. */
+        boolean addIfItFits(long bytes) {
+            if (claimed + bytes > limit) {
+                return false;
+            }
+            claimed += bytes;
+            return true;
+        }
+
         long claimed() {
             return claimed;
         }

@@ -56,6 +56,11 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
         return views;
     }
 
+    /** The same rows with these further encoders' views (some of them perhaps {@link ConfigurationSearch.View#leftOut}). */
+    PreparedDataset withEncoderViews(List<ConfigurationSearch.View> views) {
+        return new PreparedDataset(labels, vocabulary, train, validation, heldOutTexts, report, tokens, List.copyOf(views));
+    }
+
     /**
      * The whole tokens (not cut to the maximum sequence length) of the training and validation rows, in the order
      * of {@link #train()} and {@link #validation()}, as numbers of {@code words}: what a teacher labels and what

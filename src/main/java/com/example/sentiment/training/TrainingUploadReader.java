@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -167,20 +168,38 @@ class TrainingUploadReader {
                 // the pieces take the place of the word ids counted per token, and are more: counted on top
                 claim.add(Integer.BYTES * (pieceCount(prepared.train()) + pieceCount(prepared.validation())));
             }
+            // every candidate the job cannot do without must fit, the bidirectional one needing the most; the
+            // further encoders' views (the search's encoder candidates) are kept beside the word ids, counted in
+            // full, and left out when they or their networks do not fit: their candidates are then skipped
+            List<ConfigurationSearch.View> optional = new ArrayList<>();
             for (ConfigurationSearch.View view : prepared.encoderViews()) {
-                // kept beside the word ids: counted in full
-                claim.add(Integer.BYTES * (pieceCount(view.train()) + pieceCount(view.validation())));
+                optional.add(claim.addIfItFits(Integer.BYTES * (pieceCount(view.train()) + pieceCount(view.validation())))
+                        ? view : ConfigurationSearch.View.leftOut(view.encoder(), "the " + view.encoder()
+                        + " encoder's pieces of these rows do not fit the heap this upload may use"));
             }
-            // every candidate of a search must fit, the bidirectional one needing the most; each reads its own view
-            List<ConfigurationSearch.View> views = prepared.views(hp.encoder());
+            List<ConfigurationSearch.View> views = new ArrayList<>(prepared.views(hp.encoder()).subList(0, 1));
+            views.addAll(optional);
             for (ConfigurationSearch.Candidate candidate : config.candidates()) {
                 String reads = candidate.hyperParameters().encoder();
-                ConfigurationSearch.View view = views.stream().filter(v -> Objects.equals(v.encoder(), reads))
+                int at = IntStream.range(0, views.size()).filter(v -> Objects.equals(views.get(v).encoder(), reads))
                         .findFirst().orElseThrow();
+                ConfigurationSearch.View view = views.get(at);
+                if (view.leftOut() != null) {
+                    continue;
+                }
                 HyperParameters trained = reads == null ? candidate.hyperParameters()
                         : candidate.hyperParameters().withEmbeddingSize(encoders.get(reads).dimension());
-                memory.checkNetwork(trained, view.vocabulary().size(), prepared.labels().size());
+                try {
+                    memory.checkNetwork(trained, view.vocabulary().size(), prepared.labels().size());
+                } catch (InsufficientMemoryException e) {
+                    if (at == 0) {
+                        throw e;
+                    }
+                    views.set(at, ConfigurationSearch.View.leftOut(reads, "a network over the " + reads
+                            + " encoder's states does not fit the native memory free now"));
+                }
             }
+            prepared = prepared.withEncoderViews(views.subList(1, views.size()));
             long end = System.nanoTime();
             log.info("Read and prepared {} rows ({} MiB, {} distinct words) in {} s (reading {} s); {} MiB of heap counted",
                     prepared.report().rowsRead(), InsufficientMemoryException.mib(bytes), words.size(),

@@ -189,6 +189,26 @@ class MixedInputsSearchTest {
     }
 
     @Test
+    void aCandidateWhoseViewWasLeftOutIsSkippedWithItsReasonAndTheOthersAreCompared() {
+        // 5-fold cross-validation applies to these rows; a skipped candidate leaves it out, and says why
+        ScriptedTrainer trainer = new ScriptedTrainer(1, 1, 1);
+        List<ConfigurationSearch.View> views = List.of(views().get(0),
+                ConfigurationSearch.View.leftOut(ENCODER, "its pieces do not fit"));
+        ConfigurationSearch.Outcome outcome = new ConfigurationSearch(trainer,
+                new ConfigurationSearch.CrossValidation(1000, FOLDS), trainer.clock::get)
+                .train(views, LABELS, candidates(), 100, null, TrainingObserver.NONE, () -> false);
+        assertThat(trainer.events).doesNotContain("inputs " + ENCODER);
+        assertThat(trainer.trainings).extracting(Training::encoder).containsExactly(null, null);
+        ConfigurationSearch.CandidateReport skipped = outcome.candidates().get(2);
+        assertThat(skipped.chosen()).isFalse();
+        assertThat(skipped.validationMacroF1()).isNull();
+        assertThat(skipped.note()).isEqualTo("skipped: its pieces do not fit");
+        assertThat(outcome.candidates().get(0).comparison()).endsWith("5-fold cross-validation was not run: not every"
+                + " candidate trained (their notes say why)");
+        assertThat(outcome.result()).isSameAs(trainer.trainings.get(0).result());
+    }
+
+    @Test
     void viewsOfDifferentRowsOrACandidateWithoutAViewAreRefused() {
         ScriptedTrainer trainer = new ScriptedTrainer(1, 1, 1);
         ConfigurationSearch search = new ConfigurationSearch(trainer, ConfigurationSearch.CrossValidation.OFF,

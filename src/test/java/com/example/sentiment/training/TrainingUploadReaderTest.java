@@ -15,8 +15,9 @@ import com.example.sentiment.system.BadRequestException;
 import jakarta.validation.Validation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -181,6 +182,40 @@ class TrainingUploadReaderTest {
         });
         int words = data.vocabulary().size();
         assertThat(checked).containsExactly("null 100 " + words, "null 100 " + words, "other 4 2", "hashed 8 2");
+    }
+
+    @Test
+    void anAutoEncodersViewThatDoesNotFitIsLeftOutAndTheUploadIsStillRead() {
+        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
+        Map<String, String> properties = Map.of("sentiment.training.auto-encoders", "hashed");
+        // what the word ids alone claim, measured on a job without the encoder candidate
+        AtomicReference<MemoryBudget.Claim> opened = new AtomicReference<>();
+        MemoryBudget measuring = new MemoryBudget() {
+            @Override
+            Claim open(long fileBytes) {
+                opened.set(super.open(fileBytes));
+                return opened.get();
+            }
+        };
+        TrainingUploadReader words = reader(properties, measuring, encoder);
+        words.data(upload(TestCorpus.csv(100, 1)), null, words.config("{\"encoder\":\"word-vectors\"}"), List.of());
+        long wordIds = opened.get().claimed();
+        // then a heap with room for those and not for the pieces beside them
+        MemoryBudget tight = new MemoryBudget() {
+            @Override
+            Claim open(long fileBytes) {
+                return new Claim(wordIds + 16, Runtime.getRuntime().maxMemory());
+            }
+        };
+        TrainingUploadReader auto = reader(properties, tight, encoder);
+        TrainingConfig.ResolvedTrainingConfig searched = auto.config("{\"wordVectors\":\"none\"}");
+        assertThat(names(searched)).endsWith("encoder-bilstm-hashed");
+        PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
+        assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder).containsExactly(null, "hashed");
+        ConfigurationSearch.View pieces = data.encoderViews().get(0);
+        assertThat(pieces.leftOut()).isEqualTo("the hashed encoder's pieces of these rows do not fit the heap this"
+                + " upload may use");
+        assertThat(pieces.train()).isNull();
     }
 
     /** A memory budget that adds each network it checks to {@code checked}: its encoder, input size and vocabulary. */
