@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # In-process benchmark of the pretrained encoders (ONNX Runtime, one thread) over SST-2 dev, tokenising included:
 # texts/s at batch size 1, and at 32 in data order and sorted by length, with the CPU model.
-# ENCODERS=bge-small,minilm-l6 and ENCODERS_DIR=DIR select the encoders.
+# ENCODERS=e5-small,minilm-l6 and ENCODERS_DIR=DIR select the encoders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)

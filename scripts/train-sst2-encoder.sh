@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds the bundled encoder model models/sst2-encoder: a two-direction LSTM (128 units a direction, last
-# step + max pooling) over the frozen per-piece states of bge-small-en-v1.5 (int8, from the langchain4j jar the
+# step + max pooling) over the frozen per-piece states of e5-small-v2 (int8, from the langchain4j jar the
 # build fetches from Maven Central), trained on the SST-2 training phrases with seed 42, early stopping on 10% of
 # the phrases held out. Then it records the version's sst2/dev.csv figures in its metadata.json.
 #
@@ -14,6 +14,6 @@ data=${1:-${SST2_DIR:-}}
   echo "usage: scripts/train-sst2-encoder.sh DATASET_DIR (the folder with SST-2's train.csv and dev.csv)" >&2; exit 2; }
 data=$(cd "$data" && pwd)
 id=${MODEL_ID:-sst2-encoder}
-config=${CONFIG:-'{"name":"sst2-encoder","seed":42,"encoder":"bge-small","bidirectional":true,"lstmUnits":128,"pooling":"last+max","epochs":8,"earlyStoppingPatience":2,"preset":"none","validationUnit":"rows","activate":false}'}
+config=${CONFIG:-'{"name":"sst2-encoder","seed":42,"encoder":"e5-small","bidirectional":true,"lstmUnits":128,"pooling":"last+max","epochs":8,"earlyStoppingPatience":2,"preset":"none","validationUnit":"rows","activate":false}'}
 source scripts/bundled-model.sh
 train_bundled_model "$id" "$data" "$config"

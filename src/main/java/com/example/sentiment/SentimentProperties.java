@@ -211,7 +211,7 @@ public record SentimentProperties(
      * @param crossValidation when the configuration search compares its candidates by cross-validation
      * @param autoEncoders the pretrained encoders each of which gives the configuration search one last candidate
      *     ({@code encoder-bilstm-<encoder>}, in this order) reading its states, when it is available and a job
-     *     names neither an encoder nor a teacher; {@code none} or nothing leaves them out. {@code bge-small} (the
+     *     names neither an encoder nor a teacher; {@code none} or nothing leaves them out. {@code e5-small} (the
      *     encoder of the bundled models/sst2-encoder, the better one for sentiment) and {@code minilm-l6} (twice
      *     as fast, and better for question types: docs/experiments.md) by default
      */
@@ -224,7 +224,7 @@ public record SentimentProperties(
             @Valid @DefaultValue Defaults defaults,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin,
             @Valid @DefaultValue CrossValidation crossValidation,
-            @NotNull @DefaultValue({"bge-small", "minilm-l6"})
+            @NotNull @DefaultValue({"e5-small", "minilm-l6"})
             List<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") String> autoEncoders) {
 
         /** The setting of {@link #autoEncoders} that leaves the encoder candidates out. */
@@ -288,7 +288,7 @@ public record SentimentProperties(
 
     /**
      * The frozen pretrained encoders (small transformers run by ONNX Runtime) that a model can read text through.
-     * {@code bge-small} and {@code minilm-l6} are bundled; none is opened until a job or a model asks for it.
+     * {@code e5-small} and {@code minilm-l6} are bundled; none is opened until a job or a model asks for it.
      *
      * @param directory a folder of further encoders, one sub-folder {@code <name>/} each with {@code model.onnx}
      *                  and its {@code tokenizer.json} (a BERT WordPiece tokenizer), which becomes encoder

@@ -188,7 +188,7 @@ class ApiErrorsTest {
         problem(upload("d.csv", bytes(csv), "{\"encoder\":\"bge-huge\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.errors[0].field").value("config.encoder"))
                 .andExpect(jsonPath("$.errors[0].message")
-                        .value("no encoder 'bge-huge': must be one of word-vectors, bge-small, minilm-l6"));
+                        .value("no encoder 'bge-huge': must be one of word-vectors, e5-small, minilm-l6"));
         problem(upload("d.csv", bytes(csv), "{\"encoder\":\"../onnx\"}"), 400, "invalid-request")
                 .andExpect(jsonPath("$.errors[0].field").value("config.encoder"));
         for (String activate : new String[] {"\"maybe\"", "1", "\"true\""}) {

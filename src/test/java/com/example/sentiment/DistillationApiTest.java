@@ -112,7 +112,7 @@ class DistillationApiTest {
     @Test
     void aStudentReadsWordVectorsNotAnEncoder() throws Exception {
         assertRefusedFor(startJob(TestCorpus.csv(60, 7), config("\"teacher\":\"" + teacherId
-                + "\",\"encoder\":\"bge-small\"")), "config.encoder");
+                + "\",\"encoder\":\"e5-small\"")), "config.encoder");
     }
 
     @Test

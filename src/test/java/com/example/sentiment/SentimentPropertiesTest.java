@@ -27,7 +27,7 @@ class SentimentPropertiesTest {
     void theDefaultsPassTheirOwnValidation() {
         // a default list written as one comma-separated string bound as one name, which its pattern refused:
         // the packaged service did not start
-        assertThat(bound(Map.of()).training().autoEncoderNames()).containsExactly("bge-small", "minilm-l6");
+        assertThat(bound(Map.of()).training().autoEncoderNames()).containsExactly("e5-small", "minilm-l6");
     }
 
     @Test
@@ -35,7 +35,7 @@ class SentimentPropertiesTest {
         assertThat(bound(Map.of("sentiment.training.auto-encoders", "minilm-l6")).training().autoEncoderNames())
                 .containsExactly("minilm-l6");
         assertThat(bound(Map.of("sentiment.training.auto-encoders", "none")).training().autoEncoderNames()).isEmpty();
-        assertThatThrownBy(() -> bound(Map.of("sentiment.training.auto-encoders", "bge-small,../x")))
+        assertThatThrownBy(() -> bound(Map.of("sentiment.training.auto-encoders", "e5-small,../x")))
                 .isInstanceOf(BindException.class);
     }
 }

@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code bench-model --model=DIR --data=CSV [--encoders-dir=DIR] [--engine=onnx|fused]}: the model
  *   in-process, texts/s at batch sizes 1, 32, 256 (a model trained with an encoder runs it too), on the
  *   serving engine ({@code onnx} by default, as {@code sentiment.inference.engine});</li>
- *   <li>{@code bench-encoders --data=CSV [--seconds=10] [--encoders=bge-small,minilm-l6] [--encoders-dir=DIR]
+ *   <li>{@code bench-encoders --data=CSV [--seconds=10] [--encoders=e5-small,minilm-l6] [--encoders-dir=DIR]
  *   [--max-pieces=128]}: each pretrained encoder in-process on one thread, texts/s at batch size 1 and at 32 (texts
  *   in data order, and sorted by length), tokenising included, with the CPU they ran on;</li>
  *   <li>{@code bench-http --url=URL --data=CSV [--seconds=20] [--concurrency=1,8,32,128] [--batch=32]}: a load

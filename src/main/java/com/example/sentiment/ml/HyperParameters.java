@@ -32,7 +32,7 @@ import java.util.Locale;
  * @param classWeights how each label's examples weigh in the loss: all alike, or inversely to the label's share of
  *                     the training split (null in versions from before it existed: all alike)
  * @param encoder the pretrained encoder whose per-piece states the LSTM reads instead of an embedding of words
- *                (such as {@code bge-small}), or null for word vectors ({@value #WORD_VECTORS}, and versions from
+ *                (such as {@code e5-small}), or null for word vectors ({@value #WORD_VECTORS}, and versions from
  *                before encoders existed); with one, {@code embeddingSize} is the encoder's dimension and the
  *                word-vector and vocabulary settings do not apply
  */

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public interface PretrainedEncoder {
 
-    /** The name a training setting and a model version use for it, such as {@code bge-small}. */
+    /** The name a training setting and a model version use for it, such as {@code e5-small}. */
     String name();
 
     /** The length of each state vector (384 for the bundled encoders). */

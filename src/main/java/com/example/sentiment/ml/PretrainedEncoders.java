@@ -27,7 +27,7 @@ public interface PretrainedEncoders {
         }
     };
 
-    /** The names a training setting may give, such as {@code bge-small}. */
+    /** The names a training setting may give, such as {@code e5-small}. */
     List<String> names();
 
     default boolean has(String name) {

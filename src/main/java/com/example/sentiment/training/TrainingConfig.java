@@ -49,7 +49,7 @@ public record TrainingConfig(
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}", message = "must be a file name in the vectors directory")
         String wordVectors,
         @Schema(description = "word-vectors (the default): the LSTM reads an embedding of the words, started from "
-                + "wordVectors; or the name of a pretrained encoder (such as bge-small or minilm-l6) whose frozen "
+                + "wordVectors; or the name of a pretrained encoder (such as e5-small or minilm-l6) whose frozen "
                 + "states of each word piece the LSTM reads instead, computed once per job: then wordVectors, "
                 + "freezeEmbeddings, fineTuneEpochs, minWordFrequency and maxVocabularySize do not apply, and "
                 + "maxSequenceLength counts pieces. Set either way, it also keeps the encoder-bilstm candidates out of "

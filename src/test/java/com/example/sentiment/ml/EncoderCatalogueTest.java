@@ -25,13 +25,13 @@ class EncoderCatalogueTest {
     @Test
     void namesTheBundledEncodersAndRefusesAnUnknownNameWithTheAvailableOnes() {
         try (EncoderCatalogue catalogue = new EncoderCatalogue(null)) {
-            assertThat(catalogue.names()).containsExactly("bge-small", "minilm-l6");
-            assertThat(catalogue.has("bge-small")).isTrue();
-            assertThat(catalogue.has("e5-small")).isFalse();
-            assertThatThrownBy(() -> catalogue.get("e5-small")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("Unknown encoder 'e5-small'; available: bge-small, minilm-l6");
-            assertThatThrownBy(() -> catalogue.fingerprint("e5-small")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("available: bge-small, minilm-l6");
+            assertThat(catalogue.names()).containsExactly("e5-small", "minilm-l6");
+            assertThat(catalogue.has("e5-small")).isTrue();
+            assertThat(catalogue.has("bge-small")).isFalse();
+            assertThatThrownBy(() -> catalogue.get("bge-small")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Unknown encoder 'bge-small'; available: e5-small, minilm-l6");
+            assertThatThrownBy(() -> catalogue.fingerprint("bge-small")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("available: e5-small, minilm-l6");
         }
     }
 
@@ -44,7 +44,7 @@ class EncoderCatalogueTest {
         Files.writeString(dir.resolve("README.md"), "not an encoder");
 
         try (EncoderCatalogue catalogue = new EncoderCatalogue(dir)) {
-            assertThat(catalogue.names()).containsExactly("bge-small", "minilm-l6", "my-minilm");
+            assertThat(catalogue.names()).containsExactly("e5-small", "minilm-l6", "my-minilm");
             PretrainedEncoder copy = catalogue.get("my-minilm");
             PretrainedEncoder bundled = catalogue.get("minilm-l6");
             assertThat(copy.name()).isEqualTo("my-minilm");
@@ -58,17 +58,17 @@ class EncoderCatalogueTest {
                     EncoderFixtures.tokenizerBytes(EncoderCatalogue.MINILM_L6));
             assertThat(catalogue.fingerprint("my-minilm")).isEqualTo(expected).hasSize(64);
             assertThat(catalogue.fingerprint("minilm-l6")).isEqualTo(expected);
-            assertThat(catalogue.fingerprint("bge-small")).isNotEqualTo(expected).hasSize(64);
+            assertThat(catalogue.fingerprint("e5-small")).isNotEqualTo(expected).hasSize(64);
         }
     }
 
     @Test
     void aFolderMayNotShadowABundledEncoderAndTheDirectoryMustBeOne() throws Exception {
-        Path folder = Files.createDirectories(dir.resolve("bge-small"));
+        Path folder = Files.createDirectories(dir.resolve("e5-small"));
         Files.writeString(folder.resolve("model.onnx"), "x");
         Files.writeString(folder.resolve("tokenizer.json"), "{}");
         assertThatThrownBy(() -> new EncoderCatalogue(dir)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("would replace the bundled encoder bge-small");
+                .hasMessageContaining("would replace the bundled encoder e5-small");
         assertThatThrownBy(() -> new EncoderCatalogue(dir.resolve("missing"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a directory");
     }

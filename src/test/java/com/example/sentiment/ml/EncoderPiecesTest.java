@@ -12,7 +12,7 @@ class EncoderPiecesTest {
         assertThat(EncoderPieces.joined(List.of("a", Vocabulary.UNKNOWN, "film", "."))).isEqualTo("a [MASK] film .");
 
         try (EncoderCatalogue catalogue = new EncoderCatalogue(null)) {
-            PretrainedEncoder encoder = catalogue.get(EncoderCatalogue.BGE_SMALL);
+            PretrainedEncoder encoder = catalogue.get(EncoderCatalogue.E5_SMALL);
             int[] masked = EncoderPieces.of(encoder, List.of("a", Vocabulary.UNKNOWN, "film"), 16);
             int[] typed = encoder.pieces("a [MASK] film", 16);
             // one piece for the mask, not '<', 'unk', '>'

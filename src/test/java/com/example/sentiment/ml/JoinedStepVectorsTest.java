@@ -67,8 +67,8 @@ class JoinedStepVectorsTest {
     @Test
     void eachPieceKnowsTheWordItCameFromAndTheMarkersNone() {
         try (EncoderCatalogue catalogue = new EncoderCatalogue(null)) {
-            PretrainedEncoder encoder = catalogue.get(EncoderCatalogue.BGE_SMALL);
-            // "unbelievably" is several pieces in bge-small's vocabulary, "film" one
+            PretrainedEncoder encoder = catalogue.get(EncoderCatalogue.E5_SMALL);
+            // "unbelievably" is several pieces in e5-small's vocabulary, "film" one
             List<String> tokens = List.of("an", "unbelievably", "dull", "film", ".");
             int[] pieces = EncoderPieces.of(encoder, tokens, 100);
             int[] words = EncoderPieces.wordOfPiece(encoder, tokens, pieces);

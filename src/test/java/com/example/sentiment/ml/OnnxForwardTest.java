@@ -144,7 +144,7 @@ class OnnxForwardTest {
 
     @Test
     void theBundledEncoderModelClassifiesAsOnTheFusedPath() throws Exception {
-        // bge-small's states into a trained bidirectional LSTM with last+max pooling
+        // e5-small's states into a trained bidirectional LSTM with last+max pooling
         Path version = Path.of("models", "sst2-encoder");
         try (EncoderCatalogue encoders = new EncoderCatalogue(null)) {
             TextClassifier fused = TextClassifier.load(version, 100, encoders);

@@ -63,7 +63,7 @@ class WordPieceTokenizerTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {EncoderCatalogue.BGE_SMALL, EncoderCatalogue.MINILM_L6})
+    @ValueSource(strings = {EncoderCatalogue.E5_SMALL, EncoderCatalogue.MINILM_L6})
     void givesHuggingFacesIdsForTheFixtureAndTrickyTexts(String encoder) throws Exception {
         List<String> texts = new ArrayList<>(EncoderFixtures.sentences());
         texts.addAll(TRICKY);
@@ -75,7 +75,7 @@ class WordPieceTokenizerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {EncoderCatalogue.BGE_SMALL, EncoderCatalogue.MINILM_L6})
+    @ValueSource(strings = {EncoderCatalogue.E5_SMALL, EncoderCatalogue.MINILM_L6})
     void givesHuggingFacesIdsForEverySst2DevSentence(String encoder) throws Exception {
         Optional<List<String>> dev = EncoderFixtures.sst2Dev();
         Assumptions.assumeTrue(dev.isPresent(), "shared/datasets/sst2/dev.csv is not there");
@@ -106,7 +106,7 @@ class WordPieceTokenizerTest {
 
     @Test
     void anEmptyOrBlankTextIsJustTheTwoMarkers() throws Exception {
-        WordPieceTokenizer tokenizer = EncoderFixtures.tokenizer(EncoderCatalogue.BGE_SMALL);
+        WordPieceTokenizer tokenizer = EncoderFixtures.tokenizer(EncoderCatalogue.E5_SMALL);
         int[] markers = {tokenizer.startId(), tokenizer.endId()};
         assertThat(markers).containsExactly(101, 102);
         for (String text : List.of("", "   ", "\u0000\u200B\n")) {

@@ -50,9 +50,9 @@ class SettingsJsonTest {
         HyperParameters hp = new HyperParameters(3, 8, 0.01, 384, 8, true, 0.1, 0.0, 20, 1, 3, 7, 0,
                 HyperParameters.Pooling.LAST_MAX, null, false, HyperParameters.Engine.FUSED,
                 HyperParameters.SelectionMetric.MACRO_F1, 0.2, 0.01, 0, 1, HyperParameters.ClassWeights.NONE,
-                "bge-small");
+                "e5-small");
         JsonNode written = JSON.valueToTree(hp);
-        assertThat(written.get("encoder").asString()).isEqualTo("bge-small");
+        assertThat(written.get("encoder").asString()).isEqualTo("e5-small");
         assertThat(StoredJson.readerFor(JSON, HyperParameters.class).<HyperParameters>readValue(written.toString()))
                 .isEqualTo(hp);
     }

@@ -84,15 +84,15 @@ class PresetsTest {
     @Test
     void anAvailableEncoderIsTriedLastUnlessTheJobNamesAnEncoderOrATeacher() {
         TrainingConfig.ResolvedTrainingConfig resolved = Presets.of(Map.of("epochs", 3)).resolve(DEFAULTS, true,
-                List.of("bge-small"));
+                List.of("e5-small"));
         assertThat(resolved.candidates()).extracting(ConfigurationSearch.Candidate::name)
-                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max", "encoder-bilstm-bge-small");
+                .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max", "encoder-bilstm-e5-small");
         assertThat(resolved.candidates().subList(0, 3)).allSatisfy(c -> assertThat(c.hyperParameters().usesEncoder())
                 .isFalse());
         assertThat(resolved.hyperParameters().usesEncoder()).as("the job's settings are the first candidate's").isFalse();
         HyperParameters encoder = resolved.candidates().get(3).hyperParameters();
         // the settings of models/sst2-encoder; the word-vector ones have nothing to act on
-        assertThat(encoder.encoder()).isEqualTo("bge-small");
+        assertThat(encoder.encoder()).isEqualTo("e5-small");
         assertThat(encoder.bidirectional()).isTrue();
         assertThat(encoder.lstmUnits()).isEqualTo(128);
         assertThat(encoder.pooling()).isEqualTo(HyperParameters.Pooling.LAST_MAX);
@@ -105,29 +105,29 @@ class PresetsTest {
         // no encoder available (or sentiment.training.auto-encoders: none)
         assertThat(TrainingConfig.EMPTY.resolve(DEFAULTS, true, List.of()).candidates()).hasSize(3);
         // a student of a teacher is a word-vector model
-        assertThat(Presets.of(Map.of("teacher", "20261129-130908-d56a")).resolve(DEFAULTS, true, List.of("bge-small"))
+        assertThat(Presets.of(Map.of("teacher", "20261129-130908-d56a")).resolve(DEFAULTS, true, List.of("e5-small"))
                 .candidates()).extracting(ConfigurationSearch.Candidate::name)
                 .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
         // a job that names an encoder: every candidate reads it, and no other is added
-        assertThat(Presets.of(Map.of("encoder", "minilm-l6")).resolve(DEFAULTS, true, List.of("bge-small"))
+        assertThat(Presets.of(Map.of("encoder", "minilm-l6")).resolve(DEFAULTS, true, List.of("e5-small"))
                 .candidates())
                 .extracting(c -> c.name() + " " + c.hyperParameters().encoder())
                 .containsExactly("lstm minilm-l6", "bilstm-last-max minilm-l6");
         // or word-vectors: none reads an encoder
-        assertThat(Presets.of(Map.of("encoder", "word-vectors")).resolve(DEFAULTS, true, List.of("bge-small"))
+        assertThat(Presets.of(Map.of("encoder", "word-vectors")).resolve(DEFAULTS, true, List.of("e5-small"))
                 .candidates())
                 .hasSize(3).noneMatch(c -> c.hyperParameters().usesEncoder());
-        assertThat(Presets.of(Map.of("preset", "none")).resolve(DEFAULTS, true, List.of("bge-small")).candidates())
+        assertThat(Presets.of(Map.of("preset", "none")).resolve(DEFAULTS, true, List.of("e5-small")).candidates())
                 .singleElement().satisfies(c -> assertThat(c.hyperParameters().usesEncoder()).isFalse());
     }
 
     @Test
     void eachAvailableAutoEncoderIsACandidateInTheListedOrderAfterTheWordVectorOnes() {
         TrainingConfig.ResolvedTrainingConfig resolved = TrainingConfig.EMPTY.resolve(DEFAULTS, true,
-                List.of("minilm-l6", "bge-small"));
+                List.of("minilm-l6", "e5-small"));
         assertThat(resolved.candidates()).extracting(c -> c.name() + " " + c.hyperParameters().encoder())
                 .containsExactly("lstm-two-phase null", "lstm null", "bilstm-last-max null",
-                        "encoder-bilstm-minilm-l6 minilm-l6", "encoder-bilstm-bge-small bge-small");
+                        "encoder-bilstm-minilm-l6 minilm-l6", "encoder-bilstm-e5-small e5-small");
         assertThat(resolved.candidates().subList(3, 5)).allSatisfy(c -> {
             assertThat(c.hyperParameters().bidirectional()).isTrue();
             assertThat(c.hyperParameters().lstmUnits()).isEqualTo(128);

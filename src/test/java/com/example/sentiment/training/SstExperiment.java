@@ -41,7 +41,7 @@ public final class SstExperiment {
                 Double.parseDouble(a.getOrDefault("spatial", "0")), Double.parseDouble(a.getOrDefault("wd", "0")),
                 Integer.parseInt(a.getOrDefault("finetune", "0")), Integer.parseInt(a.getOrDefault("ensemble", "1")),
                 HyperParameters.ClassWeights.NONE, a.get("encoder"));
-        // encoder=bge-small|minilm-l6: the LSTM reads that bundled encoder's states (computed once, before epoch 1)
+        // encoder=e5-small|minilm-l6: the LSTM reads that bundled encoder's states (computed once, before epoch 1)
         // encoders=DIR adds the encoders of that folder (<name>/model.onnx + tokenizer.json), as sentiment.encoders.directory
         com.example.sentiment.ml.EncoderCatalogue encoders = new com.example.sentiment.ml.EncoderCatalogue(
                 a.containsKey("encoders") ? Path.of(a.get("encoders")) : null);

@@ -143,7 +143,7 @@ class TrainingUploadReaderTest {
         assertThat(words).isGreaterThan(2);
         assertThat(checked).containsExactly("null 100 " + words, "null 100 " + words, "hashed 8 2");
 
-        // the default auto encoders (bge-small, minilm-l6) are not ones this service has; none or nothing turns
+        // the default auto encoders (e5-small, minilm-l6) are not ones this service has; none or nothing turns
         // them off; a job that names an encoder or a teacher does too
         assertThat(names(reader(Map.of(), new MemoryBudget(), encoder).config("{}")))
                 .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");

@@ -28,9 +28,9 @@ class EncoderCatalogueConfigurationTest {
 
     @Test
     void byDefaultOnlyTheBundledEncoders() {
-        context.run(c -> assertThat(c.getBean(EncoderCatalogue.class).names()).containsExactly("bge-small", "minilm-l6"));
+        context.run(c -> assertThat(c.getBean(EncoderCatalogue.class).names()).containsExactly("e5-small", "minilm-l6"));
         context.withPropertyValues("sentiment.encoders.directory=")
-                .run(c -> assertThat(c.getBean(EncoderCatalogue.class).names()).containsExactly("bge-small", "minilm-l6"));
+                .run(c -> assertThat(c.getBean(EncoderCatalogue.class).names()).containsExactly("e5-small", "minilm-l6"));
     }
 
     @Test
@@ -41,7 +41,7 @@ class EncoderCatalogueConfigurationTest {
         // the start does not open the encoder, so its broken files cannot stop it
         context.withPropertyValues("sentiment.encoders.directory=" + dir).run(c -> {
             EncoderCatalogue catalogue = c.getBean(EncoderCatalogue.class);
-            assertThat(catalogue.names()).containsExactly("bge-small", "minilm-l6", "broken");
+            assertThat(catalogue.names()).containsExactly("e5-small", "minilm-l6", "broken");
             assertThatThrownBy(() -> catalogue.get("broken")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("Unsupported tokenizer.json");
         });
