@@ -26,8 +26,9 @@ import java.util.stream.IntStream;
  * stratified k folds of the training rows, each predicted by a model of the candidate trained on the other
  * folds (stopping on the same validation split), and the out-of-fold predictions of every training row decide.
  *
- * <p>Trainings share a time budget. The candidates' trainings on all rows come first, each with an equal part of
- * what the ones before it left (the first always trains, within the whole budget if it is alone, so that a job
+ * <p>Trainings share a time budget. The candidates' trainings on all rows come first, each with a part of what
+ * the ones before it left, in proportion to its shares ({@value #ENCODER_SHARES} for a candidate reading an
+ * encoder's states, which needs more time an epoch, one for the others; the first always trains, within the whole budget if it is alone, so that a job
  * always produces a model; a later one is skipped when nothing is left). Their times decide whether the folds
  * fit: k folds cost about k times a candidate's training on all rows (each trains on fewer rows, but validates
  * on the whole split every epoch, and predicts its fold). If they do not fit in what is left, the validation
@@ -50,6 +51,8 @@ import java.util.stream.IntStream;
 public final class ConfigurationSearch {
 
     static final double PREFERENCE_IN_STANDARD_ERRORS = 1.5;
+    /** A candidate reading an encoder's states gets this many parts of the budget to a word-vector one's one. */
+    static final int ENCODER_SHARES = 2;
     /** A macro-F1 difference smaller than this is reported as a tie (it does not show at four decimals). */
     static final double TIE = 5e-5;
 
@@ -316,7 +319,7 @@ public final class ConfigurationSearch {
                     continue;
                 }
                 if (!inputs.containsKey(encoder)) {
-                    skipped[i] = i == 0 ? null : unaffordable(i, (end - now - reservedAfter(i)) / (count - i));
+                    skipped[i] = i == 0 ? null : unaffordable(i, partOf(i, now));
                     if (skipped[i] != null) {
                         results.add(null);
                         continue;
@@ -332,7 +335,7 @@ public final class ConfigurationSearch {
                     observer.onCandidate(i, count, candidates.get(i).name());
                 }
                 TrainingResult result = fit(i, inputs.get(encoder),
-                        count == 1 ? Long.MAX_VALUE : now + (end - now - reservedAfter(i)) / (count - i));
+                        count == 1 ? Long.MAX_VALUE : now + partOf(i, now));
                 if (result.cancelled()) {
                     return new Outcome(result, List.of());
                 }
@@ -385,6 +388,28 @@ public final class ConfigurationSearch {
                 reservedNanos[i] = first && kept + nanos <= (end - start) / 2 ? nanos : 0;
                 kept += reservedNanos[i];
             }
+        }
+
+        /**
+         * Candidate {@code i}'s part of what is left at {@code now}, less what is kept aside for later encoders'
+         * states: in proportion to its {@link #shares}, against those of the candidates from it on.
+         */
+        private long partOf(int i, long now) {
+            double from = 0;
+            for (int j = i; j < count; j++) {
+                from += shares(j);
+            }
+            return (long) ((end - now - reservedAfter(i)) * (shares(i) / from));
+        }
+
+        /**
+         * How many parts of the budget candidate {@code i} gets: {@value #ENCODER_SHARES} for one that reads an
+         * encoder's states, one for the others. An epoch over 384 values a piece costs several word-vector epochs,
+         * and equal parts left the encoder candidates 2 to 4 epochs on SST-5 (docs/experiments.md, run 97), where
+         * e5-small's model needs about 5 to pass the word-vector ones.
+         */
+        private double shares(int i) {
+            return candidates.get(i).hyperParameters().usesEncoder() ? ENCODER_SHARES : 1;
         }
 
         /** What is kept aside for the states of candidates after {@code i}, none of which have been computed yet. */

@@ -136,23 +136,26 @@ class MixedInputsSearchTest {
         assertThat(outcome.candidates().get(3).hyperParameters().encoder()).isEqualTo("other");
 
         // 10 s a training, 30 s for each encoder's states: only the first 30 s fit in half the budget and are kept
-        // aside, so lstm may train until (100 - 30) / 4 s and bilstm from 10 s until 10 + (90 - 30) / 3 s; the
-        // second encoder's states are computed at its turn, as they fit its part of what is left
+        // aside; the encoder candidates get two shares each, so lstm may train until (100 - 30) / 6 s and bilstm
+        // from 10 s until 10 + (90 - 30) / 5 s; the first encoder's candidate gets 2/4 of the 80 s left at 20 s,
+        // its states end at 50 s and it trains until 50 + 50 * 2/4 s; the second encoder's states are computed at
+        // its turn, as they fit its part (all 40 s left)
         ScriptedTrainer timed = new ScriptedTrainer(10, 30, 30);
         timed.search(views, candidates, 0, 100);
         assertThat(timed.trainings).extracting(Training::deadline)
-                .containsExactly(17_500_000_000L, 30_000_000_000L, 75_000_000_000L, 100_000_000_000L);
+                .containsExactly(11_666_666_666L, 22_000_000_000L, 75_000_000_000L, 100_000_000_000L);
     }
 
     @Test
     void theEncodersTimeCountsAgainstTheBudgetAndInTheCandidatesTime() {
-        // 10 s a training, 30 s for the states, kept aside from the parts of the candidates before it: lstm may
-        // train until (100 - 30) / 3 s, bilstm from 10 s until 10 + (90 - 30) / 2 s; the states end at 50 s, then
-        // the encoder's candidate trains until at most the end of the budget
+        // 10 s a training, 30 s for the states, kept aside from the parts of the candidates before it; the
+        // encoder's candidate gets two shares, so lstm may train until (100 - 30) / 4 s and bilstm from 10 s until
+        // 10 + (90 - 30) / 3 s; the states end at 50 s, then the encoder's candidate trains until at most the end
+        // of the budget
         ScriptedTrainer trainer = new ScriptedTrainer(10, 30, 30);
         ConfigurationSearch.Outcome outcome = trainer.search(0, 100);
         assertThat(trainer.trainings).extracting(Training::deadline)
-                .containsExactly(23_333_333_333L, 40_000_000_000L, 100_000_000_000L);
+                .containsExactly(17_500_000_000L, 30_000_000_000L, 100_000_000_000L);
         assertThat(trainer.trainings.get(2).startedAt()).isEqualTo(50_000_000_000L);
         assertThat(outcome.candidates()).extracting(ConfigurationSearch.CandidateReport::trainingSeconds)
                 .containsExactly(10.0, 10.0, 40.0);
