@@ -8,13 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,7 +24,6 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -41,6 +41,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class S3Bucket implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(S3Bucket.class);
+    private static final IntPredicate NOT_FOUND = status -> status == 404;
+    private static final IntPredicate NONE = status -> false;
 
     private final S3Client s3;
     private final String bucket;
@@ -127,62 +129,30 @@ final class S3Bucket implements AutoCloseable {
      * @param what what the listing is for, the start of the failure's message
      */
     Optional<List<Listed>> list(String prefix, String what) throws IOException {
-        List<Listed> objects = new ArrayList<>();
-        try {
+        return call(what, () -> {
+            List<Listed> objects = new ArrayList<>();
             for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
                 objects.add(new Listed(object.key(), object.eTag()));
             }
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                succeeded();
-                return Optional.empty();
-            }
-            throw failed(what, e);
-        } catch (SdkException e) {
-            throw failed(what, e);
-        }
-        succeeded();
-        return Optional.of(objects);
+            return objects;
+        }, NOT_FOUND);
     }
 
     /** An object's bytes and ETag; empty when it does not exist. */
     Optional<Read> read(String key, String what) throws IOException {
-        ResponseBytes<GetObjectResponse> bytes;
-        try {
-            bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                succeeded();
-                return Optional.empty();
-            }
-            throw failed(what, e);
-        } catch (SdkException e) {
-            throw failed(what, e);
-        }
-        succeeded();
-        return Optional.of(new Read(bytes.asByteArray(), bytes.response().eTag()));
+        return call(what, () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)), NOT_FOUND)
+                .map(bytes -> new Read(bytes.asByteArray(), bytes.response().eTag()));
     }
 
     /** Writes an object into {@code target}, which must not exist; false when the object does not exist. */
     boolean download(String key, Path target, String what) throws IOException {
-        try {
-            s3.getObject(r -> r.bucket(bucket).key(key), target);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                succeeded();
-                return false;
-            }
-            throw failed(what, e);
-        } catch (SdkException e) {
-            throw failed(what, e);
-        }
-        succeeded();
-        return true;
+        return call(what, () -> s3.getObject(r -> r.bucket(bucket).key(key), target), NOT_FOUND).isPresent();
     }
 
     /** Writes a file's bytes under {@code key}, replacing what is there. */
     void upload(String key, Path file) throws IOException {
-        put(key, RequestBody.fromFile(file), "application/octet-stream", false);
+        call("cannot write " + key, () -> s3.putObject(r -> r.bucket(bucket).key(key)
+                .contentType("application/octet-stream"), RequestBody.fromFile(file)), NONE);
     }
 
     /**
@@ -190,48 +160,39 @@ final class S3Bucket implements AutoCloseable {
      * is taken (412, or 409 for a concurrent conditional write of the same key).
      */
     boolean create(String key, byte[] json) throws IOException {
-        return put(key, RequestBody.fromBytes(json), "application/json", true);
-    }
-
-    private boolean put(String key, RequestBody body, String contentType, boolean createOnly) throws IOException {
-        try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).ifNoneMatch(createOnly ? "*" : null),
-                    body);
-            succeeded();
-            return true;
-        } catch (S3Exception e) {
-            if (createOnly && (e.statusCode() == 412 || e.statusCode() == 409)) {
-                succeeded();
-                return false;
-            }
-            throw failed("cannot write " + key, e);
-        } catch (SdkException e) {
-            throw failed("cannot write " + key, e);
-        }
+        return call("cannot write " + key, () -> s3.putObject(r -> r.bucket(bucket).key(key)
+                .contentType("application/json").ifNoneMatch("*"), RequestBody.fromBytes(json)),
+                status -> status == 412 || status == 409).isPresent();
     }
 
     boolean exists(String key) throws IOException {
-        try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            succeeded();
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                succeeded();
-                return false;
-            }
-            throw failed("cannot look up " + key, e);
-        } catch (SdkException e) {
-            throw failed("cannot look up " + key, e);
-        }
+        return call("cannot look up " + key, () -> s3.headObject(r -> r.bucket(bucket).key(key)), NOT_FOUND)
+                .isPresent();
     }
 
     void delete(String key) throws IOException {
+        call("cannot delete " + key, () -> s3.deleteObject(r -> r.bucket(bucket).key(key)), NONE);
+    }
+
+    /**
+     * Makes one call: its result, or empty when the server answers with a status that {@code absent} accepts
+     * (such as 404 for a read); any other failure is the {@link IOException} of {@link #failed}.
+     *
+     * @param what the start of the failure's message
+     */
+    private <T> Optional<T> call(String what, Supplier<T> call, IntPredicate absent) throws IOException {
         try {
-            s3.deleteObject(r -> r.bucket(bucket).key(key));
+            T result = call.get();
             succeeded();
+            return Optional.of(result);
+        } catch (S3Exception e) {
+            if (absent.test(e.statusCode())) {
+                succeeded();
+                return Optional.empty();
+            }
+            throw failed(what, e);
         } catch (SdkException e) {
-            throw failed("cannot delete " + key, e);
+            throw failed(what, e);
         }
     }
 
