@@ -2,36 +2,22 @@ package com.example.sentiment.classification;
 
 import static com.example.sentiment.system.ProblemException.printable;
 
-import com.example.sentiment.ml.Prediction;
+import com.example.sentiment.classification.TensorCodec.InferRequest;
+import com.example.sentiment.classification.TensorCodec.InferResponse;
+import com.example.sentiment.classification.TensorCodec.TensorMetadata;
 import com.example.sentiment.model.ModelMetadata;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.model.NoActiveModelException;
 import com.example.sentiment.model.StoredModel;
-import com.example.sentiment.system.ProblemException;
-import com.example.sentiment.system.RequestTooLargeException;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -42,8 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The Open Inference Protocol (KServe V2 REST) over the same models: {@code sentiment} names the active
  * version, and any version id names that version. Inference goes through the same batcher, back-pressure and
- * metrics as {@code /api/v1/classify}. Errors are the protocol's {@code {"error": "..."}}, not problem details:
- * the handlers below answer for this controller only.
+ * metrics as {@code /api/v1/classify}. The tensors are {@link TensorCodec}'s; errors are the protocol's
+ * {@code {"error": "..."}}, not problem details, answered by {@link OpenInferenceErrors} for this controller only.
  */
 @RestController
 @RequestMapping(path = "/v2", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -52,10 +38,6 @@ import org.springframework.web.bind.annotation.RestController;
 class OpenInferenceController {
 
     static final String ALIAS = "sentiment";
-    static final String INPUT = "text";
-    static final String LABEL_OUTPUT = "label";
-    static final String PROBABILITIES_OUTPUT = "probabilities";
-    private static final Logger log = LoggerFactory.getLogger(OpenInferenceController.class);
 
     private final ClassificationService classification;
     private final ModelService models;
@@ -137,89 +119,10 @@ class OpenInferenceController {
 
     private InferResponse run(String name, String version, InferRequest request) {
         String id = versionId(name, version);
-        List<String> texts = texts(request.inputs());
-        List<String> wanted = wantedOutputs(request.outputs());
-        ClassificationService.Inference inference = classification.infer(id, texts, INPUT);
-        List<String> labels = inference.model().classifier().labels();
-        List<Prediction> predictions = inference.predictions();
-        List<OutputTensor> outputs = new ArrayList<>();
-        for (String output : wanted) {
-            if (output.equals(LABEL_OUTPUT)) {
-                outputs.add(new OutputTensor(LABEL_OUTPUT, "BYTES", List.of(predictions.size()),
-                        predictions.stream().map(Prediction::label).toList()));
-            } else {
-                List<Float> probabilities = new ArrayList<>(predictions.size() * labels.size());
-                for (Prediction p : predictions) {
-                    labels.forEach(label -> probabilities.add(p.scores().get(label).floatValue()));
-                }
-                outputs.add(new OutputTensor(PROBABILITIES_OUTPUT, "FP32", List.of(predictions.size(), labels.size()),
-                        probabilities));
-            }
-        }
-        return new InferResponse(name, inference.model().id(), request.id(), outputs);
-    }
-
-    /** The texts of the one input tensor, checked against the protocol: name, datatype, shape, data. */
-    private static List<String> texts(List<InputTensor> inputs) {
-        if (inputs == null || inputs.isEmpty()) {
-            throw ProtocolException.badRequest("inputs: one input tensor named '" + INPUT + "' is required");
-        }
-        for (InputTensor input : inputs) {
-            if (!INPUT.equals(input.name())) {
-                throw ProtocolException.badRequest("unknown input '" + printable(input.name()) + "': this model has "
-                        + "one input, '" + INPUT + "'");
-            }
-        }
-        if (inputs.size() > 1) {
-            throw ProtocolException.badRequest("input '" + INPUT + "' is given " + inputs.size() + " times");
-        }
-        InputTensor input = inputs.get(0);
-        if (!"BYTES".equals(input.datatype())) {
-            throw ProtocolException.badRequest("input '" + INPUT + "' must have datatype BYTES, got "
-                    + (input.datatype() == null ? "none" : "'" + printable(input.datatype()) + "'"));
-        }
-        if (input.shape() == null || input.shape().size() != 1 || input.shape().get(0) == null || input.shape().get(0) < 0) {
-            throw ProtocolException.badRequest("input '" + INPUT + "' must have shape [N] (one dimension, the number "
-                    + "of texts), got " + input.shape());
-        }
-        List<String> texts = new ArrayList<>();
-        flatten(input.data(), texts);
-        if (texts.size() != input.shape().get(0)) {
-            throw ProtocolException.badRequest("input '" + INPUT + "' has shape " + input.shape() + " but "
-                    + texts.size() + " data element" + (texts.size() == 1 ? "" : "s"));
-        }
-        return texts;
-    }
-
-    /** Data may be flat or nested (row-major); every element of a BYTES tensor here is a string. */
-    private static void flatten(Object data, List<String> out) {
-        if (data instanceof List<?> list) {
-            for (Object element : list) {
-                flatten(element, out);
-            }
-        } else if (data instanceof String text) {
-            out.add(text);
-        } else {
-            throw ProtocolException.badRequest("input '" + INPUT + "' data must be an array of strings"
-                    + (data == null ? "" : ", found " + data.getClass().getSimpleName().toLowerCase()));
-        }
-    }
-
-    private static List<String> wantedOutputs(List<RequestedOutput> requested) {
-        if (requested == null || requested.isEmpty()) {
-            return List.of(LABEL_OUTPUT, PROBABILITIES_OUTPUT);
-        }
-        List<String> names = new ArrayList<>();
-        for (RequestedOutput output : requested) {
-            if (!LABEL_OUTPUT.equals(output.name()) && !PROBABILITIES_OUTPUT.equals(output.name())) {
-                throw ProtocolException.badRequest("unknown output '" + printable(output.name()) + "': the outputs are '"
-                        + LABEL_OUTPUT + "' and '" + PROBABILITIES_OUTPUT + "'");
-            }
-            if (!names.contains(output.name())) {
-                names.add(output.name());
-            }
-        }
-        return names;
+        TensorCodec.Decoded decoded = TensorCodec.decode(request);
+        ClassificationService.Inference inference = classification.infer(id, decoded.texts(), TensorCodec.INPUT);
+        return new InferResponse(name, inference.model().id(), request.id(), TensorCodec.encode(decoded.outputs(),
+                inference.model().classifier().labels(), inference.predictions()));
     }
 
     /** The version a name (and optional version) stand for; 404 when there is none such. */
@@ -247,11 +150,8 @@ class OpenInferenceController {
             throw ProtocolException.conflict("model version " + id + " cannot be read: " + stored.problem());
         }
         List<String> labels = metadata.labels();
-        return new ModelMetadataResponse(name, List.of(id), "deeplearning4j",
-                List.of(new TensorMetadata(INPUT, "BYTES", List.of(-1))),
-                List.of(new TensorMetadata(LABEL_OUTPUT, "BYTES", List.of(-1)),
-                        new TensorMetadata(PROBABILITIES_OUTPUT, "FP32", List.of(-1, labels.size()))),
-                labels);
+        return new ModelMetadataResponse(name, List.of(id), "deeplearning4j", TensorCodec.inputMetadata(),
+                TensorCodec.outputMetadata(labels.size()), labels);
     }
 
     /** 200, or a 4xx as the protocol asks of a model that is not ready (never 503). */
@@ -269,87 +169,6 @@ class OpenInferenceController {
         return new Ready(true);
     }
 
-    @ExceptionHandler(ProtocolException.class)
-    ResponseEntity<InferenceError> protocolError(ProtocolException e) {
-        return ResponseEntity.status(e.status).body(new InferenceError(e.getMessage()));
-    }
-
-    /** The service's own refusals (unknown model 404, invalid texts 400, busy or no model 503) in the protocol's form. */
-    @ExceptionHandler(ProblemException.class)
-    ResponseEntity<InferenceError> problem(ProblemException e) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
-        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-            response.header(HttpHeaders.RETRY_AFTER, "5");
-        }
-        return response.body(new InferenceError(e.getMessage()));
-    }
-
-    @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<InferenceError> unreadable(HttpMessageNotReadableException e) {
-        // a body over sentiment.classify.max-request-size, stopped while it was read (see RequestSizeLimitFilter)
-        Optional<RequestTooLargeException> tooLarge = RequestTooLargeException.in(e);
-        if (tooLarge.isPresent()) {
-            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new InferenceError(tooLarge.get().getMessage()));
-        }
-        return ResponseEntity.badRequest().body(new InferenceError("the body is not a valid inference request "
-                + "(a JSON object with \"inputs\"; unknown fields are refused)"));
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<InferenceError> mediaType(HttpMediaTypeNotSupportedException e) {
-        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .body(new InferenceError("Content-Type must be application/json"));
-    }
-
-    /** Spring cannot read a body whose Content-Type is a wildcard pattern ({@code *}{@code /*}): the client's 415. */
-    @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<InferenceError> illegalArgument(IllegalArgumentException e, HttpServletRequest request) {
-        String type = request.getContentType();
-        if (type != null && type.contains("*")) {
-            try {
-                MediaType media = MediaType.parseMediaType(type);
-                if (media.isWildcardType() || media.isWildcardSubtype()) {
-                    return mediaType(null);
-                }
-            } catch (InvalidMediaTypeException notAMediaType) {
-                // not the wildcard case: a fault of the service, as below
-            }
-        }
-        return unexpected(e);
-    }
-
-    @ExceptionHandler(Exception.class)
-    ResponseEntity<InferenceError> unexpected(Exception e) {
-        log.error("Inference request failed", e);
-        return ResponseEntity.internalServerError().body(new InferenceError("internal error (logged)"));
-    }
-
-    /** A refusal in the protocol's terms. */
-    static final class ProtocolException extends RuntimeException {
-        private final HttpStatus status;
-
-        private ProtocolException(HttpStatus status, String message) {
-            super(message);
-            this.status = status;
-        }
-
-        static ProtocolException badRequest(String message) {
-            return new ProtocolException(HttpStatus.BAD_REQUEST, message);
-        }
-
-        static ProtocolException notFound(String message) {
-            return new ProtocolException(HttpStatus.NOT_FOUND, message);
-        }
-
-        static ProtocolException conflict(String message) {
-            return new ProtocolException(HttpStatus.CONFLICT, message);
-        }
-    }
-
-    /** The protocol's error body. */
-    record InferenceError(@Schema(example = "input 'text' must have datatype BYTES, got 'FP32'") String error) {
-    }
-
     record ServerMetadata(String name, String version, List<String> extensions) {
     }
 
@@ -359,10 +178,6 @@ class OpenInferenceController {
     record Ready(boolean ready) {
     }
 
-    /** A tensor's name, datatype and shape (-1: any size). */
-    record TensorMetadata(String name, String datatype, List<Integer> shape) {
-    }
-
     /**
      * Model metadata.
      *
@@ -370,31 +185,5 @@ class OpenInferenceController {
      */
     record ModelMetadataResponse(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
                                  List<TensorMetadata> outputs, List<String> labels) {
-    }
-
-    /** An inference request. */
-    @Schema(example = "{\"id\":\"42\",\"inputs\":[{\"name\":\"text\",\"shape\":[2],\"datatype\":\"BYTES\","
-            + "\"data\":[\"A moving, beautifully acted film.\",\"Dull and far too long.\"]}]}")
-    record InferRequest(String id, Map<String, Object> parameters, List<InputTensor> inputs,
-                        List<RequestedOutput> outputs) {
-    }
-
-    /** An input tensor; {@code data} flat or nested, row-major. */
-    record InputTensor(String name, List<Long> shape, String datatype, Map<String, Object> parameters,
-                       @Schema(type = "array", example = "[\"A moving, beautifully acted film.\"]") Object data) {
-    }
-
-    /** An output the client asks for; without any, every output is returned. */
-    record RequestedOutput(String name, Map<String, Object> parameters) {
-    }
-
-    /** An output tensor. */
-    record OutputTensor(String name, String datatype, List<Integer> shape, List<?> data) {
-    }
-
-    /** The inference answer. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record InferResponse(@JsonProperty("model_name") String modelName, @JsonProperty("model_version") String modelVersion,
-                         String id, List<OutputTensor> outputs) {
     }
 }

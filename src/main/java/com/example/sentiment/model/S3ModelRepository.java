@@ -7,13 +7,7 @@ import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,32 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,9 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       with {@code If-None-Match: *}: the server refuses it (412) when the id exists, and a new id is taken (or,
  *       for an id the caller chose, the write is refused). A version without metadata does not exist, so a
  *       half-written one is never listed or loaded.</li>
- *   <li>A reader downloads into {@code sentiment.storage.cache-dir} (a temporary file, then a rename), checks
- *       each file against its checksum and only then loads; a mismatch is refused with the file's name. Files
- *       already in the cache are checked again before every load.</li>
+ *   <li>A reader downloads into {@code sentiment.storage.cache-dir} (a {@link DownloadCache}), which checks
+ *       each file against its checksum before the version is loaded; a mismatch is refused with the file's
+ *       name. Files already in the cache are checked again before every load.</li>
  *   <li>Metadata updates (evaluations, the abstention threshold) are new objects, never replacements:
  *       revision {@code n} is {@code <id>/metadata-<n>.json} (six digits), written with
  *       {@code If-None-Match: *}, and readers take the highest. Two writers that read the same revision race for
@@ -76,12 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       and are kept: deleting one would let a writer holding an older one re-create it.</li>
  *   <li>Deleting removes {@code metadata.json} first, so the version is gone at once, then its files and
  *       revisions.</li>
- *   <li>Every failure of the server or the network is an {@link IOException} that the caller may retry.</li>
+ *   <li>Every failure of the server or the network is an {@link IOException} that the caller may retry (the
+ *       calls and their errors are {@link S3Bucket}'s).</li>
  * </ul>
- *
- * <p>Upload and request checksums are only sent where S3 requires them ({@code WHEN_REQUIRED}): since SDK
- * 2.30 the default CRC32 checksums are refused by many S3-compatible servers. The SHA-256 in the metadata is
- * what guards the bytes end to end.
  */
 @Component
 @ConditionalOnProperty(name = "sentiment.storage.type", havingValue = "s3")
@@ -93,19 +66,15 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     private static final int LIST_ATTEMPTS = 3;
     private static final Logger log = LoggerFactory.getLogger(S3ModelRepository.class);
 
-    private final S3Client s3;
-    private final String bucket;
+    private final S3Bucket bucket;
     private final String prefix;
-    private final Path cache;
-    private final int cacheVersions;
+    private final DownloadCache cache;
     private final String description;
     private final JsonMapper json;
     private final ObjectReader metadataReader;
     // what this process knows of each version, with the metadata revision and ETag it was read from
     private final Map<String, Known> versions = new ConcurrentHashMap<>();
     private final Map<String, String> unusable = new ConcurrentHashMap<>();
-    private volatile boolean bucketReady;
-    private volatile String lastProblem;
     private final PretrainedEncoders encoders;
 
     /** @param revision 0 for {@code metadata.json}, n for {@code metadata-<n>.json}; etag null when unknown */
@@ -136,54 +105,27 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         if (settings.bucket() == null || settings.bucket().isBlank()) {
             throw new IllegalStateException("sentiment.storage.type=s3 needs sentiment.storage.s3.bucket");
         }
-        this.bucket = settings.bucket();
         String p = settings.prefix().strip();
         this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
-        this.cacheVersions = properties.storage().cacheVersions();
-        this.cache = (properties.storage().cacheDir() != null ? properties.storage().cacheDir()
-                : properties.modelsDir().resolve(".s3-cache")).toAbsolutePath().normalize();
         this.json = json;
         this.metadataReader = StoredJson.readerFor(json, ModelMetadata.class);
-        this.s3 = client(settings);
-        this.description = "s3://" + bucket + "/" + prefix
+        this.bucket = S3Bucket.connect(settings);
+        this.description = "s3://" + settings.bucket() + "/" + prefix
                 + (settings.endpoint() == null || settings.endpoint().isBlank() ? "" : " at " + settings.endpoint());
+        this.cache = new DownloadCache(properties.storage().cacheDir() != null ? properties.storage().cacheDir()
+                : properties.modelsDir().resolve(".s3-cache"), properties.storage().cacheVersions(),
+                properties.storage().staleTemporaryAge());
         try {
-            Files.createDirectories(cache);
-            removeTemporaryDownloads(properties.storage().staleTemporaryAge());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the model cache " + cache, e);
-        }
-        try {
-            ensureBucket();
+            bucket.ensureExists();
         } catch (IOException e) {
             // a replica must start (and serve what it can) while the store is briefly away; writes try again
             log.error("Cannot reach the model bucket {}: {}; retried on the next write", description, e.getMessage());
         }
     }
 
-    private static S3Client client(SentimentProperties.Storage.S3 settings) {
-        AwsCredentialsProvider credentials = settings.accessKey() != null && !settings.accessKey().isBlank()
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
-                : DefaultCredentialsProvider.builder().build();
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(credentials)
-                .forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                // a stalled server fails a call within seconds instead of holding a loader or a request forever
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(15)));
-        if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
-            builder.endpointOverride(URI.create(settings.endpoint()));
-        }
-        return builder.build();
-    }
-
     @Override
     public void close() {
-        s3.close();
+        bucket.close();
     }
 
     private String key(String id, String file) {
@@ -206,39 +148,31 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         Set<String> marked = new HashSet<>();
         Map<String, Newest> newest = new HashMap<>();
         Map<String, Set<String>> files = new HashMap<>();
-        try {
-            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
-                String rest = object.key().substring(prefix.length());
-                int slash = rest.indexOf('/');
-                if (slash <= 0 || rest.indexOf('/', slash + 1) >= 0) {
-                    continue;
-                }
-                String id = rest.substring(0, slash);
-                String file = rest.substring(slash + 1);
-                if (!ModelIds.isValid(id)) {
-                    continue;
-                }
-                int revision = revisionOf(file);
-                if (revision == 0) {
-                    marked.add(id);
-                }
-                if (revision >= 0) {
-                    newest.merge(id, new Newest(revision, object.eTag()),
-                            (a, b) -> a.revision() >= b.revision() ? a : b);
-                } else {
-                    files.computeIfAbsent(id, k -> new HashSet<>()).add(file);
-                }
-            }
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                succeeded();
-                return List.of();
-            }
-            throw failed("cannot list " + description, e);
-        } catch (SdkException e) {
-            throw failed("cannot list " + description, e);
+        Optional<List<S3Bucket.Listed>> listing = bucket.list(prefix, "cannot list " + description);
+        if (listing.isEmpty()) {
+            return List.of();
         }
-        succeeded();
+        for (S3Bucket.Listed object : listing.get()) {
+            String rest = object.key().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0 || rest.indexOf('/', slash + 1) >= 0) {
+                continue;
+            }
+            String id = rest.substring(0, slash);
+            String file = rest.substring(slash + 1);
+            if (!ModelIds.isValid(id)) {
+                continue;
+            }
+            int revision = revisionOf(file);
+            if (revision == 0) {
+                marked.add(id);
+            }
+            if (revision >= 0) {
+                newest.merge(id, new Newest(revision, object.etag()), (a, b) -> a.revision() >= b.revision() ? a : b);
+            } else {
+                files.computeIfAbsent(id, k -> new HashSet<>()).add(file);
+            }
+        }
         List<StoredModel> all = new ArrayList<>();
         for (String id : marked) {
             Newest listed = newest.get(id);
@@ -255,7 +189,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
                 for (String file : model.metadata().checksums().keySet()) {
                     String stored = file + "-" + model.metadata().checksums().get(file);
                     // a listing can be incomplete (see fetch): a file it lacks is missing only if it is not there
-                    if (!present.contains(stored) && !exists(key(id, stored))) {
+                    if (!present.contains(stored) && !bucket.exists(key(id, stored))) {
                         model = new StoredModel(id, model.metadata(), "file " + file + " is missing");
                         break;
                     }
@@ -268,7 +202,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         for (String id : new ArrayList<>(versions.keySet())) {
             // a version this process knows that the listing lacks is gone only when its metadata.json is
             if (!marked.contains(id)) {
-                Known known = exists(key(id, VersionFiles.METADATA_FILE)) ? versions.get(id) : null;
+                Known known = bucket.exists(key(id, VersionFiles.METADATA_FILE)) ? versions.get(id) : null;
                 if (known == null) {
                     versions.remove(id);
                 } else {
@@ -309,23 +243,14 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             boolean marked = false;
             int latest = -1;
-            try {
-                for (S3Object object : s3.listObjectsV2Paginator(
-                        r -> r.bucket(bucket).prefix(prefix + id + "/metadata")).contents()) {
-                    int revision = revisionOf(object.key().substring(prefix.length() + id.length() + 1));
-                    marked |= revision == 0;
-                    latest = Math.max(latest, revision);
-                }
-            } catch (S3Exception e) {
-                if (e.statusCode() != 404) {
-                    throw failed("cannot list the metadata of " + id, e);
-                }
-            } catch (SdkException e) {
-                throw failed("cannot list the metadata of " + id, e);
+            for (S3Bucket.Listed object : bucket.list(prefix + id + "/metadata", "cannot list the metadata of " + id)
+                    .orElse(List.of())) {
+                int revision = revisionOf(object.key().substring(prefix.length() + id.length() + 1));
+                marked |= revision == 0;
+                latest = Math.max(latest, revision);
             }
-            succeeded();
             if (!marked) {
-                if (!exists(key(id, VersionFiles.METADATA_FILE))) {
+                if (!bucket.exists(key(id, VersionFiles.METADATA_FILE))) {
                     versions.remove(id);
                     return Optional.empty();
                 }
@@ -344,31 +269,22 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
 
     /** Reads one metadata revision; empty when it (and so, for revision 0, the version) does not exist. */
     private Optional<Known> read(String id, int revision) throws IOException {
-        ResponseBytes<GetObjectResponse> bytes;
-        try {
-            bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(id, metadataFile(revision))));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                succeeded();
-                if (revision == 0) {
-                    versions.remove(id);
-                }
-                return Optional.empty();
+        Optional<S3Bucket.Read> read = bucket.read(key(id, metadataFile(revision)), "cannot read the metadata of " + id);
+        if (read.isEmpty()) {
+            if (revision == 0) {
+                versions.remove(id);
             }
-            throw failed("cannot read the metadata of " + id, e);
-        } catch (SdkException e) {
-            throw failed("cannot read the metadata of " + id, e);
+            return Optional.empty();
         }
-        succeeded();
         StoredModel model;
         try {
-            ModelMetadata metadata = metadataReader.readValue(bytes.asByteArray());
+            ModelMetadata metadata = metadataReader.readValue(read.get().bytes());
             String problem = VersionFiles.incomplete(metadata);
             model = problem == null ? new StoredModel(id, metadata, null) : new StoredModel(id, null, problem);
         } catch (JacksonException e) {
             model = new StoredModel(id, null, metadataFile(revision) + " is unreadable");
         }
-        Known known = new Known(model, revision, bytes.response().eTag());
+        Known known = new Known(model, revision, read.get().etag());
         versions.put(id, known);
         return Optional.of(known);
     }
@@ -384,80 +300,15 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         if (metadata == null) {
             throw new ModelUnusableException(known.model().problem());
         }
-        Path dir = cache.resolve(id);
-        Files.createDirectories(dir);
-        for (Map.Entry<String, String> entry : metadata.checksums().entrySet()) {
-            Path target = dir.resolve(entry.getKey());
-            if (Files.isRegularFile(target) && VersionFiles.sha256(target).equals(entry.getValue())) {
-                continue;
+        Path dir = cache.fill(id, metadata.checksums(), (file, sha256, target) -> {
+            if (!bucket.download(fileKey(id, file, sha256), target, "cannot download " + file + " of " + id)) {
+                throw new ModelUnusableException("file " + file + " of version " + id + " is missing from the store");
             }
-            download(id, entry.getKey(), entry.getValue(), target);
-        }
+        });
         TextClassifier classifier = VersionFiles.verifyAndLoad(id, dir, metadata, encoders);
         unusable.remove(id);
-        Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
-        evictFromCache(id);
+        cache.loaded(id);
         return classifier;
-    }
-
-    /**
-     * Keeps the {@code cacheVersions} most recently loaded versions in the cache: every version a replica ever
-     * served would otherwise stay on its disk. A loaded classifier holds its weights in memory, so deleting its
-     * files takes nothing from it.
-     */
-    private synchronized void evictFromCache(String justLoaded) {
-        try (Stream<Path> dirs = Files.list(cache)) {
-            List<Path> versions = dirs.filter(Files::isDirectory)
-                    .filter(d -> !d.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(S3ModelRepository::lastModified).reversed()).toList();
-            for (Path old : versions.subList(Math.min(cacheVersions, versions.size()), versions.size())) {
-                if (!old.getFileName().toString().equals(justLoaded)) {
-                    VersionFiles.deleteRecursively(old);
-                    log.info("Model cache: removed version {} (keeping the {} most recently loaded)",
-                            old.getFileName(), cacheVersions);
-                }
-            }
-        } catch (IOException e) {
-            // a full cache wastes disk, it breaks nothing: try again at the next load
-            log.warn("Model cache {}: cannot remove old versions: {}", cache, e.getMessage());
-        }
-    }
-
-    private static java.nio.file.attribute.FileTime lastModified(Path dir) {
-        try {
-            return Files.getLastModifiedTime(dir);
-        } catch (IOException e) {
-            return java.nio.file.attribute.FileTime.fromMillis(0);
-        }
-    }
-
-    /** Downloads one file into a temporary file, checks it and renames it into the cache. */
-    private void download(String id, String file, String sha256, Path target) throws IOException {
-        Path temp = target.resolveSibling(".tmp-" + file + "-" + UUID.randomUUID());
-        try {
-            try {
-                s3.getObject(r -> r.bucket(bucket).key(fileKey(id, file, sha256)), temp);
-            } catch (S3Exception e) {
-                if (e.statusCode() == 404) {
-                    succeeded();
-                    throw new ModelUnusableException("file " + file + " of version " + id + " is missing from the store");
-                }
-                throw failed("cannot download " + file + " of " + id, e);
-            } catch (SdkException e) {
-                throw failed("cannot download " + file + " of " + id, e);
-            }
-            succeeded();
-            if (!VersionFiles.sha256(temp).equals(sha256)) {
-                throw ModelUnusableException.checksumMismatch(id, file);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 
     // ---- writing ----
@@ -468,28 +319,25 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         if (chosen && !ModelIds.isValid(metadata.id())) {
             throw new IllegalArgumentException("not a model version id: " + ProblemException.printable(metadata.id()));
         }
-        ensureBucket();
-        Path temp = Files.createDirectories(cache).resolve(".tmp-upload-" + UUID.randomUUID());
+        bucket.ensureExists();
+        Path temp = cache.temporaryFolder();
         try {
-            Files.createDirectory(temp);
             classifier.save(temp);
             Map<String, String> checksums = VersionFiles.checksums(temp);
             for (int attempt = 1; ; attempt++) {
                 String id = chosen ? metadata.id() : ModelIds.next();
                 // files are written without a condition: look first, so that a taken id's files are never replaced
-                if (exists(key(id, VersionFiles.METADATA_FILE))) {
+                if (bucket.exists(key(id, VersionFiles.METADATA_FILE))) {
                     if (chosen) {
                         throw ModelConflictException.versionExists(id);
                     }
                     continue;
                 }
                 for (String file : checksums.keySet()) {
-                    put(fileKey(id, file, checksums.get(file)), RequestBody.fromFile(temp.resolve(file)),
-                            "application/octet-stream", false);
+                    bucket.upload(fileKey(id, file, checksums.get(file)), temp.resolve(file));
                 }
                 ModelMetadata stored = metadata.withId(id, checksums);
-                if (put(key(id, VersionFiles.METADATA_FILE), RequestBody.fromBytes(bytes(stored)), "application/json",
-                        true)) {
+                if (bucket.create(key(id, VersionFiles.METADATA_FILE), bytes(stored))) {
                     versions.put(id, new Known(new StoredModel(id, stored, null), 0, null));
                     return stored;
                 }
@@ -526,7 +374,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             }
             ModelMetadata updated = change.apply(known.model().metadata());
             int next = known.revision() + 1;
-            if (put(key(id, metadataFile(next)), RequestBody.fromBytes(bytes(updated)), "application/json", true)) {
+            if (bucket.create(key(id, metadataFile(next)), bytes(updated))) {
                 versions.put(id, new Known(new StoredModel(id, updated, null), next, null));
                 return updated;
             }
@@ -543,24 +391,23 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             known = fetch(id).orElseThrow(() -> ModelNotFoundException.forId(id));
         }
         // metadata first: from this moment the version does not exist, whatever happens to its files
-        deleteObject(key(id, VersionFiles.METADATA_FILE));
+        bucket.delete(key(id, VersionFiles.METADATA_FILE));
         versions.remove(id);
         unusable.remove(id);
-        List<String> keys = new ArrayList<>();
+        List<S3Bucket.Listed> rest = List.of();
         try {
-            s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + id + "/")).contents()
-                    .forEach(o -> keys.add(o.key()));
-        } catch (SdkException e) {
+            rest = bucket.list(prefix + id + "/", "cannot list the files of " + id).orElse(List.of());
+        } catch (IOException e) {
             log.warn("Version {} is deleted but its files could not be listed for removal: {}", id, e.getMessage());
         }
-        for (String key : keys) {
+        for (S3Bucket.Listed object : rest) {
             try {
-                deleteObject(key);
+                bucket.delete(object.key());
             } catch (IOException e) {
-                log.warn("Version {} is deleted but {} could not be removed: {}", id, key, e.getMessage());
+                log.warn("Version {} is deleted but {} could not be removed: {}", id, object.key(), e.getMessage());
             }
         }
-        VersionFiles.deleteRecursively(cache.resolve(id));
+        cache.remove(id);
     }
 
     @Override
@@ -571,114 +418,12 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     @Override
     public Location location() {
         long broken = versions.values().stream().filter(k -> !withMark(k.model()).usable()).count();
-        return new Location(description, cache, versions.size(), broken, lastProblem);
+        return new Location(description, cache.root(), versions.size(), broken, bucket.lastProblem());
     }
 
-    // ---- calls ----
+    // ---- encoding ----
 
     private byte[] bytes(ModelMetadata metadata) {
         return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata);
-    }
-
-    /**
-     * A PUT; with {@code createOnly}, sent with {@code If-None-Match: *} and false when the key exists (412, or
-     * 409 for a concurrent conditional write of the same key).
-     */
-    private boolean put(String key, RequestBody body, String contentType, boolean createOnly) throws IOException {
-        try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).ifNoneMatch(createOnly ? "*" : null),
-                    body);
-            succeeded();
-            return true;
-        } catch (S3Exception e) {
-            if (createOnly && (e.statusCode() == 412 || e.statusCode() == 409)) {
-                succeeded();
-                return false;
-            }
-            throw failed("cannot write " + key, e);
-        } catch (SdkException e) {
-            throw failed("cannot write " + key, e);
-        }
-    }
-
-    private boolean exists(String key) throws IOException {
-        try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            succeeded();
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                succeeded();
-                return false;
-            }
-            throw failed("cannot look up " + key, e);
-        } catch (SdkException e) {
-            throw failed("cannot look up " + key, e);
-        }
-    }
-
-    private void deleteObject(String key) throws IOException {
-        try {
-            s3.deleteObject(r -> r.bucket(bucket).key(key));
-            succeeded();
-        } catch (SdkException e) {
-            throw failed("cannot delete " + key, e);
-        }
-    }
-
-    /** Creates the bucket when it does not exist. */
-    private void ensureBucket() throws IOException {
-        if (bucketReady) {
-            return;
-        }
-        try {
-            s3.headBucket(r -> r.bucket(bucket));
-        } catch (S3Exception e) {
-            if (e.statusCode() != 404) {
-                throw failed("cannot reach bucket " + bucket, e);
-            }
-            try {
-                s3.createBucket(r -> r.bucket(bucket));
-                log.info("Created the model bucket {}", bucket);
-            } catch (S3Exception created) {
-                // another replica created it first
-                if (created.statusCode() != 409) {
-                    throw failed("cannot create bucket " + bucket, created);
-                }
-            } catch (SdkException created) {
-                throw failed("cannot create bucket " + bucket, created);
-            }
-        } catch (SdkException e) {
-            throw failed("cannot reach bucket " + bucket, e);
-        }
-        succeeded();
-        bucketReady = true;
-    }
-
-    private void succeeded() {
-        lastProblem = null;
-    }
-
-    private IOException failed(String what, SdkException e) {
-        String message = what + ": " + e.getMessage();
-        lastProblem = message;
-        // a 4xx is the server refusing (a retry gets the same); no answer or a 5xx may pass
-        boolean refused = e instanceof S3Exception s3 && s3.statusCode() >= 400 && s3.statusCode() < 500;
-        return refused ? new IOException(message, e) : new StorageUnreachableException(message, e);
-    }
-
-    /** Removes downloads and uploads a crash interrupted; younger ones may be another replica's sharing the cache. */
-    private void removeTemporaryDownloads(Duration staleAfter) throws IOException {
-        try (Stream<Path> walk = Files.walk(cache)) {
-            for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
-                try {
-                    if (com.example.sentiment.system.DurableFiles.untouchedFor(p, staleAfter)) {
-                        VersionFiles.deleteRecursively(p);
-                    }
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // finished or removed by its writer meanwhile
-                }
-            }
-        }
     }
 }
