@@ -41,6 +41,7 @@ class DatasetReaderTest {
         assertThat(pieces.vocabulary().size()).isEqualTo(2);
         assertThat(pieces.train().labels()).isEqualTo(data.train().labels());
         assertThat(pieces.validation().labels()).isEqualTo(data.validation().labels());
+        assertThat(java.util.Arrays.stream(pieces.train().sequences()).mapToInt(p -> p[0])).containsOnly(101);
         assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder).containsExactly(null, "hashed");
         int words = data.vocabulary().size();
         assertThat(words).isGreaterThan(2);
