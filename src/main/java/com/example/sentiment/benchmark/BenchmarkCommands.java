@@ -1,11 +1,11 @@
 package com.example.sentiment.benchmark;
 
+import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.ml.ComputeThreads;
 import com.example.sentiment.ml.EncoderCatalogue;
 import com.example.sentiment.ml.InferenceEngine;
 import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.ml.TextClassifier;
-import com.example.sentiment.dataset.DatasetReader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

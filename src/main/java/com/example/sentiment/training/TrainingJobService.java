@@ -108,8 +108,9 @@ public class TrainingJobService {
      */
     public TrainingJobView submit(String configJson, DatasetReader.Upload dataFile, DatasetReader.Upload validationFile) {
         TrainingConfig.ResolvedTrainingConfig config = reader.config(configJson);
-        // the worker adds the same corrections if it reads the files again: those given up to now
-        List<DatasetOptions.Correction> corrections = TrainingUploadReader.corrections(feedback, config, Instant.now());
+        // every correction stored so far; a worker that reads the files again takes those given up to the job's
+        // creation, which are the same unless one arrives while this reads
+        List<DatasetOptions.Correction> corrections = TrainingUploadReader.corrections(feedback, config, Instant.MAX);
         PreparedDataset data = reader.data(dataFile, validationFile, config, corrections);
         if (config.distillation() != null) {
             checkTeacher(config.distillation().teacher(), data.labels());

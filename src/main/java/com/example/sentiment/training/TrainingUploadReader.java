@@ -128,7 +128,7 @@ class TrainingUploadReader {
     /**
      * The stored corrections a job adds to its rows: none unless it says {@code includeFeedback}, else those
      * given up to {@code upTo}, newest first (of several corrections of one text, the newest is the one kept).
-     * The API reads them when it accepts the job, and a worker that reads the files again reads the same ones.
+     * Read when the job is accepted, and again by a worker that reads its files again.
      */
     static List<DatasetOptions.Correction> corrections(FeedbackStore feedback,
                                                        TrainingConfig.ResolvedTrainingConfig config, Instant upTo) {
