@@ -1,11 +1,11 @@
 package com.example.sentiment.benchmark;
 
+import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.ml.ComputeThreads;
 import com.example.sentiment.ml.EncoderCatalogue;
 import com.example.sentiment.ml.InferenceEngine;
 import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.ml.TextClassifier;
-import com.example.sentiment.training.DatasetFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +54,7 @@ public final class BenchmarkCommands {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
-        List<String> texts = DatasetFiles.texts(Path.of(options.getOrDefault("data", "../shared/datasets/sst2/dev.csv")));
+        List<String> texts = DatasetReader.texts(Path.of(options.getOrDefault("data", "../shared/datasets/sst2/dev.csv")));
         return switch (command) {
             case "bench-model" -> benchModel(options, texts);
             case "bench-encoders" -> benchEncoders(options, texts);

@@ -127,7 +127,7 @@ public final class ClassifierTrainer {
     }
 
     /**
-     * The same on data that was tokenised and encoded as it was read (see {@code training.PreparedDataset}),
+     * The same on data that was tokenised and encoded as it was read (see {@code dataset.PreparedDataset}),
      * with the vocabulary built from the training part of it. When the settings name an encoder, the sequences
      * are that encoder's pieces ({@link EncoderPieces}), whose states are computed once, before the first epoch.
      *

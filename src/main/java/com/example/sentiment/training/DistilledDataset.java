@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.HyperParameters;

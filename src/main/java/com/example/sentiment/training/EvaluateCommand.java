@@ -1,10 +1,11 @@
 package com.example.sentiment.training;
 
-import com.example.sentiment.system.CommandOptions;
+import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ModelRepository;
+import com.example.sentiment.system.CommandOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class EvaluateCommand {
             String id = options.get("model");
             TextClassifier classifier = store.load(id);
             Path file = Path.of(options.get("data"));
-            List<DatasetParser.Row> rows = DatasetFiles.rows(file);
+            List<DatasetReader.Row> rows = DatasetReader.rows(file);
             int[] labels = new int[rows.size()];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = classifier.labels().indexOf(rows.get(i).label());
@@ -45,7 +46,7 @@ public final class EvaluateCommand {
                 }
             }
             EvaluationReport report = classifier.evaluate(new LabelledTexts(
-                    rows.stream().map(DatasetParser.Row::text).toList(), labels));
+                    rows.stream().map(DatasetReader.Row::text).toList(), labels));
             if (options.has("record")) {
                 store.recordEvaluation(id, file.getFileName().toString(), report);
             }

@@ -1,6 +1,8 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.model.postgres.PostgresActiveVersionPointer;
 import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
@@ -134,7 +136,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
     }
 
     /** Streams an upload into 1 MiB chunks. */
-    private void storeFile(String jobId, String part, TrainingUploadReader.Upload upload) {
+    private void storeFile(String jobId, String part, DatasetReader.Upload upload) {
         int chunks = 0;
         long size = 0;
         jdbc.update("INSERT INTO training_job_files (job_id, part, filename, size, chunks) VALUES (?, ?, ?, 0, 0)",
@@ -362,8 +364,8 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
         public PreparedDataset prepare(FilesReader files) throws IOException {
             List<Path> copies = new ArrayList<>();
             try {
-                TrainingUploadReader.Upload data = copy("data", copies);
-                TrainingUploadReader.Upload validation = copy("validation", copies);
+                DatasetReader.Upload data = copy("data", copies);
+                DatasetReader.Upload validation = copy("validation", copies);
                 if (data == null) {
                     throw new IOException("the job's uploaded file is missing from the queue");
                 }
@@ -375,7 +377,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
             }
         }
 
-        private TrainingUploadReader.Upload copy(String part, List<Path> copies) throws IOException {
+        private DatasetReader.Upload copy(String part, List<Path> copies) throws IOException {
             List<Map<String, Object>> file = reachable(() -> jdbc.queryForList(
                     "SELECT filename, chunks FROM training_job_files WHERE job_id = ? AND part = ?", jobId, part));
             if (file.isEmpty()) {
@@ -393,7 +395,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
                     out.write(bytes);
                 }
             }
-            return new TrainingUploadReader.Upload(filename, Files.size(copy), () -> Files.newInputStream(copy));
+            return new DatasetReader.Upload(filename, Files.size(copy), () -> Files.newInputStream(copy));
         }
     }
 

@@ -1,11 +1,10 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.system.CommandOptions;
-import com.example.sentiment.feedback.FeedbackStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,16 +27,10 @@ public final class TrainCommand {
             return 2;
         }
         try (ConfigurableApplicationContext context = options.startContext(application)) {
-            TrainingUploadReader reader = context.getBean(TrainingUploadReader.class);
             TrainingJobService jobs = context.getBean(TrainingJobService.class);
             JsonMapper json = context.getBean(JsonMapper.class);
-            TrainingConfig.ResolvedTrainingConfig config = reader.config(options.get("config"));
-            TrainingUploadReader.Upload dataFile = upload(options.get("data"));
-            TrainingUploadReader.Upload validationFile = options.has("validation") ? upload(options.get("validation")) : null;
-            PreparedDataset data = reader.data(dataFile, validationFile, config,
-                    config.includeFeedback() ? PreparedDataset.correctionRows(context.getBean(FeedbackStore.class).all())
-                            : List.of());
-            TrainingJobView job = jobs.submit(data, config, dataFile, validationFile);
+            TrainingJobView job = jobs.submit(options.get("config"), upload(options.get("data")),
+                    options.has("validation") ? upload(options.get("validation")) : null);
             int lastEpoch = 0;
             while (!job.state().isFinal()) {
                 try {
@@ -58,9 +51,9 @@ public final class TrainCommand {
         }
     }
 
-    private static TrainingUploadReader.Upload upload(String file) throws IOException {
+    private static DatasetReader.Upload upload(String file) throws IOException {
         Path path = Path.of(file);
-        return new TrainingUploadReader.Upload(path.getFileName().toString(), Files.size(path),
+        return new DatasetReader.Upload(path.getFileName().toString(), Files.size(path),
                 () -> Files.newInputStream(path));
     }
 }

@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.dataset.DatasetReport;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;

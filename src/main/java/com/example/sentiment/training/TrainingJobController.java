@@ -1,13 +1,12 @@
 package com.example.sentiment.training;
 
-import com.example.sentiment.feedback.FeedbackStore;
+import com.example.sentiment.dataset.DatasetReader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
-import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,13 +25,9 @@ import org.springframework.web.multipart.MultipartFile;
 class TrainingJobController {
 
     private final TrainingJobService jobs;
-    private final TrainingUploadReader reader;
-    private final FeedbackStore feedback;
 
-    TrainingJobController(TrainingJobService jobs, TrainingUploadReader reader, FeedbackStore feedback) {
+    TrainingJobController(TrainingJobService jobs) {
         this.jobs = jobs;
-        this.reader = reader;
-        this.feedback = feedback;
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -47,12 +42,7 @@ class TrainingJobController {
             @RequestPart(name = "validation", required = false) MultipartFile validation,
             @Parameter(description = "Optional JSON training settings, e.g. {\"epochs\":5,\"name\":\"reviews\"}")
             @RequestPart(name = "config", required = false) String config) {
-        TrainingConfig.ResolvedTrainingConfig resolved = reader.config(config);
-        TrainingUploadReader.Upload dataFile = upload(data);
-        TrainingUploadReader.Upload validationFile = validation == null ? null : upload(validation);
-        PreparedDataset dataset = reader.data(dataFile, validationFile, resolved,
-                resolved.includeFeedback() ? PreparedDataset.correctionRows(feedback.all()) : List.of());
-        TrainingJobView job = jobs.submit(dataset, resolved, dataFile, validationFile);
+        TrainingJobView job = jobs.submit(config, upload(data), validation == null ? null : upload(validation));
         return ResponseEntity.accepted().location(URI.create("/api/v1/training-jobs/" + job.id())).body(job);
     }
 
@@ -83,7 +73,7 @@ class TrainingJobController {
     }
 
     /** The part as Spring spooled it to disk, read as a stream rather than into memory. */
-    private static TrainingUploadReader.Upload upload(MultipartFile file) {
-        return new TrainingUploadReader.Upload(file.getOriginalFilename(), file.getSize(), file::getInputStream);
+    private static DatasetReader.Upload upload(MultipartFile file) {
+        return new DatasetReader.Upload(file.getOriginalFilename(), file.getSize(), file::getInputStream);
     }
 }

@@ -1,5 +1,7 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.PreparedDataset;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +32,7 @@ interface TrainingJobQueue {
      *                 shared queue stores them; its worker reads them again)
      */
     record NewJob(TrainingJobView view, TrainingConfig.ResolvedTrainingConfig config, PreparedDataset prepared,
-                  TrainingUploadReader.Upload dataFile, TrainingUploadReader.Upload validationFile) {
+                  DatasetReader.Upload dataFile, DatasetReader.Upload validationFile) {
     }
 
     /**
@@ -69,7 +71,7 @@ interface TrainingJobQueue {
 
     /** Reads a job's uploaded files (training, and validation or null) into prepared data. */
     interface FilesReader {
-        PreparedDataset read(TrainingUploadReader.Upload data, TrainingUploadReader.Upload validation);
+        PreparedDataset read(DatasetReader.Upload data, DatasetReader.Upload validation);
     }
 
     /** Stores the trained version, activating it in this process or not as told, and returns its id. */

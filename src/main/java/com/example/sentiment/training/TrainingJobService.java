@@ -1,5 +1,9 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.dataset.DatasetOptions;
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.PreparedDataset;
+import com.example.sentiment.feedback.FeedbackStore;
 import com.example.sentiment.model.ModelNotFoundException;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.model.StoredModel;
@@ -19,7 +23,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Training jobs as the API sees them: submitted to the {@link TrainingJobQueue} (one job trains at a time per
+ * Training jobs as the API and the {@code train} command see them: accepted ({@link #submit}: settings, data and
+ * stored corrections read and checked) and submitted to the {@link TrainingJobQueue} (one job trains at a time per
  * worker thread by default; more wait as QUEUED and a full queue refuses new jobs), watched and cancelled there.
  * A worker ({@link TrainingWorker}, in this process or another) trains each job on its own network, so serving
  * never waits on training; a job that succeeds becomes a new model version, and the active one only if it beats
@@ -33,6 +38,8 @@ public class TrainingJobService {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobService.class);
 
+    private final TrainingUploadReader reader;
+    private final FeedbackStore feedback;
     private final TrainingJobQueue queue;
     private final TrainingWorker worker;
     private final ModelService models;
@@ -41,7 +48,10 @@ public class TrainingJobService {
     private record Counts(Map<TrainingJobState, Long> byState, long atNanos) {
     }
 
-    TrainingJobService(TrainingJobQueue queue, TrainingWorker worker, ModelService models, MeterRegistry meters) {
+    TrainingJobService(TrainingUploadReader reader, FeedbackStore feedback, TrainingJobQueue queue,
+                       TrainingWorker worker, ModelService models, MeterRegistry meters) {
+        this.reader = reader;
+        this.feedback = feedback;
         this.queue = queue;
         this.worker = worker;
         this.models = models;
@@ -87,14 +97,21 @@ public class TrainingJobService {
     }
 
     /**
-     * Queues a job on prepared data; refuses with 503 when too many jobs wait, and with 400 when it names a
-     * teacher that is not a usable version or does not know every label of the data.
+     * Accepts a training job: reads its settings, then its data with the stored corrections it asks for, and
+     * queues it. Everything wrong is refused before a job exists: a bad config with 400 (naming the field), a
+     * teacher that is not a usable version or does not know every label of the data with 400, bad data with 422,
+     * data that does not fit the memory budget with 413, and too many waiting jobs with 503.
      *
-     * @param dataFile the uploaded training file, and {@code validationFile} the validation file or null: a shared
-     *                 queue keeps them for the worker, which reads them again
+     * @param configJson     the job's settings as JSON, or null or blank for the defaults
+     * @param dataFile       the uploaded training file, and {@code validationFile} the validation file or null: a
+     *                       shared queue keeps them for the worker, which reads them again
      */
-    public TrainingJobView submit(PreparedDataset data, TrainingConfig.ResolvedTrainingConfig config,
-                                  TrainingUploadReader.Upload dataFile, TrainingUploadReader.Upload validationFile) {
+    public TrainingJobView submit(String configJson, DatasetReader.Upload dataFile, DatasetReader.Upload validationFile) {
+        TrainingConfig.ResolvedTrainingConfig config = reader.config(configJson);
+        // every correction stored so far; a worker that reads the files again takes those given up to the job's
+        // creation, which are the same unless one arrives while this reads
+        List<DatasetOptions.Correction> corrections = TrainingUploadReader.corrections(feedback, config, Instant.MAX);
+        PreparedDataset data = reader.data(dataFile, validationFile, config, corrections);
         if (config.distillation() != null) {
             checkTeacher(config.distillation().teacher(), data.labels());
         }

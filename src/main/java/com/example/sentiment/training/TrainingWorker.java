@@ -1,7 +1,10 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
-import com.example.sentiment.feedback.Feedback;
+import com.example.sentiment.dataset.DatasetOptions;
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.DatasetReport;
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.feedback.FeedbackStore;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
@@ -83,12 +86,12 @@ class TrainingWorker {
 
     /**
      * @param encoders the encoders a job's {@code encoder} setting may name
-     * @param memory decides how much heap a job's encoder states may take (half of what it counts as free when
-     *     the job starts); states that need more go to a memory-mapped temporary file
+     * @param datasets decides how much heap a job's encoder states may take (half of what its memory budget
+     *     counts as free when the job starts); states that need more go to a memory-mapped temporary file
      */
     TrainingWorker(TrainingJobQueue queue, ModelService models, TrainingUploadReader reader, FeedbackStore feedback,
                    WordVectorsLibrary wordVectors, MeterRegistry meters, SentimentProperties properties,
-                   Environment environment, PretrainedEncoders encoders, MemoryBudget memory) {
+                   Environment environment, PretrainedEncoders encoders, DatasetReader datasets) {
         this.queue = queue;
         this.models = models;
         this.reader = reader;
@@ -99,7 +102,7 @@ class TrainingWorker {
         this.environment = environment;
         SentimentProperties.CrossValidation crossValidation = properties.training().crossValidation();
         this.search = new ConfigurationSearch(new ClassifierTrainer(properties.training().workerCount(), encoders,
-                () -> memory.heap().free() / 2),
+                () -> datasets.freeHeap() / 2),
                 new ConfigurationSearch.CrossValidation(crossValidation.maxRows(), crossValidation.folds()));
         this.promotionGate = new PromotionGate(properties.training().promotionMargin());
         // a third of the lease: two beats may fail (a database restarting) before the lease runs out
@@ -393,12 +396,8 @@ class TrainingWorker {
     }
 
     /** The stored corrections the API added when it accepted the job: those given before the job was created. */
-    private List<DatasetParser.Row> corrections(TrainingJob job) {
-        if (!job.config().includeFeedback()) {
-            return List.of();
-        }
-        List<Feedback> before = feedback.all().stream().filter(f -> !f.createdAt().isAfter(job.createdAt())).toList();
-        return PreparedDataset.correctionRows(before);
+    private List<DatasetOptions.Correction> corrections(TrainingJob job) {
+        return TrainingUploadReader.corrections(feedback, job.config(), job.createdAt());
     }
 
     /**

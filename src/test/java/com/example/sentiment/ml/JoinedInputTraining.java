@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training side of issue 25's experiment, for the manual harness {@code training.SstExperiment}
+ * The training side of issue 25's experiment, for the manual harness {@code dataset.SstExperiment}
  * ({@code joined=<vectors file>}): the LSTM reads the encoder's states joined with the word vector of each piece's
  * word ({@link JoinedStepVectors}), and the trained network is measured on a held-out set joined the same way.
  * Not a product setting: serving computes the encoder's states alone.

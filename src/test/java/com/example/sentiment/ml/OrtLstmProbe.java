@@ -1,7 +1,7 @@
 package com.example.sentiment.ml;
 
 import ai.onnxruntime.OrtEnvironment;
-import com.example.sentiment.training.DatasetFiles;
+import com.example.sentiment.dataset.DatasetReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class OrtLstmProbe {
 
         WordModel model = WordModel.load(version);
         MultiLayerNetwork network = model.network();
-        int[][] sequences = model.ids(DatasetFiles.texts(data));
+        int[][] sequences = model.ids(DatasetReader.texts(data));
         FusedLstmForward fused = model.classifier().fused();
 
         System.out.printf(Locale.ROOT, "cpu: %s, %d cores; ND4J binary level %s (optimal %s); ONNX Runtime %s%n",

@@ -7,15 +7,16 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.TinyModel;
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.Prediction;
+import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.Vocabulary;
-import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.WordVectorTable;
 import com.example.sentiment.vectors.WordVectorsLibrary;
-import jakarta.validation.Validation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The training data of a distilled student: the texts, their augmented copies and the teacher's targets. */
 class DistilledDatasetTest {
@@ -55,13 +55,11 @@ class DistilledDatasetTest {
         SentimentProperties properties = TestProperties.of(Map.of("sentiment.vectors-dir", vectors.toString()));
         WordVectorsLibrary library = new WordVectorsLibrary(properties);
         table = library.get("glove-100d.vec");
-        TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
-                Validation.buildDefaultValidatorFactory().getValidator(), properties, new MemoryBudget(), library,
-                PretrainedEncoders.NONE);
+        TrainingUploadReader reader = UploadReaders.of(properties, library, PretrainedEncoders.NONE);
         config = reader.config("{\"teacher\":\"teacher-1\",\"augmentation\":3,\"teacherWeight\":0.4,"
                 + "\"preset\":\"none\",\"maxSequenceLength\":30,\"validationSplit\":0.2}");
         byte[] csv = TestCorpus.csv(120, 41).getBytes(StandardCharsets.UTF_8);
-        data = reader.data(new TrainingUploadReader.Upload("d.csv", csv.length, () -> new ByteArrayInputStream(csv)),
+        data = reader.data(new DatasetReader.Upload("d.csv", csv.length, () -> new ByteArrayInputStream(csv)),
                 null, config, List.of());
         teacher = TinyModel.train(120, 2);
     }

@@ -3,16 +3,17 @@ package com.example.sentiment.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.DatasetReport;
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.TrainingResult;
-import jakarta.validation.Validation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The sample file the README's training example uploads ({@code examples/reviews.csv}) is read by the service's
@@ -22,9 +23,7 @@ class ExampleReviewsTest {
 
     private static final Path FILE = Path.of("examples/reviews.csv");
 
-    private final TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
-            Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget(),
-            new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
+    private final TrainingUploadReader reader = UploadReaders.of(TestProperties.of(Map.of()),
             com.example.sentiment.ml.PretrainedEncoders.NONE);
 
     @Test
@@ -36,7 +35,7 @@ class ExampleReviewsTest {
         // the README's settings, made tiny so that the test is fast; no pre-computed vectors
         TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"name\":\"reviews\",\"epochs\":2,"
                 + "\"batchSize\":16,\"embeddingSize\":8,\"lstmUnits\":8,\"wordVectors\":\"none\",\"preset\":\"none\"}");
-        TrainingUploadReader.Upload upload = new TrainingUploadReader.Upload("reviews.csv", Files.size(FILE),
+        DatasetReader.Upload upload = new DatasetReader.Upload("reviews.csv", Files.size(FILE),
                 () -> Files.newInputStream(FILE));
         PreparedDataset data = reader.data(upload, null, config, List.of());
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.system.FailingDisk;
 import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.system.ProblemTypes;
@@ -80,7 +81,8 @@ class LocalTrainingJobQueueTest extends TrainingJobQueueContract {
     @Test
     void theWorkerGetsTheDataTheApiPrepared() throws Exception {
         TrainingJobQueue queue = queue(LONG_LEASE, 3, 10);
-        PreparedDataset prepared = new PreparedDataset(java.util.List.of("neg", "pos"), null, null, null, null, null);
+        PreparedDataset prepared = new PreparedDataset(java.util.List.of("neg", "pos"), null, null, null, null, null, null,
+                java.util.List.of());
         TrainingJobQueue.NewJob job = newJob();
         queue.submit(new TrainingJobQueue.NewJob(job.view(), job.config(), prepared, job.dataFile(), null));
         TrainingJobQueue.JobLease lease = queue.claim("w").orElseThrow();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.TestPostgres;
+import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.model.ActiveVersionPointer;
 import com.example.sentiment.model.postgres.PostgresActiveVersionPointer;
 import java.io.ByteArrayInputStream;
@@ -79,8 +80,8 @@ class PostgresTrainingJobQueueIT extends TrainingJobQueueContract {
         byte[] validation = "text,label\nfine,pos\n".getBytes();
         TrainingJobQueue.NewJob job = newJob();
         queue.submit(new TrainingJobQueue.NewJob(job.view(), job.config(), null,
-                new TrainingUploadReader.Upload("big.csv", data.length, () -> new ByteArrayInputStream(data)),
-                new TrainingUploadReader.Upload("dev.csv", validation.length, () -> new ByteArrayInputStream(validation))));
+                new DatasetReader.Upload("big.csv", data.length, () -> new ByteArrayInputStream(data)),
+                new DatasetReader.Upload("dev.csv", validation.length, () -> new ByteArrayInputStream(validation))));
         TrainingJobQueue.JobLease lease = queue.claim("w").orElseThrow();
         List<Object> read = new ArrayList<>();
         lease.input().prepare((d, v) -> {
@@ -102,7 +103,7 @@ class PostgresTrainingJobQueueIT extends TrainingJobQueueContract {
                 .as("a finished job's files are dropped").isZero();
     }
 
-    private static byte[] bytes(TrainingUploadReader.Upload upload) {
+    private static byte[] bytes(DatasetReader.Upload upload) {
         try (InputStream in = upload.contents().open()) {
             return in.readAllBytes();
         } catch (IOException e) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EpochMetrics;
@@ -14,7 +16,6 @@ import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.ml.WordVectorTable;
 import com.example.sentiment.vectors.WordVectorsLibrary;
-import jakarta.validation.Validation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A job's view at every minibatch and epoch of the default configuration search, whose two-phase candidates
@@ -113,16 +113,14 @@ class TrainingJobProgressTest {
         WordVectorTable.write(vectors.resolve("glove-100d.vec"), table);
         SentimentProperties properties = TestProperties.of(Map.of("sentiment.vectors-dir", vectors.toString()));
         WordVectorsLibrary library = new WordVectorsLibrary(properties);
-        TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
-                Validation.buildDefaultValidatorFactory().getValidator(), properties, new MemoryBudget(), library,
-                PretrainedEncoders.NONE);
+        TrainingUploadReader reader = UploadReaders.of(properties, library, PretrainedEncoders.NONE);
         TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"epochs\":2,\"batchSize\":16,"
                 + "\"lstmUnits\":8,\"maxSequenceLength\":30,\"earlyStoppingPatience\":0,\"validationSplit\":0.3}");
         assertThat(config.candidates()).hasSize(3);
         assertThat(config.candidates().get(0).hyperParameters().maxEpochs()).as("two phases").isEqualTo(4);
 
         byte[] csv = TestCorpus.csv(160, 23).getBytes(StandardCharsets.UTF_8);
-        PreparedDataset data = reader.data(new TrainingUploadReader.Upload("d.csv", csv.length,
+        PreparedDataset data = reader.data(new DatasetReader.Upload("d.csv", csv.length,
                 () -> new ByteArrayInputStream(csv)), null, config, List.of());
         TrainingJob job = new TrainingJob(new TrainingJobQueue.JobLease("job", "worker", 1, 1,
                 TrainingJobView.queued("job", config, data.report(), Instant.now()), config, null));
@@ -170,14 +168,11 @@ class TrainingJobProgressTest {
     @Test
     void aJobWithAnEncoderShowsHowManyTextsItsStatesAreComputedFor() {
         HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
-        TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
-                Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()),
-                new MemoryBudget(), new WordVectorsLibrary(TestProperties.of(Map.of())),
-                HashedPieceEncoder.lookup(encoder));
+        TrainingUploadReader reader = UploadReaders.of(TestProperties.of(Map.of()), HashedPieceEncoder.lookup(encoder));
         TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"encoder\":\"hashed\",\"preset\":\"none\","
                 + "\"epochs\":1,\"batchSize\":16,\"lstmUnits\":8,\"maxSequenceLength\":30,\"validationSplit\":0.25}");
         byte[] csv = TestCorpus.csv(120, 23).getBytes(StandardCharsets.UTF_8);
-        PreparedDataset data = reader.data(new TrainingUploadReader.Upload("d.csv", csv.length,
+        PreparedDataset data = reader.data(new DatasetReader.Upload("d.csv", csv.length,
                 () -> new ByteArrayInputStream(csv)), null, config, List.of());
         TrainingJob job = new TrainingJob(new TrainingJobQueue.JobLease("job", "worker", 1, 1,
                 TrainingJobView.queued("job", config, data.report(), Instant.now()), config, null));

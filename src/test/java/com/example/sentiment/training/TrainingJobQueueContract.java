@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.dataset.DatasetReader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,7 +55,7 @@ abstract class TrainingJobQueueContract {
         TrainingJobView view = TrainingJobView.queued(UUID.randomUUID().toString(), CONFIG, null, at);
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
         return new TrainingJobQueue.NewJob(view, CONFIG, null,
-                new TrainingUploadReader.Upload("train.csv", bytes.length, () -> new ByteArrayInputStream(bytes)), null);
+                new DatasetReader.Upload("train.csv", bytes.length, () -> new ByteArrayInputStream(bytes)), null);
     }
 
     protected TrainingJobQueue.NewJob newJob() {

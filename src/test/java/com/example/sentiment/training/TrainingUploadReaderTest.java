@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TestProperties;
+import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.dataset.InsufficientMemoryException;
+import com.example.sentiment.dataset.InvalidDatasetException;
+import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EncoderCatalogue;
 import com.example.sentiment.ml.HashedPieceEncoder;
@@ -12,31 +16,26 @@ import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.OnnxSessions;
 import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.system.BadRequestException;
-import jakarta.validation.Validation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 class TrainingUploadReaderTest {
 
-    private final TrainingUploadReader reader = new TrainingUploadReader(JsonMapper.builder().build(),
-            Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget(),
-            new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
+    private final TrainingUploadReader reader = UploadReaders.of(TestProperties.of(Map.of()),
             com.example.sentiment.ml.PretrainedEncoders.NONE);
     private final TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"wordVectors\":\"none\"}");
 
-    private static TrainingUploadReader.Upload upload(String csv) {
+    private static DatasetReader.Upload upload(String csv) {
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        return new TrainingUploadReader.Upload("d.csv", bytes.length, () -> new ByteArrayInputStream(bytes));
+        return new DatasetReader.Upload("d.csv", bytes.length, () -> new ByteArrayInputStream(bytes));
     }
 
     @Test
     void runningOutOfMemoryWhileReadingIsAnInsufficientMemoryAnswerAndTheNextUploadIsRead() {
-        TrainingUploadReader.Upload exhausting = new TrainingUploadReader.Upload("d.csv", 1000, () -> {
+        DatasetReader.Upload exhausting = new DatasetReader.Upload("d.csv", 1000, () -> {
             throw new OutOfMemoryError("Java heap space");
         });
         assertThatThrownBy(() -> reader.data(exhausting, null, config, List.of()))
@@ -61,10 +60,7 @@ class TrainingUploadReaderTest {
     @Test
     void anEncoderSettingNamesAnEncoderOfTheServiceAndTheExamplesBecomeItsPieces() {
         HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
-        TrainingUploadReader withEncoder = new TrainingUploadReader(JsonMapper.builder().build(),
-                Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()), new MemoryBudget(),
-                new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
-                HashedPieceEncoder.lookup(encoder));
+        TrainingUploadReader withEncoder = reader(Map.of(), encoder);
 
         assertThatThrownBy(() -> withEncoder.config("{\"encoder\":\"bge-huge\"}"))
                 .isInstanceOf(BadRequestException.class)
@@ -97,10 +93,7 @@ class TrainingUploadReaderTest {
     @Test
     void preparingAnUploadForABundledEncoderOpensNoSession() {
         try (EncoderCatalogue catalogue = new EncoderCatalogue(null)) {
-            TrainingUploadReader withEncoders = new TrainingUploadReader(JsonMapper.builder().build(),
-                    Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(Map.of()),
-                    new MemoryBudget(), new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
-                    catalogue);
+            TrainingUploadReader withEncoders = UploadReaders.of(TestProperties.of(Map.of()), catalogue);
             PreparedDataset data = withEncoders.data(upload(TestCorpus.csv(100, 1)),
                     upload("text,label\n\"Good, really GOOD film!\",positive\n"),
                     withEncoders.config("{\"encoder\":\"minilm-l6\",\"maxSequenceLength\":40}"), List.of());
@@ -121,35 +114,24 @@ class TrainingUploadReaderTest {
     }
 
     @Test
-    void preparesBothViewsOfTheRowsForTheAutoEncoderAndChecksEveryCandidatesNetworkOnItsOwn() {
+    void theAutoEncoderAddsACandidateAndAViewOfTheRows() {
         HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
-        List<String> checked = new java.util.ArrayList<>();
-        MemoryBudget recording = recording(checked);
-        TrainingUploadReader auto = reader(Map.of("sentiment.training.auto-encoders", "hashed"), recording, encoder);
+        TrainingUploadReader auto = reader(Map.of("sentiment.training.auto-encoders", "hashed"), encoder);
         TrainingConfig.ResolvedTrainingConfig searched = auto.config("{\"wordVectors\":\"none\"}");
         assertThat(searched.candidates()).extracting(ConfigurationSearch.Candidate::name)
                 .containsExactly("lstm", "bilstm-last-max", "encoder-bilstm-hashed");
 
+        // the search's rows as word ids and as the encoder's pieces (what each view holds: DatasetReaderTest)
         PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
-        ConfigurationSearch.View pieces = data.encoderViews().get(0);
-        assertThat(data.encoderViews()).hasSize(1);
-        assertThat(pieces.encoder()).isEqualTo("hashed");
-        assertThat(pieces.vocabulary().size()).isEqualTo(2);
-        assertThat(pieces.train().labels()).isEqualTo(data.train().labels());
-        assertThat(pieces.validation().labels()).isEqualTo(data.validation().labels());
-        assertThat(java.util.Arrays.stream(pieces.train().sequences()).mapToInt(p -> p[0])).containsOnly(101);
         assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder).containsExactly(null, "hashed");
-        int words = data.vocabulary().size();
-        assertThat(words).isGreaterThan(2);
-        assertThat(checked).containsExactly("null 100 " + words, "null 100 " + words, "hashed 8 2");
 
         // the default auto encoders (e5-small, minilm-l6) are not ones this service has; none or nothing turns
         // them off; a job that names an encoder or a teacher does too
-        assertThat(names(reader(Map.of(), new MemoryBudget(), encoder).config("{}")))
+        assertThat(names(reader(Map.of(), encoder).config("{}")))
                 .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
-        assertThat(names(reader(Map.of("sentiment.training.auto-encoders", "none"), new MemoryBudget(), encoder)
+        assertThat(names(reader(Map.of("sentiment.training.auto-encoders", "none"), encoder)
                 .config("{}"))).doesNotContain("encoder-bilstm-hashed");
-        assertThat(names(reader(Map.of("sentiment.training.auto-encoders", ""), new MemoryBudget(), encoder)
+        assertThat(names(reader(Map.of("sentiment.training.auto-encoders", ""), encoder)
                 .config("{}"))).doesNotContain("encoder-bilstm-hashed");
         assertThat(names(auto.config("{}"))).endsWith("encoder-bilstm-hashed");
         assertThat(names(auto.config("{\"teacher\":\"20261129-130908-d56a\"}")))
@@ -164,11 +146,9 @@ class TrainingUploadReaderTest {
 
     @Test
     void eachAvailableAutoEncoderGetsACandidateAndAViewOfItsOwnInTheListedOrder() {
-        List<String> checked = new java.util.ArrayList<>();
-        MemoryBudget recording = recording(checked);
         // "missing" is not one this service has: left out
         TrainingUploadReader auto = reader(Map.of("sentiment.training.auto-encoders", "other,missing,hashed"),
-                recording, new HashedPieceEncoder("hashed", 8), new HashedPieceEncoder("other", 4));
+                new HashedPieceEncoder("hashed", 8), new HashedPieceEncoder("other", 4));
         TrainingConfig.ResolvedTrainingConfig searched = auto.config("{\"wordVectors\":\"none\"}");
         assertThat(names(searched)).containsExactly("lstm", "bilstm-last-max", "encoder-bilstm-other",
                 "encoder-bilstm-hashed");
@@ -176,68 +156,13 @@ class TrainingUploadReaderTest {
         PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
         assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder)
                 .containsExactly(null, "other", "hashed");
-        assertThat(data.encoderViews()).allSatisfy(v -> {
-            assertThat(v.train().labels()).isEqualTo(data.train().labels());
-            assertThat(v.validation().labels()).isEqualTo(data.validation().labels());
-        });
-        int words = data.vocabulary().size();
-        assertThat(checked).containsExactly("null 100 " + words, "null 100 " + words, "other 4 2", "hashed 8 2");
-    }
-
-    @Test
-    void anAutoEncodersViewThatDoesNotFitIsLeftOutAndTheUploadIsStillRead() {
-        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 8);
-        Map<String, String> properties = Map.of("sentiment.training.auto-encoders", "hashed");
-        // what the word ids alone claim, measured on a job without the encoder candidate
-        AtomicReference<MemoryBudget.Claim> opened = new AtomicReference<>();
-        MemoryBudget measuring = new MemoryBudget() {
-            @Override
-            Claim open(long fileBytes) {
-                opened.set(super.open(fileBytes));
-                return opened.get();
-            }
-        };
-        TrainingUploadReader words = reader(properties, measuring, encoder);
-        words.data(upload(TestCorpus.csv(100, 1)), null, words.config("{\"encoder\":\"word-vectors\"}"), List.of());
-        long wordIds = opened.get().claimed();
-        // then a heap with room for those and not for the pieces beside them
-        MemoryBudget tight = new MemoryBudget() {
-            @Override
-            Claim open(long fileBytes) {
-                return new Claim(wordIds + 16, Runtime.getRuntime().maxMemory());
-            }
-        };
-        TrainingUploadReader auto = reader(properties, tight, encoder);
-        TrainingConfig.ResolvedTrainingConfig searched = auto.config("{\"wordVectors\":\"none\"}");
-        assertThat(names(searched)).endsWith("encoder-bilstm-hashed");
-        PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
-        assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder).containsExactly(null, "hashed");
-        ConfigurationSearch.View pieces = data.encoderViews().get(0);
-        assertThat(pieces.leftOut()).isEqualTo("the hashed encoder's pieces of these rows do not fit the heap this"
-                + " upload may use");
-        assertThat(pieces.train()).isNull();
-    }
-
-    /** A memory budget that adds each network it checks to {@code checked}: its encoder, input size and vocabulary. */
-    private static MemoryBudget recording(List<String> checked) {
-        return new MemoryBudget() {
-            @Override
-            void checkNetwork(HyperParameters hp, int vocabularySize, int labels) {
-                checked.add(hp.encoder() + " " + hp.embeddingSize() + " " + vocabularySize);
-                super.checkNetwork(hp, vocabularySize, labels);
-            }
-        };
     }
 
     private static List<String> names(TrainingConfig.ResolvedTrainingConfig config) {
         return config.candidates().stream().map(ConfigurationSearch.Candidate::name).toList();
     }
 
-    private static TrainingUploadReader reader(Map<String, String> properties, MemoryBudget memory,
-                                               HashedPieceEncoder... encoders) {
-        return new TrainingUploadReader(JsonMapper.builder().build(),
-                Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of(properties), memory,
-                new com.example.sentiment.vectors.WordVectorsLibrary(TestProperties.of(Map.of())),
-                HashedPieceEncoder.lookup(encoders));
+    private static TrainingUploadReader reader(Map<String, String> properties, HashedPieceEncoder... encoders) {
+        return UploadReaders.of(TestProperties.of(properties), HashedPieceEncoder.lookup(encoders));
     }
 }

@@ -1,18 +1,16 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.NativeMemory;
 import com.example.sentiment.ml.TrainingMemory;
 import java.util.function.LongSupplier;
-import org.springframework.stereotype.Component;
 
 /**
- * The one memory budget of training uploads. What a job holds on the heap, from the first byte read until it
- * has trained, is counted with the figures below (README, "Memory budget"); a job is refused with 413 when
- * it does not fit the free heap (first estimated from the file sizes, then counted exactly while reading), or
- * when its network does not fit ND4J's off-heap limit.
+ * The one memory budget of training uploads, {@link DatasetReader}'s. What a job holds on the heap, from the
+ * first byte read until it has trained, is counted with the figures below (README, "Memory budget"); a job is
+ * refused with 413 when it does not fit the free heap (first estimated from the file sizes, then counted exactly
+ * while reading), or when its network does not fit ND4J's off-heap limit.
  */
-@Component
 class MemoryBudget {
 
     /**

@@ -1,6 +1,5 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
-import com.example.sentiment.feedback.Feedback;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.EncoderPieces;
@@ -32,7 +31,7 @@ import java.util.TreeMap;
  *
  * @param encoderViews the training and validation rows as the pieces of further encoders (empty for none)
  */
-record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
+public record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts train, EncodedTexts validation,
                        LabelledTexts heldOutTexts, DatasetReport report, RowTokens tokens,
                        List<ConfigurationSearch.View> encoderViews) {
 
@@ -49,7 +48,7 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
      * {@link #validation()} (with {@code encoder}, the one they are the pieces of, or null for word ids), then
      * {@link #encoderViews()}.
      */
-    List<ConfigurationSearch.View> views(String encoder) {
+    public List<ConfigurationSearch.View> views(String encoder) {
         List<ConfigurationSearch.View> views = new ArrayList<>();
         views.add(new ConfigurationSearch.View(encoder, vocabulary, train, validation));
         views.addAll(encoderViews);
@@ -66,10 +65,10 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
      * of {@link #train()} and {@link #validation()}, as numbers of {@code words}: what a teacher labels and what
      * augmentation varies. Kept only for a job with a teacher.
      */
-    record RowTokens(List<String> words, int[][] train, int[][] validation) {
+    public record RowTokens(List<String> words, int[][] train, int[][] validation) {
 
         /** The tokens of one row of {@code rows} ({@link #train()} or {@link #validation()}). */
-        List<String> text(int[][] rows, int row) {
+        public List<String> text(int[][] rows, int row) {
             List<String> tokens = new ArrayList<>(rows[row].length);
             for (int word : rows[row]) {
                 tokens.add(words.get(word));
@@ -274,15 +273,6 @@ record PreparedDataset(List<String> labels, Vocabulary vocabulary, EncodedTexts 
         return out;
     }
 
-
-    /** Stored corrections (oldest first, as the store lists them) as training rows, newest first; line 0: no file. */
-    static List<DatasetParser.Row> correctionRows(List<Feedback> oldestFirst) {
-        List<DatasetParser.Row> rows = new ArrayList<>(oldestFirst.size());
-        for (int i = oldestFirst.size() - 1; i >= 0; i--) {
-            rows.add(new DatasetParser.Row(0, oldestFirst.get(i).text(), oldestFirst.get(i).label()));
-        }
-        return rows;
-    }
 
     private static int[] allRows(int n) {
         int[] all = new int[n];

@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import com.example.sentiment.ml.Tokenizer;
 import java.util.ArrayList;
@@ -95,14 +95,14 @@ final class TokenisedRows implements DatasetParser.RowSink {
      * Appends the corrections that add something: not one whose tokens and label a row already has, and of
      * several corrections of one text only the first (the newest). Returns how many were appended.
      */
-    int appendNew(List<DatasetParser.Row> newestFirst) {
+    int appendNew(List<DatasetReader.Row> newestFirst) {
         if (newestFirst.isEmpty()) {
             return 0;
         }
         Map<List<Integer>, Set<String>> wanted = new LinkedHashMap<>();
-        List<DatasetParser.Row> candidates = new ArrayList<>();
+        List<DatasetReader.Row> candidates = new ArrayList<>();
         Set<String> texts = new HashSet<>();
-        for (DatasetParser.Row c : newestFirst) {
+        for (DatasetReader.Row c : newestFirst) {
             if (texts.add(c.text())) {
                 candidates.add(c);
                 wanted.computeIfAbsent(wordIds(c.text()), k -> new HashSet<>()).add(c.label());
@@ -125,7 +125,7 @@ final class TokenisedRows implements DatasetParser.RowSink {
             }
         }
         int added = 0;
-        for (DatasetParser.Row c : candidates) {
+        for (DatasetReader.Row c : candidates) {
             if (present.add(wordIds(c.text()) + "\u0000" + c.label())) {
                 accept(c.line(), c.text(), c.label());
                 added++;

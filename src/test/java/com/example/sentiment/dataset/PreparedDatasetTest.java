@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +38,7 @@ class PreparedDatasetTest {
                 0.2, 42, 2, hp, 0, 0, false);
 
         // the same data the way the trainer used to take it: whole texts, split, vocabulary, encoded
-        List<DatasetParser.Row> all = parser.parse("data", csv.getBytes(StandardCharsets.UTF_8), "d.csv", "text", "label").rows();
+        List<DatasetReader.Row> all = parser.parse("data", csv.getBytes(StandardCharsets.UTF_8), "d.csv", "text", "label").rows();
         List<String> labels = List.of("negative", "positive");
         int[][] split = PreparedDataset.stratifiedSplit(all.stream().mapToInt(r -> labels.indexOf(r.label())).toArray(),
                 2, 0.2, 42);
@@ -61,7 +61,7 @@ class PreparedDatasetTest {
         assertThat(prepared.validation().size()).isEqualTo(unseen.size()).isPositive();
         assertThat(prepared.report().validationDuplicatesRemoved()).isEqualTo(split[1].length - unseen.size());
         for (int i = 0; i < unseen.size(); i++) {
-            DatasetParser.Row row = all.get(unseen.get(i));
+            DatasetReader.Row row = all.get(unseen.get(i));
             assertThat(prepared.validation().sequences()[i])
                     .isEqualTo(expected.encode(tokenizer.tokenize(row.text()), 6));
             assertThat(prepared.validation().labels()[i]).isEqualTo(labels.indexOf(row.label()));

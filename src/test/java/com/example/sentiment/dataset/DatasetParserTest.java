@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +18,7 @@ class DatasetParserTest {
     }
 
     private static List<String> texts(DatasetParser.Parsed parsed) {
-        return parsed.rows().stream().map(DatasetParser.Row::text).toList();
+        return parsed.rows().stream().map(DatasetReader.Row::text).toList();
     }
 
     @Test
@@ -30,7 +30,7 @@ class DatasetParserTest {
         assertThat(parsed.format()).isEqualTo(DatasetParser.Format.CSV);
         assertThat(texts(parsed)).containsExactly("good, really \"good\"", "two\nlines", "plain");
         assertThat(parsed.rows().get(2).line()).isEqualTo(5);
-        assertThat(parsed.rows()).extracting(DatasetParser.Row::label).containsExactly("positive", "negative", "negative");
+        assertThat(parsed.rows()).extracting(DatasetReader.Row::label).containsExactly("positive", "negative", "negative");
     }
 
     @Test
@@ -41,7 +41,7 @@ class DatasetParserTest {
         DatasetParser.Parsed jsonl = parse("upload", "{\"text\":\"fine\",\"label\":\"positive\"}\n\n"
                 + "{\"label\":1,\"text\":\"x\",\"extra\":true}\n");
         assertThat(jsonl.format()).isEqualTo(DatasetParser.Format.JSONL);
-        assertThat(jsonl.rows()).extracting(DatasetParser.Row::label).containsExactly("positive", "1");
+        assertThat(jsonl.rows()).extracting(DatasetReader.Row::label).containsExactly("positive", "1");
     }
 
     @Test

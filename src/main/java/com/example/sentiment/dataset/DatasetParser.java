@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -43,12 +43,8 @@ final class DatasetParser {
         CSV, TSV, JSONL
     }
 
-    /** One usable row; {@code line} is the 1-based line where it starts. */
-    record Row(int line, String text, String label) {
-    }
-
     /** What a file held, rows included, for small files read whole. */
-    record Parsed(Format format, List<Row> rows, int rowsRead, Map<String, Integer> skipped) {
+    record Parsed(Format format, List<DatasetReader.Row> rows, int rowsRead, Map<String, Integer> skipped) {
     }
 
     /** What reading a file found besides the rows it handed on. */
@@ -88,9 +84,9 @@ final class DatasetParser {
 
     /** Reads a file with its rows as a list; for the command-line tools, not for uploads. */
     Parsed parse(String part, InputStream in, String filename, String textColumn, String labelColumn) throws IOException {
-        List<Row> rows = new ArrayList<>();
+        List<DatasetReader.Row> rows = new ArrayList<>();
         Summary summary = read(part, in, filename, textColumn, labelColumn,
-                (line, text, label) -> rows.add(new Row(line, text, label)));
+                (line, text, label) -> rows.add(new DatasetReader.Row(line, text, label)));
         return new Parsed(summary.format(), rows, summary.rowsRead(), summary.skipped());
     }
 

@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import com.example.sentiment.system.ProblemException;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -22,11 +22,11 @@ public class InvalidDatasetException extends ProblemException {
     }
 
     /** Problems of the file as a whole (no line). */
-    public static InvalidDatasetException of(String part, List<String> errors) {
+    static InvalidDatasetException of(String part, List<String> errors) {
         return new InvalidDatasetException(part, errors.stream().map(e -> new DatasetError(part, null, e)).toList());
     }
 
-    public static InvalidDatasetException of(String part, String error) {
+    static InvalidDatasetException of(String part, String error) {
         return of(part, List.of(error));
     }
 

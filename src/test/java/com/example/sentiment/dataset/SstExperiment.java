@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.EpochMetrics;
@@ -46,12 +46,12 @@ public final class SstExperiment {
         com.example.sentiment.ml.EncoderCatalogue encoders = new com.example.sentiment.ml.EncoderCatalogue(
                 a.containsKey("encoders") ? Path.of(a.get("encoders")) : null);
         DatasetParser parser = new DatasetParser(JsonMapper.builder().build(), 2_000_000);
-        List<DatasetParser.Row> rows = parser.parse("data", Files.readAllBytes(train), train.toString(), "text", "label").rows();
+        List<DatasetReader.Row> rows = parser.parse("data", Files.readAllBytes(train), train.toString(), "text", "label").rows();
         if (a.containsKey("limit")) {
             rows = rows.subList(0, Integer.parseInt(a.get("limit")));
         }
-        List<DatasetParser.Row> devRows = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label").rows();
-        List<String> labels = rows.stream().map(DatasetParser.Row::label).distinct().sorted().toList();
+        List<DatasetReader.Row> devRows = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label").rows();
+        List<String> labels = rows.stream().map(DatasetReader.Row::label).distinct().sorted().toList();
         // earlystop=dev: the dev set drives early stopping (and each epoch's line shows its dev accuracy)
         boolean stopOnDev = "dev".equals(a.get("earlystop"));
         LabelledTexts all = texts(rows, labels);
@@ -113,8 +113,8 @@ public final class SstExperiment {
         };
     }
 
-    private static LabelledTexts texts(List<DatasetParser.Row> rows, List<String> labels) {
-        return new LabelledTexts(rows.stream().map(DatasetParser.Row::text).toList(),
+    private static LabelledTexts texts(List<DatasetReader.Row> rows, List<String> labels) {
+        return new LabelledTexts(rows.stream().map(DatasetReader.Row::text).toList(),
                 rows.stream().mapToInt(r -> labels.indexOf(r.label())).toArray());
     }
 

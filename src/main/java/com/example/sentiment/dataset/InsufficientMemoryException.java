@@ -1,4 +1,4 @@
-package com.example.sentiment.training;
+package com.example.sentiment.dataset;
 
 import com.example.sentiment.system.ProblemException;
 import org.springframework.http.HttpStatus;
