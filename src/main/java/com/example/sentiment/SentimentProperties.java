@@ -211,9 +211,10 @@ public record SentimentProperties(
      * @param crossValidation when the configuration search compares its candidates by cross-validation
      * @param autoEncoders the pretrained encoders each of which gives the configuration search one last candidate
      *     ({@code encoder-bilstm-<encoder>}, in this order) reading its states, when it is available and a job
-     *     names neither an encoder nor a teacher; {@code none} or nothing leaves them out. {@code e5-small} (the
-     *     encoder of the bundled models/sst2-encoder, the better one for sentiment) and {@code minilm-l6} (twice
-     *     as fast, and better for question types: docs/experiments.md) by default
+     *     names neither an encoder nor a teacher; {@code none} or nothing leaves them out. {@code e5-small} alone
+     *     by default (the encoder of the bundled models/sst2-encoder): under the same LSTM it scored above
+     *     {@code minilm-l6} on SST-2, SST-5 and TREC (docs/experiments.md, runs 98-100), and one encoder
+     *     candidate gets a larger part of the time budget than two
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
@@ -224,7 +225,7 @@ public record SentimentProperties(
             @Valid @DefaultValue Defaults defaults,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin,
             @Valid @DefaultValue CrossValidation crossValidation,
-            @NotNull @DefaultValue({"e5-small", "minilm-l6"})
+            @NotNull @DefaultValue("e5-small")
             List<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") String> autoEncoders) {
 
         /** The setting of {@link #autoEncoders} that leaves the encoder candidates out. */

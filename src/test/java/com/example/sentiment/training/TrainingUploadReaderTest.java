@@ -125,7 +125,7 @@ class TrainingUploadReaderTest {
         PreparedDataset data = auto.data(upload(TestCorpus.csv(100, 1)), null, searched, List.of());
         assertThat(data.views(null)).extracting(ConfigurationSearch.View::encoder).containsExactly(null, "hashed");
 
-        // the default auto encoders (e5-small, minilm-l6) are not ones this service has; none or nothing turns
+        // the default auto encoder (e5-small) is not one this service has; none or nothing turns
         // them off; a job that names an encoder or a teacher does too
         assertThat(names(reader(Map.of(), encoder).config("{}")))
                 .containsExactly("lstm-two-phase", "lstm", "bilstm-last-max");
