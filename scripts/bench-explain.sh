@@ -14,7 +14,9 @@ port=${PORT:-18283}
 java ${SERVICE_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
   --sentiment.models-dir="$work" --logging.level.root=WARN >"$work/service.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+# `|| true`: waiting for the killed service answers 143, and under `set -e` that would end the trap (leaving the
+# folder behind) and make it the script's exit status instead of the benchmark's
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1; do
   kill -0 $pid 2>/dev/null || { cat "$work/service.log"; exit 1; }
   sleep 0.2
