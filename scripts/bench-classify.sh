@@ -38,11 +38,7 @@ if [ -n "${MODEL:-}" ]; then
   [ -d "$work/$(basename "$model")" ] || cp -r "$model" "$work/"
   basename "$model" >"$work/active"
 fi
-python=${PYTHON:-}
-for candidate in python3 /usr/bin/python3; do
-  [ -n "$python" ] && break
-  "$candidate" -c 'import fastapi, uvicorn, torch' 2>/dev/null && python=$candidate
-done
+python=$(peer_python 'fastapi, uvicorn, torch')
 [ "${PEER:-1}" = 0 ] || [ -z "$python" ] || compare_with_peer
 port=${PORT:-18282}
 start=$(date +%s.%N)

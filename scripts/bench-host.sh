@@ -14,6 +14,15 @@ compare_with_peer() {
   measured_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 }
 
+# The python that can import the peer's modules ($PYTHON, else python3 or Debian's), or nothing: no peer then.
+peer_python() {
+  local candidate
+  for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
+    "$candidate" -c "import $1" 2>/dev/null && { echo "$candidate"; return; }
+  done
+  return 0
+}
+
 bench_host() {
   local cpu level coretype=${OPENBLAS_CORETYPE:-unset} l2=${OPENBLAS_L2_SIZE:-unset} note=""
   cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//; s/ *$//')

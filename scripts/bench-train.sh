@@ -11,11 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-host.sh
-python=${PYTHON:-}
-for candidate in python3 /usr/bin/python3; do
-  [ -n "$python" ] && break
-  "$candidate" -c 'import torch' 2>/dev/null && python=$candidate
-done
+python=$(peer_python 'torch')
 [ "${PEER:-1}" = 0 ] || [ -z "$python" ] || compare_with_peer
 data=${DATA:-../shared/datasets/sst2/train.csv}
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
