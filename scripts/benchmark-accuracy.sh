@@ -16,7 +16,9 @@ if [ -z "${BASE_URL:-}" ]; then
   port=${PORT:-18181}
   java -jar "$jar" --server.port="$port" --sentiment.models-dir="$work" >"$work/service.log" 2>&1 &
   pid=$!
-  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+  # `|| true`: waiting for the killed service answers 143, and under `set -e` that would end the trap (leaving the
+  # folder behind) and make it the script's exit status instead of the benchmark's
+  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
   BASE_URL=http://localhost:$port
   for _ in $(seq 1 120); do
     curl -fs "$BASE_URL/actuator/health/liveness" >/dev/null 2>&1 && break

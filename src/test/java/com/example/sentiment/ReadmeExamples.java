@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The curl examples of {@code README.md} and what their comments say they answer, read by the rules that
- * {@link ReadmeExamplesIT} documents: an example is one shell command of a {@code ```sh} block that calls
- * {@code http://localhost:8080}, and its comment (after {@code #} on its line, and the {@code #} lines below it)
- * is what it is checked against.
+ * The curl examples of {@code README.md} and of the pages under {@code docs/}, and what their comments say they
+ * answer, read by the rules that {@link ReadmeExamplesIT} documents: an example is one shell command of a
+ * {@code ```sh} block that calls {@code http://localhost:8080}, and its comment (after {@code #} on its line, and
+ * the {@code #} lines below it) is what it is checked against.
  */
 final class ReadmeExamples {
 
@@ -32,7 +32,7 @@ final class ReadmeExamples {
     private ReadmeExamples() {
     }
 
-    /** One command as the README shows it, with the line it starts on and its comment lines (without {@code #}). */
+    /** One command as the page shows it, with the line it starts on and its comment lines (without {@code #}). */
     record Example(int line, String command, List<String> comment) {
 
         boolean calls(String url) {
@@ -49,9 +49,18 @@ final class ReadmeExamples {
         }
     }
 
-    /** The examples of every runnable block of this README, in order. */
-    static List<Example> read(Path readme) throws IOException {
-        return parse(Files.readAllLines(readme));
+    /** The examples of every runnable block of this page, in order. */
+    static List<Example> read(Path page) throws IOException {
+        return parse(Files.readAllLines(page));
+    }
+
+    /** The pages whose examples run: the README first, then every page under {@code docs/}, by name. */
+    static List<Path> pages(Path repository) throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(repository.resolve("README.md")));
+        try (java.util.stream.Stream<Path> docs = Files.list(repository.resolve("docs"))) {
+            docs.filter(page -> page.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        return pages;
     }
 
     static List<Example> parse(List<String> lines) {
@@ -255,7 +264,7 @@ final class ReadmeExamples {
         return body;
     }
 
-    /** A JSON value as the README shows it: {@code ...} stands for further fields or items, or any value. */
+    /** A JSON value as the page shows it: {@code ...} stands for further fields or items, or any value. */
     sealed interface Shown {
 
         /** Null when {@code actual} is what this shows, else where and how it differs. */
@@ -290,7 +299,7 @@ final class ReadmeExamples {
             if (!open) {
                 for (String name : actual.propertyNames()) {
                     if (!fields.containsKey(name)) {
-                        return path + ": the answer has field " + name + ", which the README does not show "
+                        return path + ": the answer has field " + name + ", which the page does not show "
                                 + "(show it, or write ... for the fields left out)";
                     }
                 }
@@ -307,7 +316,7 @@ final class ReadmeExamples {
                 return path + ": expected an array, got " + actual;
             }
             if (actual.size() < items.size() || (!open && !illustrative && actual.size() != items.size())) {
-                return path + ": " + actual.size() + " items, the README shows " + items.size();
+                return path + ": " + actual.size() + " items, the page shows " + items.size();
             }
             for (int i = 0; i < items.size(); i++) {
                 String differs = items.get(i).mismatch(actual.get(i), path + "[" + i + "]", key, illustrative);
@@ -350,7 +359,7 @@ final class ReadmeExamples {
             } else {
                 matches = text.equals(value);
             }
-            return matches ? null : path + ": \"" + text + "\", the README shows \"" + value + "\"";
+            return matches ? null : path + ": \"" + text + "\", the page shows \"" + value + "\"";
         }
     }
 
@@ -367,7 +376,7 @@ final class ReadmeExamples {
             BigDecimal difference = new BigDecimal(actual.toString()).subtract(value).abs();
             BigDecimal halfUnit = value.ulp().divide(BigDecimal.valueOf(2));
             return difference.compareTo(halfUnit) <= 0 ? null
-                    : path + ": " + actual + ", the README shows " + value.toPlainString().replaceAll("0+$", "")
+                    : path + ": " + actual + ", the page shows " + value.toPlainString().replaceAll("0+$", "")
                     + " (" + value + ")";
         }
     }
@@ -377,11 +386,11 @@ final class ReadmeExamples {
         @Override
         public String mismatch(JsonNode actual, String path, String key, boolean illustrative) {
             return illustrative || actual.toString().equals(token) ? null
-                    : path + ": " + actual + ", the README shows " + token;
+                    : path + ": " + actual + ", the page shows " + token;
         }
     }
 
-    /** Reads JSON as a README comment shows it, where {@code ...} may stand for fields, items or a value. */
+    /** Reads JSON as a comment of a page shows it, where {@code ...} may stand for fields, items or a value. */
     static final class ShownParser {
         private final String text;
         private int at;
@@ -526,7 +535,7 @@ final class ReadmeExamples {
         }
 
         private IllegalArgumentException error(String expected) {
-            return new IllegalArgumentException("README JSON: expected " + expected + " at " + at + " of: " + text);
+            return new IllegalArgumentException("JSON of a comment: expected " + expected + " at " + at + " of: " + text);
         }
     }
 }

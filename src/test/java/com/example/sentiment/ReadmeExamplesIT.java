@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,10 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs the README's curl examples, in the order the README shows them, against the packaged jar, and checks that
- * each answers what its comment shows. The service runs on a free port with a temporary copy of the bundled
- * model ({@code models/}) as its models folder and a temporary data folder, so nothing is written into the
- * checkout; the commands run with bash in a temporary folder, so {@code > corrections.csv} lands there too.
+ * Runs the curl examples of the README and of every page under {@code docs/} ({@code docs/api.md} holds most),
+ * page by page and in the order each page shows them, against the packaged jar, and checks that each answers what
+ * its comment shows. The service runs on a free port with a temporary copy of the bundled model ({@code models/})
+ * as its models folder and a temporary data folder, so nothing is written into the checkout; the commands run
+ * with bash in a temporary folder, so {@code > corrections.csv} lands there too.
  * <p>
  * The convention, for whoever writes an example:
  * <ul>
@@ -43,8 +47,9 @@ import tools.jackson.databind.JsonNode;
  *       anything. {@code # e.g. {...}} shows an answer whose values vary (a running job): only its fields are
  *       checked.</li>
  *   <li>In a command, {@code <job id>} is the job that the last example started, {@code <model id>} the active
- *       version. A file uploaded with {@code -F data=@FILE} is taken from the repository (a missing one fails the
- *       test, naming it).</li>
+ *       version. A page starts no job for another: {@code <job id>} before that page's first training example
+ *       fails the test. A file uploaded with {@code -F data=@FILE} is taken from the repository (a missing one
+ *       fails the test, naming it).</li>
  *   <li>A GET whose answer does not match yet is repeated for up to two minutes, as a reader would look at a
  *       job again until it has finished.</li>
  * </ul>
@@ -59,7 +64,9 @@ class ReadmeExamplesIT {
     Path work;
 
     private PackagedService service;
+    private String page;
     private String lastJobId;
+    private final List<String> jobsOfThePage = new ArrayList<>();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -69,13 +76,20 @@ class ReadmeExamplesIT {
     }
 
     @Test
-    void everyCurlExampleOfTheReadmeAnswersWhatTheReadmeShows() throws Exception {
+    void everyCurlExampleOfTheReadmeAndTheDocsAnswersWhatThePageShows() throws Exception {
         Path repository = Path.of("").toAbsolutePath();
-        List<ReadmeExamples.Example> examples = ReadmeExamples.read(repository.resolve("README.md"));
-        assertThat(examples).as("curl examples in README.md").hasSizeGreaterThan(10);
+        Map<String, List<ReadmeExamples.Example>> pages = new LinkedHashMap<>();
+        for (Path file : ReadmeExamples.pages(repository)) {
+            pages.put(repository.relativize(file).toString(), ReadmeExamples.read(file));
+        }
+        assertThat(pages.get("README.md")).as("curl examples in README.md").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(pages.get("docs/api.md")).as("curl examples in docs/api.md").hasSizeGreaterThan(10);
         Path cwd = Files.createDirectories(work.resolve("cwd"));
-        for (ReadmeExamples.Example example : examples) {
-            copyUploads(example, repository, cwd);
+        for (Map.Entry<String, List<ReadmeExamples.Example>> examples : pages.entrySet()) {
+            page = examples.getKey();
+            for (ReadmeExamples.Example example : examples.getValue()) {
+                copyUploads(example, repository, cwd);
+            }
         }
         Path models = seededModels(repository.resolve("models"), work.resolve("models"));
         service = PackagedService.start(models, work.resolve("service.log"),
@@ -83,27 +97,50 @@ class ReadmeExamplesIT {
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 service.client().get("/actuator/health/readiness").status() == 200);
 
-        for (ReadmeExamples.Example example : examples) {
-            String command = substitute(example);
-            ReadmeExamples.Expectation expected = example.expectation();
-            Run run = run(command, cwd);
-            String mismatch = expected.mismatch(run.status(), run.output());
-            if (mismatch != null && example.isRead()) {
-                await().atMost(REPEAT_READS_FOR).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                    Run again = run(command, cwd);
-                    assertThat(expected.mismatch(again.status(), again.output()))
-                            .as(describe(example, again)).isNull();
-                });
-            } else {
-                assertThat(mismatch).as(describe(example, run)).isNull();
+        for (Map.Entry<String, List<ReadmeExamples.Example>> examples : pages.entrySet()) {
+            page = examples.getKey();
+            lastJobId = null;
+            for (ReadmeExamples.Example example : examples.getValue()) {
+                check(example, cwd);
             }
-            rememberJob(command, run);
-            System.out.printf("README.md line %d: answered %s as shown%n", example.line(), run.status());
+            cancelTheJobsOfThePage();
         }
     }
 
-    private static String describe(ReadmeExamples.Example example, Run run) {
-        return "README.md line " + example.line() + ":\n" + example.command() + "\n# " + String.join("\n# ",
+    /**
+     * A page's jobs are cancelled before the next page runs, so that its jobs start at once, as they would for a
+     * reader who follows that page alone (one job trains at a time; the README's job would otherwise hold the
+     * queue for the whole configuration search).
+     */
+    private void cancelTheJobsOfThePage() throws Exception {
+        for (String job : jobsOfThePage) {
+            int status = service.client().post("/api/v1/training-jobs/" + job + "/cancel", null, new byte[0]).status();
+            assertThat(status).as("cancelling job %s of %s", job, page).isIn(200, 409);
+        }
+        jobsOfThePage.clear();
+    }
+
+    /** Runs one example and checks its answer; a read that does not match yet is repeated for a while. */
+    private void check(ReadmeExamples.Example example, Path cwd) throws Exception {
+        String command = substitute(example);
+        ReadmeExamples.Expectation expected = example.expectation();
+        Run run = run(command, cwd);
+        String mismatch = expected.mismatch(run.status(), run.output());
+        if (mismatch != null && example.isRead()) {
+            await().atMost(REPEAT_READS_FOR).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                Run again = run(command, cwd);
+                assertThat(expected.mismatch(again.status(), again.output()))
+                        .as(describe(example, again)).isNull();
+            });
+        } else {
+            assertThat(mismatch).as(describe(example, run)).isNull();
+        }
+        rememberJob(command, run);
+        System.out.printf("%s line %d: answered %s as shown%n", page, example.line(), run.status());
+    }
+
+    private String describe(ReadmeExamples.Example example, Run run) {
+        return page + " line " + example.line() + ":\n" + example.command() + "\n# " + String.join("\n# ",
                 example.comment()) + "\nanswered " + run.status() + ":\n" + run.output();
     }
 
@@ -130,13 +167,13 @@ class ReadmeExamplesIT {
         return target;
     }
 
-    private static void copyUploads(ReadmeExamples.Example example, Path repository, Path cwd) throws IOException {
+    private void copyUploads(ReadmeExamples.Example example, Path repository, Path cwd) throws IOException {
         Matcher m = UPLOAD.matcher(example.command());
         while (m.find()) {
             Path source = repository.resolve(m.group(1)).normalize();
             if (!Files.isRegularFile(source)) {
-                fail("README.md line " + example.line() + " uploads " + m.group(1) + ", which the repository does "
-                        + "not have (" + source + "): a reader following the README could not run it");
+                fail(page + " line " + example.line() + " uploads " + m.group(1) + ", which the repository does "
+                        + "not have (" + source + "): a reader following " + page + " could not run it");
             }
             Path copy = cwd.resolve(m.group(1)).normalize();
             Files.createDirectories(copy.getParent());
@@ -147,8 +184,8 @@ class ReadmeExamplesIT {
     private String substitute(ReadmeExamples.Example example) throws Exception {
         String command = example.command().replace("http://localhost:8080", service.client().base());
         if (command.contains("<job id>")) {
-            assertThat(lastJobId).as("README.md line %d uses <job id> before an example started a job",
-                    example.line()).isNotNull();
+            assertThat(lastJobId).as("%s line %d uses <job id> before an example of that page started a job",
+                    page, example.line()).isNotNull();
             command = command.replace("<job id>", lastJobId);
         }
         if (command.contains("<model id>")) {
@@ -157,7 +194,7 @@ class ReadmeExamplesIT {
         }
         Matcher left = PLACEHOLDER.matcher(command);
         if (left.find()) {
-            fail("README.md line " + example.line() + " uses " + left.group() + ", which this test cannot fill in");
+            fail(page + " line " + example.line() + " uses " + left.group() + ", which this test cannot fill in");
         }
         return command;
     }
@@ -165,6 +202,7 @@ class ReadmeExamplesIT {
     private void rememberJob(String command, Run run) {
         if (command.contains("/api/v1/training-jobs") && command.contains("-F ") && run.status() == 202) {
             lastJobId = ServiceClient.JSON.readTree(ReadmeExamples.body(run.output())).get("id").asString();
+            jobsOfThePage.add(lastJobId);
         }
     }
 

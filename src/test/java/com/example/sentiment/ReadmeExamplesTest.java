@@ -7,25 +7,31 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What can be checked of the README's examples without a running service, and the reading rules that
- * {@link ReadmeExamplesIT} applies to them.
+ * What can be checked of the examples of the README and {@code docs/} without a running service, and the reading
+ * rules that {@link ReadmeExamplesIT} applies to them.
  */
 class ReadmeExamplesTest {
 
     private static final String OK = null;
 
     @Test
-    void aHeaderTheReadmeShowsIsOneTheCommandPrints() throws Exception {
-        List<ReadmeExamples.Example> examples = ReadmeExamples.read(Path.of("README.md"));
-        assertThat(examples).hasSizeGreaterThan(10);
-        for (ReadmeExamples.Example example : examples) {
-            // every comment's JSON must be readable by the IT's rules
-            ReadmeExamples.Expectation expectation = example.expectation();
-            if (!expectation.headers().isEmpty()) {
-                assertThat(example.command()).as("README.md line %d shows %s, which curl prints only with -i",
-                        example.line(), expectation.headers()).containsPattern("\\s-(i|\\w*i\\w*)\\s");
+    void aHeaderAPageShowsIsOneTheCommandPrints() throws Exception {
+        List<Path> pages = ReadmeExamples.pages(Path.of(""));
+        assertThat(pages).contains(Path.of("README.md"), Path.of("docs/api.md"));
+        int all = 0;
+        for (Path page : pages) {
+            List<ReadmeExamples.Example> examples = ReadmeExamples.read(page);
+            all += examples.size();
+            for (ReadmeExamples.Example example : examples) {
+                // every comment's JSON must be readable by the IT's rules
+                ReadmeExamples.Expectation expectation = example.expectation();
+                if (!expectation.headers().isEmpty()) {
+                    assertThat(example.command()).as("%s line %d shows %s, which curl prints only with -i",
+                            page, example.line(), expectation.headers()).containsPattern("\\s-(i|\\w*i\\w*)\\s");
+                }
             }
         }
+        assertThat(all).as("curl examples in the README and docs/").isGreaterThan(10);
     }
 
     @Test

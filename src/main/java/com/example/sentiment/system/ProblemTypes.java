@@ -2,7 +2,7 @@ package com.example.sentiment.system;
 
 import java.net.URI;
 
-/** The stable {@code type} URIs of the service's problem details; documented in the README. */
+/** The stable {@code type} URIs of the service's problem details; documented in docs/api.md (Errors). */
 public final class ProblemTypes {
 
     public static final String BASE = "https://sentiment-service.example/problems/";

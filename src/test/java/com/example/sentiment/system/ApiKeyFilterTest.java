@@ -180,8 +180,8 @@ class ApiKeyFilterTest {
         Matcher variables = Pattern.compile("\\bSENTIMENT_[A-Z_]+\\b").matcher(warning);
         assertThat(variables.find()).as(warning).isTrue();
         // Spring Boot binds SENTIMENT_SECURITY_API_KEY too (relaxed binding), but a user reads the warning
-        // next to the docs: it must name the variable that README.md and SECURITY.md document
-        String documented = Files.readString(Path.of("README.md")) + Files.readString(Path.of("SECURITY.md"));
+        // next to the docs: it must name the variable that README.md and docs/security.md document
+        String documented = Files.readString(Path.of("README.md")) + Files.readString(Path.of("docs/security.md"));
         do {
             assertThat(documented).as(warning).contains("`" + variables.group() + "`");
             assertThat(keyBoundFrom(variables.group(), "sentiment.security.api-key")).as(warning)
@@ -192,7 +192,7 @@ class ApiKeyFilterTest {
     @Test
     void everyKeyVariableTheDocsAndDeployFilesNameSetsItsKey() throws Exception {
         Set<String> named = new TreeSet<>();
-        for (String file : new String[] {"README.md", "SECURITY.md", "docker-compose.yml", "Dockerfile",
+        for (String file : new String[] {"README.md", "docs/security.md", "docs/configuration.md", "docker-compose.yml", "Dockerfile",
                 "deploy/k8s/README.md", "deploy/k8s/base/deployment.yaml"}) {
             Matcher m = Pattern.compile("\\bSENTIMENT_[A-Z_]*API_?KEY\\b").matcher(Files.readString(Path.of(file)));
             while (m.find()) {
