@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The one memory budget of training uploads, {@link DatasetReader}'s. What a job holds on the heap, from the
- * first byte read until it has trained, is counted with the figures below (README, "Memory budget"); a job is
+ * first byte read until it has trained, is counted with the figures below (docs/training.md, "Memory budget"); a job is
  * refused with 413 when it does not fit the free heap (first estimated from the file sizes, then counted exactly
  * while reading), or when its network does not fit ND4J's off-heap limit.
  */
