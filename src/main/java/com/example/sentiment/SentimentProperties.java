@@ -50,7 +50,7 @@ import org.springframework.validation.annotation.Validated;
  * @param roles what this process does: {@code serve} (the HTTP API and classification) and {@code train} (claims
  *              and runs training jobs); both by default. A process without {@code train} never claims a job
  * @param queue where training jobs wait and who runs them
- * @param postgres the database of {@code sentiment.queue.type=postgres}
+ * @param postgres the database of every feature that keeps its data in PostgreSQL
  * @param feedback how much the feedback store keeps
  * @param encoders where further pretrained encoders are, beside the bundled ones
  * @param inference what runs the served models' forward passes
@@ -107,9 +107,18 @@ public record SentimentProperties(
     public enum QueueType { LOCAL, POSTGRES }
 
     /**
+     * Where the active-version pointer ({@code sentiment.storage.pointer}) or the corrections
+     * ({@code sentiment.feedback.store}) are kept: on this process's disk, or in PostgreSQL. Unset, each follows
+     * {@code sentiment.queue.type} ({@code postgres} there means {@code postgres} here).
+     */
+    public enum StoreType { FILESYSTEM, POSTGRES }
+
+    /**
      * @param type {@code local} (jobs in this process, their records in {@link #jobsDir()}; a restart fails the
-     *             jobs it interrupted) or {@code postgres} (jobs, their uploads and the active-version pointer in
-     *             the database of {@code sentiment.postgres}, claimed by every process with the {@code train} role)
+     *             jobs it interrupted) or {@code postgres} (jobs and their uploads in the database of
+     *             {@code sentiment.postgres}, claimed by every process with the {@code train} role). The mode
+     *             switch: the pointer ({@code sentiment.storage.pointer}) and the corrections
+     *             ({@code sentiment.feedback.store}) follow it unless they are set
      * @param lease how long a claimed job stays its worker's without a heartbeat; the heartbeat runs every third
      *              of it. A worker that stops renewing loses the job to another one
      * @param maxAttempts claims of a job after which a lost lease fails it instead of handing it on
@@ -126,8 +135,8 @@ public record SentimentProperties(
     }
 
     /**
-     * @param url JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/sentiment}; required with
-     *            {@code sentiment.queue.type=postgres}, unused otherwise
+     * @param url JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/sentiment}; required when the queue,
+     *            the pointer or the corrections are kept in PostgreSQL, unused otherwise
      * @param connectTimeout how long a request waits for a connection before it is answered 503
      */
     public record Postgres(
@@ -271,10 +280,22 @@ public record SentimentProperties(
      *
      * @param maxEntries corrections kept at most
      * @param maxTotalSize their total size, counted as the UTF-8 bytes of text, label, model id and predicted label
+     * @param store {@code filesystem} (files in {@link #feedbackDir()}) or {@code postgres} (shared by every
+     *              replica); unset, it follows {@code sentiment.queue.type}
      */
     public record FeedbackLimits(
             @Positive @DefaultValue("100000") int maxEntries,
-            @NotNull @DefaultValue("256MB") DataSize maxTotalSize) {
+            @NotNull @DefaultValue("256MB") DataSize maxTotalSize,
+            StoreType store) {
+
+        /** Caps only; the store follows the mode switch. */
+        public FeedbackLimits(int maxEntries, DataSize maxTotalSize) {
+            this(maxEntries, maxTotalSize, null);
+        }
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public FeedbackLimits {
+        }
     }
 
     /**
@@ -330,6 +351,9 @@ public record SentimentProperties(
      *                      in memory needs no files, so older ones are deleted and downloaded again if asked for
      * @param pointerPoll how often a replica re-reads the active-version pointer, in case a change
      *                    notification was missed (jittered)
+     * @param pointer where the active-version pointer is: {@code filesystem} (the {@code active} file in
+     *                {@code modelsDir}) or {@code postgres} (one row, announced by {@code NOTIFY}); unset, it
+     *                follows {@code sentiment.queue.type}
      * @param staleTemporaryAge a temporary ({@code .tmp-*}) or half-deleted ({@code .deleted-*}) entry in the
      *                          models folder or the S3 cache untouched for this long is a crash's left-over and
      *                          is removed at start; a younger one may be another process's save in progress
@@ -341,7 +365,8 @@ public record SentimentProperties(
             @Min(1) @DefaultValue("3") int cacheVersions,
             @NotNull @DefaultValue("5s") java.time.Duration pointerPoll,
             @NotNull @DefaultValue("1h") java.time.Duration staleTemporaryAge,
-            @Valid @DefaultValue S3 s3) {
+            @Valid @DefaultValue S3 s3,
+            StoreType pointer) {
 
         /**
          * An S3-compatible object store, addressed by path ({@code endpoint/bucket/key}).

@@ -1,7 +1,8 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
-import com.example.sentiment.model.postgres.PostgresActiveVersionPointer;
+import com.example.sentiment.model.ActiveVersionPointer;
 import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -47,15 +47,16 @@ import tools.jackson.databind.json.JsonMapper;
  *       one lease after the database started: heartbeats that failed while it restarted cost no job a retry.</li>
  *   <li>Every write of a worker matches the job's id, its fencing token and state RUNNING: a worker whose job
  *       was claimed again since updates no row, and so can never mark it, or activate its model.</li>
- *   <li>A job that succeeds with activation moves the active-version pointer in the same transaction, which
- *       sends {@code NOTIFY sentiment_active_model} when it commits.</li>
+ *   <li>A job that succeeds with activation moves the active-version pointer; the PostgreSQL pointer (the one
+ *       this mode chooses unless {@code sentiment.storage.pointer} says otherwise) moves in the same
+ *       transaction, which sends {@code NOTIFY sentiment_active_model} when it commits.</li>
  * </ul>
  *
  * While the database cannot be reached, the API's calls throw {@link JobQueueUnavailableException} (503); a
  * worker's final writes are retried for up to one lease, and a heartbeat that fails is tried again at the next.
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "postgres")
+@ConditionalOnPostgres("sentiment.queue.type")
 class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresTrainingJobQueue.class);
@@ -65,7 +66,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private final PostgresActiveVersionPointer pointer;
+    private final ActiveVersionPointer pointer;
     private final JsonMapper json;
     private final ObjectReader viewReader;
     private final ObjectReader configReader;
@@ -80,13 +81,13 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     @Autowired
     PostgresTrainingJobQueue(JdbcTemplate postgresJdbc, TransactionTemplate postgresTransactions,
-                             PostgresActiveVersionPointer pointer, JsonMapper json, SentimentProperties properties) {
+                             ActiveVersionPointer pointer, JsonMapper json, SentimentProperties properties) {
         this(postgresJdbc, postgresTransactions, pointer, json, properties.queue().lease(),
                 properties.queue().maxAttempts(), properties.training().queueCapacity());
     }
 
     /** @param queueCapacity jobs that may wait (QUEUED) before a submission is refused */
-    PostgresTrainingJobQueue(JdbcTemplate jdbc, TransactionTemplate transactions, PostgresActiveVersionPointer pointer,
+    PostgresTrainingJobQueue(JdbcTemplate jdbc, TransactionTemplate transactions, ActiveVersionPointer pointer,
                              JsonMapper json, Duration lease, int maxAttempts, int queueCapacity) {
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -285,7 +286,8 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
                 return false;
             }
             if (activate) {
-                pointer.set(modelId); // same connection, same transaction: NOTIFY goes out when it commits
+                // the PostgreSQL pointer joins this transaction (same pool): NOTIFY goes out when it commits
+                pointer.set(modelId);
             }
             return true;
         }));

@@ -1,5 +1,6 @@
 package com.example.sentiment.model.postgres;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ActiveVersionPointer;
 import jakarta.annotation.PreDestroy;
@@ -17,12 +18,12 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The active-version pointer of {@code sentiment.queue.type=postgres}: the one row of {@code active_model}
+ * The active-version pointer in PostgreSQL ({@code sentiment.storage.pointer=postgres}, which follows
+ * {@code sentiment.queue.type} when unset): the one row of {@code active_model}
  * (schema {@code db/migration/V2__active_model.sql}). Every change raises its generation in the same statement
  * that sends {@code NOTIFY sentiment_active_model}; a notification is delivered when its transaction commits, so
  * a job that activates its version inside the transaction marking it SUCCEEDED announces nothing if that
@@ -35,7 +36,7 @@ import org.springframework.stereotype.Component;
  * missed meanwhile.
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "postgres")
+@ConditionalOnPostgres("sentiment.storage.pointer")
 public class PostgresActiveVersionPointer implements ActiveVersionPointer {
 
     /** The channel of {@code NOTIFY}; the payload is the new generation. */
