@@ -54,6 +54,7 @@ import org.springframework.validation.annotation.Validated;
  * @param feedback how much the feedback store keeps
  * @param encoders where further pretrained encoders are, beside the bundled ones
  * @param inference what runs the served models' forward passes
+ * @param retry how calls to a store that is out of reach are tried again
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -74,7 +75,8 @@ public record SentimentProperties(
         @Valid @DefaultValue Postgres postgres,
         @Valid @DefaultValue FeedbackLimits feedback,
         @Valid @DefaultValue Encoders encoders,
-        @Valid @DefaultValue Inference inference) {
+        @Valid @DefaultValue Inference inference,
+        @Valid @DefaultValue Retry retry) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -322,6 +324,94 @@ public record SentimentProperties(
             if (directory != null && directory.toString().isEmpty()) {
                 directory = null;
             }
+        }
+    }
+
+    /**
+     * Back-off of the calls that are tried again while a store is out of reach (a database or object store
+     * restarting): each waits {@code delay}, then {@code multiplier} times longer each time, at most
+     * {@code max-delay}. What is tried again, and for how long, is fixed by what the call does (named below);
+     * only the pace is a setting. Run by Spring's {@code RetryTemplate}, except {@code model-load}.
+     *
+     * @param jobClaim a training worker's claims while the queue cannot be reached: for as long as the worker
+     *                 runs (1s, doubling, at most 30s)
+     * @param modelStore storing a trained version while the model store cannot be reached: for up to one
+     *                   {@code sentiment.queue.lease}, while the job's lease holds (1s, doubling, at most 8s)
+     * @param queueWrite a worker's writes that end its job in the PostgreSQL queue while the database cannot be
+     *                   reached: for up to one {@code sentiment.queue.lease} (250ms, doubling, at most 4s)
+     * @param pointerListen connecting again the PostgreSQL pointer's listening connection: for as long as the
+     *                      process runs (500ms, doubling, at most 5s)
+     * @param modelLoad loading the version the pointer names after it failed to load: for as long as the
+     *                  pointer names it (1s, doubling, at most 1m); the pointer is still read every
+     *                  {@code sentiment.storage.pointer-poll} meanwhile, so that a new activation is followed at once
+     */
+    public record Retry(
+            @Valid RetryBackOff jobClaim,
+            @Valid RetryBackOff modelStore,
+            @Valid RetryBackOff queueWrite,
+            @Valid RetryBackOff pointerListen,
+            @Valid RetryBackOff modelLoad) {
+
+        public Retry {
+            jobClaim = RetryBackOff.orElse(jobClaim, Duration.ofSeconds(1), Duration.ofSeconds(30));
+            modelStore = RetryBackOff.orElse(modelStore, Duration.ofSeconds(1), Duration.ofSeconds(8));
+            queueWrite = RetryBackOff.orElse(queueWrite, Duration.ofMillis(250), Duration.ofSeconds(4));
+            pointerListen = RetryBackOff.orElse(pointerListen, Duration.ofMillis(500), Duration.ofSeconds(5));
+            modelLoad = RetryBackOff.orElse(modelLoad, Duration.ofSeconds(1), Duration.ofMinutes(1));
+        }
+
+        /** Every back-off at its default. */
+        public static Retry defaults() {
+            return new Retry(null, null, null, null, null);
+        }
+    }
+
+    /**
+     * One back-off of {@link Retry}; a part left unset takes that call's default (the multiplier 2).
+     *
+     * @param delay the wait before the first try again
+     * @param maxDelay the longest wait
+     * @param multiplier how much longer each wait is than the one before
+     */
+    public record RetryBackOff(Duration delay, Duration maxDelay, Double multiplier) {
+
+        public RetryBackOff {
+            if (delay != null && (delay.isNegative() || delay.isZero())) {
+                throw new IllegalArgumentException("delay must be positive, not " + delay);
+            }
+            if (delay != null && maxDelay != null && maxDelay.compareTo(delay) < 0) {
+                throw new IllegalArgumentException("max-delay " + maxDelay + " is shorter than delay " + delay);
+            }
+            if (multiplier != null && !(multiplier >= 1)) {
+                throw new IllegalArgumentException("multiplier must be at least 1, not " + multiplier);
+            }
+        }
+
+        static RetryBackOff orElse(RetryBackOff set, Duration delay, Duration maxDelay) {
+            if (set == null) {
+                return new RetryBackOff(delay, maxDelay, 2.0);
+            }
+            Duration first = set.delay() != null ? set.delay() : delay;
+            Duration longest = set.maxDelay() != null ? set.maxDelay() : maxDelay;
+            return new RetryBackOff(first, longest.compareTo(first) < 0 ? first : longest,
+                    set.multiplier() != null ? set.multiplier() : 2.0);
+        }
+
+        /**
+         * A policy with this back-off and no limit on attempts, for {@code RetryTemplate}: the caller adds what
+         * is tried again ({@code includes}, {@code predicate}) and for how long ({@code timeout}).
+         */
+        public org.springframework.core.retry.RetryPolicy.Builder policy() {
+            return org.springframework.core.retry.RetryPolicy.builder().delay(delay).maxDelay(maxDelay)
+                    .multiplier(multiplier).maxRetries(Long.MAX_VALUE);
+        }
+
+        /** The waits alone, for a caller that keeps doing other work between tries (no attempt limit). */
+        public org.springframework.util.backoff.BackOff backOff() {
+            org.springframework.util.backoff.ExponentialBackOff waits =
+                    new org.springframework.util.backoff.ExponentialBackOff(delay.toMillis(), multiplier);
+            waits.setMaxInterval(maxDelay.toMillis());
+            return waits;
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -73,7 +74,7 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
     private final Duration lease;
     private final int maxAttempts;
     private final int queueCapacity;
-    private final Duration retryFor;
+    private final RetryTemplate writes;
     // When a lease ends: its time, but never less than one lease after the database (re)started, so that a
     // restart that made every heartbeat fail for a while does not hand running jobs to other workers before
     // their holders could renew.
@@ -83,12 +84,17 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
     PostgresTrainingJobQueue(JdbcTemplate postgresJdbc, TransactionTemplate postgresTransactions,
                              ActiveVersionPointer pointer, JsonMapper json, SentimentProperties properties) {
         this(postgresJdbc, postgresTransactions, pointer, json, properties.queue().lease(),
-                properties.queue().maxAttempts(), properties.training().queueCapacity());
+                properties.queue().maxAttempts(), properties.training().queueCapacity(),
+                properties.retry().queueWrite());
     }
 
-    /** @param queueCapacity jobs that may wait (QUEUED) before a submission is refused */
+    /**
+     * @param queueCapacity jobs that may wait (QUEUED) before a submission is refused
+     * @param writeBackOff the pace of a worker's writes tried again while the database cannot be reached
+     */
     PostgresTrainingJobQueue(JdbcTemplate jdbc, TransactionTemplate transactions, ActiveVersionPointer pointer,
-                             JsonMapper json, Duration lease, int maxAttempts, int queueCapacity) {
+                             JsonMapper json, Duration lease, int maxAttempts, int queueCapacity,
+                             SentimentProperties.RetryBackOff writeBackOff) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.pointer = pointer;
@@ -98,7 +104,9 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
         this.lease = lease;
         this.maxAttempts = maxAttempts;
         this.queueCapacity = queueCapacity;
-        this.retryFor = lease;
+        // for up to one lease: past it the job is another worker's, and this one's write would match no row
+        this.writes = new RetryTemplate(writeBackOff.policy().includes(JobQueueUnavailableException.class)
+                .timeout(lease).build());
         this.leaseEnd = "GREATEST(lease_until, pg_postmaster_start_time() + interval '" + lease.toMillis()
                 + " milliseconds')";
     }
@@ -413,24 +421,8 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     /** Runs a worker's write again while the database cannot be reached, for up to one lease. */
     private <T> T retried(Supplier<T> call) {
-        long deadline = System.nanoTime() + retryFor.toNanos();
-        long pause = 250;
-        while (true) {
-            try {
-                return reachable(call);
-            } catch (JobQueueUnavailableException e) {
-                if (System.nanoTime() + pause * 1_000_000 > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                pause = Math.min(pause * 2, 4000);
-            }
-        }
+        // the last failure is thrown once the lease is used up, or at once when it is not a 503 of the database
+        return writes.invoke(() -> reachable(call));
     }
 
     static boolean unreachable(Throwable e) {

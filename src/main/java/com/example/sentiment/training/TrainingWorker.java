@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,8 +62,6 @@ import org.springframework.stereotype.Component;
 class TrainingWorker {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingWorker.class);
-    private static final Duration STORE_FIRST_RETRY = Duration.ofSeconds(1);
-    private static final Duration STORE_MAX_RETRY = Duration.ofSeconds(8);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final TrainingJobQueue queue;
@@ -75,6 +75,7 @@ class TrainingWorker {
     private final SentimentProperties properties;
     private final Environment environment;
     private final Duration heartbeatEvery;
+    private final RetryTemplate claims;
     private final Map<String, TrainingJob> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService heartbeats;
@@ -105,6 +106,9 @@ class TrainingWorker {
         // a third of the lease: two beats may fail (a database restarting) before the lease runs out
         Duration third = properties.queue().lease().dividedBy(3);
         this.heartbeatEvery = third.toMillis() < 100 ? Duration.ofMillis(100) : third;
+        // for as long as the worker runs: the queue's database may be away for minutes
+        this.claims = new RetryTemplate(properties.retry().jobClaim().policy().includes(RuntimeException.class)
+                .predicate(e -> !stopping).build());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "training-heartbeat");
             t.setDaemon(true);
@@ -166,11 +170,18 @@ class TrainingWorker {
     }
 
     private void claimLoop() {
-        Duration backOff = Duration.ofSeconds(1);
         while (!stopping) {
+            Optional<TrainingJobQueue.JobLease> lease;
             try {
-                Optional<TrainingJobQueue.JobLease> lease = queue.claim(name);
-                backOff = Duration.ofSeconds(1);
+                lease = claims.invoke(this::claim);
+            } catch (RuntimeException e) {
+                // given up only when stopping, or interrupted while waiting to try again
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                continue;
+            }
+            try {
                 if (lease.isPresent()) {
                     run(lease.get());
                 } else {
@@ -180,17 +191,23 @@ class TrainingWorker {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // the queue's database is away: try again later, without a stack trace on every attempt
-                log.warn("Training worker {} cannot claim jobs: {}", name, e.getMessage());
-                try {
-                    Thread.sleep(backOff.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backOff = backOff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                        : backOff.multipliedBy(2);
+                // the job's end could not be recorded (its lease runs out, and it goes to another worker)
+                log.warn("Training worker {}: {}", name, e.getMessage());
             }
+        }
+    }
+
+    /** One claim; nothing once the worker stops. */
+    private Optional<TrainingJobQueue.JobLease> claim() {
+        if (stopping) {
+            return Optional.empty();
+        }
+        try {
+            return queue.claim(name);
+        } catch (RuntimeException e) {
+            // the queue's database is away: tried again with back-off, without a stack trace on every attempt
+            log.warn("Training worker {} cannot claim jobs: {}", name, e.getMessage());
+            throw e;
         }
     }
 
@@ -343,33 +360,41 @@ class TrainingWorker {
      */
     private String store(TrainingJob job, TrainingResult result, ModelMetadata metadata, boolean activateHere)
             throws java.io.IOException {
-        long deadline = System.nanoTime() + properties.queue().lease().toNanos();
-        Duration wait = STORE_FIRST_RETRY;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return models.register(result.classifier(), metadata, activateHere).id();
-            } catch (ModelConflictException e) {
-                if (attempt == 1 || !models.exists(metadata.id())) {
-                    throw e;
-                }
-                if (activateHere) {
-                    models.activate(metadata.id());
-                }
-                return metadata.id();
-            } catch (StorageUnreachableException e) {
-                if (job.leaseLost() || System.nanoTime() + wait.toNanos() > deadline) {
-                    throw e;
-                }
-                log.warn("Training job {}: cannot store model {} yet ({}); trying again in {} ms", job.id(),
-                        metadata.id(), e.getMessage(), wait.toMillis());
+        RetryTemplate stores = new RetryTemplate(properties.retry().modelStore().policy()
+                .includes(StorageUnreachableException.class).predicate(e -> !job.leaseLost())
+                .timeout(properties.queue().lease()).build());
+        int[] attempts = {0};
+        try {
+            return stores.execute(() -> {
+                attempts[0]++;
                 try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
+                    return models.register(result.classifier(), metadata, activateHere).id();
+                } catch (ModelConflictException e) {
+                    if (attempts[0] == 1 || !models.exists(metadata.id())) {
+                        throw e;
+                    }
+                    if (activateHere) {
+                        models.activate(metadata.id());
+                    }
+                    return metadata.id();
+                } catch (StorageUnreachableException e) {
+                    log.warn("Training job {}: cannot store model {} yet ({}); trying again while the lease holds",
+                            job.id(), metadata.id(), e.getMessage());
                     throw e;
                 }
-                wait = java.util.Collections.min(List.of(wait.multipliedBy(2), STORE_MAX_RETRY));
+            });
+        } catch (RetryException e) {
+            // the last failure: out of time, lease lost, interrupted, or one that no retry helps
+            if (e.getCause() instanceof java.io.IOException io) {
+                throw io;
             }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -18,6 +18,8 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -46,10 +48,12 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
 
     private final JdbcTemplate jdbc;
     private final Connections connections;
+    private final RetryTemplate reconnects;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private Thread listening; // guarded by this
     private Connection connection; // guarded by this
     private volatile boolean closed;
+    private boolean missed; // on the listening thread only: a change may have gone unheard since it last listened
 
     /** Opens the dedicated connection that listens. */
     @FunctionalInterface
@@ -60,16 +64,20 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
     @Autowired
     PostgresActiveVersionPointer(DataSource postgresDataSource, SentimentProperties properties) {
         this(postgresDataSource, () -> DriverManager.getConnection(properties.postgres().url(),
-                connectionProperties(properties.postgres())));
+                connectionProperties(properties.postgres())), properties.retry().pointerListen());
     }
 
     /**
      * @param pool where reads and changes go (the pool of the job queue, so that they can join its transactions)
      * @param listening opens the connection that {@code LISTEN}s
+     * @param reconnect the pace at which that connection is opened again while it cannot be
      */
-    public PostgresActiveVersionPointer(DataSource pool, Connections listening) {
+    public PostgresActiveVersionPointer(DataSource pool, Connections listening,
+                                        SentimentProperties.RetryBackOff reconnect) {
         this.jdbc = new JdbcTemplate(pool);
         this.connections = listening;
+        // for as long as the pointer is open; close() interrupts the wait
+        this.reconnects = new RetryTemplate(reconnect.policy().predicate(e -> !closed).build());
     }
 
     private static Properties connectionProperties(SentimentProperties.Postgres settings) {
@@ -148,22 +156,21 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
         }
     }
 
+    /** Listens until closed; a connection that breaks is opened again (at once, then with back-off). */
     private void listen() {
-        boolean missed = false;
-        long pause = 500;
         while (!closed) {
-            try (Connection c = connections.open()) {
-                synchronized (this) {
-                    connection = c;
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + CHANNEL);
-                }
+            Connection c;
+            try {
+                c = reconnects.execute(this::connect);
+            } catch (RetryException e) {
+                return; // closed, or interrupted by close()
+            }
+            try (c) {
                 if (missed) {
                     log.info("Listening for active-model changes again");
                     fire();
                 }
-                pause = 500;
+                missed = false;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
@@ -175,26 +182,49 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                if (!missed) {
-                    log.warn("Lost the connection that listens for active-model changes ({}); reconnecting",
-                            e.getMessage());
-                }
-                missed = true;
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                pause = Math.min(pause * 2, 5000);
+                lost(e);
             } finally {
                 synchronized (this) {
                     connection = null;
                 }
             }
         }
+    }
+
+    /** Opens the listening connection and {@code LISTEN}s on it. */
+    private Connection connect() throws SQLException {
+        Connection c = null;
+        try {
+            c = connections.open();
+            synchronized (this) {
+                connection = c;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            if (c != null) {
+                synchronized (this) {
+                    connection = null;
+                }
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // broken already
+                }
+            }
+            lost(e);
+            throw e;
+        }
+    }
+
+    /** Notes that changes may go unheard until the connection is back; said once per outage. */
+    private void lost(Exception e) {
+        if (!closed && !missed) {
+            log.warn("Lost the connection that listens for active-model changes ({}); reconnecting", e.getMessage());
+        }
+        missed = true;
     }
 
     private void fire() {
