@@ -33,6 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
 
 /**
  * The loaded models: the one this replica serves, swapped atomically so that a request in flight always
@@ -56,8 +58,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class ModelService implements AutoCloseable {
 
-    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    static final Duration MAX_RETRY = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(ModelService.class);
 
     private final ModelRepository repository;
@@ -66,6 +66,7 @@ public class ModelService implements AutoCloseable {
     private final int replicas;
     private final InferenceEngine engine;
     private final Duration poll;
+    private final BackOff loadRetries;
     private final AtomicReference<Serving> serving = new AtomicReference<>();
     private final Map<String, LoadedModel> cache;
     // loaded here (trained, or activated through this replica) and waiting for the pointer to name them, so
@@ -87,7 +88,7 @@ public class ModelService implements AutoCloseable {
     private volatile boolean toldNoModel;
     // used by the follower thread only
     private String failingId;
-    private int failures;
+    private BackOffExecution failingRetries;
     private long retryAt;
     // with the pointer unset, the newest version that loads is made active, chosen among the versions of the first
     // listing (null until one succeeds; empty once one is active): a version stored later (a job's
@@ -115,6 +116,9 @@ public class ModelService implements AutoCloseable {
         this.replicas = properties.classify().inferenceThreadCount();
         this.engine = properties.inference().engine();
         this.poll = properties.storage().pointerPoll();
+        // the waits only, not a RetryTemplate: the follower goes on reading the pointer between tries, so that a
+        // new activation is followed at once instead of after the failing version's back-off
+        this.loadRetries = properties.retry().modelLoad().backOff();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
         this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
                 .register(meters);
@@ -597,7 +601,6 @@ public class ModelService implements AutoCloseable {
                 LoadedModel loaded = fresh != null ? fresh : takeCachedOrLoad(target.modelId());
                 install(loaded, target.generation());
                 failingId = null;
-                failures = 0;
                 lastLoadFailure = null;
             } catch (Exception | Error e) {
                 // an Error too (out of memory for a large version): retried with back-off like any failure
@@ -620,9 +623,11 @@ public class ModelService implements AutoCloseable {
     }
 
     private void loadFailed(String id, Throwable e) {
-        failures = id.equals(failingId) ? failures + 1 : 1;
+        if (!id.equals(failingId)) {
+            failingRetries = loadRetries.start();
+        }
         failingId = id;
-        long delay = Math.min(FIRST_RETRY.toNanos() << Math.min(failures - 1, 20), MAX_RETRY.toNanos());
+        long delay = TimeUnit.MILLISECONDS.toNanos(failingRetries.nextBackOff());
         retryAt = System.nanoTime() + delay;
         lastLoadFailure = e.getMessage();
         Serving current = serving.get();
