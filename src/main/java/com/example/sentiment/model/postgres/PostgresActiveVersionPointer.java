@@ -77,7 +77,8 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
         this.jdbc = new JdbcTemplate(pool);
         this.connections = listening;
         // for as long as the pointer is open; close() interrupts the wait
-        this.reconnects = new RetryTemplate(reconnect.policy().predicate(e -> !closed).build());
+        this.reconnects = new RetryTemplate(reconnect.policy().includes(SQLException.class, RuntimeException.class)
+                .predicate(e -> !closed).build());
     }
 
     private static Properties connectionProperties(SentimentProperties.Postgres settings) {
