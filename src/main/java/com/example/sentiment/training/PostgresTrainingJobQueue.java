@@ -54,7 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  *
  * While the database cannot be reached, the API's calls throw {@link JobQueueUnavailableException} (503); a
- * worker's final writes are retried for up to one lease, and a heartbeat that fails is tried again at the next.
+ * worker's final writes are retried for up to one lease (at the pace of {@code sentiment.retry.queue-write}), and
+ * a heartbeat that fails is tried again at the next.
  */
 @Component
 @ConditionalOnPostgres("sentiment.queue.type")
