@@ -77,7 +77,7 @@ final class ActiveVersionFollower implements AutoCloseable {
     }
 
     /** Reads the pointer again soon, on the follower's thread (a change was announced). */
-    void followSoon() {
+    private void followSoon() {
         try {
             follower.execute(this::followLogged);
         } catch (RejectedExecutionException e) {
