@@ -50,10 +50,11 @@ import org.springframework.validation.annotation.Validated;
  * @param roles what this process does: {@code serve} (the HTTP API and classification) and {@code train} (claims
  *              and runs training jobs); both by default. A process without {@code train} never claims a job
  * @param queue where training jobs wait and who runs them
- * @param postgres the database of {@code sentiment.queue.type=postgres}
+ * @param postgres the database of every feature that keeps its data in PostgreSQL
  * @param feedback how much the feedback store keeps
  * @param encoders where further pretrained encoders are, beside the bundled ones
  * @param inference what runs the served models' forward passes
+ * @param retry how calls to a store that is out of reach are tried again
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -74,7 +75,8 @@ public record SentimentProperties(
         @Valid @DefaultValue Postgres postgres,
         @Valid @DefaultValue FeedbackLimits feedback,
         @Valid @DefaultValue Encoders encoders,
-        @Valid @DefaultValue Inference inference) {
+        @Valid @DefaultValue Inference inference,
+        @Valid @DefaultValue Retry retry) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -107,9 +109,18 @@ public record SentimentProperties(
     public enum QueueType { LOCAL, POSTGRES }
 
     /**
+     * Where the active-version pointer ({@code sentiment.storage.pointer}) or the corrections
+     * ({@code sentiment.feedback.store}) are kept: on this process's disk, or in PostgreSQL. Unset, each follows
+     * {@code sentiment.queue.type} ({@code postgres} there means {@code postgres} here).
+     */
+    public enum StoreType { FILESYSTEM, POSTGRES }
+
+    /**
      * @param type {@code local} (jobs in this process, their records in {@link #jobsDir()}; a restart fails the
-     *             jobs it interrupted) or {@code postgres} (jobs, their uploads and the active-version pointer in
-     *             the database of {@code sentiment.postgres}, claimed by every process with the {@code train} role)
+     *             jobs it interrupted) or {@code postgres} (jobs and their uploads in the database of
+     *             {@code sentiment.postgres}, claimed by every process with the {@code train} role). The mode
+     *             switch: the pointer ({@code sentiment.storage.pointer}) and the corrections
+     *             ({@code sentiment.feedback.store}) follow it unless they are set
      * @param lease how long a claimed job stays its worker's without a heartbeat; the heartbeat runs every third
      *              of it. A worker that stops renewing loses the job to another one
      * @param maxAttempts claims of a job after which a lost lease fails it instead of handing it on
@@ -126,8 +137,8 @@ public record SentimentProperties(
     }
 
     /**
-     * @param url JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/sentiment}; required with
-     *            {@code sentiment.queue.type=postgres}, unused otherwise
+     * @param url JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/sentiment}; required when the queue,
+     *            the pointer or the corrections are kept in PostgreSQL, unused otherwise
      * @param connectTimeout how long a request waits for a connection before it is answered 503
      */
     public record Postgres(
@@ -272,10 +283,22 @@ public record SentimentProperties(
      *
      * @param maxEntries corrections kept at most
      * @param maxTotalSize their total size, counted as the UTF-8 bytes of text, label, model id and predicted label
+     * @param store {@code filesystem} (files in {@link #feedbackDir()}) or {@code postgres} (shared by every
+     *              replica); unset, it follows {@code sentiment.queue.type}
      */
     public record FeedbackLimits(
             @Positive @DefaultValue("100000") int maxEntries,
-            @NotNull @DefaultValue("256MB") DataSize maxTotalSize) {
+            @NotNull @DefaultValue("256MB") DataSize maxTotalSize,
+            StoreType store) {
+
+        /** Caps only; the store follows the mode switch. */
+        public FeedbackLimits(int maxEntries, DataSize maxTotalSize) {
+            this(maxEntries, maxTotalSize, null);
+        }
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public FeedbackLimits {
+        }
     }
 
     /**
@@ -305,6 +328,94 @@ public record SentimentProperties(
         }
     }
 
+    /**
+     * Back-off of the calls that are tried again while a store is out of reach (a database or object store
+     * restarting): each waits {@code delay}, then {@code multiplier} times longer each time, at most
+     * {@code max-delay}. What is tried again, and for how long, is fixed by what the call does (named below);
+     * only the pace is a setting. Run by Spring's {@code RetryTemplate}, except {@code model-load}.
+     *
+     * @param jobClaim a training worker's claims while the queue cannot be reached: for as long as the worker
+     *                 runs (1s, doubling, at most 30s)
+     * @param modelStore storing a trained version while the model store cannot be reached: for up to one
+     *                   {@code sentiment.queue.lease}, while the job's lease holds (1s, doubling, at most 8s)
+     * @param queueWrite a worker's writes that end its job in the PostgreSQL queue while the database cannot be
+     *                   reached: for up to one {@code sentiment.queue.lease} (250ms, doubling, at most 4s)
+     * @param pointerListen connecting again the PostgreSQL pointer's listening connection: for as long as the
+     *                      process runs (500ms, doubling, at most 5s)
+     * @param modelLoad loading the version the pointer names after it failed to load: for as long as the
+     *                  pointer names it (1s, doubling, at most 1m); the pointer is still read every
+     *                  {@code sentiment.storage.pointer-poll} meanwhile, so that a new activation is followed at once
+     */
+    public record Retry(
+            @Valid RetryBackOff jobClaim,
+            @Valid RetryBackOff modelStore,
+            @Valid RetryBackOff queueWrite,
+            @Valid RetryBackOff pointerListen,
+            @Valid RetryBackOff modelLoad) {
+
+        public Retry {
+            jobClaim = RetryBackOff.orElse(jobClaim, Duration.ofSeconds(1), Duration.ofSeconds(30));
+            modelStore = RetryBackOff.orElse(modelStore, Duration.ofSeconds(1), Duration.ofSeconds(8));
+            queueWrite = RetryBackOff.orElse(queueWrite, Duration.ofMillis(250), Duration.ofSeconds(4));
+            pointerListen = RetryBackOff.orElse(pointerListen, Duration.ofMillis(500), Duration.ofSeconds(5));
+            modelLoad = RetryBackOff.orElse(modelLoad, Duration.ofSeconds(1), Duration.ofMinutes(1));
+        }
+
+        /** Every back-off at its default. */
+        public static Retry defaults() {
+            return new Retry(null, null, null, null, null);
+        }
+    }
+
+    /**
+     * One back-off of {@link Retry}; a part left unset takes that call's default (the multiplier 2).
+     *
+     * @param delay the wait before the first try again
+     * @param maxDelay the longest wait
+     * @param multiplier how much longer each wait is than the one before
+     */
+    public record RetryBackOff(Duration delay, Duration maxDelay, Double multiplier) {
+
+        public RetryBackOff {
+            if (delay != null && (delay.isNegative() || delay.isZero())) {
+                throw new IllegalArgumentException("delay must be positive, not " + delay);
+            }
+            if (delay != null && maxDelay != null && maxDelay.compareTo(delay) < 0) {
+                throw new IllegalArgumentException("max-delay " + maxDelay + " is shorter than delay " + delay);
+            }
+            if (multiplier != null && !(multiplier >= 1)) {
+                throw new IllegalArgumentException("multiplier must be at least 1, not " + multiplier);
+            }
+        }
+
+        static RetryBackOff orElse(RetryBackOff set, Duration delay, Duration maxDelay) {
+            if (set == null) {
+                return new RetryBackOff(delay, maxDelay, 2.0);
+            }
+            Duration first = set.delay() != null ? set.delay() : delay;
+            Duration longest = set.maxDelay() != null ? set.maxDelay() : maxDelay;
+            return new RetryBackOff(first, longest.compareTo(first) < 0 ? first : longest,
+                    set.multiplier() != null ? set.multiplier() : 2.0);
+        }
+
+        /**
+         * A policy with this back-off and no limit on attempts, for {@code RetryTemplate}: the caller adds what
+         * is tried again ({@code includes}, {@code predicate}) and for how long ({@code timeout}).
+         */
+        public org.springframework.core.retry.RetryPolicy.Builder policy() {
+            return org.springframework.core.retry.RetryPolicy.builder().delay(delay).maxDelay(maxDelay)
+                    .multiplier(multiplier).maxRetries(Long.MAX_VALUE);
+        }
+
+        /** The waits alone, for a caller that keeps doing other work between tries (no attempt limit). */
+        public org.springframework.util.backoff.BackOff backOff() {
+            org.springframework.util.backoff.ExponentialBackOff waits =
+                    new org.springframework.util.backoff.ExponentialBackOff(delay.toMillis(), multiplier);
+            waits.setMaxInterval(maxDelay.toMillis());
+            return waits;
+        }
+    }
+
     /** @param minFreeDisk the model store's health is DOWN with less free space on the models volume */
     public record Health(@NotNull @DefaultValue("100MB") DataSize minFreeDisk) {
     }
@@ -331,6 +442,9 @@ public record SentimentProperties(
      *                      in memory needs no files, so older ones are deleted and downloaded again if asked for
      * @param pointerPoll how often a replica re-reads the active-version pointer, in case a change
      *                    notification was missed (jittered)
+     * @param pointer where the active-version pointer is: {@code filesystem} (the {@code active} file in
+     *                {@code modelsDir}) or {@code postgres} (one row, announced by {@code NOTIFY}); unset, it
+     *                follows {@code sentiment.queue.type}
      * @param staleTemporaryAge a temporary ({@code .tmp-*}) or half-deleted ({@code .deleted-*}) entry in the
      *                          models folder or the S3 cache untouched for this long is a crash's left-over and
      *                          is removed at start; a younger one may be another process's save in progress
@@ -342,7 +456,8 @@ public record SentimentProperties(
             @Min(1) @DefaultValue("3") int cacheVersions,
             @NotNull @DefaultValue("5s") java.time.Duration pointerPoll,
             @NotNull @DefaultValue("1h") java.time.Duration staleTemporaryAge,
-            @Valid @DefaultValue S3 s3) {
+            @Valid @DefaultValue S3 s3,
+            StoreType pointer) {
 
         /**
          * An S3-compatible object store, addressed by path ({@code endpoint/bucket/key}).

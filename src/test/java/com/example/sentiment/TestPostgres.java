@@ -109,7 +109,8 @@ public final class TestPostgres {
     /** A pointer as one replica has it: the shared pool, and a listening connection of its own; close it. */
     public PostgresActiveVersionPointer pointer() {
         return new PostgresActiveVersionPointer(dataSource(),
-                () -> java.sql.DriverManager.getConnection(url(), username(), ""));
+                () -> java.sql.DriverManager.getConnection(url(), username(), ""),
+                SentimentProperties.Retry.defaults().pointerListen());
     }
 
     /** Empties every table of the application and resets the active-version pointer. */

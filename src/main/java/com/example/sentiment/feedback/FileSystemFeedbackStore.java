@@ -1,5 +1,6 @@
 package com.example.sentiment.feedback;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.system.DurableFiles;
 import com.example.sentiment.system.StoredJson;
@@ -20,7 +21,6 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
@@ -32,11 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
  * temporary file, never a torn record, and the temporary file is removed at start. The texts stay on disk; in
  * memory is an index of each correction's time, id, model and size (read once at start), which orders pages and
  * enforces {@code sentiment.feedback}'s caps; a page, a look-up or an export reads just the files it returns.
- * The default; with {@code sentiment.queue.type=postgres} corrections live in the shared database instead
- * ({@code feedback/postgres}).
+ * The default ({@code sentiment.feedback.store=filesystem}); with {@code postgres} (which an unset
+ * {@code sentiment.feedback.store} takes from {@code sentiment.queue.type}) corrections live in the shared database
+ * instead ({@code feedback/postgres}).
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "local", matchIfMissing = true)
+@ConditionalOnPostgres(value = "sentiment.feedback.store", chosen = false)
 class FileSystemFeedbackStore implements FeedbackStore {
 
     private static final Logger log = LoggerFactory.getLogger(FileSystemFeedbackStore.class);

@@ -11,24 +11,17 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -38,10 +31,8 @@ import org.springframework.stereotype.Service;
  * The loaded models: the one this replica serves, swapped atomically so that a request in flight always
  * finishes on the model it started with, and a small cache of other versions asked for by id.
  *
- * <p>The served version follows the {@link ActiveVersionPointer}: a change notification, and a jittered poll
- * every {@code sentiment.storage.pointer-poll} in case a notification was missed, make a background thread
- * load the version the pointer names (download, verify, load, warm up) and swap it in; requests never wait
- * for it. A failed load keeps the old model serving and is retried with exponential back-off. Activating a
+ * <p>The served version follows the {@link ActiveVersionPointer}: its {@link ActiveVersionFollower} loads the
+ * version the pointer names in the background and swaps it in here; requests never wait for it. Activating a
  * version here loads it first, then moves the pointer, so that a version that cannot load is refused before
  * any replica tries it.
  *
@@ -56,8 +47,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class ModelService implements AutoCloseable {
 
-    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    static final Duration MAX_RETRY = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(ModelService.class);
 
     private final ModelRepository repository;
@@ -65,7 +54,6 @@ public class ModelService implements AutoCloseable {
     private final int cacheSize;
     private final int replicas;
     private final InferenceEngine engine;
-    private final Duration poll;
     private final AtomicReference<Serving> serving = new AtomicReference<>();
     private final Map<String, LoadedModel> cache;
     // loaded here (trained, or activated through this replica) and waiting for the pointer to name them, so
@@ -80,22 +68,13 @@ public class ModelService implements AutoCloseable {
     private final Semaphore loadSlot = new Semaphore(1, true);
     private final Timer loadTimer;
     private final MultiGauge generations;
-    private final ScheduledExecutorService follower;
+    private final ActiveVersionFollower follower;
     private volatile Pointer desired;
     private volatile boolean startupDone;
     private volatile String lastLoadFailure;
-    private volatile boolean toldNoModel;
-    // used by the follower thread only
-    private String failingId;
-    private int failures;
-    private long retryAt;
-    // with the pointer unset, the newest version that loads is made active, chosen among the versions of the first
-    // listing (null until one succeeds; empty once one is active): a version stored later (a job's
-    // "activate": false, an import without --activate) stays inactive
-    private Set<String> adoptable;
 
     /** The version served and the pointer generation it was loaded for (0: served without the pointer naming it). */
-    private record Serving(LoadedModel model, long generation) {
+    record Serving(LoadedModel model, long generation) {
     }
 
     /** A version in memory, ready to classify. */
@@ -114,7 +93,6 @@ public class ModelService implements AutoCloseable {
         this.loadWaiters = new Semaphore(maxWaitingLoads);
         this.replicas = properties.classify().inferenceThreadCount();
         this.engine = properties.inference().engine();
-        this.poll = properties.storage().pointerPoll();
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
         this.loadTimer = Timer.builder("sentiment.model.load").description("Time to load and warm up a model version")
                 .register(meters);
@@ -122,21 +100,14 @@ public class ModelService implements AutoCloseable {
                 .description("Pointer generation of the version this replica serves (state=loaded) and of the one "
                         + "the pointer names (state=desired); they differ while a switch is pending or failing")
                 .register(meters);
-        // loading in the background keeps the process live (and its liveness probe answering) while a large
-        // model loads; readiness stays down until one is ready
-        this.follower = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "model-follower");
-            t.setDaemon(true);
-            return t;
-        });
-        pointer.onChange(this::followSoon);
-        follower.execute(this::followAndReschedule);
+        // last: the follower's thread starts at once and uses this service
+        this.follower = new ActiveVersionFollower(this, repository, pointer, properties);
     }
 
     /** Stops following the pointer. */
     @Override
     public void close() {
-        follower.shutdownNow();
+        follower.close();
     }
 
     /**
@@ -469,8 +440,42 @@ public class ModelService implements AutoCloseable {
         return new LoadedModel(id, stored.metadata(), classifier);
     }
 
+    /** The version served now, or null. */
+    Serving serving() {
+        return serving.get();
+    }
+
+    /**
+     * Serves {@code current} on as loaded for no generation, unless another version was swapped in meanwhile:
+     * the pointer's generation went back (a restored database), so that the generations it counts from now on
+     * are followed.
+     *
+     * @return the version served now
+     */
+    Serving forgetGeneration(Serving current) {
+        synchronized (lock) {
+            serving.compareAndSet(current, new Serving(current.model(), 0));
+            return serving.get();
+        }
+    }
+
+    /** The version loaded here for the pointer to name (trained, or activated through this replica), or null. */
+    LoadedModel loadedHere(String id) {
+        return loadedHere.get(id);
+    }
+
+    /** Records the first reading of the pointer and attempt to load what it names as over. */
+    void startupOver() {
+        startupDone = true;
+    }
+
+    /** Records why the desired version could not be loaded, or null once it could. */
+    void loadFailure(String reason) {
+        lastLoadFailure = reason;
+    }
+
     /** Serves {@code loaded} unless a newer pointer generation is already served. */
-    private void install(LoadedModel loaded, long generation) {
+    void install(LoadedModel loaded, long generation) {
         synchronized (lock) {
             Serving current = serving.get();
             if (current != null && generation < current.generation()) {
@@ -496,7 +501,7 @@ public class ModelService implements AutoCloseable {
         }
     }
 
-    private void noteDesired(Pointer p) {
+    void noteDesired(Pointer p) {
         if (!p.equals(desired)) {
             desired = p;
             updateGauges();
@@ -516,172 +521,12 @@ public class ModelService implements AutoCloseable {
         generations.register(rows, true);
     }
 
-    // ---- following the pointer (on the follower thread only) ----
-
-    private void followSoon() {
-        try {
-            follower.execute(this::followLogged);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    private void followAndReschedule() {
-        followLogged();
-        long delay = (long) (poll.toNanos() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-        if (failingId != null) {
-            delay = Math.max(0, Math.min(delay, retryAt - System.nanoTime()));
-        }
-        try {
-            follower.schedule(this::followAndReschedule, delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    /**
-     * {@link #follow()}, whatever it throws: an Error escaping to the executor would be kept in a future nobody
-     * reads, and the next poll never scheduled, so this replica would stop following the pointer silently.
-     */
-    private void followLogged() {
-        try {
-            follow();
-        } catch (Throwable e) {
-            log.error("Following the active-version pointer failed; trying again at the next poll", e);
-        }
-    }
-
-    /** Reads the pointer and, when it names another version than the served one, loads that one and swaps. */
-    private void follow() {
-        Optional<Pointer> read;
-        try {
-            read = pointer.current();
-        } catch (RuntimeException e) {
-            // until the pointer has been read once, a replica with nothing loaded says it is still loading
-            log.warn("Cannot read the active-version pointer, serving on: {}", e.getMessage());
-            return;
-        }
-        try {
-            if (read.isEmpty()) {
-                if (serving.get() == null && (adoptable == null || !adoptable.isEmpty())) {
-                    serveNewest(null);
-                }
-                return;
-            }
-            Pointer target = read.get();
-            noteDesired(target);
-            Serving current = serving.get();
-            if (current != null && target.generation() < current.generation()) {
-                // read just now, so not a stale notification: the pointer was reset (a restored database, say)
-                log.warn("The pointer's generation went back from {} to {}: following it", current.generation(),
-                        target.generation());
-                Serving reset = new Serving(current.model(), 0);
-                synchronized (lock) {
-                    serving.compareAndSet(current, reset);
-                }
-                current = serving.get();
-            }
-            if (current != null && current.model().id().equals(target.modelId())) {
-                if (current.generation() < target.generation()) {
-                    install(current.model(), target.generation());
-                }
-                failingId = null;
-                lastLoadFailure = null;
-                return;
-            }
-            if (target.modelId().equals(failingId) && System.nanoTime() < retryAt) {
-                return;
-            }
-            LoadedModel fresh = loadedHere.get(target.modelId());
-            try {
-                LoadedModel loaded = fresh != null ? fresh : takeCachedOrLoad(target.modelId());
-                install(loaded, target.generation());
-                failingId = null;
-                failures = 0;
-                lastLoadFailure = null;
-            } catch (Exception | Error e) {
-                // an Error too (out of memory for a large version): retried with back-off like any failure
-                loadFailed(target.modelId(), e);
-                if (serving.get() == null) {
-                    serveNewest(target.modelId());
-                }
-            }
-        } finally {
-            startupDone = true;
-        }
-    }
-
-    private LoadedModel takeCachedOrLoad(String id) throws IOException {
+    /** A version from the cache (leaving it), else from the repository. */
+    LoadedModel takeCachedOrLoad(String id) throws IOException {
         LoadedModel cached;
         synchronized (lock) {
             cached = cache.remove(id);
         }
         return cached != null ? cached : loadFromRepository(id);
-    }
-
-    private void loadFailed(String id, Throwable e) {
-        failures = id.equals(failingId) ? failures + 1 : 1;
-        failingId = id;
-        long delay = Math.min(FIRST_RETRY.toNanos() << Math.min(failures - 1, 20), MAX_RETRY.toNanos());
-        retryAt = System.nanoTime() + delay;
-        lastLoadFailure = e.getMessage();
-        Serving current = serving.get();
-        log.error("Model {} named by the pointer cannot be loaded ({}); {}; retrying in {} s", id, e.getMessage(),
-                current == null ? "no model serves" : "model " + current.model().id() + " keeps serving",
-                TimeUnit.NANOSECONDS.toSeconds(delay));
-    }
-
-    /**
-     * With nothing served yet: the newest usable version serves instead. When the pointer is unset it is
-     * pointed at that version (only if still unset, so that replicas starting together agree), chosen among the
-     * versions of the first listing that succeeded: a version stored afterwards while none is active was stored on
-     * purpose without activating it. When the pointer names a version that cannot load, it is left alone and that
-     * version is retried.
-     */
-    private void serveNewest(String broken) {
-        List<StoredModel> candidates;
-        try {
-            candidates = repository.list();
-        } catch (IOException e) {
-            log.warn("Cannot list the model versions to find one to serve: {}", e.getMessage());
-            return;
-        }
-        if (broken == null && adoptable == null) {
-            adoptable = candidates.stream().map(StoredModel::id).collect(Collectors.toSet());
-        }
-        for (StoredModel candidate : candidates) {
-            if (!candidate.usable() || candidate.id().equals(broken) || broken == null && !adoptable.contains(candidate.id())) {
-                continue;
-            }
-            LoadedModel loaded;
-            try {
-                loaded = takeCachedOrLoad(candidate.id());
-            } catch (IOException | RuntimeException e) {
-                log.error("Model {} cannot be loaded either: {}", candidate.id(), e.getMessage());
-                continue;
-            }
-            if (broken == null) {
-                Optional<Pointer> claimed = pointer.compareAndSet(0, candidate.id());
-                if (claimed.isEmpty()) {
-                    // another replica pointed it first: follow that one
-                    followSoon();
-                    return;
-                }
-                adoptable = Set.of();
-                noteDesired(claimed.get());
-                install(loaded, claimed.get().generation());
-                log.info("No version was active: model {}, the newest, is now", candidate.id());
-            } else {
-                install(loaded, 0);
-                log.warn("Serving model {} instead of {} until that one loads", candidate.id(), broken);
-            }
-            return;
-        }
-        if (broken == null && !toldNoModel) {
-            // once: the poll tries the versions of the first listing again every few seconds
-            toldNoModel = true;
-            log.warn("No model is active: classification answers 503 until a version is activated (a training job "
-                    + "with the default \"activate\": \"if-better\" activates its own)");
-        }
     }
 }

@@ -61,7 +61,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * A database that cannot be reached (the shared one of {@code sentiment.queue.type=postgres}, restarting or
+     * A database that cannot be reached (the shared PostgreSQL one, restarting or
      * out of reach): 503 with Retry-After, and normal answers again as soon as it is back.
      */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,

@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.dataset.PreparedDataset;
 import jakarta.annotation.PreDestroy;
@@ -17,7 +18,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * runs out only when a worker thread stops renewing it).
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "local", matchIfMissing = true)
+@ConditionalOnPostgres(value = "sentiment.queue.type", chosen = false)
 class LocalTrainingJobQueue implements TrainingJobQueue {
 
     private static final Logger log = LoggerFactory.getLogger(LocalTrainingJobQueue.class);

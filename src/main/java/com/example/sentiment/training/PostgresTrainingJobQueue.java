@@ -1,9 +1,10 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.dataset.PreparedDataset;
-import com.example.sentiment.model.postgres.PostgresActiveVersionPointer;
+import com.example.sentiment.model.ActiveVersionPointer;
 import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -49,15 +50,17 @@ import tools.jackson.databind.json.JsonMapper;
  *       one lease after the database started: heartbeats that failed while it restarted cost no job a retry.</li>
  *   <li>Every write of a worker matches the job's id, its fencing token and state RUNNING: a worker whose job
  *       was claimed again since updates no row, and so can never mark it, or activate its model.</li>
- *   <li>A job that succeeds with activation moves the active-version pointer in the same transaction, which
- *       sends {@code NOTIFY sentiment_active_model} when it commits.</li>
+ *   <li>A job that succeeds with activation moves the active-version pointer; the PostgreSQL pointer (the one
+ *       this mode chooses unless {@code sentiment.storage.pointer} says otherwise) moves in the same
+ *       transaction, which sends {@code NOTIFY sentiment_active_model} when it commits.</li>
  * </ul>
  *
  * While the database cannot be reached, the API's calls throw {@link JobQueueUnavailableException} (503); a
- * worker's final writes are retried for up to one lease, and a heartbeat that fails is tried again at the next.
+ * worker's final writes are retried for up to one lease (at the pace of {@code sentiment.retry.queue-write}), and
+ * a heartbeat that fails is tried again at the next.
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "postgres")
+@ConditionalOnPostgres("sentiment.queue.type")
 class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresTrainingJobQueue.class);
@@ -67,14 +70,14 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private final PostgresActiveVersionPointer pointer;
+    private final ActiveVersionPointer pointer;
     private final JsonMapper json;
     private final ObjectReader viewReader;
     private final ObjectReader configReader;
     private final Duration lease;
     private final int maxAttempts;
     private final int queueCapacity;
-    private final Duration retryFor;
+    private final RetryTemplate writes;
     // When a lease ends: its time, but never less than one lease after the database (re)started, so that a
     // restart that made every heartbeat fail for a while does not hand running jobs to other workers before
     // their holders could renew.
@@ -82,14 +85,19 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     @Autowired
     PostgresTrainingJobQueue(JdbcTemplate postgresJdbc, TransactionTemplate postgresTransactions,
-                             PostgresActiveVersionPointer pointer, JsonMapper json, SentimentProperties properties) {
+                             ActiveVersionPointer pointer, JsonMapper json, SentimentProperties properties) {
         this(postgresJdbc, postgresTransactions, pointer, json, properties.queue().lease(),
-                properties.queue().maxAttempts(), properties.training().queueCapacity());
+                properties.queue().maxAttempts(), properties.training().queueCapacity(),
+                properties.retry().queueWrite());
     }
 
-    /** @param queueCapacity jobs that may wait (QUEUED) before a submission is refused */
-    PostgresTrainingJobQueue(JdbcTemplate jdbc, TransactionTemplate transactions, PostgresActiveVersionPointer pointer,
-                             JsonMapper json, Duration lease, int maxAttempts, int queueCapacity) {
+    /**
+     * @param queueCapacity jobs that may wait (QUEUED) before a submission is refused
+     * @param writeBackOff the pace of a worker's writes tried again while the database cannot be reached
+     */
+    PostgresTrainingJobQueue(JdbcTemplate jdbc, TransactionTemplate transactions, ActiveVersionPointer pointer,
+                             JsonMapper json, Duration lease, int maxAttempts, int queueCapacity,
+                             SentimentProperties.RetryBackOff writeBackOff) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.pointer = pointer;
@@ -99,7 +107,9 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
         this.lease = lease;
         this.maxAttempts = maxAttempts;
         this.queueCapacity = queueCapacity;
-        this.retryFor = lease;
+        // for up to one lease: past it the job is another worker's, and this one's write would match no row
+        this.writes = new RetryTemplate(writeBackOff.policy().includes(JobQueueUnavailableException.class)
+                .timeout(lease).build());
         this.leaseEnd = "GREATEST(lease_until, pg_postmaster_start_time() + interval '" + lease.toMillis()
                 + " milliseconds')";
     }
@@ -287,7 +297,8 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
                 return false;
             }
             if (activate) {
-                pointer.set(modelId); // same connection, same transaction: NOTIFY goes out when it commits
+                // the PostgreSQL pointer joins this transaction (same pool): NOTIFY goes out when it commits
+                pointer.set(modelId);
             }
             return true;
         }));
@@ -413,24 +424,8 @@ class PostgresTrainingJobQueue implements TrainingJobQueue {
 
     /** Runs a worker's write again while the database cannot be reached, for up to one lease. */
     private <T> T retried(Supplier<T> call) {
-        long deadline = System.nanoTime() + retryFor.toNanos();
-        long pause = 250;
-        while (true) {
-            try {
-                return reachable(call);
-            } catch (JobQueueUnavailableException e) {
-                if (System.nanoTime() + pause * 1_000_000 > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                pause = Math.min(pause * 2, 4000);
-            }
-        }
+        // the last failure is thrown once the lease is used up, or at once when it is not a 503 of the database
+        return writes.invoke(() -> reachable(call));
     }
 
     static boolean unreachable(Throwable e) {

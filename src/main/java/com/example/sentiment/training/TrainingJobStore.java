@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.system.DurableFiles;
 import com.example.sentiment.system.StoredJson;
@@ -16,7 +17,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code sentiment.training.job-record.failures}.
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "local", matchIfMissing = true)
+@ConditionalOnPostgres(value = "sentiment.queue.type", chosen = false)
 class TrainingJobStore {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobStore.class);

@@ -1,40 +1,13 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
-import com.example.sentiment.dataset.DatasetOptions;
-import com.example.sentiment.dataset.DatasetReader;
-import com.example.sentiment.dataset.DatasetReport;
-import com.example.sentiment.dataset.PreparedDataset;
-import com.example.sentiment.feedback.FeedbackStore;
-import com.example.sentiment.ml.ClassifierTrainer;
-import com.example.sentiment.ml.ConfigurationSearch;
-import com.example.sentiment.ml.Distillation;
-import com.example.sentiment.ml.EpochMetrics;
-import com.example.sentiment.ml.PretrainedEncoders;
-import com.example.sentiment.ml.TextClassifier;
-import com.example.sentiment.ml.TrainingFailedException;
-import com.example.sentiment.ml.TrainingObserver;
-import com.example.sentiment.ml.TrainingResult;
-import com.example.sentiment.ml.WordVectorTable;
-import com.example.sentiment.model.ModelConflictException;
-import com.example.sentiment.model.ModelMetadata;
-import com.example.sentiment.model.ModelService;
-import com.example.sentiment.model.ModelStorageUnavailableException;
-import com.example.sentiment.model.StorageUnreachableException;
-import com.example.sentiment.system.ProblemException;
-import com.example.sentiment.vectors.WordVectorsLibrary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,14 +21,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * The {@code train} role: {@code sentiment.training.concurrent-jobs} threads that claim jobs from the
- * {@link TrainingJobQueue}, train them and publish the result. While a job trains, a heartbeat renews its lease
- * every third of {@code sentiment.queue.lease}, records its progress and hears of a cancellation; a worker that
- * loses its lease stops within one minibatch and writes nothing more. A process without the {@code train} role
- * starts no thread and never claims a job.
+ * {@link TrainingJobQueue} and hand each to the {@link TrainingJobRunner}, which trains it and publishes the
+ * result. While a job trains, a heartbeat renews its lease every third of {@code sentiment.queue.lease}, records
+ * its progress and hears of a cancellation; a worker that loses its lease stops within one minibatch and writes
+ * nothing more. A claim that fails (the queue's database away) is tried again with the back-off of
+ * {@code sentiment.retry.job-claim}. A process without the {@code train} role starts no thread and never claims
+ * a job.
  *
  * <p>Threads start once the application is ready (so a job's {@code worker} names the port really served).
  */
@@ -63,51 +39,34 @@ import org.springframework.stereotype.Component;
 class TrainingWorker {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingWorker.class);
-    private static final Duration STORE_FIRST_RETRY = Duration.ofSeconds(1);
-    private static final Duration STORE_MAX_RETRY = Duration.ofSeconds(8);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final TrainingJobQueue queue;
-    private final ModelService models;
-    private final TrainingUploadReader reader;
-    private final FeedbackStore feedback;
-    private final WordVectorsLibrary wordVectors;
+    private final TrainingJobRunner runner;
     private final MeterRegistry meters;
-    private final ConfigurationSearch search;
-    private final PromotionGate promotionGate;
     private final SentimentProperties properties;
     private final Environment environment;
     private final Duration heartbeatEvery;
+    private final RetryTemplate claims;
     private final Map<String, TrainingJob> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService heartbeats;
     private volatile boolean stopping;
     private volatile String name;
 
-    /**
-     * @param encoders the encoders a job's {@code encoder} setting may name
-     * @param datasets decides how much heap a job's encoder states may take (half of what its memory budget
-     *     counts as free when the job starts); states that need more go to a memory-mapped temporary file
-     */
-    TrainingWorker(TrainingJobQueue queue, ModelService models, TrainingUploadReader reader, FeedbackStore feedback,
-                   WordVectorsLibrary wordVectors, MeterRegistry meters, SentimentProperties properties,
-                   Environment environment, PretrainedEncoders encoders, DatasetReader datasets) {
+    /** @param runner runs each job this worker claims */
+    TrainingWorker(TrainingJobQueue queue, TrainingJobRunner runner, MeterRegistry meters,
+                   SentimentProperties properties, Environment environment) {
         this.queue = queue;
-        this.models = models;
-        this.reader = reader;
-        this.feedback = feedback;
-        this.wordVectors = wordVectors;
+        this.runner = runner;
         this.meters = meters;
         this.properties = properties;
         this.environment = environment;
-        SentimentProperties.CrossValidation crossValidation = properties.training().crossValidation();
-        this.search = new ConfigurationSearch(new ClassifierTrainer(properties.training().workerCount(), encoders,
-                () -> datasets.freeHeap() / 2),
-                new ConfigurationSearch.CrossValidation(crossValidation.maxRows(), crossValidation.folds()));
-        this.promotionGate = new PromotionGate(properties.training().promotionMargin());
         // a third of the lease: two beats may fail (a database restarting) before the lease runs out
         Duration third = properties.queue().lease().dividedBy(3);
         this.heartbeatEvery = third.toMillis() < 100 ? Duration.ofMillis(100) : third;
+        // for as long as the worker runs: the queue's database may be away for minutes
+        this.claims = new RetryTemplate(properties.retry().jobClaim().policy().includes(RuntimeException.class)
+                .predicate(e -> !stopping).build());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "training-heartbeat");
             t.setDaemon(true);
@@ -169,11 +128,18 @@ class TrainingWorker {
     }
 
     private void claimLoop() {
-        Duration backOff = Duration.ofSeconds(1);
         while (!stopping) {
+            Optional<TrainingJobQueue.JobLease> lease;
             try {
-                Optional<TrainingJobQueue.JobLease> lease = queue.claim(name);
-                backOff = Duration.ofSeconds(1);
+                lease = claims.invoke(this::claim);
+            } catch (RuntimeException e) {
+                // given up only when stopping, or interrupted while waiting to try again
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                continue;
+            }
+            try {
                 if (lease.isPresent()) {
                     run(lease.get());
                 } else {
@@ -183,17 +149,23 @@ class TrainingWorker {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // the queue's database is away: try again later, without a stack trace on every attempt
-                log.warn("Training worker {} cannot claim jobs: {}", name, e.getMessage());
-                try {
-                    Thread.sleep(backOff.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backOff = backOff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                        : backOff.multipliedBy(2);
+                // the job's end could not be recorded (its lease runs out, and it goes to another worker)
+                log.warn("Training worker {}: {}", name, e.getMessage());
             }
+        }
+    }
+
+    /** One claim; nothing once the worker stops. */
+    private Optional<TrainingJobQueue.JobLease> claim() {
+        if (stopping) {
+            return Optional.empty();
+        }
+        try {
+            return queue.claim(name);
+        } catch (RuntimeException e) {
+            // the queue's database is away: tried again with back-off, without a stack trace on every attempt
+            log.warn("Training worker {} cannot claim jobs: {}", name, e.getMessage());
+            throw e;
         }
     }
 
@@ -204,7 +176,7 @@ class TrainingWorker {
                 heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Training job {} started by {} (attempt {})", job.id(), lease.worker(), lease.attempt());
         try {
-            train(lease, job);
+            runner.run(lease, job, () -> beat(lease, job));
         } catch (JobQueueUnavailableException e) {
             // nothing can be recorded now; the lease runs out and the job goes to a worker that can reach the queue
             log.warn("Training job {} abandoned: {}", job.id(), e.getMessage());
@@ -235,251 +207,6 @@ class TrainingWorker {
         } catch (RuntimeException e) {
             // the lease is renewed again at the next beat if the queue comes back before it runs out
             log.warn("Training job {}: heartbeat failed: {}", job.id(), e.getMessage());
-        }
-    }
-
-    private void train(TrainingJobQueue.JobLease lease, TrainingJob job) {
-        try {
-            PreparedDataset data = lease.input().prepare((file, validation) -> reader.data(file, validation,
-                    job.config(), corrections(job)));
-            job.recordDataset(data.report());
-            String vectors = job.config().hyperParameters().wordVectors();
-            WordVectorTable table = vectors == null ? null : wordVectors.get(vectors);
-            TrainingObserver observer = new HeartbeatingObserver(lease, job);
-            // each candidate reads its view of the rows, and its version gets that view's vocabulary (and encoder)
-            List<ConfigurationSearch.View> views = data.views(job.config().hyperParameters().encoder());
-            Distillation distillation = job.config().distillation();
-            if (distillation != null) {
-                TextClassifier teacher = teacher(distillation.teacher(), data.labels());
-                DistilledDataset distilled = DistilledDataset.build(data, teacher, table, distillation,
-                        job.config().hyperParameters(), observer, job::shouldStop);
-                if (distilled != null) {
-                    job.recordDistillation(distilled.distillation());
-                    // a student reads word ids only (no encoder candidate is tried with a teacher)
-                    views = List.of(new ConfigurationSearch.View(null, distilled.vocabulary(), distilled.train(),
-                            distilled.validation()));
-                }
-            }
-            // null when the job stopped while its teacher labelled
-            ConfigurationSearch.Outcome outcome = job.shouldStop() ? null : search.train(views, data.labels(),
-                    job.config().candidates(), job.config().timeBudgetSeconds(), table, observer, job::shouldStop);
-            TrainingResult result = outcome == null ? null : outcome.result();
-            boolean cancelled = result == null || result.cancelled();
-            if (!cancelled) {
-                job.recordCandidates(outcome.candidates(), result);
-            }
-            if (job.leaseLost()) {
-                log.info("Training job {}: attempt {} ends without writing, its lease was lost", job.id(), lease.attempt());
-            } else if (job.handedBack()) {
-                job.finish(TrainingJobState.CANCELLED, null, null);
-                queue.release(lease, job.view());
-                log.info("Training job {} handed back: worker {} stops", job.id(), lease.worker());
-            } else if (cancelled) {
-                job.finish(TrainingJobState.CANCELLED, null, null);
-                end(lease, job);
-                log.info("Training job {} cancelled", job.id());
-            } else {
-                publish(lease, job, data, result, outcome.candidates());
-            }
-        } catch (JobQueueUnavailableException e) {
-            throw e;
-        } catch (TrainingFailedException e) {
-            fail(lease, job, e.getMessage(), null);
-        } catch (ProblemException e) {
-            // the data was read again by the worker and refused (invalid, or too large for this worker's memory)
-            fail(lease, job, e.getMessage(), null);
-        } catch (java.io.IOException e) {
-            // the job's error is readable through the API: the reason without paths or the store's address
-            fail(lease, job, "could not store the model: " + ModelStorageUnavailableException.clientReason(e), e);
-        } catch (OutOfMemoryError e) {
-            fail(lease, job, "ran out of memory: use a smaller batch size, model or maximum sequence length", null);
-        } catch (RuntimeException e) {
-            fail(lease, job, "training failed unexpectedly (the service's log has the details)", e);
-        }
-    }
-
-    /**
-     * The teacher of a job: its version as the model service loads it (perhaps the one it serves), if it still
-     * knows the job's labels (it was checked when the job was submitted, but may have been replaced since).
-     */
-    private TextClassifier teacher(String id, List<String> labels) {
-        TextClassifier teacher = models.resolve(id).classifier();
-        List<String> unknown = DistilledDataset.unknownToTeacher(teacher.labels(), labels);
-        if (!unknown.isEmpty()) {
-            throw new TrainingFailedException("the teacher " + id + " does not know the labels " + unknown);
-        }
-        return teacher;
-    }
-
-    private void publish(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data, TrainingResult result,
-                         List<ConfigurationSearch.CandidateReport> candidates) throws java.io.IOException {
-        ModelMetadata metadata = metadata(lease, job, data, result, candidates);
-        boolean activate = job.config().activate() == Activation.ALWAYS;
-        if (job.config().activate() == Activation.IF_BETTER) {
-            Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
-                    data.heldOutTexts());
-            job.recordPromotion(promotion);
-            activate = promotion.activated();
-            log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());
-        }
-        Optional<String> published = queue.succeed(lease, activate,
-                activateHere -> store(job, result, metadata, activateHere),
-                modelId -> {
-                    job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
-                    job.finish(TrainingJobState.SUCCEEDED, null, modelId);
-                    return job.view();
-                });
-        if (published.isEmpty()) {
-            log.warn("Training job {}: attempt {} lost its lease before it could publish; nothing was activated",
-                    job.id(), lease.attempt());
-        } else {
-            log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), published.get(),
-                    String.format("%.4f", result.evaluation().accuracy()));
-        }
-    }
-
-    /**
-     * Stores the version, trying again while the repository cannot be reached (an object store restarting),
-     * for up to one lease and only while the lease holds: a job that trained for minutes must not fail on a
-     * storage outage of seconds, and the job is not SUCCEEDED before its version is written and verified. The
-     * id is this attempt's own, so a conflict after a failed try means that try's write did land.
-     */
-    private String store(TrainingJob job, TrainingResult result, ModelMetadata metadata, boolean activateHere)
-            throws java.io.IOException {
-        long deadline = System.nanoTime() + properties.queue().lease().toNanos();
-        Duration wait = STORE_FIRST_RETRY;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return models.register(result.classifier(), metadata, activateHere).id();
-            } catch (ModelConflictException e) {
-                if (attempt == 1 || !models.exists(metadata.id())) {
-                    throw e;
-                }
-                if (activateHere) {
-                    models.activate(metadata.id());
-                }
-                return metadata.id();
-            } catch (StorageUnreachableException e) {
-                if (job.leaseLost() || System.nanoTime() + wait.toNanos() > deadline) {
-                    throw e;
-                }
-                log.warn("Training job {}: cannot store model {} yet ({}); trying again in {} ms", job.id(),
-                        metadata.id(), e.getMessage(), wait.toMillis());
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                wait = java.util.Collections.min(List.of(wait.multipliedBy(2), STORE_MAX_RETRY));
-            }
-        }
-    }
-
-    private void fail(TrainingJobQueue.JobLease lease, TrainingJob job, String error, Exception cause) {
-        if (job.leaseLost()) {
-            return;
-        }
-        job.finish(TrainingJobState.FAILED, error, null);
-        if (cause != null) {
-            log.error("Training job {} failed", job.id(), cause);
-        } else {
-            log.warn("Training job {} failed: {}", job.id(), error);
-        }
-        end(lease, job);
-    }
-
-    private void end(TrainingJobQueue.JobLease lease, TrainingJob job) {
-        if (!queue.finish(lease, job.view())) {
-            log.warn("Training job {}: attempt {} had lost its lease; its end was not recorded", job.id(), lease.attempt());
-        }
-    }
-
-    /** The stored corrections the API added when it accepted the job: those given before the job was created. */
-    private List<DatasetOptions.Correction> corrections(TrainingJob job) {
-        return TrainingUploadReader.corrections(feedback, job.config(), job.createdAt());
-    }
-
-    /**
-     * The version's metadata. Its id is one per job attempt, so that storing it again after a failed attempt at
-     * storing cannot make two versions of one attempt (a store that assigns ids itself replaces it).
-     */
-    private static ModelMetadata metadata(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data,
-                                          TrainingResult result, List<ConfigurationSearch.CandidateReport> candidates) {
-        DatasetReport report = data.report();
-        ModelMetadata.DatasetFingerprint fingerprint = new ModelMetadata.DatasetFingerprint(report.sha256(),
-                report.rowsUsed(), report.trainExamples(), report.validationExamples(), report.examplesPerLabel(),
-                report.validationSource(), report.validationDuplicatesRemoved());
-        return new ModelMetadata(versionId(lease), job.config().name(), Instant.now(), job.id(), data.labels(),
-                result.hyperParameters(), result.vocabularySize(), result.wordVectorsCovered(),
-                result.classifier().parameterCount(), result.evaluation(), fingerprint, result.history(),
-                result.bestEpoch(), result.trainingSeconds(), null, null, null,
-                candidates.size() > 1 ? candidates : null,
-                result.memberEvaluations().isEmpty() ? null : result.memberEvaluations(), job.view().distillation());
-    }
-
-    /** {@code <claim time>-<4 hex digits of the job id and attempt>}: sorts by time like every version id. */
-    static String versionId(TrainingJobQueue.JobLease lease) {
-        Instant claimed = lease.view().startedAt() != null ? lease.view().startedAt() : Instant.now();
-        byte[] digest;
-        try {
-            digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((lease.jobId() + "#" + lease.attempt()).getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        return STAMP.format(claimed) + "-" + HexFormat.of().formatHex(digest, 0, 2);
-    }
-
-    /** Progress for the job's view; every epoch is also written to the queue, so a restart shows how far it came. */
-    private final class HeartbeatingObserver implements TrainingObserver {
-        private final TrainingJobQueue.JobLease lease;
-        private final TrainingJob job;
-
-        HeartbeatingObserver(TrainingJobQueue.JobLease lease, TrainingJob job) {
-            this.lease = lease;
-            this.job = job;
-        }
-
-        @Override
-        public void onStart(int examples, long tokens) {
-            job.onStart(examples, tokens);
-        }
-
-        @Override
-        public void onEncoding(int done, int total) {
-            job.onEncoding(done, total);
-        }
-
-        @Override
-        public void onBatch(int epoch, int batch, int totalBatches, double loss) {
-            job.onBatch(epoch, batch, totalBatches, loss);
-        }
-
-        @Override
-        public void onCandidate(int index, int count, String name) {
-            job.onCandidate(index, count, name);
-        }
-
-        @Override
-        public void onLabelling(int labelled, int total) {
-            job.onLabelling(labelled, total);
-        }
-
-        @Override
-        public void onSearch(int plannedTrainings) {
-            job.onSearch(plannedTrainings);
-        }
-
-        @Override
-        public void onFold(int fold, int folds) {
-            job.onFold(fold, folds);
-        }
-
-        @Override
-        public void onEpoch(EpochMetrics metrics) {
-            job.onEpoch(metrics);
-            beat(lease, job);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestPostgres;
 import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.model.ActiveVersionPointer;
@@ -57,7 +58,7 @@ class PostgresTrainingJobQueueIT extends TrainingJobQueueContract {
     protected TrainingJobQueue queue(java.time.Duration lease, int maxAttempts, int queueCapacity) {
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(postgres.dataSource()));
         return new PostgresTrainingJobQueue(new JdbcTemplate(postgres.dataSource()), transactions, pointer(), json,
-                lease, maxAttempts, queueCapacity);
+                lease, maxAttempts, queueCapacity, SentimentProperties.Retry.defaults().queueWrite());
     }
 
     /** A pointer as one replica has it: the shared pool, and a listening connection of its own. */

@@ -1,5 +1,6 @@
 package com.example.sentiment.feedback.postgres;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.feedback.Feedback;
 import com.example.sentiment.feedback.FeedbackPage;
@@ -17,21 +18,21 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Corrections in PostgreSQL ({@code sentiment.queue.type=postgres}; schema {@code db/migration/V3__feedback.sql}),
+ * Corrections in PostgreSQL ({@code sentiment.feedback.store=postgres}, which follows {@code sentiment.queue.type}
+ * when unset; schema {@code db/migration/V3__feedback.sql}),
  * so that every serving replica records into, and every worker trains on, the same set. A correction is durable
  * once its insert has committed, which {@link #save} waits for. The file-system adapter stays the default.
  * {@link #forEach} reads in key-ordered batches (keyset paging on the {@code feedback_order} index), so that an
  * export holds one batch at a time and no transaction stays open while a slow client reads it.
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "postgres")
+@ConditionalOnPostgres("sentiment.feedback.store")
 public class PostgresFeedbackStore implements FeedbackStore {
 
     private static final String COLUMNS = "id, created_at, created_nanos, text, label, model_id, predicted_label";

@@ -1,5 +1,6 @@
 package com.example.sentiment.model.postgres;
 
+import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ActiveVersionPointer;
 import jakarta.annotation.PreDestroy;
@@ -17,12 +18,14 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The active-version pointer of {@code sentiment.queue.type=postgres}: the one row of {@code active_model}
+ * The active-version pointer in PostgreSQL ({@code sentiment.storage.pointer=postgres}, which follows
+ * {@code sentiment.queue.type} when unset): the one row of {@code active_model}
  * (schema {@code db/migration/V2__active_model.sql}). Every change raises its generation in the same statement
  * that sends {@code NOTIFY sentiment_active_model}; a notification is delivered when its transaction commits, so
  * a job that activates its version inside the transaction marking it SUCCEEDED announces nothing if that
@@ -35,7 +38,7 @@ import org.springframework.stereotype.Component;
  * missed meanwhile.
  */
 @Component
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "postgres")
+@ConditionalOnPostgres("sentiment.storage.pointer")
 public class PostgresActiveVersionPointer implements ActiveVersionPointer {
 
     /** The channel of {@code NOTIFY}; the payload is the new generation. */
@@ -45,10 +48,12 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
 
     private final JdbcTemplate jdbc;
     private final Connections connections;
+    private final RetryTemplate reconnects;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private Thread listening; // guarded by this
     private Connection connection; // guarded by this
     private volatile boolean closed;
+    private boolean missed; // on the listening thread only: a change may have gone unheard since it last listened
 
     /** Opens the dedicated connection that listens. */
     @FunctionalInterface
@@ -59,16 +64,21 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
     @Autowired
     PostgresActiveVersionPointer(DataSource postgresDataSource, SentimentProperties properties) {
         this(postgresDataSource, () -> DriverManager.getConnection(properties.postgres().url(),
-                connectionProperties(properties.postgres())));
+                connectionProperties(properties.postgres())), properties.retry().pointerListen());
     }
 
     /**
      * @param pool where reads and changes go (the pool of the job queue, so that they can join its transactions)
      * @param listening opens the connection that {@code LISTEN}s
+     * @param reconnect the pace at which that connection is opened again while it cannot be
      */
-    public PostgresActiveVersionPointer(DataSource pool, Connections listening) {
+    public PostgresActiveVersionPointer(DataSource pool, Connections listening,
+                                        SentimentProperties.RetryBackOff reconnect) {
         this.jdbc = new JdbcTemplate(pool);
         this.connections = listening;
+        // for as long as the pointer is open; close() interrupts the wait
+        this.reconnects = new RetryTemplate(reconnect.policy().includes(SQLException.class, RuntimeException.class)
+                .predicate(e -> !closed).build());
     }
 
     private static Properties connectionProperties(SentimentProperties.Postgres settings) {
@@ -147,22 +157,21 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
         }
     }
 
+    /** Listens until closed; a connection that breaks is opened again (at once, then with back-off). */
     private void listen() {
-        boolean missed = false;
-        long pause = 500;
         while (!closed) {
-            try (Connection c = connections.open()) {
-                synchronized (this) {
-                    connection = c;
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + CHANNEL);
-                }
+            Connection c;
+            try {
+                c = reconnects.execute(this::connect);
+            } catch (RetryException e) {
+                return; // closed, or interrupted by close()
+            }
+            try (c) {
                 if (missed) {
                     log.info("Listening for active-model changes again");
                     fire();
                 }
-                pause = 500;
+                missed = false;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
@@ -174,26 +183,49 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                if (!missed) {
-                    log.warn("Lost the connection that listens for active-model changes ({}); reconnecting",
-                            e.getMessage());
-                }
-                missed = true;
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                pause = Math.min(pause * 2, 5000);
+                lost(e);
             } finally {
                 synchronized (this) {
                     connection = null;
                 }
             }
         }
+    }
+
+    /** Opens the listening connection and {@code LISTEN}s on it. */
+    private Connection connect() throws SQLException {
+        Connection c = null;
+        try {
+            c = connections.open();
+            synchronized (this) {
+                connection = c;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            if (c != null) {
+                synchronized (this) {
+                    connection = null;
+                }
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // broken already
+                }
+            }
+            lost(e);
+            throw e;
+        }
+    }
+
+    /** Notes that changes may go unheard until the connection is back; said once per outage. */
+    private void lost(Exception e) {
+        if (!closed && !missed) {
+            log.warn("Lost the connection that listens for active-model changes ({}); reconnecting", e.getMessage());
+        }
+        missed = true;
     }
 
     private void fire() {

@@ -1,35 +1,35 @@
-package com.example.sentiment.training;
+package com.example.sentiment;
 
-import com.example.sentiment.SentimentProperties;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The PostgreSQL database of {@code sentiment.queue.type=postgres}: a connection pool on
- * {@code sentiment.postgres.url}, its schema brought up to date by Flyway ({@code db/migration}) before anything
- * uses it. The job queue, the active-version pointer and the feedback store of that mode share it. Nothing of
- * this exists in the embedded default, which needs no database.
+ * The one PostgreSQL database of the service: a connection pool on {@code sentiment.postgres.url}, its schema
+ * brought up to date by Flyway ({@code db/migration}) before anything uses it. Each feature's PostgreSQL adapter
+ * (the job queue, the active-version pointer, the feedback store; each chosen by its own setting, see
+ * {@link ConditionalOnPostgres}) shares it. Nothing of this exists when none of them is chosen (the embedded
+ * default), which needs no database.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "sentiment.queue.type", havingValue = "postgres")
+@Conditional(PostgresSelection.Needed.class)
 class PostgresConfiguration {
 
     @Bean(destroyMethod = "close")
     HikariDataSource postgresDataSource(SentimentProperties properties, MeterRegistry meters) {
         SentimentProperties.Postgres settings = properties.postgres();
         if (settings.url() == null || settings.url().isBlank()) {
-            throw new IllegalStateException("sentiment.queue.type=postgres needs sentiment.postgres.url "
-                    + "(jdbc:postgresql://HOST:PORT/DATABASE)");
+            throw new IllegalStateException("PostgreSQL (chosen by one of " + String.join(", ", PostgresSelection.SETTINGS)
+                    + ") needs sentiment.postgres.url (jdbc:postgresql://HOST:PORT/DATABASE)");
         }
         HikariDataSource pool = new HikariDataSource(poolConfig(settings));
         pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
