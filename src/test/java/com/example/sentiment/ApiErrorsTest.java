@@ -18,18 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockMultipartHttpServletRequestBuilder;
 
@@ -42,19 +35,7 @@ import org.springframework.test.web.servlet.request.MockMultipartHttpServletRequ
     "spring.servlet.multipart.max-request-size=128KB",
     "sentiment.classify.max-text-length=100",
     "sentiment.classify.max-batch-size=3"})
-@AutoConfigureMockMvc
-class ApiErrorsTest {
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
-
-    @Autowired
-    MockMvc mvc;
+class ApiErrorsTest extends FullContext {
 
     @LocalServerPort
     int port;

@@ -13,25 +13,16 @@ import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.ml.TrainingObserver;
 import com.example.sentiment.model.ModelMetadata;
-import com.example.sentiment.model.ModelService;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.RequestBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,25 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * one shape whether they come from the request (400) or the data file (422), a correction can be deleted, a
  * finished job cannot be cancelled, and the job list is paged like the correction list.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
-class ApiShapeTest {
+class ApiShapeTest extends FullContext {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
-
-    @Autowired
-    MockMvc mvc;
-
-    @Autowired
-    ModelService modelService;
 
     private static String versionId;
 

@@ -5,22 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 
-import com.example.sentiment.model.ModelService;
 import com.example.sentiment.system.ProblemTypes;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,33 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
  * labels; otherwise it labels its texts and their augmented copies with the teacher, trains a word-vector
  * student on them, and the version records what it learnt from.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
-class DistillationApiTest {
+class DistillationApiTest extends FullContext {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
-
-    @Autowired
-    MockMvc mvc;
-
-    @Autowired
-    ModelService modelService;
-
-    private static String teacherId;
+    private String teacherId;
 
     @BeforeEach
     void teacher() throws Exception {
-        if (teacherId == null) {
-            teacherId = TinyModel.activate(modelService, 200, 4);
-        }
+        teacherId = tinyModel(200, 4);
     }
 
     private MockHttpServletResponse startJob(String csv, String config) throws Exception {

@@ -11,47 +11,24 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import com.example.sentiment.TestProperties;
+import com.example.sentiment.FullContext;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.model.StoredModel;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * A full classification queue reaches the client as 503 service-busy with Retry-After, at once; a failed or
  * timed-out inference as 503 too, in the problem form under {@code /api/v1} and the protocol's under {@code /v2};
  * and the inference workers are part of liveness.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
-class BackPressureTest {
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
+@MockitoBean(types = ModelService.class) // autowired as modelService
+class BackPressureTest extends FullContext {
 
     @MockitoBean
     ClassificationService classification;
-
-    @MockitoBean
-    ModelService modelService;
-
-    @Autowired
-    MockMvc mvc;
 
     @Test
     void aFullQueueAnswers503WithRetryAfter() throws Exception {

@@ -6,75 +6,44 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
-import com.example.sentiment.TestProperties;
-import com.example.sentiment.TinyModel;
+import com.example.sentiment.FullContext;
 import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
-import com.example.sentiment.model.ModelService;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** explain=true and minConfidence over HTTP, against a tiny model computed independently. */
-@SpringBootTest
-@AutoConfigureMockMvc
-class ExplanationAndAbstentionTest {
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
-
-    @Autowired
-    MockMvc mvc;
-
-    @Autowired
-    ModelService modelService;
+class ExplanationAndAbstentionTest extends FullContext {
 
     @Autowired
     MeterRegistry meters;
 
-    private final JsonMapper json = JsonMapper.builder().build();
     // one tiny model for the whole class (the context is shared between its tests)
-    private static String modelId;
+    private String modelId;
     private TextClassifier classifier;
 
     @BeforeEach
     void activateATinyModel() throws Exception {
-        if (modelId == null) {
-            modelId = TinyModel.activate(modelService, 200, 3);
-        }
+        modelId = tinyModel(200, 3);
         classifier = modelService.resolve(null).classifier();
     }
 
     private MockHttpServletResponse call(MockHttpServletRequestBuilder request, Object body) throws Exception {
-        return mvc.perform(request.contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(body)))
-                .andReturn().getResponse();
+        return sendJson(request, body);
     }
 
     private JsonNode ok(MockHttpServletRequestBuilder request, Object body) throws Exception {
         MockHttpServletResponse response = call(request, body);
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
-        return json.readTree(response.getContentAsString());
+        return read(response);
     }
 
     private JsonNode classify(Map<String, Object> body) throws Exception {

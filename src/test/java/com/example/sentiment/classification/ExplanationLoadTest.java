@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.BundledModel;
+import com.example.sentiment.FullContext;
 import com.example.sentiment.TestCorpus;
-import com.example.sentiment.TestProperties;
-import com.example.sentiment.model.ModelService;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,31 +28,21 @@ import org.springframework.test.context.DynamicPropertySource;
  * not make single texts wait behind them. On the bundled model (the size served in production), two workers.
  */
 @SpringBootTest(properties = "sentiment.classify.inference-threads=2")
-class ExplanationLoadTest {
+class ExplanationLoadTest extends FullContext {
 
     private static final int ROUNDS = 5;
     private static final int SAMPLES_PER_ROUND = 200; // 1,000 a side: a p99 of its 10th-slowest, not its 4th, so one stray pause does not decide it
     // the most texts one call may explain: sentiment.classify.max-explain-texts by default
     private static final int EXPLAINED_TEXTS = 16;
 
-    @TempDir
-    static Path models;
-
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-        try {
-            BundledModel.copyTo(models);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static void bundledModel(DynamicPropertyRegistry registry) throws IOException {
+        // before the service starts, into the models folder it will read
+        BundledModel.copyTo(models);
     }
 
     @Autowired
     ClassificationService classification;
-
-    @Autowired
-    ModelService modelService;
 
     private long single(String text) {
         long start = System.nanoTime();

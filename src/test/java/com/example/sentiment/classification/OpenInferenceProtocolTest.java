@@ -4,89 +4,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import com.example.sentiment.TestProperties;
-import com.example.sentiment.TinyModel;
-import com.example.sentiment.model.ModelService;
+import com.example.sentiment.FullContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The KServe V2 REST endpoints. The first test runs before any model exists (readiness 503); the class
  * activates a tiny model for the others. Test order does not matter: each makes sure of the state it needs.
  */
 @SpringBootTest(properties = "sentiment.classify.max-batch-size=4")
-@AutoConfigureMockMvc
-class OpenInferenceProtocolTest {
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
-
-    @Autowired
-    MockMvc mvc;
-
-    @Autowired
-    ModelService modelService;
+class OpenInferenceProtocolTest extends FullContext {
 
     @Autowired
     MeterRegistry meters;
 
-    private final JsonMapper json = JsonMapper.builder().build();
-    private static String modelId;
-
     private String activeModel() throws Exception {
-        if (modelId == null) {
-            modelId = TinyModel.activate(modelService, 200, 3);
-        }
-        return modelId;
+        return tinyModel(200, 3);
     }
 
     private MockHttpServletResponse get(String path) throws Exception {
-        return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(path))
-                .andReturn().getResponse();
+        return perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(path));
     }
 
     private MockHttpServletResponse infer(String name, String body) throws Exception {
-        return mvc.perform(post("/v2/models/" + name + "/infer").contentType(MediaType.APPLICATION_JSON).content(body))
-                .andReturn().getResponse();
-    }
-
-    private JsonNode body(MockHttpServletResponse response) throws Exception {
-        return json.readTree(response.getContentAsString());
+        return sendJson(post("/v2/models/" + name + "/infer"), body);
     }
 
     @Test
     void serverMetadataAndHealth() throws Exception {
-        JsonNode server = body(get("/v2"));
+        JsonNode server = read(get("/v2"));
         assertThat(server.get("name").asString()).isEqualTo("sentiment-service");
         assertThat(server.has("version")).isTrue();
         assertThat(server.get("extensions").isArray()).isTrue();
         assertThat(get("/v2/health/live").getStatus()).isEqualTo(200);
-        if (modelId == null) {
+        if (tinyModelIfAny() == null) {
             assertThat(get("/v2/health/ready").getStatus()).as("no model yet").isEqualTo(503);
             assertThat(get("/v2/models/sentiment/ready").getStatus()).as("4xx, never 503").isEqualTo(409);
             assertThat(get("/v2/models/sentiment").getStatus()).isEqualTo(503);
         }
         activeModel();
         assertThat(get("/v2/health/ready").getStatus()).isEqualTo(200);
-        assertThat(body(get("/v2/health/ready")).get("ready").asBoolean()).isTrue();
+        assertThat(read(get("/v2/health/ready")).get("ready").asBoolean()).isTrue();
     }
 
     @Test
@@ -96,7 +60,7 @@ class OpenInferenceProtocolTest {
                 "/v2/models/" + id + "/versions/" + id)) {
             MockHttpServletResponse response = get(path);
             assertThat(response.getStatus()).as(path).isEqualTo(200);
-            JsonNode metadata = body(response);
+            JsonNode metadata = read(response);
             assertThat(metadata.get("versions").get(0).asString()).isEqualTo(id);
             assertThat(metadata.get("labels").toString()).isEqualTo("[\"negative\",\"positive\"]");
             assertThat(metadata.get("inputs").get(0).toString())
@@ -110,7 +74,7 @@ class OpenInferenceProtocolTest {
                 "/v2/models/" + id + "/versions/20200101-000000-0000")) {
             MockHttpServletResponse response = get(unknown);
             assertThat(response.getStatus()).as(unknown).isEqualTo(404);
-            assertThat(body(response).get("error").asString()).isNotBlank();
+            assertThat(read(response).get("error").asString()).isNotBlank();
         }
     }
 
@@ -122,7 +86,7 @@ class OpenInferenceProtocolTest {
         MockHttpServletResponse response = infer("sentiment", json.writeValueAsString(java.util.Map.of("id", "req-7",
                 "inputs", List.of(java.util.Map.of("name", "text", "shape", List.of(3), "datatype", "BYTES", "data", texts)))));
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
-        JsonNode answer = body(response);
+        JsonNode answer = read(response);
         assertThat(answer.get("model_name").asString()).isEqualTo("sentiment");
         assertThat(answer.get("model_version").asString()).isEqualTo(id);
         assertThat(answer.get("id").asString()).isEqualTo("req-7");
@@ -147,7 +111,7 @@ class OpenInferenceProtocolTest {
         assertThat(after).as("counted in the classification metrics").isEqualTo(before + 1);
 
         // nested data (row-major), a chosen output, by version id
-        JsonNode chosen = body(infer(id, "{\"inputs\":[{\"name\":\"text\",\"shape\":[2],\"datatype\":\"BYTES\","
+        JsonNode chosen = read(infer(id, "{\"inputs\":[{\"name\":\"text\",\"shape\":[2],\"datatype\":\"BYTES\","
                 + "\"data\":[[\"good\"],[\"bad\"]]}],\"outputs\":[{\"name\":\"probabilities\"}]}"));
         assertThat(chosen.get("outputs")).hasSize(1);
         assertThat(chosen.get("outputs").get(0).get("shape").toString()).isEqualTo("[2,2]");
@@ -180,15 +144,15 @@ class OpenInferenceProtocolTest {
             MockHttpServletResponse response = infer("sentiment", c[0]);
             assertThat(response.getStatus()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
             assertThat(response.getContentType()).isEqualTo("application/json");
-            assertThat(body(response).get("error").asString()).as(c[0]).contains(c[2]);
+            assertThat(read(response).get("error").asString()).as(c[0]).contains(c[2]);
         }
         MockHttpServletResponse unknownModel = infer("nope",
                 "{\"inputs\":[{\"name\":\"text\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"x\"]}]}");
         assertThat(unknownModel.getStatus()).isEqualTo(404);
-        assertThat(body(unknownModel).get("error").asString()).contains("nope");
+        assertThat(read(unknownModel).get("error").asString()).contains("nope");
         MockHttpServletResponse wrongType = mvc.perform(post("/v2/models/sentiment/infer")
                 .contentType(MediaType.TEXT_PLAIN).content("hello")).andReturn().getResponse();
         assertThat(wrongType.getStatus()).isEqualTo(415);
-        assertThat(body(wrongType).get("error").asString()).contains("application/json");
+        assertThat(read(wrongType).get("error").asString()).contains("application/json");
     }
 }

@@ -3,7 +3,7 @@ package com.example.sentiment.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.example.sentiment.TestProperties;
+import com.example.sentiment.FullContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,14 +27,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -51,19 +48,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * machine has kubectl (Debian 12 packages none, so CI cannot install it).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class KubernetesManifestsTest {
+class KubernetesManifestsTest extends FullContext {
 
     private static final Path K8S = Path.of("deploy", "k8s");
     private static final String IMAGE = "sentiment-service:0.1.0";
     private static final Map<String, List<Map<String, Object>>> RENDERED = new ConcurrentHashMap<>();
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
 
     @LocalServerPort
     int port;

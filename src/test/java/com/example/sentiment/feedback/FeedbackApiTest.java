@@ -4,70 +4,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import com.example.sentiment.TestProperties;
+import com.example.sentiment.FullContext;
 import com.example.sentiment.TinyModel;
-import com.example.sentiment.model.ModelService;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Corrections over HTTP: checked against the model's labels, listed newest first, exported as CSV. */
-@SpringBootTest
-@AutoConfigureMockMvc
+@SpringBootTest(properties = "sentiment.feedback.max-entries=" + FeedbackApiTest.MAX_ENTRIES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the test that fills the store runs last
-class FeedbackApiTest {
+class FeedbackApiTest extends FullContext {
 
-    private static final int MAX_ENTRIES = 15;
+    static final int MAX_ENTRIES = 15;
 
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-        registry.add("sentiment.feedback.max-entries", () -> MAX_ENTRIES);
-    }
-
-    @Autowired
-    MockMvc mvc;
-
-    @Autowired
-    ModelService modelService;
-
-    private final JsonMapper json = JsonMapper.builder().build();
-    private static String modelId;
+    private String modelId;
 
     @BeforeEach
     void activateATinyModel() throws Exception {
-        if (modelId == null) {
-            modelId = TinyModel.activate(modelService, 60, 1);
-        }
+        modelId = tinyModel(60, 1);
     }
 
     private MockHttpServletResponse send(Object body) throws Exception {
-        return mvc.perform(post("/api/v1/feedback").contentType(MediaType.APPLICATION_JSON)
-                .content(json.writeValueAsString(body))).andReturn().getResponse();
+        return sendJson(post("/api/v1/feedback"), body);
     }
 
     private JsonNode created(Object body) throws Exception {
         MockHttpServletResponse response = send(body);
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(201);
-        return json.readTree(response.getContentAsString());
+        return read(response);
     }
 
     private void assertBadField(MockHttpServletResponse response, String field) throws Exception {

@@ -2,13 +2,12 @@ package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.sentiment.TestProperties;
+import com.example.sentiment.FullContext;
 import com.example.sentiment.TinyModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,15 +19,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Clients cycling through three versions by {@code modelId} (one more than the cache holds, so each of their
@@ -46,21 +41,13 @@ import org.springframework.test.context.DynamicPropertySource;
         "sentiment.classify.inference-threads=2",
         "sentiment.classify.loaded-model-cache=2",
         "sentiment.classify.max-waiting-loads=2"})
-class ModelsByIdUnderLoadTest {
+class ModelsByIdUnderLoadTest extends FullContext {
 
     private static final int ROUNDS = 4;
     private static final int SAMPLES_PER_ROUND = 100;
     private static final int BY_ID_CLIENTS = 12;
 
-    @TempDir
-    static Path models;
-
     static final Duration DOWNLOAD = Duration.ofMillis(300);
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
 
     /** The file-system store, with loads that take {@link #DOWNLOAD} first, as from a remote one. */
     @TestConfiguration
@@ -74,9 +61,6 @@ class ModelsByIdUnderLoadTest {
 
     @LocalServerPort
     int port;
-
-    @Autowired
-    ModelService modelService;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();

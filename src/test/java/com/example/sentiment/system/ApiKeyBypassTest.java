@@ -4,24 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.BundledModel;
+import com.example.sentiment.FullContext;
 import com.example.sentiment.TestCorpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,27 +33,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "sentiment.security.api-key=admin-secret",
     "sentiment.security.classify-api-key=classify-secret"})
-class ApiKeyBypassTest {
-
-    @TempDir
-    static Path models;
+class ApiKeyBypassTest extends FullContext {
 
     /** The bundled model's id; the model is copied into {@link #models} when the service is configured. */
     static String MODEL_ID;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("sentiment.models-dir", () -> {
-            try {
-                if (MODEL_ID == null) {
-                    MODEL_ID = BundledModel.copyTo(models);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return models.toString();
-        });
-        registry.add("sentiment.vectors-dir", () -> models.resolve("no-vectors").toString());
+    static void bundledModel(DynamicPropertyRegistry registry) throws IOException {
+        MODEL_ID = BundledModel.copyTo(models);
     }
 
     @LocalServerPort

@@ -2,21 +2,17 @@ package com.example.sentiment.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.sentiment.FullContext;
 import com.example.sentiment.TestCorpus;
-import com.example.sentiment.TestProperties;
 import com.example.sentiment.TinyModel;
 import com.example.sentiment.TrainingUpload;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Cross-site request forgery against the default setup (no API keys): a page on another site that posts a
@@ -24,15 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * console served at {@code /} - same-origin - and clients that are not browsers go on working.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CrossSiteRequestTest {
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
+class CrossSiteRequestTest extends FullContext {
 
     @LocalServerPort
     int port;

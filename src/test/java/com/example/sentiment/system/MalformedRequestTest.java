@@ -2,22 +2,18 @@ package com.example.sentiment.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.sentiment.TestProperties;
+import com.example.sentiment.FullContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.tomcat.util.http.fileupload.FileUploadException;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.multipart.MultipartException;
 
 /**
@@ -29,18 +25,10 @@ import org.springframework.web.multipart.MultipartException;
     "sentiment.classify.max-request-size=64KB",
     "spring.servlet.multipart.max-file-size=256KB",
     "spring.servlet.multipart.max-request-size=512KB"})
-class MalformedRequestTest {
+class MalformedRequestTest extends FullContext {
 
     static final String BOUNDARY = "good-boundary";
     static final String CSV = "text,label\ngood film,positive\nbad film,negative\n";
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
 
     @LocalServerPort
     int port;

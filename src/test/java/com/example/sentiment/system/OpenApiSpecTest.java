@@ -3,16 +3,10 @@ package com.example.sentiment.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
+import com.example.sentiment.FullContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,22 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The committed {@code docs/openapi.json} must be what the code serves, so client generators can rely on it.
  * To update it after an API change: {@code ./mvnw test -Dtest=OpenApiSpecTest -Dopenapi.update=true}.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
-class OpenApiSpecTest {
+class OpenApiSpecTest extends FullContext {
 
     static final Path COMMITTED = Path.of("docs/openapi.json");
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("sentiment.models-dir", () -> models.toString());
-    }
-
-    @Autowired
-    MockMvc mvc;
 
     @Test
     void committedSpecMatchesTheCode() throws Exception {

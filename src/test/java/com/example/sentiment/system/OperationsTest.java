@@ -3,21 +3,17 @@ package com.example.sentiment.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.example.sentiment.FullContext;
 import com.example.sentiment.TestCorpus;
-import com.example.sentiment.TestProperties;
 import com.example.sentiment.TrainingUpload;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,15 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "sentiment.security.api-key=op-secret",
     "sentiment.classify.max-request-size=2KB"})
-class OperationsTest {
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
+class OperationsTest extends FullContext {
 
     @LocalServerPort
     int port;

@@ -2,16 +2,12 @@ package com.example.sentiment.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.sentiment.TestProperties;
+import com.example.sentiment.FullContext;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Body limits hold however the body is sent: a 300 MB body streamed with {@code Transfer-Encoding: chunked}
@@ -23,21 +19,13 @@ import org.springframework.test.context.DynamicPropertySource;
     "sentiment.classify.max-request-size=64KB",
     "spring.servlet.multipart.max-file-size=256KB",
     "spring.servlet.multipart.max-request-size=512KB"})
-class RequestSizeLimitFilterTest {
+class RequestSizeLimitFilterTest extends FullContext {
 
     /** Far more than the limits above, and than this test may let the server read. */
     static final long HUGE = 300L * 1024 * 1024;
     /** What "stopped reading early" allows: the limit, Tomcat's swallowing of 2 MB and socket buffers. */
     static final long READ_AT_MOST = 32L * 1024 * 1024;
     static final String BOUNDARY = "limit-test-boundary";
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
 
     @LocalServerPort
     int port;

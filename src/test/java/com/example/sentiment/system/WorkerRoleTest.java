@@ -2,7 +2,7 @@ package com.example.sentiment.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.sentiment.TestProperties;
+import com.example.sentiment.FullContext;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -11,25 +11,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** "A worker exposes health and metrics, and no public API beyond them": the whole service with roles=train. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "sentiment.roles=train")
-class WorkerRoleTest {
-
-    @TempDir
-    static Path models;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestProperties.isolatedStorage(registry, models);
-    }
+class WorkerRoleTest extends FullContext {
 
     @LocalServerPort
     int port;
