@@ -7,6 +7,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
@@ -71,6 +74,40 @@ final class ModuleBoundaries {
         };
         return classes().that(directlyIn(base)).should(noFeature)
                 .because("the base package holds what every feature shares, so it imports none of them");
+    }
+
+    /**
+     * Package-private by default: a public top-level type of a feature package, among {@code checked}, has a user in
+     * another package (main or test code), unless it is one of the {@code exceptions} (fully qualified names).
+     */
+    static ArchRule publicTypesHaveOutsideUsers(String base, DescribedPredicate<JavaClass> checked,
+            Set<String> exceptions) {
+        DescribedPredicate<JavaClass> publicFeatureTypes = DescribedPredicate.describe(
+                "are public top-level types of a feature package",
+                c -> checked.test(c)
+                        && c.getPackageName().startsWith(base + ".") && c.getModifiers().contains(JavaModifier.PUBLIC)
+                        && c.isTopLevelClass() && !c.getSimpleName().equals("package-info")
+                        && !exceptions.contains(c.getName()));
+        ArchCondition<JavaClass> usedOutside = new ArchCondition<>("have a user outside their package") {
+            @Override
+            public void check(JavaClass type, ConditionEvents events) {
+                boolean used = type.getDirectDependenciesToSelf().stream()
+                        .anyMatch(d -> !d.getOriginClass().getPackageName().equals(type.getPackageName()));
+                if (!used) {
+                    events.add(SimpleConditionEvent.violated(type,
+                            type.getName() + " is public, but nothing outside its package uses it"));
+                }
+            }
+        };
+        return classes().that(publicFeatureTypes).should(usedOutside)
+                .because("types are package-private unless another package needs them");
+    }
+
+    /** Types compiled from {@code src/main}, not from the tests. */
+    static DescribedPredicate<JavaClass> inMainCode() {
+        ImportOption mainCode = new ImportOption.DoNotIncludeTests();
+        return DescribedPredicate.describe("are main code",
+                c -> c.getSource().map(s -> mainCode.includes(Location.of(s.getUri()))).orElse(false));
     }
 
     private static DescribedPredicate<JavaClass> directlyIn(String base) {

@@ -8,8 +8,14 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 import org.springframework.modulith.docs.Documenter;
@@ -27,6 +33,7 @@ class ModuleBoundariesTest {
 
     private static final String BASE = "com.example.sentiment";
     private static final String FIXTURE = "com.example.archfixture";
+    private static final Path DIAGRAMS = Path.of("docs", "modules");
 
     /**
      * The base package's two allowed uses of features. {@link SentimentApplication} is the entry point: its
@@ -38,15 +45,38 @@ class ModuleBoundariesTest {
             SentimentApplication.class.getName(), Set.of("*"),
             SentimentProperties.class.getName(), Set.of(InferenceEngine.class.getName()));
 
+    /**
+     * Public types that no other package uses. {@code GloveImport} is run by the build (exec-maven-plugin calls its
+     * {@code main}); the others are in packages that other work of issue 27 is reshaping at the time of writing,
+     * and are to become package-private there (then their line here goes).
+     */
+    private static final Set<String> PUBLIC_WITHOUT_OUTSIDE_USER = Set.of(
+            BASE + ".vectors.GloveImport",
+            BASE + ".classification.ServiceBusyException",
+            BASE + ".model.ModelLoadsBusyException",
+            BASE + ".model.ModelUnusableException",
+            BASE + ".system.ProblemErrorReportValve",
+            BASE + ".training.Activation",
+            BASE + ".training.JobStorageUnavailableException",
+            BASE + ".training.Promotion",
+            BASE + ".training.TrainingConfig",
+            BASE + ".training.TrainingJobNotFoundException",
+            BASE + ".training.TrainingJobPage",
+            BASE + ".training.TrainingJobState",
+            BASE + ".training.TrainingQueueFullException");
+
     private static final JavaClasses SERVICE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(BASE);
+
+    // tests in other packages count as users of a public type
+    private static final JavaClasses SERVICE_AND_TESTS = new ClassFileImporter().importPackages(BASE);
 
     // the fixture lives in the test classes, so this import takes them
     private static final JavaClasses BROKEN = new ClassFileImporter().importPackages(FIXTURE);
 
     @Test
-    void modulesVerifyAndTheirDiagramsAreWritten() {
+    void modulesVerifyAndTheirDiagramsAreWritten() throws IOException {
         // Modulith counts the base package as a slice of its cycle check, and every feature reads the settings
         // there; the entry point's allowed uses of features (BASE_MAY_USE) would close a cycle through it, so
         // Modulith leaves the entry point out, and basePackageUsesNoFeature checks it and the rest of the package
@@ -55,9 +85,41 @@ class ModuleBoundariesTest {
 
         // UML style: the C4 one includes its library from the internet when rendered
         DiagramOptions diagrams = DiagramOptions.defaults().withStyle(DiagramStyle.UML);
-        new Documenter(modules, Documenter.Options.defaults().withOutputFolder("docs/modules"))
+        new Documenter(modules, Documenter.Options.defaults().withOutputFolder(DIAGRAMS.toString()))
                 .writeModulesAsPlantUml(diagrams)
                 .writeIndividualModulesAsPlantUml(diagrams);
+        try (Stream<Path> files = Files.list(DIAGRAMS)) {
+            for (Path file : files.toList()) {
+                Files.write(file, inStableOrder(Files.readAllLines(file)));
+            }
+        }
+    }
+
+    /**
+     * The diagram with each run of component lines and each run of arrow lines sorted: Modulith writes the arrows
+     * in an order that changes from run to run, and the files are committed.
+     */
+    static List<String> inStableOrder(List<String> lines) {
+        List<String> stable = new ArrayList<>();
+        List<String> run = new ArrayList<>();
+        String runKind = "";
+        for (String line : lines) {
+            String kind = line.contains(" --> ") ? "arrow" : line.trim().startsWith("component ") ? "component" : "";
+            if (!kind.equals(runKind)) {
+                run.sort(null);
+                stable.addAll(run);
+                run.clear();
+                runKind = kind;
+            }
+            if (kind.isEmpty()) {
+                stable.add(line);
+            } else {
+                run.add(line);
+            }
+        }
+        run.sort(null);
+        stable.addAll(run);
+        return stable;
     }
 
     @Test
@@ -77,6 +139,12 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void publicTypesHaveUsersOutsideTheirPackage() {
+        ModuleBoundaries.publicTypesHaveOutsideUsers(BASE, ModuleBoundaries.inMainCode(), PUBLIC_WITHOUT_OUTSIDE_USER)
+                .check(SERVICE_AND_TESTS);
+    }
+
+    @Test
     void theRulesReportEachViolationOfTheFixture() {
         assertThat(violations(ModuleBoundaries.onlyMlUsesDeepLearning(FIXTURE)))
                 .contains("archfixture.alpha.Alpha", "org.nd4j.linalg.factory.Nd4j")
@@ -87,6 +155,10 @@ class ModuleBoundariesTest {
                 .contains("Cycle detected: alpha -> ", "beta -> ");
         assertThat(violations(ModuleBoundaries.baseUsesNoFeature(FIXTURE, Map.of())))
                 .contains("archfixture.FixtureApplication", "archfixture.alpha.Alpha");
+        assertThat(violations(
+                ModuleBoundaries.publicTypesHaveOutsideUsers(FIXTURE, DescribedPredicate.alwaysTrue(), Set.of())))
+                .contains("archfixture.beta.Lonely is public")
+                .doesNotContain("archfixture.alpha.Alpha is public");
         // with the dependency allowed, as the service allows its entry point's
         ModuleBoundaries.baseUsesNoFeature(FIXTURE,
                 Map.of(FIXTURE + ".FixtureApplication", Set.of(FIXTURE + ".alpha.Alpha"))).check(BROKEN);
