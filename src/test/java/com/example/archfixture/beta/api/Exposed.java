@@ -1,0 +1,5 @@
+package com.example.archfixture.beta.api;
+
+/** In beta's named interface {@code api}. */
+public class Exposed {
+}
