@@ -4,7 +4,7 @@ import com.example.sentiment.system.ProblemException;
 import org.springframework.http.HttpStatus;
 
 /** Back-pressure: the classification queue is full; answered 503 with Retry-After. */
-public class ServiceBusyException extends ProblemException {
+class ServiceBusyException extends ProblemException {
 
     private ServiceBusyException(String detail) {
         super(HttpStatus.SERVICE_UNAVAILABLE, "service-busy", "Service busy", detail);

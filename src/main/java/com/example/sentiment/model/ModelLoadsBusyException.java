@@ -7,7 +7,7 @@ import org.springframework.http.HttpStatus;
  * Back-pressure on versions asked for by id: {@code sentiment.classify.max-waiting-loads} requests already wait
  * for versions to load. Answered 503 with Retry-After, as a full classification queue is ({@code service-busy}).
  */
-public class ModelLoadsBusyException extends ProblemException {
+class ModelLoadsBusyException extends ProblemException {
 
     private ModelLoadsBusyException(String detail) {
         super(HttpStatus.SERVICE_UNAVAILABLE, "service-busy", "Service busy", detail);

@@ -6,7 +6,7 @@ import java.io.IOException;
  * A version that cannot be loaded whatever the storage does: a file is missing, does not match the checksum
  * recorded in its metadata, or is not a model. Unlike other {@link IOException}s, retrying reads the same bytes.
  */
-public class ModelUnusableException extends IOException {
+class ModelUnusableException extends IOException {
 
     ModelUnusableException(String message) {
         super(message);

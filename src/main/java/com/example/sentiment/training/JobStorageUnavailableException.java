@@ -8,7 +8,7 @@ import org.springframework.http.HttpStatus;
  * Retry-After, type {@code job-storage-unavailable}, and the job is not queued. The disk's own words (and its
  * paths) go to the log only.
  */
-public class JobStorageUnavailableException extends ProblemException {
+class JobStorageUnavailableException extends ProblemException {
 
     private JobStorageUnavailableException(String detail, Throwable cause) {
         super(HttpStatus.SERVICE_UNAVAILABLE, "job-storage-unavailable", "Job storage unavailable", detail);

@@ -4,7 +4,7 @@ import com.example.sentiment.system.ProblemException;
 import org.springframework.http.HttpStatus;
 
 /** No training job by that id. */
-public class TrainingJobNotFoundException extends ProblemException {
+class TrainingJobNotFoundException extends ProblemException {
 
     private TrainingJobNotFoundException(String detail) {
         super(HttpStatus.NOT_FOUND, "training-job-not-found", "Training job not found", detail);

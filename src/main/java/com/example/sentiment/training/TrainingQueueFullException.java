@@ -4,7 +4,7 @@ import com.example.sentiment.system.ProblemException;
 import org.springframework.http.HttpStatus;
 
 /** Every training slot and queue place is taken; answered 503 with Retry-After. */
-public class TrainingQueueFullException extends ProblemException {
+class TrainingQueueFullException extends ProblemException {
 
     private TrainingQueueFullException(String detail) {
         super(HttpStatus.SERVICE_UNAVAILABLE, "training-queue-full", "Training queue full", detail);
