@@ -48,17 +48,11 @@ class ModuleBoundariesTest {
     /**
      * Public types that no other package uses. Two are made by name from outside our code: the build runs
      * {@code GloveImport}'s {@code main} (exec-maven-plugin), Tomcat creates {@code ProblemErrorReportValve} from its
-     * class name. The training types are the job API's JSON records and enums, not yet made package-private (then
-     * their line here goes).
+     * class name.
      */
     private static final Set<String> PUBLIC_WITHOUT_OUTSIDE_USER = Set.of(
             BASE + ".vectors.GloveImport",
-            BASE + ".system.ProblemErrorReportValve",
-            BASE + ".training.Activation",
-            BASE + ".training.Promotion",
-            BASE + ".training.TrainingConfig",
-            BASE + ".training.TrainingJobPage",
-            BASE + ".training.TrainingJobState");
+            BASE + ".system.ProblemErrorReportValve");
 
     private static final JavaClasses SERVICE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

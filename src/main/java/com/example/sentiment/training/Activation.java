@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * beats the active version on the job's held-out data, so that a job never silently replaces a better model; see
  * {@link PromotionGate}), {@code true} (activate it when the job succeeds) or {@code false} (only store it).
  */
-public enum Activation {
+enum Activation {
     ALWAYS(Boolean.TRUE), NEVER(Boolean.FALSE), IF_BETTER("if-better");
 
     private final Object json;

@@ -13,7 +13,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param reason the decision in words
  */
 @Schema(description = "The decision of activate=\"if-better\"")
-public record Promotion(String decision, String activeModelId, double candidateMacroF1, Double activeMacroF1,
+record Promotion(String decision, String activeModelId, double candidateMacroF1, Double activeMacroF1,
                         int examples, String reason) {
 
     static final String ACTIVATED = "activated";

@@ -21,7 +21,7 @@ import java.util.List;
  * version's {@code hyperParameters} (or those of an older release's answers) can be sent back as they are.
  */
 @Schema(description = "Training settings; every field is optional")
-public record TrainingConfig(
+record TrainingConfig(
         @Size(max = 100, message = "must be at most 100 characters") String name,
         @Min(value = 1, message = "must be at least 1") @Max(value = 1000, message = "must be at most 1000") Integer epochs,
         @Min(value = 1, message = "must be at least 1") @Max(value = 4096, message = "must be at most 4096") Integer batchSize,

@@ -9,5 +9,5 @@ import java.util.List;
  * @param page the page number, from 0
  * @param total jobs on every page
  */
-public record TrainingJobPage(List<TrainingJobView> items, int page, int size, long total) {
+record TrainingJobPage(List<TrainingJobView> items, int page, int size, long total) {
 }

@@ -1,7 +1,7 @@
 package com.example.sentiment.training;
 
 /** Where a training job is in its life; the last three are final. */
-public enum TrainingJobState {
+enum TrainingJobState {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
     public boolean isFinal() {
