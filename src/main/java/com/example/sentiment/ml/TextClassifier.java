@@ -378,10 +378,8 @@ public final class TextClassifier {
         int[][] sequences = texts.sequences();
         int[] read = new int[sequences.length];
         for (int i = 0; i < read.length; i++) {
-            int[] s = sequences[i];
-            // an empty text is encoded as one unknown word (word ids) or as the two markers alone (pieces)
-            boolean empty = encoder == null && s.length == 1 && s[0] == Vocabulary.UNKNOWN_ID;
-            read[i] = encoder != null ? Math.max(0, s.length - 2) : empty ? 0 : s.length;
+            // a row is never empty (uploads skip empty rows), so a row of one unknown id is one unknown word
+            read[i] = encoder != null ? Math.max(0, sequences[i].length - 2) : sequences[i].length;
         }
         return predictions(sequences, read, new boolean[sequences.length]);
     }
