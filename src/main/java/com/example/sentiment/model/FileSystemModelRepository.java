@@ -221,6 +221,9 @@ class FileSystemModelRepository implements ModelRepository {
             if (e instanceof ModelConflictException conflict) {
                 throw conflict;
             }
+            if (e instanceof IllegalArgumentException refused) {
+                throw refused; // a further file named like one of the classifier's: a caller's mistake
+            }
             throw new IOException(reason(e), e);
         }
     }
