@@ -151,6 +151,7 @@ export const api = {
   cancelJob: (id) => request('POST', `/training-jobs/${encodeURIComponent(id)}/cancel`),
   models: (opts) => request('GET', '/models', opts),
   model: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}`, opts),
+  drift: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}/drift`, opts),
   activate: (modelId) => request('PUT', '/models/active', { body: { modelId } }),
   deleteModel: (id) => request('DELETE', `/models/${encodeURIComponent(id)}`),
 };

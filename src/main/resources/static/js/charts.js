@@ -172,3 +172,68 @@ export function confusionHeatMap(labels, matrix) {
           }, count);
         }))))));
 }
+
+/**
+ * One drift signal: the live and reference histograms as side-by-side bars of shares (each of its own total), with
+ * the PSI and status in the caption and the counts in a table.
+ * @param {{signal: string, psi: number|null, status: string, liveSample: number, referenceSample: number,
+ *   live: {bins: string[], counts: number[]}, reference: {bins: string[], counts: number[]}|null}} d
+ */
+export function driftHistogram(d) {
+  const W = Math.round(Math.min(560, Math.max(320, (window.innerWidth || 560) - 60)));
+  const H = 220;
+  const m = { left: 44, right: 10, top: 12, bottom: 52 };
+  const bins = d.live.bins;
+  const share = (counts) => {
+    const total = counts.reduce((a, b) => a + b, 0);
+    return counts.map((c) => (total ? c / total : 0));
+  };
+  const series = [{ name: `live (${d.liveSample})`, values: share(d.live.counts) }];
+  if (d.reference) {
+    series.push({ name: `reference (${d.referenceSample})`, values: share(d.reference.counts) });
+  }
+  const yMax = Math.max(0.05, ...series.flatMap((ser) => ser.values)) * 1.1;
+  const slot = (W - m.left - m.right) / Math.max(1, bins.length);
+  const bar = (slot * 0.8) / series.length;
+  const py = (y) => H - m.bottom - (y / yMax) * (H - m.top - m.bottom);
+
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart drift', role: 'img',
+    'aria-label': `${d.signal}: live and reference shares per bin` });
+  const grid = s('g', { class: 'grid' });
+  for (const t of ticks(0, yMax, 4)) {
+    grid.append(s('line', { x1: m.left, x2: W - m.right, y1: py(t), y2: py(t) }),
+      s('text', { x: m.left - 6, y: py(t) + 4, 'text-anchor': 'end', class: 'tick' }, `${Math.round(t * 100)}%`));
+  }
+  bins.forEach((b, i) => {
+    const x = m.left + slot * (i + 0.5);
+    grid.append(s('text', { x, y: H - m.bottom + 14, 'text-anchor': 'end', class: 'tick',
+      transform: `rotate(-35 ${x} ${H - m.bottom + 14})` }, b));
+  });
+  grid.append(s('line', { class: 'axis', x1: m.left, x2: W - m.right, y1: H - m.bottom, y2: H - m.bottom }));
+  svg.append(grid);
+  series.forEach((ser, k) => {
+    const g = s('g', { class: `series series-${k}`, 'data-series': ser.name });
+    ser.values.forEach((v, i) => {
+      const x = m.left + slot * i + slot * 0.1 + bar * k;
+      const r = s('rect', { x, y: py(v), width: Math.max(1, bar - 1), height: Math.max(0, H - m.bottom - py(v)),
+        class: 'bar' });
+      r.append(s('title', null, `${ser.name}, ${bins[i]}: ${(v * 100).toFixed(1)}%`));
+      g.append(r);
+    });
+    svg.append(g);
+  });
+
+  const legend = h('ul', { class: 'legend' }, series.map((ser, i) => h('li', null, legendSwatch(i), h('span', null, ser.name))));
+  const table = h('details', { class: 'chart-data' },
+    h('summary', null, `${d.signal}: counts`),
+    h('table', null,
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Bin'), h('th', { scope: 'col' }, 'Live'),
+        h('th', { scope: 'col' }, 'Reference'))),
+      h('tbody', null, bins.map((b, i) => h('tr', null, h('th', { scope: 'row' }, b),
+        h('td', { class: 'num' }, d.live.counts[i]),
+        h('td', { class: 'num' }, d.reference ? d.reference.counts[i] : '–'))))));
+  return h('figure', { class: 'chart-figure', id: `drift-${d.signal}`, 'data-status': d.status },
+    h('figcaption', null, d.signal, ' ', h('span', { class: `badge drift-${d.status}` }, d.status),
+      d.psi !== null && d.psi !== undefined ? h('span', { class: 'psi' }, ` PSI ${num(d.psi, 3)}`) : null),
+    svg, legend, table);
+}

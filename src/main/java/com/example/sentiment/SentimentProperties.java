@@ -55,6 +55,7 @@ import org.springframework.validation.annotation.Validated;
  * @param encoders where further pretrained encoders are, beside the bundled ones
  * @param inference what runs the served models' forward passes
  * @param retry how calls to a store that is out of reach are tried again
+ * @param drift how live traffic is compared with each version's validation data
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -76,7 +77,8 @@ public record SentimentProperties(
         @Valid @DefaultValue FeedbackLimits feedback,
         @Valid @DefaultValue Encoders encoders,
         @Valid @DefaultValue Inference inference,
-        @Valid @DefaultValue Retry retry) {
+        @Valid @DefaultValue Retry retry,
+        @Valid @DefaultValue Drift drift) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -508,5 +510,26 @@ public record SentimentProperties(
             @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("word-vectors") String encoder,
             @Min(0) @Max(20) @DefaultValue("4") int augmentation,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight) {
+    }
+
+    /**
+     * Drift watching: every replica counts its own live traffic per version over a sliding window and compares
+     * it with the version's reference profile (its validation data) by the population stability index.
+     *
+     * @param enabled count live traffic at all (off: every signal reports no data)
+     * @param window how far back the live counts reach (the window slides by {@code window / buckets})
+     * @param buckets the window's time buckets: counts older than the window are dropped a bucket at a time
+     * @param minSample live predictions a signal needs before it is judged; fewer report {@code insufficient-data}
+     *                  (the PSI of two samples of one distribution grows as they shrink)
+     * @param warnPsi a PSI at or above this is {@code warn}
+     * @param alertPsi a PSI at or above this is {@code alert}
+     */
+    public record Drift(
+            @DefaultValue("true") boolean enabled,
+            @NotNull @DefaultValue("1h") Duration window,
+            @Min(1) @Max(1440) @DefaultValue("12") int buckets,
+            @Min(1) @DefaultValue("500") int minSample,
+            @DecimalMin("0") @DefaultValue("0.1") double warnPsi,
+            @DecimalMin("0") @DefaultValue("0.25") double alertPsi) {
     }
 }

@@ -1,7 +1,7 @@
 // Models: the stored versions (activate, delete) and one version's evaluation with its confusion matrix.
 import { api } from '../api.js';
 import { h, replace, num, pct, dateTime, duration, problemBox, facts, stackable } from '../dom.js';
-import { confusionHeatMap } from '../charts.js';
+import { confusionHeatMap, driftHistogram } from '../charts.js';
 import { renderCharts, hyperParameterList } from './jobs.js';
 
 async function activate(ctx, model, status) {
@@ -152,6 +152,45 @@ function abstentionSetting(m, status, reload) {
   return form;
 }
 
+/**
+ * The version's drift: live traffic (on the replica that answers) against its validation data, per signal, with a
+ * button to look again.
+ */
+function driftSection(id, signal) {
+  const body = h('div', { id: 'drift-body', 'aria-live': 'polite' }, h('p', { class: 'hint' }, 'Loading…'));
+  async function load() {
+    try {
+      const d = await api.drift(id, { signal });
+      const judged = d.status === 'no-reference'
+        ? 'This version has no reference profile (it was trained before they were stored, or is bundled): '
+          + 'only the live histograms are shown.'
+        : d.status === 'insufficient-data'
+          ? `Signals are judged from ${d.minSample} live predictions on; ${d.liveSample} so far.`
+          : `PSI below ${d.warnPsi} is ok, from ${d.alertPsi} an alert.`;
+      replace(body,
+        facts([
+          ['Status', h('span', { class: `badge drift-${d.status}`, id: 'drift-status' }, d.status)],
+          ['Live predictions', `${d.liveSample} in the last ${d.window.replace(/^PT/, '').toLowerCase()} on this replica`],
+          ['Validation examples', d.referenceSample === null ? 'none' : String(d.referenceSample)],
+        ]),
+        h('p', { class: 'hint' }, judged),
+        h('div', { class: 'charts' }, d.signals.map(driftHistogram)));
+    } catch (e) {
+      if (e.name !== 'AbortError') {
+        replace(body, problemBox(e));
+      }
+    }
+  }
+  load();
+  return h('section', { 'aria-labelledby': 'drift-title' },
+    h('h2', { id: 'drift-title' }, 'Drift'),
+    h('p', { class: 'hint' }, 'Length (tokens read), share of unknown words, predicted label and confidence of the '
+      + 'live traffic against the validation data, by the population stability index.'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary small', id: 'drift-refresh',
+      onclick: load }, 'Refresh')),
+    body);
+}
+
 export function renderModel(view, ctx, id) {
   const body = h('div', { id: 'model-details', 'aria-busy': 'true' }, h('p', { class: 'hint' }, 'Loading…'));
   const status = h('div', { id: 'model-status', 'aria-live': 'polite' });
@@ -222,6 +261,7 @@ export function renderModel(view, ctx, id) {
             h('td', { class: 'num' }, l.support)))))),
         ev.confusionMatrix ? confusionHeatMap(ev.labels || m.labels, ev.confusionMatrix) : null)
         : h('p', { class: 'empty' }, 'No evaluation is stored for this version.'),
+      m.usable ? driftSection(m.id, controller.signal) : null,
       m.history && m.history.length ? h('section', { 'aria-labelledby': 'history-title' },
         h('h2', { id: 'history-title' }, 'Training curves'),
         (() => {

@@ -1,6 +1,7 @@
 package com.example.sentiment.classification;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.drift.DriftMonitor;
 import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ModelService;
@@ -19,10 +20,12 @@ class ClassificationService {
     private final SentimentProperties.Classify limits;
     private final ClassificationMetrics metrics;
     private final InferenceBatcher batcher;
+    private final DriftMonitor drift;
 
     ClassificationService(ModelService models, SentimentProperties properties, ClassificationMetrics metrics,
-                          InferenceBatcher batcher) {
+                          InferenceBatcher batcher, DriftMonitor drift) {
         this.models = models;
+        this.drift = drift;
         this.batcher = batcher;
         this.limits = properties.classify();
         this.metrics = metrics;
@@ -83,6 +86,7 @@ class ClassificationService {
             checkTexts(texts, field);
             List<Prediction> predictions = batcher.classifyAll(model.classifier(), texts);
             metrics.recordPredictions(model.id(), predictions);
+            drift.record(model.id(), model.classifier().labels(), predictions);
             return new Answer<>(model.id(), new Inference(model, predictions));
         });
     }
@@ -133,6 +137,7 @@ class ClassificationService {
         }
         metrics.recordPredictions(model.id(), predictions);
         metrics.recordAbstentions(model.id(), abstained);
+        drift.record(model.id(), model.classifier().labels(), predictions);
         return results;
     }
 

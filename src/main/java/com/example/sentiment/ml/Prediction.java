@@ -9,6 +9,15 @@ import java.util.Map;
  * @param tokens the number of tokens the model read (for a model that reads an encoder's states: the word pieces,
  *               without the encoder's start and end markers)
  * @param truncated whether the text had more tokens (or pieces) than the model reads
+ * @param unknownTokens how many of the tokens read are outside the model's vocabulary (read as its unknown
+ *                      word); -1 when not counted, as for a model that reads an encoder's pieces (it has no
+ *                      vocabulary of words)
  */
-public record Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated) {
+public record Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated,
+                         int unknownTokens) {
+
+    /** A prediction whose unknown words were not counted. */
+    public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated) {
+        this(label, confidence, scores, tokens, truncated, -1);
+    }
 }

@@ -365,6 +365,27 @@ public final class TextClassifier {
                 truncated[i] = cut.truncated();
             }
         }
+        return predictions(sequences, read, truncated);
+    }
+
+    /**
+     * Classifies texts already encoded for this classifier (word ids of its vocabulary, or its encoder's pieces
+     * with their start and end markers, cut to its maximum length), such as a training job's validation rows:
+     * the same answers as for the texts themselves, with the tokens read and the unknown words among them as a
+     * classification of the text counts them. Whether a row was cut is not known here (false).
+     */
+    public List<Prediction> classifyEncoded(EncodedTexts texts) {
+        int[][] sequences = texts.sequences();
+        int[] read = new int[sequences.length];
+        for (int i = 0; i < read.length; i++) {
+            // a row is never empty (uploads skip empty rows), so a row of one unknown id is one unknown word
+            read[i] = encoder != null ? Math.max(0, sequences[i].length - 2) : sequences[i].length;
+        }
+        return predictions(sequences, read, new boolean[sequences.length]);
+    }
+
+    private List<Prediction> predictions(int[][] sequences, int[] read, boolean[] truncated) {
+        int n = sequences.length;
         int[] order = sortedByLength(lengths(sequences));
         Prediction[] out = new Prediction[n];
         for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
@@ -372,10 +393,27 @@ public final class TextClassifier {
             float[][] rows = batchProbabilities(sequences, order, from, to);
             for (int r = from; r < to; r++) {
                 int i = order[r];
-                out[i] = prediction(rows[r - from], read[i], truncated[i]);
+                out[i] = prediction(rows[r - from], read[i], truncated[i], unknownWords(sequences[i], read[i]));
             }
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * The unknown words among the {@code read} ids of a sequence (a drift signal: live texts whose words the
+     * model never saw); -1 for a model that reads an encoder's pieces, which has no vocabulary of words.
+     */
+    private int unknownWords(int[] sequence, int read) {
+        if (encoder != null) {
+            return -1;
+        }
+        int unknown = 0;
+        for (int k = 0; k < read; k++) {
+            if (sequence[k] == Vocabulary.UNKNOWN_ID) {
+                unknown++;
+            }
+        }
+        return unknown;
     }
 
     /**
@@ -523,7 +561,7 @@ public final class TextClassifier {
         return Evaluations.report(labels, data.labels(), predicted);
     }
 
-    private Prediction prediction(float[] probabilities, int tokens, boolean truncated) {
+    private Prediction prediction(float[] probabilities, int tokens, boolean truncated, int unknownTokens) {
         Map<String, Double> scores = new LinkedHashMap<>();
         int best = 0;
         for (int c = 0; c < probabilities.length; c++) {
@@ -532,7 +570,7 @@ public final class TextClassifier {
                 best = c;
             }
         }
-        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated);
+        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens);
     }
 
     private static int[] lengths(int[][] sequences) {

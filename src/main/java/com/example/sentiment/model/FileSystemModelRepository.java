@@ -178,7 +178,8 @@ class FileSystemModelRepository implements ModelRepository {
     }
 
     @Override
-    public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
+    public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata, Map<String, byte[]> further)
+            throws IOException {
         boolean chosen = metadata.id() != null;
         if (chosen && !ModelIds.isValid(metadata.id())) {
             throw new IllegalArgumentException("not a model version id: " + com.example.sentiment.system.ProblemException.printable(metadata.id()));
@@ -194,6 +195,7 @@ class FileSystemModelRepository implements ModelRepository {
         try {
             Files.createDirectory(temp);
             classifier.save(temp);
+            VersionFiles.writeFurther(temp, further);
             ModelMetadata stored = metadata.withId(id, VersionFiles.checksums(temp));
             writeMetadata(temp.resolve(VersionFiles.METADATA_FILE), stored);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(temp)) {
@@ -218,6 +220,9 @@ class FileSystemModelRepository implements ModelRepository {
             deleteQuietly(temp);
             if (e instanceof ModelConflictException conflict) {
                 throw conflict;
+            }
+            if (e instanceof IllegalArgumentException refused) {
+                throw refused; // a further file named like one of the classifier's: a caller's mistake
             }
             throw new IOException(reason(e), e);
         }
@@ -247,6 +252,21 @@ class FileSystemModelRepository implements ModelRepository {
             versions.put(id, new Known(current, stamp(dir)));
         }
         return classifier;
+    }
+
+    @Override
+    public Optional<byte[]> readFile(String id, String file) throws IOException {
+        StoredModel stored = find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        if (stored.metadata() == null || stored.metadata().checksums() == null
+                || !stored.metadata().checksums().containsKey(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(VersionFiles.verified(id, stored.metadata(), file,
+                    Files.readAllBytes(root.resolve(id).resolve(file))));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ModelUnusableException("file " + file + " is missing");
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.example.sentiment.model;
 
 import com.example.sentiment.ml.PretrainedEncoders;
+import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.CommandOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ public final class ImportModelCommand {
                 } else {
                     try {
                         // load() verifies the source's checksums; save() records the target's own
-                        target.save(source.load(version.id()), version.metadata());
+                        target.save(source.load(version.id()), version.metadata(), furtherFiles(source, version));
                         imported.add(version.id());
                     } catch (ModelUnusableException e) {
                         skipped.put(version.id(), e.getMessage());
@@ -103,5 +104,19 @@ public final class ImportModelCommand {
             System.out.println(json.writeValueAsString(result));
             return 0;
         }
+    }
+
+    /** The files of a version beside its classifier's (such as drift's reference profile), to be copied with it. */
+    private static Map<String, byte[]> furtherFiles(ModelRepository source, StoredModel version)
+            throws java.io.IOException {
+        Set<String> classifiers = Set.of(TextClassifier.NETWORK_FILE, TextClassifier.VOCABULARY_FILE,
+                TextClassifier.LABELS_FILE, TextClassifier.LABELS_LINES_FILE, TextClassifier.ENCODER_FILE);
+        Map<String, byte[]> further = new LinkedHashMap<>();
+        for (String file : version.metadata().checksums().keySet()) {
+            if (!classifiers.contains(file)) {
+                source.readFile(version.id(), file).ifPresent(bytes -> further.put(file, bytes));
+            }
+        }
+        return further;
     }
 }

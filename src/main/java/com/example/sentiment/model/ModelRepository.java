@@ -5,6 +5,7 @@ import com.example.sentiment.ml.TextClassifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,7 +49,27 @@ public interface ModelRepository {
      *
      * @throws ModelConflictException when {@code metadata.id()} names a version that exists
      */
-    ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException;
+    default ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
+        return save(classifier, metadata, Map.of());
+    }
+
+    /**
+     * The same with further files of the version beside the classifier's (such as drift's reference profile):
+     * stored, checksummed and verified like them, and immutable like them.
+     *
+     * @param files by file name; a name must be a valid file name ({@link VersionFiles#validName}) and not one
+     *              the classifier writes
+     */
+    ModelMetadata save(TextClassifier classifier, ModelMetadata metadata, Map<String, byte[]> files) throws IOException;
+
+    /**
+     * One file of a version as stored, checked against its recorded checksum; empty when the version does not
+     * record a file of that name (such as a version from before the file existed).
+     *
+     * @throws ModelNotFoundException when there is no such version
+     * @throws ModelUnusableException when the file does not match its checksum
+     */
+    Optional<byte[]> readFile(String id, String file) throws IOException;
 
     /**
      * Loads a version's classifier after checking every file against its recorded checksum.

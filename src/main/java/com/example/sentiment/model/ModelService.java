@@ -252,6 +252,24 @@ public class ModelService implements AutoCloseable {
         return repository.find(id).isPresent();
     }
 
+    /**
+     * One further file of a version (see {@link #register(TextClassifier, ModelMetadata, Map, boolean)}), checked
+     * against its checksum; empty when the version has none of that name.
+     *
+     * @throws ModelNotFoundException when there is no such version
+     * @throws ModelConflictException when the file does not match its checksum
+     * @throws ModelStorageUnavailableException when the store cannot be read
+     */
+    public Optional<byte[]> versionFile(String id, String file) {
+        try {
+            return repository.readFile(id, file);
+        } catch (ModelUnusableException e) {
+            throw ModelConflictException.unusable(id, e.getMessage());
+        } catch (IOException e) {
+            throw ModelStorageUnavailableException.of("cannot read " + file + " of model " + id, e);
+        }
+    }
+
     public StoredModel get(String id) {
         try {
             return repository.find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
@@ -303,7 +321,16 @@ public class ModelService implements AutoCloseable {
      * memory is the one served, never read back from storage.
      */
     public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, boolean activate) throws IOException {
-        ModelMetadata stored = repository.save(classifier, metadata);
+        return register(classifier, metadata, Map.of(), activate);
+    }
+
+    /**
+     * The same with further files of the version beside the classifier's (such as drift's reference profile),
+     * stored and checksummed with it.
+     */
+    public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, Map<String, byte[]> files,
+                                  boolean activate) throws IOException {
+        ModelMetadata stored = repository.save(classifier, metadata, files);
         if (activate) {
             classifier.servedBy(engine).withReplicas(replicas);
             warmUp(classifier);

@@ -314,7 +314,8 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     // ---- writing ----
 
     @Override
-    public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
+    public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata, Map<String, byte[]> further)
+            throws IOException {
         boolean chosen = metadata.id() != null;
         if (chosen && !ModelIds.isValid(metadata.id())) {
             throw new IllegalArgumentException("not a model version id: " + ProblemException.printable(metadata.id()));
@@ -323,6 +324,7 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         Path temp = cache.temporaryFolder();
         try {
             classifier.save(temp);
+            VersionFiles.writeFurther(temp, further);
             Map<String, String> checksums = VersionFiles.checksums(temp);
             for (int attempt = 1; ; attempt++) {
                 String id = chosen ? metadata.id() : ModelIds.next();
@@ -408,6 +410,21 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
             }
         }
         cache.remove(id);
+    }
+
+    @Override
+    public Optional<byte[]> readFile(String id, String file) throws IOException {
+        StoredModel stored = find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        ModelMetadata metadata = stored.metadata();
+        if (metadata == null || metadata.checksums() == null || !metadata.checksums().containsKey(file)) {
+            return Optional.empty();
+        }
+        Optional<S3Bucket.Read> read = bucket.read(fileKey(id, file, metadata.checksums().get(file)),
+                "cannot read " + file + " of " + id);
+        if (read.isEmpty()) {
+            throw new ModelUnusableException("file " + file + " of version " + id + " is missing from the store");
+        }
+        return Optional.of(VersionFiles.verified(id, metadata, file, read.get().bytes()));
     }
 
     @Override

@@ -38,6 +38,33 @@ final class VersionFiles {
         return checksums;
     }
 
+    /**
+     * Writes a version's further files into {@code dir}, after the classifier's; refuses a name that is no valid
+     * file name or that the classifier wrote (it would replace one of its files).
+     */
+    static void writeFurther(Path dir, Map<String, byte[]> files) throws IOException {
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            if (!validName(file.getKey()) || Files.exists(dir.resolve(file.getKey()))) {
+                throw new IllegalArgumentException("not a further file of a version: "
+                        + com.example.sentiment.system.ProblemException.printable(file.getKey()));
+            }
+            Files.write(dir.resolve(file.getKey()), file.getValue());
+        }
+    }
+
+    /** The bytes of a file recorded in {@code metadata}, checked against its checksum. */
+    static byte[] verified(String id, ModelMetadata metadata, String file, byte[] bytes) throws IOException {
+        try {
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            if (!sha.equals(metadata.checksums().get(file))) {
+                throw ModelUnusableException.checksumMismatch(id, file);
+            }
+            return bytes;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static boolean validName(String file) {
         return FILE_NAME.matcher(file).matches() && !file.equals(METADATA_FILE);
     }

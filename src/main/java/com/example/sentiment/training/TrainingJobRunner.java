@@ -5,6 +5,7 @@ import com.example.sentiment.dataset.DatasetOptions;
 import com.example.sentiment.dataset.DatasetReader;
 import com.example.sentiment.dataset.DatasetReport;
 import com.example.sentiment.dataset.PreparedDataset;
+import com.example.sentiment.drift.DriftReference;
 import com.example.sentiment.feedback.FeedbackStore;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
@@ -29,6 +30,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,7 +131,7 @@ class TrainingJobRunner {
                 end(lease, job);
                 log.info("Training job {} cancelled", job.id());
             } else {
-                publish(lease, job, data, result, outcome.candidates());
+                publish(lease, job, data, result, outcome.candidates(), driftReference(views, result));
             }
         } catch (JobQueueUnavailableException e) {
             throw e;
@@ -160,8 +163,26 @@ class TrainingJobRunner {
         return teacher;
     }
 
+    /**
+     * The version's drift reference: the kept model's predictions for the validation rows, as the view it was
+     * trained on encodes them (word ids of its vocabulary, or its encoder's pieces).
+     */
+    private static Map<String, byte[]> driftReference(List<ConfigurationSearch.View> views,
+                                                                TrainingResult result) {
+        String encoder = result.hyperParameters().encoder();
+        for (ConfigurationSearch.View view : views) {
+            if (view.leftOut() == null && Objects.equals(view.encoder(), encoder)) {
+                TextClassifier classifier = result.classifier();
+                return DriftReference.files(classifier.labels(), classifier.classifyEncoded(view.validation()));
+            }
+        }
+        log.warn("No validation rows of the kept model's view: its version has no drift reference");
+        return Map.of();
+    }
+
     private void publish(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data, TrainingResult result,
-                         List<ConfigurationSearch.CandidateReport> candidates) throws java.io.IOException {
+                         List<ConfigurationSearch.CandidateReport> candidates, Map<String, byte[]> further)
+            throws java.io.IOException {
         ModelMetadata metadata = metadata(lease, job, data, result, candidates);
         boolean activate = job.config().activate() == Activation.ALWAYS;
         if (job.config().activate() == Activation.IF_BETTER) {
@@ -172,7 +193,7 @@ class TrainingJobRunner {
             log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());
         }
         Optional<String> published = queue.succeed(lease, activate,
-                activateHere -> store(job, result, metadata, activateHere),
+                activateHere -> store(job, result, metadata, further, activateHere),
                 modelId -> {
                     job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
                     job.finish(TrainingJobState.SUCCEEDED, null, modelId);
@@ -193,8 +214,8 @@ class TrainingJobRunner {
      * storage outage of seconds, and the job is not SUCCEEDED before its version is written and verified. The
      * id is this attempt's own, so a conflict after a failed try means that try's write did land.
      */
-    private String store(TrainingJob job, TrainingResult result, ModelMetadata metadata, boolean activateHere)
-            throws java.io.IOException {
+    private String store(TrainingJob job, TrainingResult result, ModelMetadata metadata,
+                         Map<String, byte[]> further, boolean activateHere) throws java.io.IOException {
         RetryTemplate stores = new RetryTemplate(properties.retry().modelStore().policy()
                 .includes(StorageUnreachableException.class).predicate(e -> !job.leaseLost())
                 .timeout(properties.queue().lease()).build());
@@ -203,7 +224,7 @@ class TrainingJobRunner {
             return stores.execute(() -> {
                 attempts[0]++;
                 try {
-                    return models.register(result.classifier(), metadata, activateHere).id();
+                    return models.register(result.classifier(), metadata, further, activateHere).id();
                 } catch (ModelConflictException e) {
                     if (attempts[0] == 1 || !models.exists(metadata.id())) {
                         throw e;

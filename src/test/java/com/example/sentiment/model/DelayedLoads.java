@@ -43,8 +43,14 @@ class DelayedLoads implements ModelRepository {
     }
 
     @Override
-    public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
-        return delegate.save(classifier, metadata);
+    public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata,
+                              java.util.Map<String, byte[]> files) throws IOException {
+        return delegate.save(classifier, metadata, files);
+    }
+
+    @Override
+    public Optional<byte[]> readFile(String id, String file) throws IOException {
+        return delegate.readFile(id, file);
     }
 
     @Override

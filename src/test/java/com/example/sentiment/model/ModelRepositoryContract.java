@@ -115,6 +115,37 @@ abstract class ModelRepositoryContract {
     }
 
     @Test
+    void furtherFilesAreStoredCheckedAndReadWithTheVersion() throws Exception {
+        ModelRepository repository = reopen();
+        byte[] profile = "{\"format\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ModelMetadata saved = repository.save(classifier, metadata("with a profile"),
+                Map.of("drift-reference.json", profile));
+        ModelMetadata plain = repository.save(classifier, metadata("without"));
+        assertThat(saved.checksums()).containsKey("drift-reference.json");
+        assertThat(readStored(saved.id(), "drift-reference.json")).isEqualTo(profile);
+
+        for (ModelRepository r : List.of(repository, reopen())) {
+            assertThat(r.readFile(saved.id(), "drift-reference.json")).hasValue(profile);
+            // a version without the file (such as one from before it existed) answers nothing, not an error
+            assertThat(r.readFile(plain.id(), "drift-reference.json")).isEmpty();
+            assertThat(r.readFile(saved.id(), "no-such-file.json")).isEmpty();
+            assertThatThrownBy(() -> r.readFile("20260101-000000-ffff", "drift-reference.json"))
+                    .isInstanceOf(ModelNotFoundException.class);
+            // the classifier loads as ever
+            assertThat(r.load(saved.id()).classify(SENTENCE).scores()).isEqualTo(classifier.classify(SENTENCE).scores());
+        }
+
+        byte[] corrupted = profile.clone();
+        flipAByteInTheMiddle(corrupted);
+        writeStored(saved.id(), "drift-reference.json", corrupted);
+        assertThatThrownBy(() -> reopen().readFile(saved.id(), "drift-reference.json"))
+                .isInstanceOf(ModelUnusableException.class).hasMessageContaining("drift-reference.json");
+        // a further file may not replace one of the classifier's
+        assertThatThrownBy(() -> repository.save(classifier, metadata("clash"), Map.of("labels.json", profile)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void filesWithoutMetadataAreNoVersion(@TempDir Path files) throws Exception {
         classifier.save(files);
         String id = "20260101-000000-0001";

@@ -44,11 +44,12 @@ class StoreRetryFlowTest {
             // every call goes to the real store; only save is refused at first
             return new DelayedLoads(real, Duration.ZERO) {
                 @Override
-                public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata) throws IOException {
+                public ModelMetadata save(TextClassifier classifier, ModelMetadata metadata,
+                                          java.util.Map<String, byte[]> files) throws IOException {
                     if (SAVES.incrementAndGet() <= 2) {
                         throw new StorageUnreachableException("cannot write: the store does not answer", null);
                     }
-                    return super.save(classifier, metadata);
+                    return super.save(classifier, metadata, files);
                 }
             };
         }
