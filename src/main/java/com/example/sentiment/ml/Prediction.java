@@ -9,6 +9,14 @@ import java.util.Map;
  * @param tokens the number of tokens the model read (for a model that reads an encoder's states: the word pieces,
  *               without the encoder's start and end markers)
  * @param truncated whether the text had more tokens (or pieces) than the model reads
+ * @param chunks the windows the text was read as: 1, or more for a long text read with {@link LongText#CHUNK}
+ *               (whose probabilities are then the mean of its windows')
  */
-public record Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated) {
+public record Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated,
+                         int chunks) {
+
+    /** An answer read in one window. */
+    public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated) {
+        this(label, confidence, scores, tokens, truncated, 1);
+    }
 }

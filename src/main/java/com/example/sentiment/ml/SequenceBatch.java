@@ -43,6 +43,15 @@ final class SequenceBatch {
      */
     static DataSet dataSet(SequenceFeatures features, int[] labels, float[][] targets, int classes, int[] rows,
                            int from, int to) {
+        return dataSet(features, labels, targets, null, classes, rows, from, to);
+    }
+
+    /**
+     * The same, each row's loss weighed by {@code weights} (null: all 1) through the label mask {@code [n, 1]},
+     * which DL4J's output layer multiplies each example's loss and gradient by.
+     */
+    static DataSet dataSet(SequenceFeatures features, int[] labels, float[][] targets, float[] weights, int classes,
+                           int[] rows, int from, int to) {
         INDArray[] fm = features.featuresAndMask(rows, from, to);
         INDArray out;
         if (targets != null) {
@@ -57,6 +66,14 @@ final class SequenceBatch {
                 out.putScalar(r - from, labels[rows[r]], 1.0);
             }
         }
-        return new DataSet(fm[0], out, fm[1], null);
+        INDArray labelMask = null;
+        if (weights != null) {
+            float[] picked = new float[to - from];
+            for (int r = from; r < to; r++) {
+                picked[r - from] = weights[rows[r]];
+            }
+            labelMask = Nd4j.create(picked, new long[] {to - from, 1}, 'c');
+        }
+        return new DataSet(fm[0], out, fm[1], labelMask);
     }
 }
