@@ -56,9 +56,8 @@ final class BucketedDataSetIterator implements DataSetIterator {
     }
 
     /**
-     * @param weights each row's weight in the loss (a window of a long text, {@link TextWindows}), given to DL4J as
-     *                the label mask, which its loss functions multiply each example's loss and gradient by; null
-     *                when every row weighs 1
+     * @param weights each row's weight in the loss (a window of a long text, {@link TextWindows}), which scales its
+     *                label row ({@link SequenceBatch}); null when every row weighs 1
      */
     BucketedDataSetIterator(SequenceFeatures features, int[] labels, float[][] targets, float[] weights,
                             List<String> labelNames, int batchSize, long seed, boolean shuffle,

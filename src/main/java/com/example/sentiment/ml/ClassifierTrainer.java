@@ -236,7 +236,7 @@ public final class ClassifierTrainer {
         // a long text's windows weigh as one text, so the labels' shares are those of the texts
         double[] classWeights = hp.balancesClasses() ? NetworkFactory.balancedClassWeights(
                 inputs.trainWindows() == null ? train.labels() : inputs.trainWindows().textLabels(), labels.size())
-                : null;
+                : inputs.trainWeights() != null ? NetworkFactory.uniformClassWeights(labels.size()) : null;
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights, classWeights);
         Integer covered = pretrained == null ? null : pretrained.covered;
@@ -286,7 +286,7 @@ public final class ClassifierTrainer {
         int batches = (trainInput.size() + hp.batchSize() - 1) / hp.batchSize();
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
         // soft targets, when the data has them, are what the loss reads; validation keeps the hard labels
-        // a long text's windows weigh 1/windows each in the loss (DL4J multiplies the loss by the label mask)
+        // a long text's windows weigh 1/windows each in the loss (their label rows scaled, see SequenceBatch)
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainInput, trainLabels, trainTargets,
                 trainWeights, labels, hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
         PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
