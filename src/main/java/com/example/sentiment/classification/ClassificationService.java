@@ -105,7 +105,7 @@ class ClassificationService {
         for (String text : texts) {
             List<String> t = classifier.tokenize(text);
             tokens.add(t);
-            variants.addAll(Occlusion.variants(t, maxLength));
+            variants.addAll(Occlusion.variants(t, maxLength, classifier.longText() == LongText.CHUNK));
         }
         List<Prediction> all = batcher.classifyInChunks(classifier, variants);
         List<Prediction> predictions = new ArrayList<>(texts.size());

@@ -122,6 +122,48 @@ class LongTextTest {
     }
 
     @Test
+    void anEncoderModelReadsWindowsOfPiecesBetweenItsMarkers() {
+        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 16);
+        HyperParameters hp = EncoderModelTest.settings(1, HyperParameters.Engine.FUSED, false,
+                HyperParameters.Pooling.LAST, 1);
+        TextClassifier classifier = new TextClassifier(NetworkFactory.create(hp.withEmbeddingSize(16), 2, 2, null),
+                Vocabulary.reservedOnly(), LABELS, 6, new ModelEncoder("hashed", "f", encoder))
+                .readingLongText(LongText.CHUNK, 0);
+        List<String> words = List.of("w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9");
+        Prediction whole = classifier.classifyTokenized(List.of(words)).get(0);
+        // 10 pieces, 4 a window (6 less the two markers), 2 apart: windows at 0, 2, 4, 6
+        assertThat(whole.chunks()).isEqualTo(4);
+        assertThat(whole.tokens()).isEqualTo(10);
+        assertThat(whole.truncated()).isFalse();
+        List<Prediction> each = classifier.classifyTokenized(List.of(words.subList(0, 4), words.subList(2, 6),
+                words.subList(4, 8), words.subList(6, 10)));
+        assertThat(each).allSatisfy(p -> assertThat(p.chunks()).isEqualTo(1));
+        for (String label : LABELS) {
+            double mean = each.stream().mapToDouble(p -> p.scores().get(label)).average().orElseThrow();
+            assertThat(whole.scores().get(label)).isCloseTo(mean, within(1e-5));
+        }
+        // all of a long text's pieces, however many the encoder gives at once
+        assertThat(EncoderPieces.whole(encoder, words, 6)).hasSize(12).startsWith(encoder.pieces("w0", 3)[0])
+                .containsSubsequence(encoder.pieces("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9", 100));
+        Prediction cut = classifier.reading(LongText.TRUNCATE).classifyTokenized(List.of(words)).get(0);
+        assertThat(cut.truncated()).isTrue();
+        assertThat(cut.chunks()).isEqualTo(1);
+    }
+
+    @Test
+    void anEncoderModelLearnsLongTextsFromTheirWindows() {
+        HashedPieceEncoder encoder = new HashedPieceEncoder("hashed", 16);
+        HyperParameters hp = new HyperParameters(6, 32, 0.01, 16, 16, false, 0, 0, MAX_LENGTH, 1, 3, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED,
+                HyperParameters.SelectionMetric.ACCURACY, 0, 0, 0, 1, HyperParameters.ClassWeights.NONE, "hashed")
+                .withLongText(LongText.CHUNK, 0);
+        TrainingResult result = new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder), () -> Long.MAX_VALUE)
+                .train(corpus(300, 4), corpus(60, 5), LABELS, hp, null, TrainingObserver.NONE, () -> false);
+        assertThat(result.classifier().longText()).isEqualTo(LongText.CHUNK);
+        assertThat(accuracy(result.classifier(), test)).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
     void windowsCoverTheTextAndTheLastEndsAtItsEnd() {
         assertThat(TextWindows.starts(40, 8, 4)).containsExactly(0, 4, 8, 12, 16, 20, 24, 28, 32);
         assertThat(TextWindows.starts(10, 8, 4)).containsExactly(0, 2);
