@@ -174,8 +174,15 @@ public final class ClassifierTrainer {
      * texts (a fraction of a second, see {@link EncoderStates#estimatedSeconds}) scaled to all of them.
      */
     double encodingSeconds(HyperParameters hp, EncodedTexts train, EncodedTexts validation) {
-        return hp.usesEncoder() ? EncoderStates.estimatedSeconds(encoders.get(hp.encoder()), train.sequences(),
-                validation.sequences()) : 0;
+        if (!hp.usesEncoder()) {
+            return 0;
+        }
+        if (hp.longTextReading() == LongText.CHUNK) {
+            // the encoder reads each window of a long text as a text of its own (the whole one may be too long)
+            train = TextWindows.of(train, true, hp.maxSequenceLength(), hp.longTextStride()).windows();
+            validation = TextWindows.of(validation, true, hp.maxSequenceLength(), hp.longTextStride()).windows();
+        }
+        return EncoderStates.estimatedSeconds(encoders.get(hp.encoder()), train.sequences(), validation.sequences());
     }
 
     /** The same on inputs built by {@link #inputs}, which several configurations of one job share. */

@@ -194,6 +194,36 @@ class LongTextTest {
     }
 
     @Test
+    void crossValidationFoldsHoldWholeTexts() {
+        EncodedTexts texts = new EncodedTexts(new int[][] {new int[20], new int[5], new int[12], new int[3]},
+                new int[] {1, 0, 1, 0});
+        TrainingInputs all = TrainingInputs.ofTokenIds(texts, texts, settings(LongText.CHUNK));
+        // windows: 4 of text 0, 1 of text 1, 2 of text 2 (starts 0 and 4), 1 of text 3
+        assertThat(all.trainWindows().textOf()).containsExactly(0, 0, 0, 0, 1, 2, 2, 3);
+        assertThat(all.validationLabels()).containsExactly(1, 0, 1, 0);
+        TrainingInputs.Windows of02 = all.trainWindows().restricted(all.trainWindows().rowsOf(new int[] {0, 2}),
+                new int[] {0, 2});
+        assertThat(of02.textOf()).containsExactly(0, 0, 0, 0, 1, 1);
+        assertThat(of02.textLabels()).containsExactly(1, 1);
+        assertThat(of02.weights()).containsExactly(0.25f, 0.25f, 0.25f, 0.25f, 0.5f, 0.5f);
+
+        StratifiedFolds folds = StratifiedFolds.of(texts.labels(), 2, 2, 3);
+        for (int f = 0; f < 2; f++) {
+            int fold = f;
+            TrainingInputs trained = folds.trainedOn(fold, all);
+            java.util.Set<Integer> heldOut = new java.util.HashSet<>();
+            for (int t : folds.heldOut(fold)) {
+                heldOut.add(t);
+            }
+            // every window of a text trained on, none of a held-out text
+            assertThat(trained.trainFeatures().size()).isEqualTo(trained.train().size())
+                    .isEqualTo(all.trainWindows().rowsOf(folds.trainedOn(fold)).length);
+            assertThat(trained.trainWindows().textOf()).allSatisfy(t ->
+                    assertThat(heldOut).doesNotContain(folds.trainedOn(fold)[t]));
+        }
+    }
+
+    @Test
     void aWindowsWeightScalesItsLossAndGradient() {
         // as trainOne builds it for weighted rows: the loss with (uniform) class weights
         MultiLayerNetwork network = NetworkFactory.create(settings(LongText.CHUNK), 30, 2, null,
