@@ -104,6 +104,24 @@ record TrainingInputs(EncodedTexts train, EncodedTexts validation, SequenceFeatu
         return validationWindows == null ? validation.labels() : validationWindows.textLabels();
     }
 
+    /**
+     * Whether {@code hp} reads long texts in windows and some text is longer than one: a job whose texts all fit
+     * trains exactly as it would truncating them (one row a text, no weights).
+     */
+    private static boolean windowed(HyperParameters hp, EncodedTexts train, EncodedTexts validation) {
+        if (hp.longTextReading() != LongText.CHUNK) {
+            return false;
+        }
+        for (EncodedTexts texts : java.util.List.of(train, validation)) {
+            for (int[] sequence : texts.sequences()) {
+                if (sequence.length > hp.maxSequenceLength()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Token ids: the sequences of {@code train} and {@code validation} as they are. */
     static TrainingInputs ofTokenIds(EncodedTexts train, EncodedTexts validation) {
         return new TrainingInputs(train, validation, new TokenIds(train.sequences()),
@@ -115,7 +133,7 @@ record TrainingInputs(EncodedTexts train, EncodedTexts validation, SequenceFeatu
      * cut it already) or, with {@link LongText#CHUNK}, as its windows.
      */
     static TrainingInputs ofTokenIds(EncodedTexts train, EncodedTexts validation, HyperParameters hp) {
-        if (hp.longTextReading() != LongText.CHUNK) {
+        if (!windowed(hp, train, validation)) {
             return ofTokenIds(train, validation);
         }
         TextWindows.Windowed t = TextWindows.of(train, false, hp.maxSequenceLength(), hp.longTextStride());
@@ -144,7 +162,7 @@ record TrainingInputs(EncodedTexts train, EncodedTexts validation, SequenceFeatu
                                     TrainingObserver observer, BooleanSupplier cancelled, HyperParameters hp) {
         Windows trainWindows = null;
         Windows validationWindows = null;
-        if (hp != null && hp.longTextReading() == LongText.CHUNK) {
+        if (hp != null && windowed(hp, train, validation)) {
             TextWindows.Windowed t = TextWindows.of(train, true, hp.maxSequenceLength(), hp.longTextStride());
             TextWindows.Windowed v = TextWindows.of(validation, true, hp.maxSequenceLength(), hp.longTextStride());
             trainWindows = Windows.of(t, train.labels());
