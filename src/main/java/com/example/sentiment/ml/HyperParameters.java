@@ -35,8 +35,8 @@ import java.util.Locale;
  *                (such as {@code e5-small}), or null for word vectors ({@value #WORD_VECTORS}, and versions from
  *                before encoders existed); with one, {@code embeddingSize} is the encoder's dimension and the
  *                word-vector and vocabulary settings do not apply
- * @param longText how a text longer than {@code maxSequenceLength} is read, in training and serving (null in versions
- *                 from before it existed: {@link LongText#TRUNCATE}, so that their answers do not change)
+ * @param longText how a text longer than {@code maxSequenceLength} is read, in training and serving (versions from
+ *                 before it existed have none: {@link LongText#TRUNCATE}, so that their answers do not change)
  * @param longTextStride with {@link LongText#CHUNK}: tokens (pieces) from one window's start to the next's; 0 = half
  *                       a window
  */
@@ -67,6 +67,11 @@ public record HyperParameters(
         String encoder,
         LongText longText,
         int longTextStride) {
+
+    /** A version saved before long texts could be read in windows has no {@code longText}: it truncates them. */
+    public HyperParameters {
+        longText = longText != null ? longText : LongText.TRUNCATE;
+    }
 
     /** The {@code encoder} setting that means no encoder: the LSTM reads an embedding of words. */
     public static final String WORD_VECTORS = "word-vectors";
@@ -191,9 +196,9 @@ public record HyperParameters(
         return selectionMetric != null ? selectionMetric : SelectionMetric.MACRO_F1;
     }
 
-    /** How a text longer than {@code maxSequenceLength} is read: {@link LongText#TRUNCATE} when unset. */
+    /** How a text longer than {@code maxSequenceLength} is read ({@link LongText#TRUNCATE} when it was unset). */
     public LongText longTextReading() {
-        return longText != null ? longText : LongText.TRUNCATE;
+        return longText;
     }
 
     /** The same settings reading long texts as {@code mode}, windows {@code stride} apart (0 = half a window). */

@@ -124,7 +124,8 @@ abstract class ModelRepositoryContract {
                 classifier.vocabularySize(), null, classifier.parameterCount(), null, null, List.of(), 1, 1.0, null,
                 null, null));
         ModelMetadata old = repository.save(classifier, plain);
-        assertThat(plain.hyperParameters().longText()).as("metadata without the setting").isNull();
+        assertThat(plain.hyperParameters()).as("settings made without it")
+                .isEqualTo(TinyModel.hyperParameters(1).withLongText(LongText.TRUNCATE, 0));
         String longText = "a wonderful film ".repeat(20);
 
         ModelRepository other = reopen();

@@ -44,8 +44,8 @@ class SettingsJsonTest {
         assertThat(hp.classWeights()).isEqualTo(HyperParameters.ClassWeights.BALANCED);
         assertThat(hp.encoder()).as("versions from before encoders read word vectors").isNull();
         assertThat(hp.usesEncoder()).isFalse();
-        assertThat(hp.longText()).as("versions from before the setting").isNull();
-        assertThat(hp.longTextReading()).as("so that their answers do not change").isEqualTo(LongText.TRUNCATE);
+        assertThat(hp.longText()).as("versions from before the setting, so that their answers do not change")
+                .isEqualTo(LongText.TRUNCATE);
     }
 
     @Test
