@@ -479,6 +479,9 @@ public record SentimentProperties(
      * to a job that names a {@code teacher} (see {@link com.example.sentiment.ml.Distillation}).
      *
      * @param encoder {@code word-vectors}, or the name of a pretrained encoder whose states the LSTM reads
+     * @param longText how a new version reads texts longer than {@code maxSequenceLength}: {@code chunk} (in
+     *                 overlapping windows, see {@link com.example.sentiment.ml.LongText}) or {@code truncate}
+     * @param longTextStride with {@code chunk}: tokens from one window's start to the next's; 0 = half a window
      */
     public record Defaults(
             @Min(1) @Max(1000) @DefaultValue("15") int epochs,
@@ -509,7 +512,9 @@ public record SentimentProperties(
             @Min(10) @Max(86400) @DefaultValue("600") int timeBudgetSeconds,
             @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("word-vectors") String encoder,
             @Min(0) @Max(20) @DefaultValue("4") int augmentation,
-            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight) {
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight,
+            @NotNull @Pattern(regexp = "(?i)chunk|truncate") @DefaultValue("chunk") String longText,
+            @Min(0) @Max(2048) @DefaultValue("0") int longTextStride) {
     }
 
     /**

@@ -99,6 +99,8 @@ class ApiShapeTest extends FullContext {
         assertThat(hp.get("engine").asString()).isEqualTo("fused");
         assertThat(hp.get("selectionMetric").asString()).isEqualTo("macroF1");
         assertThat(hp.get("classWeights").asString()).isEqualTo("balanced");
+        // settings made before long texts were read in windows truncate them, and say so
+        assertThat(hp.get("longText").asString()).isEqualTo("truncate");
 
         MockHttpServletResponse accepted = startJob(TestCorpus.csv(60, 5), hp.toString());
         assertThat(accepted.getStatus()).as(accepted.getContentAsString()).isEqualTo(202);

@@ -91,8 +91,18 @@ class TrainAndClassifyFlowTest {
             assertThat(batch.json().get("results").valueStream().map(r -> r.get("label").asString()).toList())
                     .containsExactly("negative", "positive", "negative");
 
-            assertThat(client.postJson("/api/v1/classify", json.writeValueAsString(java.util.Map.of("text",
-                    "good ".repeat(2000)))).json().get("truncated").asBoolean()).isTrue();
+            // a new version reads a long text in windows (longText chunk by default); asked to, it truncates
+            JsonNode windowed = client.postJson("/api/v1/classify", json.writeValueAsString(java.util.Map.of("text",
+                    "good ".repeat(2000)))).json();
+            assertThat(windowed.get("truncated").asBoolean()).isFalse();
+            assertThat(windowed.get("tokens").asInt()).isEqualTo(2000);
+            assertThat(windowed.get("chunks").asInt()).isGreaterThan(1);
+            assertThat(client.get("/api/v1/models/" + modelId).json().get("hyperParameters").get("longText")
+                    .asString()).isEqualTo("chunk");
+            JsonNode cut = client.postJson("/api/v1/classify", json.writeValueAsString(java.util.Map.of("text",
+                    "good ".repeat(2000), "longText", "truncate"))).json();
+            assertThat(cut.get("truncated").asBoolean()).isTrue();
+            assertThat(cut.get("chunks").asInt()).isEqualTo(1);
 
             Path version = models.resolve(modelId);
             assertThat(version.resolve("model.zip")).isRegularFile();

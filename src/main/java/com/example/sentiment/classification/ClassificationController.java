@@ -1,5 +1,6 @@
 package com.example.sentiment.classification;
 
+import com.example.sentiment.ml.LongText;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -7,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,7 +30,8 @@ class ClassificationController {
 
     @PostMapping
     @Operation(summary = "Classify one text", description = "Uses the active model unless modelId names a "
-            + "version. Texts longer than the model's maximum sequence length are truncated (truncated=true). "
+            + "version. Texts longer than the model's maximum sequence length are read in overlapping windows "
+            + "(chunks > 1) or truncated (truncated=true), as the version or the request's longText says. "
             + "explain=true adds token weights by occlusion; minConfidence makes the answer abstain (label null, "
             + "abstained true) when the top probability is below it.")
     ClassificationResult classify(@Valid @RequestBody ClassifyRequest request) {
@@ -50,7 +53,9 @@ class ClassificationController {
             @Schema(description = "A model version; the active one when absent") String modelId,
             @Schema(description = EXPLAIN) Boolean explain,
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
-                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence)
+                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence,
+            @Schema(description = LONG_TEXT, allowableValues = {"chunk", "truncate"}, example = "chunk")
+            @Pattern(regexp = "(?i)chunk|truncate", message = "must be one of chunk, truncate") String longText)
             implements AnswerOptions {
     }
 
@@ -61,7 +66,9 @@ class ClassificationController {
             @Schema(description = "A model version; the active one when absent") String modelId,
             @Schema(description = EXPLAIN) Boolean explain,
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
-                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence)
+                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence,
+            @Schema(description = LONG_TEXT, allowableValues = {"chunk", "truncate"}, example = "chunk")
+            @Pattern(regexp = "(?i)chunk|truncate", message = "must be one of chunk, truncate") String longText)
             implements AnswerOptions {
     }
 
@@ -71,8 +78,11 @@ class ClassificationController {
 
         Double minConfidence();
 
+        String longText();
+
         default ClassificationService.Options options() {
-            return new ClassificationService.Options(Boolean.TRUE.equals(explain()), minConfidence());
+            return new ClassificationService.Options(Boolean.TRUE.equals(explain()), minConfidence(),
+                    longText() == null ? null : LongText.ofSetting(longText()));
         }
     }
 
@@ -80,5 +90,10 @@ class ClassificationController {
             + "model read (occlusion). Costs about one batched forward pass per text; off by default";
     private static final String MIN_CONFIDENCE = "Abstain (label null, abstained true) when the top probability "
             + "is below this, 0 < x <= 1; overrides the version's default";
+    private static final String LONG_TEXT = "How to read a text longer than the version's maxSequenceLength "
+            + "tokens: chunk reads all of it in overlapping windows (the answer's chunks says how many) and answers "
+            + "the mean of their probabilities; truncate reads its first maxSequenceLength tokens (truncated=true). "
+            + "Absent: as the version was trained to (its hyperParameters.longText; truncate for versions trained "
+            + "before the setting existed)";
     private static final String THRESHOLD_RANGE = "must be greater than 0 and at most 1";
 }

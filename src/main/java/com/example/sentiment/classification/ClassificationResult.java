@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** The answer for one text. */
 @Schema(example = "{\"modelId\":\"20261128-153000-3fa2\",\"label\":\"positive\",\"confidence\":0.97,"
-        + "\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":6,\"truncated\":false,\"abstained\":false}")
+        + "\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":6,\"truncated\":false,\"abstained\":false,"
+        + "\"chunks\":1}")
 record ClassificationResult(
         @Schema(description = "The model version that answered") String modelId,
         @Schema(description = "The most probable label; null when the model abstained", nullable = true) String label,
@@ -21,7 +22,17 @@ record ClassificationResult(
                 + "version's default): then label is null, and scores still holds every probability")
         boolean abstained,
         @Schema(description = "Only with explain=true: one entry per token the model read, in text order")
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<TokenWeight> explanation) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<TokenWeight> explanation,
+        @Schema(description = "Windows the text was read as: 1, or more when a text longer than the model's "
+                + "maxSequenceLength was read in overlapping windows (longText chunk); the probabilities are then "
+                + "the mean of the windows'", example = "1")
+        int chunks) {
+
+    /** An answer read in one window. */
+    ClassificationResult(String modelId, String label, double confidence, Map<String, Double> scores, int tokens,
+                         boolean truncated, boolean abstained, List<TokenWeight> explanation) {
+        this(modelId, label, confidence, scores, tokens, truncated, abstained, explanation, 1);
+    }
 
     /**
      * The answer for a prediction.
@@ -32,6 +43,6 @@ record ClassificationResult(
     static ClassificationResult of(String modelId, Prediction p, Double minConfidence, List<TokenWeight> explanation) {
         boolean abstained = minConfidence != null && p.confidence() < minConfidence;
         return new ClassificationResult(modelId, abstained ? null : p.label(), p.confidence(), p.scores(), p.tokens(),
-                p.truncated(), abstained, explanation);
+                p.truncated(), abstained, explanation, p.chunks());
     }
 }

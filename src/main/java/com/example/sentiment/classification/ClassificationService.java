@@ -2,6 +2,7 @@ package com.example.sentiment.classification;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.drift.DriftMonitor;
+import com.example.sentiment.ml.LongText;
 import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ModelService;
@@ -36,9 +37,14 @@ class ClassificationService {
      *
      * @param explain whether every result carries token weights (costs one batched forward pass per text)
      * @param minConfidence abstain below this top probability; null for the version's default (if any)
+     * @param longText how to read a text longer than the version reads at once; null for the version's setting
      */
-    record Options(boolean explain, Double minConfidence) {
+    record Options(boolean explain, Double minConfidence, LongText longText) {
         static final Options PLAIN = new Options(false, null);
+
+        Options(boolean explain, Double minConfidence) {
+            this(explain, minConfidence, null);
+        }
     }
 
     ClassificationResult classify(String text, String modelId, Options options) {
@@ -50,7 +56,7 @@ class ClassificationService {
             ModelService.LoadedModel model = models.resolve(modelId);
             ClassificationResult result = options.explain()
                     ? explained(model, List.of(text), options).get(0)
-                    : answer(model, List.of(batcher.classify(model.classifier(), text)), options).get(0);
+                    : answer(model, List.of(batcher.classify(reader(model, options), text)), options).get(0);
             return new Answer<>(model.id(), result);
         });
     }
@@ -65,7 +71,7 @@ class ClassificationService {
             }
             ModelService.LoadedModel model = models.resolve(modelId);
             List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
-                    : answer(model, batcher.classifyAll(model.classifier(), texts), options);
+                    : answer(model, batcher.classifyAll(reader(model, options), texts), options);
             return new Answer<>(model.id(), new BatchClassificationResult(model.id(), results));
         });
     }
@@ -96,14 +102,14 @@ class ClassificationService {
      * between them rather than behind one pass over all of them.
      */
     private List<ClassificationResult> explained(ModelService.LoadedModel model, List<String> texts, Options options) {
-        TextClassifier classifier = model.classifier();
+        TextClassifier classifier = reader(model, options);
         int maxLength = classifier.maxSequenceLength();
         List<List<String>> tokens = new ArrayList<>(texts.size());
         List<List<String>> variants = new ArrayList<>();
         for (String text : texts) {
             List<String> t = classifier.tokenize(text);
             tokens.add(t);
-            variants.addAll(Occlusion.variants(t, maxLength));
+            variants.addAll(Occlusion.variants(t, maxLength, classifier.longText() == LongText.CHUNK));
         }
         List<Prediction> all = batcher.classifyInChunks(classifier, variants);
         List<Prediction> predictions = new ArrayList<>(texts.size());
@@ -117,6 +123,11 @@ class ClassificationService {
             offset += count;
         }
         return answer(model, predictions, explanations, options);
+    }
+
+    /** The version's classifier, reading long texts as the request asks (else as the version does). */
+    private static TextClassifier reader(ModelService.LoadedModel model, Options options) {
+        return model.classifier().reading(options.longText());
     }
 
     private List<ClassificationResult> answer(ModelService.LoadedModel model, List<Prediction> predictions,

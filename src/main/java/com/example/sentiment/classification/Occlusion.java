@@ -27,13 +27,24 @@ final class Occlusion {
      * still says whether it was truncated), then one variant per read token with that token left out.
      */
     static List<List<String>> variants(List<String> tokens, int maxSequenceLength) {
+        return variants(tokens, maxSequenceLength, false);
+    }
+
+    /**
+     * The same; with {@code chunked} (a model that reads a long text in windows, {@code longText} chunk), each
+     * variant is the whole text without one of its first {@code maxSequenceLength} tokens, so that it is read in
+     * windows too and compared with the whole text's answer (the mean of its windows'). Only the first window's
+     * tokens are weighed, as for a truncated text.
+     */
+    static List<List<String>> variants(List<String> tokens, int maxSequenceLength, boolean chunked) {
         List<String> read = readTokens(tokens, maxSequenceLength);
+        List<String> kept = chunked ? tokens : read;
         List<List<String>> variants = new ArrayList<>(read.size() + 1);
         variants.add(tokens);
         for (int i = 0; i < read.size(); i++) {
-            List<String> without = new ArrayList<>(read.size() - 1);
-            without.addAll(read.subList(0, i));
-            without.addAll(read.subList(i + 1, read.size()));
+            List<String> without = new ArrayList<>(kept.size() - 1);
+            without.addAll(kept.subList(0, i));
+            without.addAll(kept.subList(i + 1, kept.size()));
             variants.add(without);
         }
         return variants;

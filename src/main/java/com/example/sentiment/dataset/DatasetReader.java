@@ -6,6 +6,7 @@ import com.example.sentiment.ml.EncodedTexts;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.ml.PretrainedEncoders;
+import com.example.sentiment.ml.TextWindows;
 import com.example.sentiment.ml.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,6 +127,9 @@ public class DatasetReader {
                 // the pieces take the place of the word ids counted per token, and are more: counted on top
                 claim.add(Integer.BYTES * (pieceCount(prepared.train()) + pieceCount(prepared.validation())));
             }
+            // long texts read in windows (longText chunk): the windows' copies that training makes, on top of the
+            // texts (kept whole, each token counted above)
+            claim.add(TextWindows.trainingBytes(prepared.train(), hp) + TextWindows.trainingBytes(prepared.validation(), hp));
             // every candidate the job cannot do without must fit, the bidirectional one needing the most; the
             // further encoders' views (the search's encoder candidates) are kept beside the word ids, counted in
             // full, and left out when they or their networks do not fit: their candidates are then skipped

@@ -6,7 +6,9 @@ import com.example.sentiment.ml.EncoderPieces;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.LabelStrata;
 import com.example.sentiment.ml.LabelledTexts;
+import com.example.sentiment.ml.LongText;
 import com.example.sentiment.ml.PretrainedEncoder;
+import com.example.sentiment.ml.TextWindows;
 import com.example.sentiment.ml.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -234,18 +236,19 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
             for (int w = 0; w < ids.length; w++) {
                 ids[w] = vocabulary.idOf(words.word(w));
             }
-            train = encode(rows, trainRows, ids, labelIndex, hp.maxSequenceLength());
-            held = encode(validationSource, validationRows, ids, labelIndex, hp.maxSequenceLength());
+            // texts read in windows (longText chunk) are kept whole: the windows are made for training
+            train = encode(rows, trainRows, ids, labelIndex, TextWindows.keptLength(hp));
+            held = encode(validationSource, validationRows, ids, labelIndex, TextWindows.keptLength(hp));
         } else {
             vocabulary = Vocabulary.reservedOnly();
-            train = pieces(rows, trainRows, words, encoder, labelIndex, hp.maxSequenceLength());
-            held = pieces(validationSource, validationRows, words, encoder, labelIndex, hp.maxSequenceLength());
+            train = pieces(rows, trainRows, words, encoder, labelIndex, hp);
+            held = pieces(validationSource, validationRows, words, encoder, labelIndex, hp);
         }
         List<ConfigurationSearch.View> encoderViews = new ArrayList<>();
         for (PretrainedEncoder other : alsoAsPiecesOf) {
             encoderViews.add(new ConfigurationSearch.View(other.name(), Vocabulary.reservedOnly(),
-                    pieces(rows, trainRows, words, other, labelIndex, hp.maxSequenceLength()),
-                    pieces(validationSource, validationRows, words, other, labelIndex, hp.maxSequenceLength())));
+                    pieces(rows, trainRows, words, other, labelIndex, hp),
+                    pieces(validationSource, validationRows, words, other, labelIndex, hp)));
         }
         int uploadRows = rows.size() - feedbackAdded;
         DatasetReport report = new DatasetReport(data.summary().format().name().toLowerCase(), data.sha256(),
@@ -394,14 +397,19 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
      * {@code maxLength} tokens are joined: every token gives at least one piece, so later ones would be cut.
      */
     private static EncodedTexts pieces(TokenisedRows rows, int[] which, WordTable words, PretrainedEncoder encoder,
-                                       Map<String, Integer> labelIndex, int maxLength) {
+                                       Map<String, Integer> labelIndex, HyperParameters hp) {
+        int maxLength = hp.maxSequenceLength();
+        boolean whole = hp.longTextReading() == LongText.CHUNK;
         int[] identity = identity(words);
         int[][] sequences = new int[which.length][];
         int[] labels = new int[which.length];
         for (int i = 0; i < which.length; i++) {
             int row = which[i];
-            List<String> tokens = tokens(rows, row, Math.min(rows.length(row), maxLength), words, identity);
-            sequences[i] = EncoderPieces.of(encoder, tokens, maxLength);
+            List<String> tokens = tokens(rows, row, whole ? rows.length(row) : Math.min(rows.length(row), maxLength),
+                    words, identity);
+            // texts read in windows (longText chunk) keep all their pieces: the windows are made for training
+            sequences[i] = whole ? EncoderPieces.whole(encoder, tokens, maxLength)
+                    : EncoderPieces.of(encoder, tokens, maxLength);
             labels[i] = labelIndex.get(rows.label(row));
         }
         return new EncodedTexts(sequences, labels);

@@ -30,6 +30,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
     private final SequenceFeatures features;
     private final int[] labels;
     private final float[][] targets;
+    private final float[] weights;
     private final int classes;
     private final int batchSize;
     private final Random random;
@@ -51,6 +52,17 @@ final class BucketedDataSetIterator implements DataSetIterator {
     /** @param targets soft targets that replace the one-hot labels (see {@link EncodedTexts}), or null */
     BucketedDataSetIterator(SequenceFeatures features, int[] labels, float[][] targets, List<String> labelNames,
                             int batchSize, long seed, boolean shuffle, BooleanSupplier cancelled, int groupSize) {
+        this(features, labels, targets, null, labelNames, batchSize, seed, shuffle, cancelled, groupSize);
+    }
+
+    /**
+     * @param weights each row's weight in the loss (a window of a long text, {@link TextWindows}), which scales its
+     *                label row ({@link SequenceBatch}); null when every row weighs 1
+     */
+    BucketedDataSetIterator(SequenceFeatures features, int[] labels, float[][] targets, float[] weights,
+                            List<String> labelNames, int batchSize, long seed, boolean shuffle,
+                            BooleanSupplier cancelled, int groupSize) {
+        this.weights = weights;
         this.features = features;
         this.labels = labels;
         this.targets = targets;
@@ -112,7 +124,7 @@ final class BucketedDataSetIterator implements DataSetIterator {
     @Override
     public DataSet next() {
         int[] range = batches.get(cursor++);
-        DataSet ds = SequenceBatch.dataSet(features, labels, targets, classes, order, range[0], range[1]);
+        DataSet ds = SequenceBatch.dataSet(features, labels, targets, weights, classes, order, range[0], range[1]);
         if (preProcessor != null) {
             preProcessor.preProcess(ds);
         }

@@ -111,17 +111,20 @@ public final class ClassifierTrainer {
                     wordVectors, observer, cancelled);
         }
         Vocabulary vocabulary = Vocabulary.build(trainTokens, hp.minWordFrequency(), hp.maxVocabularySize());
-        EncodedTexts encodedTrain = new EncodedTexts(encodeAll(trainTokens, vocabulary, hp.maxSequenceLength()),
-                train.labels());
-        return train(vocabulary, encodedTrain, EncodedTexts.encode(validation, tokenizer, vocabulary,
-                hp.maxSequenceLength()), labels, hp, wordVectors, observer, cancelled);
+        // with long texts read in windows, the texts are kept whole here and windowed by inputs()
+        int kept = TextWindows.keptLength(hp);
+        EncodedTexts encodedTrain = new EncodedTexts(encodeAll(trainTokens, vocabulary, kept), train.labels());
+        return train(vocabulary, encodedTrain, EncodedTexts.encode(validation, tokenizer, vocabulary, kept), labels,
+                hp, wordVectors, observer, cancelled);
     }
 
     private static EncodedTexts piecesOf(List<List<String>> tokens, PretrainedEncoder encoder, HyperParameters hp,
                                          int[] labels) {
         int[][] pieces = new int[tokens.size()][];
         for (int i = 0; i < pieces.length; i++) {
-            pieces[i] = EncoderPieces.of(encoder, tokens.get(i), hp.maxSequenceLength());
+            pieces[i] = hp.longTextReading() == LongText.CHUNK
+                    ? EncoderPieces.whole(encoder, tokens.get(i), hp.maxSequenceLength())
+                    : EncoderPieces.of(encoder, tokens.get(i), hp.maxSequenceLength());
         }
         return new EncodedTexts(pieces, labels);
     }
@@ -160,10 +163,10 @@ public final class ClassifierTrainer {
     TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation, TrainingObserver observer,
                           BooleanSupplier cancelled) {
         if (!hp.usesEncoder()) {
-            return TrainingInputs.ofTokenIds(train, validation);
+            return TrainingInputs.ofTokenIds(train, validation, hp);
         }
         return TrainingInputs.ofEncoder(train, validation, ModelEncoder.of(encoders, hp.encoder()),
-                statesHeapBytes.getAsLong(), observer, cancelled);
+                statesHeapBytes.getAsLong(), observer, cancelled, hp);
     }
 
     /**
@@ -171,8 +174,15 @@ public final class ClassifierTrainer {
      * texts (a fraction of a second, see {@link EncoderStates#estimatedSeconds}) scaled to all of them.
      */
     double encodingSeconds(HyperParameters hp, EncodedTexts train, EncodedTexts validation) {
-        return hp.usesEncoder() ? EncoderStates.estimatedSeconds(encoders.get(hp.encoder()), train.sequences(),
-                validation.sequences()) : 0;
+        if (!hp.usesEncoder()) {
+            return 0;
+        }
+        if (hp.longTextReading() == LongText.CHUNK) {
+            // the encoder reads each window of a long text as a text of its own (the whole one may be too long)
+            train = TextWindows.of(train, true, hp.maxSequenceLength(), hp.longTextStride()).windows();
+            validation = TextWindows.of(validation, true, hp.maxSequenceLength(), hp.longTextStride()).windows();
+        }
+        return EncoderStates.estimatedSeconds(encoders.get(hp.encoder()), train.sequences(), validation.sequences());
     }
 
     /** The same on inputs built by {@link #inputs}, which several configurations of one job share. */
@@ -197,10 +207,10 @@ public final class ClassifierTrainer {
             }
             members.add(member);
         }
-        TextClassifier ensemble = TextClassifier.ensemble(members.stream().map(TrainingResult::classifier).toList());
-        EncodedTexts validation = inputs.validation();
-        int[] predicted = ensemble.predictedLabels(inputs.validationFeatures());
-        EvaluationReport evaluation = Evaluations.report(labels, validation.labels(), predicted);
+        TextClassifier ensemble = TextClassifier.ensemble(members.stream().map(TrainingResult::classifier).toList())
+                .readingLongText(hp.longTextReading(), hp.longTextStride());
+        int[] predicted = ensemble.predictedLabels(inputs.validationFeatures(), inputs.validationWindows());
+        EvaluationReport evaluation = Evaluations.report(labels, inputs.validationLabels(), predicted);
         TrainingResult first = members.get(0);
         return new TrainingResult(false, ensemble, evaluation, hp, first.history(), first.bestEpoch(),
                 first.vocabularySize(), first.wordVectorsCovered(), (System.nanoTime() - start) / 1e9,
@@ -230,13 +240,16 @@ public final class ClassifierTrainer {
             hp = hp.withEmbeddingSize(pretrained.dimensions);
         }
         observer.onStart(trainInput.size(), trainTokenCount);
-        double[] classWeights = hp.balancesClasses()
-                ? NetworkFactory.balancedClassWeights(train.labels(), labels.size()) : null;
+        // a long text's windows weigh as one text, so the labels' shares are those of the texts
+        double[] classWeights = hp.balancesClasses() ? NetworkFactory.balancedClassWeights(
+                inputs.trainWindows() == null ? train.labels() : inputs.trainWindows().textLabels(), labels.size())
+                : inputs.trainWeights() != null ? NetworkFactory.uniformClassWeights(labels.size()) : null;
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights, classWeights);
         Integer covered = pretrained == null ? null : pretrained.covered;
-        Phase first = fit(network, hp, trainInput, train.labels(), train.targets(), validationInput,
-                validation.labels(), labels, observer, cancelled, List.of(), deadlineNanos);
+        Phase first = fit(network, hp, trainInput, train.labels(), train.targets(), inputs.trainWeights(),
+                validationInput, inputs.validationWindows(), inputs.validationLabels(), labels, observer, cancelled,
+                List.of(), deadlineNanos);
         if (first == null) {
             return cancelled(hp, vocabulary, covered, start);
         }
@@ -247,8 +260,9 @@ public final class ClassifierTrainer {
             MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null,
                     classWeights);
             tuned.setParams(first.best().params().dup());
-            Phase second = fit(tuned, tuning, trainInput, train.labels(), train.targets(), validationInput,
-                    validation.labels(), labels, observer, cancelled, first.history(), deadlineNanos);
+            Phase second = fit(tuned, tuning, trainInput, train.labels(), train.targets(), inputs.trainWeights(),
+                    validationInput, inputs.validationWindows(), inputs.validationLabels(), labels, observer,
+                    cancelled, first.history(), deadlineNanos);
             if (second == null) {
                 return cancelled(hp, vocabulary, covered, start);
             }
@@ -257,7 +271,7 @@ public final class ClassifierTrainer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         TextClassifier classifier = new TextClassifier(kept.best(), vocabulary, labels, hp.maxSequenceLength(),
-                inputs.encoder());
+                inputs.encoder()).readingLongText(hp.longTextReading(), hp.longTextStride());
         // speed as measured in the first phase (a second one trains the same network, plus the embedding)
         double epochs = Math.max(1, first.history().size());
         double trainSeconds = Math.max(1e-9, first.trainingNanos() / 1e9);
@@ -272,20 +286,22 @@ public final class ClassifierTrainer {
      * @param earlier the epochs of an earlier phase of the same job, which this one's numbering continues
      */
     private Phase fit(MultiLayerNetwork network, HyperParameters hp, SequenceFeatures trainInput, int[] trainLabels,
-                      float[][] trainTargets, SequenceFeatures validationInput, int[] validationLabels,
+                      float[][] trainTargets, float[] trainWeights, SequenceFeatures validationInput,
+                      TrainingInputs.Windows validationWindows, int[] validationLabels,
                       List<String> labels, TrainingObserver observer, BooleanSupplier cancelled,
                       List<EpochMetrics> earlier, long deadlineNanos) {
         int batches = (trainInput.size() + hp.batchSize() - 1) / hp.batchSize();
         int replicas = Math.max(1, Math.min(workers, batches / minBatchesPerReplica));
         // soft targets, when the data has them, are what the loss reads; validation keeps the hard labels
+        // a long text's windows weigh 1/windows each in the loss (their label rows scaled, see SequenceBatch)
         BucketedDataSetIterator trainIterator = new BucketedDataSetIterator(trainInput, trainLabels, trainTargets,
-                labels, hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
+                trainWeights, labels, hp.batchSize(), hp.seed() + earlier.size(), true, cancelled, replicas);
         PlateauLearningRate learningRate = PlateauLearningRate.start(hp.learningRate());
         // every layer with a learning rate follows the one the plateau rule lowers (replicas included)
         network.setLearningRate(learningRate);
         // the plateau rule belongs to early stopping: a run that never stops early keeps its rate
-        ValidationScore validationScore = new ValidationScore(validationInput, validationLabels, labels, hp.batchSize(),
-                hp.selection(), learningRate, hp.earlyStoppingPatience() > 0);
+        ValidationScore validationScore = new ValidationScore(validationInput, validationWindows, validationLabels,
+                labels, hp.batchSize(), hp.selection(), learningRate, hp.earlyStoppingPatience() > 0);
         // with replicas, only the first one (the network itself) reports its minibatches
         int reportedBatches = (trainIterator.batchCount() + replicas - 1) / replicas;
         Progress progress = new Progress(observer, reportedBatches, validationScore, network, earlier.size() + 1);
@@ -412,6 +428,8 @@ public final class ClassifierTrainer {
      */
     private static final class ValidationScore implements ScoreCalculator<MultiLayerNetwork> {
         private final transient SequenceFeatures texts;
+        // whose windows the rows are, when they are windows of long texts; null when every row is a text
+        private final transient TrainingInputs.Windows windows;
         private final transient int[] labels;
         private final transient List<String> labelNames;
         private final int batchSize;
@@ -424,10 +442,12 @@ public final class ClassifierTrainer {
         private transient double best = Double.POSITIVE_INFINITY;
         private transient long nanos;
 
-        ValidationScore(SequenceFeatures texts, int[] labels, List<String> labelNames, int batchSize,
-                        HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate,
+        /** @param labels each text's label (not each window's) */
+        ValidationScore(SequenceFeatures texts, TrainingInputs.Windows windows, int[] labels, List<String> labelNames,
+                        int batchSize, HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate,
                         boolean halveOnPlateau) {
             this.texts = texts;
+            this.windows = windows;
             this.labels = labels;
             this.labelNames = labelNames;
             this.batchSize = Math.max(batchSize, 64);
@@ -439,20 +459,24 @@ public final class ClassifierTrainer {
         @Override
         public double calculateScore(MultiLayerNetwork network) {
             long start = System.nanoTime();
-            BucketedDataSetIterator it = new BucketedDataSetIterator(texts, labels, labelNames, batchSize, 0,
-                    false, () -> false, 1);
-            Evaluation eval = new Evaluation(labelNames, 1);
-            double lossSum = 0;
-            while (it.hasNext()) {
-                DataSet ds = it.next();
-                INDArray out = network.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
-                eval.eval(ds.getLabels(), out);
-                // cross-entropy from the softmax output, as the loss function computes it (without regularisation)
-                INDArray truth = out.mul(ds.getLabels()).sum(1);
-                lossSum -= Transforms.log(Transforms.max(truth, 1e-12, false), false).sumNumber().doubleValue();
+            if (windows != null) {
+                windowedScore(network);
+            } else {
+                BucketedDataSetIterator it = new BucketedDataSetIterator(texts, labels, labelNames, batchSize, 0,
+                        false, () -> false, 1);
+                Evaluation eval = new Evaluation(labelNames, 1);
+                double lossSum = 0;
+                while (it.hasNext()) {
+                    DataSet ds = it.next();
+                    INDArray out = network.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
+                    eval.eval(ds.getLabels(), out);
+                    // cross-entropy from the softmax output, as the loss function computes it (without regularisation)
+                    INDArray truth = out.mul(ds.getLabels()).sum(1);
+                    lossSum -= Transforms.log(Transforms.max(truth, 1e-12, false), false).sumNumber().doubleValue();
+                }
+                last = Evaluations.report(labelNames, eval, texts.size());
+                lastLoss = texts.size() == 0 ? Double.NaN : lossSum / texts.size();
             }
-            last = Evaluations.report(labelNames, eval, texts.size());
-            lastLoss = texts.size() == 0 ? Double.NaN : lossSum / texts.size();
             double score = switch (metric) {
                 case ACCURACY -> 1.0 - last.accuracy();
                 case MACRO_F1 -> 1.0 - last.macroF1();
@@ -466,6 +490,44 @@ public final class ClassifierTrainer {
             }
             nanos += System.nanoTime() - start;
             return score;
+        }
+
+        /**
+         * The figures of the texts whose windows the rows are, as serving reads them: each text's probabilities
+         * the mean of its windows'.
+         */
+        private void windowedScore(MultiLayerNetwork network) {
+            int[] lengths = new int[texts.size()];
+            java.util.Arrays.setAll(lengths, texts::length);
+            int[] order = TextClassifier.sortedByLength(lengths);
+            double[][] sums = new double[windows.texts()][labelNames.size()];
+            for (int from = 0; from < order.length; from += batchSize) {
+                int to = Math.min(order.length, from + batchSize);
+                INDArray[] fm = texts.featuresAndMask(order, from, to);
+                float[][] rows = network.output(fm[0], false, fm[1], null).toFloatMatrix();
+                for (int r = from; r < to; r++) {
+                    int window = order[r];
+                    double weight = windows.weights()[window];
+                    double[] sum = sums[windows.textOf()[window]];
+                    for (int c = 0; c < sum.length; c++) {
+                        sum[c] += weight * rows[r - from][c];
+                    }
+                }
+            }
+            int[] predicted = new int[sums.length];
+            double lossSum = 0;
+            for (int t = 0; t < sums.length; t++) {
+                int best = 0;
+                for (int c = 1; c < sums[t].length; c++) {
+                    if (sums[t][c] > sums[t][best]) {
+                        best = c;
+                    }
+                }
+                predicted[t] = best;
+                lossSum -= Math.log(Math.max(sums[t][labels[t]], 1e-12));
+            }
+            last = Evaluations.report(labelNames, labels, predicted);
+            lastLoss = sums.length == 0 ? Double.NaN : lossSum / sums.length;
         }
 
         @Override

@@ -492,7 +492,9 @@ public final class ConfigurationSearch {
             List<int[]> predictions = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 TrainingInputs read = inputs.get(candidates.get(i).hyperParameters().encoder());
-                predictions.add(results.get(i) == null ? null
+                // rows that are windows of long texts are compared as their texts (validation holds the texts)
+                predictions.add(results.get(i) == null ? null : read.validationWindows() != null
+                        ? results.get(i).classifier().predictedLabels(read.validationFeatures(), read.validationWindows())
                         : trainer.predict(results.get(i), read.validation(), read.validationFeatures()));
             }
             int chosen = choose(predictions, validation.labels(), labels.size(), seed);
@@ -552,7 +554,9 @@ public final class ConfigurationSearch {
                         return new Outcome(result, List.of());
                     }
                     work -= nanos[i];
-                    int[] fold = trainer.predict(result, StratifiedFolds.select(all.train(), heldOut[f]),
+                    int[] fold = all.trainWindows() != null
+                            ? StratifiedFolds.predictHeldOut(result.classifier(), all, heldOut[f])
+                            : trainer.predict(result, StratifiedFolds.select(all.train(), heldOut[f]),
                             new SelectedRows(all.trainFeatures(), heldOut[f]));
                     for (int j = 0; j < fold.length; j++) {
                         predicted[heldOut[f][j]] = fold[j];

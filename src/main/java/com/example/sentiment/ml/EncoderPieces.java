@@ -29,6 +29,37 @@ public final class EncoderPieces {
     }
 
     /**
+     * All the encoder's piece ids of {@code tokens}, however many (an encoder cuts at its own longest input), with
+     * its start and end markers: what {@link LongText#CHUNK} windows. A text of at most {@code maxPieces} pieces
+     * gets them as {@link #of} gives them; a longer one gets each token's own pieces in turn, which is what the
+     * encoders' tokenizers give for the text (they split at whitespace before they cut words into pieces, see
+     * {@link #wordOfPiece}).
+     */
+    public static int[] whole(PretrainedEncoder encoder, List<String> tokens, int maxPieces) {
+        int kept = Math.max(2, maxPieces);
+        int[] first = encoder.pieces(joined(tokens), kept + 1);
+        if (first.length <= kept) {
+            return first;
+        }
+        java.util.Map<String, int[]> known = new java.util.HashMap<>();
+        int[] all = new int[Math.max(16, first.length * 2)];
+        all[0] = first[0];
+        int at = 1;
+        for (String token : tokens) {
+            int[] own = known.computeIfAbsent(token,
+                    t -> encoder.pieces(joined(List.of(t)), 2 * t.length() + 8));
+            int needed = at + own.length;
+            if (needed >= all.length) {
+                all = Arrays.copyOf(all, Math.max(needed + 1, all.length * 2));
+            }
+            System.arraycopy(own, 1, all, at, own.length - 2);
+            at += own.length - 2;
+        }
+        all[at++] = first[first.length - 1];
+        return Arrays.copyOf(all, at);
+    }
+
+    /**
      * The tokens joined by spaces, the unknown-word token written as the encoders' {@code [MASK]} piece: a
      * distillation's masked copies hold {@link Vocabulary#UNKNOWN}, which the encoder's tokenizer would otherwise
      * split into three pieces of punctuation and a word.

@@ -35,6 +35,10 @@ import java.util.Locale;
  *                (such as {@code e5-small}), or null for word vectors ({@value #WORD_VECTORS}, and versions from
  *                before encoders existed); with one, {@code embeddingSize} is the encoder's dimension and the
  *                word-vector and vocabulary settings do not apply
+ * @param longText how a text longer than {@code maxSequenceLength} is read, in training and serving (versions from
+ *                 before it existed have none: {@link LongText#TRUNCATE}, so that their answers do not change)
+ * @param longTextStride with {@link LongText#CHUNK}: tokens (pieces) from one window's start to the next's; 0 = half
+ *                       a window
  */
 public record HyperParameters(
         int epochs,
@@ -60,7 +64,14 @@ public record HyperParameters(
         int fineTuneEpochs,
         int ensembleSize,
         ClassWeights classWeights,
-        String encoder) {
+        String encoder,
+        LongText longText,
+        int longTextStride) {
+
+    /** A version saved before long texts could be read in windows has no {@code longText}: it truncates them. */
+    public HyperParameters {
+        longText = longText != null ? longText : LongText.TRUNCATE;
+    }
 
     /** The {@code encoder} setting that means no encoder: the LSTM reads an embedding of words. */
     public static final String WORD_VECTORS = "word-vectors";
@@ -105,12 +116,25 @@ public record HyperParameters(
                 ensembleSize, classWeights, null);
     }
 
+    /** The settings as they were before long texts could be read in windows (they are truncated). */
+    public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
+                           boolean bidirectional, double dropout, double embeddingDropout, int maxSequenceLength,
+                           int minWordFrequency, int maxVocabularySize, long seed, int earlyStoppingPatience,
+                           Pooling pooling, String wordVectors, boolean freezeEmbeddings, Engine engine,
+                           SelectionMetric selectionMetric, double spatialDropout, double weightDecay,
+                           int fineTuneEpochs, int ensembleSize, ClassWeights classWeights, String encoder) {
+        this(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout, embeddingDropout,
+                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
+                ensembleSize, classWeights, encoder, null, 0);
+    }
+
     /** The same settings with another embedding size (pre-computed vectors and encoders dictate theirs). */
     public HyperParameters withEmbeddingSize(int size) {
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
                 wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
-                ensembleSize, classWeights, encoder);
+                ensembleSize, classWeights, encoder, longText, longTextStride);
     }
 
     /** Whether the LSTM reads a pretrained encoder's states ({@link #encoder()} names it) instead of word vectors. */
@@ -132,7 +156,7 @@ public record HyperParameters(
                 embeddingDropout, maxSequenceLength, encoder == null ? minWordFrequency : ENCODER_MIN_WORD_FREQUENCY,
                 encoder == null ? maxVocabularySize : ENCODER_MAX_VOCABULARY_SIZE, seed, earlyStoppingPatience,
                 pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize, classWeights,
-                encoder);
+                encoder, longText, longTextStride);
     }
 
     /**
@@ -142,7 +166,8 @@ public record HyperParameters(
     HyperParameters forFineTuning() {
         return new HyperParameters(fineTuneEpochs, batchSize, learningRate / 10, embeddingSize, lstmUnits, bidirectional,
                 dropout, embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, 1, pooling,
-                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1, classWeights, encoder);
+                wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1, classWeights, encoder,
+                longText, longTextStride);
     }
 
     /** The settings of one ensemble member: a single network from another seed. */
@@ -150,7 +175,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed + index,
                 earlyStoppingPatience, pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout,
-                weightDecay, fineTuneEpochs, 1, classWeights, encoder);
+                weightDecay, fineTuneEpochs, 1, classWeights, encoder, longText, longTextStride);
     }
 
     /**
@@ -169,6 +194,19 @@ public record HyperParameters(
     /** The metric, {@code MACRO_F1} when unset. */
     public SelectionMetric selection() {
         return selectionMetric != null ? selectionMetric : SelectionMetric.MACRO_F1;
+    }
+
+    /** How a text longer than {@code maxSequenceLength} is read ({@link LongText#TRUNCATE} when it was unset). */
+    public LongText longTextReading() {
+        return longText;
+    }
+
+    /** The same settings reading long texts as {@code mode}, windows {@code stride} apart (0 = half a window). */
+    public HyperParameters withLongText(LongText mode, int stride) {
+        return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
+                embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
+                pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay,
+                fineTuneEpochs, ensembleSize, classWeights, encoder, mode, stride);
     }
 
     /** Whether the labels' examples are weighed in the loss, {@code false} when unset. */

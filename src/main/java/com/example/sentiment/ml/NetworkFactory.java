@@ -93,6 +93,21 @@ final class NetworkFactory {
     }
 
     /**
+     * Every label weighing 1: the same loss as none, but DL4J's cross-entropy then computes its gradient for label
+     * rows that need not sum to 1 ({@code p * sum(y) - y}), as the weighted windows of long texts are
+     * ({@link SequenceBatch}).
+     */
+    /**
+     * Weights that make every label weigh the same in the loss in total: n / (k * n_c) for label c, with n
+     * examples, k labels and n_c examples of c (a label without examples gets 1, as it adds nothing to the loss).
+     */
+    static double[] uniformClassWeights(int classes) {
+        double[] weights = new double[classes];
+        java.util.Arrays.fill(weights, 1.0);
+        return weights;
+    }
+
+    /**
      * Weights that make every label weigh the same in the loss in total: n / (k * n_c) for label c, with n
      * examples, k labels and n_c examples of c (a label without examples gets 1, as it adds nothing to the loss).
      */

@@ -12,12 +12,14 @@ import java.util.Map;
  * @param unknownTokens how many of the tokens read are outside the model's vocabulary (read as its unknown
  *                      word); -1 when not counted, as for a model that reads an encoder's pieces (it has no
  *                      vocabulary of words)
+ * @param chunks the windows the text was read as: 1, or more for a long text read with {@link LongText#CHUNK}
+ *               (whose probabilities are then the mean of its windows')
  */
 public record Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated,
-                         int unknownTokens) {
+                         int unknownTokens, int chunks) {
 
-    /** A prediction whose unknown words were not counted. */
+    /** A prediction read in one window, whose unknown words were not counted. */
     public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated) {
-        this(label, confidence, scores, tokens, truncated, -1);
+        this(label, confidence, scores, tokens, truncated, -1, 1);
     }
 }

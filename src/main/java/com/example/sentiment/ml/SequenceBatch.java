@@ -43,6 +43,18 @@ final class SequenceBatch {
      */
     static DataSet dataSet(SequenceFeatures features, int[] labels, float[][] targets, int classes, int[] rows,
                            int from, int to) {
+        return dataSet(features, labels, targets, null, classes, rows, from, to);
+    }
+
+    /**
+     * The same, each row's loss weighed by {@code weights} (null: all 1): its label row (one-hot or soft target)
+     * is multiplied by its weight. DL4J's cross-entropy then scores {@code -w * sum(y log p)}, and its gradient is
+     * right for such rows only when the loss has class weights ({@code p * sum(y) - y}, see
+     * {@link NetworkFactory#uniformClassWeights}); without them it assumes rows that sum to 1. A fractional label
+     * mask is no weight in DL4J: the output layer multiplies its pre-activations by the mask too.
+     */
+    static DataSet dataSet(SequenceFeatures features, int[] labels, float[][] targets, float[] weights, int classes,
+                           int[] rows, int from, int to) {
         INDArray[] fm = features.featuresAndMask(rows, from, to);
         INDArray out;
         if (targets != null) {
@@ -56,6 +68,13 @@ final class SequenceBatch {
             for (int r = from; r < to; r++) {
                 out.putScalar(r - from, labels[rows[r]], 1.0);
             }
+        }
+        if (weights != null) {
+            float[] picked = new float[to - from];
+            for (int r = from; r < to; r++) {
+                picked[r - from] = weights[rows[r]];
+            }
+            out.muliColumnVector(Nd4j.create(picked, new long[] {to - from, 1}, 'c').castTo(out.dataType()));
         }
         return new DataSet(fm[0], out, fm[1], null);
     }

@@ -45,9 +45,27 @@ record StratifiedFolds(int folds, int[] foldOf) {
      * training inputs (an encoder's states are not copied), and the same validation split.
      */
     TrainingInputs trainedOn(int fold, TrainingInputs all) {
-        int[] rows = trainedOn(fold);
+        int[] texts = trainedOn(fold);
+        if (all.trainWindows() == null) {
+            return new TrainingInputs(select(all.train(), texts), all.validation(),
+                    new SelectedRows(all.trainFeatures(), texts), all.validationFeatures(), all.encoder());
+        }
+        // the rows are windows of long texts: the folds hold whole texts, every window of a text in its text's fold
+        int[] rows = all.trainWindows().rowsOf(texts);
         return new TrainingInputs(select(all.train(), rows), all.validation(),
-                new SelectedRows(all.trainFeatures(), rows), all.validationFeatures(), all.encoder());
+                new SelectedRows(all.trainFeatures(), rows), all.validationFeatures(), all.encoder(),
+                all.trainWindows().restricted(rows, texts), all.validationWindows());
+    }
+
+    /**
+     * What a classifier trained without {@code fold} predicts for each of the texts of {@code fold}, in their
+     * order, from {@code all}'s training inputs: a text read in windows gets the mean of its windows'
+     * probabilities.
+     */
+    static int[] predictHeldOut(TextClassifier classifier, TrainingInputs all, int[] texts) {
+        int[] rows = all.trainWindows().rowsOf(texts);
+        return classifier.predictedLabels(new SelectedRows(all.trainFeatures(), rows),
+                all.trainWindows().restricted(rows, texts));
     }
 
     private int[] rows(int fold, boolean inFold) {

@@ -74,6 +74,12 @@ public final class TextClassifier {
     private volatile OnnxForward onnx;
     // further ensemble members (empty for a single network); each is a classifier of one network
     private final List<TextClassifier> others;
+    // how a text longer than maxSequenceLength is read; set in place before the classifier serves (see
+    // readingLongText), as a version's settings say
+    private volatile LongText longText = LongText.TRUNCATE;
+    private volatile int longTextStride;
+    // this classifier reading long texts otherwise, made on a request's demand (see reading)
+    private final Map<LongText, TextClassifier> readers = new java.util.EnumMap<>(LongText.class);
 
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
         this(network, vocabulary, labels, maxSequenceLength, null);
@@ -95,6 +101,21 @@ public final class TextClassifier {
         this.maxSequenceLength = maxSequenceLength;
         this.fused = FusedLstmForward.of(network).orElse(null);
         this.others = List.copyOf(others);
+    }
+
+    /** The same classifier reading long texts as {@code mode}: its networks, replicas and passes shared. */
+    private TextClassifier(TextClassifier base, LongText mode) {
+        this.network = base.network;
+        this.replicas = base.replicas;
+        this.vocabulary = base.vocabulary;
+        this.encoder = base.encoder;
+        this.labels = base.labels;
+        this.maxSequenceLength = base.maxSequenceLength;
+        this.fused = base.fused;
+        this.onnx = base.onnx;
+        this.others = base.others;
+        this.longText = mode;
+        this.longTextStride = base.longTextStride;
     }
 
     /**
@@ -343,29 +364,61 @@ public final class TextClassifier {
     /**
      * Classifies texts that are already tokens (as {@link #tokenize} gives them), through the same
      * length-sorted batched path as {@link #classify(List)}; the answers are in the order of the inputs. With an
-     * encoder, each text's tokens become the encoder's pieces ({@link EncoderPieces}), and a text is truncated
-     * when it has more pieces than the model reads.
+     * encoder, each text's tokens become the encoder's pieces ({@link EncoderPieces}). A text longer than the model
+     * reads is read as this classifier reads long texts ({@link #readingLongText}).
      */
     public List<Prediction> classifyTokenized(List<List<String>> tokenised) {
+        return classifyTokenized(tokenised, longText);
+    }
+
+    /**
+     * The same, reading a text of more than {@link #maxSequenceLength} tokens (pieces) as {@code mode} says: its
+     * first ones ({@link LongText#TRUNCATE}, the answer says {@code truncated}), or all of them in overlapping
+     * windows ({@link LongText#CHUNK}) that run in the same batches as the other texts, the text's probabilities
+     * being the mean of its windows'.
+     */
+    public List<Prediction> classifyTokenized(List<List<String>> tokenised, LongText mode) {
         int n = tokenised.size();
-        int[][] sequences = new int[n][];
+        List<int[]> windows = new java.util.ArrayList<>(n);
+        // the windows of text i are firstWindow[i] .. firstWindow[i + 1] - 1
+        int[] firstWindow = new int[n + 1];
         int[] read = new int[n];
         boolean[] truncated = new boolean[n];
+        // -1 for a model that reads an encoder's pieces: it has no vocabulary of words
+        int[] unknown = new int[n];
+        Arrays.fill(unknown, -1);
+        boolean chunk = mode == LongText.CHUNK;
+        int stride = longTextStride;
         for (int i = 0; i < n; i++) {
+            firstWindow[i] = windows.size();
             List<String> tokens = tokenised.get(i);
             if (encoder == null) {
-                sequences[i] = vocabulary.encode(tokens, maxSequenceLength);
-                read[i] = Math.min(tokens.size(), maxSequenceLength);
-                truncated[i] = tokens.size() > maxSequenceLength;
+                if (chunk && tokens.size() > maxSequenceLength) {
+                    int[] ids = vocabulary.encode(tokens, tokens.size());
+                    windows.addAll(Arrays.asList(TextWindows.of(ids, false, maxSequenceLength, stride)));
+                    read[i] = tokens.size();
+                    unknown[i] = unknownWords(ids, read[i]);
+                } else {
+                    int[] ids = vocabulary.encode(tokens, maxSequenceLength);
+                    windows.add(ids);
+                    read[i] = Math.min(tokens.size(), maxSequenceLength);
+                    truncated[i] = tokens.size() > maxSequenceLength;
+                    unknown[i] = unknownWords(ids, read[i]);
+                }
+            } else if (chunk) {
+                int[] pieces = EncoderPieces.whole(encoder.encoder(), tokens, maxSequenceLength);
+                windows.addAll(Arrays.asList(TextWindows.of(pieces, true, maxSequenceLength, stride)));
+                // the pieces of the text, without the encoder's start and end markers
+                read[i] = Math.max(0, pieces.length - 2);
             } else {
                 EncoderPieces.Cut cut = encoder.pieces(tokens, maxSequenceLength);
-                sequences[i] = cut.pieces();
-                // the pieces of the text, without the encoder's start and end markers
+                windows.add(cut.pieces());
                 read[i] = Math.max(0, cut.pieces().length - 2);
                 truncated[i] = cut.truncated();
             }
         }
-        return predictions(sequences, read, truncated);
+        firstWindow[n] = windows.size();
+        return predictions(windows.toArray(new int[0][]), firstWindow, read, truncated, unknown);
     }
 
     /**
@@ -376,27 +429,89 @@ public final class TextClassifier {
      */
     public List<Prediction> classifyEncoded(EncodedTexts texts) {
         int[][] sequences = texts.sequences();
-        int[] read = new int[sequences.length];
-        for (int i = 0; i < read.length; i++) {
+        int n = sequences.length;
+        int[] read = new int[n];
+        int[] unknown = new int[n];
+        int[] firstWindow = new int[n + 1];
+        for (int i = 0; i < n; i++) {
             // a row is never empty (uploads skip empty rows), so a row of one unknown id is one unknown word
             read[i] = encoder != null ? Math.max(0, sequences[i].length - 2) : sequences[i].length;
+            unknown[i] = unknownWords(sequences[i], read[i]);
+            firstWindow[i + 1] = i + 1;
         }
-        return predictions(sequences, read, new boolean[sequences.length]);
+        return predictions(sequences, firstWindow, read, new boolean[n], unknown);
     }
 
-    private List<Prediction> predictions(int[][] sequences, int[] read, boolean[] truncated) {
-        int n = sequences.length;
+    /**
+     * Runs the windows in length-sorted batches; text {@code i}'s windows are {@code firstWindow[i] ..
+     * firstWindow[i + 1] - 1}, and its probabilities the mean of theirs.
+     */
+    private List<Prediction> predictions(int[][] sequences, int[] firstWindow, int[] read, boolean[] truncated,
+                                         int[] unknown) {
+        int n = read.length;
+        float[][] probabilities = new float[sequences.length][];
         int[] order = sortedByLength(lengths(sequences));
-        Prediction[] out = new Prediction[n];
-        for (int from = 0; from < n; from += MAX_FORWARD_BATCH) {
-            int to = Math.min(n, from + MAX_FORWARD_BATCH);
+        for (int from = 0; from < sequences.length; from += MAX_FORWARD_BATCH) {
+            int to = Math.min(sequences.length, from + MAX_FORWARD_BATCH);
             float[][] rows = batchProbabilities(sequences, order, from, to);
             for (int r = from; r < to; r++) {
-                int i = order[r];
-                out[i] = prediction(rows[r - from], read[i], truncated[i], unknownWords(sequences[i], read[i]));
+                probabilities[order[r]] = rows[r - from];
             }
         }
+        Prediction[] out = new Prediction[n];
+        for (int i = 0; i < n; i++) {
+            int chunks = firstWindow[i + 1] - firstWindow[i];
+            out[i] = prediction(meanOf(probabilities, firstWindow[i], chunks), read[i], truncated[i], unknown[i],
+                    chunks);
+        }
         return Arrays.asList(out);
+    }
+
+    /** The mean of rows {@code from .. from + count - 1}: the row itself when there is one. */
+    static float[] meanOf(float[][] rows, int from, int count) {
+        if (count == 1) {
+            return rows[from];
+        }
+        float[] mean = new float[rows[from].length];
+        for (int r = from; r < from + count; r++) {
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] += rows[r][c];
+            }
+        }
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] /= count;
+        }
+        return mean;
+    }
+
+    /**
+     * Reads texts longer than {@link #maxSequenceLength} as {@code mode} says from now on (a version's
+     * {@link HyperParameters#longTextReading()}), windows {@code stride} tokens apart (0 = half a window); returns
+     * this classifier. Call before it serves, as {@link #withReplicas}.
+     */
+    public TextClassifier readingLongText(LongText mode, int stride) {
+        this.longText = mode == null ? LongText.TRUNCATE : mode;
+        this.longTextStride = Math.max(0, stride);
+        return this;
+    }
+
+    /**
+     * This classifier, or one that shares its networks and reads texts longer than {@link #maxSequenceLength} as
+     * {@code mode} says (a request's choice); null keeps this one's. The same object for the same mode, so that
+     * the inference batcher batches its requests together.
+     */
+    public TextClassifier reading(LongText mode) {
+        if (mode == null || mode == longText) {
+            return this;
+        }
+        synchronized (readers) {
+            return readers.computeIfAbsent(mode, m -> new TextClassifier(this, m));
+        }
+    }
+
+    /** How this classifier reads a text longer than {@link #maxSequenceLength}. */
+    public LongText longText() {
+        return longText;
     }
 
     /**
@@ -431,6 +546,39 @@ public final class TextClassifier {
         Arrays.setAll(lengths, features::length);
         int[] order = sortedByLength(lengths);
         return predictedLabels(order, (from, to) -> probabilities(features, order, from, to));
+    }
+
+    /**
+     * The same for rows that are windows of texts ({@code windows}; null when every row is a text): each text's
+     * label from the mean of its windows' probabilities, in text order.
+     */
+    int[] predictedLabels(SequenceFeatures features, TrainingInputs.Windows windows) {
+        if (windows == null) {
+            return predictedLabels(features);
+        }
+        int[] lengths = new int[features.size()];
+        Arrays.setAll(lengths, features::length);
+        int[] order = sortedByLength(lengths);
+        float[][] sums = new float[windows.texts()][labels.size()];
+        for (int from = 0; from < order.length; from += MAX_FORWARD_BATCH) {
+            int to = Math.min(order.length, from + MAX_FORWARD_BATCH);
+            float[][] rows = probabilities(features, order, from, to);
+            for (int r = from; r < to; r++) {
+                float[] sum = sums[windows.textOf()[order[r]]];
+                for (int c = 0; c < sum.length; c++) {
+                    sum[c] += rows[r - from][c];
+                }
+            }
+        }
+        int[] predicted = new int[sums.length];
+        for (int t = 0; t < sums.length; t++) {
+            for (int c = 1; c < sums[t].length; c++) {
+                if (sums[t][c] > sums[t][predicted[t]]) {
+                    predicted[t] = c;
+                }
+            }
+        }
+        return predicted;
     }
 
     /** The probabilities of the texts {@code order[from..to)}. */
@@ -561,7 +709,8 @@ public final class TextClassifier {
         return Evaluations.report(labels, data.labels(), predicted);
     }
 
-    private Prediction prediction(float[] probabilities, int tokens, boolean truncated, int unknownTokens) {
+    private Prediction prediction(float[] probabilities, int tokens, boolean truncated, int unknownTokens,
+                                  int chunks) {
         Map<String, Double> scores = new LinkedHashMap<>();
         int best = 0;
         for (int c = 0; c < probabilities.length; c++) {
@@ -570,7 +719,8 @@ public final class TextClassifier {
                 best = c;
             }
         }
-        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens);
+        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens,
+                chunks);
     }
 
     private static int[] lengths(int[][] sequences) {

@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.PretrainedEncoders;
 import com.example.sentiment.ml.TextClassifier;
 import java.io.IOException;
@@ -104,7 +105,10 @@ final class VersionFiles {
             }
         }
         try {
-            return TextClassifier.load(dir, metadata.hyperParameters().maxSequenceLength(), encoders);
+            HyperParameters hp = metadata.hyperParameters();
+            // a version reads long texts as it was trained to (one saved before the setting: truncated)
+            return TextClassifier.load(dir, hp.maxSequenceLength(), encoders)
+                    .readingLongText(hp.longTextReading(), hp.longTextStride());
         } catch (IOException | RuntimeException e) {
             // the bytes are the ones recorded, so reading them again gives the same failure
             throw new ModelUnusableException("version " + id + " cannot be read as a model: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.LongText;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -127,11 +128,23 @@ record TrainingConfig(
         @Schema(description = "with a teacher: the weight of its probabilities in a training text's target, the "
                 + "true label having the rest (augmented copies take the teacher's alone)")
         @DecimalMin(value = "0.0", message = "must be between 0 and 1")
-        @DecimalMax(value = "1.0", message = "must be between 0 and 1") Double teacherWeight) {
+        @DecimalMax(value = "1.0", message = "must be between 0 and 1") Double teacherWeight,
+        @Schema(description = "how a text longer than maxSequenceLength tokens (pieces, with an encoder) is read, in "
+                + "training and by the version when it serves. chunk (the default): as overlapping windows of "
+                + "maxSequenceLength, longTextStride apart, the last ending at the text's end; the answer is the "
+                + "mean of the windows' probabilities, and in training each window is an example of the text's "
+                + "label weighing 1/windows. truncate: only the first maxSequenceLength are read (as versions "
+                + "trained before this setting read them)", allowableValues = {"chunk", "truncate"},
+                example = "chunk")
+        @Pattern(regexp = "(?i)chunk|truncate", message = "must be one of chunk, truncate") String longText,
+        @Schema(description = "with longText chunk: tokens (pieces) from one window's start to the next's; 0 (the "
+                + "default) = half of maxSequenceLength", example = "0")
+        @Min(value = 0, message = "must be at least 0") @Max(value = 2048, message = "must be at most 2048")
+        Integer longTextStride) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -233,7 +246,8 @@ record TrainingConfig(
                 HyperParameters.SelectionMetric.ofSetting(or(selectionMetric, d.selectionMetric())),
                 or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
                 or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()),
-                HyperParameters.ClassWeights.ofSetting(or(classWeights, d.classWeights())), encoderName);
+                HyperParameters.ClassWeights.ofSetting(or(classWeights, d.classWeights())), encoderName,
+                LongText.ofSetting(or(longText, d.longText())), or(longTextStride, d.longTextStride()));
         // with an encoder, the settings of word vectors and of the vocabulary say nothing about what is trained
         return encoderName == null ? hp : hp.asTrained();
     }

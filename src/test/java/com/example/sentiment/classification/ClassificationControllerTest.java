@@ -12,6 +12,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import com.example.sentiment.ml.LongText;
+import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.model.ModelNotFoundException;
 import com.example.sentiment.model.NoActiveModelException;
 import com.example.sentiment.system.BadRequestException;
@@ -60,6 +62,31 @@ class ClassificationControllerTest {
                 .andExpect(jsonPath("$.abstained").value(false))
                 .andExpect(jsonPath("$.explanation").doesNotExist());
         verify(classification).classify("great film", MODEL, new ClassificationService.Options(true, 0.5));
+    }
+
+    @Test
+    void aLongTextsAnswerSaysHowManyWindowsWereReadAndTheRequestMayChooseHow() throws Exception {
+        when(classification.classify(any(), any(), any())).thenReturn(ClassificationResult.of(MODEL,
+                new Prediction("positive", 0.8, Map.of("negative", 0.2, "positive", 0.8), 300, false, -1, 7), null,
+                null));
+        post("/api/v1/classify", "{\"text\":\"a long review\",\"longText\":\"CHUNK\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.chunks").value(7))
+                .andExpect(jsonPath("$.tokens").value(300))
+                .andExpect(jsonPath("$.truncated").value(false));
+        verify(classification).classify("a long review", null,
+                new ClassificationService.Options(false, null, LongText.CHUNK));
+
+        when(classification.classifyBatch(any(), any(), any()))
+                .thenReturn(new BatchClassificationResult(MODEL, List.of(positive())));
+        post("/api/v1/classify/batch", "{\"texts\":[\"a\"],\"longText\":\"truncate\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.results[0].chunks").value(1));
+        verify(classification).classifyBatch(List.of("a"), null,
+                new ClassificationService.Options(false, null, LongText.TRUNCATE));
+
+        post("/api/v1/classify", "{\"text\":\"x\",\"longText\":\"sometimes\"}")
+                .andExpect(invalidField("longText", "must be one of chunk, truncate"));
     }
 
     @Test

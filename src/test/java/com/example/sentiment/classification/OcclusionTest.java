@@ -31,6 +31,14 @@ class OcclusionTest {
     }
 
     @Test
+    void aTextReadInWindowsKeepsItsOtherTokensInEveryVariant() {
+        List<String> tokens = List.of("a", "b", "c", "d");
+        // a model that reads long texts in windows: each variant is the whole text less one first-window token
+        assertThat(Occlusion.variants(tokens, 2, true)).containsExactly(tokens, List.of("b", "c", "d"),
+                List.of("a", "c", "d"));
+    }
+
+    @Test
     void weightIsTheDropOfThePredictedLabelsProbability() {
         List<TokenWeight> weights = Occlusion.weights(List.of("not", "good"), 100,
                 List.of(positive(0.2), positive(0.9), positive(0.4)));

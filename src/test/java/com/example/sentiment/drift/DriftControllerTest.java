@@ -63,7 +63,7 @@ class DriftControllerTest {
     DriftMonitor monitor;
 
     private static Prediction prediction(String label, double confidence, int tokens) {
-        return new Prediction(label, confidence, Map.of(), tokens, false, 0);
+        return new Prediction(label, confidence, Map.of(), tokens, false, 0, 1);
     }
 
     @BeforeEach

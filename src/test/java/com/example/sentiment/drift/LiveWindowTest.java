@@ -20,7 +20,7 @@ class LiveWindowTest {
     private final LiveWindow window = new LiveWindow(LABELS, Duration.ofHours(1), 6, now::get);
 
     private static Prediction prediction(String label, double confidence, int tokens, int unknown) {
-        return new Prediction(label, confidence, Map.of(), tokens, false, unknown);
+        return new Prediction(label, confidence, Map.of(), tokens, false, unknown, 1);
     }
 
     @Test

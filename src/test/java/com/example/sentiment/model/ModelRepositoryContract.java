@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestProperties;
 import com.example.sentiment.TinyModel;
+import com.example.sentiment.ml.LongText;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -143,6 +144,33 @@ abstract class ModelRepositoryContract {
         // a further file may not replace one of the classifier's
         assertThatThrownBy(() -> repository.save(classifier, metadata("clash"), Map.of("labels.json", profile)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aVersionReadsLongTextsAsItsSettingsSayAndOneWithoutTheSettingTruncates() throws Exception {
+        ModelRepository repository = reopen();
+        ModelMetadata plain = metadata("before long texts");
+        ModelMetadata chunked = repository.save(classifier, new ModelMetadata(null, "chunked", Instant.now(), "job",
+                TinyModel.LABELS, TinyModel.hyperParameters(1).withLongText(LongText.CHUNK, 5),
+                classifier.vocabularySize(), null, classifier.parameterCount(), null, null, List.of(), 1, 1.0, null,
+                null, null));
+        ModelMetadata old = repository.save(classifier, plain);
+        assertThat(plain.hyperParameters()).as("settings made without it")
+                .isEqualTo(TinyModel.hyperParameters(1).withLongText(LongText.TRUNCATE, 0));
+        String longText = "a wonderful film ".repeat(20);
+
+        ModelRepository other = reopen();
+        assertThat(other.find(chunked.id()).orElseThrow().metadata().hyperParameters().longText())
+                .isEqualTo(LongText.CHUNK);
+        TextClassifier reads = other.load(chunked.id());
+        assertThat(reads.longText()).isEqualTo(LongText.CHUNK);
+        // 60 tokens, windows of 20 every 5
+        assertThat(reads.classify(longText).chunks()).isEqualTo(9);
+        assertThat(reads.classify(longText).truncated()).isFalse();
+        TextClassifier truncates = other.load(old.id());
+        assertThat(truncates.longText()).isEqualTo(LongText.TRUNCATE);
+        assertThat(truncates.classify(longText).chunks()).isEqualTo(1);
+        assertThat(truncates.classify(longText).truncated()).isTrue();
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.example.sentiment.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.LongText;
 import com.example.sentiment.system.StoredJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,21 @@ class SettingsJsonTest {
         assertThat(hp.classWeights()).isEqualTo(HyperParameters.ClassWeights.BALANCED);
         assertThat(hp.encoder()).as("versions from before encoders read word vectors").isNull();
         assertThat(hp.usesEncoder()).isFalse();
+        assertThat(hp.longText()).as("versions from before the setting, so that their answers do not change")
+                .isEqualTo(LongText.TRUNCATE);
+    }
+
+    @Test
+    void theLongTextSettingIsWrittenAndReadBack() {
+        HyperParameters hp = new HyperParameters(3, 8, 0.01, 8, 8, false, 0.1, 0.0, 20, 1, 100, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED,
+                HyperParameters.SelectionMetric.MACRO_F1).withLongText(LongText.CHUNK, 6);
+        JsonNode written = JSON.valueToTree(hp);
+        assertThat(written.get("longText").asString()).isEqualTo("chunk");
+        assertThat(written.get("longTextStride").asInt()).isEqualTo(6);
+        HyperParameters read = StoredJson.readerFor(JSON, HyperParameters.class).readValue(written.toString());
+        assertThat(read).isEqualTo(hp);
+        assertThat(read.longTextReading()).isEqualTo(LongText.CHUNK);
     }
 
     @Test
@@ -63,6 +79,7 @@ class SettingsJsonTest {
         byte[] committed = Files.readAllBytes(Path.of("models", id, "metadata.json"));
         ModelMetadata metadata = StoredJson.readerFor(JSON, ModelMetadata.class).readValue(committed);
         assertThat(metadata.hyperParameters().pooling()).isEqualTo(HyperParameters.Pooling.LAST);
+        assertThat(metadata.hyperParameters().longTextReading()).isEqualTo(LongText.TRUNCATE);
         assertThat(JSON.valueToTree(metadata).get("hyperParameters").get("pooling").asString()).isEqualTo("last");
         assertThat(Files.readAllBytes(Path.of("models", id, "metadata.json"))).isEqualTo(committed);
     }

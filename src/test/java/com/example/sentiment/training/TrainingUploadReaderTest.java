@@ -13,6 +13,7 @@ import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.EncoderCatalogue;
 import com.example.sentiment.ml.HashedPieceEncoder;
 import com.example.sentiment.ml.HyperParameters;
+import com.example.sentiment.ml.LongText;
 import com.example.sentiment.ml.OnnxSessions;
 import com.example.sentiment.ml.PretrainedEncoder;
 import com.example.sentiment.system.BadRequestException;
@@ -83,9 +84,17 @@ class TrainingUploadReaderTest {
         PreparedDataset data = withEncoder.data(upload(TestCorpus.csv(100, 1)),
                 upload("text,label\n\"Good, really GOOD film!\",positive\n"), config, List.of());
         assertThat(data.vocabulary().size()).isEqualTo(2);
-        // the service's tokens joined by spaces, as a classification gives them to the encoder
-        assertThat(data.validation().sequences()[0]).containsExactly(encoder.pieces("good , really good film !", 6));
-        assertThat(java.util.Arrays.stream(data.train().sequences()).mapToInt(p -> p.length)).allSatisfy(
+        // the service's tokens joined by spaces, as a classification gives them to the encoder; read in windows
+        // (longText chunk, the default), a text keeps all its pieces until training windows them
+        assertThat(hp.longText()).isEqualTo(LongText.CHUNK);
+        assertThat(data.validation().sequences()[0]).containsExactly(encoder.pieces("good , really good film !", 100));
+        // truncated, it keeps as many as the model reads
+        TrainingConfig.ResolvedTrainingConfig truncating = withEncoder.config("{\"encoder\":\"hashed\","
+                + "\"maxSequenceLength\":6,\"longText\":\"truncate\"}");
+        PreparedDataset cut = withEncoder.data(upload(TestCorpus.csv(100, 1)),
+                upload("text,label\n\"Good, really GOOD film!\",positive\n"), truncating, List.of());
+        assertThat(cut.validation().sequences()[0]).containsExactly(encoder.pieces("good , really good film !", 6));
+        assertThat(java.util.Arrays.stream(cut.train().sequences()).mapToInt(p -> p.length)).allSatisfy(
                 length -> assertThat(length).isBetween(2, 6));
     }
 
