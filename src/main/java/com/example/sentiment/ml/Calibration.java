@@ -246,7 +246,8 @@ public record Calibration(
 
     /** The bin {@code (b/15, (b+1)/15]} of a probability; 0 falls in the first. */
     static int bin(double confidence) {
-        return Math.max(0, Math.min(BINS - 1, (int) Math.ceil(confidence * BINS) - 1));
+        // a tolerance so that an edge such as 0.2 (= 3/15) falls in the bin it closes despite rounding
+        return Math.max(0, Math.min(BINS - 1, (int) Math.ceil(confidence * BINS - 1e-9) - 1));
     }
 
     static PrecisionCurve precisionCurve(double[] confidence, boolean[] correct) {
