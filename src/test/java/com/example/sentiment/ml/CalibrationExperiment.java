@@ -10,9 +10,9 @@ import java.util.Random;
 
 /**
  * Manual experiment harness (not a test): the calibration figures of docs/experiments.md. With {@code model=DIR
- * dev=FILE}: a stored version's raw probabilities on a labelled file, calibrated by 2-fold cross-fitting (the
- * temperature and precision curve fitted on one half of the file, applied to the other, and the other way round), so
- * that no text is scored by a calibration fitted on it. {@link #figures} is also what {@code SstExperiment calibrate=true}
+ * dev=FILE [folds=K]}: a stored version's raw probabilities on a labelled file, calibrated by K-fold cross-fitting
+ * (default 2: the temperature and precision curve fitted on one half of the file, applied to the other, and the
+ * other way round), so that no text is scored by a calibration fitted on it. {@link #figures} is also what {@code SstExperiment calibrate=true}
  * prints for a model it trained (fitted on its validation split, measured on dev).
  */
 public final class CalibrationExperiment {
@@ -31,24 +31,27 @@ public final class CalibrationExperiment {
         int[] gold = rows.stream().mapToInt(r -> classifier.labels().indexOf(r[1])).toArray();
         double[][] raw = probabilities(classifier, classifier.classify(texts));
         double target = Double.parseDouble(a.getOrDefault("target", "0.95"));
-        // two halves, shuffled with a fixed seed
+        // k folds (default 2), shuffled with a fixed seed: each fold is scored by a calibration fitted on the others
+        int k = Integer.parseInt(a.getOrDefault("folds", "2"));
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < gold.length; i++) {
             order.add(i);
         }
         java.util.Collections.shuffle(order, new Random(42));
-        int half = gold.length / 2;
-        int[][] folds = {order.subList(0, half).stream().mapToInt(i -> i).toArray(),
-                order.subList(half, gold.length).stream().mapToInt(i -> i).toArray()};
         double[][] calibrated = new double[gold.length][];
         double[] thresholds = new double[gold.length];
-        for (int f = 0; f < 2; f++) {
-            int[] fitOn = folds[1 - f];
+        for (int f = 0; f < k; f++) {
+            List<Integer> in = new ArrayList<>();
+            List<Integer> out = new ArrayList<>();
+            for (int r = 0; r < order.size(); r++) {
+                (r % k == f ? in : out).add(order.get(r));
+            }
+            int[] fitOn = out.stream().mapToInt(i -> i).toArray();
             Calibration c = Calibration.fit(rows(raw, fitOn), pick(gold, fitOn));
             Calibration.PrecisionThreshold t = c.thresholdFor(target);
-            System.out.printf("fold %d: T=%.3f, validation ECE %.4f -> %.4f, threshold %s (validation coverage %.3f)%n",
-                    f, c.temperature(), c.eceBefore(), c.eceAfter(), t.threshold(), t.coverage());
-            for (int i : folds[f]) {
+            System.out.printf("fold %d: T=%.3f, fitted on %d, ECE there %.4f -> %.4f, threshold %s (coverage there %.3f)%n",
+                    f, c.temperature(), fitOn.length, c.eceBefore(), c.eceAfter(), t.threshold(), t.coverage());
+            for (int i : in) {
                 calibrated[i] = Calibration.scaled(raw[i], c.temperature());
                 thresholds[i] = t.reachable() ? t.threshold() : Double.POSITIVE_INFINITY;
             }
