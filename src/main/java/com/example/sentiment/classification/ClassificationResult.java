@@ -32,7 +32,7 @@ record ClassificationResult(
         @JsonInclude(JsonInclude.Include.NON_NULL) String abstainedReason,
         @Schema(description = "Only when a precision target applies (the request's targetPrecision, else the "
                 + "version's): the target, the confidence threshold it gives and the share of the version's validation "
-                + "texts answered at that threshold (coverage)", nullable = true)
+                + "texts answered at that threshold (coverage)")
         @JsonInclude(JsonInclude.Include.NON_NULL) Calibration.PrecisionThreshold precisionTarget) {
 
     /** An answer without a reason for abstaining or a precision target (as before they existed). */
