@@ -336,6 +336,11 @@ test('the Models page lists the new versions and activates one after confirmatio
   assert.deepEqual(cells.map(Number), model.evaluation.confusionMatrix.flat());
   assert.equal(await page.locator('#per-label-table tbody tr').count(), model.labels.length);
   assert.equal(Number(await page.getAttribute('#loss-chart svg.chart', 'data-points')), model.history.length);
+  // Calibration: the reliability diagram's bins before and after temperature scaling, as the version records them.
+  assert.ok(model.calibration.temperature > 0);
+  assert.equal(await page.locator('#reliability-table tbody tr').count(), 15);
+  assert.equal(await page.locator('#reliability-diagram g[data-series="after"] .point').count(),
+    model.calibration.reliabilityAfter.filter((b) => b.count > 0).length);
   await screenshot(page, 'model');
 
   // Delete the version that is not active, after confirmation.

@@ -237,3 +237,71 @@ export function driftHistogram(d) {
       d.psi !== null && d.psi !== undefined ? h('span', { class: 'psi' }, ` PSI ${num(d.psi, 3)}`) : null),
     svg, legend, table);
 }
+
+/**
+ * The reliability diagram of a version's calibration: for each bin of the top probability, the share of right
+ * answers against the mean confidence, before and after temperature scaling; the diagonal is perfect calibration.
+ * A table under it gives every bin's count, mean confidence and accuracy.
+ * @param {object} c the version's calibration (reliabilityBefore and reliabilityAfter, 15 bins each)
+ */
+export function reliabilityDiagram(c) {
+  const W = 320;
+  const H = 300;
+  const m = { left: 48, right: 14, top: 14, bottom: 40 };
+  const px = (x) => m.left + x * (W - m.left - m.right);
+  const py = (y) => H - m.bottom - y * (H - m.top - m.bottom);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart reliability', role: 'img', id: 'reliability-diagram',
+    'aria-label': 'Reliability diagram: accuracy against confidence per bin, before and after calibration' });
+  const grid = s('g', { class: 'grid' });
+  for (const t of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
+    grid.append(s('line', { x1: m.left, x2: W - m.right, y1: py(t), y2: py(t) }),
+      s('text', { x: m.left - 6, y: py(t) + 4, 'text-anchor': 'end', class: 'tick' }, num(t, 1)),
+      s('text', { x: px(t), y: H - m.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, num(t, 1)));
+  }
+  grid.append(
+    s('line', { class: 'axis', x1: m.left, x2: W - m.right, y1: H - m.bottom, y2: H - m.bottom }),
+    s('line', { class: 'axis', x1: m.left, x2: m.left, y1: m.top, y2: H - m.bottom }),
+    s('line', { class: 'axis diagonal', x1: px(0), y1: py(0), x2: px(1), y2: py(1), 'stroke-dasharray': '3 3' }),
+    s('text', { x: (m.left + W - m.right) / 2, y: H - 6, 'text-anchor': 'middle', class: 'axis-label' }, 'confidence'),
+    s('text', { x: 12, y: (m.top + H - m.bottom) / 2, 'text-anchor': 'middle', class: 'axis-label',
+      transform: `rotate(-90 12 ${(m.top + H - m.bottom) / 2})` }, 'accuracy'));
+  svg.append(grid);
+  const series = [
+    { name: `before (ECE ${num(c.eceBefore, 3)})`, bins: c.reliabilityBefore || [] },
+    { name: `after, T = ${num(c.temperature, 2)} (ECE ${num(c.eceAfter, 3)})`, bins: c.reliabilityAfter || [] },
+  ];
+  series.forEach((ser, i) => {
+    const g = s('g', { class: `series series-${i}`, 'data-series': i === 0 ? 'before' : 'after' });
+    const pts = ser.bins.filter((b) => b.count > 0);
+    if (pts.length > 1) {
+      g.append(s('polyline', { points: pts.map((b) => `${px(b.meanConfidence)},${py(b.accuracy)}`).join(' '),
+        fill: 'none', 'stroke-dasharray': DASHES[i % DASHES.length] }));
+    }
+    for (const b of pts) {
+      const mk = marker(MARKERS[i % MARKERS.length], px(b.meanConfidence), py(b.accuracy), 'point');
+      mk.append(s('title', null, `${i === 0 ? 'before' : 'after'}: ${b.count} texts, confidence `
+        + `${num(b.meanConfidence, 3)}, accuracy ${num(b.accuracy, 3)}`));
+      g.append(mk);
+    }
+    svg.append(g);
+  });
+  const legend = h('ul', { class: 'legend' }, series.map((ser, i) => h('li', null, legendSwatch(i), h('span', null, ser.name))));
+  const range = (b) => `${num(b.lower, 2)}–${num(b.upper, 2)}`;
+  const table = h('details', { class: 'chart-data' },
+    h('summary', null, 'Reliability bins: values'),
+    h('table', { id: 'reliability-table' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Confidence'),
+        h('th', { scope: 'col' }, 'Texts before'), h('th', { scope: 'col' }, 'Confidence before'),
+        h('th', { scope: 'col' }, 'Accuracy before'), h('th', { scope: 'col' }, 'Texts after'),
+        h('th', { scope: 'col' }, 'Confidence after'), h('th', { scope: 'col' }, 'Accuracy after'))),
+      h('tbody', null, (c.reliabilityBefore || []).map((b, k) => {
+        const a = (c.reliabilityAfter || [])[k] || { count: 0 };
+        return h('tr', null, h('th', { scope: 'row' }, range(b)),
+          h('td', { class: 'num' }, b.count), h('td', { class: 'num' }, b.count ? num(b.meanConfidence, 3) : '–'),
+          h('td', { class: 'num' }, b.count ? num(b.accuracy, 3) : '–'),
+          h('td', { class: 'num' }, a.count), h('td', { class: 'num' }, a.count ? num(a.meanConfidence, 3) : '–'),
+          h('td', { class: 'num' }, a.count ? num(a.accuracy, 3) : '–'));
+      }))));
+  return h('figure', { class: 'chart-figure', id: 'reliability' },
+    h('figcaption', null, 'Reliability diagram (validation data)'), svg, legend, table);
+}

@@ -1,7 +1,7 @@
 // Models: the stored versions (activate, delete) and one version's evaluation with its confusion matrix.
 import { api } from '../api.js';
 import { h, replace, num, pct, dateTime, duration, problemBox, facts, stackable } from '../dom.js';
-import { confusionHeatMap, driftHistogram } from '../charts.js';
+import { confusionHeatMap, driftHistogram, reliabilityDiagram } from '../charts.js';
 import { renderCharts, hyperParameterList } from './jobs.js';
 
 async function activate(ctx, model, status) {
@@ -191,6 +191,23 @@ function driftSection(id, signal) {
     body);
 }
 
+/** Temperature scaling, its reliability diagram, and the version's precision-target and ambiguity defaults. */
+function calibrationSection(c) {
+  const t = c.targetThreshold;
+  return h('section', { 'aria-labelledby': 'calibration-title' },
+    h('h2', { id: 'calibration-title' }, 'Calibration'),
+    h('p', null, `Answers are served with temperature ${num(c.temperature, 3)}, fitted on ${c.examples} validation `
+      + `texts: expected calibration error ${num(c.eceBefore, 3)} before, `,
+    h('strong', { id: 'model-ece-after' }, num(c.eceAfter, 3)), ' after (15 bins).'),
+    t ? h('p', { id: 'model-precision-target' }, `Default precision target ${num(t.target, 2)}: `,
+      t.threshold !== null && t.threshold !== undefined
+        ? `threshold ${num(t.threshold, 3)}, validation precision ${num(t.precision, 3)}, coverage ${pct(t.coverage)}.`
+        : `no threshold reaches it (best ${num(t.bestPrecision, 3)}), so every answer abstains.`) : null,
+    c.ambiguityMargin ? h('p', null, `Abstains when the top two probabilities are within ${num(c.ambiguityMargin, 2)}.`)
+      : null,
+    h('div', { class: 'charts' }, reliabilityDiagram(c)));
+}
+
 export function renderModel(view, ctx, id) {
   const body = h('div', { id: 'model-details', 'aria-busy': 'true' }, h('p', { class: 'hint' }, 'Loading…'));
   const status = h('div', { id: 'model-status', 'aria-live': 'polite' });
@@ -262,6 +279,7 @@ export function renderModel(view, ctx, id) {
         ev.confusionMatrix ? confusionHeatMap(ev.labels || m.labels, ev.confusionMatrix) : null)
         : h('p', { class: 'empty' }, 'No evaluation is stored for this version.'),
       m.usable ? driftSection(m.id, controller.signal) : null,
+      m.calibration ? calibrationSection(m.calibration) : null,
       m.history && m.history.length ? h('section', { 'aria-labelledby': 'history-title' },
         h('h2', { id: 'history-title' }, 'Training curves'),
         (() => {

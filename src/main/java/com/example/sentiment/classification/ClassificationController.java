@@ -33,16 +33,19 @@ class ClassificationController {
             + "version. Texts longer than the model's maximum sequence length are read in overlapping windows "
             + "(chunks > 1) or truncated (truncated=true), as the version or the request's longText says. "
             + "explain=true adds token weights by occlusion; minConfidence makes the answer abstain (label null, "
-            + "abstained true) when the top probability is below it.")
+            + "abstained true, abstainedReason low-confidence) when the top probability is below it, targetPrecision "
+            + "below the threshold that reaches that precision on the version's validation data (precision-target), "
+            + "ambiguityMargin when the top two probabilities are closer than it (ambiguous). Probabilities are "
+            + "calibrated by the version's temperature when it has one.")
     ClassificationResult classify(@Valid @RequestBody ClassifyRequest request) {
         return classification.classify(request.text(), request.modelId(), request.options());
     }
 
     @PostMapping("/batch")
     @Operation(summary = "Classify many texts", description = "1 to sentiment.classify.max-batch-size texts "
-            + "(default 256) in one call; results are in the order of the texts. explain and minConfidence work "
-            + "as for one text, for every text; with explain=true at most sentiment.classify.max-explain-texts "
-            + "texts (default 16).")
+            + "(default 256) in one call; results are in the order of the texts. explain, minConfidence, "
+            + "targetPrecision and ambiguityMargin work as for one text, for every text; with explain=true at most "
+            + "sentiment.classify.max-explain-texts texts (default 16).")
     BatchClassificationResult classifyBatch(@Valid @RequestBody BatchClassifyRequest request) {
         return classification.classifyBatch(request.texts(), request.modelId(), request.options());
     }
@@ -55,7 +58,13 @@ class ClassificationController {
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
                     message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence,
             @Schema(description = LONG_TEXT, allowableValues = {"chunk", "truncate"}, example = "chunk")
-            @Pattern(regexp = "(?i)chunk|truncate", message = "must be one of chunk, truncate") String longText)
+            @Pattern(regexp = "(?i)chunk|truncate", message = "must be one of chunk, truncate") String longText,
+            @Schema(description = TARGET_PRECISION, example = "0.95") @DecimalMin(value = "0", inclusive = false,
+                    message = OPEN_RANGE) @DecimalMax(value = "1", inclusive = false, message = OPEN_RANGE)
+            Double targetPrecision,
+            @Schema(description = AMBIGUITY_MARGIN, example = "0.1") @DecimalMin(value = "0", inclusive = false,
+                    message = OPEN_RANGE) @DecimalMax(value = "1", inclusive = false, message = OPEN_RANGE)
+            Double ambiguityMargin)
             implements AnswerOptions {
     }
 
@@ -68,7 +77,13 @@ class ClassificationController {
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
                     message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence,
             @Schema(description = LONG_TEXT, allowableValues = {"chunk", "truncate"}, example = "chunk")
-            @Pattern(regexp = "(?i)chunk|truncate", message = "must be one of chunk, truncate") String longText)
+            @Pattern(regexp = "(?i)chunk|truncate", message = "must be one of chunk, truncate") String longText,
+            @Schema(description = TARGET_PRECISION, example = "0.95") @DecimalMin(value = "0", inclusive = false,
+                    message = OPEN_RANGE) @DecimalMax(value = "1", inclusive = false, message = OPEN_RANGE)
+            Double targetPrecision,
+            @Schema(description = AMBIGUITY_MARGIN, example = "0.1") @DecimalMin(value = "0", inclusive = false,
+                    message = OPEN_RANGE) @DecimalMax(value = "1", inclusive = false, message = OPEN_RANGE)
+            Double ambiguityMargin)
             implements AnswerOptions {
     }
 
@@ -80,9 +95,13 @@ class ClassificationController {
 
         String longText();
 
+        Double targetPrecision();
+
+        Double ambiguityMargin();
+
         default ClassificationService.Options options() {
             return new ClassificationService.Options(Boolean.TRUE.equals(explain()), minConfidence(),
-                    longText() == null ? null : LongText.ofSetting(longText()));
+                    longText() == null ? null : LongText.ofSetting(longText()), targetPrecision(), ambiguityMargin());
         }
     }
 
@@ -96,4 +115,11 @@ class ClassificationController {
             + "Absent: as the version was trained to (its hyperParameters.longText; truncate for versions trained "
             + "before the setting existed)";
     private static final String THRESHOLD_RANGE = "must be greater than 0 and at most 1";
+    private static final String TARGET_PRECISION = "Abstain (abstainedReason precision-target) below the lowest "
+            + "confidence threshold whose answered texts reach this precision on the version's validation data, "
+            + "0 < x < 1; overrides the version's default. The result's precisionTarget gives the threshold and its "
+            + "coverage; a target no threshold reaches, or a version without calibration, is a 422";
+    private static final String AMBIGUITY_MARGIN = "Abstain (abstainedReason ambiguous) when the top two "
+            + "probabilities are closer than this, 0 < x < 1; overrides the version's default";
+    private static final String OPEN_RANGE = "must be greater than 0 and less than 1";
 }

@@ -1,5 +1,6 @@
 package com.example.sentiment.classification;
 
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.ml.Prediction;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -18,20 +19,32 @@ record ClassificationResult(
         @Schema(description = "Tokens the model read") int tokens,
         @Schema(description = "True when the text had more tokens than the model reads; the rest was ignored")
         boolean truncated,
-        @Schema(description = "True when the top probability was below minConfidence (the request's, else the "
-                + "version's default): then label is null, and scores still holds every probability")
+        @Schema(description = "True when the model abstained (abstainedReason says why): the top probability was "
+                + "below minConfidence or below the threshold of targetPrecision, or the top two were within "
+                + "ambiguityMargin (each the request's, else the version's default); then label is null, and scores "
+                + "still holds every probability")
         boolean abstained,
         @Schema(description = "Only with explain=true: one entry per token the model read, in text order")
         @JsonInclude(JsonInclude.Include.NON_NULL) List<TokenWeight> explanation,
         @Schema(description = "Windows the text was read as: 1, or more when a text longer than the model's "
                 + "maxSequenceLength was read in overlapping windows (longText chunk); the probabilities are then "
                 + "the mean of the windows'", example = "1")
-        int chunks) {
+        int chunks,
+        @Schema(description = "Only when abstained is true: why. low-confidence (below minConfidence), "
+                + "precision-target (below the threshold of targetPrecision) or ambiguous (the top two probabilities "
+                + "closer than ambiguityMargin)", allowableValues = {"low-confidence", "precision-target", "ambiguous"},
+                example = "precision-target", nullable = true)
+        @JsonInclude(JsonInclude.Include.NON_NULL) String abstainedReason,
+        @Schema(description = "Only when a precision target applies (the request's targetPrecision, else the "
+                + "version's): the target, the confidence threshold it gives and the share of the version's validation "
+                + "texts answered at that threshold (coverage)")
+        @JsonInclude(JsonInclude.Include.NON_NULL) Calibration.PrecisionThreshold precisionTarget) {
 
-    /** An answer read in one window. */
+    /** An answer read in one window, without a precision target (abstaining only below minConfidence). */
     ClassificationResult(String modelId, String label, double confidence, Map<String, Double> scores, int tokens,
                          boolean truncated, boolean abstained, List<TokenWeight> explanation) {
-        this(modelId, label, confidence, scores, tokens, truncated, abstained, explanation, 1);
+        this(modelId, label, confidence, scores, tokens, truncated, abstained, explanation, 1,
+                abstained ? AbstentionRule.LOW_CONFIDENCE : null, null);
     }
 
     /**
@@ -41,8 +54,18 @@ record ClassificationResult(
      * @param explanation the token weights, or null when none were asked for
      */
     static ClassificationResult of(String modelId, Prediction p, Double minConfidence, List<TokenWeight> explanation) {
-        boolean abstained = minConfidence != null && p.confidence() < minConfidence;
+        return of(modelId, p, new AbstentionRule(minConfidence, null, null), explanation);
+    }
+
+    /**
+     * The answer for a prediction under an abstention rule.
+     *
+     * @param explanation the token weights, or null when none were asked for
+     */
+    static ClassificationResult of(String modelId, Prediction p, AbstentionRule rule, List<TokenWeight> explanation) {
+        String reason = rule.reason(p);
+        boolean abstained = reason != null;
         return new ClassificationResult(modelId, abstained ? null : p.label(), p.confidence(), p.scores(), p.tokens(),
-                p.truncated(), abstained, explanation, p.chunks());
+                p.truncated(), abstained, explanation, p.chunks(), reason, rule.precisionTarget());
     }
 }

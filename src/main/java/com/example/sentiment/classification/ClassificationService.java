@@ -38,12 +38,25 @@ class ClassificationService {
      * @param explain whether every result carries token weights (costs one batched forward pass per text)
      * @param minConfidence abstain below this top probability; null for the version's default (if any)
      * @param longText how to read a text longer than the version reads at once; null for the version's setting
+     * @param targetPrecision abstain below the threshold that reaches this precision on the version's validation
+     *                        data; null for the version's default (if any)
+     * @param ambiguityMargin abstain when the top two probabilities are closer than this; null for the version's
+     *                        default (if any)
      */
-    record Options(boolean explain, Double minConfidence, LongText longText) {
+    record Options(boolean explain, Double minConfidence, LongText longText, Double targetPrecision,
+                   Double ambiguityMargin) {
         static final Options PLAIN = new Options(false, null);
 
         Options(boolean explain, Double minConfidence) {
-            this(explain, minConfidence, null);
+            this(explain, minConfidence, null, null, null);
+        }
+
+        Options(boolean explain, Double minConfidence, LongText longText) {
+            this(explain, minConfidence, longText, null, null);
+        }
+
+        Options(boolean explain, Double minConfidence, Double targetPrecision, Double ambiguityMargin) {
+            this(explain, minConfidence, null, targetPrecision, ambiguityMargin);
         }
     }
 
@@ -54,6 +67,7 @@ class ClassificationService {
                 throw BadRequestException.forField("text", problem);
             }
             ModelService.LoadedModel model = models.resolve(modelId);
+            AbstentionRule.of(model.id(), model.metadata(), options); // a target it cannot answer: 422 before any work
             ClassificationResult result = options.explain()
                     ? explained(model, List.of(text), options).get(0)
                     : answer(model, List.of(batcher.classify(reader(model, options), text)), options).get(0);
@@ -70,6 +84,7 @@ class ClassificationService {
                         + " texts per call with explain=true, got " + texts.size());
             }
             ModelService.LoadedModel model = models.resolve(modelId);
+            AbstentionRule.of(model.id(), model.metadata(), options);
             List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
                     : answer(model, batcher.classifyAll(reader(model, options), texts), options);
             return new Answer<>(model.id(), new BatchClassificationResult(model.id(), results));
@@ -137,11 +152,11 @@ class ClassificationService {
 
     private List<ClassificationResult> answer(ModelService.LoadedModel model, List<Prediction> predictions,
                                               List<List<TokenWeight>> explanations, Options options) {
-        Double threshold = options.minConfidence() != null ? options.minConfidence() : model.metadata().minConfidence();
+        AbstentionRule rule = AbstentionRule.of(model.id(), model.metadata(), options);
         List<ClassificationResult> results = new ArrayList<>(predictions.size());
         int abstained = 0;
         for (int i = 0; i < predictions.size(); i++) {
-            ClassificationResult r = ClassificationResult.of(model.id(), predictions.get(i), threshold,
+            ClassificationResult r = ClassificationResult.of(model.id(), predictions.get(i), rule,
                     explanations == null ? null : explanations.get(i));
             abstained += r.abstained() ? 1 : 0;
             results.add(r);

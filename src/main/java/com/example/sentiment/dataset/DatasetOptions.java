@@ -12,7 +12,8 @@ import java.util.List;
  *                        name, cut to their {@code maxSequenceLength}; their seed draws the split
  * @param candidates      every configuration the job may train: each encoder they read gets its view of the rows,
  *                        and each network is checked against the memory free now
- * @param keepHeldOutTexts keep {@link PreparedDataset#heldOutTexts()} (a job that activates only a better model)
+ * @param keepHeldOutTexts keep {@link PreparedDataset#heldOutTexts()} (every job: the if-better gate compares on
+ *                        them, and the version is calibrated on them)
  * @param holdOutSentences hold out whole sentences only (SST-like phrase corpora)
  * @param keepTokens       keep {@link PreparedDataset#tokens()} (a job with a teacher)
  * @param corrections      stored corrections to add to the training rows, newest first (empty for none)

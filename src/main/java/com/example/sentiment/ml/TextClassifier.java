@@ -80,6 +80,8 @@ public final class TextClassifier {
     private volatile int longTextStride;
     // this classifier reading long texts otherwise, made on a request's demand (see reading)
     private final Map<LongText, TextClassifier> readers = new java.util.EnumMap<>(LongText.class);
+    // temperature scaling of the answers' probabilities (Calibration); 1 for none. Set in place, as onnx
+    private volatile double temperature = 1;
 
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
         this(network, vocabulary, labels, maxSequenceLength, null);
@@ -116,6 +118,7 @@ public final class TextClassifier {
         this.others = base.others;
         this.longText = mode;
         this.longTextStride = base.longTextStride;
+        this.temperature = base.temperature;
     }
 
     /**
@@ -183,6 +186,27 @@ public final class TextClassifier {
                     e.getMessage(), e);
         }
         return this;
+    }
+
+    /**
+     * Divides the log-probabilities of every answer from now on by {@code temperature} (temperature scaling, see
+     * {@link Calibration}), and returns this classifier; 1 answers the network's probabilities as they are. The
+     * most probable label never changes. {@link #predictedLabels} and evaluation are unaffected.
+     */
+    public TextClassifier calibratedBy(double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be positive and finite, got " + temperature);
+        }
+        this.temperature = temperature;
+        synchronized (readers) {
+            readers.values().forEach(reader -> reader.temperature = temperature);
+        }
+        return this;
+    }
+
+    /** The temperature the answers' probabilities are scaled by (1 for none). */
+    public double temperature() {
+        return temperature;
     }
 
     /**
@@ -709,12 +733,21 @@ public final class TextClassifier {
         return Evaluations.report(labels, data.labels(), predicted);
     }
 
-    private Prediction prediction(float[] probabilities, int tokens, boolean truncated, int unknownTokens,
-                                  int chunks) {
+    // the one place where every path's probabilities (fused, DL4J, ONNX Runtime, ensembles) become an answer,
+    // so the temperature applies to all of them alike
+    private Prediction prediction(float[] raw, int tokens, boolean truncated, int unknownTokens, int chunks) {
+        double[] probabilities = new double[raw.length];
+        for (int c = 0; c < raw.length; c++) {
+            probabilities[c] = raw[c];
+        }
+        double t = temperature;
+        if (t != 1) {
+            probabilities = Calibration.scaled(probabilities, t);
+        }
         Map<String, Double> scores = new LinkedHashMap<>();
         int best = 0;
         for (int c = 0; c < probabilities.length; c++) {
-            scores.put(labels.get(c), (double) probabilities[c]);
+            scores.put(labels.get(c), probabilities[c]);
             if (probabilities[c] > probabilities[best]) {
                 best = c;
             }

@@ -284,6 +284,12 @@ class FileSystemModelRepository implements ModelRepository {
         return replaceMetadata(usable(id).metadata().withMinConfidence(threshold));
     }
 
+    @Override
+    public ModelMetadata recordCalibration(String id, com.example.sentiment.ml.Calibration calibration)
+            throws IOException {
+        return replaceMetadata(usable(id).metadata().withCalibration(calibration));
+    }
+
     private StoredModel usable(String id) {
         return find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
     }

@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;
@@ -120,19 +121,25 @@ class ModelController {
                         ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
                         Double trainingSeconds, Double minConfidence, Map<String, EvaluationReport> evaluations,
                         HeldOutAccuracy heldOut, List<ConfigurationSearch.CandidateReport> candidates,
-                        List<EvaluationReport> ensembleMembers, Distillation distillation) {
+                        List<EvaluationReport> ensembleMembers, Distillation distillation,
+                        @Schema(description = "temperature scaling fitted on the validation data (null for versions "
+                                + "from before it): the temperature answers are served with, ECE and reliability bins "
+                                + "before and after, the validation precision curve (answered and correct texts at "
+                                + "every threshold step of 0.001), and the version's targetPrecision (with its "
+                                + "threshold and coverage) and ambiguityMargin defaults")
+                        Calibration calibration) {
 
         static ModelDetails of(StoredModel stored, boolean active) {
             ModelMetadata m = stored.metadata();
             if (m == null) {
                 return new ModelDetails(stored.id(), active, false, stored.problem(), null, null, null, null, null,
-                        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
             }
             return new ModelDetails(stored.id(), active, stored.usable(), stored.problem(), m.name(), m.createdAt(),
                     m.trainingJobId(), m.labels(), m.hyperParameters(), m.vocabularySize(), m.wordVectorsCovered(), m.parameters(),
                     m.evaluation(), m.dataset(), m.history(), m.bestEpoch(), m.trainingSeconds(), m.minConfidence(),
                     m.evaluations(), HeldOutAccuracy.of(m).orElse(null), m.candidates(), m.ensembleMembers(),
-                    m.distillation());
+                    m.distillation(), m.calibration());
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;
@@ -23,6 +24,9 @@ import java.util.Map;
  * @param ensembleMembers for an ensemble, each member alone on the validation data; null or empty otherwise
  * @param distillation the teacher the version learnt from, its augmentation and teacher weight; null for a version
  *                     trained on its labels alone
+ * @param calibration the temperature its probabilities are served with, their calibration error before and after,
+ *                    the validation precision curve and the version's precision-target and ambiguity defaults; null
+ *                    in versions from before calibration (they serve their probabilities as they are)
  */
 public record ModelMetadata(
         String id,
@@ -44,7 +48,21 @@ public record ModelMetadata(
         Double minConfidence,
         List<ConfigurationSearch.CandidateReport> candidates,
         List<EvaluationReport> ensembleMembers,
-        Distillation distillation) {
+        Distillation distillation,
+        Calibration calibration) {
+
+    /** Metadata without a calibration. */
+    public ModelMetadata(String id, String name, Instant createdAt, String trainingJobId, List<String> labels,
+                         HyperParameters hyperParameters, int vocabularySize, Integer wordVectorsCovered,
+                         long parameters, EvaluationReport evaluation, DatasetFingerprint dataset,
+                         List<EpochMetrics> history, int bestEpoch, double trainingSeconds,
+                         Map<String, String> checksums, Map<String, EvaluationReport> evaluations,
+                         Double minConfidence, List<ConfigurationSearch.CandidateReport> candidates,
+                         List<EvaluationReport> ensembleMembers, Distillation distillation) {
+        this(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize, wordVectorsCovered,
+                parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, evaluations,
+                minConfidence, candidates, ensembleMembers, distillation, null);
+    }
 
     /** Metadata without search candidates or ensemble members. */
     public ModelMetadata(String id, String name, Instant createdAt, String trainingJobId, List<String> labels,
@@ -86,7 +104,7 @@ public record ModelMetadata(
     ModelMetadata withId(String newId, Map<String, String> newChecksums) {
         return new ModelMetadata(newId, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, newChecksums,
-                evaluations, minConfidence, candidates, ensembleMembers, distillation);
+                evaluations, minConfidence, candidates, ensembleMembers, distillation, calibration);
     }
 
     /** The same metadata with the figures on one more labelled file. */
@@ -95,13 +113,20 @@ public record ModelMetadata(
         all.put(file, report);
         return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums, all,
-                minConfidence, candidates, ensembleMembers, distillation);
+                minConfidence, candidates, ensembleMembers, distillation, calibration);
     }
 
     /** The same metadata with another default abstention threshold (null for none). */
     ModelMetadata withMinConfidence(Double threshold) {
         return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
                 wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums,
-                evaluations, threshold, candidates, ensembleMembers, distillation);
+                evaluations, threshold, candidates, ensembleMembers, distillation, calibration);
+    }
+
+    /** The same metadata with another calibration (null for none). */
+    public ModelMetadata withCalibration(Calibration newCalibration) {
+        return new ModelMetadata(id, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
+                wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds, checksums,
+                evaluations, minConfidence, candidates, ensembleMembers, distillation, newCalibration);
     }
 }

@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.TextClassifier;
 import java.io.IOException;
@@ -84,6 +85,9 @@ public interface ModelRepository {
 
     /** Sets a version's default abstention threshold (null for none) in its metadata. */
     ModelMetadata recordMinConfidence(String id, Double threshold) throws IOException;
+
+    /** Sets a version's calibration (temperature, precision curve and abstention defaults) in its metadata. */
+    ModelMetadata recordCalibration(String id, Calibration calibration) throws IOException;
 
     /** Removes a version: it disappears from the listing at once, its files right after. */
     void delete(String id) throws IOException;

@@ -331,6 +331,7 @@ public class ModelService implements AutoCloseable {
     public ModelMetadata register(TextClassifier classifier, ModelMetadata metadata, Map<String, byte[]> files,
                                   boolean activate) throws IOException {
         ModelMetadata stored = repository.save(classifier, metadata, files);
+        calibrate(classifier, stored);
         if (activate) {
             classifier.servedBy(engine).withReplicas(replicas);
             warmUp(classifier);
@@ -462,9 +463,19 @@ public class ModelService implements AutoCloseable {
             throw e;
         }
         StoredModel stored = repository.find(id).orElseThrow(() -> ModelNotFoundException.forId(id));
+        calibrate(classifier, stored.metadata());
         warmUp(classifier);
         loadTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return new LoadedModel(id, stored.metadata(), classifier);
+    }
+
+    /**
+     * Serves the classifier's probabilities with the temperature its version records (the calibration's one
+     * place between stored metadata and answers); a version without one serves them as they are.
+     */
+    private static void calibrate(TextClassifier classifier, ModelMetadata metadata) {
+        classifier.calibratedBy(metadata != null && metadata.calibration() != null
+                ? metadata.calibration().temperature() : 1);
     }
 
     /** The version served now, or null. */

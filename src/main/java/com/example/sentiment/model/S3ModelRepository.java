@@ -364,6 +364,12 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
         return update(id, m -> m.withMinConfidence(threshold));
     }
 
+    @Override
+    public ModelMetadata recordCalibration(String id, com.example.sentiment.ml.Calibration calibration)
+            throws IOException {
+        return update(id, m -> m.withCalibration(calibration));
+    }
+
     /**
      * Reads the newest revision, changes it and writes it as the next one. When another writer came first, the
      * revision it wrote is read directly (a listing may not show it yet) and the change is applied to that one.

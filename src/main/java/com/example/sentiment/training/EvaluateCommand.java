@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.dataset.DatasetReader;
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.ml.EvaluationReport;
 import com.example.sentiment.ml.LabelledTexts;
 import com.example.sentiment.ml.TextClassifier;
@@ -13,10 +14,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code java -jar sentiment-service.jar evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]}:
+ * {@code java -jar sentiment-service.jar evaluate --model=ID --data=FILE [--record] [--calibrate
+ * [--target-precision=X] [--ambiguity-margin=X]] [--sentiment.models-dir=DIR]}:
  * evaluates a stored version on a labelled file read like an upload, prints accuracy, macro-F1, per-label
  * figures and the confusion matrix as JSON, and with {@code --record} keeps them in the version's
- * {@code metadata.json} under {@code evaluations}, named by the file's name.
+ * {@code metadata.json} under {@code evaluations}, named by the file's name. With {@code --calibrate} the file is
+ * validation data instead: the version's temperature and precision curve are fitted on it (a version trained before
+ * calibration existed, such as a bundled one, gets one without retraining) and stored in its metadata, with the
+ * version's default precision target and ambiguity margin when given (else the ones it had).
  */
 public final class EvaluateCommand {
 
@@ -24,9 +29,10 @@ public final class EvaluateCommand {
     }
 
     public static int run(Class<?> application, String[] args) throws Exception {
-        CommandOptions options = CommandOptions.parse(args, Set.of("model", "data", "record"));
+        CommandOptions options = CommandOptions.parse(args, Set.of("model", "data", "record", "calibrate", "target-precision", "ambiguity-margin"));
         if (!options.has("model") || !options.has("data")) {
-            System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]");
+            System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--calibrate [--target-precision=X] "
+                        + "[--ambiguity-margin=X]] [--sentiment.models-dir=DIR]");
             return 2;
         }
         try (ConfigurableApplicationContext context = options.startContext(application)) {
@@ -45,13 +51,50 @@ public final class EvaluateCommand {
                     return 1;
                 }
             }
-            EvaluationReport report = classifier.evaluate(new LabelledTexts(
-                    rows.stream().map(DatasetReader.Row::text).toList(), labels));
+            List<String> texts = rows.stream().map(DatasetReader.Row::text).toList();
+            if (options.has("calibrate")) {
+                return calibrate(store, json, id, classifier, texts, labels, options);
+            }
+            EvaluationReport report = classifier.evaluate(new LabelledTexts(texts, labels));
             if (options.has("record")) {
                 store.recordEvaluation(id, file.getFileName().toString(), report);
             }
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             return 0;
+        }
+    }
+
+    /** Fits the calibration on the file (the classifier as loaded serves raw probabilities) and stores it. */
+    private static int calibrate(ModelRepository store, JsonMapper json, String id, TextClassifier classifier,
+                                 List<String> texts, int[] labels, CommandOptions options) throws java.io.IOException {
+        Calibration before = store.find(id).map(m -> m.metadata().calibration()).orElse(null);
+        Double target = fraction(options, "target-precision", before == null ? null : before.targetPrecision());
+        Double margin = fraction(options, "ambiguity-margin", before == null ? null : before.ambiguityMargin());
+        if (target != null && Double.isNaN(target) || margin != null && Double.isNaN(margin)) {
+            System.err.println("--target-precision and --ambiguity-margin must be numbers between 0 and 1 (exclusive)");
+            return 2;
+        }
+        Calibration calibration = Calibration.fit(classifier.labels(), classifier.classify(texts), labels)
+                .withDefaults(target, margin);
+        store.recordCalibration(id, calibration);
+        System.out.printf("temperature %.4f, ECE %.4f -> %.4f on %d texts%n", calibration.temperature(),
+                calibration.eceBefore(), calibration.eceAfter(), calibration.examples());
+        if (calibration.targetThreshold() != null) {
+            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(calibration.targetThreshold()));
+        }
+        return 0;
+    }
+
+    /** The option's value as a number in (0, 1); NaN when it is not one; {@code otherwise} when absent. */
+    private static Double fraction(CommandOptions options, String name, Double otherwise) {
+        if (!options.has(name)) {
+            return otherwise;
+        }
+        try {
+            double x = Double.parseDouble(options.get(name));
+            return x > 0 && x < 1 ? x : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
         }
     }
 }

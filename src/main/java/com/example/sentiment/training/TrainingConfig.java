@@ -140,11 +140,24 @@ record TrainingConfig(
         @Schema(description = "with longText chunk: tokens (pieces) from one window's start to the next's; 0 (the "
                 + "default) = half of maxSequenceLength", example = "0")
         @Min(value = 0, message = "must be at least 0") @Max(value = 2048, message = "must be at most 2048")
-        Integer longTextStride) {
+        Integer longTextStride,
+        @Schema(description = "the version's default precision target: from its validation data (calibrated), the "
+                + "lowest confidence threshold whose answered texts reach this precision; classifications below it "
+                + "abstain (abstainedReason precision-target). The version records the threshold and the coverage it "
+                + "gives; a request's own targetPrecision overrides it", example = "0.95")
+        @DecimalMin(value = "0.0", inclusive = false, message = "must be greater than 0 and less than 1")
+        @DecimalMax(value = "1.0", inclusive = false, message = "must be greater than 0 and less than 1")
+        Double targetPrecision,
+        @Schema(description = "the version's default ambiguity margin: a classification whose top two (calibrated) "
+                + "probabilities are closer than this abstains (abstainedReason ambiguous); a request's own "
+                + "ambiguityMargin overrides it", example = "0.1")
+        @DecimalMin(value = "0.0", inclusive = false, message = "must be greater than 0 and less than 1")
+        @DecimalMax(value = "1.0", inclusive = false, message = "must be greater than 0 and less than 1")
+        Double ambiguityMargin) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -189,7 +202,7 @@ record TrainingConfig(
         return new ResolvedTrainingConfig(name, candidates.get(0).hyperParameters(), or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.IF_BETTER),
                 or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()),
-                "sentences".equalsIgnoreCase(validationUnit), distillation);
+                "sentences".equalsIgnoreCase(validationUnit), distillation, targetPrecision, ambiguityMargin);
     }
 
     /** The fields that mean something only with a teacher, which are refused without one. */
@@ -264,18 +277,30 @@ record TrainingConfig(
      * @param timeBudgetSeconds for all candidates together
      * @param holdOutSentences a validation split holds out whole sentences only ({@code "validationUnit": "sentences"})
      * @param distillation the teacher a word-vector model learns from, or null for the uploaded labels alone
+     * @param targetPrecision the version's default precision target, or null for none
+     * @param ambiguityMargin the version's default ambiguity margin, or null for none
      */
     public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                          String textColumn, String labelColumn, Activation activate,
                                          boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
-                                         int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation) {
+                                         int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation,
+                                         Double targetPrecision, Double ambiguityMargin) {
+
+        /** Settings without abstention defaults. */
+        public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
+                                      String textColumn, String labelColumn, Activation activate,
+                                      boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
+                                      int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation) {
+            this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
+                    candidates, timeBudgetSeconds, holdOutSentences, distillation, null, null);
+        }
 
         /** One configuration, without a search (a job restored from its record, which no longer trains). */
         public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                       String textColumn, String labelColumn, Activation activate,
                                       boolean includeFeedback) {
             this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
-                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0, false, null);
+                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0, false, null, null, null);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.example.sentiment.dataset.DatasetReport;
 import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.drift.DriftReference;
 import com.example.sentiment.feedback.FeedbackStore;
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.ml.ClassifierTrainer;
 import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.Distillation;
@@ -183,7 +184,8 @@ class TrainingJobRunner {
     private void publish(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data, TrainingResult result,
                          List<ConfigurationSearch.CandidateReport> candidates, Map<String, byte[]> further)
             throws java.io.IOException {
-        ModelMetadata metadata = metadata(lease, job, data, result, candidates);
+        ModelMetadata metadata = metadata(lease, job, data, result, candidates)
+                .withCalibration(calibration(job, data, result));
         boolean activate = job.config().activate() == Activation.ALWAYS;
         if (job.config().activate() == Activation.IF_BETTER) {
             Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
@@ -205,6 +207,30 @@ class TrainingJobRunner {
         } else {
             log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), published.get(),
                     String.format("%.4f", result.evaluation().accuracy()));
+        }
+    }
+
+    /**
+     * Temperature scaling fitted on the job's validation texts, with its precision curve and the job's abstention
+     * defaults; null when there are none (or the fit fails: the version then serves its probabilities as they are).
+     * The classifier is the fresh one, which answers its raw probabilities.
+     */
+    private Calibration calibration(TrainingJob job, PreparedDataset data, TrainingResult result) {
+        com.example.sentiment.ml.LabelledTexts validation = data.heldOutTexts();
+        if (validation == null || validation.size() == 0) {
+            return null;
+        }
+        try {
+            Calibration fitted = Calibration.fit(data.labels(), result.classifier().classify(validation.texts()),
+                    validation.labels()).withDefaults(job.config().targetPrecision(), job.config().ambiguityMargin());
+            log.info("Training job {}: temperature {} brings the validation ECE from {} to {}", job.id(),
+                    String.format("%.3f", fitted.temperature()), String.format("%.4f", fitted.eceBefore()),
+                    String.format("%.4f", fitted.eceAfter()));
+            return fitted;
+        } catch (RuntimeException e) {
+            log.warn("Training job {}: no calibration ({}); the version serves its probabilities as they are",
+                    job.id(), e.getMessage(), e);
+            return null;
         }
     }
 

@@ -121,7 +121,8 @@ class TrainingUploadReader {
                          TrainingConfig.ResolvedTrainingConfig config, List<DatasetOptions.Correction> corrections) {
         return datasets.read(data, validation, new DatasetOptions(config.textColumn(), config.labelColumn(),
                 config.validationSplit(), config.hyperParameters(), config.candidates(),
-                config.activate() == Activation.IF_BETTER, config.holdOutSentences(), config.distillation() != null,
+                // the validation texts: the if-better gate compares on them, and every version is calibrated on them
+                true, config.holdOutSentences(), config.distillation() != null,
                 corrections));
     }
 

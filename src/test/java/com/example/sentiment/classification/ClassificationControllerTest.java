@@ -14,6 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.example.sentiment.ml.LongText;
 import com.example.sentiment.ml.Prediction;
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.model.ModelNotFoundException;
 import com.example.sentiment.model.NoActiveModelException;
 import com.example.sentiment.system.BadRequestException;
@@ -67,7 +68,7 @@ class ClassificationControllerTest {
     @Test
     void aLongTextsAnswerSaysHowManyWindowsWereReadAndTheRequestMayChooseHow() throws Exception {
         when(classification.classify(any(), any(), any())).thenReturn(ClassificationResult.of(MODEL,
-                new Prediction("positive", 0.8, Map.of("negative", 0.2, "positive", 0.8), 300, false, -1, 7), null,
+                new Prediction("positive", 0.8, Map.of("negative", 0.2, "positive", 0.8), 300, false, -1, 7), (Double) null,
                 null));
         post("/api/v1/classify", "{\"text\":\"a long review\",\"longText\":\"CHUNK\"}")
                 .andExpect(status().isOk())
@@ -116,6 +117,58 @@ class ClassificationControllerTest {
                     .andExpect(invalidField("minConfidence", THRESHOLD_RANGE));
         }
         verifyNoInteractions(classification);
+    }
+
+    @Test
+    void aPrecisionTargetAndAnAmbiguityMarginReachTheServiceAndTheReasonIsAnswered() throws Exception {
+        Calibration.PrecisionThreshold target = new Calibration.PrecisionThreshold(0.95, 0.87, 0.951, 0.62, 0.99);
+        when(classification.classify(any(), any(), any())).thenReturn(new ClassificationResult(MODEL, null, 0.8,
+                Map.of("negative", 0.2, "positive", 0.8), 2, false, true, null, 1, "precision-target", target));
+        post("/api/v1/classify", "{\"text\":\"fine\",\"targetPrecision\":0.95,\"ambiguityMargin\":0.1}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.abstained").value(true))
+                .andExpect(jsonPath("$.label").doesNotExist())
+                .andExpect(jsonPath("$.abstainedReason").value("precision-target"))
+                .andExpect(jsonPath("$.precisionTarget.threshold").value(0.87))
+                .andExpect(jsonPath("$.precisionTarget.coverage").value(0.62));
+        verify(classification).classify("fine", null, new ClassificationService.Options(false, null, 0.95, 0.1));
+        when(classification.classifyBatch(any(), any(), any()))
+                .thenReturn(new BatchClassificationResult(MODEL, List.of(positive())));
+        post("/api/v1/classify/batch", "{\"texts\":[\"a\"],\"ambiguityMargin\":0.2}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.results[0].abstainedReason").doesNotExist())
+                .andExpect(jsonPath("$.results[0].precisionTarget").doesNotExist());
+        verify(classification).classifyBatch(List.of("a"), null, new ClassificationService.Options(false, null, null, 0.2));
+    }
+
+    @Test
+    void aPrecisionTargetOrMarginOutsideTheOpenUnitIntervalIs400BeforeTheServiceIsAsked() throws Exception {
+        for (String bad : List.of("0", "1", "-0.1", "1.5")) {
+            for (String field : List.of("targetPrecision", "ambiguityMargin")) {
+                post("/api/v1/classify", "{\"text\":\"good\",\"" + field + "\":" + bad + "}")
+                        .andExpect(invalidField(field, "must be greater than 0 and less than 1"));
+                post("/api/v1/classify/batch", "{\"texts\":[\"good\"],\"" + field + "\":" + bad + "}")
+                        .andExpect(invalidField(field, "must be greater than 0 and less than 1"));
+            }
+        }
+        post("/api/v1/classify", "{\"text\":\"good\",\"targetPrecision\":\"high\"}")
+                .andExpect(problem(400, "malformed-request"));
+        verifyNoInteractions(classification);
+    }
+
+    @Test
+    void aPrecisionTargetTheVersionCannotAnswerIs422() throws Exception {
+        Calibration.PrecisionThreshold unreachable = new Calibration.PrecisionThreshold(0.99, null, null, 0, 0.93);
+        when(classification.classify(eq("too high"), any(), any()))
+                .thenThrow(PrecisionTargetException.unreachable(MODEL, unreachable));
+        when(classification.classify(eq("old"), any(), any())).thenThrow(PrecisionTargetException.uncalibrated(MODEL));
+        post("/api/v1/classify", "{\"text\":\"too high\",\"targetPrecision\":0.99}")
+                .andExpect(problem(422, "precision-target-unavailable"))
+                .andExpect(jsonPath("$.bestPrecision").value(0.93))
+                .andExpect(jsonPath("$.detail").value(containsString("0.9300")));
+        post("/api/v1/classify", "{\"text\":\"old\",\"targetPrecision\":0.9}")
+                .andExpect(problem(422, "precision-target-unavailable"))
+                .andExpect(jsonPath("$.detail").value(containsString("--calibrate")));
     }
 
     @Test

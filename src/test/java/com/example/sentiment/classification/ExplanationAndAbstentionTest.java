@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import com.example.sentiment.FullContext;
+import com.example.sentiment.ml.Calibration;
 import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -170,6 +171,59 @@ class ExplanationAndAbstentionTest extends FullContext {
         }
         assertThat(classify(Map.of("text", text)).get("abstained").asBoolean()).isFalse();
         assertThat(modelService.get(modelId).metadata().minConfidence()).isNull();
+    }
+
+    @Test
+    void aCalibratedVersionAnswersCalibratedScoresAndAbstainsWithItsReasons() throws Exception {
+        TextClassifier fresh = com.example.sentiment.TinyModel.train(200, 3);
+        String text = "the movie was really good";
+        Prediction raw = fresh.classify(text);
+        // an overconfident fixture: three right of four at 0.97-0.99
+        Calibration calibration = Calibration.fit(new double[][] {{0.99, 0.01}, {0.98, 0.02}, {0.97, 0.03},
+            {0.02, 0.98}}, new int[] {0, 1, 0, 1});
+        String id = modelService.register(fresh, new com.example.sentiment.model.ModelMetadata(null, "calibrated",
+                java.time.Instant.now(), null, com.example.sentiment.TinyModel.LABELS,
+                com.example.sentiment.TinyModel.hyperParameters(3), fresh.vocabularySize(), null,
+                fresh.parameterCount(), null, null, List.of(), 3, 1.0, null, null, null)
+                .withCalibration(calibration), false).id();
+
+        JsonNode plain = classify(Map.of("text", text, "modelId", id));
+        double[] expected = Calibration.scaled(new double[] {raw.scores().get("negative"), raw.scores().get("positive")},
+                calibration.temperature());
+        assertThat(plain.get("scores").get("negative").asDouble()).isCloseTo(expected[0], offset(1e-6));
+        assertThat(plain.get("label").asString()).isEqualTo(raw.label());
+        assertThat(plain.has("abstainedReason")).isFalse();
+
+        Calibration.PrecisionThreshold target = calibration.thresholdFor(0.99);
+        JsonNode targeted = classify(Map.of("text", text, "modelId", id, "targetPrecision", 0.99));
+        assertThat(targeted.get("precisionTarget").get("coverage").asDouble()).isEqualTo(0.25);
+        assertThat(targeted.get("precisionTarget").get("threshold").asDouble()).isEqualTo(target.threshold());
+        boolean below = !Calibration.reaches(plain.get("confidence").asDouble(), target.threshold());
+        assertThat(targeted.get("abstained").asBoolean()).isEqualTo(below);
+        if (below) {
+            assertThat(targeted.get("abstainedReason").asString()).isEqualTo("precision-target");
+        }
+        JsonNode all = classify(Map.of("text", text, "modelId", id, "targetPrecision", 0.7));
+        assertThat(all.get("abstained").asBoolean()).as("0.75 of all validation texts are right").isFalse();
+        assertThat(all.get("precisionTarget").get("coverage").asDouble()).isEqualTo(1.0);
+
+        JsonNode batch = ok(post("/api/v1/classify/batch"), Map.of("texts", List.of(text, "a lovely film"),
+                "modelId", id, "ambiguityMargin", 0.9999));
+        for (JsonNode r : batch.get("results")) {
+            assertThat(r.get("abstained").asBoolean()).isTrue();
+            assertThat(r.get("abstainedReason").asString()).isEqualTo("ambiguous");
+            assertThat(r.get("label").isNull()).isTrue();
+        }
+        assertThat(ok(get("/api/v1/models/" + id), Map.of()).get("calibration").get("temperature").asDouble())
+                .isEqualTo(calibration.temperature());
+
+        // the active tiny version has no calibration: a precision target is refused, nothing else changes
+        MockHttpServletResponse refused = call(post("/api/v1/classify"), Map.of("text", text, "targetPrecision", 0.9));
+        assertThat(refused.getStatus()).isEqualTo(422);
+        assertThat(refused.getContentType()).isEqualTo("application/problem+json");
+        assertThat(refused.getContentAsString()).contains("precision-target-unavailable");
+        assertThat(classify(Map.of("text", text)).get("scores"))
+                .isEqualTo(classify(Map.of("text", text, "modelId", modelId)).get("scores"));
     }
 
     @Test

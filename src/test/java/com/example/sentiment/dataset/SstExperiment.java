@@ -83,6 +83,15 @@ public final class SstExperiment {
                 printing(start), () -> false);
         EvaluationReport report = result.classifier().evaluate(devTexts);
         System.out.printf("final model on validation: %.4f%n", result.evaluation().accuracy());
+        if (Boolean.parseBoolean(a.getOrDefault("calibrate", "false"))) {
+            // temperature and precision curve fitted on the validation split, measured on dev
+            com.example.sentiment.ml.TextClassifier c = result.classifier();
+            System.out.println(com.example.sentiment.ml.CalibrationExperiment.figures(
+                    com.example.sentiment.ml.CalibrationExperiment.probabilities(c, c.classify(validationTexts.texts())),
+                    validationTexts.labels(),
+                    com.example.sentiment.ml.CalibrationExperiment.probabilities(c, c.classify(devTexts.texts())),
+                    devTexts.labels(), Double.parseDouble(a.getOrDefault("target", "0.95"))));
+        }
         System.out.printf("RESULT dev accuracy %.4f macroF1 %.4f bestEpoch %d seconds %.0f ex/s %.0f tok/s %.0f | %s%n",
                 report.accuracy(), report.macroF1(), result.bestEpoch(), result.trainingSeconds(),
                 result.examplesPerSecond(), result.tokensPerSecond(), String.join(" ", args));

@@ -64,6 +64,12 @@ class DelayedLoads implements ModelRepository {
     }
 
     @Override
+    public ModelMetadata recordCalibration(String id, com.example.sentiment.ml.Calibration calibration)
+            throws IOException {
+        return delegate.recordCalibration(id, calibration);
+    }
+
+    @Override
     public void delete(String id) throws IOException {
         delegate.delete(id);
     }

@@ -86,6 +86,41 @@ class ModelLoadingTest {
     }
 
     @Test
+    void aCalibratedVersionServesWithItsTemperatureAndAnOlderOneAsBefore() throws Exception {
+        SentimentProperties properties = properties(Map.of("sentiment.inference.engine", "fused"));
+        FileSystemModelRepository repository = new FileSystemModelRepository(properties, JsonMapper.builder().build());
+        ModelService service = service(repository, new FileSystemActiveVersionPointer(properties), properties);
+        String text = "good great fine";
+        TextClassifier raw = TinyModel.train(40, 1);
+        Map<String, Double> rawScores = raw.classify(text).scores();
+        com.example.sentiment.ml.Calibration calibration = com.example.sentiment.ml.Calibration.fit(
+                new double[][] {{0.99, 0.01}, {0.98, 0.02}, {0.97, 0.03}, {0.02, 0.98}}, new int[] {0, 1, 0, 1});
+        assertThat(calibration.temperature()).as("overconfident fixture").isGreaterThan(1.5);
+        double[] expected = com.example.sentiment.ml.Calibration.scaled(new double[] {rawScores.get("negative"),
+            rawScores.get("positive")}, calibration.temperature());
+
+        String old = repository.save(classifier, metadata("before calibration")).id();
+        String calibrated = repository.save(raw, metadata("calibrated").withCalibration(calibration)).id();
+        // loaded from storage, as after a restart
+        assertThat(service.activate(calibrated).classifier().classify(text).scores().get("negative"))
+                .isCloseTo(expected[0], within(1e-6));
+        assertThat(service.activate(old).classifier().temperature()).isEqualTo(1.0);
+        assertThat(service.activate(old).classifier().classify(text).scores())
+                .isEqualTo(classifier.classify(text).scores());
+        // a version recorded later on disk by another process (evaluate --calibrate): read when it is loaded again
+        try (ModelService restarted = new ModelService(
+                new FileSystemModelRepository(properties, JsonMapper.builder().build()),
+                new FileSystemActiveVersionPointer(properties), properties, new SimpleMeterRegistry())) {
+            assertThat(restarted.resolve(calibrated).classifier().temperature()).isEqualTo(calibration.temperature());
+        }
+        // registered straight from training: the trained classifier itself is served with the temperature
+        TextClassifier fresh = TinyModel.train(40, 1);
+        service.register(fresh, metadata("registered").withCalibration(calibration), true);
+        assertThat(service.active().orElseThrow().classifier()).isSameAs(fresh);
+        assertThat(fresh.classify(text).scores().get("negative")).isCloseTo(expected[0], within(1e-6));
+    }
+
+    @Test
     void versionsAreServedByTheConfiguredEngine() throws Exception {
         List<String> texts = List.of("good great fine", "bad awful", "");
         // the trained classifier's answers on the fused path, as training leaves it

@@ -235,6 +235,24 @@ abstract class ModelRepositoryContract {
     }
 
     @Test
+    void aCalibrationIsStoredAndReadBackWithItsCurve() throws Exception {
+        ModelRepository repository = reopen();
+        ModelMetadata saved = repository.save(classifier, metadata("calibrated"));
+        assertThat(saved.calibration()).isNull();
+        com.example.sentiment.ml.Calibration calibration = com.example.sentiment.ml.Calibration.fit(
+                new double[][] {{0.9, 0.1}, {0.2, 0.8}, {0.95, 0.05}, {0.4, 0.6}}, new int[] {0, 1, 1, 0})
+                .withDefaults(0.9, 0.1);
+        repository.recordCalibration(saved.id(), calibration);
+        assertThat(reopen().find(saved.id()).orElseThrow().metadata().calibration()).satisfies(c -> {
+            assertThat(c.temperature()).isEqualTo(calibration.temperature());
+            assertThat(c.precisionCurve().answered()).isEqualTo(calibration.precisionCurve().answered());
+            assertThat(c.reliabilityAfter()).isEqualTo(calibration.reliabilityAfter());
+            assertThat(c.targetPrecision()).isEqualTo(0.9);
+            assertThat(c.ambiguityMargin()).isEqualTo(0.1);
+        });
+    }
+
+    @Test
     void metadataUpdatesReplaceTheMetadataAndKeepTheFiles() throws Exception {
         ModelRepository repository = reopen();
         ModelMetadata saved = repository.save(classifier, metadata("tuned"));

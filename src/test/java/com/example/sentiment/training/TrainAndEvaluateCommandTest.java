@@ -27,7 +27,7 @@ class TrainAndEvaluateCommandTest {
         String[] common = {"--sentiment.models-dir=" + models, "--sentiment.vectors-dir=" + dir.resolve("none"),
             "--sentiment.training.workers=1",
             "--logging.level.root=WARN"};
-        String config = TinyModel.jobConfig(4);
+        String config = TinyModel.jobConfig(4).replaceFirst("}$", ",\"targetPrecision\":0.9,\"ambiguityMargin\":0.05}");
         assertThat(TrainCommand.run(SentimentApplication.class, concat(new String[] {"--data=" + train,
             "--config=" + config}, common))).isZero();
         String id = Files.readString(models.resolve("active")).trim();
@@ -39,6 +39,27 @@ class TrainAndEvaluateCommandTest {
         assertThat(recorded.get("examples").asInt()).isEqualTo(60);
         assertThat(recorded.get("accuracy").asDouble()).isGreaterThan(0.8);
         assertThat(metadata.get("checksums").size()).isEqualTo(4);
+
+        // the job calibrated the version on its validation split, with the config's abstention defaults
+        JsonNode calibration = metadata.get("calibration");
+        assertThat(calibration.get("temperature").asDouble()).isPositive();
+        assertThat(calibration.get("examples").asInt()).isEqualTo(metadata.get("dataset").get("validationExamples").asInt());
+        assertThat(calibration.get("eceAfter").asDouble()).isLessThanOrEqualTo(calibration.get("eceBefore").asDouble() + 1e-9);
+        assertThat(calibration.get("reliabilityAfter").size()).isEqualTo(15);
+        assertThat(calibration.get("precisionCurve").get("answered").size()).isEqualTo(1001);
+        assertThat(calibration.get("targetThreshold").get("target").asDouble()).isEqualTo(0.9);
+        assertThat(calibration.get("ambiguityMargin").asDouble()).isEqualTo(0.05);
+
+        // calibrated again on another file, with another default target; the margin is kept
+        assertThat(EvaluateCommand.run(SentimentApplication.class, concat(new String[] {"--model=" + id,
+            "--data=" + dev, "--calibrate", "--target-precision=0.8"}, common))).isZero();
+        JsonNode again = JsonMapper.builder().build().readTree(models.resolve(id).resolve("metadata.json").toFile())
+                .get("calibration");
+        assertThat(again.get("examples").asInt()).isEqualTo(60);
+        assertThat(again.get("targetPrecision").asDouble()).isEqualTo(0.8);
+        assertThat(again.get("ambiguityMargin").asDouble()).isEqualTo(0.05);
+        assertThat(EvaluateCommand.run(SentimentApplication.class, concat(new String[] {"--model=" + id,
+            "--data=" + dev, "--calibrate", "--target-precision=1.5"}, common))).isEqualTo(2);
 
         // unknown labels in the evaluation file are refused, not miscounted
         Path other = Files.writeString(dir.resolve("other.csv"), "text,label\ngood film,neutral\n");

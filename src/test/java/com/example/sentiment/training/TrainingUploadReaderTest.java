@@ -115,6 +115,18 @@ class TrainingUploadReaderTest {
     }
 
     @Test
+    void abstentionDefaultsAreReadAndValidated() {
+        TrainingConfig.ResolvedTrainingConfig config = reader.config("{\"targetPrecision\":0.95,\"ambiguityMargin\":0.1}");
+        assertThat(config.targetPrecision()).isEqualTo(0.95);
+        assertThat(config.ambiguityMargin()).isEqualTo(0.1);
+        assertThat(reader.config("{}").targetPrecision()).isNull();
+        for (String bad : List.of("{\"targetPrecision\":1}", "{\"targetPrecision\":0}", "{\"ambiguityMargin\":1.5}")) {
+            assertThatThrownBy(() -> reader.config(bad)).as(bad).isInstanceOf(BadRequestException.class)
+                    .hasMessageContaining("must be greater than 0 and less than 1");
+        }
+    }
+
+    @Test
     void aJobThatDoesNotSayActivatesItsVersionOnlyIfItIsBetter() {
         assertThat(reader.config("{}").activate()).isEqualTo(Activation.IF_BETTER);
         assertThat(reader.config(null).activate()).isEqualTo(Activation.IF_BETTER);
