@@ -14,7 +14,7 @@ source scripts/bench-host.sh
 python=$(peer_python 'torch')
 [ "${PEER:-1}" = 0 ] || [ -z "$python" ] || compare_with_peer
 data=${DATA:-../shared/datasets/sst2/train.csv}
-jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+jar=${JAR:-$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
 # one configuration, as the peer trains one: the default search would train every candidate of "preset": "auto"
 config=$(python3 -c 'import json, sys; c = {"epochs": 1, "activate": False, "preset": "none"}; c.update(json.loads(sys.argv[1] or "{}")); print(json.dumps(c))' "${CONFIG:-}")
