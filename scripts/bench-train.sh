@@ -4,7 +4,9 @@
 # (training time only, validation excluded) and peak resident memory. When python3 can import torch
 # (Debian's python3-torch), the PyTorch peer of the same model and data runs right after it on the same
 # cores (scripts/peers/train_torch.py, PEER_THREADS threads, default 2), and the last line carries both
-# figures and their ratio. PEER=0 skips the peer. SERVICE_ARGS adds service properties, for example
+# figures and their ratio; processCpuSeconds is the whole process's user + system time (start-up, word vectors
+# and validation included), which on a shared machine compares two builds better than the wall clock. JAR names
+# the jar to time (default: the one in target/). PEER=0 skips the peer. SERVICE_ARGS adds service properties, for example
 # '--sentiment.training.workers=1' (one replica) or '--sentiment.compute-threads=2' (two threads per op).
 # The first line names the host (CPU, ND4J binary level). When the peer runs, both trainings run with
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (in those commands only), and the host line says so.
@@ -14,7 +16,7 @@ source scripts/bench-host.sh
 python=$(peer_python 'torch')
 [ "${PEER:-1}" = 0 ] || [ -z "$python" ] || compare_with_peer
 data=${DATA:-../shared/datasets/sst2/train.csv}
-jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+jar=${JAR:-$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
 # one configuration, as the peer trains one: the default search would train every candidate of "preset": "auto"
 config=$(python3 -c 'import json, sys; c = {"epochs": 1, "activate": False, "preset": "none"}; c.update(json.loads(sys.argv[1] or "{}")); print(json.dumps(c))' "${CONFIG:-}")
@@ -27,11 +29,14 @@ import json, re, sys
 raw = open(sys.argv[1]).read()
 job = json.loads(raw[raw.index("\n{") + 1:] if not raw.startswith("{") else raw)  # after any log lines
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[2]).read()).group(1))
+timing = open(sys.argv[2]).read()
+cpu = sum(float(re.search(pattern + r" \(seconds\): ([\d.]+)", timing).group(1)) for pattern in ("User time", "System time"))
 e = job["history"][0]
 print(json.dumps({"case": "bench-train", "config": json.loads(sys.argv[3]), "serviceArgs": sys.argv[4], "state": job["state"],
                   "epochSeconds": round(e["seconds"], 1), "examplesPerSecond": job["progress"].get("examplesPerSecond"),
                   "tokensPerSecond": job["progress"].get("tokensPerSecond"),
-                  "peakRssMiB": round(rss / 1024), "validationAccuracy": round(e["validationAccuracy"], 4)}))
+                  "peakRssMiB": round(rss / 1024), "validationAccuracy": round(e["validationAccuracy"], 4),
+                  "processCpuSeconds": round(cpu, 1)}))
 PY
 bench_host "$work/job.json"
 cat "$work/service.json"

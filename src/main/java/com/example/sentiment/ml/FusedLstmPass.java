@@ -52,7 +52,7 @@ final class FusedLstmPass {
         INDArray inputGradient = null;
         Weights[] weightGradients = new Weights[recurrences.length];
         for (int d = 0; d < recurrences.length; d++) {
-            Gradients g = recurrences[d].backward(outputGradients[d].permute(1, 0, 2).dup('c'));
+            Gradients g = recurrences[d].backward(outputGradients[d].permute(1, 0, 2));
             weightGradients[d] = g.weights().get(0);
             INDArray dx = g.input().permute(1, 0, 2).dup('c');
             if (d > 0) {

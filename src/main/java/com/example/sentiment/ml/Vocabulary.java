@@ -25,14 +25,57 @@ public final class Vocabulary {
     public static final int UNKNOWN_ID = 1;
 
     private final List<String> words;
-    private final Map<String, Integer> ids;
+    // Word to id as an open-addressing table (linear probing, at most half full) instead of a HashMap<String,
+    // Integer>: serving looks up every token of every text here, and the inference workers spent most of their
+    // Java time in those lookups (docs/benchmarks.md). A slot holds id + 1 (0 = empty) and the word's hash, so a
+    // probe reads two int arrays and compares strings only when the hashes agree: no node, no boxed Integer.
+    private final String[] slotWords;
+    private final int[] slotIds;
+    private final int[] slotHashes;
+    private final int slotMask;
 
     private Vocabulary(List<String> words) {
         this.words = List.copyOf(words);
-        this.ids = new HashMap<>(words.size() * 2);
+        int capacity = Integer.highestOneBit(Math.max(4, words.size()) * 2 - 1) << 1;
+        this.slotWords = new String[capacity];
+        this.slotIds = new int[capacity];
+        this.slotHashes = new int[capacity];
+        this.slotMask = capacity - 1;
         for (int i = 0; i < words.size(); i++) {
-            ids.put(words.get(i), i);
+            put(words.get(i), i);
         }
+    }
+
+    /** As a map's put: a word listed twice keeps its last id. */
+    private void put(String word, int id) {
+        int hash = word.hashCode();
+        int slot = spread(hash) & slotMask;
+        while (slotIds[slot] != 0 && !(slotHashes[slot] == hash && slotWords[slot].equals(word))) {
+            slot = (slot + 1) & slotMask;
+        }
+        slotWords[slot] = word;
+        slotHashes[slot] = hash;
+        slotIds[slot] = id + 1;
+    }
+
+    /** The id of {@code token}, or -1. */
+    private int find(String token) {
+        int hash = token.hashCode();
+        int slot = spread(hash) & slotMask;
+        int stored;
+        while ((stored = slotIds[slot]) != 0) {
+            if (slotHashes[slot] == hash && slotWords[slot].equals(token)) {
+                return stored - 1;
+            }
+            slot = (slot + 1) & slotMask;
+        }
+        return -1;
+    }
+
+    /** Mixes the high bits of String's hash into the low ones the table indexes by, as HashMap does. */
+    private static int spread(int hash) {
+        int h = hash * 0x9E3779B9;
+        return h ^ (h >>> 16);
     }
 
     /** Builds a vocabulary of the words seen at least {@code minFrequency} times, at most {@code maxSize} entries. */
@@ -89,7 +132,8 @@ public final class Vocabulary {
     }
 
     public int idOf(String token) {
-        return ids.getOrDefault(token, UNKNOWN_ID);
+        int id = find(token);
+        return id < 0 ? UNKNOWN_ID : id;
     }
 
     public String wordAt(int id) {
@@ -97,7 +141,7 @@ public final class Vocabulary {
     }
 
     public boolean contains(String token) {
-        return ids.containsKey(token);
+        return find(token) >= 0;
     }
 
     /** The words in id order, padding and unknown included. */

@@ -2,6 +2,7 @@ package com.example.sentiment.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,32 @@ class VocabularyTest {
         Vocabulary vocabulary = Vocabulary.build(docs, 1, 100);
         vocabulary.write(dir.resolve("v.txt"));
         assertThat(Vocabulary.read(dir.resolve("v.txt")).words()).isEqualTo(vocabulary.words());
+    }
+
+    @Test
+    void findsEveryWordOfALargeVocabularyAndNoOther(@TempDir Path dir) throws Exception {
+        // thousands of words, among them pairs whose String hashes collide ("Aa"/"BB" and their concatenations)
+        java.util.List<String> lines = new java.util.ArrayList<>(List.of("<pad>", "<unk>", "Aa", "BB", "AaAa", "BBBB", "AaBB"));
+        for (int i = 0; i < 5000; i++) {
+            lines.add("w" + i);
+        }
+        Files.write(dir.resolve("v.txt"), lines);
+        Vocabulary vocabulary = Vocabulary.read(dir.resolve("v.txt"));
+        for (int id = 0; id < lines.size(); id++) {
+            assertThat(vocabulary.idOf(new String(lines.get(id).toCharArray()))).isEqualTo(id);
+            assertThat(vocabulary.contains(lines.get(id))).isTrue();
+        }
+        for (String absent : List.of("w5000", "w-1", "BBAa", "", "aa")) {
+            assertThat(vocabulary.idOf(absent)).isEqualTo(Vocabulary.UNKNOWN_ID);
+            assertThat(vocabulary.contains(absent)).isFalse();
+        }
+    }
+
+    @Test
+    void aWordListedTwiceKeepsItsLastIdAsAMapWould(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("v.txt"), List.of("<pad>", "<unk>", "film", "good", "film"));
+        Vocabulary vocabulary = Vocabulary.read(dir.resolve("v.txt"));
+        assertThat(vocabulary.idOf("film")).isEqualTo(4);
+        assertThat(vocabulary.idOf("good")).isEqualTo(3);
     }
 }
