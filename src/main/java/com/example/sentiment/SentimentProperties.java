@@ -55,6 +55,7 @@ import org.springframework.validation.annotation.Validated;
  * @param encoders where further pretrained encoders are, beside the bundled ones
  * @param inference what runs the served models' forward passes
  * @param retry how calls to a store that is out of reach are tried again
+ * @param rollout shadow versions and canaries ({@code /api/v1/models/shadow}, {@code /api/v1/models/canary})
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -76,7 +77,8 @@ public record SentimentProperties(
         @Valid @DefaultValue FeedbackLimits feedback,
         @Valid @DefaultValue Encoders encoders,
         @Valid @DefaultValue Inference inference,
-        @Valid @DefaultValue Retry retry) {
+        @Valid @DefaultValue Retry retry,
+        @Valid @DefaultValue Rollout rollout) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -508,5 +510,29 @@ public record SentimentProperties(
             @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("word-vectors") String encoder,
             @Min(0) @Max(20) @DefaultValue("4") int augmentation,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight) {
+    }
+
+    /**
+     * Shadow versions and canaries.
+     *
+     * @param keepShadowTexts whether the shadow report's examples of disagreement show the texts (off: only the
+     *                        labels, since texts may be personal data)
+     * @param shadowQueue texts waiting for the shadow version; requests sampled while it is full are dropped
+     *                    (and counted), never waited for
+     * @param shadowExamples disagreements the report keeps (the most recent)
+     * @param latencySamples latencies kept per version for the report's percentiles (a reservoir)
+     * @param pollInterval how often a replica re-reads the stored rollout state (the split and the decision)
+     * @param guardInterval how often the canary's guards are checked against the active version
+     * @param minShadowAgreement when set, the {@code if-better} promotion also requires a shadow report of the
+     *                           candidate with at least this agreement (not enforced yet: see docs/operations.md)
+     */
+    public record Rollout(
+            @DefaultValue("false") boolean keepShadowTexts,
+            @Min(1) @DefaultValue("1000") int shadowQueue,
+            @Min(0) @DefaultValue("20") int shadowExamples,
+            @Min(10) @DefaultValue("2048") int latencySamples,
+            @NotNull @DefaultValue("1s") Duration pollInterval,
+            @NotNull @DefaultValue("1s") Duration guardInterval,
+            Double minShadowAgreement) {
     }
 }

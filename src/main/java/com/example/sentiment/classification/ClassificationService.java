@@ -4,6 +4,7 @@ import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ModelService;
+import com.example.sentiment.rollout.RolloutTraffic;
 import com.example.sentiment.system.BadRequestException;
 import com.example.sentiment.system.ProblemException;
 import java.util.ArrayList;
@@ -19,10 +20,12 @@ class ClassificationService {
     private final SentimentProperties.Classify limits;
     private final ClassificationMetrics metrics;
     private final InferenceBatcher batcher;
+    private final RolloutTraffic rollout;
 
     ClassificationService(ModelService models, SentimentProperties properties, ClassificationMetrics metrics,
-                          InferenceBatcher batcher) {
+                          InferenceBatcher batcher, RolloutTraffic rollout) {
         this.models = models;
+        this.rollout = rollout;
         this.batcher = batcher;
         this.limits = properties.classify();
         this.metrics = metrics;
@@ -44,11 +47,16 @@ class ClassificationService {
             if (problem != null) {
                 throw BadRequestException.forField("text", problem);
             }
-            ModelService.LoadedModel model = models.resolve(modelId);
-            ClassificationResult result = options.explain()
-                    ? explained(model, List.of(text), options).get(0)
-                    : answer(model, List.of(batcher.classify(model.classifier(), text)), options).get(0);
-            return new Answer<>(model.id(), result);
+            List<String> texts = List.of(text);
+            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
+                ModelService.LoadedModel model = models.resolve(route.modelId());
+                List<Prediction> predictions = options.explain() ? List.of()
+                        : List.of(batcher.classify(model.classifier(), text));
+                ClassificationResult result = options.explain() ? explained(model, texts, options).get(0)
+                        : answer(model, predictions, options).get(0);
+                route.answered(model.id(), texts, predictions, result.abstained() ? 1 : 0);
+                return new Answer<>(model.id(), result);
+            }
         });
     }
 
@@ -60,10 +68,16 @@ class ClassificationService {
                 throw BadRequestException.forField("texts", "at most " + limits.maxExplainTexts()
                         + " texts per call with explain=true, got " + texts.size());
             }
-            ModelService.LoadedModel model = models.resolve(modelId);
-            List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
-                    : answer(model, batcher.classifyAll(model.classifier(), texts), options);
-            return new Answer<>(model.id(), new BatchClassificationResult(model.id(), results));
+            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
+                ModelService.LoadedModel model = models.resolve(route.modelId());
+                List<Prediction> predictions = options.explain() ? List.of()
+                        : batcher.classifyAll(model.classifier(), texts);
+                List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
+                        : answer(model, predictions, options);
+                route.answered(model.id(), texts, predictions,
+                        (int) results.stream().filter(ClassificationResult::abstained).count());
+                return new Answer<>(model.id(), new BatchClassificationResult(model.id(), results));
+            }
         });
     }
 
@@ -79,11 +93,15 @@ class ClassificationService {
      */
     Inference infer(String modelId, List<String> texts, String field) {
         return measured("v2-infer", () -> {
-            ModelService.LoadedModel model = models.resolve(modelId);
+            models.resolve(modelId); // an unknown version (or none active) is refused before the texts are looked at
             checkTexts(texts, field);
-            List<Prediction> predictions = batcher.classifyAll(model.classifier(), texts);
-            metrics.recordPredictions(model.id(), predictions);
-            return new Answer<>(model.id(), new Inference(model, predictions));
+            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
+                ModelService.LoadedModel model = models.resolve(route.modelId());
+                List<Prediction> predictions = batcher.classifyAll(model.classifier(), texts);
+                metrics.recordPredictions(model.id(), predictions);
+                route.answered(model.id(), texts, predictions, 0);
+                return new Answer<>(model.id(), new Inference(model, predictions));
+            }
         });
     }
 

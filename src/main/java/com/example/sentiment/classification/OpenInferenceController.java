@@ -118,7 +118,8 @@ class OpenInferenceController {
     }
 
     private InferResponse run(String name, String version, InferRequest request) {
-        String id = versionId(name, version);
+        // the alias without a version means "whatever serves": the active version, or the canary for its share
+        String id = ALIAS.equals(name) && version == null ? null : versionId(name, version);
         TensorCodec.Decoded decoded = TensorCodec.decode(request);
         ClassificationService.Inference inference = classification.infer(id, decoded.texts(), TensorCodec.INPUT);
         return new InferResponse(name, inference.model().id(), request.id(), TensorCodec.encode(decoded.outputs(),
