@@ -523,8 +523,6 @@ public record SentimentProperties(
      * @param latencySamples latencies kept per version for the report's percentiles (a reservoir)
      * @param pollInterval how often a replica re-reads the stored rollout state (the split and the decision)
      * @param guardInterval how often the canary's guards are checked against the active version
-     * @param minShadowAgreement when set, the {@code if-better} promotion also requires a shadow report of the
-     *                           candidate with at least this agreement (not enforced yet: see docs/operations.md)
      */
     public record Rollout(
             @DefaultValue("false") boolean keepShadowTexts,
@@ -532,7 +530,6 @@ public record SentimentProperties(
             @Min(0) @DefaultValue("20") int shadowExamples,
             @Min(10) @DefaultValue("2048") int latencySamples,
             @NotNull @DefaultValue("1s") Duration pollInterval,
-            @NotNull @DefaultValue("1s") Duration guardInterval,
-            Double minShadowAgreement) {
+            @NotNull @DefaultValue("1s") Duration guardInterval) {
     }
 }

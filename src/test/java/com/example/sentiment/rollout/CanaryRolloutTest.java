@@ -38,7 +38,7 @@ class CanaryRolloutTest {
     private static final String ACTIVE = "20261202-100000-aaaa";
     private static final String CANARY = "20261202-100000-bbbb";
     private static final SentimentProperties.Rollout SETTINGS = new SentimentProperties.Rollout(false, 100, 5, 100,
-            Duration.ofMillis(200), Duration.ofSeconds(1), null);
+            Duration.ofMillis(200), Duration.ofSeconds(1));
     private static final Prediction ANSWER = new Prediction("positive", 0.9,
             Map.of("positive", 0.9, "negative", 0.1), 3, false);
 
