@@ -32,6 +32,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 /**
  * The canary's split and its automatic rollback, on the embedded store with the model service mocked (the
  * versions' answers are the test's doubles): the routing and the guard check are the service's own.
+ * {@link PostgresCanaryRolloutIT} runs the same against the scale-out mode's store.
  */
 class CanaryRolloutTest {
 
@@ -54,6 +55,11 @@ class CanaryRolloutTest {
         RequestContextHolder.resetRequestAttributes();
     }
 
+    /** A handle on the replicas' shared rollout state (the embedded default's file here). */
+    protected RolloutStore store() {
+        return new FileSystemRolloutStore(models);
+    }
+
     private ModelService modelService() {
         ModelService service = mock(ModelService.class);
         when(service.active()).thenReturn(Optional.of(new ModelService.LoadedModel(ACTIVE, null, null)));
@@ -68,7 +74,7 @@ class CanaryRolloutTest {
     private Replica replica() {
         ModelService service = modelService();
         CanaryWindows windows = new CanaryWindows();
-        Rollouts rollouts = new Rollouts(new FileSystemRolloutStore(models), service, windows, SETTINGS, meters,
+        Rollouts rollouts = new Rollouts(store(), service, windows, SETTINGS, meters,
                 Clock.systemUTC());
         opened.add(rollouts);
         ShadowComparison shadow = new ShadowComparison(service, SETTINGS, meters);
