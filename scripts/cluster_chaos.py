@@ -11,6 +11,8 @@ sends is bounded in time and goes to 127.0.0.1 only.
   4. PostgreSQL restarted while a job runs
   5. two activations racing on two replicas; a version whose file does not match its checksum
   6. a replica started in the middle of a switch
+  7. a canary at 30%: kill -9 a replica and start it again (it keeps the split); end the canary while the other
+     replica is down (it comes back and obeys the decision)
 """
 
 import csv
@@ -475,6 +477,56 @@ def replica_started_mid_switch(switch_to):
            atReadiness={"loaded": at_ready[0], "desired": at_ready[1]}, active=switch_to, converged=bool(agreed))
 
 
+# --- rollout ------------------------------------------------------------------------------------------------
+
+def canary_sides(node, keys):
+    """The version that answers each client key on one replica (None where it did not answer 200)."""
+    sides = {}
+    for key in keys:
+        status, _, body = request("POST", url(node) + "/api/v1/classify", {"text": "a film"},
+                                  headers={"X-Client-Key": key})
+        sides[key] = body.get("modelId") if status == 200 and isinstance(body, dict) else None
+    return sides
+
+
+def canary_state(node):
+    status, _, body = request("GET", url(node) + "/api/v1/models/canary", timeout=5)
+    return body["canary"]["state"] if status == 200 and isinstance(body, dict) else None
+
+
+def canary_survives_killed_replicas(candidate):
+    """A canary's split and its decision are stored: a replica killed and started again applies both."""
+    keys = [f"client-{i}" for i in range(60)]
+    # guards that cannot be judged (an unreachable minimum sample): only this scenario ends the canary
+    status, _, body = request("PUT", CLUSTER_INFO["lb"] + "/api/v1/models/canary",
+                              {"modelId": candidate, "percent": 30, "guards": {"minSample": 100000}})
+    if status != 200:
+        raise RuntimeError(f"starting the canary answered {status}: {body}")
+    time.sleep(2)  # every replica polls the state every second
+    before = canary_sides("replica2", keys)
+    alike = canary_sides("replica1", keys) == before
+    victim = pid("replica1")
+    os.kill(victim, signal.SIGKILL)
+    wait_until(lambda: not alive(victim), 10)
+    restart("replica1")
+    balanced()
+    kept_split = wait_until(lambda: canary_state("replica1") == "RUNNING", 30) and canary_sides("replica1", keys) == before
+    # the decision: end the canary on replica1 while replica2 is down; replica2 comes back and obeys it
+    victim = pid("replica2")
+    os.kill(victim, signal.SIGKILL)
+    wait_until(lambda: not alive(victim), 10)
+    ended = request("DELETE", url("replica1") + "/api/v1/models/canary")[0] == 200
+    restart("replica2")
+    balanced()
+    obeyed = wait_until(lambda: canary_state("replica2") == "ENDED", 30)
+    after = canary_sides("replica2", keys)
+    to_canary = sum(1 for v in before.values() if v == candidate)
+    report("canary-survives-killed-replicas", alike and kept_split and ended and obeyed
+           and 0 < to_canary < len(keys) and all(v != candidate for v in after.values()),
+           clients=len(keys), clientsOnCanary=to_canary, replicasSplitAlike=alike, splitKeptAfterKill=bool(kept_split),
+           endedWhileAReplicaWasDown=ended, restartedReplicaObeysTheDecision=bool(obeyed))
+
+
 def main():
     global CLUSTER_INFO
     log(f"bringing up a cluster in {DIR} (lease {LEASE} s)")
@@ -500,6 +552,9 @@ def main():
         log("replica_started_mid_switch")
         current, _ = pointer()
         replica_started_mid_switch(bundled if current != bundled else trained)
+        log("canary_survives_killed_replicas")
+        current, _ = pointer()
+        canary_survives_killed_replicas(next(v for v in versions() if v != current))
     except Exception as e:  # a scenario that cannot run is a failure of its own, not a silent stop
         report("error", False, error=f"{type(e).__name__}: {e}")
     finally:

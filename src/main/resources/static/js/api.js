@@ -154,4 +154,6 @@ export const api = {
   drift: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}/drift`, opts),
   activate: (modelId) => request('PUT', '/models/active', { body: { modelId } }),
   deleteModel: (id) => request('DELETE', `/models/${encodeURIComponent(id)}`),
+  canary: (opts) => request('GET', '/models/canary', opts),
+  shadowReport: (opts) => request('GET', '/models/shadow/report', opts),
 };

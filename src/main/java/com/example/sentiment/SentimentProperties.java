@@ -56,6 +56,7 @@ import org.springframework.validation.annotation.Validated;
  * @param inference what runs the served models' forward passes
  * @param retry how calls to a store that is out of reach are tried again
  * @param drift how live traffic is compared with each version's validation data
+ * @param rollout shadow versions and canaries ({@code /api/v1/models/shadow}, {@code /api/v1/models/canary})
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -78,7 +79,8 @@ public record SentimentProperties(
         @Valid @DefaultValue Encoders encoders,
         @Valid @DefaultValue Inference inference,
         @Valid @DefaultValue Retry retry,
-        @Valid @DefaultValue Drift drift) {
+        @Valid @DefaultValue Drift drift,
+        @Valid @DefaultValue Rollout rollout) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -536,5 +538,26 @@ public record SentimentProperties(
             @Min(1) @DefaultValue("500") int minSample,
             @DecimalMin("0") @DefaultValue("0.1") double warnPsi,
             @DecimalMin("0") @DefaultValue("0.25") double alertPsi) {
+    }
+
+    /**
+     * Shadow versions and canaries.
+     *
+     * @param keepShadowTexts whether the shadow report's examples of disagreement show the texts (off: only the
+     *                        labels, since texts may be personal data)
+     * @param shadowQueue texts waiting for the shadow version; requests sampled while it is full are dropped
+     *                    (and counted), never waited for
+     * @param shadowExamples disagreements the report keeps (the most recent)
+     * @param latencySamples latencies kept per version for the report's percentiles (a reservoir)
+     * @param pollInterval how often a replica re-reads the stored rollout state (the split and the decision)
+     * @param guardInterval how often the canary's guards are checked against the active version
+     */
+    public record Rollout(
+            @DefaultValue("false") boolean keepShadowTexts,
+            @Min(1) @DefaultValue("1000") int shadowQueue,
+            @Min(0) @DefaultValue("20") int shadowExamples,
+            @Min(10) @DefaultValue("2048") int latencySamples,
+            @NotNull @DefaultValue("1s") Duration pollInterval,
+            @NotNull @DefaultValue("1s") Duration guardInterval) {
     }
 }

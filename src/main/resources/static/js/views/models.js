@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { h, replace, num, pct, dateTime, duration, problemBox, facts, stackable } from '../dom.js';
 import { confusionHeatMap, driftHistogram, reliabilityDiagram } from '../charts.js';
 import { renderCharts, hyperParameterList } from './jobs.js';
+import { rolloutPanel } from './rollout.js';
 
 async function activate(ctx, model, status) {
   const label = model.name ? `${model.name} (${model.id})` : model.id;
@@ -66,6 +67,7 @@ export function renderList(view, ctx) {
   const body = h('div', { id: 'models-list', 'aria-busy': 'true' }, h('p', { class: 'hint' }, 'Loading…'));
   const status = h('div', { id: 'models-status', 'aria-live': 'polite' });
   let controller = new AbortController();
+  const rollout = rolloutPanel();
 
   async function load(focusId) {
     controller.abort();
@@ -117,9 +119,10 @@ export function renderList(view, ctx) {
       h('a', { class: 'button', href: '#/train' }, 'Train a new one')),
     h('p', { class: 'lead' }, 'Every trained version is kept. The active one answers classify requests that name no model.'),
     status,
-    body);
+    body,
+    rollout.panel);
   load();
-  return () => controller.abort();
+  return () => { controller.abort(); rollout.stop(); };
 }
 
 /** The version's default abstention threshold: shown, changed or removed (PUT /models/{id}/settings). */

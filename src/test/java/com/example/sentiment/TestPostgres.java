@@ -118,6 +118,7 @@ public final class TestPostgres {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource());
         jdbc.execute("TRUNCATE training_jobs, training_job_files, training_job_chunks, feedback");
         jdbc.update("UPDATE active_model SET model_id = NULL, generation = 0");
+        jdbc.update("UPDATE rollout_state SET state = '{}', generation = 0");
     }
 
     /** Stops the server, keeping its data, as an outage would. */

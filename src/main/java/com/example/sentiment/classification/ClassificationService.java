@@ -6,6 +6,7 @@ import com.example.sentiment.ml.LongText;
 import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.model.ModelService;
+import com.example.sentiment.rollout.RolloutTraffic;
 import com.example.sentiment.system.BadRequestException;
 import com.example.sentiment.system.ProblemException;
 import java.util.ArrayList;
@@ -22,11 +23,13 @@ class ClassificationService {
     private final ClassificationMetrics metrics;
     private final InferenceBatcher batcher;
     private final DriftMonitor drift;
+    private final RolloutTraffic rollout;
 
     ClassificationService(ModelService models, SentimentProperties properties, ClassificationMetrics metrics,
-                          InferenceBatcher batcher, DriftMonitor drift) {
+                          InferenceBatcher batcher, DriftMonitor drift, RolloutTraffic rollout) {
         this.models = models;
         this.drift = drift;
+        this.rollout = rollout;
         this.batcher = batcher;
         this.limits = properties.classify();
         this.metrics = metrics;
@@ -66,12 +69,18 @@ class ClassificationService {
             if (problem != null) {
                 throw BadRequestException.forField("text", problem);
             }
-            ModelService.LoadedModel model = models.resolve(modelId);
-            AbstentionRule.of(model.id(), model.metadata(), options); // a target it cannot answer: 422 before any work
-            ClassificationResult result = options.explain()
-                    ? explained(model, List.of(text), options).get(0)
-                    : answer(model, List.of(batcher.classify(reader(model, options), text)), options).get(0);
-            return new Answer<>(model.id(), result);
+            List<String> texts = List.of(text);
+            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
+                ModelService.LoadedModel model = models.resolve(route.modelId());
+                // a precision target the version cannot answer: 422 before any work
+                AbstentionRule.of(model.id(), model.metadata(), options);
+                List<Prediction> predictions = options.explain() ? List.of()
+                        : List.of(batcher.classify(reader(model, options), text));
+                ClassificationResult result = options.explain() ? explained(model, texts, options).get(0)
+                        : answer(model, predictions, options).get(0);
+                route.answered(model.id(), texts, predictions, result.abstained() ? 1 : 0);
+                return new Answer<>(model.id(), result);
+            }
         });
     }
 
@@ -83,11 +92,17 @@ class ClassificationService {
                 throw BadRequestException.forField("texts", "at most " + limits.maxExplainTexts()
                         + " texts per call with explain=true, got " + texts.size());
             }
-            ModelService.LoadedModel model = models.resolve(modelId);
-            AbstentionRule.of(model.id(), model.metadata(), options);
-            List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
-                    : answer(model, batcher.classifyAll(reader(model, options), texts), options);
-            return new Answer<>(model.id(), new BatchClassificationResult(model.id(), results));
+            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
+                ModelService.LoadedModel model = models.resolve(route.modelId());
+                AbstentionRule.of(model.id(), model.metadata(), options);
+                List<Prediction> predictions = options.explain() ? List.of()
+                        : batcher.classifyAll(reader(model, options), texts);
+                List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
+                        : answer(model, predictions, options);
+                route.answered(model.id(), texts, predictions,
+                        (int) results.stream().filter(ClassificationResult::abstained).count());
+                return new Answer<>(model.id(), new BatchClassificationResult(model.id(), results));
+            }
         });
     }
 
@@ -103,12 +118,16 @@ class ClassificationService {
      */
     Inference infer(String modelId, List<String> texts, String field) {
         return measured("v2-infer", () -> {
-            ModelService.LoadedModel model = models.resolve(modelId);
+            models.resolve(modelId); // an unknown version (or none active) is refused before the texts are looked at
             checkTexts(texts, field);
-            List<Prediction> predictions = batcher.classifyAll(model.classifier(), texts);
-            metrics.recordPredictions(model.id(), predictions);
-            drift.record(model.id(), model.classifier().labels(), predictions);
-            return new Answer<>(model.id(), new Inference(model, predictions));
+            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
+                ModelService.LoadedModel model = models.resolve(route.modelId());
+                List<Prediction> predictions = batcher.classifyAll(model.classifier(), texts);
+                metrics.recordPredictions(model.id(), predictions);
+                drift.record(model.id(), model.classifier().labels(), predictions);
+                route.answered(model.id(), texts, predictions, 0);
+                return new Answer<>(model.id(), new Inference(model, predictions));
+            }
         });
     }
 

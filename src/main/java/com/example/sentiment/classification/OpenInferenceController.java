@@ -120,7 +120,9 @@ class OpenInferenceController {
     private InferResponse run(String name, String version, InferRequest request) {
         String id = versionId(name, version);
         TensorCodec.Decoded decoded = TensorCodec.decode(request);
-        ClassificationService.Inference inference = classification.infer(id, decoded.texts(), TensorCodec.INPUT);
+        // the alias without a version means "whatever serves": the active version, or the canary for its share
+        ClassificationService.Inference inference = classification.infer(ALIAS.equals(name) && version == null
+                ? null : id, decoded.texts(), TensorCodec.INPUT);
         return new InferResponse(name, inference.model().id(), request.id(), TensorCodec.encode(decoded.outputs(),
                 inference.model().classifier().labels(), inference.predictions()));
     }

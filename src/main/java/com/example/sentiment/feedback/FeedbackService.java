@@ -22,7 +22,17 @@ class FeedbackService {
     private final ModelService models;
     private final int maxTextLength;
 
+    private final com.example.sentiment.rollout.RolloutTraffic rollout;
+
     FeedbackService(FeedbackStore store, ModelService models, SentimentProperties properties) {
+        this(store, models, properties, null);
+    }
+
+    /** @param rollout told of every correction, for the canary's correction guard; null for none */
+    @org.springframework.beans.factory.annotation.Autowired
+    FeedbackService(FeedbackStore store, ModelService models, SentimentProperties properties,
+                    com.example.sentiment.rollout.RolloutTraffic rollout) {
+        this.rollout = rollout;
         this.store = store;
         this.models = models;
         this.maxTextLength = properties.classify().maxTextLength();
@@ -65,6 +75,9 @@ class FeedbackService {
             // a full disk or a failing volume: the service's condition, not the client's; the path stays in the log
             log.error("Cannot store correction {}: {}", feedback.id(), e.toString());
             throw new FeedbackStoreUnavailableException();
+        }
+        if (rollout != null) {
+            rollout.corrected(modelId);
         }
         return feedback;
     }

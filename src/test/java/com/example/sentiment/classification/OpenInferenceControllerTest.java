@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -168,6 +169,17 @@ class OpenInferenceControllerTest {
                 .andExpect(jsonPath("$.outputs[1].shape", contains(1, 2)))
                 .andExpect(jsonPath("$.outputs[1].data", contains(0.25, 0.75)));
         verify(classification).infer(ID, List.of("great"), "text");
+    }
+
+    @Test
+    void theAliasLeavesTheVersionToTheServiceSoThatACanaryMayAnswer() throws Exception {
+        when(models.active()).thenReturn(Optional.of(loaded));
+        when(classification.infer(isNull(), anyList(), eq("text"))).thenReturn(new ClassificationService.Inference(
+                loaded, List.of(new Prediction("positive", 0.75, Map.of("negative", 0.25, "positive", 0.75), 1, false))));
+        infer("sentiment", ONE_TEXT).andExpect(status().isOk())
+                .andExpect(jsonPath("$.model_name").value("sentiment"))
+                .andExpect(jsonPath("$.model_version").value(ID));
+        verify(classification).infer(isNull(), anyList(), eq("text"));
     }
 
     @Test
