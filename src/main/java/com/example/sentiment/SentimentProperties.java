@@ -55,6 +55,7 @@ import org.springframework.validation.annotation.Validated;
  * @param encoders where further pretrained encoders are, beside the bundled ones
  * @param inference what runs the served models' forward passes
  * @param retry how calls to a store that is out of reach are tried again
+ * @param classificationJobs how whole files are classified as jobs ({@code /api/v1/classification-jobs})
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -76,7 +77,8 @@ public record SentimentProperties(
         @Valid @DefaultValue FeedbackLimits feedback,
         @Valid @DefaultValue Encoders encoders,
         @Valid @DefaultValue Inference inference,
-        @Valid @DefaultValue Retry retry) {
+        @Valid @DefaultValue Retry retry,
+        @Valid @DefaultValue ClassificationJobs classificationJobs) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -508,5 +510,32 @@ public record SentimentProperties(
             @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") @DefaultValue("word-vectors") String encoder,
             @Min(0) @Max(20) @DefaultValue("4") int augmentation,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight) {
+    }
+
+    /**
+     * Classification jobs: a whole file classified in the background, its results written to disk as it goes.
+     *
+     * @param directory where the jobs' records, uploaded files, results and checkpoints are; defaults to
+     *                  {@code <dataDir or modelsDir/.jobs>/classification}
+     * @param retention how long a finished job (its record, input and results) is kept before the sweep deletes it
+     * @param sweepInterval how often expired jobs are looked for
+     * @param commitRows rows classified between two durable commits (results flushed to disk, then the
+     *                   checkpoint written): a restart redoes at most this many rows
+     * @param maxRows rows per uploaded file; more is refused with 422
+     * @param maxQueued jobs that may wait or run at once; beyond that a submission is refused with 503
+     */
+    public record ClassificationJobs(
+            Path directory,
+            @NotNull @DefaultValue("7d") Duration retention,
+            @NotNull @DefaultValue("10m") Duration sweepInterval,
+            @Positive @DefaultValue("2048") int commitRows,
+            @Positive @DefaultValue("10000000") int maxRows,
+            @Positive @DefaultValue("100") int maxQueued) {
+    }
+
+    /** Where classification jobs live: {@code sentiment.classification-jobs.directory}, or beside the training jobs. */
+    public Path classificationJobsDir() {
+        return classificationJobs.directory() != null ? classificationJobs.directory()
+                : jobsDir().resolve("classification");
     }
 }
