@@ -57,6 +57,8 @@ final class JobInput implements Closeable {
     private int columns;
     private long rows;
     private long lines;
+    /** The line the last record read ended on (the parser has read ahead when asked whether there is another). */
+    private long previousEnd;
 
     private JobInput(InputStream in, Format format, String textColumn, JsonMapper json) {
         this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
@@ -116,6 +118,7 @@ final class JobInput implements Closeable {
             throw InvalidJobInputException.of("the file is empty");
         }
         List<String> header = records.next().toList().stream().map(String::strip).toList();
+        previousEnd = csv.getCurrentLineNumber();
         columns = header.size();
         textIndex = header.indexOf(textColumn);
         idIndex = header.indexOf(ID_COLUMN);
@@ -165,13 +168,14 @@ final class JobInput implements Closeable {
         if (!hasNext()) {
             return null;
         }
-        long line = csv.getCurrentLineNumber() + 1;
         CSVRecord record;
         try {
             record = records.next();
         } catch (UncheckedIOException e) {
             throw structure(e);
         }
+        long line = previousEnd + 1;
+        previousEnd = csv.getCurrentLineNumber();
         rows++;
         String id = idIndex >= 0 && idIndex < record.size() ? record.get(idIndex) : Long.toString(rows);
         if (record.size() != columns) {
