@@ -280,6 +280,11 @@ class InferenceBatcher {
         return workers.size();
     }
 
+    /** Interactive texts waiting for a worker. */
+    int queuedTexts() {
+        return queued.get();
+    }
+
     /** Texts per forward pass at most ({@code sentiment.classify.batching.max-batch-size}). */
     int maxBatchSize() {
         return maxBatch;
