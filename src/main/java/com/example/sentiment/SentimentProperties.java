@@ -57,6 +57,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retry how calls to a store that is out of reach are tried again
  * @param drift how live traffic is compared with each version's validation data
  * @param rollout shadow versions and canaries ({@code /api/v1/models/shadow}, {@code /api/v1/models/canary})
+ * @param classificationJobs how whole files are classified as jobs ({@code /api/v1/classification-jobs})
  */
 @ConfigurationProperties("sentiment")
 @Validated
@@ -80,7 +81,8 @@ public record SentimentProperties(
         @Valid @DefaultValue Inference inference,
         @Valid @DefaultValue Retry retry,
         @Valid @DefaultValue Drift drift,
-        @Valid @DefaultValue Rollout rollout) {
+        @Valid @DefaultValue Rollout rollout,
+        @Valid @DefaultValue ClassificationJobs classificationJobs) {
 
     /** The default data directory: under the user's home, whatever the working directory. */
     static final Path DEFAULT_HOME = Path.of(System.getProperty("user.home"), ".sentiment-service").toAbsolutePath();
@@ -559,5 +561,32 @@ public record SentimentProperties(
             @Min(10) @DefaultValue("2048") int latencySamples,
             @NotNull @DefaultValue("1s") Duration pollInterval,
             @NotNull @DefaultValue("1s") Duration guardInterval) {
+    }
+
+    /**
+     * Classification jobs: a whole file classified in the background, its results written to disk as it goes.
+     *
+     * @param directory where the jobs' records, uploaded files, results and checkpoints are; defaults to
+     *                  {@code <dataDir or modelsDir/.jobs>/classification}
+     * @param retention how long a finished job (its record, input and results) is kept before the sweep deletes it
+     * @param sweepInterval how often expired jobs are looked for
+     * @param commitRows rows classified between two durable commits (results flushed to disk, then the
+     *                   checkpoint written): a restart redoes at most this many rows
+     * @param maxRows rows per uploaded file; more is refused with 422
+     * @param maxQueued jobs that may wait or run at once; beyond that a submission is refused with 503
+     */
+    public record ClassificationJobs(
+            Path directory,
+            @NotNull @DefaultValue("7d") Duration retention,
+            @NotNull @DefaultValue("10m") Duration sweepInterval,
+            @Positive @DefaultValue("2048") int commitRows,
+            @Positive @DefaultValue("10000000") int maxRows,
+            @Positive @DefaultValue("100") int maxQueued) {
+    }
+
+    /** Where classification jobs live: {@code sentiment.classification-jobs.directory}, or beside the training jobs. */
+    public Path classificationJobsDir() {
+        return classificationJobs.directory() != null ? classificationJobs.directory()
+                : jobsDir().resolve("classification");
     }
 }

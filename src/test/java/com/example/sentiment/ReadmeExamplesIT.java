@@ -47,8 +47,8 @@ import tools.jackson.databind.JsonNode;
  *       anything. {@code # e.g. {...}} shows an answer whose values vary (a running job): only its fields are
  *       checked.</li>
  *   <li>In a command, {@code <job id>} is the job that the last example started, {@code <model id>} the active
- *       version. A page starts no job for another: {@code <job id>} before that page's first training example
- *       fails the test. A file uploaded with {@code -F data=@FILE} is taken from the repository (a missing one
+ *       version. A page starts no job for another: {@code <job id>} before that page's first example that starts
+ *       a training or classification job fails the test. A file uploaded with {@code -F data=@FILE} is taken from the repository (a missing one
  *       fails the test, naming it).</li>
  *   <li>A GET whose answer does not match yet is repeated for up to two minutes, as a reader would look at a
  *       job again until it has finished.</li>
@@ -114,7 +114,8 @@ class ReadmeExamplesIT {
      */
     private void cancelTheJobsOfThePage() throws Exception {
         for (String job : jobsOfThePage) {
-            int status = service.client().post("/api/v1/training-jobs/" + job + "/cancel", null, new byte[0]).status();
+            String jobs = job.startsWith("cj-") ? "/api/v1/classification-jobs/" : "/api/v1/training-jobs/";
+            int status = service.client().post(jobs + job + "/cancel", null, new byte[0]).status();
             assertThat(status).as("cancelling job %s of %s", job, page).isIn(200, 409);
         }
         jobsOfThePage.clear();
@@ -200,7 +201,8 @@ class ReadmeExamplesIT {
     }
 
     private void rememberJob(String command, Run run) {
-        if (command.contains("/api/v1/training-jobs") && command.contains("-F ") && run.status() == 202) {
+        if ((command.contains("/api/v1/training-jobs") || command.contains("/api/v1/classification-jobs"))
+                && command.contains("-F ") && run.status() == 202) {
             lastJobId = ServiceClient.JSON.readTree(ReadmeExamples.body(run.output())).get("id").asString();
             jobsOfThePage.add(lastJobId);
         }

@@ -56,6 +56,14 @@ class InferenceBatcher {
                            CompletableFuture<List<Prediction>> result) {
     }
 
+    /**
+     * Put in the interactive queue to wake a waiting worker when background work arrives; never run. A worker
+     * waits on the interactive queue alone, so that interactive requests are always looked at first.
+     */
+    private static final Pending WAKE = new Pending(null, List.of(), new CompletableFuture<>());
+    /** How long after the last interactive request a background pass may take the last free worker too. */
+    private static final long INTERACTIVE_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int capacity;
@@ -68,6 +76,10 @@ class InferenceBatcher {
     private final AtomicInteger started = new AtomicInteger();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final Semaphore bulkSlots;
+    /** Chunks of classification jobs: taken only when no interactive request waits (see {@link #nextBackground}). */
+    private final BlockingDeque<Pending> background = new LinkedBlockingDeque<>();
+    private final AtomicInteger backgroundRunning = new AtomicInteger();
+    private volatile long lastInteractive = System.nanoTime() - INTERACTIVE_QUIET_NANOS;
     private volatile boolean running = true;
 
     @Autowired
@@ -139,7 +151,74 @@ class InferenceBatcher {
         return all;
     }
 
+    /**
+     * Classifies texts at a lower priority than every interactive call, for classification jobs: in chunks of
+     * {@code max-batch-size} texts, each run on its own pass by a worker that finds no interactive request
+     * waiting. While interactive requests arrived within the last 250 ms, background passes hold at most one
+     * worker less than there are (at least one), so a single text finds a worker free or waits for at most one
+     * chunk's pass; when interactive traffic is quiet every worker may run them. No deadline: the caller (a job
+     * thread) waits as long as interactive traffic keeps the workers busy, and stops waiting when interrupted.
+     */
+    List<Prediction> classifyInBackground(TextClassifier classifier, List<List<String>> texts)
+            throws InterruptedException {
+        if (!running) {
+            throw InferenceUnavailableException.noWorkers();
+        }
+        if (workers.isEmpty() && ensureWorkers() == 0) {
+            throw InferenceUnavailableException.noWorkers();
+        }
+        List<Pending> chunks = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += maxBatch) {
+            Pending chunk = new Pending(classifier, texts.subList(from, Math.min(texts.size(), from + maxBatch)),
+                    new CompletableFuture<>());
+            chunks.add(chunk);
+            background.add(chunk);
+        }
+        if (queue.isEmpty()) {
+            queue.offer(WAKE);
+        }
+        List<Prediction> all = new ArrayList<>(texts.size());
+        try {
+            for (Pending chunk : chunks) {
+                all.addAll(chunk.result().get());
+            }
+            return all;
+        } catch (InterruptedException e) {
+            chunks.forEach(c -> {
+                background.remove(c);
+                c.result().cancel(false);
+            });
+            throw e;
+        } catch (ExecutionException e) {
+            chunks.forEach(c -> background.remove(c));
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * The next background chunk, when one waits and the workers it may use are not all busy with such chunks;
+     * counted as running until {@link #loop} is done with it.
+     */
+    private Pending nextBackground() {
+        int allowed = System.nanoTime() - lastInteractive < INTERACTIVE_QUIET_NANOS
+                ? Math.max(1, wantedWorkers - 1) : wantedWorkers;
+        while (true) {
+            int now = backgroundRunning.get();
+            if (now >= allowed || background.isEmpty()) {
+                return null;
+            }
+            if (backgroundRunning.compareAndSet(now, now + 1)) {
+                Pending next = background.poll();
+                if (next == null) {
+                    backgroundRunning.decrementAndGet();
+                }
+                return next;
+            }
+        }
+    }
+
     private Pending submit(TextClassifier classifier, List<List<String>> texts) {
+        lastInteractive = System.nanoTime();
         if (!running) {
             throw ServiceBusyException.queueFull(queued.get());
         }
@@ -201,6 +280,16 @@ class InferenceBatcher {
         return workers.size();
     }
 
+    /** Interactive texts waiting for a worker. */
+    int queuedTexts() {
+        return queued.get();
+    }
+
+    /** Texts per forward pass at most ({@code sentiment.classify.batching.max-batch-size}). */
+    int maxBatchSize() {
+        return maxBatch;
+    }
+
     /** How many workers should run ({@code sentiment.classify.inference-threads}). */
     int wantedWorkers() {
         return wantedWorkers;
@@ -222,7 +311,23 @@ class InferenceBatcher {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running) {
             try {
-                Pending first = take(queue.poll(100, TimeUnit.MILLISECONDS));
+                Pending first = take(queue.poll());
+                if (first == null) {
+                    Pending chunk = nextBackground();
+                    if (chunk != null) {
+                        try {
+                            batch.add(chunk);
+                            if (!chunk.result().isDone()) {
+                                run(batch);
+                            }
+                        } finally {
+                            backgroundRunning.decrementAndGet();
+                        }
+                        continue;
+                    }
+                    // background work that could not start now is looked at again soon
+                    first = take(queue.poll(background.isEmpty() ? 100 : 1, TimeUnit.MILLISECONDS));
+                }
                 if (first == null) {
                     continue;
                 }
@@ -267,8 +372,11 @@ class InferenceBatcher {
         }
     }
 
-    /** Counts a request out of the queue. */
+    /** Counts a request out of the queue; a {@link #WAKE} is nothing to run. */
     private Pending take(Pending p) {
+        if (p == WAKE) {
+            return null;
+        }
         if (p != null) {
             queued.addAndGet(-p.texts().size());
         }
@@ -285,6 +393,9 @@ class InferenceBatcher {
             Pending next = queue.pollFirst();
             if (next == null) {
                 break;
+            }
+            if (next == WAKE) {
+                continue;
             }
             if (texts + next.texts().size() > maxBatch) {
                 queue.offerFirst(next);
