@@ -469,6 +469,9 @@ public final class ConfigurationSearch {
             if (crossValidation.maxRows() == 0 || train.size() < crossValidation.folds()) {
                 return null;
             }
+            if (train.multiLabel()) {
+                return "multi-label candidates are compared on the validation split";
+            }
             if (train.targets() != null) {
                 return "a teacher's soft targets over augmented copies are not cross-validated (a text's copies"
                         + " would be in the folds that predict it)";
