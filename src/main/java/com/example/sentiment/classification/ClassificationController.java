@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,8 +30,10 @@ class ClassificationController {
     @PostMapping
     @Operation(summary = "Classify one text", description = "Uses the active model unless modelId names a "
             + "version. Texts longer than the model's maximum sequence length are truncated (truncated=true). "
-            + "explain=true adds token weights by occlusion; minConfidence makes the answer abstain (label null, "
-            + "abstained true) when the top probability is below it.")
+            + "explain=true adds token weights by occlusion (of explainLabel, else the top label); minConfidence "
+            + "makes the answer abstain (label null, abstained true) when the top probability is below it. A "
+            + "multi-label version answers every label's own probability (they need not sum to 1) and, in labels, "
+            + "the labels over their thresholds.")
     ClassificationResult classify(@Valid @RequestBody ClassifyRequest request) {
         return classification.classify(request.text(), request.modelId(), request.options());
     }
@@ -50,7 +53,9 @@ class ClassificationController {
             @Schema(description = "A model version; the active one when absent") String modelId,
             @Schema(description = EXPLAIN) Boolean explain,
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
-                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence)
+                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence,
+            @Schema(description = EXPLAIN_LABEL, example = "urgent") @Size(max = 1000, message = "must be at most 1000 characters")
+            String explainLabel)
             implements AnswerOptions {
     }
 
@@ -61,7 +66,9 @@ class ClassificationController {
             @Schema(description = "A model version; the active one when absent") String modelId,
             @Schema(description = EXPLAIN) Boolean explain,
             @Schema(description = MIN_CONFIDENCE, example = "0.7") @DecimalMin(value = "0", inclusive = false,
-                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence)
+                    message = THRESHOLD_RANGE) @DecimalMax(value = "1", message = THRESHOLD_RANGE) Double minConfidence,
+            @Schema(description = EXPLAIN_LABEL, example = "urgent") @Size(max = 1000, message = "must be at most 1000 characters")
+            String explainLabel)
             implements AnswerOptions {
     }
 
@@ -71,8 +78,10 @@ class ClassificationController {
 
         Double minConfidence();
 
+        String explainLabel();
+
         default ClassificationService.Options options() {
-            return new ClassificationService.Options(Boolean.TRUE.equals(explain()), minConfidence());
+            return new ClassificationService.Options(Boolean.TRUE.equals(explain()), minConfidence(), explainLabel());
         }
     }
 
@@ -80,5 +89,8 @@ class ClassificationController {
             + "model read (occlusion). Costs about one batched forward pass per text; off by default";
     private static final String MIN_CONFIDENCE = "Abstain (label null, abstained true) when the top probability "
             + "is below this, 0 < x <= 1; overrides the version's default";
+    private static final String EXPLAIN_LABEL = "With explain=true: the label whose probability the token "
+            + "weights explain (one of the model's labels); the most probable label when absent. Useful for "
+            + "multi-label models, where several labels may be chosen";
     private static final String THRESHOLD_RANGE = "must be greater than 0 and at most 1";
 }

@@ -13,7 +13,8 @@ record ClassificationResult(
         @Schema(description = "The model version that answered") String modelId,
         @Schema(description = "The most probable label; null when the model abstained", nullable = true) String label,
         @Schema(description = "Probability of the most probable label") double confidence,
-        @Schema(description = "Probability of every label; they sum to 1") Map<String, Double> scores,
+        @Schema(description = "Probability of every label; they sum to 1 for a single-label version, and are each "
+                + "label's own probability for a multi-label one") Map<String, Double> scores,
         @Schema(description = "Tokens the model read") int tokens,
         @Schema(description = "True when the text had more tokens than the model reads; the rest was ignored")
         boolean truncated,
@@ -21,7 +22,17 @@ record ClassificationResult(
                 + "version's default): then label is null, and scores still holds every probability")
         boolean abstained,
         @Schema(description = "Only with explain=true: one entry per token the model read, in text order")
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<TokenWeight> explanation) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<TokenWeight> explanation,
+        @Schema(description = "Only for a multi-label version: the labels whose probability reaches their threshold "
+                + "(tuned per label on the job's validation split) and minConfidence, most probable first; may be "
+                + "empty", example = "[\"billing\", \"urgent\"]")
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> labels) {
+
+    /** A single-label answer (no {@code labels}). */
+    ClassificationResult(String modelId, String label, double confidence, Map<String, Double> scores, int tokens,
+                         boolean truncated, boolean abstained, List<TokenWeight> explanation) {
+        this(modelId, label, confidence, scores, tokens, truncated, abstained, explanation, null);
+    }
 
     /**
      * The answer for a prediction.
@@ -31,7 +42,9 @@ record ClassificationResult(
      */
     static ClassificationResult of(String modelId, Prediction p, Double minConfidence, List<TokenWeight> explanation) {
         boolean abstained = minConfidence != null && p.confidence() < minConfidence;
+        List<String> labels = p.labels() == null ? null : minConfidence == null ? p.labels()
+                : p.labels().stream().filter(l -> p.scores().get(l) >= minConfidence).toList();
         return new ClassificationResult(modelId, abstained ? null : p.label(), p.confidence(), p.scores(), p.tokens(),
-                p.truncated(), abstained, explanation);
+                p.truncated(), abstained, explanation, labels);
     }
 }

@@ -33,9 +33,14 @@ class ClassificationService {
      *
      * @param explain whether every result carries token weights (costs one batched forward pass per text)
      * @param minConfidence abstain below this top probability; null for the version's default (if any)
+     * @param explainLabel the label whose probability an explanation follows; null for each text's top label
      */
-    record Options(boolean explain, Double minConfidence) {
+    record Options(boolean explain, Double minConfidence, String explainLabel) {
         static final Options PLAIN = new Options(false, null);
+
+        Options(boolean explain, Double minConfidence) {
+            this(explain, minConfidence, null);
+        }
     }
 
     ClassificationResult classify(String text, String modelId, Options options) {
@@ -93,6 +98,10 @@ class ClassificationService {
      */
     private List<ClassificationResult> explained(ModelService.LoadedModel model, List<String> texts, Options options) {
         TextClassifier classifier = model.classifier();
+        if (options.explainLabel() != null && !classifier.labels().contains(options.explainLabel())) {
+            throw BadRequestException.forField("explainLabel", "must be one of the model's labels: "
+                    + String.join(", ", classifier.labels()));
+        }
         int maxLength = classifier.maxSequenceLength();
         List<List<String>> tokens = new ArrayList<>(texts.size());
         List<List<String>> variants = new ArrayList<>();
@@ -109,7 +118,7 @@ class ClassificationService {
             int count = Occlusion.readTokens(t, maxLength).size() + 1;
             List<Prediction> own = all.subList(offset, offset + count);
             predictions.add(own.get(0));
-            explanations.add(Occlusion.weights(t, maxLength, own));
+            explanations.add(Occlusion.weights(t, maxLength, own, options.explainLabel()));
             offset += count;
         }
         return answer(model, predictions, explanations, options);

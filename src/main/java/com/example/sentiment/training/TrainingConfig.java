@@ -127,11 +127,22 @@ record TrainingConfig(
         @Schema(description = "with a teacher: the weight of its probabilities in a training text's target, the "
                 + "true label having the rest (augmented copies take the teacher's alone)")
         @DecimalMin(value = "0.0", message = "must be between 0 and 1")
-        @DecimalMax(value = "1.0", message = "must be between 0 and 1") Double teacherWeight) {
+        @DecimalMax(value = "1.0", message = "must be between 0 and 1") Double teacherWeight,
+        @Schema(description = "multi-label: each text may have several labels (the label column holds them "
+                + "joined by labelSeparator, or a JSON Lines row gives \"labels\": [...]); the network ends in one "
+                + "sigmoid per label and each label gets its own threshold. single-label: one label per text, "
+                + "whatever the label column holds. Unset: multi-label when a label holds the separator or a JSON "
+                + "Lines row gives an array of labels", allowableValues = {"single-label", "multi-label"},
+                example = "multi-label")
+        @Pattern(regexp = "(?i)single-label|multi-label", message = "must be one of single-label, multi-label")
+        String task,
+        @Schema(description = "what separates the labels of one text in the label column", example = "|",
+                defaultValue = "|")
+        @Size(min = 1, max = 5, message = "must be 1 to 5 characters") String labelSeparator) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -176,7 +187,8 @@ record TrainingConfig(
         return new ResolvedTrainingConfig(name, candidates.get(0).hyperParameters(), or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.IF_BETTER),
                 or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()),
-                "sentences".equalsIgnoreCase(validationUnit), distillation);
+                "sentences".equalsIgnoreCase(validationUnit), distillation,
+                task == null ? null : task.toLowerCase(java.util.Locale.ROOT), labelSeparator);
     }
 
     /** The fields that mean something only with a teacher, which are refused without one. */
@@ -250,11 +262,23 @@ record TrainingConfig(
      * @param timeBudgetSeconds for all candidates together
      * @param holdOutSentences a validation split holds out whole sentences only ({@code "validationUnit": "sentences"})
      * @param distillation the teacher a word-vector model learns from, or null for the uploaded labels alone
+     * @param task {@code multi-label} or {@code single-label}, or null to tell from the data
+     * @param labelSeparator what separates several labels in the label column (null: {@code |})
      */
     public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                          String textColumn, String labelColumn, Activation activate,
                                          boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
-                                         int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation) {
+                                         int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation,
+                                         String task, String labelSeparator) {
+
+        /** A job's settings from before multi-label jobs (the task told from the data). */
+        public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
+                                      String textColumn, String labelColumn, Activation activate,
+                                      boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
+                                      int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation) {
+            this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
+                    candidates, timeBudgetSeconds, holdOutSentences, distillation, null, null);
+        }
 
         /** One configuration, without a search (a job restored from its record, which no longer trains). */
         public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,

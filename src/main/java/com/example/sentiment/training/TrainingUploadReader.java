@@ -122,7 +122,7 @@ class TrainingUploadReader {
         return datasets.read(data, validation, new DatasetOptions(config.textColumn(), config.labelColumn(),
                 config.validationSplit(), config.hyperParameters(), config.candidates(),
                 config.activate() == Activation.IF_BETTER, config.holdOutSentences(), config.distillation() != null,
-                corrections));
+                corrections, config.task(), config.labelSeparator()));
     }
 
     /**
