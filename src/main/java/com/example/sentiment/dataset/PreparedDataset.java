@@ -350,7 +350,9 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
         for (int[] group : groups) {
             int held = (int) Math.round(group.length * fraction);
             if (held >= group.length) {
-                held = group.length - 1;
+                // a group keeps one row for training; an empty one (the pooled stratum of a multi-label split
+                // without rare combinations) holds nothing back
+                held = Math.max(0, group.length - 1);
             }
             System.arraycopy(group, 0, validation, validationCount, held);
             validationCount += held;

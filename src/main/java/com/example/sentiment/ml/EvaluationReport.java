@@ -34,7 +34,7 @@ public record EvaluationReport(
     }
 
     /** Whether this is a multi-label version's report. */
-    public boolean isMultiLabel() {
+    public boolean hasMultiLabelFigures() {
         return multiLabel != null;
     }
 

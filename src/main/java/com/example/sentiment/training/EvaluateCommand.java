@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code java -jar sentiment-service.jar evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]}:
  * evaluates a stored version on a labelled file read like an upload, prints accuracy, macro-F1, per-label
  * figures and the confusion matrix as JSON, and with {@code --record} keeps them in the version's
- * {@code metadata.json} under {@code evaluations}, named by the file's name.
+ * {@code metadata.json} under {@code evaluations}, named by the file's name. A multi-label version is evaluated on
+ * the label sets of the file ({@code a|b}, or {@code --labelSeparator=...}) with its own figures.
  */
 public final class EvaluateCommand {
 
@@ -24,7 +25,7 @@ public final class EvaluateCommand {
     }
 
     public static int run(Class<?> application, String[] args) throws Exception {
-        CommandOptions options = CommandOptions.parse(args, Set.of("model", "data", "record"));
+        CommandOptions options = CommandOptions.parse(args, Set.of("model", "data", "record", "labelSeparator"));
         if (!options.has("model") || !options.has("data")) {
             System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--sentiment.models-dir=DIR]");
             return 2;
@@ -36,6 +37,9 @@ public final class EvaluateCommand {
             TextClassifier classifier = store.load(id);
             Path file = Path.of(options.get("data"));
             List<DatasetReader.Row> rows = DatasetReader.rows(file);
+            if (classifier.multiLabel()) {
+                return evaluateMultiLabel(store, json, id, classifier, file, rows, options);
+            }
             int[] labels = new int[rows.size()];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = classifier.labels().indexOf(rows.get(i).label());
@@ -53,5 +57,38 @@ public final class EvaluateCommand {
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             return 0;
         }
+    }
+
+    /**
+     * A multi-label version on a file whose label column holds each text's labels joined by {@code |} (or
+     * {@code --labelSeparator}), or whose JSON Lines rows give arrays of labels: micro- and macro-F1, Hamming
+     * loss, subset accuracy and per-label figures at the version's thresholds.
+     */
+    private static int evaluateMultiLabel(ModelRepository store, JsonMapper json, String id, TextClassifier classifier,
+                                          Path file, List<DatasetReader.Row> rows, CommandOptions options)
+            throws Exception {
+        String separator = options.has("labelSeparator") ? options.get("labelSeparator") : "|";
+        List<java.util.Set<String>> sets = new java.util.ArrayList<>(rows.size());
+        for (DatasetReader.Row row : rows) {
+            java.util.Set<String> set = new java.util.TreeSet<>();
+            for (String label : row.label().split(java.util.regex.Pattern.quote(separator), -1)) {
+                if (label.isBlank()) {
+                    continue;
+                }
+                if (!classifier.labels().contains(label.strip())) {
+                    System.err.println("line " + row.line() + ": label '" + label.strip()
+                            + "' is not one of the model's " + classifier.labels());
+                    return 1;
+                }
+                set.add(label.strip());
+            }
+            sets.add(set);
+        }
+        EvaluationReport report = classifier.evaluateMultiLabel(rows.stream().map(DatasetReader.Row::text).toList(), sets);
+        if (options.has("record")) {
+            store.recordEvaluation(id, file.getFileName().toString(), report);
+        }
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        return 0;
     }
 }

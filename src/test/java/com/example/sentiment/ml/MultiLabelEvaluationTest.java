@@ -41,7 +41,7 @@ class MultiLabelEvaluationTest {
 
         EvaluationReport report = MultiLabelEvaluation.report(LABELS, truth, predicted, new double[] {0.5, 0.4, 0.6});
 
-        assertThat(report.isMultiLabel()).isTrue();
+        assertThat(report.hasMultiLabelFigures()).isTrue();
         assertThat(report.multiLabel().microF1()).isCloseTo(8.0 / 11, within(1e-12));
         assertThat(report.macroF1()).isCloseTo(13.0 / 18, within(1e-12));
         assertThat(report.multiLabel().hammingLoss()).isCloseTo(0.25, within(1e-12));

@@ -105,7 +105,7 @@ class MultiLabelTrainingTest {
             assertThat(t).isStrictlyBetween(0.0, 1.0);
         }
         EvaluationReport report = trained.evaluation();
-        assertThat(report.isMultiLabel()).isTrue();
+        assertThat(report.hasMultiLabelFigures()).isTrue();
         assertThat(report.multiLabel().thresholds()).containsExactly(thresholds[0], thresholds[1]);
         assertThat(report.multiLabel().microF1()).isGreaterThan(0.9);
         assertThat(report.multiLabel().hammingLoss()).isLessThan(0.1);
