@@ -1,5 +1,6 @@
 package com.example.sentiment.classification;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.example.sentiment.system.Problems.invalidField;
 import static com.example.sentiment.system.Problems.problem;
 import static org.hamcrest.Matchers.containsString;
@@ -60,6 +61,29 @@ class ClassificationControllerTest {
                 .andExpect(jsonPath("$.abstained").value(false))
                 .andExpect(jsonPath("$.explanation").doesNotExist());
         verify(classification).classify("great film", MODEL, new ClassificationService.Options(true, 0.5));
+    }
+
+    @Test
+    void aMultiLabelAnswerListsItsLabelsLastAndASingleLabelOneHasNone() throws Exception {
+        ClassificationResult multi = new ClassificationResult(MODEL, "urgent", 0.93,
+                Map.of("billing", 0.81, "urgent", 0.93, "spam", 0.02), 5, false, false, null, List.of("urgent", "billing"));
+        when(classification.classify(any(), any(), any())).thenReturn(multi);
+        String body = post("/api/v1/classify", "{\"text\":\"refund me now\",\"explain\":true,"
+                + "\"explainLabel\":\"billing\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.label").value("urgent"))
+                .andExpect(jsonPath("$.scores.billing").value(0.81))
+                .andExpect(jsonPath("$.labels[0]").value("urgent"))
+                .andExpect(jsonPath("$.labels[1]").value("billing"))
+                .andReturn().getResponse().getContentAsString();
+        // added at the end of the answer, after every field a single-label client reads
+        assertThat(body.indexOf("\"labels\"")).isGreaterThan(body.indexOf("\"abstained\""));
+        verify(classification).classify("refund me now", null, new ClassificationService.Options(true, null, "billing"));
+
+        when(classification.classify(any(), any(), any())).thenReturn(positive());
+        post("/api/v1/classify", "{\"text\":\"great film\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.labels").doesNotExist());
     }
 
     @Test
