@@ -188,6 +188,19 @@ class MultiLabelApiTest extends FullContext {
 
     @Test
     @Order(4)
+    void aCorrectionOfAMultiLabelVersionNamesSeveralLabels() throws Exception {
+        MockHttpServletResponse stored = postJson("/api/v1/feedback",
+                "{\"text\":\"refund this right away\",\"label\":\"urgent|billing\"}");
+        assertThat(stored.getStatus()).as(stored.getContentAsString()).isEqualTo(201);
+        assertThat(read(stored).get("label").asString()).isEqualTo("billing|urgent");
+        MockHttpServletResponse unknown = postJson("/api/v1/feedback",
+                "{\"text\":\"where is my parcel\",\"label\":\"billing|shipping\"}");
+        assertThat(unknown.getStatus()).isEqualTo(400);
+        assertThat(read(unknown).get("detail").asString()).contains("shipping");
+    }
+
+    @Test
+    @Order(5)
     void jsonLinesLabelArraysAreMultiLabel() throws Exception {
         MockHttpServletResponse created = startJob("tickets.jsonl", tickets(120, 2, true),
                 CONFIG.replace("\"epochs\":8", "\"epochs\":1").replace("\"activate\":true", "\"activate\":false"));
