@@ -134,6 +134,25 @@ class MultiLabelTrainingTest {
     }
 
     @Test
+    void anEnsembleAveragesTheSigmoidsAndTunesItsOwnThresholds() {
+        HyperParameters two = new HyperParameters(6, 16, 0.01, 16, 16, false, 0.2, 0, 50, 1, 1000, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null, 0, 0, 0, 2);
+        @SuppressWarnings("unchecked")
+        EncodedTexts train = encoded(corpus(300, 4), vocabulary);
+        TrainingResult result = new ClassifierTrainer().train(vocabulary, train, validation, LABELS, two, null,
+                TrainingObserver.NONE, () -> false);
+        TextClassifier ensemble = result.classifier();
+        assertThat(ensemble.ensembleSize()).isEqualTo(2);
+        assertThat(ensemble.multiLabel()).isTrue();
+        assertThat(result.memberEvaluations()).hasSize(2)
+                .allSatisfy(e -> assertThat(e.hasMultiLabelFigures()).isTrue());
+        assertThat(result.evaluation().multiLabel().thresholds()).containsExactly(ensemble.thresholds()[0],
+                ensemble.thresholds()[1]);
+        assertThat(ensemble.classify("please refund my order immediately").labels())
+                .containsExactlyInAnyOrder("billing", "urgent");
+    }
+
+    @Test
     void dl4jsOwnLstmTrainsMultiLabelToo() {
         HyperParameters dl4j = new HyperParameters(4, 16, 0.01, 16, 16, true, 0.2, 0, 50, 1, 1000, 7, 0,
                 HyperParameters.Pooling.MEAN, null, false, HyperParameters.Engine.DL4J, null);
