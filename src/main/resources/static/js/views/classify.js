@@ -176,7 +176,8 @@ export function render(view, ctx) {
 function scoreBars(scores, winner) {
   const entries = Object.entries(scores).sort((a, b) => b[1] - a[1]);
   return h('ul', { class: 'bars', 'aria-label': 'Probability of every label' }, entries.map(([label, p]) =>
-    h('li', { class: `bar-row${label === winner ? ' winner' : ''}`, dataset: { label } },
+    h('li', { class: `bar-row${(Array.isArray(winner) ? winner.includes(label) : label === winner) ? ' winner' : ''}`,
+      dataset: { label } },
       h('span', { class: 'bar-label' }, label),
       h('span', { class: 'bar-track', 'aria-hidden': 'true' },
         h('span', { class: 'bar-fill', style: { width: `${Math.max(0, Math.min(1, p)) * 100}%` } })),
@@ -190,10 +191,14 @@ function singleResult(text, r) {
       ? h('p', { class: 'predicted abstained', id: 'abstained-note' }, 'No label: ',
         h('strong', { id: 'predicted-label' }, 'the model abstained'),
         h('span', { class: 'confidence' }, ` (its best guess has only ${pct(r.confidence)} confidence, below the threshold)`))
-      : h('p', { class: 'predicted' }, 'Label: ',
-        h('strong', { id: 'predicted-label' }, r.label),
-        h('span', { class: 'confidence' }, ` (${pct(r.confidence)} confidence)`)),
-    scoreBars(r.scores, r.label),
+      : Array.isArray(r.labels)
+        ? h('p', { class: 'predicted' }, 'Labels: ',
+          h('strong', { id: 'predicted-labels' }, r.labels.length ? r.labels.join(', ') : 'none over their thresholds'),
+          h('span', { class: 'confidence' }, ' (each label has its own probability)'))
+        : h('p', { class: 'predicted' }, 'Label: ',
+          h('strong', { id: 'predicted-label' }, r.label),
+          h('span', { class: 'confidence' }, ` (${pct(r.confidence)} confidence)`)),
+    scoreBars(r.scores, Array.isArray(r.labels) ? r.labels : r.label),
     r.explanation ? explanationView(r.explanation, topLabel(r), 'explanation') : null,
     r.truncated ? h('p', { class: 'note', role: 'note', id: 'truncated-note' },
       `The text was truncated: the model reads ${r.tokens} tokens and ignored the rest.`) : null,

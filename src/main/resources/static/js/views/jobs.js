@@ -220,6 +220,8 @@ export function renderJob(view, ctx, id) {
           d.skippedReasons && Object.keys(d.skippedReasons).length
             ? ['Skipped because', Object.entries(d.skippedReasons).map(([r, n]) => `${r}: ${n}`).join('; ')] : null,
           ['Examples per label', Object.entries(d.examplesPerLabel || {}).map(([l, n]) => `${l}: ${n}`).join(', ')],
+          d.labelCombinations ? ['Label combinations (multi-label)', Object.entries(d.labelCombinations)
+            .map(([l, n]) => `${l || '(none)'}: ${n}`).join(', ')] : null,
           ['Training / validation examples', `${d.trainExamples} / ${d.validationExamples}`],
           d.feedbackAdded || d.feedbackDuplicates
             ? ['Stored corrections added / left out as duplicates', `${d.feedbackAdded} / ${d.feedbackDuplicates}`] : null,

@@ -262,6 +262,10 @@ export function renderModel(view, ctx, id) {
           h('strong', { id: 'model-accuracy' }, pct(m.heldOut.accuracy)),
           ` ± ${(m.heldOut.standardError * 100).toFixed(1)} (standard error), macro-F1 `,
           h('strong', { id: 'model-macro-f1' }, num(m.heldOut.macroF1, 3)), '.') : null,
+        ev.multiLabel ? h('p', { id: 'model-multi-label' }, 'Multi-label: micro-F1 ',
+          h('strong', null, num(ev.multiLabel.microF1, 3)),
+          `, macro-F1 ${num(ev.macroF1, 3)}, Hamming loss ${num(ev.multiLabel.hammingLoss, 3)}, subset accuracy `
+          + `${pct(ev.multiLabel.subsetAccuracy)} on ${ev.examples} validation examples (thresholds tuned on them).`) : null,
         Object.entries(m.evaluations || {}).length
           ? h('p', { class: 'hint' }, `On the validation data of its job (${ev.examples} examples): accuracy ${pct(ev.accuracy)}, `
             + `macro-F1 ${num(ev.macroF1, 3)}. The per-label figures below are on that validation data.`) : null,
@@ -272,14 +276,16 @@ export function renderModel(view, ctx, id) {
             h('th', { scope: 'col', class: 'num' }, 'Precision'),
             h('th', { scope: 'col', class: 'num' }, 'Recall'),
             h('th', { scope: 'col', class: 'num' }, 'F1'),
-            h('th', { scope: 'col', class: 'num' }, 'Support'))),
-          h('tbody', null, (ev.perLabel || []).map((l) => h('tr', null,
+            h('th', { scope: 'col', class: 'num' }, 'Support'),
+            ev.multiLabel ? h('th', { scope: 'col', class: 'num' }, 'Threshold') : null)),
+          h('tbody', null, (ev.perLabel || []).map((l, i) => h('tr', null,
             h('th', { scope: 'row' }, l.label),
             h('td', { class: 'num' }, num(l.precision, 3)),
             h('td', { class: 'num' }, num(l.recall, 3)),
             h('td', { class: 'num' }, num(l.f1, 3)),
-            h('td', { class: 'num' }, l.support)))))),
-        ev.confusionMatrix ? confusionHeatMap(ev.labels || m.labels, ev.confusionMatrix) : null)
+            h('td', { class: 'num' }, l.support),
+            ev.multiLabel ? h('td', { class: 'num' }, num(ev.multiLabel.thresholds[i], 3)) : null))))),
+        ev.confusionMatrix && ev.confusionMatrix.length ? confusionHeatMap(ev.labels || m.labels, ev.confusionMatrix) : null)
         : h('p', { class: 'empty' }, 'No evaluation is stored for this version.'),
       m.usable ? driftSection(m.id, controller.signal) : null,
       m.calibration ? calibrationSection(m.calibration) : null,

@@ -95,6 +95,17 @@ export function render(view, ctx) {
   inputs.pooling = pooling;
   fieldErrors.pooling = h('p', { class: 'field-error', id: 'cfg-pooling-error' });
 
+  // multi-label: several labels per text, joined in the label column (or JSON Lines label arrays)
+  const task = h('select', { id: 'cfg-task', name: 'task', 'aria-describedby': 'cfg-task-hint' },
+    h('option', { value: '' }, 'tell from the data'),
+    h('option', { value: 'single-label' }, 'one label per text'),
+    h('option', { value: 'multi-label' }, 'several labels per text (multi-label)'));
+  if (remembered.task) {
+    task.value = remembered.task;
+  }
+  inputs.task = task;
+  fieldErrors.task = h('p', { class: 'field-error', id: 'cfg-task-error' });
+
   // "if-better" first and by default, as the service's own default: a job never silently replaces a better model
   const activate = h('select', { id: 'cfg-activate', name: 'activate', 'aria-describedby': 'cfg-activate-hint' },
     h('option', { value: 'if-better' }, 'activate it only if it is better than the active one'),
@@ -125,7 +136,12 @@ export function render(view, ctx) {
       h('div', { class: 'grid-2' },
         textField('textColumn', 'Text column', { value: 'text', required: true, list: 'column-names', autocomplete: 'off' }),
         textField('labelColumn', 'Label column', { value: 'label', required: true, list: 'column-names', autocomplete: 'off' })),
-      columnsList),
+      columnsList,
+      h('div', { class: 'grid-2' },
+        h('div', { class: 'field' }, h('label', { for: 'cfg-task' }, 'Labels per text'), task,
+          h('p', { class: 'hint', id: 'cfg-task-hint' }, 'Multi-label when a label holds the separator '
+            + '(billing|urgent) or JSON Lines rows give "labels": [...].'), fieldErrors.task),
+        textField('labelSeparator', 'Label separator', { maxlength: 5, placeholder: '|', autocomplete: 'off' }))),
     h('fieldset', null,
       h('legend', null, 'Model'),
       textField('name', 'Name of the model version', { maxlength: 100, placeholder: 'e.g. reviews-2026', autocomplete: 'off' }),

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,11 +33,13 @@ class ClassificationController {
     @Operation(summary = "Classify one text", description = "Uses the active model unless modelId names a "
             + "version. Texts longer than the model's maximum sequence length are read in overlapping windows "
             + "(chunks > 1) or truncated (truncated=true), as the version or the request's longText says. "
-            + "explain=true adds token weights by occlusion; minConfidence makes the answer abstain (label null, "
-            + "abstained true, abstainedReason low-confidence) when the top probability is below it, targetPrecision "
-            + "below the threshold that reaches that precision on the version's validation data (precision-target), "
-            + "ambiguityMargin when the top two probabilities are closer than it (ambiguous). Probabilities are "
-            + "calibrated by the version's temperature when it has one.")
+            + "explain=true adds token weights by occlusion (of explainLabel, else the top label); minConfidence "
+            + "makes the answer abstain (label null, abstained true, abstainedReason low-confidence) when the top "
+            + "probability is below it, targetPrecision below the threshold that reaches that precision on the "
+            + "version's validation data (precision-target), ambiguityMargin when the top two probabilities are "
+            + "closer than it (ambiguous). Probabilities are calibrated by the version's temperature when it has one. "
+            + "A multi-label version answers every label's own probability (they need not sum to 1) and, in labels, "
+            + "the labels over their thresholds.")
     ClassificationResult classify(@Valid @RequestBody ClassifyRequest request) {
         return classification.classify(request.text(), request.modelId(), request.options());
     }
@@ -64,7 +67,9 @@ class ClassificationController {
             Double targetPrecision,
             @Schema(description = AMBIGUITY_MARGIN, example = "0.1") @DecimalMin(value = "0", inclusive = false,
                     message = OPEN_RANGE) @DecimalMax(value = "1", inclusive = false, message = OPEN_RANGE)
-            Double ambiguityMargin)
+            Double ambiguityMargin,
+            @Schema(description = EXPLAIN_LABEL, example = "urgent") @Size(max = 1000, message = "must be at most 1000 characters")
+            String explainLabel)
             implements AnswerOptions {
     }
 
@@ -83,7 +88,9 @@ class ClassificationController {
             Double targetPrecision,
             @Schema(description = AMBIGUITY_MARGIN, example = "0.1") @DecimalMin(value = "0", inclusive = false,
                     message = OPEN_RANGE) @DecimalMax(value = "1", inclusive = false, message = OPEN_RANGE)
-            Double ambiguityMargin)
+            Double ambiguityMargin,
+            @Schema(description = EXPLAIN_LABEL, example = "urgent") @Size(max = 1000, message = "must be at most 1000 characters")
+            String explainLabel)
             implements AnswerOptions {
     }
 
@@ -99,9 +106,12 @@ class ClassificationController {
 
         Double ambiguityMargin();
 
+        String explainLabel();
+
         default ClassificationService.Options options() {
             return new ClassificationService.Options(Boolean.TRUE.equals(explain()), minConfidence(),
-                    longText() == null ? null : LongText.ofSetting(longText()), targetPrecision(), ambiguityMargin());
+                    longText() == null ? null : LongText.ofSetting(longText()), targetPrecision(), ambiguityMargin(),
+                    explainLabel());
         }
     }
 
@@ -114,6 +124,9 @@ class ClassificationController {
             + "the mean of their probabilities; truncate reads its first maxSequenceLength tokens (truncated=true). "
             + "Absent: as the version was trained to (its hyperParameters.longText; truncate for versions trained "
             + "before the setting existed)";
+    private static final String EXPLAIN_LABEL = "With explain=true: the label whose probability the token "
+            + "weights explain (one of the model's labels); the most probable label when absent. Useful for "
+            + "multi-label models, where several labels may be chosen";
     private static final String THRESHOLD_RANGE = "must be greater than 0 and at most 1";
     private static final String TARGET_PRECISION = "Abstain (abstainedReason precision-target) below the lowest "
             + "confidence threshold whose answered texts reach this precision on the version's validation data, "

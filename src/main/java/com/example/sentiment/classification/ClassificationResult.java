@@ -15,7 +15,8 @@ record ClassificationResult(
         @Schema(description = "The model version that answered") String modelId,
         @Schema(description = "The most probable label; null when the model abstained", nullable = true) String label,
         @Schema(description = "Probability of the most probable label") double confidence,
-        @Schema(description = "Probability of every label; they sum to 1") Map<String, Double> scores,
+        @Schema(description = "Probability of every label; they sum to 1 for a single-label version, and are each "
+                + "label's own probability for a multi-label one") Map<String, Double> scores,
         @Schema(description = "Tokens the model read") int tokens,
         @Schema(description = "True when the text had more tokens than the model reads; the rest was ignored")
         boolean truncated,
@@ -38,13 +39,17 @@ record ClassificationResult(
         @Schema(description = "Only when a precision target applies (the request's targetPrecision, else the "
                 + "version's): the target, the confidence threshold it gives and the share of the version's validation "
                 + "texts answered at that threshold (coverage)")
-        @JsonInclude(JsonInclude.Include.NON_NULL) Calibration.PrecisionThreshold precisionTarget) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Calibration.PrecisionThreshold precisionTarget,
+        @Schema(description = "Only for a multi-label version: the labels whose probability reaches their threshold "
+                + "(tuned per label on the job's validation split) and minConfidence, most probable first; may be "
+                + "empty", example = "[\"billing\", \"urgent\"]")
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> labels) {
 
-    /** An answer read in one window, without a precision target (abstaining only below minConfidence). */
+    /** A single-label answer read in one window, without a precision target (abstaining only below minConfidence). */
     ClassificationResult(String modelId, String label, double confidence, Map<String, Double> scores, int tokens,
                          boolean truncated, boolean abstained, List<TokenWeight> explanation) {
         this(modelId, label, confidence, scores, tokens, truncated, abstained, explanation, 1,
-                abstained ? AbstentionRule.LOW_CONFIDENCE : null, null);
+                abstained ? AbstentionRule.LOW_CONFIDENCE : null, null, null);
     }
 
     /**
@@ -58,14 +63,18 @@ record ClassificationResult(
     }
 
     /**
-     * The answer for a prediction under an abstention rule.
+     * The answer for a prediction under an abstention rule. A multi-label prediction's labels are those over
+     * their thresholds that also reach the rule's minConfidence.
      *
      * @param explanation the token weights, or null when none were asked for
      */
     static ClassificationResult of(String modelId, Prediction p, AbstentionRule rule, List<TokenWeight> explanation) {
         String reason = rule.reason(p);
         boolean abstained = reason != null;
+        Double minConfidence = rule.minConfidence();
+        List<String> labels = p.labels() == null ? null : minConfidence == null ? p.labels()
+                : p.labels().stream().filter(l -> p.scores().get(l) >= minConfidence).toList();
         return new ClassificationResult(modelId, abstained ? null : p.label(), p.confidence(), p.scores(), p.tokens(),
-                p.truncated(), abstained, explanation, p.chunks(), reason, rule.precisionTarget());
+                p.truncated(), abstained, explanation, p.chunks(), reason, rule.precisionTarget(), labels);
     }
 }

@@ -45,21 +45,26 @@ class ClassificationService {
      *                        data; null for the version's default (if any)
      * @param ambiguityMargin abstain when the top two probabilities are closer than this; null for the version's
      *                        default (if any)
+     * @param explainLabel the label whose probability an explanation follows; null for each text's top label
      */
     record Options(boolean explain, Double minConfidence, LongText longText, Double targetPrecision,
-                   Double ambiguityMargin) {
+                   Double ambiguityMargin, String explainLabel) {
         static final Options PLAIN = new Options(false, null);
 
         Options(boolean explain, Double minConfidence) {
-            this(explain, minConfidence, null, null, null);
+            this(explain, minConfidence, null, null, null, null);
         }
 
         Options(boolean explain, Double minConfidence, LongText longText) {
-            this(explain, minConfidence, longText, null, null);
+            this(explain, minConfidence, longText, null, null, null);
+        }
+
+        Options(boolean explain, Double minConfidence, String explainLabel) {
+            this(explain, minConfidence, null, null, null, explainLabel);
         }
 
         Options(boolean explain, Double minConfidence, Double targetPrecision, Double ambiguityMargin) {
-            this(explain, minConfidence, null, targetPrecision, ambiguityMargin);
+            this(explain, minConfidence, null, targetPrecision, ambiguityMargin, null);
         }
     }
 
@@ -137,6 +142,10 @@ class ClassificationService {
      */
     private List<ClassificationResult> explained(ModelService.LoadedModel model, List<String> texts, Options options) {
         TextClassifier classifier = reader(model, options);
+        if (options.explainLabel() != null && !classifier.labels().contains(options.explainLabel())) {
+            throw BadRequestException.forField("explainLabel", "must be one of the model's labels: "
+                    + String.join(", ", classifier.labels()));
+        }
         int maxLength = classifier.maxSequenceLength();
         List<List<String>> tokens = new ArrayList<>(texts.size());
         List<List<String>> variants = new ArrayList<>();
@@ -153,7 +162,7 @@ class ClassificationService {
             int count = Occlusion.readTokens(t, maxLength).size() + 1;
             List<Prediction> own = all.subList(offset, offset + count);
             predictions.add(own.get(0));
-            explanations.add(Occlusion.weights(t, maxLength, own));
+            explanations.add(Occlusion.weights(t, maxLength, own, options.explainLabel()));
             offset += count;
         }
         return answer(model, predictions, explanations, options);

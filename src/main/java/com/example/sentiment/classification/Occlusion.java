@@ -55,12 +55,20 @@ final class Occlusion {
      * one per read token in the same order.
      */
     static List<TokenWeight> weights(List<String> tokens, int maxSequenceLength, List<Prediction> predictions) {
+        return weights(tokens, maxSequenceLength, predictions, null);
+    }
+
+    /** The same for the probability of {@code label} (one of the model's), or of the top label when null. */
+    static List<TokenWeight> weights(List<String> tokens, int maxSequenceLength, List<Prediction> predictions,
+                                     String label) {
         List<String> read = readTokens(tokens, maxSequenceLength);
         if (predictions.size() != read.size() + 1) {
             throw new IllegalArgumentException("expected " + (read.size() + 1) + " predictions, got " + predictions.size());
         }
         Prediction whole = predictions.get(0);
-        String label = whole.label();
+        if (label == null) {
+            label = whole.label();
+        }
         double probability = whole.scores().get(label);
         List<TokenWeight> weights = new ArrayList<>(read.size());
         for (int i = 0; i < read.size(); i++) {

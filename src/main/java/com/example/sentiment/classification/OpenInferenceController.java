@@ -104,7 +104,8 @@ class OpenInferenceController {
     @PostMapping("/models/{name}/infer")
     @Operation(summary = "Inference", description = "One BYTES input named \"text\" of shape [N] (1 to "
             + "sentiment.classify.max-batch-size texts). Outputs: \"label\" (BYTES, [N]) and \"probabilities\" "
-            + "(FP32, [N, K], row-major, columns in the metadata's label order); \"outputs\" in the request picks "
+            + "(FP32, [N, K], row-major, columns in the metadata's label order); for a multi-label version also "
+            + "\"labels\" (BOOL, [N, K]: each label over its threshold, same column order); \"outputs\" in the request picks "
             + "some. Same batcher, back-pressure (503) and metrics as /api/v1/classify.")
     InferResponse infer(@PathVariable String name, @RequestBody InferRequest request) {
         return run(name, null, request);
@@ -123,7 +124,13 @@ class OpenInferenceController {
         // the alias without a version means "whatever serves": the active version, or the canary for its share
         ClassificationService.Inference inference = classification.infer(ALIAS.equals(name) && version == null
                 ? null : id, decoded.texts(), TensorCodec.INPUT);
-        return new InferResponse(name, inference.model().id(), request.id(), TensorCodec.encode(decoded.outputs(),
+        List<String> outputs = decoded.outputs();
+        if ((request.outputs() == null || request.outputs().isEmpty()) && inference.model().classifier().multiLabel()) {
+            // a multi-label version answers its label decisions too, unless the request picks its outputs
+            outputs = new java.util.ArrayList<>(outputs);
+            outputs.add(TensorCodec.LABELS_OUTPUT);
+        }
+        return new InferResponse(name, inference.model().id(), request.id(), TensorCodec.encode(outputs,
                 inference.model().classifier().labels(), inference.predictions()));
     }
 

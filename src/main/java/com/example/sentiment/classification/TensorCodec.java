@@ -22,6 +22,8 @@ final class TensorCodec {
     static final String INPUT = "text";
     static final String LABEL_OUTPUT = "label";
     static final String PROBABILITIES_OUTPUT = "probabilities";
+    /** A multi-label model's decisions: BOOL [N, K], true where a label's probability reaches its threshold. */
+    static final String LABELS_OUTPUT = "labels";
 
     private TensorCodec() {
     }
@@ -91,9 +93,11 @@ final class TensorCodec {
         }
         List<String> names = new ArrayList<>();
         for (RequestedOutput output : requested) {
-            if (!LABEL_OUTPUT.equals(output.name()) && !PROBABILITIES_OUTPUT.equals(output.name())) {
+            if (!LABEL_OUTPUT.equals(output.name()) && !PROBABILITIES_OUTPUT.equals(output.name())
+                    && !LABELS_OUTPUT.equals(output.name())) {
                 throw ProtocolException.badRequest("unknown output '" + printable(output.name()) + "': the outputs are '"
-                        + LABEL_OUTPUT + "' and '" + PROBABILITIES_OUTPUT + "'");
+                        + LABEL_OUTPUT + "', '" + PROBABILITIES_OUTPUT + "' and (multi-label models) '"
+                        + LABELS_OUTPUT + "'");
             }
             if (!names.contains(output.name())) {
                 names.add(output.name());
@@ -113,6 +117,15 @@ final class TensorCodec {
             if (output.equals(LABEL_OUTPUT)) {
                 tensors.add(new OutputTensor(LABEL_OUTPUT, "BYTES", List.of(predictions.size()),
                         predictions.stream().map(Prediction::label).toList()));
+            } else if (output.equals(LABELS_OUTPUT)) {
+                // a single-label model's one decision per text is its top label
+                List<Boolean> chosen = new ArrayList<>(predictions.size() * labels.size());
+                for (Prediction p : predictions) {
+                    labels.forEach(label -> chosen.add(p.labels() != null ? p.labels().contains(label)
+                            : label.equals(p.label())));
+                }
+                tensors.add(new OutputTensor(LABELS_OUTPUT, "BOOL", List.of(predictions.size(), labels.size()),
+                        chosen));
             } else {
                 List<Float> probabilities = new ArrayList<>(predictions.size() * labels.size());
                 for (Prediction p : predictions) {

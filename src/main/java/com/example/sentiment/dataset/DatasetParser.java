@@ -47,9 +47,22 @@ final class DatasetParser {
     record Parsed(Format format, List<DatasetReader.Row> rows, int rowsRead, Map<String, Integer> skipped) {
     }
 
-    /** What reading a file found besides the rows it handed on. */
-    record Summary(Format format, int rowsRead, Map<String, Integer> skipped) {
+    /**
+     * What reading a file found besides the rows it handed on.
+     *
+     * @param labelLists whether some JSON Lines row gave its labels as an array (a multi-label file)
+     */
+    record Summary(Format format, int rowsRead, Map<String, Integer> skipped, boolean labelLists) {
+
+        Summary(Format format, int rowsRead, Map<String, Integer> skipped) {
+            this(format, rowsRead, skipped, false);
+        }
     }
+
+    /** The separator of several labels in one label field, unless a job names another. */
+    static final String DEFAULT_LABEL_SEPARATOR = "|";
+    /** The field of a JSON Lines row that may hold an array of labels, when the label field is absent. */
+    static final String LABELS_FIELD = "labels";
 
     /** Receives each usable row (text and label not blank, label stripped) as it is read. */
     interface RowSink {
@@ -98,6 +111,15 @@ final class DatasetParser {
      */
     Summary read(String part, InputStream in, String filename, String textColumn, String labelColumn, RowSink sink)
             throws IOException {
+        return read(part, in, filename, textColumn, labelColumn, DEFAULT_LABEL_SEPARATOR, sink);
+    }
+
+    /**
+     * The same; a JSON Lines row's array of labels ({@code "label": [...]}, or {@code "labels": [...]}) becomes
+     * one label field of its labels joined by {@code labelSeparator}.
+     */
+    Summary read(String part, InputStream in, String filename, String textColumn, String labelColumn,
+                 String labelSeparator, RowSink sink) throws IOException {
         TextReader text = new TextReader(part, in);
         BufferedReader reader = new BufferedReader(text, BUFFER_BYTES);
         Collector collector = new Collector(part, maxRows, sink);
@@ -108,12 +130,12 @@ final class DatasetParser {
             }
             Format format = detect(filename, start);
             switch (format) {
-                case JSONL -> parseJsonLines(reader, textColumn, labelColumn, collector);
+                case JSONL -> parseJsonLines(reader, textColumn, labelColumn, labelSeparator, collector);
                 case CSV -> parseDelimited(reader, CSV, textColumn, labelColumn, collector);
                 case TSV -> parseDelimited(reader, TSV, textColumn, labelColumn, collector);
             }
             collector.failIfErrors();
-            return new Summary(format, collector.read, collector.skipped);
+            return new Summary(format, collector.read, collector.skipped, collector.labelLists);
         } catch (UncheckedIOException e) {
             throw text.explain(e.getCause());
         } catch (IOException e) {
@@ -229,8 +251,8 @@ final class DatasetParser {
         }
     }
 
-    private void parseJsonLines(BufferedReader reader, String textField, String labelField, Collector collector)
-            throws IOException {
+    private void parseJsonLines(BufferedReader reader, String textField, String labelField, String separator,
+                                Collector collector) throws IOException {
         int line = 0;
         String raw;
         while (!collector.tooMany() && (raw = reader.readLine()) != null) {
@@ -250,7 +272,33 @@ final class DatasetParser {
                 collector.error(line, "not a JSON object");
                 continue;
             }
-            collector.add(line, scalar(node.get(textField)), scalar(node.get(labelField)));
+            JsonNode label = node.get(labelField);
+            if (label == null && !LABELS_FIELD.equals(labelField)) {
+                label = node.get(LABELS_FIELD) != null && node.get(LABELS_FIELD).isArray() ? node.get(LABELS_FIELD) : null;
+            }
+            if (label != null && label.isArray()) {
+                List<String> labels = new ArrayList<>();
+                boolean usable = true;
+                for (JsonNode item : label) {
+                    String value = scalar(item);
+                    if (value == null || value.isBlank()) {
+                        continue;
+                    }
+                    if (value.contains(separator)) {
+                        collector.error(line, "a label of the array holds the label separator '" + separator
+                                + "' (set labelSeparator to another one)");
+                        usable = false;
+                        break;
+                    }
+                    labels.add(value.strip());
+                }
+                if (usable) {
+                    collector.labelLists = true;
+                    collector.add(line, scalar(node.get(textField)), String.join(separator, labels));
+                }
+                continue;
+            }
+            collector.add(line, scalar(node.get(textField)), scalar(label));
         }
     }
 
@@ -346,6 +394,7 @@ final class DatasetParser {
         private final List<InvalidDatasetException.DatasetError> errors = new ArrayList<>();
         private int read;
         private int errorCount;
+        private boolean labelLists;
 
         Collector(String part, int maxRows, RowSink sink) {
             this.part = part;

@@ -122,7 +122,8 @@ public class DatasetReader {
                     .filter(e -> e != null && !e.equals(hp.encoder())).distinct().map(encoders::get).toList();
             PreparedDataset prepared = PreparedDataset.prepare(train, held, words, options.validationSplit(), hp.seed(),
                     settings.minExamplesPerLabel(), hp, correctionsAdded, corrections.size() - correctionsAdded,
-                    options.keepHeldOutTexts(), options.holdOutSentences(), options.keepTokens(), encoder, others);
+                    options.keepHeldOutTexts(), options.holdOutSentences(), options.keepTokens(), encoder, others,
+                    options.task(), options.labelSeparator());
             if (encoder != null) {
                 // the pieces take the place of the word ids counted per token, and are more: counted on top
                 claim.add(Integer.BYTES * (pieceCount(prepared.train()) + pieceCount(prepared.validation())));
@@ -185,7 +186,8 @@ public class DatasetReader {
         DatasetParser.Summary summary;
         try (InputStream in = new DigestInputStream(upload.contents().open(), sha256);
              RowHandOff tokenising = new RowHandOff(rows)) {
-            summary = parser.read(part, in, upload.filename(), options.textColumn(), options.labelColumn(), tokenising);
+            summary = parser.read(part, in, upload.filename(), options.textColumn(), options.labelColumn(),
+                    options.labelSeparator(), tokenising);
             tokenising.finish();
         }
         return new PreparedDataset.FileRows(summary, rows, HexFormat.of().formatHex(sha256.digest()));

@@ -130,21 +130,46 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
                                    int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
                                    boolean keepHeldOutTexts, boolean holdOutSentences, boolean keepTokens,
                                    PretrainedEncoder encoder, List<PretrainedEncoder> alsoAsPiecesOf) {
+        return prepare(data, validation, words, validationSplit, seed, minExamplesPerLabel, hp, feedbackAdded,
+                feedbackDuplicates, keepHeldOutTexts, holdOutSentences, keepTokens, encoder, alsoAsPiecesOf, null,
+                DatasetOptions.DEFAULT_LABEL_SEPARATOR);
+    }
+
+    /**
+     * The same, for the {@code task} of {@link DatasetOptions}: with multi-label data, each label field is the
+     * text's labels joined by {@code separator}; the labels are every label any row has, the examples carry
+     * multi-hot targets, and the split is stratified on label combinations ({@link MultiLabelRows}).
+     */
+    static PreparedDataset prepare(FileRows data, FileRows validation, WordTable words, double validationSplit, long seed,
+                                   int minExamplesPerLabel, HyperParameters hp, int feedbackAdded, int feedbackDuplicates,
+                                   boolean keepHeldOutTexts, boolean holdOutSentences, boolean keepTokens,
+                                   PretrainedEncoder encoder, List<PretrainedEncoder> alsoAsPiecesOf, String task,
+                                   String separator) {
         TokenisedRows rows = data.rows();
+        // null for single-label data
+        MultiLabelRows multi = MultiLabelRows.applies(task, separator, data, validation)
+                ? new MultiLabelRows(separator) : null;
         List<String> errors = new ArrayList<>();
         Map<String, Integer> counts = new TreeMap<>();
-        for (int r = 0; r < rows.size(); r++) {
-            counts.merge(rows.label(r), 1, Integer::sum);
+        if (multi != null) {
+            counts = multi.labelCounts(rows);
+        } else {
+            for (int r = 0; r < rows.size(); r++) {
+                counts.merge(rows.label(r), 1, Integer::sum);
+            }
         }
         if (rows.size() == 0) {
             errors.add("no usable rows (every row was empty)");
+        } else if (multi != null && counts.size() < 2) {
+            errors.add("a multi-label job needs at least 2 different labels, found " + counts.size()
+                    + (counts.isEmpty() ? "" : " ('" + counts.keySet().iterator().next() + "')"));
         } else if (counts.size() < 2) {
             errors.add("at least 2 different labels are needed, found 1 ('" + counts.keySet().iterator().next() + "')");
         } else if (counts.size() > MAX_LABELS) {
             errors.add("more than " + MAX_LABELS + " different labels (" + counts.size()
                     + "): is the label column the right one?");
         } else {
-            counts.forEach((label, count) -> {
+            (counts).forEach((label, count) -> {
                 if (count < minExamplesPerLabel) {
                     errors.add("label '" + label + "' has " + count + " example" + (count == 1 ? "" : "s")
                             + ", at least " + minExamplesPerLabel + " are needed");
@@ -159,9 +184,19 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
         for (int i = 0; i < labels.size(); i++) {
             labelIndex.put(labels.get(i), i);
         }
+        // what a split is stratified on: each row's label, or its label combination (rare ones pooled)
         int[] rowLabels = new int[rows.size()];
-        for (int r = 0; r < rowLabels.length; r++) {
-            rowLabels[r] = labelIndex.get(rows.label(r));
+        int strata = labels.size();
+        if (multi != null) {
+            int[] count = new int[1];
+            rowLabels = multi.strata(rows, validationSplit, count);
+            strata = count[0];
+            // a multi-label example's label index is its first label's (the targets say which it has)
+            labelIndex = multi.firstLabelIndex(labels, rows, validation == null ? null : validation.rows());
+        } else {
+            for (int r = 0; r < rowLabels.length; r++) {
+                rowLabels[r] = labelIndex.get(rows.label(r));
+            }
         }
 
         int[] trainRows;
@@ -173,9 +208,12 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
             validationSource = validation.rows();
             List<String> unknown = new ArrayList<>();
             for (int r = 0; r < validationSource.size(); r++) {
-                String label = validationSource.label(r);
-                if (!counts.containsKey(label) && !unknown.contains(label) && unknown.size() < 10) {
-                    unknown.add(label);
+                List<String> rowLabelList = multi != null ? multi.labels(validationSource.label(r))
+                        : List.of(validationSource.label(r));
+                for (String label : rowLabelList) {
+                    if (!counts.containsKey(label) && !unknown.contains(label) && unknown.size() < 10) {
+                        unknown.add(label);
+                    }
                 }
             }
             if (!unknown.isEmpty()) {
@@ -194,7 +232,7 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
             for (int i = 0; i < sentences.length; i++) {
                 sentenceLabels[i] = rowLabels[sentences[i]];
             }
-            int[] heldIndex = stratifiedSplit(sentenceLabels, labels.size(), validationSplit, seed)[1];
+            int[] heldIndex = stratifiedSplit(sentenceLabels, strata, validationSplit, seed)[1];
             validationRows = new int[heldIndex.length];
             boolean[] held = new boolean[rows.size()];
             for (int i = 0; i < heldIndex.length; i++) {
@@ -211,7 +249,7 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
                         + ") holds out no sentence: upload more rows or raise validationSplit");
             }
         } else {
-            int[][] split = stratifiedSplit(rowLabels, labels.size(), validationSplit, seed);
+            int[][] split = stratifiedSplit(rowLabels, strata, validationSplit, seed);
             trainRows = split[0];
             validationRows = split[1];
             validationSource = rows;
@@ -230,6 +268,9 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
         Vocabulary vocabulary;
         EncodedTexts train;
         EncodedTexts held;
+        // a multi-label job trains on texts cut to maxSequenceLength: windows (longText chunk) are made for
+        // single-label targets only; its version still reads long texts as its setting says when it serves
+        HyperParameters read = multi != null ? hp.withLongText(LongText.TRUNCATE, 0) : hp;
         if (encoder == null) {
             vocabulary = vocabulary(rows, trainRows, words, hp);
             int[] ids = new int[words.size()];
@@ -237,26 +278,40 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
                 ids[w] = vocabulary.idOf(words.word(w));
             }
             // texts read in windows (longText chunk) are kept whole: the windows are made for training
-            train = encode(rows, trainRows, ids, labelIndex, TextWindows.keptLength(hp));
-            held = encode(validationSource, validationRows, ids, labelIndex, TextWindows.keptLength(hp));
+            train = encode(rows, trainRows, ids, labelIndex, TextWindows.keptLength(read));
+            held = encode(validationSource, validationRows, ids, labelIndex, TextWindows.keptLength(read));
         } else {
             vocabulary = Vocabulary.reservedOnly();
-            train = pieces(rows, trainRows, words, encoder, labelIndex, hp);
-            held = pieces(validationSource, validationRows, words, encoder, labelIndex, hp);
+            train = pieces(rows, trainRows, words, encoder, labelIndex, read);
+            held = pieces(validationSource, validationRows, words, encoder, labelIndex, read);
+        }
+        if (multi != null) {
+            train = multi.withTargets(train, rows, trainRows, labels);
+            held = multi.withTargets(held, validationSource, validationRows, labels);
         }
         List<ConfigurationSearch.View> encoderViews = new ArrayList<>();
         for (PretrainedEncoder other : alsoAsPiecesOf) {
-            encoderViews.add(new ConfigurationSearch.View(other.name(), Vocabulary.reservedOnly(),
-                    pieces(rows, trainRows, words, other, labelIndex, hp),
-                    pieces(validationSource, validationRows, words, other, labelIndex, hp)));
+            EncodedTexts otherTrain = pieces(rows, trainRows, words, other, labelIndex, read);
+            EncodedTexts otherHeld = pieces(validationSource, validationRows, words, other, labelIndex, read);
+            if (multi != null) {
+                otherTrain = multi.withTargets(otherTrain, rows, trainRows, labels);
+                otherHeld = multi.withTargets(otherHeld, validationSource, validationRows, labels);
+            }
+            encoderViews.add(new ConfigurationSearch.View(other.name(), Vocabulary.reservedOnly(), otherTrain,
+                    otherHeld));
         }
         int uploadRows = rows.size() - feedbackAdded;
         DatasetReport report = new DatasetReport(data.summary().format().name().toLowerCase(), data.sha256(),
                 data.summary().rowsRead(), uploadRows, data.summary().rowsRead() - uploadRows,
                 data.summary().skipped(), new LinkedHashMap<>(counts), train.size(), held.size(), validationKind,
-                heldBefore - validationRows.length, feedbackAdded, feedbackDuplicates, phrasesLeftOut);
+                heldBefore - validationRows.length, feedbackAdded, feedbackDuplicates, phrasesLeftOut,
+                multi == null ? null : multi.combinationCounts(rows));
         LabelledTexts heldOutTexts = keepHeldOutTexts
                 ? texts(validationSource, validationRows, words, held.labels()) : null;
+        if (heldOutTexts != null && multi != null) {
+            heldOutTexts = new LabelledTexts(heldOutTexts.texts(), heldOutTexts.labels(),
+                    multi.labelSets(validationSource, validationRows));
+        }
         RowTokens tokens = keepTokens ? new RowTokens(
                 java.util.stream.IntStream.range(0, words.size()).mapToObj(words::word).toList(),
                 wholeRows(rows, trainRows, words.size()), wholeRows(validationSource, validationRows, words.size()))
@@ -300,7 +355,9 @@ public record PreparedDataset(List<String> labels, Vocabulary vocabulary, Encode
         for (int[] group : groups) {
             int held = (int) Math.round(group.length * fraction);
             if (held >= group.length) {
-                held = group.length - 1;
+                // a group keeps one row for training; an empty one (the pooled stratum of a multi-label split
+                // without rare combinations) holds nothing back
+                held = Math.max(0, group.length - 1);
             }
             System.arraycopy(group, 0, validation, validationCount, held);
             validationCount += held;

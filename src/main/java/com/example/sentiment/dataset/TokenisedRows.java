@@ -142,6 +142,11 @@ final class TokenisedRows implements DatasetParser.RowSink {
         return ids;
     }
 
+    /** Every different label field read so far, in the order first seen. */
+    List<String> labelNames() {
+        return java.util.Collections.unmodifiableList(labelNames);
+    }
+
     /** The label of row {@code row}, as a name. */
     String label(int row) {
         return labelNames.get(labels[row]);

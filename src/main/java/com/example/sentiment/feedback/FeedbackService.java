@@ -62,7 +62,11 @@ class FeedbackService {
             ModelMetadata metadata = modelId != null ? modelMetadata(modelId) : models.resolve(null).metadata();
             modelId = metadata.id();
             List<String> labels = metadata.labels();
-            if (!c.newLabel() && !labels.contains(c.label())) {
+            if (!labels.contains(c.label()) && multiLabel(metadata)) {
+                // a multi-label version's correction names every label the text has, joined by '|'
+                c = new Correction(c.text(), labelSet(c.label(), labels, modelId, c.newLabel()), c.modelId(),
+                        c.predictedLabel(), c.newLabel());
+            } else if (!c.newLabel() && !labels.contains(c.label())) {
                 throw BadRequestException.forField("label", "'" + c.label() + "' is not a label of model "
                         + modelId + " (" + String.join(", ", labels) + "); send \"newLabel\": true to teach a new one");
             }
@@ -80,6 +84,36 @@ class FeedbackService {
             rollout.corrected(modelId);
         }
         return feedback;
+    }
+
+    /** The separator of the labels of one multi-label correction, as multi-label uploads use by default. */
+    static final String LABEL_SEPARATOR = "|";
+
+    private static boolean multiLabel(ModelMetadata metadata) {
+        return metadata.evaluation() != null && metadata.evaluation().hasMultiLabelFigures();
+    }
+
+    /**
+     * The labels of a multi-label correction, sorted and without duplicates, joined by {@value #LABEL_SEPARATOR}
+     * as a multi-label upload's label column holds them; each must be one of the version's unless {@code newLabel}.
+     */
+    private static String labelSet(String joined, List<String> known, String modelId, boolean newLabel) {
+        java.util.TreeSet<String> set = new java.util.TreeSet<>();
+        for (String part : joined.split(java.util.regex.Pattern.quote(LABEL_SEPARATOR), -1)) {
+            if (part.isBlank()) {
+                continue;
+            }
+            if (!newLabel && !known.contains(part.strip())) {
+                throw BadRequestException.forField("label", "'" + part.strip() + "' is not a label of model "
+                        + modelId + " (" + String.join(", ", known) + "); a multi-label correction names its labels "
+                        + "joined by '|'; send \"newLabel\": true to teach a new one");
+            }
+            set.add(part.strip());
+        }
+        if (set.isEmpty()) {
+            throw BadRequestException.forField("label", "must name at least one label");
+        }
+        return String.join(LABEL_SEPARATOR, set);
     }
 
     /** A 400 for what no backend can store exactly, before the model is even looked at (see {@link StorableText}). */

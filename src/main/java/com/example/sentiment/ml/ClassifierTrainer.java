@@ -209,8 +209,14 @@ public final class ClassifierTrainer {
         }
         TextClassifier ensemble = TextClassifier.ensemble(members.stream().map(TrainingResult::classifier).toList())
                 .readingLongText(hp.longTextReading(), hp.longTextStride());
-        int[] predicted = ensemble.predictedLabels(inputs.validationFeatures(), inputs.validationWindows());
-        EvaluationReport evaluation = Evaluations.report(labels, inputs.validationLabels(), predicted);
+        EncodedTexts validation = inputs.validation();
+        EvaluationReport evaluation;
+        if (validation.multiLabel()) {
+            evaluation = tuneThresholds(ensemble, inputs.validationFeatures(), validation, labels);
+        } else {
+            int[] predicted = ensemble.predictedLabels(inputs.validationFeatures(), inputs.validationWindows());
+            evaluation = Evaluations.report(labels, inputs.validationLabels(), predicted);
+        }
         TrainingResult first = members.get(0);
         return new TrainingResult(false, ensemble, evaluation, hp, first.history(), first.bestEpoch(),
                 first.vocabularySize(), first.wordVectorsCovered(), (System.nanoTime() - start) / 1e9,
@@ -240,16 +246,19 @@ public final class ClassifierTrainer {
             hp = hp.withEmbeddingSize(pretrained.dimensions);
         }
         observer.onStart(trainInput.size(), trainTokenCount);
-        // a long text's windows weigh as one text, so the labels' shares are those of the texts
-        double[] classWeights = hp.balancesClasses() ? NetworkFactory.balancedClassWeights(
+        boolean multiLabel = train.multiLabel();
+        // a multi-label loss is one binary cross-entropy per label: the softmax's class weights do not apply. A
+        // long text's windows weigh as one text, so the labels' shares are those of the texts
+        double[] classWeights = multiLabel ? null : hp.balancesClasses() ? NetworkFactory.balancedClassWeights(
                 inputs.trainWindows() == null ? train.labels() : inputs.trainWindows().textLabels(), labels.size())
                 : inputs.trainWeights() != null ? NetworkFactory.uniformClassWeights(labels.size()) : null;
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
-                pretrained == null ? null : pretrained.weights, classWeights);
+                pretrained == null ? null : pretrained.weights, classWeights, multiLabel);
+        float[][] validationTargets = validation.multiLabel() ? validation.targets() : null;
         Integer covered = pretrained == null ? null : pretrained.covered;
         Phase first = fit(network, hp, trainInput, train.labels(), train.targets(), inputs.trainWeights(),
-                validationInput, inputs.validationWindows(), inputs.validationLabels(), labels, observer, cancelled,
-                List.of(), deadlineNanos);
+                validationInput, inputs.validationWindows(), inputs.validationLabels(), validationTargets, labels,
+                observer, cancelled, List.of(), deadlineNanos);
         if (first == null) {
             return cancelled(hp, vocabulary, covered, start);
         }
@@ -258,11 +267,11 @@ public final class ClassifierTrainer {
             // second phase: the frozen vectors become trainable, at a tenth of the rate, from the best weights
             HyperParameters tuning = hp.forFineTuning();
             MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null,
-                    classWeights);
+                    classWeights, multiLabel);
             tuned.setParams(first.best().params().dup());
             Phase second = fit(tuned, tuning, trainInput, train.labels(), train.targets(), inputs.trainWeights(),
-                    validationInput, inputs.validationWindows(), inputs.validationLabels(), labels, observer,
-                    cancelled, first.history(), deadlineNanos);
+                    validationInput, inputs.validationWindows(), inputs.validationLabels(), validationTargets, labels,
+                    observer, cancelled, first.history(), deadlineNanos);
             if (second == null) {
                 return cancelled(hp, vocabulary, covered, start);
             }
@@ -272,10 +281,12 @@ public final class ClassifierTrainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         TextClassifier classifier = new TextClassifier(kept.best(), vocabulary, labels, hp.maxSequenceLength(),
                 inputs.encoder()).readingLongText(hp.longTextReading(), hp.longTextStride());
+        EvaluationReport evaluation = multiLabel
+                ? tuneThresholds(classifier, inputs.validationFeatures(), validation, labels) : kept.evaluation();
         // speed as measured in the first phase (a second one trains the same network, plus the embedding)
         double epochs = Math.max(1, first.history().size());
         double trainSeconds = Math.max(1e-9, first.trainingNanos() / 1e9);
-        return new TrainingResult(false, classifier, kept.evaluation(), hp, kept.history(),
+        return new TrainingResult(false, classifier, evaluation, hp, kept.history(),
                 kept.bestEpoch(), vocabulary.size(), covered, seconds,
                 train.size() * epochs / trainSeconds, trainTokenCount * epochs / trainSeconds, List.of());
     }
@@ -287,7 +298,7 @@ public final class ClassifierTrainer {
      */
     private Phase fit(MultiLayerNetwork network, HyperParameters hp, SequenceFeatures trainInput, int[] trainLabels,
                       float[][] trainTargets, float[] trainWeights, SequenceFeatures validationInput,
-                      TrainingInputs.Windows validationWindows, int[] validationLabels,
+                      TrainingInputs.Windows validationWindows, int[] validationLabels, float[][] validationTargets,
                       List<String> labels, TrainingObserver observer, BooleanSupplier cancelled,
                       List<EpochMetrics> earlier, long deadlineNanos) {
         int batches = (trainInput.size() + hp.batchSize() - 1) / hp.batchSize();
@@ -301,6 +312,7 @@ public final class ClassifierTrainer {
         network.setLearningRate(learningRate);
         // the plateau rule belongs to early stopping: a run that never stops early keeps its rate
         ValidationScore validationScore = new ValidationScore(validationInput, validationWindows, validationLabels,
+                validationTargets,
                 labels, hp.batchSize(), hp.selection(), learningRate, hp.earlyStoppingPatience() > 0);
         // with replicas, only the first one (the network itself) reports its minibatches
         int reportedBatches = (trainIterator.batchCount() + replicas - 1) / replicas;
@@ -392,6 +404,20 @@ public final class ClassifierTrainer {
         }
     }
 
+    /**
+     * Tunes a multi-label classifier's thresholds on the validation texts (each label's F1 at its best, see
+     * {@link MultiLabelEvaluation#tuneThresholds}), sets them, and returns its figures there at those thresholds.
+     */
+    static EvaluationReport tuneThresholds(TextClassifier classifier, SequenceFeatures validationInput,
+                                           EncodedTexts validation, List<String> labels) {
+        float[][] probabilities = classifier.allProbabilities(validationInput);
+        boolean[][] truth = MultiLabelEvaluation.sets(validation.targets());
+        double[] thresholds = MultiLabelEvaluation.tuneThresholds(probabilities, truth, labels.size());
+        classifier.withThresholds(thresholds);
+        return MultiLabelEvaluation.report(labels, truth, MultiLabelEvaluation.decide(probabilities, thresholds),
+                thresholds);
+    }
+
     /** The result of a training cancelled before it produced a model; {@code start} as {@link System#nanoTime()}. */
     static TrainingResult cancelled(HyperParameters hp, Vocabulary vocabulary, Integer covered, long start) {
         return new TrainingResult(true, null, null, hp, List.of(), 0, vocabulary.size(), covered,
@@ -431,6 +457,8 @@ public final class ClassifierTrainer {
         // whose windows the rows are, when they are windows of long texts; null when every row is a text
         private final transient TrainingInputs.Windows windows;
         private final transient int[] labels;
+        // multi-hot rows of a multi-label validation split, else null
+        private final transient float[][] targets;
         private final transient List<String> labelNames;
         private final int batchSize;
         private final HyperParameters.SelectionMetric metric;
@@ -442,13 +470,15 @@ public final class ClassifierTrainer {
         private transient double best = Double.POSITIVE_INFINITY;
         private transient long nanos;
 
-        /** @param labels each text's label (not each window's) */
-        ValidationScore(SequenceFeatures texts, TrainingInputs.Windows windows, int[] labels, List<String> labelNames,
+        /** @param labels each text's label (not each window's); @param targets multi-hot rows, or null */
+        ValidationScore(SequenceFeatures texts, TrainingInputs.Windows windows, int[] labels, float[][] targets,
+                        List<String> labelNames,
                         int batchSize, HyperParameters.SelectionMetric metric, PlateauLearningRate learningRate,
                         boolean halveOnPlateau) {
             this.texts = texts;
             this.windows = windows;
             this.labels = labels;
+            this.targets = targets;
             this.labelNames = labelNames;
             this.batchSize = Math.max(batchSize, 64);
             this.metric = metric;
@@ -458,6 +488,9 @@ public final class ClassifierTrainer {
 
         @Override
         public double calculateScore(MultiLayerNetwork network) {
+            if (targets != null) {
+                return multiLabelScore(network);
+            }
             long start = System.nanoTime();
             if (windows != null) {
                 windowedScore(network);
@@ -528,6 +561,54 @@ public final class ClassifierTrainer {
             }
             last = Evaluations.report(labelNames, labels, predicted);
             lastLoss = sums.length == 0 ? Double.NaN : lossSum / sums.length;
+        }
+
+        /**
+         * A multi-label epoch: every label's threshold tuned on the validation split as the version will be,
+         * then 1 - subset accuracy for the accuracy metric, 1 - micro-F1 for macro-F1 (the figure multi-label
+         * versions are compared on), or the mean binary cross-entropy over the labels.
+         */
+        private double multiLabelScore(MultiLayerNetwork network) {
+            long start = System.nanoTime();
+            BucketedDataSetIterator it = new BucketedDataSetIterator(texts, labels, targets, labelNames, batchSize,
+                    0, false, () -> false, 1);
+            float[][] probabilities = new float[texts.size()][];
+            float[][] truthRows = new float[texts.size()][];
+            int row = 0;
+            double lossSum = 0;
+            while (it.hasNext()) {
+                DataSet ds = it.next();
+                INDArray out = network.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
+                float[][] p = out.toFloatMatrix();
+                float[][] y = ds.getLabels().toFloatMatrix();
+                for (int r = 0; r < p.length; r++) {
+                    for (int c = 0; c < p[r].length; c++) {
+                        double q = Math.min(Math.max(p[r][c], 1e-7), 1 - 1e-7);
+                        lossSum -= y[r][c] > 0.5f ? Math.log(q) : Math.log(1 - q);
+                    }
+                    probabilities[row] = p[r];
+                    truthRows[row] = y[r];
+                    row++;
+                }
+            }
+            boolean[][] truth = MultiLabelEvaluation.sets(truthRows);
+            double[] thresholds = MultiLabelEvaluation.tuneThresholds(probabilities, truth, labelNames.size());
+            last = MultiLabelEvaluation.report(labelNames, truth, MultiLabelEvaluation.decide(probabilities, thresholds),
+                    thresholds);
+            lastLoss = texts.size() == 0 ? Double.NaN : lossSum / ((double) texts.size() * labelNames.size());
+            double score = switch (metric) {
+                case ACCURACY -> 1.0 - last.accuracy();
+                case MACRO_F1 -> 1.0 - last.multiLabel().microF1();
+                case LOSS -> lastLoss;
+            };
+            lastRate = learningRate.current();
+            if (score < best) {
+                best = score;
+            } else if (halveOnPlateau) {
+                learningRate.halve();
+            }
+            nanos += System.nanoTime() - start;
+            return score;
         }
 
         @Override

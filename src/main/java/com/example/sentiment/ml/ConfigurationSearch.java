@@ -469,6 +469,9 @@ public final class ConfigurationSearch {
             if (crossValidation.maxRows() == 0 || train.size() < crossValidation.folds()) {
                 return null;
             }
+            if (train.multiLabel()) {
+                return "multi-label candidates are compared on the validation split";
+            }
             if (train.targets() != null) {
                 return "a teacher's soft targets over augmented copies are not cross-validated (a text's copies"
                         + " would be in the folds that predict it)";
@@ -489,6 +492,9 @@ public final class ConfigurationSearch {
          * @param whyNotCrossValidated added to the report's {@code comparison}, or null
          */
         private Outcome validated(List<TrainingResult> results, String whyNotCrossValidated) {
+            if (validation.multiLabel()) {
+                return validatedMultiLabel(results, whyNotCrossValidated);
+            }
             List<int[]> predictions = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 TrainingInputs read = inputs.get(candidates.get(i).hyperParameters().encoder());
@@ -506,6 +512,49 @@ public final class ConfigurationSearch {
                 String note = r == null ? skipped[i] : i == chosen ? null
                         : note(PairedComparison.of(validation.labels(), predictions.get(chosen), predictions.get(i),
                         labels.size(), seed), "validation");
+                reports.add(report(i, r, r == null ? null : r.trainingSeconds(), i == chosen, note, comparison, null,
+                        validation.size(), null));
+            }
+            return new Outcome(results.get(chosen), List.copyOf(reports));
+        }
+
+        /**
+         * Multi-label candidates compared on the validation split's micro-F1 (each at its own tuned thresholds):
+         * a later candidate replaces the one kept so far only if its micro-F1 is higher by more than
+         * {@value #PREFERENCE_IN_STANDARD_ERRORS} standard errors of the difference, taken as unpaired (the root of
+         * the two figures' squared standard errors), which asks more than a paired comparison would.
+         */
+        private Outcome validatedMultiLabel(List<TrainingResult> results, String whyNotCrossValidated) {
+            int chosen = 0;
+            while (results.get(chosen) == null) {
+                chosen++;
+            }
+            String[] notes = new String[count];
+            for (int i = chosen + 1; i < count; i++) {
+                if (results.get(i) == null) {
+                    continue;
+                }
+                EvaluationReport.MultiLabelFigures kept = results.get(chosen).evaluation().multiLabel();
+                EvaluationReport.MultiLabelFigures other = results.get(i).evaluation().multiLabel();
+                double gain = other.microF1() - kept.microF1();
+                double se = Math.sqrt(Math.pow(kept.microF1StandardError(), 2) + Math.pow(other.microF1StandardError(), 2));
+                if (se > 0 && gain / se > PREFERENCE_IN_STANDARD_ERRORS) {
+                    notes[chosen] = "lower validation micro-F1";
+                    chosen = i;
+                } else {
+                    notes[i] = Math.abs(gain) < TIE ? "the same validation micro-F1 as the kept candidate"
+                            : gain < 0 ? "lower validation micro-F1"
+                            : String.format(Locale.ROOT, "better by %.3f micro-F1, %.1f standard errors (not more "
+                            + "than %.1f): the one kept before it stays", gain, se == 0 ? 0 : gain / se,
+                            PREFERENCE_IN_STANDARD_ERRORS);
+                }
+            }
+            String comparison = String.format(Locale.ROOT, "the validation split (%d rows), on micro-F1",
+                    validation.size()) + (whyNotCrossValidated == null ? "" : "; " + whyNotCrossValidated);
+            List<CandidateReport> reports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                TrainingResult r = results.get(i);
+                String note = r == null ? skipped[i] : i == chosen ? null : notes[i];
                 reports.add(report(i, r, r == null ? null : r.trainingSeconds(), i == chosen, note, comparison, null,
                         validation.size(), null));
             }

@@ -58,6 +58,8 @@ final class FusedLstmForward {
     private final boolean backwardLastIsFirstStep;
     private final INDArray outputWeights;
     private final INDArray outputBias;
+    // a multi-label network: one independent sigmoid per label instead of a softmax over them
+    private final boolean sigmoids;
 
     private FusedLstmForward(MultiLayerNetwork network, LstmArchitecture architecture) {
         this.embedding = architecture.readsWordIds() ? network.getParam("0_W") : null;
@@ -71,6 +73,7 @@ final class FusedLstmForward {
         this.backwardLastIsFirstStep = architecture.backwardLastIsFirstStep();
         this.outputWeights = network.getParam(architecture.outputLayer() + "_W");
         this.outputBias = network.getParam(architecture.outputLayer() + "_b");
+        this.sigmoids = LstmArchitecture.endsInSigmoids(network);
     }
 
     /** The fused path for {@code network}, or empty when its architecture is not one this handles. */
@@ -135,7 +138,8 @@ final class FusedLstmForward {
             }
         }
         INDArray summary = new SequenceSummary(outputs, lengths, poolings, backwardLastIsFirstStep).summary();
-        INDArray probabilities = Transforms.softmax(summary.mmul(outputWeights).addiRowVector(outputBias), false);
+        INDArray logits = summary.mmul(outputWeights).addiRowVector(outputBias);
+        INDArray probabilities = sigmoids ? Transforms.sigmoid(logits, false) : Transforms.softmax(logits, false);
         int[] inputOrder = new int[n];
         for (int r = 0; r < n; r++) {
             inputOrder[local[r]] = r;

@@ -27,7 +27,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * encoder's states read as they are), one LSTM in one or both directions (the {@link FusedLstm} layer, or
  * DL4J's own {@code LSTM}, in {@code LastTimeStep} or followed by global max or mean pooling, with or without
  * {@code Bidirectional}), a summary of each text's real steps, dropout (nothing at inference) and a softmax
- * output layer.
+ * output layer (or, for a multi-label network, one sigmoid per label).
  *
  * @param recurrentLayer index of the LSTM layer: 1 after an embedding, 0 when it reads an encoder's states
  * @param directions parameter-name prefixes of the forward (and backward) direction's {@code W}, {@code RW},
@@ -54,6 +54,16 @@ record LstmArchitecture(int recurrentLayer, List<String> directions, int[] gateB
     // the fused layer as [input, forget, output, cell] (FusedLstmParams)
     private static final int[] FUSED_BLOCKS = {0, 1, 3, 2};
 
+    /**
+     * Whether {@code network} ends in one sigmoid per label (a multi-label network, trained with binary
+     * cross-entropy) rather than a softmax over the labels.
+     */
+    static boolean endsInSigmoids(MultiLayerNetwork network) {
+        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+        return conf.getConf(network.getnLayers() - 1).getLayer() instanceof OutputLayer output
+                && output.getActivationFn() instanceof ActivationSigmoid;
+    }
+
     /** The architecture of {@code network}, or empty when it is not one described above. */
     static Optional<LstmArchitecture> of(MultiLayerNetwork network) {
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
@@ -61,7 +71,8 @@ record LstmArchitecture(int recurrentLayer, List<String> directions, int[] gateB
         // the LSTM follows the embedding layer, or is the first layer when it reads an encoder's states
         int first = conf.getConf(0).getLayer() instanceof EmbeddingSequenceLayer ? 1 : 0;
         if (layers < first + 2 || !(conf.getConf(layers - 1).getLayer() instanceof OutputLayer output)
-                || !(output.getActivationFn() instanceof ActivationSoftmax)) {
+                || !(output.getActivationFn() instanceof ActivationSoftmax
+                        || output.getActivationFn() instanceof ActivationSigmoid)) {
             return Optional.empty();
         }
         Layer recurrent = conf.getConf(first).getLayer();

@@ -47,6 +47,15 @@ final class NetworkFactory {
      */
     static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights,
                                     double[] classWeights) {
+        return create(hp, vocabularySize, classes, embeddingWeights, classWeights, false);
+    }
+
+    /**
+     * @param multiLabel end in one sigmoid per label with binary cross-entropy (DL4J's {@code XENT}), for texts
+     *     that may have several labels, instead of a softmax over them; class weights then do not apply
+     */
+    static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights,
+                                    double[] classWeights, boolean multiLabel) {
         boolean fused = hp.engine() != HyperParameters.Engine.DL4J;
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(hp.seed())
@@ -78,9 +87,14 @@ final class NetworkFactory {
             // DL4J's argument is the probability of keeping a unit
             layers.layer(new DropoutLayer.Builder(1.0 - hp.dropout()).build());
         }
-        OutputLayer.Builder output = classWeights == null ? new OutputLayer.Builder(LossFunction.MCXENT)
-                : new OutputLayer.Builder(new LossMCXENT(Nd4j.create(classWeights).castTo(DataType.FLOAT)));
-        layers.layer(output.activation(Activation.SOFTMAX).nIn(summarySize).nOut(classes).build());
+        if (multiLabel) {
+            layers.layer(new OutputLayer.Builder(LossFunction.XENT).activation(Activation.SIGMOID)
+                    .nIn(summarySize).nOut(classes).build());
+        } else {
+            OutputLayer.Builder output = classWeights == null ? new OutputLayer.Builder(LossFunction.MCXENT)
+                    : new OutputLayer.Builder(new LossMCXENT(Nd4j.create(classWeights).castTo(DataType.FLOAT)));
+            layers.layer(output.activation(Activation.SOFTMAX).nIn(summarySize).nOut(classes).build());
+        }
         MultiLayerConfiguration conf = layers.build();
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();

@@ -17,7 +17,7 @@ import org.nd4j.shade.protobuf.ByteString;
  * <pre>
  * ids int64 [n, T] -> Transpose [T, n] -> Gather(embedding) [T, n, E]   (or: steps float [n, T, E] -> Transpose)
  *   -> LSTM(sequence_lens = lengths int32 [n]; forward or bidirectional) -> Y [T, D, n, H], Y_h [D, n, H]
- *   -> summary [n, S] (each pooling's block, each of D x H) -> Gemm(dense) -> Softmax -> probabilities [n, C]
+ *   -> summary [n, S] (each pooling's block, each of D x H) -> Gemm(dense) -> Softmax (Sigmoid for a multi-label network) -> probabilities [n, C]
  * </pre>
  * An ensemble's members share the inputs and the masks, and the graph's output is the {@code Mean} of their
  * probabilities, as {@link TextClassifier} averages them.
@@ -217,7 +217,12 @@ final class OnnxClassifierGraph {
         graph.addInitializer(tensor(p + "dense_W", dense, dense.shape()))
                 .addInitializer(tensor(p + "dense_b", denseBias, denseBias.length()));
         String logits = node("Gemm", List.of(summary, p + "dense_W", p + "dense_b"), p + "logits");
-        node("Softmax", List.of(logits), output, integer("axis", -1));
+        if (LstmArchitecture.endsInSigmoids(network)) {
+            // a multi-label network: each label's probability on its own
+            node("Sigmoid", List.of(logits), output);
+        } else {
+            node("Softmax", List.of(logits), output, integer("axis", -1));
+        }
     }
 
     /** Each direction's final state, {@code [n, D x H]}, from the LSTM's {@code Y_h} {@code [D, n, H]}. */

@@ -1,5 +1,6 @@
 package com.example.sentiment.ml;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,12 +15,27 @@ import java.util.Map;
  *                      vocabulary of words)
  * @param chunks the windows the text was read as: 1, or more for a long text read with {@link LongText#CHUNK}
  *               (whose probabilities are then the mean of its windows')
+ * @param labels for a multi-label model, the labels whose probability reaches their threshold, most probable
+ *               first (possibly none; {@code label} is then still the most probable one); null for a single-label
+ *               model, whose {@code scores} sum to 1
  */
 public record Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated,
-                         int unknownTokens, int chunks) {
+                         int unknownTokens, int chunks, List<String> labels) {
+
+    /** A single-label prediction read in one window, whose unknown words were not counted. */
+    public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated) {
+        this(label, confidence, scores, tokens, truncated, -1, 1, null);
+    }
+
+    /** A single-label prediction. */
+    public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated,
+                      int unknownTokens, int chunks) {
+        this(label, confidence, scores, tokens, truncated, unknownTokens, chunks, null);
+    }
 
     /** A prediction read in one window, whose unknown words were not counted. */
-    public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated) {
-        this(label, confidence, scores, tokens, truncated, -1, 1);
+    public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated,
+                      List<String> labels) {
+        this(label, confidence, scores, tokens, truncated, -1, 1, labels);
     }
 }

@@ -95,6 +95,6 @@ record StratifiedFolds(int folds, int[] foldOf) {
                 targets[i] = data.targets()[rows[i]];
             }
         }
-        return new EncodedTexts(sequences, labels, targets);
+        return new EncodedTexts(sequences, labels, targets, data.multiLabel());
     }
 }

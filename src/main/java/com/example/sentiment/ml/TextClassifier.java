@@ -53,6 +53,11 @@ public final class TextClassifier {
      * version without it reads word ids, as every version before encoders did.
      */
     public static final String ENCODER_FILE = "encoder.json";
+    /**
+     * A multi-label version's decision thresholds, one per label in label order, as a JSON array of numbers
+     * (tuned on the job's validation split); absent for a single-label version.
+     */
+    public static final String THRESHOLDS_FILE = "thresholds.json";
 
     private static final Logger LOG = LoggerFactory.getLogger(TextClassifier.class);
     private static final JsonMapper LABELS_JSON = JsonMapper.builder().build();
@@ -82,6 +87,9 @@ public final class TextClassifier {
     private final Map<LongText, TextClassifier> readers = new java.util.EnumMap<>(LongText.class);
     // temperature scaling of the answers' probabilities (Calibration); 1 for none. Set in place, as onnx
     private volatile double temperature = 1;
+    // a multi-label network ends in one sigmoid per label; its decision thresholds (set after tuning, or loaded)
+    private final boolean multiLabel;
+    private volatile double[] thresholds;
 
     TextClassifier(MultiLayerNetwork network, Vocabulary vocabulary, List<String> labels, int maxSequenceLength) {
         this(network, vocabulary, labels, maxSequenceLength, null);
@@ -103,6 +111,31 @@ public final class TextClassifier {
         this.maxSequenceLength = maxSequenceLength;
         this.fused = FusedLstmForward.of(network).orElse(null);
         this.others = List.copyOf(others);
+        this.multiLabel = LstmArchitecture.endsInSigmoids(network);
+        this.thresholds = multiLabel ? MultiLabelEvaluation.defaultThresholds(this.labels.size()) : null;
+    }
+
+    /** Whether the network gives each label an independent probability (several labels per text). */
+    public boolean multiLabel() {
+        return multiLabel;
+    }
+
+    /** A multi-label classifier's decision thresholds, in label order (a copy); null for a single-label one. */
+    public double[] thresholds() {
+        double[] t = thresholds;
+        return t == null ? null : t.clone();
+    }
+
+    /** Sets a multi-label classifier's thresholds (one per label), and returns it; call before it serves. */
+    TextClassifier withThresholds(double[] tuned) {
+        if (!multiLabel || tuned.length != labels.size()) {
+            throw new IllegalArgumentException("thresholds are for a multi-label classifier, one per label");
+        }
+        this.thresholds = tuned.clone();
+        synchronized (readers) {
+            readers.values().forEach(reader -> reader.thresholds = tuned.clone());
+        }
+        return this;
     }
 
     /** The same classifier reading long texts as {@code mode}: its networks, replicas and passes shared. */
@@ -119,6 +152,8 @@ public final class TextClassifier {
         this.longText = mode;
         this.longTextStride = base.longTextStride;
         this.temperature = base.temperature;
+        this.multiLabel = base.multiLabel;
+        this.thresholds = base.thresholds;
     }
 
     /**
@@ -264,7 +299,21 @@ public final class TextClassifier {
         } catch (RuntimeException e) {
             throw new IOException("cannot read the ensemble members: " + refusal(e), e);
         }
-        return new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others);
+        TextClassifier loaded = new TextClassifier(network, vocabulary, labels, maxSequenceLength, encoder, others);
+        Path thresholdsFile = directory.resolve(THRESHOLDS_FILE);
+        if (loaded.multiLabel && Files.exists(thresholdsFile)) {
+            double[] thresholds;
+            try {
+                thresholds = LABELS_JSON.readValue(thresholdsFile.toFile(), double[].class);
+            } catch (JacksonException e) {
+                throw new IOException(THRESHOLDS_FILE + " is not an array of numbers: " + e.getOriginalMessage(), e);
+            }
+            if (thresholds == null || thresholds.length != labels.size()) {
+                throw new IOException(THRESHOLDS_FILE + " must hold one threshold per label (" + labels.size() + ")");
+            }
+            loaded.withThresholds(thresholds);
+        }
+        return loaded;
     }
 
     /** What {@link #ENCODER_FILE} records. */
@@ -336,6 +385,9 @@ public final class TextClassifier {
         if (encoder != null) {
             Files.write(directory.resolve(ENCODER_FILE), LABELS_JSON.writeValueAsBytes(
                     new EncoderFile(encoder.name(), encoder.dimension(), encoder.fingerprint())));
+        }
+        if (multiLabel) {
+            Files.write(directory.resolve(THRESHOLDS_FILE), LABELS_JSON.writeValueAsBytes(thresholds));
         }
     }
 
@@ -485,10 +537,25 @@ public final class TextClassifier {
         Prediction[] out = new Prediction[n];
         for (int i = 0; i < n; i++) {
             int chunks = firstWindow[i + 1] - firstWindow[i];
-            out[i] = prediction(meanOf(probabilities, firstWindow[i], chunks), read[i], truncated[i], unknown[i],
+            // a long text's probabilities: the mean of its windows', or for a multi-label model each label's
+            // highest (a label shown in any window is the text's)
+            float[] aggregate = multiLabel ? maxOf(probabilities, firstWindow[i], chunks)
+                    : meanOf(probabilities, firstWindow[i], chunks);
+            out[i] = prediction(aggregate, read[i], truncated[i], unknown[i],
                     chunks);
         }
         return Arrays.asList(out);
+    }
+
+    /** The column-wise maximum of rows {@code from .. from + count - 1}: the row itself when there is one. */
+    static float[] maxOf(float[][] rows, int from, int count) {
+        float[] max = rows[from].clone();
+        for (int r = from + 1; r < from + count; r++) {
+            for (int c = 0; c < max.length; c++) {
+                max[c] = Math.max(max[c], rows[r][c]);
+            }
+        }
+        return max;
     }
 
     /** The mean of rows {@code from .. from + count - 1}: the row itself when there is one. */
@@ -723,6 +790,24 @@ public final class TextClassifier {
         }
     }
 
+    /**
+     * A multi-label classifier's figures on texts with their label sets ({@link MultiLabelEvaluation#report}), at
+     * its thresholds.
+     */
+    public EvaluationReport evaluateMultiLabel(List<String> texts, List<java.util.Set<String>> labelSets) {
+        List<Prediction> predictions = classify(texts);
+        boolean[][] truth = new boolean[texts.size()][labels.size()];
+        boolean[][] predicted = new boolean[texts.size()][labels.size()];
+        for (int i = 0; i < truth.length; i++) {
+            for (int c = 0; c < labels.size(); c++) {
+                truth[i][c] = labelSets.get(i).contains(labels.get(c));
+                predicted[i][c] = predictions.get(i).labels() != null
+                        && predictions.get(i).labels().contains(labels.get(c));
+            }
+        }
+        return MultiLabelEvaluation.report(labels, truth, predicted, thresholds);
+    }
+
     /** Accuracy, macro-F1, per-label figures and confusion matrix of this classifier on labelled data. */
     public EvaluationReport evaluate(LabelledTexts data) {
         List<Prediction> predictions = classify(data.texts());
@@ -741,7 +826,8 @@ public final class TextClassifier {
             probabilities[c] = raw[c];
         }
         double t = temperature;
-        if (t != 1) {
+        // a softmax temperature: a multi-label model's independent sigmoids are not scaled by it
+        if (t != 1 && !multiLabel) {
             probabilities = Calibration.scaled(probabilities, t);
         }
         Map<String, Double> scores = new LinkedHashMap<>();
@@ -752,8 +838,40 @@ public final class TextClassifier {
                 best = c;
             }
         }
-        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens,
-                chunks);
+        if (!multiLabel) {
+            return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens,
+                    chunks);
+        }
+        double[] cut = thresholds;
+        List<Integer> over = new java.util.ArrayList<>();
+        for (int c = 0; c < probabilities.length; c++) {
+            if (probabilities[c] >= cut[c]) {
+                over.add(c);
+            }
+        }
+        double[] p = probabilities;
+        over.sort((a, b) -> Double.compare(p[b], p[a]));
+        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens, chunks,
+                over.stream().map(labels::get).toList());
+    }
+
+    /**
+     * Every label's probability for each of the texts already turned into the network's input, in their order
+     * (ensembles averaged): what a multi-label classifier's thresholds are tuned and evaluated on.
+     */
+    float[][] allProbabilities(SequenceFeatures features) {
+        int[] lengths = new int[features.size()];
+        Arrays.setAll(lengths, features::length);
+        int[] order = sortedByLength(lengths);
+        float[][] out = new float[order.length][];
+        for (int from = 0; from < order.length; from += MAX_FORWARD_BATCH) {
+            int to = Math.min(order.length, from + MAX_FORWARD_BATCH);
+            float[][] rows = probabilities(features, order, from, to);
+            for (int r = from; r < to; r++) {
+                out[order[r]] = rows[r - from];
+            }
+        }
+        return out;
     }
 
     private static int[] lengths(int[][] sequences) {

@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code metadata.json} under {@code evaluations}, named by the file's name. With {@code --calibrate} the file is
  * validation data instead: the version's temperature and precision curve are fitted on it (a version trained before
  * calibration existed, such as a bundled one, gets one without retraining) and stored in its metadata, with the
- * version's default precision target and ambiguity margin when given (else the ones it had).
+ * version's default precision target and ambiguity margin when given (else the ones it had). A multi-label version
+ * is evaluated on the label sets of the file ({@code a|b}, or {@code --labelSeparator=...}) with its own figures.
  */
 public final class EvaluateCommand {
 
@@ -29,7 +30,8 @@ public final class EvaluateCommand {
     }
 
     public static int run(Class<?> application, String[] args) throws Exception {
-        CommandOptions options = CommandOptions.parse(args, Set.of("model", "data", "record", "calibrate", "target-precision", "ambiguity-margin"));
+        CommandOptions options = CommandOptions.parse(args, Set.of("model", "data", "record", "calibrate", "target-precision",
+                "ambiguity-margin", "labelSeparator"));
         if (!options.has("model") || !options.has("data")) {
             System.err.println("usage: evaluate --model=ID --data=FILE [--record] [--calibrate [--target-precision=X] "
                         + "[--ambiguity-margin=X]] [--sentiment.models-dir=DIR]");
@@ -42,6 +44,9 @@ public final class EvaluateCommand {
             TextClassifier classifier = store.load(id);
             Path file = Path.of(options.get("data"));
             List<DatasetReader.Row> rows = DatasetReader.rows(file);
+            if (classifier.multiLabel()) {
+                return evaluateMultiLabel(store, json, id, classifier, file, rows, options);
+            }
             int[] labels = new int[rows.size()];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = classifier.labels().indexOf(rows.get(i).label());
@@ -96,5 +101,38 @@ public final class EvaluateCommand {
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * A multi-label version on a file whose label column holds each text's labels joined by {@code |} (or
+     * {@code --labelSeparator}), or whose JSON Lines rows give arrays of labels: micro- and macro-F1, Hamming
+     * loss, subset accuracy and per-label figures at the version's thresholds.
+     */
+    private static int evaluateMultiLabel(ModelRepository store, JsonMapper json, String id, TextClassifier classifier,
+                                          Path file, List<DatasetReader.Row> rows, CommandOptions options)
+            throws Exception {
+        String separator = options.has("labelSeparator") ? options.get("labelSeparator") : "|";
+        List<java.util.Set<String>> sets = new java.util.ArrayList<>(rows.size());
+        for (DatasetReader.Row row : rows) {
+            java.util.Set<String> set = new java.util.TreeSet<>();
+            for (String label : row.label().split(java.util.regex.Pattern.quote(separator), -1)) {
+                if (label.isBlank()) {
+                    continue;
+                }
+                if (!classifier.labels().contains(label.strip())) {
+                    System.err.println("line " + row.line() + ": label '" + label.strip()
+                            + "' is not one of the model's " + classifier.labels());
+                    return 1;
+                }
+                set.add(label.strip());
+            }
+            sets.add(set);
+        }
+        EvaluationReport report = classifier.evaluateMultiLabel(rows.stream().map(DatasetReader.Row::text).toList(), sets);
+        if (options.has("record")) {
+            store.recordEvaluation(id, file.getFileName().toString(), report);
+        }
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        return 0;
     }
 }

@@ -24,6 +24,9 @@ final class PromotionGate {
 
     Promotion decide(TextClassifier candidate, Optional<ModelService.LoadedModel> active, List<String> labels,
                      LabelledTexts heldOut) {
+        if (candidate.multiLabel() && heldOut.multiLabel()) {
+            return decideMultiLabel(candidate, active, labels, heldOut);
+        }
         double candidateF1 = candidate.evaluate(heldOut).macroF1();
         int n = heldOut.size();
         if (active.isEmpty()) {
@@ -42,6 +45,38 @@ final class PromotionGate {
         // a tiny tolerance so that a gain of exactly the margin is not lost to floating-point rounding
         boolean better = gain >= margin - 1e-12;
         String figures = String.format(Locale.ROOT, "macro-F1 %.4f against %.4f of the active model %s on %d "
+                + "held-out examples", candidateF1, activeF1, current.id(), n);
+        return better
+                ? new Promotion(Promotion.ACTIVATED, current.id(), candidateF1, activeF1, n,
+                        figures + String.format(Locale.ROOT, ": better by %.4f (margin %.4f)", gain, margin))
+                : new Promotion(Promotion.KEPT_ACTIVE, current.id(), candidateF1, activeF1, n,
+                        figures + String.format(Locale.ROOT, ": not better by the margin %.4f", margin));
+    }
+
+    /**
+     * The same for a multi-label version, on micro-F1 at each version's own thresholds: an active version that
+     * is single-label, or has other labels, cannot be compared and stays active.
+     */
+    private Promotion decideMultiLabel(TextClassifier candidate, Optional<ModelService.LoadedModel> active,
+                                       List<String> labels, LabelledTexts heldOut) {
+        double candidateF1 = candidate.evaluateMultiLabel(heldOut.texts(), heldOut.labelSets()).multiLabel().microF1();
+        int n = heldOut.size();
+        if (active.isEmpty()) {
+            return new Promotion(Promotion.ACTIVATED, null, candidateF1, null, n, "no model was active");
+        }
+        ModelService.LoadedModel current = active.get();
+        List<String> activeLabels = current.classifier().labels();
+        if (!current.classifier().multiLabel() || !new HashSet<>(activeLabels).equals(new HashSet<>(labels))) {
+            return new Promotion(Promotion.KEPT_ACTIVE, current.id(), candidateF1, null, n, "the active model "
+                    + current.id() + (current.classifier().multiLabel() ? " has other labels" : " is single-label")
+                    + " and this job's is multi-label, so the two cannot be compared; activate the new version "
+                    + "explicitly if it should replace it");
+        }
+        double activeF1 = current.classifier().evaluateMultiLabel(heldOut.texts(), heldOut.labelSets())
+                .multiLabel().microF1();
+        double gain = candidateF1 - activeF1;
+        boolean better = gain >= margin - 1e-12;
+        String figures = String.format(Locale.ROOT, "micro-F1 %.4f against %.4f of the active model %s on %d "
                 + "held-out examples", candidateF1, activeF1, current.id(), n);
         return better
                 ? new Promotion(Promotion.ACTIVATED, current.id(), candidateF1, activeF1, n,

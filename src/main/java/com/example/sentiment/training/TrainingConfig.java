@@ -153,11 +153,22 @@ record TrainingConfig(
                 + "ambiguityMargin overrides it", example = "0.1")
         @DecimalMin(value = "0.0", inclusive = false, message = "must be greater than 0 and less than 1")
         @DecimalMax(value = "1.0", inclusive = false, message = "must be greater than 0 and less than 1")
-        Double ambiguityMargin) {
+        Double ambiguityMargin,
+        @Schema(description = "multi-label: each text may have several labels (the label column holds them "
+                + "joined by labelSeparator, or a JSON Lines row gives \"labels\": [...]); the network ends in one "
+                + "sigmoid per label and each label gets its own threshold. single-label: one label per text, "
+                + "whatever the label column holds. Unset: multi-label when a label holds the separator or a JSON "
+                + "Lines row gives an array of labels", allowableValues = {"single-label", "multi-label"},
+                example = "multi-label")
+        @Pattern(regexp = "(?i)single-label|multi-label", message = "must be one of single-label, multi-label")
+        String task,
+        @Schema(description = "what separates the labels of one text in the label column", example = "|",
+                defaultValue = "|")
+        @Size(min = 1, max = 5, message = "must be 1 to 5 characters") String labelSeparator) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -202,7 +213,8 @@ record TrainingConfig(
         return new ResolvedTrainingConfig(name, candidates.get(0).hyperParameters(), or(validationSplit, d.validationSplit()),
                 or(textColumn, "text"), or(labelColumn, "label"), or(activate, Activation.IF_BETTER),
                 or(includeFeedback, false), List.copyOf(candidates), or(timeBudgetSeconds, d.timeBudgetSeconds()),
-                "sentences".equalsIgnoreCase(validationUnit), distillation, targetPrecision, ambiguityMargin);
+                "sentences".equalsIgnoreCase(validationUnit), distillation, targetPrecision, ambiguityMargin,
+                task == null ? null : task.toLowerCase(java.util.Locale.ROOT), labelSeparator);
     }
 
     /** The fields that mean something only with a teacher, which are refused without one. */
@@ -279,20 +291,23 @@ record TrainingConfig(
      * @param distillation the teacher a word-vector model learns from, or null for the uploaded labels alone
      * @param targetPrecision the version's default precision target, or null for none
      * @param ambiguityMargin the version's default ambiguity margin, or null for none
+     * @param task {@code multi-label} or {@code single-label}, or null to tell from the data
+     * @param labelSeparator what separates several labels in the label column (null: {@code |})
      */
     public record ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                          String textColumn, String labelColumn, Activation activate,
                                          boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
                                          int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation,
-                                         Double targetPrecision, Double ambiguityMargin) {
+                                         Double targetPrecision, Double ambiguityMargin,
+                                         String task, String labelSeparator) {
 
-        /** Settings without abstention defaults. */
+        /** Settings without abstention defaults, the task told from the data. */
         public ResolvedTrainingConfig(String name, HyperParameters hyperParameters, double validationSplit,
                                       String textColumn, String labelColumn, Activation activate,
                                       boolean includeFeedback, List<ConfigurationSearch.Candidate> candidates,
                                       int timeBudgetSeconds, boolean holdOutSentences, Distillation distillation) {
             this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
-                    candidates, timeBudgetSeconds, holdOutSentences, distillation, null, null);
+                    candidates, timeBudgetSeconds, holdOutSentences, distillation, null, null, null, null);
         }
 
         /** One configuration, without a search (a job restored from its record, which no longer trains). */
@@ -300,7 +315,8 @@ record TrainingConfig(
                                       String textColumn, String labelColumn, Activation activate,
                                       boolean includeFeedback) {
             this(name, hyperParameters, validationSplit, textColumn, labelColumn, activate, includeFeedback,
-                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0, false, null, null, null);
+                    List.of(new ConfigurationSearch.Candidate("manual", hyperParameters)), 0, false, null, null, null,
+                    null, null);
         }
     }
 }

@@ -102,6 +102,10 @@ class TrainingJobRunner {
             // each candidate reads its view of the rows, and its version gets that view's vocabulary (and encoder)
             List<ConfigurationSearch.View> views = data.views(job.config().hyperParameters().encoder());
             Distillation distillation = job.config().distillation();
+            if (distillation != null && data.train().multiLabel()) {
+                throw new TrainingFailedException("a teacher distils single-label models only: this job's data is "
+                        + "multi-label (leave teacher out, or set \"task\": \"single-label\")");
+            }
             if (distillation != null) {
                 TextClassifier teacher = teacher(distillation.teacher(), data.labels());
                 DistilledDataset distilled = DistilledDataset.build(data, teacher, table, distillation,
@@ -217,7 +221,8 @@ class TrainingJobRunner {
      */
     private Calibration calibration(TrainingJob job, PreparedDataset data, TrainingResult result) {
         com.example.sentiment.ml.LabelledTexts validation = data.heldOutTexts();
-        if (validation == null || validation.size() == 0) {
+        // temperature scaling calibrates a softmax; a multi-label version's labels have their own thresholds
+        if (validation == null || validation.size() == 0 || result.classifier().multiLabel()) {
             return null;
         }
         try {

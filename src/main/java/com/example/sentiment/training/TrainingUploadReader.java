@@ -123,7 +123,7 @@ class TrainingUploadReader {
                 config.validationSplit(), config.hyperParameters(), config.candidates(),
                 // the validation texts: the if-better gate compares on them, and every version is calibrated on them
                 true, config.holdOutSentences(), config.distillation() != null,
-                corrections));
+                corrections, config.task(), config.labelSeparator()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.example.sentiment.classification;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.example.sentiment.system.Problems.invalidField;
 import static com.example.sentiment.system.Problems.problem;
 import static org.hamcrest.Matchers.containsString;
@@ -91,6 +92,30 @@ class ClassificationControllerTest {
     }
 
     @Test
+    void aMultiLabelAnswerListsItsLabelsLastAndASingleLabelOneHasNone() throws Exception {
+        ClassificationResult multi = new ClassificationResult(MODEL, "urgent", 0.93,
+                Map.of("billing", 0.81, "urgent", 0.93, "spam", 0.02), 5, false, false, null, 1, null, null,
+                List.of("urgent", "billing"));
+        when(classification.classify(any(), any(), any())).thenReturn(multi);
+        String body = post("/api/v1/classify", "{\"text\":\"refund me now\",\"explain\":true,"
+                + "\"explainLabel\":\"billing\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.label").value("urgent"))
+                .andExpect(jsonPath("$.scores.billing").value(0.81))
+                .andExpect(jsonPath("$.labels[0]").value("urgent"))
+                .andExpect(jsonPath("$.labels[1]").value("billing"))
+                .andReturn().getResponse().getContentAsString();
+        // added at the end of the answer, after every field a single-label client reads
+        assertThat(body.indexOf("\"labels\"")).isGreaterThan(body.indexOf("\"abstained\""));
+        verify(classification).classify("refund me now", null, new ClassificationService.Options(true, null, "billing"));
+
+        when(classification.classify(any(), any(), any())).thenReturn(positive());
+        post("/api/v1/classify", "{\"text\":\"great film\"}")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.labels").doesNotExist());
+    }
+
+    @Test
     void aBatchIsClassifiedInTheOrderOfItsTexts() throws Exception {
         when(classification.classifyBatch(any(), any(), any()))
                 .thenReturn(new BatchClassificationResult(MODEL, List.of(positive(), positive())));
@@ -123,7 +148,7 @@ class ClassificationControllerTest {
     void aPrecisionTargetAndAnAmbiguityMarginReachTheServiceAndTheReasonIsAnswered() throws Exception {
         Calibration.PrecisionThreshold target = new Calibration.PrecisionThreshold(0.95, 0.87, 0.951, 0.62, 0.99);
         when(classification.classify(any(), any(), any())).thenReturn(new ClassificationResult(MODEL, null, 0.8,
-                Map.of("negative", 0.2, "positive", 0.8), 2, false, true, null, 1, "precision-target", target));
+                Map.of("negative", 0.2, "positive", 0.8), 2, false, true, null, 1, "precision-target", target, null));
         post("/api/v1/classify", "{\"text\":\"fine\",\"targetPrecision\":0.95,\"ambiguityMargin\":0.1}")
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.abstained").value(true))

@@ -74,7 +74,7 @@ class TensorCodecTest {
         refused(request(text(List.of(1L), Arrays.asList("x", null))), "input 'text' data must be an array of strings");
         refused(new InferRequest(null, null, List.of(text(List.of(1L), List.of("x"))),
                 List.of(new RequestedOutput("logits", null))),
-                "unknown output 'logits': the outputs are 'label' and 'probabilities'");
+                "unknown output 'logits': the outputs are 'label', 'probabilities' and (multi-label models) 'labels'");
     }
 
     @Test
