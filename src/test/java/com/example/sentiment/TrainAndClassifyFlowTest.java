@@ -117,12 +117,12 @@ class TrainAndClassifyFlowTest {
             assertThat(details.get("trainingJobId").asString()).isEqualTo(jobId);
             assertThat(client.get("/actuator/health/readiness").json().get("components").get("activeModel")
                     .get("details").get("version").asString()).isEqualTo(modelId);
-            // the job stored its validation rows' drift profile with the version; the 5 texts above are live traffic
+            // the job stored its validation rows' drift profile with the version; the 6 texts above are live traffic
             assertThat(version.resolve("drift-reference.json")).isRegularFile();
             JsonNode drift = client.get("/api/v1/models/" + modelId + "/drift").json();
             assertThat(drift.get("referenceSample").asInt()).isEqualTo(job.get().get("dataset")
                     .get("validationExamples").asInt());
-            assertThat(drift.get("liveSample").asInt()).isEqualTo(5);
+            assertThat(drift.get("liveSample").asInt()).isEqualTo(6);
             assertThat(drift.get("status").asString()).isEqualTo("insufficient-data");
             String prometheus = client.get("/actuator/prometheus").body();
             assertThat(prometheus).contains("sentiment_classify_latency_seconds_bucket", "sentiment_predictions_total",
