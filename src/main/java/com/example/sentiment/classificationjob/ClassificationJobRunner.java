@@ -1,5 +1,6 @@
 package com.example.sentiment.classificationjob;
 
+import com.example.sentiment.dataset.FileFormat;
 import com.example.sentiment.ml.Prediction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -189,7 +190,7 @@ final class ClassificationJobRunner {
             }
             live.put(id, new Progress(done, done, start));
             ResultFormat format = ResultFormat.named(job.outputFormat());
-            JobInput.Format inputFormat = JobInput.Format.valueOf(job.inputFormat().toUpperCase(java.util.Locale.ROOT));
+            FileFormat inputFormat = FileFormat.valueOf(job.inputFormat().toUpperCase(java.util.Locale.ROOT));
             try (InputStream in = files.openInput(id);
                  JobInput input = JobInput.open(in, inputFormat, job.textColumn(), json);
                  ClassificationJobFiles.ResultOutput out = files.openOutput(id, checkpoint)) {

@@ -1,5 +1,6 @@
 package com.example.sentiment.classificationjob;
 
+import com.example.sentiment.dataset.FileFormat;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.system.BadRequestException;
 import java.io.BufferedInputStream;
@@ -83,7 +84,7 @@ class ClassificationJobService {
         Instant now = clock.instant();
         String id = "cj-" + ID_TIME.format(now) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         try {
-            JobInput.Format format;
+            FileFormat format;
             try (InputStream in = new BufferedInputStream(upload.open())) {
                 in.mark(8192);
                 byte[] start = in.readNBytes(8192);
@@ -93,15 +94,15 @@ class ClassificationJobService {
                     throw InvalidJobInputException.of("the file is empty");
                 }
                 int eol = head.indexOf('\n');
-                format = JobInput.detect(upload.filename(), eol < 0 ? head : head.substring(0, eol));
+                format = FileFormat.detect(upload.filename(), eol < 0 ? head : head.substring(0, eol));
                 files.storeInput(id, in);
             }
             long rows = check(id, format, column);
             if (output == null) {
-                output = format == JobInput.Format.JSONL ? ResultFormat.JSONL : ResultFormat.CSV;
+                output = format == FileFormat.JSONL ? ResultFormat.JSONL : ResultFormat.CSV;
             }
             ClassificationJob job = new ClassificationJob(id, ClassificationJob.State.QUEUED, model.id(),
-                    upload.filename(), format.value(), column, output.extension, rows, 0, now, null, null, 0, null);
+                    upload.filename(), format.name().toLowerCase(java.util.Locale.ROOT), column, output.extension, rows, 0, now, null, null, 0, null);
             records.save(job);
             runner.enqueue(id);
             log.info("Classification job {} queued: {} rows of {} with version {}", id, rows, upload.filename(), model.id());
@@ -116,7 +117,7 @@ class ClassificationJobService {
     }
 
     /** Reads the stored file through once: counts its rows and refuses it with the first problems found. */
-    private long check(String id, JobInput.Format format, String column) throws IOException {
+    private long check(String id, FileFormat format, String column) throws IOException {
         List<String> problems = new ArrayList<>();
         long more = 0;
         long rows = 0;

@@ -1,5 +1,6 @@
 package com.example.sentiment.classificationjob;
 
+import com.example.sentiment.dataset.FileFormat;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -27,15 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class JobInput implements Closeable {
 
-    /** The formats read. */
-    enum Format {
-        CSV, TSV, JSONL;
-
-        String value() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     /** One row: its number (from 1), the line it starts on, id, text, and what is wrong with it (or null). */
     record Row(long number, long line, String id, String text, String problem) {
     }
@@ -47,7 +38,7 @@ final class JobInput implements Closeable {
             .setIgnoreEmptyLines(true).get();
 
     private final BufferedReader reader;
-    private final Format format;
+    private final FileFormat format;
     private final String textColumn;
     private final JsonMapper json;
     private CSVParser csv;
@@ -60,7 +51,7 @@ final class JobInput implements Closeable {
     /** The line the last record read ended on (the parser has read ahead when asked whether there is another). */
     private long previousEnd;
 
-    private JobInput(InputStream in, Format format, String textColumn, JsonMapper json) {
+    private JobInput(InputStream in, FileFormat format, String textColumn, JsonMapper json) {
         this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
         this.format = format;
@@ -68,31 +59,12 @@ final class JobInput implements Closeable {
         this.json = json;
     }
 
-    /** The format a file's name says, or else what its first line looks like. */
-    static Format detect(String filename, String firstLine) {
-        String name = filename == null ? "" : filename.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
-            return Format.JSONL;
-        }
-        if (name.endsWith(".tsv") || name.endsWith(".tab")) {
-            return Format.TSV;
-        }
-        if (name.endsWith(".csv")) {
-            return Format.CSV;
-        }
-        String start = firstLine.stripLeading();
-        if (start.startsWith("{")) {
-            return Format.JSONL;
-        }
-        return start.indexOf('\t') >= 0 && start.indexOf(',') < 0 ? Format.TSV : Format.CSV;
-    }
-
     /**
      * Opens a file and reads its header (CSV, TSV).
      *
      * @throws InvalidJobInputException when the file is empty, has no header or no text column
      */
-    static JobInput open(InputStream in, Format format, String textColumn, JsonMapper json) throws IOException {
+    static JobInput open(InputStream in, FileFormat format, String textColumn, JsonMapper json) throws IOException {
         JobInput input = new JobInput(in, format, textColumn, json);
         try {
             input.start();
@@ -109,10 +81,10 @@ final class JobInput implements Closeable {
         if (first != '\uFEFF' && first >= 0) {
             reader.reset();
         }
-        if (format == Format.JSONL) {
+        if (format == FileFormat.JSONL) {
             return;
         }
-        csv = CSVParser.builder().setReader(reader).setFormat(format == Format.CSV ? CSV : TSV).get();
+        csv = CSVParser.builder().setReader(reader).setFormat(format == FileFormat.CSV ? CSV : TSV).get();
         records = csv.iterator();
         if (!hasNext()) {
             throw InvalidJobInputException.of("the file is empty");
@@ -152,7 +124,7 @@ final class JobInput implements Closeable {
 
     /** The next row, or null at the end of the file. */
     Row next() throws IOException {
-        return format == Format.JSONL ? nextJson() : nextDelimited();
+        return format == FileFormat.JSONL ? nextJson() : nextDelimited();
     }
 
     /** Reads past {@code count} rows (those a resumed job already answered). */

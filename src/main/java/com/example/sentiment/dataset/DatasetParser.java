@@ -39,12 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class DatasetParser {
 
     /** The formats the service reads. */
-    enum Format {
-        CSV, TSV, JSONL
-    }
-
     /** What a file held, rows included, for small files read whole. */
-    record Parsed(Format format, List<DatasetReader.Row> rows, int rowsRead, Map<String, Integer> skipped) {
+    record Parsed(FileFormat format, List<DatasetReader.Row> rows, int rowsRead, Map<String, Integer> skipped) {
     }
 
     /**
@@ -52,9 +48,9 @@ final class DatasetParser {
      *
      * @param labelLists whether some JSON Lines row gave its labels as an array (a multi-label file)
      */
-    record Summary(Format format, int rowsRead, Map<String, Integer> skipped, boolean labelLists) {
+    record Summary(FileFormat format, int rowsRead, Map<String, Integer> skipped, boolean labelLists) {
 
-        Summary(Format format, int rowsRead, Map<String, Integer> skipped) {
+        Summary(FileFormat format, int rowsRead, Map<String, Integer> skipped) {
             this(format, rowsRead, skipped, false);
         }
     }
@@ -128,7 +124,7 @@ final class DatasetParser {
             if (start.isBlank() && start.length() < SNIFF_CHARS) {
                 throw InvalidDatasetException.of(part, "the file is empty");
             }
-            Format format = detect(filename, start);
+            FileFormat format = FileFormat.detect(filename, start);
             switch (format) {
                 case JSONL -> parseJsonLines(reader, textColumn, labelColumn, labelSeparator, collector);
                 case CSV -> parseDelimited(reader, CSV, textColumn, labelColumn, collector);
@@ -157,26 +153,6 @@ final class DatasetParser {
         }
         reader.reset();
         return new String(buffer, 0, n);
-    }
-
-    static Format detect(String filename, String content) {
-        String name = filename == null ? "" : filename.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
-            return Format.JSONL;
-        }
-        if (name.endsWith(".tsv") || name.endsWith(".tab")) {
-            return Format.TSV;
-        }
-        if (name.endsWith(".csv")) {
-            return Format.CSV;
-        }
-        String trimmed = content.stripLeading();
-        if (trimmed.startsWith("{")) {
-            return Format.JSONL;
-        }
-        int eol = trimmed.indexOf('\n');
-        String header = eol < 0 ? trimmed : trimmed.substring(0, eol);
-        return header.indexOf('\t') >= 0 && header.indexOf(',') < 0 ? Format.TSV : Format.CSV;
     }
 
     private static void parseDelimited(Reader reader, CSVFormat format, String textColumn, String labelColumn,

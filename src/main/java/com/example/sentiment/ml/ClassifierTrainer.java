@@ -488,11 +488,10 @@ public final class ClassifierTrainer {
 
         @Override
         public double calculateScore(MultiLayerNetwork network) {
-            if (targets != null) {
-                return multiLabelScore(network);
-            }
             long start = System.nanoTime();
-            if (windows != null) {
+            if (targets != null) {
+                multiLabelFigures(network);
+            } else if (windows != null) {
                 windowedScore(network);
             } else {
                 BucketedDataSetIterator it = new BucketedDataSetIterator(texts, labels, labelNames, batchSize, 0,
@@ -510,9 +509,10 @@ public final class ClassifierTrainer {
                 last = Evaluations.report(labelNames, eval, texts.size());
                 lastLoss = texts.size() == 0 ? Double.NaN : lossSum / texts.size();
             }
+            // multi-label versions are compared on micro-F1 where single-label ones are on macro-F1
             double score = switch (metric) {
                 case ACCURACY -> 1.0 - last.accuracy();
-                case MACRO_F1 -> 1.0 - last.macroF1();
+                case MACRO_F1 -> 1.0 - (targets != null ? last.multiLabel().microF1() : last.macroF1());
                 case LOSS -> lastLoss;
             };
             lastRate = learningRate.current();
@@ -564,12 +564,11 @@ public final class ClassifierTrainer {
         }
 
         /**
-         * A multi-label epoch: every label's threshold tuned on the validation split as the version will be,
-         * then 1 - subset accuracy for the accuracy metric, 1 - micro-F1 for macro-F1 (the figure multi-label
-         * versions are compared on), or the mean binary cross-entropy over the labels.
+         * A multi-label epoch's figures: every label's threshold tuned on the validation split as the version will
+         * be, then the figures at those thresholds (accuracy is subset accuracy) and the mean binary cross-entropy
+         * over the labels.
          */
-        private double multiLabelScore(MultiLayerNetwork network) {
-            long start = System.nanoTime();
+        private void multiLabelFigures(MultiLayerNetwork network) {
             BucketedDataSetIterator it = new BucketedDataSetIterator(texts, labels, targets, labelNames, batchSize,
                     0, false, () -> false, 1);
             float[][] probabilities = new float[texts.size()][];
@@ -596,19 +595,6 @@ public final class ClassifierTrainer {
             last = MultiLabelEvaluation.report(labelNames, truth, MultiLabelEvaluation.decide(probabilities, thresholds),
                     thresholds);
             lastLoss = texts.size() == 0 ? Double.NaN : lossSum / ((double) texts.size() * labelNames.size());
-            double score = switch (metric) {
-                case ACCURACY -> 1.0 - last.accuracy();
-                case MACRO_F1 -> 1.0 - last.multiLabel().microF1();
-                case LOSS -> lastLoss;
-            };
-            lastRate = learningRate.current();
-            if (score < best) {
-                best = score;
-            } else if (halveOnPlateau) {
-                learningRate.halve();
-            }
-            nanos += System.nanoTime() - start;
-            return score;
         }
 
         @Override

@@ -41,15 +41,20 @@ final class PromotionGate {
                     + "explicitly if it should replace it");
         }
         double activeF1 = current.classifier().evaluate(inLabelOrder(heldOut, labels, activeLabels)).macroF1();
+        return compared("macro-F1", candidateF1, activeF1, current.id(), n);
+    }
+
+    /** Activates the candidate when its figure beats the active version's by the margin. */
+    private Promotion compared(String metric, double candidateF1, double activeF1, String activeId, int n) {
         double gain = candidateF1 - activeF1;
         // a tiny tolerance so that a gain of exactly the margin is not lost to floating-point rounding
         boolean better = gain >= margin - 1e-12;
-        String figures = String.format(Locale.ROOT, "macro-F1 %.4f against %.4f of the active model %s on %d "
-                + "held-out examples", candidateF1, activeF1, current.id(), n);
+        String figures = String.format(Locale.ROOT, "%s %.4f against %.4f of the active model %s on %d "
+                + "held-out examples", metric, candidateF1, activeF1, activeId, n);
         return better
-                ? new Promotion(Promotion.ACTIVATED, current.id(), candidateF1, activeF1, n,
+                ? new Promotion(Promotion.ACTIVATED, activeId, candidateF1, activeF1, n,
                         figures + String.format(Locale.ROOT, ": better by %.4f (margin %.4f)", gain, margin))
-                : new Promotion(Promotion.KEPT_ACTIVE, current.id(), candidateF1, activeF1, n,
+                : new Promotion(Promotion.KEPT_ACTIVE, activeId, candidateF1, activeF1, n,
                         figures + String.format(Locale.ROOT, ": not better by the margin %.4f", margin));
     }
 
@@ -74,15 +79,7 @@ final class PromotionGate {
         }
         double activeF1 = current.classifier().evaluateMultiLabel(heldOut.texts(), heldOut.labelSets())
                 .multiLabel().microF1();
-        double gain = candidateF1 - activeF1;
-        boolean better = gain >= margin - 1e-12;
-        String figures = String.format(Locale.ROOT, "micro-F1 %.4f against %.4f of the active model %s on %d "
-                + "held-out examples", candidateF1, activeF1, current.id(), n);
-        return better
-                ? new Promotion(Promotion.ACTIVATED, current.id(), candidateF1, activeF1, n,
-                        figures + String.format(Locale.ROOT, ": better by %.4f (margin %.4f)", gain, margin))
-                : new Promotion(Promotion.KEPT_ACTIVE, current.id(), candidateF1, activeF1, n,
-                        figures + String.format(Locale.ROOT, ": not better by the margin %.4f", margin));
+        return compared("micro-F1", candidateF1, activeF1, current.id(), n);
     }
 
     /** The same examples with label indices into {@code target} instead of {@code source}. */

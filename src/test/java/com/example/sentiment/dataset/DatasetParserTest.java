@@ -27,7 +27,7 @@ class DatasetParserTest {
                 + "positive,\"good, really \"\"good\"\"\"\r\n"
                 + "negative,\"two\nlines\"\r\n"
                 + "negative,plain\n");
-        assertThat(parsed.format()).isEqualTo(DatasetParser.Format.CSV);
+        assertThat(parsed.format()).isEqualTo(FileFormat.CSV);
         assertThat(texts(parsed)).containsExactly("good, really \"good\"", "two\nlines", "plain");
         assertThat(parsed.rows().get(2).line()).isEqualTo(5);
         assertThat(parsed.rows()).extracting(DatasetReader.Row::label).containsExactly("positive", "negative", "negative");
@@ -36,11 +36,11 @@ class DatasetParserTest {
     @Test
     void readsTsvAndJsonLinesAndDetectsThemWithoutAnExtension() {
         DatasetParser.Parsed tsv = parse("upload", "text\tlabel\na, b\tpositive\nc\tnegative\n");
-        assertThat(tsv.format()).isEqualTo(DatasetParser.Format.TSV);
+        assertThat(tsv.format()).isEqualTo(FileFormat.TSV);
         assertThat(texts(tsv)).containsExactly("a, b", "c");
         DatasetParser.Parsed jsonl = parse("upload", "{\"text\":\"fine\",\"label\":\"positive\"}\n\n"
                 + "{\"label\":1,\"text\":\"x\",\"extra\":true}\n");
-        assertThat(jsonl.format()).isEqualTo(DatasetParser.Format.JSONL);
+        assertThat(jsonl.format()).isEqualTo(FileFormat.JSONL);
         assertThat(jsonl.rows()).extracting(DatasetReader.Row::label).containsExactly("positive", "1");
     }
 
