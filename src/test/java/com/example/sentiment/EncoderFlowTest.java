@@ -80,9 +80,13 @@ class EncoderFlowTest {
             assertThat(texts).isEqualTo(job.get("dataset").get("trainExamples").asInt()
                     + job.get("dataset").get("validationExamples").asInt());
             assertThat(progress.get("textsEncoded").asInt()).isEqualTo(texts);
-            // and nothing else runs the encoder: the version is only stored (ten pointer polls of 200 ms)
+            // and nothing else runs the encoder but the kept model's answers on the validation texts, read once more
+            // after training for the version's drift reference and calibration; the version is only stored (ten
+            // pointer polls of 200 ms)
+            int validation = job.get("dataset").get("validationExamples").asInt();
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(encoder.textsEncoded()).as("every text's states once, for all 10 epochs").isEqualTo(texts));
+                    assertThat(encoder.textsEncoded()).as("every text's states once, for all 10 epochs")
+                            .isEqualTo(texts + validation));
             assertThat(job.get("metrics").get("validationAccuracy").asDouble()).isGreaterThan(0.85);
 
             modelId = job.get("modelId").asString();
@@ -139,7 +143,9 @@ class EncoderFlowTest {
             int texts = job.get("dataset").get("trainExamples").asInt()
                     + job.get("dataset").get("validationExamples").asInt();
             assertThat(job.get("progress").get("textsEncoded").asInt()).isEqualTo(texts);
-            assertThat(encoder.textsEncoded()).isEqualTo(1 + 64 + texts);
+            // and the validation texts once more, as the kept model answers them for the version's files
+            assertThat(encoder.textsEncoded()).isEqualTo(1 + 64 + texts
+                    + job.get("dataset").get("validationExamples").asInt());
 
             // the version is the encoder candidate's: its settings, its vocabulary of pieces and its encoder
             String modelId = job.get("modelId").asString();

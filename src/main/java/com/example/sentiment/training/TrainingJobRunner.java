@@ -13,6 +13,7 @@ import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EpochMetrics;
 import com.example.sentiment.ml.PretrainedEncoders;
+import com.example.sentiment.ml.Prediction;
 import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.ml.TrainingFailedException;
 import com.example.sentiment.ml.TrainingObserver;
@@ -136,7 +137,11 @@ class TrainingJobRunner {
                 end(lease, job);
                 log.info("Training job {} cancelled", job.id());
             } else {
-                publish(lease, job, data, result, outcome.candidates(), driftReference(views, result));
+                // the kept model's answers on the validation texts, read once for the drift reference and calibration
+                List<Prediction> answers = data.heldOutTexts() == null ? null
+                        : result.classifier().classify(data.heldOutTexts().texts());
+                publish(lease, job, data, result, outcome.candidates(), driftReference(views, result, answers),
+                        answers);
             }
         } catch (JobQueueUnavailableException e) {
             throw e;
@@ -169,11 +174,15 @@ class TrainingJobRunner {
     }
 
     /**
-     * The version's drift reference: the kept model's predictions for the validation rows, as the view it was
-     * trained on encodes them (word ids of its vocabulary, or its encoder's pieces).
+     * The version's drift reference: the kept model's answers on the validation texts, or when the job kept none,
+     * its predictions for the validation rows as the view it was trained on encodes them (word ids of its
+     * vocabulary, or its encoder's pieces).
      */
     private static Map<String, byte[]> driftReference(List<ConfigurationSearch.View> views,
-                                                                TrainingResult result) {
+                                                                TrainingResult result, List<Prediction> answers) {
+        if (answers != null) {
+            return DriftReference.files(result.classifier().labels(), answers);
+        }
         String encoder = result.hyperParameters().encoder();
         for (ConfigurationSearch.View view : views) {
             if (view.leftOut() == null && Objects.equals(view.encoder(), encoder)) {
@@ -186,10 +195,10 @@ class TrainingJobRunner {
     }
 
     private void publish(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data, TrainingResult result,
-                         List<ConfigurationSearch.CandidateReport> candidates, Map<String, byte[]> further)
-            throws java.io.IOException {
+                         List<ConfigurationSearch.CandidateReport> candidates, Map<String, byte[]> further,
+                         List<Prediction> answers) throws java.io.IOException {
         ModelMetadata metadata = metadata(lease, job, data, result, candidates)
-                .withCalibration(calibration(job, data, result));
+                .withCalibration(calibration(job, data, result, answers));
         boolean activate = job.config().activate() == Activation.ALWAYS;
         if (job.config().activate() == Activation.IF_BETTER) {
             Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
@@ -218,16 +227,18 @@ class TrainingJobRunner {
      * Temperature scaling fitted on the job's validation texts, with its precision curve and the job's abstention
      * defaults; null when there are none (or the fit fails: the version then serves its probabilities as they are).
      * The classifier is the fresh one, which answers its raw probabilities.
+     *
+     * @param answers the classifier's answers on the validation texts
      */
-    private Calibration calibration(TrainingJob job, PreparedDataset data, TrainingResult result) {
+    private Calibration calibration(TrainingJob job, PreparedDataset data, TrainingResult result,
+                                    List<Prediction> answers) {
         com.example.sentiment.ml.LabelledTexts validation = data.heldOutTexts();
         // temperature scaling calibrates a softmax; a multi-label version's labels have their own thresholds
         if (validation == null || validation.size() == 0 || result.classifier().multiLabel()) {
             return null;
         }
         try {
-            Calibration fitted = Calibration.fit(data.labels(), result.classifier().classify(validation.texts()),
-                    validation.labels()).withDefaults(job.config().targetPrecision(), job.config().ambiguityMargin());
+            Calibration fitted = Calibration.fit(data.labels(), answers, validation.labels()).withDefaults(job.config().targetPrecision(), job.config().ambiguityMargin());
             log.info("Training job {}: temperature {} brings the validation ECE from {} to {}", job.id(),
                     String.format("%.3f", fitted.temperature()), String.format("%.4f", fitted.eceBefore()),
                     String.format("%.4f", fitted.eceAfter()));

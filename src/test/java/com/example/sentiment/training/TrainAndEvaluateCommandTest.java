@@ -38,7 +38,8 @@ class TrainAndEvaluateCommandTest {
         JsonNode recorded = metadata.get("evaluations").get("dev.csv");
         assertThat(recorded.get("examples").asInt()).isEqualTo(60);
         assertThat(recorded.get("accuracy").asDouble()).isGreaterThan(0.8);
-        assertThat(metadata.get("checksums").size()).isEqualTo(4);
+        // model.zip, vocabulary.txt, labels.txt, labels.json, and the drift reference of its validation rows
+        assertThat(metadata.get("checksums").size()).isEqualTo(5);
 
         // the job calibrated the version on its validation split, with the config's abstention defaults
         JsonNode calibration = metadata.get("calibration");
