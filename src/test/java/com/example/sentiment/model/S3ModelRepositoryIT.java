@@ -246,7 +246,8 @@ class S3ModelRepositoryIT extends ModelRepositoryContract {
             // B downloaded the version into its own cache, verified, and left no temporary file
             try (Stream<Path> files = Files.list(caches.resolve("cache-b").resolve(id))) {
                 assertThat(files.map(p -> p.getFileName().toString()))
-                        .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.json", "labels.txt");
+                        .containsExactlyInAnyOrder("model.zip", "vocabulary.txt", "labels.json", "labels.txt",
+                                "drift-reference.json");
             }
         }
     }
