@@ -155,5 +155,5 @@ export const api = {
   activate: (modelId) => request('PUT', '/models/active', { body: { modelId } }),
   deleteModel: (id) => request('DELETE', `/models/${encodeURIComponent(id)}`),
   canary: (opts) => request('GET', '/models/canary', opts),
-  shadowReport: (opts) => request('GET', '/models/shadow/report', opts),
+  rollout: (opts) => request('GET', '/models/rollout', opts),
 };

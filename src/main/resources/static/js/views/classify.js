@@ -202,6 +202,9 @@ function singleResult(text, r) {
     r.explanation ? explanationView(r.explanation, topLabel(r), 'explanation') : null,
     r.truncated ? h('p', { class: 'note', role: 'note', id: 'truncated-note' },
       `The text was truncated: the model reads ${r.tokens} tokens and ignored the rest.`) : null,
+    r.chunks > 1 ? h('p', { class: 'note', role: 'note', id: 'chunks-note' },
+      `The text is longer than the model reads at once: it was read in ${r.chunks} overlapping windows, and the `
+      + 'probabilities are their mean.') : null,
     h('p', { class: 'meta' }, 'Answered by model ',
       h('a', { href: `#/models/${encodeURIComponent(r.modelId)}`, id: 'answered-by' }, r.modelId),
       ` · ${r.tokens} token${r.tokens === 1 ? '' : 's'} read`),

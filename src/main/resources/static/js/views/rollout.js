@@ -4,17 +4,6 @@ import { h, replace, num, pct, dateTime, facts, problemBox } from '../dom.js';
 
 const REFRESH_MS = 2000;
 
-async function orNull(promise) {
-  try {
-    return await promise;
-  } catch (e) {
-    if (e.status === 404) {
-      return null;
-    }
-    throw e;
-  }
-}
-
 function figuresRow(name, f) {
   return h('tr', null,
     h('th', { scope: 'row' }, name),
@@ -75,7 +64,8 @@ export function rolloutPanel() {
   let timer = null;
   async function refresh() {
     try {
-      const [canary, report] = await Promise.all([orNull(api.canary()), orNull(api.shadowReport())]);
+      // one read that is never 404 (a 404 would be a console error in the browser)
+      const { canary, shadow: report } = await api.rollout();
       replace(body, h('h3', null, 'Canary'), canaryCard(canary), h('h3', null, 'Shadow'), shadowCard(report));
     } catch (e) {
       replace(body, problemBox(e));

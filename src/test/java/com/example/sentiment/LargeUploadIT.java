@@ -46,9 +46,8 @@ class LargeUploadIT {
     @Test
     void aFileThatOnceRanTheHeapOutIsReadAsAStreamAndTrains() throws Exception {
         Path file = dir.resolve("large.csv");
-        // 28 MiB: 32 MiB came to 82 MiB of estimated heap against 81 MiB free once the service held the features of
-        // 2026-12-07 (drift windows, rollout state, classification jobs); still a file that ran a 200 MiB heap out
-        // when uploads were read whole
+        // 28 MiB: after the merges of 2026-12-07, 32 MiB came to 82 MiB of estimated heap against 81 MiB free (413);
+        // still a file that ran a 200 MiB heap out when uploads were read whole
         int rows = TestCorpus.writeCsv(file, 28 * MIB, 15);
         ServiceClient.Answer created = client.send(TrainingUpload.request(client.base(), file, CONFIG));
         assertThat(created.status()).as(created.body()).isEqualTo(202);

@@ -98,12 +98,19 @@ public record Calibration(
         if (probabilities.length != gold.length || probabilities.length == 0) {
             throw new IllegalArgumentException("need one label per row and at least one row");
         }
-        double temperature = fitTemperature(probabilities, gold);
+        Outcomes before = Outcomes.of(probabilities, gold);
+        // with every validation text right, the likelihood only grows as T falls: it says nothing about
+        // overconfidence, and a T at the search's floor would push every answer to 0 or 1 (and flatten
+        // explanations), so such a version keeps its probabilities
+        boolean anyWrong = false;
+        for (boolean right : before.correct()) {
+            anyWrong |= !right;
+        }
+        double temperature = anyWrong ? fitTemperature(probabilities, gold) : 1;
         double[][] scaled = new double[probabilities.length][];
         for (int i = 0; i < scaled.length; i++) {
             scaled[i] = scaled(probabilities[i], temperature);
         }
-        Outcomes before = Outcomes.of(probabilities, gold);
         Outcomes after = Outcomes.of(scaled, gold);
         return new Calibration(temperature, gold.length,
                 expectedCalibrationError(before.confidence, before.correct),

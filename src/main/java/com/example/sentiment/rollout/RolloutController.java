@@ -102,6 +102,20 @@ class RolloutController {
         return rollouts.promote();
     }
 
+    @GetMapping("/rollout")
+    @Operation(summary = "Show the rollout", description = "The canary (as GET /canary answers it) and the shadow's "
+            + "report (as GET /shadow/report answers it), each null when there is none: one read that is never "
+            + "404, for dashboards such as the console's Rollout panel.")
+    Overview overview() {
+        RolloutState state = rollouts.state();
+        return new Overview(state.canary() == null ? null : status(),
+                state.shadow() == null ? null : shadows.report(state.shadow()));
+    }
+
+    /** The canary's status and the shadow's report, each null when there is none. */
+    record Overview(CanaryStatus canary, ShadowComparison.Report shadow) {
+    }
+
     @GetMapping("/events")
     @Operation(summary = "Rollout events", description = "Shadows set and ended, canaries started, ended, "
             + "promoted and rolled back (with the breached guard), newest last; the last 100.")

@@ -14,6 +14,18 @@ import org.junit.jupiter.api.Test;
 class CalibrationTest {
 
     @Test
+    void validationDataWithNoWrongAnswerLeavesTheProbabilitiesAsTheyAre() {
+        // every text right: the likelihood alone would drive T to the search's floor and every answer to 0 or 1
+        double[][] probabilities = {{0.8, 0.2}, {0.3, 0.7}, {0.6, 0.4}, {0.1, 0.9}};
+        Calibration all = Calibration.fit(probabilities, new int[] {0, 1, 0, 1});
+        assertThat(all.temperature()).isEqualTo(1.0);
+        assertThat(all.eceAfter()).isEqualTo(all.eceBefore());
+        // one wrong answer is evidence, and the fit runs
+        Calibration fitted = Calibration.fit(probabilities, new int[] {0, 1, 1, 1});
+        assertThat(fitted.temperature()).isNotEqualTo(1.0);
+    }
+
+    @Test
     void theExpectedCalibrationErrorMatchesAHandCheckedExample() {
         // bin 14 (14/15, 1]: 0.95 twice, one right: |0.5 - 0.95| * 2/5 = 0.18
         // bin 9 (9/15, 10/15]: 0.65 three times, two right: |2/3 - 0.65| * 3/5 = 0.01

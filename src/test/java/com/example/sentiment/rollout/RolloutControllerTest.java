@@ -57,6 +57,21 @@ class RolloutControllerTest {
     }
 
     @Test
+    void theOverviewIs200WithNothingWhereShadowAndCanaryAre404() throws Exception {
+        when(rollouts.state()).thenReturn(RolloutState.EMPTY);
+        mvc.perform(get("/api/v1/models/rollout")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.canary").isEmpty()).andExpect(jsonPath("$.shadow").isEmpty());
+        mvc.perform(get("/api/v1/models/shadow/report")).andExpect(problem(404, "no-shadow"));
+        mvc.perform(get("/api/v1/models/canary")).andExpect(problem(404, "no-canary"));
+
+        RolloutState.Shadow shadow = new RolloutState.Shadow(ID, 0.25, Instant.EPOCH);
+        when(rollouts.state()).thenReturn(new RolloutState(shadow, null, java.util.List.of()));
+        when(shadows.report(shadow)).thenReturn(null);
+        mvc.perform(get("/api/v1/models/rollout")).andExpect(status().isOk());
+        verify(shadows).report(shadow);
+    }
+
+    @Test
     void aBadShadowRequestIs400BeforeTheServiceIsAsked() throws Exception {
         putJson("/api/v1/models/shadow", "{\"modelId\":\"" + ID + "\",\"sampleRate\":1.5}")
                 .andExpect(invalidField("sampleRate", "must be between 0 and 1"));
