@@ -74,18 +74,8 @@ class ClassificationService {
             if (problem != null) {
                 throw BadRequestException.forField("text", problem);
             }
-            List<String> texts = List.of(text);
-            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
-                ModelService.LoadedModel model = models.resolve(route.modelId());
-                // a precision target the version cannot answer: 422 before any work
-                AbstentionRule.of(model.id(), model.metadata(), options);
-                List<Prediction> predictions = options.explain() ? List.of()
-                        : List.of(batcher.classify(reader(model, options), text));
-                ClassificationResult result = options.explain() ? explained(model, texts, options).get(0)
-                        : answer(model, predictions, options).get(0);
-                route.answered(model.id(), texts, predictions, result.abstained() ? 1 : 0);
-                return new Answer<>(model.id(), result);
-            }
+            Answer<List<ClassificationResult>> answer = routed(List.of(text), modelId, options, true);
+            return new Answer<>(answer.modelId(), answer.value().get(0));
         });
     }
 
@@ -97,18 +87,32 @@ class ClassificationService {
                 throw BadRequestException.forField("texts", "at most " + limits.maxExplainTexts()
                         + " texts per call with explain=true, got " + texts.size());
             }
-            try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
-                ModelService.LoadedModel model = models.resolve(route.modelId());
-                AbstentionRule.of(model.id(), model.metadata(), options);
-                List<Prediction> predictions = options.explain() ? List.of()
-                        : batcher.classifyAll(reader(model, options), texts);
-                List<ClassificationResult> results = options.explain() ? explained(model, texts, options)
-                        : answer(model, predictions, options);
-                route.answered(model.id(), texts, predictions,
-                        (int) results.stream().filter(ClassificationResult::abstained).count());
-                return new Answer<>(model.id(), new BatchClassificationResult(model.id(), results));
-            }
+            Answer<List<ClassificationResult>> answer = routed(texts, modelId, options, false);
+            return new Answer<>(answer.modelId(), new BatchClassificationResult(answer.modelId(), answer.value()));
         });
+    }
+
+    /**
+     * The answers of the version the rollout routes the request to (the named one, the canary, or the active one),
+     * their outcome reported back to the rollout.
+     *
+     * @param single one text of a single call, which the batcher takes as such
+     */
+    private Answer<List<ClassificationResult>> routed(List<String> texts, String modelId, Options options,
+                                                      boolean single) {
+        try (RolloutTraffic.Route route = rollout.route(modelId, texts)) {
+            ModelService.LoadedModel model = models.resolve(route.modelId());
+            // a precision target the version cannot answer: 422 before any work
+            AbstentionRule rule = AbstentionRule.of(model.id(), model.metadata(), options);
+            List<Prediction> predictions = options.explain() ? List.of()
+                    : single ? List.of(batcher.classify(reader(model, options), texts.get(0)))
+                    : batcher.classifyAll(reader(model, options), texts);
+            List<ClassificationResult> results = options.explain() ? explained(model, texts, options, rule)
+                    : answer(model, predictions, null, rule);
+            route.answered(model.id(), texts, predictions,
+                    (int) results.stream().filter(ClassificationResult::abstained).count());
+            return new Answer<>(model.id(), results);
+        }
     }
 
     /** The model version that answered and its predictions, in the order of the texts. */
@@ -140,7 +144,8 @@ class ClassificationService {
      * Every text explained: the variants of all texts go to the batcher in chunks, so that other requests run
      * between them rather than behind one pass over all of them.
      */
-    private List<ClassificationResult> explained(ModelService.LoadedModel model, List<String> texts, Options options) {
+    private List<ClassificationResult> explained(ModelService.LoadedModel model, List<String> texts, Options options,
+                                                 AbstentionRule rule) {
         TextClassifier classifier = reader(model, options);
         if (options.explainLabel() != null && !classifier.labels().contains(options.explainLabel())) {
             throw BadRequestException.forField("explainLabel", "must be one of the model's labels: "
@@ -165,7 +170,7 @@ class ClassificationService {
             explanations.add(Occlusion.weights(t, maxLength, own, options.explainLabel()));
             offset += count;
         }
-        return answer(model, predictions, explanations, options);
+        return answer(model, predictions, explanations, rule);
     }
 
     /** The version's classifier, reading long texts as the request asks (else as the version does). */
@@ -173,14 +178,9 @@ class ClassificationService {
         return model.classifier().reading(options.longText());
     }
 
-    private List<ClassificationResult> answer(ModelService.LoadedModel model, List<Prediction> predictions,
-                                              Options options) {
-        return answer(model, predictions, null, options);
-    }
 
     private List<ClassificationResult> answer(ModelService.LoadedModel model, List<Prediction> predictions,
-                                              List<List<TokenWeight>> explanations, Options options) {
-        AbstentionRule rule = AbstentionRule.of(model.id(), model.metadata(), options);
+                                              List<List<TokenWeight>> explanations, AbstentionRule rule) {
         List<ClassificationResult> results = new ArrayList<>(predictions.size());
         int abstained = 0;
         for (int i = 0; i < predictions.size(); i++) {
