@@ -578,8 +578,9 @@ public record SentimentProperties(
      * @param store {@code filesystem} (records, uploads and results in {@code directory}, run by this process) or
      *              {@code postgres} (the scale-out mode: records in the database of {@code sentiment.postgres},
      *              claimed under a lease ({@code sentiment.queue.lease}) by any replica; uploads and results in
-     *              the bucket of {@code sentiment.storage.s3}, under {@code s3Prefix}); unset, it follows
-     *              {@code sentiment.queue.type}
+     *              the bucket of {@code sentiment.storage.s3}, under {@code s3Prefix}); unset, it is
+     *              {@code postgres} in the scale-out mode ({@code sentiment.queue.type=postgres} with
+     *              {@code sentiment.storage.type=s3}) and {@code filesystem} otherwise
      * @param s3Prefix key prefix of the jobs' objects in the bucket of {@code sentiment.storage.s3}
      */
     public record ClassificationJobs(

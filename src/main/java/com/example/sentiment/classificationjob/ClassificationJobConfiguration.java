@@ -1,6 +1,5 @@
 package com.example.sentiment.classificationjob;
 
-import com.example.sentiment.ConditionalOnPostgres;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.system.S3Clients;
 import java.io.IOException;
@@ -14,9 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,26 +40,56 @@ class ClassificationJobConfiguration {
     private static final String STORE = "sentiment.classification-jobs.store";
 
     /** Both ports on this process's disk. */
+    /**
+     * The scale-out store: chosen by {@code sentiment.classification-jobs.store=postgres}, or, when that is unset,
+     * by the scale-out mode itself: the PostgreSQL queue ({@code sentiment.queue.type=postgres}) with the models
+     * in the object store ({@code sentiment.storage.type=s3}), whose bucket then holds the jobs' files too. A
+     * PostgreSQL queue with models on disk keeps the jobs on disk, as before.
+     */
+    static final class Shared implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return chosen(context.getEnvironment());
+        }
+
+        static boolean chosen(PropertyResolver environment) {
+            String own = environment.getProperty(STORE);
+            if (own != null && !own.isBlank()) {
+                return "postgres".equalsIgnoreCase(own.strip());
+            }
+            return "postgres".equalsIgnoreCase(environment.getProperty("sentiment.queue.type", "local").strip())
+                    && "s3".equalsIgnoreCase(environment.getProperty("sentiment.storage.type", "filesystem").strip());
+        }
+    }
+
+    /** The embedded store: whenever the shared one is not chosen. */
+    static final class Embedded implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !Shared.chosen(context.getEnvironment());
+        }
+    }
+
     @Bean
-    @ConditionalOnPostgres(value = STORE, chosen = false)
+    @Conditional(Embedded.class)
     FileSystemClassificationJobs classificationJobStore(SentimentProperties properties, JsonMapper json) {
         return FileSystemClassificationJobs.of(properties, json);
     }
 
     @Bean
-    @ConditionalOnPostgres(STORE)
+    @Conditional(Shared.class)
     PostgresClassificationJobRecords classificationJobRecords(JdbcTemplate postgresJdbc, JsonMapper json,
                                                               SentimentProperties properties) {
         return new PostgresClassificationJobRecords(postgresJdbc, json, properties.queue().lease());
     }
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnPostgres(STORE)
+    @Conditional(Shared.class)
     S3ClassificationJobFiles classificationJobFiles(SentimentProperties properties) {
         SentimentProperties.Storage.S3 s3 = properties.storage().s3();
         if (s3.bucket() == null || s3.bucket().isBlank()) {
-            throw new IllegalStateException("classification jobs in PostgreSQL (" + STORE + " or sentiment.queue.type "
-                    + "= postgres) keep their files in the object store: set sentiment.storage.s3.bucket");
+            throw new IllegalStateException("classification jobs in PostgreSQL (" + STORE + "=postgres) keep their "
+                    + "files in the object store: set sentiment.storage.s3.bucket (and endpoint, keys)");
         }
         S3ClassificationJobFiles files = new S3ClassificationJobFiles(S3Clients.connect(s3), s3.bucket(),
                 properties.classificationJobs().s3Prefix(), properties.classificationJobsDir().resolve("spool"));
