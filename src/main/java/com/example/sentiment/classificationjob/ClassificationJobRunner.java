@@ -264,6 +264,7 @@ final class ClassificationJobRunner {
                     return; // cancelled, or taken over, since the claim
                 }
             }
+            log.info("Classification job {} runs on {} from row {} of {}", id, worker, done, job.totalRows());
             live.put(id, new Progress(done, done, start));
             ResultFormat format = ResultFormat.named(job.outputFormat());
             FileFormat inputFormat = FileFormat.valueOf(job.inputFormat().toUpperCase(java.util.Locale.ROOT));
