@@ -310,8 +310,10 @@ final class ClassificationJobRunner {
         } catch (InterruptedException e) {
             paused(lease, job, done, start);
         } catch (IOException | RuntimeException e) {
+            // a stop (the thread is no longer this runner's), a cancel or a lost lease cut a write short: an
+            // interrupted call of the object store's client does not always leave the thread interrupted
             if (e instanceof java.nio.channels.ClosedByInterruptException || Thread.currentThread().isInterrupted()
-                    || cancelCurrent || lostCurrent) {
+                    || thread != Thread.currentThread() || cancelCurrent || lostCurrent) {
                 paused(lease, job, done, start); // an interrupt closed the results mid-write: not the job's fault
                 return;
             }
