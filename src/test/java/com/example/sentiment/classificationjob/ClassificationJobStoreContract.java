@@ -291,6 +291,40 @@ abstract class ClassificationJobStoreContract {
     }
 
     @Test
+    void aJobCancelledElsewhereStopsItsRunnerAtTheNextRenewalAndStaysCancelled() throws Exception {
+        String id = queued("cj-cancelled", 40).id();
+        TinyJobInference slow = new TinyJobInference();
+        CountDownLatch inSecondChunk = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        slow.beforeChunk = chunk -> {
+            if (chunk == 1) {
+                inSecondChunk.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } finally {
+                    stopped.countDown();
+                }
+            }
+        };
+        ClassificationJobRunner runner = runner(records(), slow, "worker-a", 8);
+        runner.start();
+        try {
+            assertThat(inSecondChunk.await(60, TimeUnit.SECONDS)).isTrue();
+            // another replica cancels: only the record changes, this runner hears of it when it renews
+            ClassificationJob now = records().find(id).orElseThrow();
+            assertThat(records().endUnfinished(now.ended(ClassificationJob.State.CANCELLED, 8, 0, Instant.now(), null)))
+                    .isTrue();
+            assertThat(stopped.await(10, TimeUnit.SECONDS)).as("the runner stopped the job").isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runner.inLine() == 0);
+        } finally {
+            runner.stop();
+        }
+        assertThat(records().find(id).orElseThrow().state()).isEqualTo(ClassificationJob.State.CANCELLED);
+        assertThat(slow.chunks.get()).isEqualTo(2);
+        assertThat(files().checkpoint(id).rows()).isEqualTo(8);
+    }
+
+    @Test
     void theSweepDeletesEndedJobsPastTheRetentionTimeWithTheirFiles() throws Exception {
         Path dir = Files.createTempDirectory("cj-sweep");
         SentimentProperties properties = ClassificationJobServiceTest.properties(dir, 8);
