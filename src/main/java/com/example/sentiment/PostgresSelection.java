@@ -17,7 +17,8 @@ final class PostgresSelection implements Condition {
     /** The mode switch, and the queue's own setting. */
     static final String MODE = "sentiment.queue.type";
     /** Every feature's setting; the database is set up when any of them chooses it. */
-    static final List<String> SETTINGS = List.of(MODE, "sentiment.storage.pointer", "sentiment.feedback.store");
+    static final List<String> SETTINGS = List.of(MODE, "sentiment.storage.pointer", "sentiment.feedback.store",
+            "sentiment.classification-jobs.store");
 
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {

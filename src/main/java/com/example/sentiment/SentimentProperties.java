@@ -573,7 +573,15 @@ public record SentimentProperties(
      * @param commitRows rows classified between two durable commits (results flushed to disk, then the
      *                   checkpoint written): a restart redoes at most this many rows
      * @param maxRows rows per uploaded file; more is refused with 422
-     * @param maxQueued jobs that may wait or run at once; beyond that a submission is refused with 503
+     * @param maxQueued jobs that may wait or run at once (on every replica that shares the store); beyond that
+     *                  a submission is refused with 503
+     * @param store {@code filesystem} (records, uploads and results in {@code directory}, run by this process) or
+     *              {@code postgres} (the scale-out mode: records in the database of {@code sentiment.postgres},
+     *              claimed under a lease ({@code sentiment.queue.lease}) by any replica; uploads and results in
+     *              the bucket of {@code sentiment.storage.s3}, under {@code s3Prefix}); unset, it is
+     *              {@code postgres} in the scale-out mode ({@code sentiment.queue.type=postgres} with
+     *              {@code sentiment.storage.type=s3}) and {@code filesystem} otherwise
+     * @param s3Prefix key prefix of the jobs' objects in the bucket of {@code sentiment.storage.s3}
      */
     public record ClassificationJobs(
             Path directory,
@@ -581,7 +589,18 @@ public record SentimentProperties(
             @NotNull @DefaultValue("10m") Duration sweepInterval,
             @Positive @DefaultValue("2048") int commitRows,
             @Positive @DefaultValue("10000000") int maxRows,
-            @Positive @DefaultValue("100") int maxQueued) {
+            @Positive @DefaultValue("100") int maxQueued,
+            StoreType store,
+            @NotNull @DefaultValue("classification-jobs/") String s3Prefix) {
+
+        public ClassificationJobs(Path directory, Duration retention, Duration sweepInterval, int commitRows,
+                                  int maxRows, int maxQueued) {
+            this(directory, retention, sweepInterval, commitRows, maxRows, maxQueued, null, "classification-jobs/");
+        }
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public ClassificationJobs {
+        }
     }
 
     /** Where classification jobs live: {@code sentiment.classification-jobs.directory}, or beside the training jobs. */

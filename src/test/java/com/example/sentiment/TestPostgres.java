@@ -116,7 +116,7 @@ public final class TestPostgres {
     /** Empties every table of the application and resets the active-version pointer. */
     public void reset() {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource());
-        jdbc.execute("TRUNCATE training_jobs, training_job_files, training_job_chunks, feedback");
+        jdbc.execute("TRUNCATE training_jobs, training_job_files, training_job_chunks, feedback, classification_jobs");
         jdbc.update("UPDATE active_model SET model_id = NULL, generation = 0");
         jdbc.update("UPDATE rollout_state SET state = '{}', generation = 0");
     }

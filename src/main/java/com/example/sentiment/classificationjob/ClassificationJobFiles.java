@@ -6,11 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Port: where a job's uploaded file, its results and its checkpoint are kept. The results only ever grow by
- * committed chunks: {@link ResultOutput#commit} makes the bytes written so far durable and then records, in the
- * checkpoint, how many input rows they answer and how long the results are; a job that starts again opens the
- * results cut back to the checkpoint's length, so bytes written after the last commit (a crash's half chunk) are
- * gone and each row is answered exactly once.
+ * Port: where a job's uploaded file, its results and its checkpoint are kept (this process's disk, or the object
+ * store shared by every replica). The results only ever grow by committed chunks: {@link ResultOutput#commit}
+ * makes the bytes written so far durable and records, no sooner, how many input rows they answer and how long
+ * the results are (on disk: a checkpoint file replaced after the flush; in the object store: one object per
+ * chunk, whose key names its rows); a job that starts again opens the results cut back to the checkpoint, so
+ * bytes written after the last commit (a crash's half chunk) are gone and each row is answered exactly once.
  */
 interface ClassificationJobFiles {
 

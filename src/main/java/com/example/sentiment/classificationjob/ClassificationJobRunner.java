@@ -6,26 +6,32 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs classification jobs one at a time on a thread of its own: reads the stored file row by row, classifies
- * {@code commit-rows} rows at a time through {@link JobInference}, appends their results and commits them
+ * Runs classification jobs one at a time on a thread of its own: claims the oldest job nobody holds
+ * ({@link ClassificationJobRecords#claim}), reads its stored file row by row, classifies {@code commit-rows} rows
+ * at a time through {@link JobInference}, appends their results and commits them
  * ({@link ClassificationJobFiles.ResultOutput#commit}). Memory holds one chunk of rows, whatever the file's size.
+ * While it runs a job, a heartbeat renews the job's lease every third of the lease; a renewal that fails (the
+ * job was cancelled, or another runner took it after the lease ran out) stops the job here within one chunk.
  *
- * <p>A job that starts again (after a restart, or after {@link #stop} paused it) goes on from its checkpoint:
- * the results are cut back to the last commit and the rows it answers are skipped, so every row is answered
- * exactly once. {@link #start} takes up every job left QUEUED or RUNNING, oldest first.
+ * <p>A job that starts again (after a restart, after {@link #stop} handed it back, or on another replica once
+ * the lease of the one that ran it ran out) goes on from its checkpoint: the results are cut back to the last
+ * commit and the rows it answers are skipped, so every row is answered exactly once.
  */
 final class ClassificationJobRunner {
 
@@ -51,34 +57,54 @@ final class ClassificationJobRunner {
     private final JsonMapper json;
     private final int commitRows;
     private final Clock clock;
-    private final BlockingQueue<String> waiting = new LinkedBlockingQueue<>();
+    private final String worker;
+    private final Duration heartbeatEvery;
+    private final Duration pollInterval;
+    private final Semaphore wakeUp = new Semaphore(0);
     private final Map<String, Progress> live = new ConcurrentHashMap<>();
     private final Object stateLock = new Object();
     private volatile String current;
     private volatile boolean cancelCurrent;
+    private volatile boolean lostCurrent;
     private volatile Thread thread;
+    private ScheduledExecutorService heartbeats;
 
+    /** A runner of the embedded mode: leases of 30 s, and a look for work every 2 s besides {@link #enqueue}. */
     ClassificationJobRunner(ClassificationJobRecords records, ClassificationJobFiles files, JobInference inference,
                             JsonMapper json, int commitRows, Clock clock) {
+        this(records, files, inference, json, commitRows, clock, "local", Duration.ofSeconds(30), Duration.ofSeconds(2));
+    }
+
+    /**
+     * @param worker how this runner names itself in its claims
+     * @param lease how long a claim holds a job without renewal (the records' setting); renewed every third
+     * @param pollInterval how often an idle runner looks for a job that another replica queued, or whose lease
+     *                     ran out
+     */
+    ClassificationJobRunner(ClassificationJobRecords records, ClassificationJobFiles files, JobInference inference,
+                            JsonMapper json, int commitRows, Clock clock, String worker, Duration lease,
+                            Duration pollInterval) {
         this.records = records;
         this.files = files;
         this.inference = inference;
         this.json = json;
         this.commitRows = commitRows;
         this.clock = clock;
+        this.worker = worker;
+        Duration third = lease.dividedBy(3);
+        this.heartbeatEvery = third.toMillis() < 50 ? Duration.ofMillis(50) : third;
+        this.pollInterval = pollInterval;
     }
 
-    /** Starts the thread and queues every job that a previous run left unfinished, oldest first. */
+    /** Starts the thread; it takes up every job a previous run left unfinished, oldest first, then new ones. */
     synchronized void start() {
         if (thread != null) {
             return;
         }
-        List<ClassificationJob> unfinished = new ArrayList<>(records.all().stream()
-                .filter(j -> !j.state().finished()).toList());
-        java.util.Collections.reverse(unfinished);
-        unfinished.forEach(j -> {
-            log.info("Classification job {} was {}; it goes on from its last committed row", j.id(), j.state());
-            waiting.add(j.id());
+        heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "classification-job-heartbeat");
+            t.setDaemon(true);
+            return t;
         });
         Thread t = new Thread(this::work, "classification-jobs");
         t.setDaemon(true);
@@ -88,7 +114,7 @@ final class ClassificationJobRunner {
 
     /**
      * Stops the thread as a shutdown does: the running job keeps its state and checkpoint (what it wrote after
-     * the last commit is cut off when it goes on), and is taken up by the next {@link #start}.
+     * the last commit is cut off when it goes on), and is handed back for the next claim, here or elsewhere.
      */
     synchronized void stop() throws InterruptedException {
         Thread t = thread;
@@ -98,15 +124,21 @@ final class ClassificationJobRunner {
         thread = null;
         t.interrupt();
         t.join(TimeUnit.SECONDS.toMillis(30));
+        heartbeats.shutdownNow();
     }
 
+    /** A job was queued here: look for it now rather than at the next poll. */
     void enqueue(String id) {
-        waiting.add(id);
+        wakeUp.release();
     }
 
-    /** Jobs waiting for the thread, and the one it runs. */
+    /**
+     * Jobs waiting or running, on every replica that shares the records; or 1 while this runner is still
+     * leaving a job that has just ended (it stops within one chunk).
+     */
     int inLine() {
-        return waiting.size() + (current != null ? 1 : 0);
+        long unfinished = records.unfinished();
+        return (int) Math.max(unfinished, current != null ? 1 : 0);
     }
 
     Optional<Progress> progress(String id) {
@@ -114,8 +146,9 @@ final class ClassificationJobRunner {
     }
 
     /**
-     * Cancels a job that has not ended: it is recorded CANCELLED at once; if it is running, it stops within one
-     * chunk (its results so far are kept until the retention time).
+     * Cancels a job that has not ended: it is recorded CANCELLED at once; if it is running here, it stops within
+     * one chunk, and on another replica when its next renewal fails (its results so far are kept until the
+     * retention time).
      *
      * @return the record as it now is
      */
@@ -129,8 +162,9 @@ final class ClassificationJobRunner {
             long rows = progress != null ? progress.rowsDone() : now.rowsDone();
             ClassificationJob cancelled = now.ended(ClassificationJob.State.CANCELLED, rows,
                     progress != null ? progress.seconds() : 0, clock.instant(), null);
-            records.save(cancelled);
-            waiting.remove(job.id());
+            if (!records.endUnfinished(cancelled)) {
+                throw ClassificationJobStateException.cannotCancel(records.find(job.id()).orElse(now));
+            }
             if (job.id().equals(current)) {
                 cancelCurrent = true;
                 Thread t = thread;
@@ -144,35 +178,78 @@ final class ClassificationJobRunner {
 
     private void work() {
         while (thread == Thread.currentThread()) {
-            String id;
+            Optional<ClassificationJobRecords.Lease> claimed;
             try {
-                id = waiting.poll(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return;
+                claimed = records.claim(worker);
+            } catch (RuntimeException e) {
+                log.warn("Could not look for classification jobs: {}", e.toString());
+                claimed = Optional.empty();
             }
-            if (id == null) {
+            if (claimed.isEmpty()) {
+                try {
+                    if (wakeUp.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                        wakeUp.drainPermits();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
                 continue;
             }
+            ClassificationJobRecords.Lease lease = claimed.get();
             synchronized (stateLock) {
-                current = id;
+                current = lease.jobId();
                 cancelCurrent = false;
+                lostCurrent = false;
             }
+            Thread me = Thread.currentThread();
+            ScheduledFuture<?> heartbeat = heartbeats.scheduleWithFixedDelay(() -> renew(lease, me),
+                    heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
             try {
-                run(id);
+                run(lease);
             } catch (RuntimeException e) {
-                log.error("Classification job {} could not be run", id, e);
+                log.error("Classification job {} could not be run", lease.jobId(), e);
+                releaseQuietly(lease);
             } finally {
-                current = null;
-                live.remove(id);
+                heartbeat.cancel(false);
+                synchronized (stateLock) {
+                    current = null;
+                }
+                live.remove(lease.jobId());
                 Thread.interrupted(); // a cancel that came as the job ended must not stop the next one
             }
         }
     }
 
-    /** Runs one job to its end, or until it is cancelled or the runner stops. */
-    void run(String id) {
+    /** The heartbeat: a lease that cannot be renewed is lost, and the job stops here within one chunk. */
+    private void renew(ClassificationJobRecords.Lease lease, Thread runner) {
+        try {
+            if (!records.renew(lease)) {
+                log.warn("Classification job {}: the lease of {} is lost (cancelled, or taken over); it stops here",
+                        lease.jobId(), worker);
+                lostCurrent = true;
+                runner.interrupt();
+            }
+        } catch (RuntimeException e) {
+            // tried again at the next beat; if the lease runs out meanwhile, the next renewal says it is lost
+            log.warn("Classification job {}: the lease could not be renewed: {}", lease.jobId(), e.toString());
+        }
+    }
+
+    private void releaseQuietly(ClassificationJobRecords.Lease lease) {
+        try {
+            records.release(lease);
+        } catch (RuntimeException e) {
+            log.warn("Classification job {} could not be handed back; another runner takes it when its lease runs out: {}",
+                    lease.jobId(), e.toString());
+        }
+    }
+
+    /** Runs one claimed job to its end, or until it is cancelled, its lease is lost or the runner stops. */
+    void run(ClassificationJobRecords.Lease lease) {
+        String id = lease.jobId();
         ClassificationJob job = records.find(id).orElse(null);
         if (job == null || job.state().finished()) {
+            releaseQuietly(lease);
             return;
         }
         long start = System.nanoTime();
@@ -182,12 +259,12 @@ final class ClassificationJobRunner {
             ClassificationJobFiles.Checkpoint checkpoint = files.checkpoint(id);
             done = checkpoint.rows();
             synchronized (stateLock) {
-                if (records.find(id).map(j -> j.state().finished()).orElse(true)) {
-                    return;
-                }
                 job = job.running(clock.instant());
-                records.save(job);
+                if (!records.update(lease, job)) {
+                    return; // cancelled, or taken over, since the claim
+                }
             }
+            log.info("Classification job {} runs on {} from row {} of {}", id, worker, done, job.totalRows());
             live.put(id, new Progress(done, done, start));
             ResultFormat format = ResultFormat.named(job.outputFormat());
             FileFormat inputFormat = FileFormat.valueOf(job.inputFormat().toUpperCase(java.util.Locale.ROOT));
@@ -215,7 +292,7 @@ final class ClassificationJobRunner {
                     if (texts.isEmpty()) {
                         break;
                     }
-                    if (cancelCurrent || Thread.currentThread().isInterrupted()) {
+                    if (cancelCurrent || lostCurrent || Thread.currentThread().isInterrupted()) {
                         throw new InterruptedException();
                     }
                     List<Prediction> predictions = inference.classify(job.modelId(), texts);
@@ -229,40 +306,45 @@ final class ClassificationJobRunner {
                     live.put(id, new Progress(done, checkpoint.rows(), start));
                 }
             }
-            finish(job, ClassificationJob.State.SUCCEEDED, done, start, null);
+            finish(lease, job, ClassificationJob.State.SUCCEEDED, done, start, null);
         } catch (InterruptedException e) {
-            paused(job, done, start);
+            paused(lease, job, done, start);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof java.nio.channels.ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
-                paused(job, done, start); // an interrupt closed the results file mid-write: not the job's fault
+            // a stop (the thread is no longer this runner's), a cancel or a lost lease cut a write short: an
+            // interrupted call of the object store's client does not always leave the thread interrupted
+            if (e instanceof java.nio.channels.ClosedByInterruptException || Thread.currentThread().isInterrupted()
+                    || thread != Thread.currentThread() || cancelCurrent || lostCurrent) {
+                paused(lease, job, done, start); // an interrupt closed the results mid-write: not the job's fault
                 return;
             }
             log.warn("Classification job {} failed: {}", id, e.toString());
-            finish(job, ClassificationJob.State.FAILED, done, start,
+            finish(lease, job, ClassificationJob.State.FAILED, done, start,
                     e instanceof com.example.sentiment.system.ProblemException p ? p.getMessage()
                             : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 
-    /** Stopped by a cancel (recorded already) or a shutdown: then the job stays unfinished, to go on later. */
-    private void paused(ClassificationJob job, long done, long start) {
-        if (cancelCurrent) {
+    /**
+     * Stopped by a cancel (recorded already), a lost lease (the job is another runner's now) or a shutdown: then
+     * the job stays unfinished, and is handed back to go on from its checkpoint, here or elsewhere.
+     */
+    private void paused(ClassificationJobRecords.Lease lease, ClassificationJob job, long done, long start) {
+        if (cancelCurrent || lostCurrent) {
             return;
         }
+        Thread.interrupted(); // the stop's interrupt must not break the writes that hand the job back
         synchronized (stateLock) {
-            if (records.find(job.id()).map(j -> !j.state().finished()).orElse(false)) {
-                records.save(job.paused(done, (System.nanoTime() - start) / 1e9));
-            }
+            records.update(lease, job.paused(done, (System.nanoTime() - start) / 1e9));
         }
-        log.info("Classification job {} paused after {} rows; it goes on at the next start", job.id(), done);
+        releaseQuietly(lease);
+        log.info("Classification job {} paused after {} rows; it goes on from there at the next claim", job.id(), done);
     }
 
-    private void finish(ClassificationJob job, ClassificationJob.State state, long rows, long start, String error) {
+    private void finish(ClassificationJobRecords.Lease lease, ClassificationJob job, ClassificationJob.State state,
+                        long rows, long start, String error) {
         synchronized (stateLock) {
-            if (records.find(job.id()).map(j -> j.state().finished()).orElse(true)) {
-                return; // cancelled (or deleted) meanwhile: that stays
-            }
-            records.save(job.ended(state, rows, (System.nanoTime() - start) / 1e9, clock.instant(), error));
+            // cancelled (or taken over, or deleted) meanwhile: that stays
+            records.update(lease, job.ended(state, rows, (System.nanoTime() - start) / 1e9, clock.instant(), error));
         }
     }
 }

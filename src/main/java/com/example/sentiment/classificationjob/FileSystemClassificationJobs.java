@@ -15,10 +15,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
@@ -28,6 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Both ports on this process's disk, one folder per job under {@code sentiment.classification-jobs.directory}:
  * {@code job.json} (the record, replaced atomically), {@code input} (the upload), {@code results} (appended and
  * flushed chunk by chunk) and {@code checkpoint.json} (replaced atomically after each flush).
+ *
+ * <p>Leases are held in this process's memory: the embedded mode has one runner, and a restart (which forgets
+ * them) leaves every unfinished job free to be claimed again, which is what resumes it.
  */
 final class FileSystemClassificationJobs implements ClassificationJobRecords, ClassificationJobFiles {
 
@@ -39,14 +49,31 @@ final class FileSystemClassificationJobs implements ClassificationJobRecords, Cl
 
     private final Path root;
     private final JsonMapper json;
+    private final Duration lease;
+    private final Clock clock;
+    // the leases, and the ids of the jobs that have not ended (read from the folder at the first claim)
+    private final Map<String, Held> held = new HashMap<>();
+    private Set<String> unfinished;
+    private long tokens;
+
+    private record Held(String worker, long token, Instant until) {
+    }
 
     FileSystemClassificationJobs(Path root, JsonMapper json) {
+        this(root, json, Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    /** @param lease how long a claim holds a job without being renewed */
+    FileSystemClassificationJobs(Path root, JsonMapper json, Duration lease, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
         this.json = json;
+        this.lease = lease;
+        this.clock = clock;
     }
 
     static FileSystemClassificationJobs of(SentimentProperties properties, JsonMapper json) {
-        return new FileSystemClassificationJobs(properties.classificationJobsDir(), json);
+        return new FileSystemClassificationJobs(properties.classificationJobsDir(), json, properties.queue().lease(),
+                Clock.systemUTC());
     }
 
     /** The job's folder; an id that could leave the root is nobody's. */
@@ -58,7 +85,7 @@ final class FileSystemClassificationJobs implements ClassificationJobRecords, Cl
     }
 
     @Override
-    public void save(ClassificationJob job) {
+    public synchronized void save(ClassificationJob job) {
         try {
             Path dir = dir(job.id());
             Files.createDirectories(dir);
@@ -66,6 +93,86 @@ final class FileSystemClassificationJobs implements ClassificationJobRecords, Cl
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (unfinished != null) {
+            if (job.state().finished()) {
+                unfinished.remove(job.id());
+            } else {
+                unfinished.add(job.id());
+            }
+        }
+    }
+
+    private Set<String> unfinishedIds() {
+        if (unfinished == null) {
+            unfinished = new HashSet<>();
+            all().stream().filter(j -> !j.state().finished()).forEach(j -> unfinished.add(j.id()));
+        }
+        return unfinished;
+    }
+
+    @Override
+    public synchronized long unfinished() {
+        return unfinishedIds().size();
+    }
+
+    @Override
+    public synchronized Optional<Lease> claim(String worker) {
+        Instant now = clock.instant();
+        List<ClassificationJob> free = new ArrayList<>();
+        for (String id : unfinishedIds()) {
+            Held h = held.get(id);
+            if (h == null || h.until().isBefore(now)) {
+                find(id).filter(j -> !j.state().finished()).ifPresent(free::add);
+            }
+        }
+        return free.stream().min(Comparator.comparing(ClassificationJob::createdAt).thenComparing(ClassificationJob::id))
+                .map(job -> {
+                    long token = ++tokens;
+                    held.put(job.id(), new Held(worker, token, now.plus(lease)));
+                    return new Lease(job.id(), worker, token);
+                });
+    }
+
+    /** Whether the lease is the job's current claim and the job has not ended. */
+    private boolean holds(Lease lease) {
+        Held h = held.get(lease.jobId());
+        return h != null && h.token() == lease.token() && unfinishedIds().contains(lease.jobId());
+    }
+
+    @Override
+    public synchronized boolean renew(Lease lease) {
+        if (!holds(lease)) {
+            return false;
+        }
+        held.put(lease.jobId(), new Held(lease.worker(), lease.token(), clock.instant().plus(this.lease)));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean update(Lease lease, ClassificationJob job) {
+        if (!holds(lease) || !lease.jobId().equals(job.id())) {
+            return false;
+        }
+        save(job);
+        return true;
+    }
+
+    @Override
+    public synchronized void release(Lease lease) {
+        Held h = held.get(lease.jobId());
+        if (h != null && h.token() == lease.token()) {
+            held.remove(lease.jobId());
+        }
+    }
+
+    @Override
+    public synchronized boolean endUnfinished(ClassificationJob ended) {
+        if (find(ended.id()).map(j -> j.state().finished()).orElse(true)) {
+            return false;
+        }
+        save(ended);
+        held.remove(ended.id());
+        return true;
     }
 
     @Override
@@ -106,12 +213,16 @@ final class FileSystemClassificationJobs implements ClassificationJobRecords, Cl
     }
 
     @Override
-    public void delete(String id) {
+    public synchronized void delete(String id) {
         try {
             Files.deleteIfExists(dir(id).resolve(RECORD));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (unfinished != null) {
+            unfinished.remove(id);
+        }
+        held.remove(id);
     }
 
     @Override

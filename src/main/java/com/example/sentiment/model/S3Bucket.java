@@ -1,10 +1,9 @@
 package com.example.sentiment.model;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.system.S3Clients;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,18 +11,9 @@ import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -64,23 +54,8 @@ final class S3Bucket implements AutoCloseable {
 
     /** The bucket of the settings, addressed by path (not by a bucket host name) so that any S3-compatible server works. */
     static S3Bucket connect(SentimentProperties.Storage.S3 settings) {
-        AwsCredentialsProvider credentials = settings.accessKey() != null && !settings.accessKey().isBlank()
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
-                : DefaultCredentialsProvider.builder().build();
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(credentials)
-                .forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                // a stalled server fails a call within seconds instead of holding a loader or a request forever
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(15)));
-        if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
-            builder.endpointOverride(URI.create(settings.endpoint()));
-        }
-        return new S3Bucket(builder.build(), settings.bucket());
+        // a stalled server fails a call within seconds instead of holding a loader or a request forever
+        return new S3Bucket(S3Clients.connect(settings), settings.bucket());
     }
 
     @Override

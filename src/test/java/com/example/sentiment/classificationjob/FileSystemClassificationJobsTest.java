@@ -1,6 +1,7 @@
 package com.example.sentiment.classificationjob;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,7 +15,7 @@ class FileSystemClassificationJobsTest extends ClassificationJobStoreContract {
 
     private FileSystemClassificationJobs store() {
         if (store == null) {
-            store = new FileSystemClassificationJobs(dir, JsonMapper.builder().build());
+            store = new FileSystemClassificationJobs(dir, JsonMapper.builder().build(), LEASE, Clock.systemUTC());
         }
         return store;
     }
