@@ -74,7 +74,8 @@ async function answerKeyDialogIfAsked() {
 test('the console loads every section with no request outside the service', { timeout: 60_000 }, async () => {
   await page.goto(`${BASE_URL}/`);
   await page.locator('h1', { hasText: 'Classify' }).waitFor();
-  for (const [tab, heading] of [['Train', 'Train'], ['Jobs', 'Training jobs'], ['Models', 'Models'], ['Classify', 'Classify']]) {
+  for (const [tab, heading] of [['Train', 'Train'], ['Jobs', 'Training jobs'], ['Files', 'Classification jobs'],
+    ['Models', 'Models'], ['Classify', 'Classify']]) {
     await page.click(`nav >> text=${tab}`);
     if (tab === 'Jobs') {
       await answerKeyDialogIfAsked(); // with an admin key set, reading training jobs needs it
@@ -419,7 +420,7 @@ test('every page fits a 360 px wide screen', { timeout: 60_000 }, async () => {
   const jobs = (await apiCall('GET', '/training-jobs')).items;
   const routes = {
     classify: '#/classify', train: '#/train', jobs: '#/jobs', job: `#/jobs/${jobs[jobs.length - 1].id}`,
-    models: '#/models', model: `#/models/${models[0].id}`,
+    files: '#/files', models: '#/models', model: `#/models/${models[0].id}`,
   };
   try {
     for (const [name, hash] of Object.entries(routes)) {

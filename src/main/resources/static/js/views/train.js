@@ -1,7 +1,7 @@
 // Train: pick a labelled file (preview and detected columns, parsed here), set the hyper-parameters, start a job.
 // The service's validation problems are shown next to the file they concern.
 import { api, ApiError } from '../api.js';
-import { h, replace, problemBox } from '../dom.js';
+import { h, replace, problemBox, formatSize } from '../dom.js';
 import { preview, readPreview } from '../parse.js';
 
 /** The common settings, with the service's documented defaults. */
@@ -356,14 +356,4 @@ export function render(view, ctx) {
 
 function clip(text) {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) {
-    return `${bytes} bytes`;
-  }
-  if (bytes < 1024 * 1024) {
-    return `${(bytes / 1024).toFixed(1)} KiB`;
-  }
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
