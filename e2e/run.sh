@@ -88,22 +88,25 @@ until node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process
 done
 echo "e2e: service up after $((SECONDS - started)) s"
 
-# 4. The tests: the files and options given, else every file in tests/.
-tests=()
+# 4. The tests: the files and options given (node takes the options first), else every file in tests/.
+options=()
+files=()
 for arg in "$@"; do
-  if [ -e "$root/$arg" ]; then
-    tests+=("$root/$arg")
+  if [[ "$arg" == -* ]]; then
+    options+=("$arg")
+  elif [ -e "$root/$arg" ]; then
+    files+=("$root/$arg")
   else
-    tests+=("$arg")
+    files+=("$arg")
   fi
 done
-if [ "${#tests[@]}" -eq 0 ] || ! printf '%s\n' "${tests[@]}" | grep -q '\.mjs$'; then
-  tests+=(tests/)
+if [ "${#files[@]}" -eq 0 ]; then
+  files=(tests/)
 fi
 rm -rf target/e2e-screenshots
 status=0
 (cd "$e2e_dir" && BASE_URL="$base_url" API_KEY="$api_key" SCREENSHOT_DIR="$root/target/e2e-screenshots" \
-  node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}") || status=$?
+  node --test --test-concurrency=1 --test-reporter=spec ${options[@]+"${options[@]}"} "${files[@]}") || status=$?
 
 if [ "$status" -ne 0 ]; then
   echo "e2e: tests failed; the last lines of the service's log ($log):" >&2

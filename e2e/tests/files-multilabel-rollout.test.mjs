@@ -127,7 +127,7 @@ test('the Files page classifies a CSV as a job and its results link downloads on
 });
 
 test('a multi-label model trained through the Train form shows its thresholds and classifies with several labels', { timeout: 150_000 }, async () => {
-  await page.click('nav >> text=Train');
+  await page.goto(`${BASE_URL}/#/train`); // each test starts from an address of its own: each can run alone
   await page.locator('h1', { hasText: 'Train' }).waitFor();
   await page.setInputFiles('#data-file', writeFixture('multi-label.csv', multiLabelCsv(300)));
   await page.locator('#data-preview .preview-table tbody tr').first().waitFor();
@@ -195,7 +195,7 @@ test('the Models page shows a shadow and a canary, and a version its drift and r
   try {
     await apiCall('PUT', '/models/shadow', { modelId: other, sampleRate: 1 });
     await apiCall('PUT', '/models/canary', { modelId: other, percent: 10 });
-    await page.click('nav >> text=Models');
+    await page.goto(`${BASE_URL}/#/models`);
     await page.locator('h1', { hasText: 'Models' }).waitFor();
     const canary = page.locator('#rollout #canary-panel');
     await canary.waitFor();
