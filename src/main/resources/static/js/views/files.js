@@ -207,7 +207,7 @@ export function render(view, ctx) {
   // ---- the list ----
 
   async function cancel(job) {
-    if (!(await ctx.confirm(`Cancel the classification of ${job.filename || job.id}? Its results are not kept.`,
+    if (!(await ctx.confirm(`Cancel the classification of ${job.filename || job.id}? A cancelled job has no results to download.`,
       { title: 'Cancel the job?', ok: 'Cancel job' }))) {
       return;
     }
