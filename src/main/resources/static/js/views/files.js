@@ -207,8 +207,8 @@ export function render(view, ctx) {
   // ---- the list ----
 
   async function cancel(job) {
-    if (!(await ctx.confirm(`Cancel the classification of ${job.filename || job.id}? A cancelled job has no results to download.`,
-      { title: 'Cancel the job?', ok: 'Cancel job' }))) {
+    const question = `Cancel the classification of ${job.filename || job.id}? A cancelled job has no results to download.`;
+    if (!(await ctx.confirm(question, { title: 'Cancel the job?', ok: 'Cancel job' }))) {
       return;
     }
     replace(listStatus);
