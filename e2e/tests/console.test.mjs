@@ -205,7 +205,8 @@ test('a file uploaded in the UI trains a job whose charts gain points until it S
 test('classify shows the label, a bar per label and the model that answered', { timeout: 60_000 }, async () => {
   assert.ok(uiModelId, 'the UI training test made a model');
   // A second version for the Models test trains meanwhile, not activated.
-  secondJob = await startJob(sentimentCsv(160, 11), { ...TINY_CONFIG, epochs: 2, name: 'e2e-api', activate: false });
+  secondJob = await startJob(sentimentCsv(160, 11), { ...TINY_CONFIG, epochs: 2, preset: 'none', name: 'e2e-api',
+    activate: false });
 
   await page.click('nav >> text=Classify');
   await page.fill('#classify-text', 'what a wonderful and great film, really good');
