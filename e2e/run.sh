@@ -6,6 +6,9 @@
 #
 # Environment (all optional): JAR (the jar to start), SERVICE_ARGS (extra arguments for it), CHROMIUM
 # (default /usr/bin/chromium), E2E_STARTUP_SECONDS (default 180).
+#
+# Arguments (optional): the test files to run (paths from the checkout's root or from e2e/) and node --test options
+# such as --test-name-pattern=...; without any, every file in e2e/tests/.
 set -euo pipefail
 
 e2e_dir="$(cd "$(dirname "$0")" && pwd)"
@@ -85,11 +88,25 @@ until node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process
 done
 echo "e2e: service up after $((SECONDS - started)) s"
 
-# 4. The tests.
+# 4. The tests: the files and options given (node takes the options first), else every file in tests/.
+options=()
+files=()
+for arg in "$@"; do
+  if [[ "$arg" == -* ]]; then
+    options+=("$arg")
+  elif [ -e "$root/$arg" ]; then
+    files+=("$root/$arg")
+  else
+    files+=("$arg")
+  fi
+done
+if [ "${#files[@]}" -eq 0 ]; then
+  files=(tests/)
+fi
 rm -rf target/e2e-screenshots
 status=0
 (cd "$e2e_dir" && BASE_URL="$base_url" API_KEY="$api_key" SCREENSHOT_DIR="$root/target/e2e-screenshots" \
-  node --test --test-concurrency=1 --test-reporter=spec tests/) || status=$?
+  node --test --test-concurrency=1 --test-reporter=spec ${options[@]+"${options[@]}"} "${files[@]}") || status=$?
 
 if [ "$status" -ne 0 ]; then
   echo "e2e: tests failed; the last lines of the service's log ($log):" >&2

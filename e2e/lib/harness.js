@@ -138,3 +138,28 @@ export function writeFixture(name, content) {
   fs.writeFileSync(file, content);
   return file;
 }
+
+/**
+ * A deterministic multi-label CSV: rows about fruit hold `a`, rows about bread `b`, rows about both `a|b` (the
+ * labels joined by the default separator), among filler words.
+ */
+export function multiLabelCsv(rows = 90, seed = 5) {
+  let state = seed;
+  const rand = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const cues = { a: ['apple', 'pear', 'plum', 'cherry'], b: ['bread', 'bagel', 'toast', 'muffin'] };
+  const filler = ['we', 'ate', 'some', 'fresh', 'the', 'for', 'lunch', 'today', 'with', 'friends'];
+  const lines = ['text,label'];
+  for (let i = 0; i < rows; i++) {
+    const labels = [['a'], ['b'], ['a', 'b']][i % 3];
+    const words = Array.from({ length: 3 + Math.floor(rand() * 3) }, () => pick(filler));
+    for (const label of labels) {
+      words.splice(Math.floor(rand() * words.length), 0, pick(cues[label]));
+    }
+    lines.push(`${words.join(' ')},${labels.join('|')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

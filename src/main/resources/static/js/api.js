@@ -149,6 +149,10 @@ export const api = {
   job: (id, opts) => request('GET', `/training-jobs/${encodeURIComponent(id)}`, opts),
   startJob: (formData) => request('POST', '/training-jobs', { body: formData }),
   cancelJob: (id) => request('POST', `/training-jobs/${encodeURIComponent(id)}/cancel`),
+  // classification jobs: a whole file classified in the background (the newest 200)
+  classificationJobs: (opts) => request('GET', '/classification-jobs?size=200', opts).then((page) => page.items),
+  startClassificationJob: (formData) => request('POST', '/classification-jobs', { body: formData }),
+  cancelClassificationJob: (id) => request('POST', `/classification-jobs/${encodeURIComponent(id)}/cancel`),
   models: (opts) => request('GET', '/models', opts),
   model: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}`, opts),
   drift: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}/drift`, opts),

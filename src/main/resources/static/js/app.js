@@ -1,4 +1,4 @@
-// The console: hash routes (#/classify, #/train, #/jobs, #/jobs/<id>, #/models, #/models/<id>), the status
+// The console: hash routes (#/classify, #/train, #/jobs, #/jobs/<id>, #/files, #/models, #/models/<id>), the status
 // line in the header, the API key dialog and the confirmation dialog.
 import { api, onApiKeyNeeded, storedApiKey, storeApiKey } from './api.js';
 import { h, replace, pct } from './dom.js';
@@ -6,12 +6,14 @@ import * as classify from './views/classify.js';
 import * as train from './views/train.js';
 import * as jobs from './views/jobs.js';
 import * as models from './views/models.js';
+import * as files from './views/files.js';
 
 const routes = [
   { pattern: /^\/classify$/, section: 'classify', view: classify.render },
   { pattern: /^\/train$/, section: 'train', view: train.render },
   { pattern: /^\/jobs$/, section: 'jobs', view: jobs.renderList },
   { pattern: /^\/jobs\/([^/]+)$/, section: 'jobs', view: jobs.renderJob },
+  { pattern: /^\/files$/, section: 'files', view: files.render },
   { pattern: /^\/models$/, section: 'models', view: models.renderList },
   { pattern: /^\/models\/([^/]+)$/, section: 'models', view: models.renderModel },
 ];

@@ -6,7 +6,7 @@ import { lineChart } from '../charts.js';
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
 
 /** Polls `load` every `interval` ms while `keepGoing(result)` holds; returns a function that stops it. */
-function poller(load, render, { interval, keepGoing }) {
+export function poller(load, render, { interval, keepGoing }) {
   let stopped = false;
   let timer = null;
   let controller = null;

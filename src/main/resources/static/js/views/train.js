@@ -1,7 +1,7 @@
 // Train: pick a labelled file (preview and detected columns, parsed here), set the hyper-parameters, start a job.
 // The service's validation problems are shown next to the file they concern.
 import { api, ApiError } from '../api.js';
-import { h, replace, problemBox } from '../dom.js';
+import { h, replace, problemBox, formatSize } from '../dom.js';
 import { preview, readPreview } from '../parse.js';
 
 /** The common settings, with the service's documented defaults. */
@@ -95,6 +95,17 @@ export function render(view, ctx) {
   inputs.pooling = pooling;
   fieldErrors.pooling = h('p', { class: 'field-error', id: 'cfg-pooling-error' });
 
+  // "auto" trains several configurations (cross-validated on a small file) and keeps the best; "none" exactly these
+  const preset = h('select', { id: 'cfg-preset', name: 'preset', 'aria-describedby': 'cfg-preset-hint' },
+    h('option', { value: '' }, 'service default (auto)'),
+    h('option', { value: 'auto' }, 'try several configurations, keep the best (auto)'),
+    h('option', { value: 'none' }, 'train exactly these settings (none)'));
+  if (remembered.preset) {
+    preset.value = remembered.preset;
+  }
+  inputs.preset = preset;
+  fieldErrors.preset = h('p', { class: 'field-error', id: 'cfg-preset-error' });
+
   // multi-label: several labels per text, joined in the label column (or JSON Lines label arrays)
   const task = h('select', { id: 'cfg-task', name: 'task', 'aria-describedby': 'cfg-task-hint' },
     h('option', { value: '' }, 'tell from the data'),
@@ -151,6 +162,10 @@ export function render(view, ctx) {
         h('div', { class: 'grid-2' },
           ADVANCED.map(numberField),
           h('div', { class: 'field' }, h('label', { for: 'cfg-pooling' }, 'Pooling'), pooling, fieldErrors.pooling),
+          h('div', { class: 'field' }, h('label', { for: 'cfg-preset' }, 'Configuration search'), preset,
+            h('p', { class: 'hint', id: 'cfg-preset-hint' }, 'Auto compares a few architectures with these settings '
+              + '(cross-validated on a small file) and keeps the best; it takes several times as long.'),
+            fieldErrors.preset),
           textField('wordVectors', 'Word vectors file', { placeholder: 'service default', autocomplete: 'off',
             pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}' }, 'A file in the service\'s vectors directory; "none" turns them off.')),
         checkbox('bidirectional', 'Bidirectional LSTM', false),
@@ -356,14 +371,4 @@ export function render(view, ctx) {
 
 function clip(text) {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) {
-    return `${bytes} bytes`;
-  }
-  if (bytes < 1024 * 1024) {
-    return `${(bytes / 1024).toFixed(1)} KiB`;
-  }
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
