@@ -64,6 +64,33 @@ function askForKey(reason) {
  * rejects with ApiError. A 401 asks for the API key and retries, up to three times.
  */
 export async function request(method, path, { body, signal } = {}) {
+  const response = await send(method, path, { body, signal });
+  if (response.status === 204) {
+    return null;
+  }
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/**
+ * Saves what a GET answers as a file named `filename`, through the same key handling as every call: a plain
+ * link could not send the X-API-Key header, and results of classification jobs need it when keys are set.
+ */
+export async function download(path, filename) {
+  const response = await send('GET', path, {});
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // the browser has taken the file once the click has been handled
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The response of a 2xx call, after asking for the key on 401; rejects with ApiError otherwise. */
+async function send(method, path, { body, signal }) {
   for (let attempt = 0; ; attempt++) {
     const sentKey = storedApiKey();
     const headers = { Accept: 'application/json, application/problem+json' };
@@ -105,11 +132,7 @@ export async function request(method, path, { body, signal } = {}) {
     if (!response.ok) {
       throw new ApiError(response.status, await readBody(response));
     }
-    if (response.status === 204) {
-      return null;
-    }
-    const text = await response.text();
-    return text ? JSON.parse(text) : null;
+    return response;
   }
 }
 
@@ -153,6 +176,8 @@ export const api = {
   classificationJobs: (opts) => request('GET', '/classification-jobs?size=200', opts).then((page) => page.items),
   startClassificationJob: (formData) => request('POST', '/classification-jobs', { body: formData }),
   cancelClassificationJob: (id) => request('POST', `/classification-jobs/${encodeURIComponent(id)}/cancel`),
+  downloadClassificationResults: (id, filename) =>
+    download(`/classification-jobs/${encodeURIComponent(id)}/results`, filename),
   models: (opts) => request('GET', '/models', opts),
   model: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}`, opts),
   drift: (id, opts) => request('GET', `/models/${encodeURIComponent(id)}/drift`, opts),

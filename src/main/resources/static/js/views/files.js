@@ -221,6 +221,17 @@ export function render(view, ctx) {
     watchList();
   }
 
+  // through api.js, so that the X-API-Key header goes with it when keys are set (a plain link cannot send it)
+  async function saveResults(event, job) {
+    event.preventDefault();
+    replace(listStatus);
+    try {
+      await api.downloadClassificationResults(job.id, `${job.id}-results.${job.outputFormat}`);
+    } catch (e) {
+      replace(listStatus, problemBox(e));
+    }
+  }
+
   function showList(jobs, error) {
     list.removeAttribute('aria-busy');
     if (error) {
@@ -241,7 +252,7 @@ export function render(view, ctx) {
         h('th', { scope: 'col' }, 'Model'),
         h('th', { scope: 'col' }, 'Created'),
         h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-      h('tbody', null, jobs.map((job) => jobRow(job, cancel)))));
+      h('tbody', null, jobs.map((job) => jobRow(job, cancel, saveResults)))));
     const shown = list.querySelector('#cj-table');
     if (shown) {
       updateRows(shown.tBodies[0], [...table.tBodies[0].rows]);
@@ -304,7 +315,7 @@ function updateRows(tbody, fresh) {
   }
 }
 
-function jobRow(job, cancel) {
+function jobRow(job, cancel, saveResults) {
   const p = job.progress || { rowsDone: 0, totalRows: 0, percent: 0 };
   const percent = job.state === 'SUCCEEDED' ? 100 : p.percent || 0;
   const label = job.filename || job.id;
@@ -328,9 +339,11 @@ function jobRow(job, cancel) {
         type: 'button', class: 'small danger', dataset: { action: 'cancel' }, 'aria-label': `Cancel ${label}`,
         onclick: () => cancel(job),
       }, 'Cancel') : null,
-      // the API's address without its leading slash: relative to the console, as every call of api.js is
+      // the API's address without its leading slash: relative to the console, as every call of api.js is; the
+      // click fetches it with the key
       job.state === 'SUCCEEDED' && job.results ? h('a', {
         class: 'button small', href: job.results.replace(/^\//, ''), download: `${job.id}-results.${job.outputFormat}`,
         dataset: { action: 'results' }, 'aria-label': `Download the results of ${label}`,
+        onclick: (event) => saveResults(event, job),
       }, 'Download results') : null)));
 }

@@ -24,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code /feedback/{id}}, {@code /feedback/export}: every user's text). {@code sentiment.security.classify-api-key}
  * guards classification ({@code /api/v1/classify}, the Open Inference Protocol's {@code /v2/models/{name}/infer})
  * and posting corrections, where the admin key is accepted too; without an admin key, reading corrections follows
- * the classify key. A request with the admin key carries a principal, which is what lets it see the health
+ * the classify key. Classification jobs ({@code /api/v1/classification-jobs}, reading their results included) keep
+ * a file's texts and answers on the server: they need the classify key (or the admin key) when a classify key is
+ * set, else the admin key. A request with the admin key carries a principal, which is what lets it see the health
  * endpoint's details (see {@link HealthDetailsAccess}).
  * <p>
  * The decision is taken on the path the container dispatches on (decoded, {@code ;parameters} removed,
@@ -41,7 +43,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
     /** Which key a call needs. */
-    private enum Access { OPEN, CLASSIFY, ADMIN, READ_FEEDBACK }
+    private enum Access { OPEN, CLASSIFY, ADMIN, READ_FEEDBACK, STORED_CLASSIFICATION }
 
     private final byte[] adminKey;
     private final byte[] classifyKey;
@@ -70,6 +72,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
             // every user's text: the admin's when there is an admin key, else whoever may classify
             case READ_FEEDBACK -> adminKey != null ? matches(presented, adminKey)
                     : classifyKey == null || matches(presented, classifyKey);
+            // a file's texts and their answers kept on the server: whoever may classify when that takes a key,
+            // else the admin's; never open while any key is set
+            case STORED_CLASSIFICATION -> classifyKey != null
+                    ? matches(presented, classifyKey) || matches(presented, adminKey)
+                    : adminKey == null || matches(presented, adminKey);
         };
         if (!allowed) {
             reject(request, response, presented == null, inference);
@@ -93,6 +100,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
         }
         if (under(path, "/api/v1/training-jobs")) {
             return Access.ADMIN;
+        }
+        if (under(path, "/api/v1/classification-jobs")) {
+            // reads included: a job's results are its file's answers, row by row
+            return Access.STORED_CLASSIFICATION;
         }
         return under(path, "/api/v1") && !reads ? Access.ADMIN : Access.OPEN;
     }

@@ -71,6 +71,32 @@ class ApiKeyFilterTest {
     }
 
     @Test
+    void classificationJobsAndTheirResultsAreNeverOpenWhileAKeyIsSet() throws Exception {
+        String[][] calls = {{"POST", "/api/v1/classification-jobs"}, {"GET", "/api/v1/classification-jobs"},
+                {"GET", "/api/v1/classification-jobs/j"}, {"GET", "/api/v1/classification-jobs/j/results"},
+                {"POST", "/api/v1/classification-jobs/j/cancel"}};
+        ApiKeyFilter both = filter(Map.of(
+                "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
+        ApiKeyFilter adminOnly = filter(Map.of("sentiment.security.api-key", "admin"));
+        ApiKeyFilter none = filter(Map.of());
+        for (String[] call : calls) {
+            assertThat(call(both, call[0], call[1], null).getStatus()).as(call[1]).isEqualTo(401);
+            assertThat(call(both, call[0], call[1], "reader").getStatus()).as(call[1]).isEqualTo(200);
+            assertThat(call(both, call[0], call[1], "admin").getStatus()).as(call[1]).isEqualTo(200);
+            // classifying is open without a classify key, but results kept on the server are the admin's then
+            assertThat(call(adminOnly, call[0], call[1], null).getStatus()).as(call[1]).isEqualTo(401);
+            assertThat(call(adminOnly, call[0], call[1], "admin").getStatus()).as(call[1]).isEqualTo(200);
+            assertThat(call(none, call[0], call[1], null).getStatus()).as(call[1]).isEqualTo(200);
+        }
+        // the encoded form of the path reaches the same handlers, so it needs the same key
+        MockHttpServletRequest encoded = new MockHttpServletRequest("GET", "/api/v1/classification%2Djobs/j/results");
+        encoded.setServletPath("/api/v1/classification-jobs/j/results");
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        both.doFilter(encoded, response, new MockFilterChain());
+        assertThat(response.getStatus()).isEqualTo(401);
+    }
+
+    @Test
     void feedbackAndInferenceFollowTheClassifyKey() throws Exception {
         ApiKeyFilter filter = filter(Map.of(
                 "sentiment.security.api-key", "admin", "sentiment.security.classify-api-key", "reader"));
