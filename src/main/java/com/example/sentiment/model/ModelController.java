@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,9 +34,12 @@ import org.springframework.web.bind.annotation.RestController;
 class ModelController {
 
     private final ModelService models;
+    private final ObjectProvider<VersionInUse> uses;
 
-    ModelController(ModelService models) {
+    /** @param uses what else serves stored versions (the rollout): a version in use is not deleted */
+    ModelController(ModelService models, ObjectProvider<VersionInUse> uses) {
         this.models = models;
+        this.uses = uses;
     }
 
     @GetMapping
@@ -72,8 +76,13 @@ class ModelController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a model version", description = "Refused with 409 for the active version.")
+    @Operation(summary = "Delete a model version", description = "Refused with 409 (model-conflict) for the active "
+            + "version, and for the running canary or the shadow version (end the canary or the shadow first).")
     ResponseEntity<Void> delete(@PathVariable String id) {
+        uses.orderedStream().map(use -> use.use(id)).flatMap(Optional::stream).findFirst()
+                .ifPresent(use -> {
+                    throw ModelConflictException.inUse(id, use);
+                });
         models.delete(id);
         return ResponseEntity.noContent().build();
     }

@@ -29,8 +29,32 @@ public record RolloutState(Shadow shadow, Canary canary, List<Event> events) {
      * @param modelId the shadow version
      * @param sampleRate the share of requests (0..1) it also classifies
      * @param since when it became the shadow; its report counts from then
+     * @param gate the condition on which it is activated or dismissed, for a version a training job put here
+     *     ({@code sentiment.rollout.promotion-gate=shadow-agreement}); null for a shadow set by request
      */
-    public record Shadow(String modelId, double sampleRate, Instant since) {
+    public record Shadow(String modelId, double sampleRate, Instant since, Gate gate) {
+
+        /** A shadow set by request: compared, never promoted by itself. */
+        public Shadow(String modelId, double sampleRate, Instant since) {
+            this(modelId, sampleRate, since, null);
+        }
+
+        /** The same shadow (the same report: same version and start) as {@code other}. */
+        boolean sameAs(Shadow other) {
+            return other != null && modelId.equals(other.modelId) && since.equals(other.since);
+        }
+    }
+
+    /**
+     * A shadow gate: the thresholds are stored with it, so that every replica applies the same ones (see
+     * {@link ShadowGate#judge}).
+     *
+     * @param trainingJobId the training job whose version awaits the gate
+     * @param activeModelId the active version the job's held-out comparison beat
+     * @param minCompared texts compared before a decision
+     * @param minAgreement the agreement the 95% interval must lie at or above to promote, or wholly below to dismiss
+     */
+    public record Gate(String trainingJobId, String activeModelId, long minCompared, double minAgreement) {
     }
 
     /** What a canary is doing: only a {@code RUNNING} one answers requests. */
@@ -77,7 +101,8 @@ public record RolloutState(Shadow shadow, Canary canary, List<Event> events) {
 
     /**
      * @param at when
-     * @param type such as {@code canary-started}, {@code canary-rolled-back}, {@code shadow-set}
+     * @param type such as {@code canary-started}, {@code canary-rolled-back}, {@code shadow-set},
+     *     {@code shadow-gate-started}, {@code shadow-gate-promoted}, {@code shadow-gate-dismissed}
      * @param modelId the version it concerns
      * @param detail why, in words
      */
