@@ -47,7 +47,10 @@ class RolloutController {
     }
 
     @GetMapping("/shadow")
-    @Operation(summary = "Show the shadow version", description = "404 (no-shadow) when there is none.")
+    @Operation(summary = "Show the shadow version", description = "Its sample rate, since when, and its gate: null "
+            + "for a shadow set by request; for a training job's version under sentiment.rollout.promotion-gate="
+            + "shadow-agreement, the job and the thresholds on which it is activated or dismissed. 404 (no-shadow) "
+            + "when there is none.")
     RolloutState.Shadow getShadow() {
         return currentShadow();
     }
@@ -118,7 +121,8 @@ class RolloutController {
 
     @GetMapping("/events")
     @Operation(summary = "Rollout events", description = "Shadows set and ended, canaries started, ended, "
-            + "promoted and rolled back (with the breached guard), newest last; the last 100.")
+            + "promoted and rolled back (with the breached guard), shadow gates started, promoted and dismissed "
+            + "(with the agreement figures), newest last; the last 100.")
     List<RolloutState.Event> events() {
         return rollouts.events();
     }
