@@ -136,6 +136,9 @@ class ModelControllerTest {
     @Test
     void aVersionInUseByTheRolloutIsRefusedWith409AndKept() throws Exception {
         when(rollout.use(BROKEN)).thenReturn(Optional.of("the running canary"));
+        mvc.perform(get("/api/v1/models/" + BROKEN)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.rollout").value("the running canary"));
+        mvc.perform(get("/api/v1/models/" + ACTIVE)).andExpect(jsonPath("$.rollout").doesNotExist());
         mvc.perform(delete("/api/v1/models/" + BROKEN)).andExpect(problem(409, "model-conflict"))
                 .andExpect(jsonPath("$.detail").value(containsString("is the running canary and cannot be deleted")))
                 .andExpect(jsonPath("$.detail").value(containsString("DELETE /api/v1/models/canary")));

@@ -83,6 +83,8 @@ class ShadowGateFlowTest {
         assertThat(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base()
                 + "/api/v1/models/" + candidate)).DELETE()).status()).as("awaiting its gate: kept").isEqualTo(409);
         assertThat(eventTypes()).last().isEqualTo("shadow-gate-started");
+        assertThat(client.get("/api/v1/models/" + candidate).json().get("rollout").asString())
+                .isEqualTo("the shadow version, awaiting its shadow gate");
         return candidate;
     }
 
@@ -109,6 +111,8 @@ class ShadowGateFlowTest {
         assertThat(promoted.get("modelId").asString()).isEqualTo(candidate);
         assertThat(promoted.get("detail").asString()).contains("compared texts", "activated");
         assertThat(client.get("/api/v1/models/shadow").status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/models/" + candidate).json().get("active").asBoolean()).isTrue();
+        assertThat(client.get("/api/v1/models/" + candidate).json().get("rollout").isNull()).isTrue();
     }
 
     @Test
