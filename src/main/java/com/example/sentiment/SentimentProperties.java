@@ -557,7 +557,8 @@ public record SentimentProperties(
      *                      activated: {@code held-out} (the default) activates it as soon as it beats the active
      *                      version on the job's held-out data; {@code shadow-agreement} makes such a version the
      *                      shadow instead, activated once it agrees with the active version on live traffic
-     *                      ({@code shadow-gate})
+     *                      ({@code shadow-gate}); {@code feedback-win} makes it the shadow too, activated once
+     *                      the corrections received show it right more often than the active version
      * @param shadowGate the agreement a version must show as the shadow under {@code shadow-agreement}
      */
     public record Rollout(
@@ -583,7 +584,7 @@ public record SentimentProperties(
     }
 
     /** What {@code "activate": "if-better"} needs: the held-out comparison alone, or that and the shadow's agreement. */
-    public enum PromotionGate { HELD_OUT, SHADOW_AGREEMENT }
+    public enum PromotionGate { HELD_OUT, SHADOW_AGREEMENT, FEEDBACK_WIN }
 
     /**
      * The shadow gate of {@code sentiment.rollout.promotion-gate=shadow-agreement}: a version that beat the active
@@ -596,14 +597,20 @@ public record SentimentProperties(
      * @param minCompared texts compared before either decision is taken
      * @param minAgreement the least agreement with the active version (0..1)
      * @param sampleRate the share of requests the gated shadow classifies again (0..1)
+     * @param minCorrections with {@code feedback-win}: corrections of texts on which the two versions disagreed
+     *                       (one of them right) before either decision is taken
+     * @param feedbackTexts with {@code feedback-win}: compared texts (their hashes and both answers) a replica keeps
+     *                      to match corrections against, the most recent
      */
     public record ShadowGate(
             @Min(1) @DefaultValue("500") long minCompared,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.9") double minAgreement,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") @DefaultValue("0.2") double sampleRate) {
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") @DefaultValue("0.2") double sampleRate,
+            @Min(1) @DefaultValue("30") long minCorrections,
+            @Min(0) @Max(1_000_000) @DefaultValue("10000") int feedbackTexts) {
 
         /** The defaults. */
-        public static final ShadowGate DEFAULT = new ShadowGate(500, 0.9, 0.2);
+        public static final ShadowGate DEFAULT = new ShadowGate(500, 0.9, 0.2, 30, 10000);
     }
 
     /**

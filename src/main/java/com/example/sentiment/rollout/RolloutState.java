@@ -53,8 +53,30 @@ public record RolloutState(Shadow shadow, Canary canary, List<Event> events) {
      * @param activeModelId the active version the job's held-out comparison beat
      * @param minCompared texts compared before a decision
      * @param minAgreement the agreement the 95% interval must lie at or above to promote, or wholly below to dismiss
+     * @param rule {@code shadow-agreement} (judged on agreement) or {@code feedback-win} (judged on corrections)
+     * @param minCorrections with {@code feedback-win}: corrections of texts the two answered differently, one of
+     *     them right, before a decision
      */
-    public record Gate(String trainingJobId, String activeModelId, long minCompared, double minAgreement) {
+    public record Gate(String trainingJobId, String activeModelId, long minCompared, double minAgreement,
+                       String rule, long minCorrections) {
+
+        /** The rule judged on agreement. */
+        public static final String AGREEMENT = "shadow-agreement";
+        /** The rule judged on corrections. */
+        public static final String FEEDBACK = "feedback-win";
+
+        /** A gate judged on agreement. */
+        public Gate(String trainingJobId, String activeModelId, long minCompared, double minAgreement) {
+            this(trainingJobId, activeModelId, minCompared, minAgreement, AGREEMENT, 0);
+        }
+
+        public Gate {
+            rule = rule == null ? AGREEMENT : rule;
+        }
+
+        boolean onFeedback() {
+            return FEEDBACK.equals(rule);
+        }
     }
 
     /** What a canary is doing: only a {@code RUNNING} one answers requests. */

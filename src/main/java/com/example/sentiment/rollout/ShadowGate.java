@@ -12,7 +12,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The shadow gate of {@code sentiment.rollout.promotion-gate=shadow-agreement}: a version that beat the active one
+ * The shadow gate of {@code sentiment.rollout.promotion-gate=shadow-agreement} (or {@code feedback-win}, judged on
+ * corrections instead: {@link #judgeFeedback}): a version that beat the active one
  * on a training job's held-out data is not activated at once but made the shadow, and this replica checks its
  * report every {@code sentiment.rollout.guard-interval}. Once enough texts were compared, an agreement with the
  * active version whose 95% interval lies at or above the minimum activates it; one whose interval lies wholly
@@ -57,12 +58,23 @@ public class ShadowGate {
 
     /** Whether {@code "activate": "if-better"} goes through the shadow gate (the setting). */
     public boolean enabled() {
-        return settings.promotionGate() == SentimentProperties.PromotionGate.SHADOW_AGREEMENT;
+        return settings.promotionGate() != SentimentProperties.PromotionGate.HELD_OUT;
+    }
+
+    private boolean onFeedback() {
+        return settings.promotionGate() == SentimentProperties.PromotionGate.FEEDBACK_WIN;
     }
 
     /** The rule in words, for a training job's promotion record. */
     public String describe() {
         SentimentProperties.ShadowGate gate = settings.shadowGate();
+        if (onFeedback()) {
+            return String.format(Locale.ROOT, "it is the shadow version now (sample rate %s) and is activated once, "
+                    + "among at least %d corrections of texts the two versions answered differently, it is right "
+                    + "significantly more often than the active version (one-sided sign test at 5%%), dismissed if "
+                    + "the active version is (GET /api/v1/models/shadow, /api/v1/models/events)", gate.sampleRate(),
+                    gate.minCorrections());
+        }
         return String.format(Locale.ROOT, "it is the shadow version now (sample rate %s) and is activated once at "
                 + "least %d texts were compared with the active version and the 95%% lower bound of their agreement "
                 + "is at least %.4f, dismissed if the upper bound falls below it (GET /api/v1/models/shadow, "
@@ -80,11 +92,15 @@ public class ShadowGate {
      */
     public void await(String modelId, String trainingJobId, String activeModelId, String why) {
         SentimentProperties.ShadowGate gate = settings.shadowGate();
+        String rule = onFeedback() ? RolloutState.Gate.FEEDBACK : RolloutState.Gate.AGREEMENT;
         rollouts.setGatedShadow(modelId, gate.sampleRate(),
-                new RolloutState.Gate(trainingJobId, activeModelId, gate.minCompared(), gate.minAgreement()),
-                "training job " + trainingJobId + ": " + why + String.format(Locale.ROOT, "; promoted at agreement "
-                        + ">= %.4f (95%% lower bound) over at least %d compared texts", gate.minAgreement(),
-                        gate.minCompared()));
+                new RolloutState.Gate(trainingJobId, activeModelId, gate.minCompared(), gate.minAgreement(), rule,
+                        gate.minCorrections()),
+                "training job " + trainingJobId + ": " + why + (onFeedback()
+                        ? String.format(Locale.ROOT, "; promoted when right more often than the active version "
+                                + "over at least %d corrections", gate.minCorrections())
+                        : String.format(Locale.ROOT, "; promoted at agreement >= %.4f (95%% lower bound) over at "
+                                + "least %d compared texts", gate.minAgreement(), gate.minCompared())));
         log.info("Model {} of training job {} awaits its shadow gate", modelId, trainingJobId);
     }
 
@@ -104,6 +120,43 @@ public class ShadowGate {
         return interval[1] < minAgreement ? Verdict.DISMISS : Verdict.WAIT;
     }
 
+    /**
+     * The {@code feedback-win} rule, on corrections of texts the two versions answered differently with one of
+     * them right: nothing before {@code minCorrections} of them; then promote when a one-sided sign test says the
+     * shadow is right more often than the active version at the 5% level, dismiss when it says the reverse, and
+     * wait otherwise.
+     */
+    static Verdict judgeFeedback(long shadowRight, long activeRight, long minCorrections) {
+        long n = shadowRight + activeRight;
+        if (n < minCorrections || n == 0) {
+            return Verdict.WAIT;
+        }
+        if (atLeast(shadowRight, n) <= 0.05) {
+            return Verdict.PROMOTE;
+        }
+        return atLeast(activeRight, n) <= 0.05 ? Verdict.DISMISS : Verdict.WAIT;
+    }
+
+    /** P(X >= k) for X ~ Binomial(n, 1/2), summed in logarithms so that large n stay finite. */
+    static double atLeast(long k, long n) {
+        double sum = 0;
+        double logTerm = logChoose(n, k) - n * Math.log(2);
+        for (long i = k; i <= n; i++) {
+            sum += Math.exp(logTerm);
+            // C(n, i + 1) = C(n, i) (n - i) / (i + 1)
+            logTerm += Math.log(n - i) - Math.log(i + 1);
+        }
+        return Math.min(1, sum);
+    }
+
+    private static double logChoose(long n, long k) {
+        double sum = 0;
+        for (long i = 1; i <= k; i++) {
+            sum += Math.log(n - k + i) - Math.log(i);
+        }
+        return sum;
+    }
+
     /** Checks the gated shadow once against this replica's report; a decision is stored (and carried out). */
     void check() {
         try {
@@ -118,14 +171,22 @@ public class ShadowGate {
                 return;
             }
             ShadowComparison.Report report = comparison.report(shadow);
-            Verdict verdict = judge(report.compared(), report.agreed(), gate.minCompared(), gate.minAgreement());
+            Verdict verdict = gate.onFeedback()
+                    ? judgeFeedback(report.correctionsShadowRight(), report.correctionsActiveRight(),
+                            gate.minCorrections())
+                    : judge(report.compared(), report.agreed(), gate.minCompared(), gate.minAgreement());
             if (verdict == Verdict.WAIT) {
                 return;
             }
-            String figures = String.format(Locale.ROOT, "agreement %.4f (95%% interval %.4f to %.4f) with the "
-                    + "active version %s on %d compared texts; minimum %.4f", report.agreement(),
-                    report.agreementLow(), report.agreementHigh(), rollouts.activeId(), report.compared(),
-                    gate.minAgreement());
+            String figures = gate.onFeedback()
+                    ? String.format(Locale.ROOT, "of %d corrections of texts the two answered differently, %d "
+                            + "gave the shadow's label and %d the active version %s's (sign test, 5%%)",
+                            report.correctionsShadowRight() + report.correctionsActiveRight(),
+                            report.correctionsShadowRight(), report.correctionsActiveRight(), rollouts.activeId())
+                    : String.format(Locale.ROOT, "agreement %.4f (95%% interval %.4f to %.4f) with the "
+                            + "active version %s on %d compared texts; minimum %.4f", report.agreement(),
+                            report.agreementLow(), report.agreementHigh(), rollouts.activeId(), report.compared(),
+                            gate.minAgreement());
             if (verdict == Verdict.DISMISS) {
                 if (rollouts.endGatedShadow(shadow, "shadow-gate-dismissed", figures + ": dismissed, the version "
                         + "stays stored, not active")) {

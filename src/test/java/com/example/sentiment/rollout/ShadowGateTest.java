@@ -36,7 +36,7 @@ class ShadowGateTest {
     // checks run when the test says so: the scheduled check waits an hour
     private static final SentimentProperties.Rollout SETTINGS = new SentimentProperties.Rollout(false, 100, 5, 100,
             Duration.ofMillis(200), Duration.ofHours(1), SentimentProperties.PromotionGate.SHADOW_AGREEMENT,
-            new SentimentProperties.ShadowGate(100, 0.9, 0.5));
+            new SentimentProperties.ShadowGate(100, 0.9, 0.5, 30, 1000));
 
     @TempDir
     Path models;
@@ -91,6 +91,22 @@ class ShadowGateTest {
         assertThat(ShadowGate.judge(1000, 999, 10, 1.0)).isEqualTo(ShadowGate.Verdict.DISMISS);
     }
 
+    @Test
+    void theFeedbackRuleIsAOneSidedSignTestOnTheCorrectionsWhereTheVersionsDiffered() {
+        assertThat(ShadowGate.judgeFeedback(29, 0, 30)).as("too few corrections").isEqualTo(ShadowGate.Verdict.WAIT);
+        // P(X >= 20 | 30, 1/2) = 0.049, P(X >= 19 | 30, 1/2) = 0.100
+        assertThat(ShadowGate.atLeast(20, 30)).isCloseTo(0.0494, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(ShadowGate.atLeast(19, 30)).isCloseTo(0.1002, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(ShadowGate.atLeast(0, 30)).isEqualTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(ShadowGate.judgeFeedback(20, 10, 30)).isEqualTo(ShadowGate.Verdict.PROMOTE);
+        assertThat(ShadowGate.judgeFeedback(19, 11, 30)).isEqualTo(ShadowGate.Verdict.WAIT);
+        assertThat(ShadowGate.judgeFeedback(10, 20, 30)).isEqualTo(ShadowGate.Verdict.DISMISS);
+        assertThat(ShadowGate.judgeFeedback(0, 0, 1)).isEqualTo(ShadowGate.Verdict.WAIT);
+        // large counts stay finite: 5,100 against 4,900 is significant (z about 2), 5,050 against 4,950 is not
+        assertThat(ShadowGate.judgeFeedback(5100, 4900, 30)).isEqualTo(ShadowGate.Verdict.PROMOTE);
+        assertThat(ShadowGate.judgeFeedback(5050, 4950, 30)).isEqualTo(ShadowGate.Verdict.WAIT);
+    }
+
     // ---- replicas ----
 
     /** One replica: its rollout follower, a double of its shadow report, and its gate. */
@@ -98,6 +114,10 @@ class ShadowGateTest {
     }
 
     private Replica replica() {
+        return replica(SETTINGS);
+    }
+
+    private Replica replica(SentimentProperties.Rollout settings) {
         ModelService service = mock(ModelService.class);
         AtomicReference<String> active = new AtomicReference<>(ACTIVE);
         when(service.active()).thenAnswer(i -> Optional.of(new ModelService.LoadedModel(active.get(), null, null)));
@@ -106,22 +126,26 @@ class ShadowGateTest {
             active.set(i.getArgument(0));
             return new ModelService.LoadedModel(i.getArgument(0), null, null);
         });
-        Rollouts rollouts = new Rollouts(store(), service, new CanaryWindows(), SETTINGS, meters, Clock.systemUTC());
-        AtomicReference<long[]> figures = new AtomicReference<>(new long[] {0, 0});
+        Rollouts rollouts = new Rollouts(store(), service, new CanaryWindows(), settings, meters, Clock.systemUTC());
+        AtomicReference<long[]> figures = new AtomicReference<>(new long[] {0, 0, 0, 0});
         ShadowComparison comparison = mock(ShadowComparison.class);
-        when(comparison.report(any())).thenAnswer(i -> report(i.getArgument(0), figures.get()[0], figures.get()[1]));
-        ShadowGate gate = new ShadowGate(rollouts, comparison, SETTINGS);
+        when(comparison.report(any())).thenAnswer(i -> report(i.getArgument(0), figures.get()));
+        ShadowGate gate = new ShadowGate(rollouts, comparison, settings);
         closing.add(gate::close);
         closing.add(rollouts::close);
         return new Replica(rollouts, service, figures, gate);
     }
 
-    private static ShadowComparison.Report report(RolloutState.Shadow shadow, long compared, long agreed) {
+    /** figures: compared, agreed, and optionally corrections giving the shadow's and the active version's label. */
+    private static ShadowComparison.Report report(RolloutState.Shadow shadow, long[] figures) {
+        long compared = figures[0];
+        long agreed = figures[1];
         double[] interval = compared == 0 ? null : ShadowComparison.wilson(agreed, compared);
         ShadowComparison.Latency none = new ShadowComparison.Latency(0, null, null, null);
         return new ShadowComparison.Report(shadow.modelId(), shadow.sampleRate(), shadow.since(), compared, compared,
                 agreed, compared == 0 ? null : (double) agreed / compared, interval == null ? null : interval[0],
-                interval == null ? null : interval[1], Map.of(), none, none, 0, 0, 0, List.of(), false);
+                interval == null ? null : interval[1], Map.of(), none, none, 0, 0, 0, List.of(), false,
+                figures.length > 2 ? figures[2] : 0, figures.length > 3 ? figures[3] : 0);
     }
 
     private static List<String> types(RolloutState state) {
@@ -137,7 +161,7 @@ class ShadowGateTest {
         RolloutState.Shadow shadow = two.rollouts().state().shadow();
         assertThat(shadow.modelId()).isEqualTo(CANDIDATE);
         assertThat(shadow.sampleRate()).isEqualTo(0.5);
-        assertThat(shadow.gate()).isEqualTo(new RolloutState.Gate("job-1", ACTIVE, 100, 0.9));
+        assertThat(shadow.gate()).isEqualTo(new RolloutState.Gate("job-1", ACTIVE, 100, 0.9, RolloutState.Gate.AGREEMENT, 30));
 
         one.figures().set(new long[] {60, 60});
         one.gate().check();
@@ -172,6 +196,32 @@ class ShadowGateTest {
         assertThat(types(stored)).containsExactly("shadow-gate-started", "shadow-gate-dismissed");
         assertThat(stored.events().get(1).detail()).contains("agreement 0.7000", "dismissed");
         assertThat(stored.events().get(1).modelId()).isEqualTo(CANDIDATE);
+    }
+
+    @Test
+    void underTheFeedbackRuleCorrectionsDecideAndAgreementDoesNot() {
+        SentimentProperties.Rollout feedback = new SentimentProperties.Rollout(false, 100, 5, 100,
+                Duration.ofMillis(200), Duration.ofHours(1), SentimentProperties.PromotionGate.FEEDBACK_WIN,
+                new SentimentProperties.ShadowGate(100, 0.9, 0.5, 30, 1000));
+        Replica one = replica(feedback);
+        one.gate().await(CANDIDATE, "job-6", ACTIVE, "better");
+        assertThat(one.rollouts().state().shadow().gate()).isEqualTo(
+                new RolloutState.Gate("job-6", ACTIVE, 100, 0.9, RolloutState.Gate.FEEDBACK, 30));
+        // an agreement that would dismiss it under shadow-agreement, and corrections that do not decide yet
+        one.figures().set(new long[] {1000, 500, 19, 11});
+        one.gate().check();
+        assertThat(one.rollouts().state().shadow()).isNotNull();
+        one.figures().set(new long[] {1000, 500, 22, 10}); // P(X >= 22 | 32, 1/2) = 0.025
+        one.gate().check();
+        verify(one.models()).activate(CANDIDATE);
+        RolloutState stored = store().current().state();
+        assertThat(types(stored)).containsExactly("shadow-gate-started", "shadow-gate-promoted");
+        assertThat(stored.events().get(1).detail()).contains("of 32 corrections", "22 gave the shadow's label");
+
+        one.gate().await("20261207-040000-eeee", "job-7", CANDIDATE, "better");
+        one.figures().set(new long[] {0, 0, 5, 25});
+        one.gate().check();
+        assertThat(types(store().current().state())).last().isEqualTo("shadow-gate-dismissed");
     }
 
     @Test
