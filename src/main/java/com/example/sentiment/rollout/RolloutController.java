@@ -66,8 +66,9 @@ class RolloutController {
     @Operation(summary = "Compare the shadow with the active version", description = "Requests and texts compared, "
             + "the agreement rate with its 95% Wilson interval, the label-by-label confusion (active label to "
             + "shadow label), both versions' latency percentiles, samples dropped by a full queue, and the most "
-            + "recent disagreements (their texts only with sentiment.rollout.keep-shadow-texts=true). Counted by "
-            + "this replica.")
+            + "recent disagreements (their texts only with sentiment.rollout.keep-shadow-texts=true), and the "
+            + "corrections (POST /api/v1/feedback) of compared texts the two answered differently, by the version "
+            + "whose label they give. Counted by this replica.")
     ShadowComparison.Report report() {
         return shadows.report(currentShadow());
     }
