@@ -7,7 +7,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *
  * @param decision {@code activated}, {@code kept-active}, or {@code awaiting-shadow-gate} (it beat the active
  *     version on held-out data and is the shadow version until its agreement with the active version on live
- *     traffic activates or dismisses it: {@code sentiment.rollout.promotion-gate=shadow-agreement})
+ *     traffic activates or dismisses it: {@code sentiment.rollout.promotion-gate=shadow-agreement} or
+ *     {@code feedback-win})
  * @param activeModelId the version that was active and compared against; null when none was
  * @param candidateMacroF1 the new version's macro-F1 on the job's held-out data
  * @param activeMacroF1 the active version's on the same data; null when none was active or its labels differ

@@ -69,7 +69,7 @@ class TrainingJobRunner {
      * @param datasets decides how much heap a job's encoder states may take (half of what its memory budget
      *     counts as free when the job starts); states that need more go to a memory-mapped temporary file
      * @param shadowGate where a version that beat the active one waits when the promotion gate is
-     *     {@code shadow-agreement}
+     *     {@code shadow-agreement} or {@code feedback-win}
      */
     TrainingJobRunner(TrainingJobQueue queue, ModelService models, TrainingUploadReader reader, FeedbackStore feedback,
                       WordVectorsLibrary wordVectors, SentimentProperties properties, PretrainedEncoders encoders,
@@ -210,7 +210,7 @@ class TrainingJobRunner {
             Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
                     data.heldOutTexts());
             if (promotion.activated() && promotion.activeModelId() != null && shadowGate.enabled()) {
-                // better on held-out data: it must now agree with the active version on live traffic
+                // better on held-out data: it must now prove itself as the shadow version on live traffic
                 promotion = promotion.awaitingShadowGate(shadowGate.describe());
             }
             job.recordPromotion(promotion);
@@ -242,7 +242,7 @@ class TrainingJobRunner {
     private void awaitShadowGate(TrainingJob job, Promotion promotion, String modelId) {
         try {
             shadowGate.await(modelId, job.id(), promotion.activeModelId(), String.format(java.util.Locale.ROOT,
-                    "macro-F1 %.4f against %.4f on %d held-out examples", promotion.candidateMacroF1(),
+                    "held-out F1 %.4f against %.4f on %d examples", promotion.candidateMacroF1(),
                     promotion.activeMacroF1(), promotion.examples()));
         } catch (RuntimeException e) {
             log.warn("Training job {}: model {} could not become the shadow version: {}", job.id(), modelId,
