@@ -552,7 +552,14 @@ public record SentimentProperties(
      * @param shadowExamples disagreements the report keeps (the most recent)
      * @param latencySamples latencies kept per version for the report's percentiles (a reservoir)
      * @param pollInterval how often a replica re-reads the stored rollout state (the split and the decision)
-     * @param guardInterval how often the canary's guards are checked against the active version
+     * @param guardInterval how often the canary's guards (and a shadow gate) are checked against the active version
+     * @param promotionGate what a training job with {@code "activate": "if-better"} needs before its version is
+     *                      activated: {@code held-out} (the default) activates it as soon as it beats the active
+     *                      version on the job's held-out data; {@code shadow-agreement} makes such a version the
+     *                      shadow instead, activated once it agrees with the active version on live traffic
+     *                      ({@code shadow-gate}); {@code feedback-win} makes it the shadow too, activated once
+     *                      the corrections received show it right more often than the active version
+     * @param shadowGate the agreement a version must show as the shadow under {@code shadow-agreement}
      */
     public record Rollout(
             @DefaultValue("false") boolean keepShadowTexts,
@@ -560,7 +567,50 @@ public record SentimentProperties(
             @Min(0) @DefaultValue("20") int shadowExamples,
             @Min(10) @DefaultValue("2048") int latencySamples,
             @NotNull @DefaultValue("1s") Duration pollInterval,
-            @NotNull @DefaultValue("1s") Duration guardInterval) {
+            @NotNull @DefaultValue("1s") Duration guardInterval,
+            @NotNull @DefaultValue("held-out") PromotionGate promotionGate,
+            @Valid @NotNull @DefaultValue ShadowGate shadowGate) {
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Rollout {
+        }
+
+        /** The settings before the shadow gate: {@code held-out} promotion. */
+        public Rollout(boolean keepShadowTexts, int shadowQueue, int shadowExamples, int latencySamples,
+                       Duration pollInterval, Duration guardInterval) {
+            this(keepShadowTexts, shadowQueue, shadowExamples, latencySamples, pollInterval, guardInterval,
+                    PromotionGate.HELD_OUT, ShadowGate.DEFAULT);
+        }
+    }
+
+    /** What {@code "activate": "if-better"} needs: the held-out comparison alone, or that and the shadow's agreement. */
+    public enum PromotionGate { HELD_OUT, SHADOW_AGREEMENT, FEEDBACK_WIN }
+
+    /**
+     * The shadow gate of {@code sentiment.rollout.promotion-gate=shadow-agreement}: a version that beat the active
+     * one on held-out data classifies a sample of the live traffic as the shadow, and is activated once at least
+     * {@code minCompared} texts were compared and the 95% Wilson interval of its agreement with the active version
+     * lies at or above {@code minAgreement} at its lower end; it is dismissed (stays stored, not active) once the
+     * interval's upper end is below {@code minAgreement}. Each serving replica judges the texts it compared itself
+     * and stores the first decision (a compare-and-set): every replica obeys it.
+     *
+     * @param minCompared texts compared before either decision is taken
+     * @param minAgreement the least agreement with the active version (0..1)
+     * @param sampleRate the share of requests the gated shadow classifies again (0..1)
+     * @param minCorrections with {@code feedback-win}: corrections of texts on which the two versions disagreed
+     *                       (one of them right) before either decision is taken
+     * @param feedbackTexts with {@code feedback-win}: compared texts (their hashes and both answers) a replica keeps
+     *                      to match corrections against, the most recent
+     */
+    public record ShadowGate(
+            @Min(1) @DefaultValue("500") long minCompared,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.9") double minAgreement,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") @DefaultValue("0.2") double sampleRate,
+            @Min(1) @DefaultValue("30") long minCorrections,
+            @Min(0) @Max(1_000_000) @DefaultValue("10000") int feedbackTexts) {
+
+        /** The defaults. */
+        public static final ShadowGate DEFAULT = new ShadowGate(500, 0.9, 0.2, 30, 10000);
     }
 
     /**

@@ -104,7 +104,9 @@ class OpenInferenceController {
     @PostMapping("/models/{name}/infer")
     @Operation(summary = "Inference", description = "One BYTES input named \"text\" of shape [N] (1 to "
             + "sentiment.classify.max-batch-size texts). Outputs: \"label\" (BYTES, [N]) and \"probabilities\" "
-            + "(FP32, [N, K], row-major, columns in the metadata's label order); for a multi-label version also "
+            + "(FP32, [N, K], row-major, columns in the metadata's label order) and \"chunks\" (INT32, [N]: the windows "
+            + "each text was read in, more than 1 for a long text read in overlapping windows, as /api/v1/classify's "
+            + "chunks); for a multi-label version also "
             + "\"labels\" (BOOL, [N, K]: each label over its threshold, same column order); \"outputs\" in the request picks "
             + "some. Same batcher, back-pressure (503) and metrics as /api/v1/classify.")
     InferResponse infer(@PathVariable String name, @RequestBody InferRequest request) {

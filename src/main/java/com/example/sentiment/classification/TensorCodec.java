@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * The Open Inference Protocol's tensors for this service's models, and the request and response that carry
- * them. A model has one input, {@code text} (BYTES, shape [N]: N texts), and two outputs, {@code label}
- * (BYTES, [N]) and {@code probabilities} (FP32, [N, K], row-major, the columns in the model's label order).
+ * them. A model has one input, {@code text} (BYTES, shape [N]: N texts), and three outputs, {@code label}
+ * (BYTES, [N]), {@code probabilities} (FP32, [N, K], row-major, the columns in the model's label order) and
+ * {@code chunks} (INT32, [N]: the windows each text was read in, as {@code /api/v1/classify} answers it).
  * Decoding checks a request against that and refuses it with a {@link ProtocolException} (400) that says what
  * is wrong; encoding lays predictions out as the outputs asked for.
  */
@@ -24,6 +25,8 @@ final class TensorCodec {
     static final String PROBABILITIES_OUTPUT = "probabilities";
     /** A multi-label model's decisions: BOOL [N, K], true where a label's probability reaches its threshold. */
     static final String LABELS_OUTPUT = "labels";
+    /** The windows each text was read in: INT32 [N], 1 unless a long text was read in overlapping windows. */
+    static final String CHUNKS_OUTPUT = "chunks";
 
     private TensorCodec() {
     }
@@ -32,7 +35,8 @@ final class TensorCodec {
      * What an inference request asks for.
      *
      * @param texts the elements of the input tensor, in row-major order
-     * @param outputs the output names to answer, in the order asked (both when none is named), each once
+     * @param outputs the output names to answer, in the order asked (label, probabilities and chunks when none
+     *     is named), each once
      */
     record Decoded(List<String> texts, List<String> outputs) {
     }
@@ -89,15 +93,15 @@ final class TensorCodec {
 
     private static List<String> wantedOutputs(List<RequestedOutput> requested) {
         if (requested == null || requested.isEmpty()) {
-            return List.of(LABEL_OUTPUT, PROBABILITIES_OUTPUT);
+            return List.of(LABEL_OUTPUT, PROBABILITIES_OUTPUT, CHUNKS_OUTPUT);
         }
         List<String> names = new ArrayList<>();
         for (RequestedOutput output : requested) {
             if (!LABEL_OUTPUT.equals(output.name()) && !PROBABILITIES_OUTPUT.equals(output.name())
-                    && !LABELS_OUTPUT.equals(output.name())) {
+                    && !CHUNKS_OUTPUT.equals(output.name()) && !LABELS_OUTPUT.equals(output.name())) {
                 throw ProtocolException.badRequest("unknown output '" + printable(output.name()) + "': the outputs are '"
-                        + LABEL_OUTPUT + "', '" + PROBABILITIES_OUTPUT + "' and (multi-label models) '"
-                        + LABELS_OUTPUT + "'");
+                        + LABEL_OUTPUT + "', '" + PROBABILITIES_OUTPUT + "', '" + CHUNKS_OUTPUT
+                        + "' and (multi-label models) '" + LABELS_OUTPUT + "'");
             }
             if (!names.contains(output.name())) {
                 names.add(output.name());
@@ -117,6 +121,9 @@ final class TensorCodec {
             if (output.equals(LABEL_OUTPUT)) {
                 tensors.add(new OutputTensor(LABEL_OUTPUT, "BYTES", List.of(predictions.size()),
                         predictions.stream().map(Prediction::label).toList()));
+            } else if (output.equals(CHUNKS_OUTPUT)) {
+                tensors.add(new OutputTensor(CHUNKS_OUTPUT, "INT32", List.of(predictions.size()),
+                        predictions.stream().map(Prediction::chunks).toList()));
             } else if (output.equals(LABELS_OUTPUT)) {
                 // a single-label model's one decision per text is its top label
                 List<Boolean> chosen = new ArrayList<>(predictions.size() * labels.size());
@@ -146,7 +153,8 @@ final class TensorCodec {
     /** The outputs' description in model metadata, for a model of {@code labels} labels. */
     static List<TensorMetadata> outputMetadata(int labels) {
         return List.of(new TensorMetadata(LABEL_OUTPUT, "BYTES", List.of(-1)),
-                new TensorMetadata(PROBABILITIES_OUTPUT, "FP32", List.of(-1, labels)));
+                new TensorMetadata(PROBABILITIES_OUTPUT, "FP32", List.of(-1, labels)),
+                new TensorMetadata(CHUNKS_OUTPUT, "INT32", List.of(-1)));
     }
 
     /** A tensor's name, datatype and shape (-1: any size). */

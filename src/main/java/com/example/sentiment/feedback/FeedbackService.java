@@ -81,7 +81,7 @@ class FeedbackService {
             throw new FeedbackStoreUnavailableException();
         }
         if (rollout != null) {
-            rollout.corrected(modelId);
+            rollout.corrected(modelId, c.text(), c.label());
         }
         return feedback;
     }

@@ -15,6 +15,12 @@ public class ModelConflictException extends ProblemException {
                 + "' is active and cannot be deleted; activate another version first.");
     }
 
+    /** {@code id} serves as {@code use} (such as the running canary) and cannot be deleted. */
+    public static ModelConflictException inUse(String id, String use) {
+        return new ModelConflictException("Model version '" + id + "' is " + use + " and cannot be deleted; end "
+                + "that first (DELETE /api/v1/models/canary or /api/v1/models/shadow).");
+    }
+
     public static ModelConflictException versionExists(String id) {
         return new ModelConflictException("Model version '" + id + "' already exists; a version is never overwritten.");
     }

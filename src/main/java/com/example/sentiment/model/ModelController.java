@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,9 +34,12 @@ import org.springframework.web.bind.annotation.RestController;
 class ModelController {
 
     private final ModelService models;
+    private final ObjectProvider<VersionInUse> uses;
 
-    ModelController(ModelService models) {
+    /** @param uses what else serves stored versions (the rollout): a version in use is not deleted */
+    ModelController(ModelService models, ObjectProvider<VersionInUse> uses) {
         this.models = models;
+        this.uses = uses;
     }
 
     @GetMapping
@@ -51,7 +55,12 @@ class ModelController {
             + "evaluation on the validation data, dataset fingerprint and training history.")
     ModelDetails get(@PathVariable String id) {
         StoredModel stored = models.get(id);
-        return ModelDetails.of(stored, stored.id().equals(activeId()));
+        return ModelDetails.of(stored, stored.id().equals(activeId())).inRollout(use(stored.id()).orElse(null));
+    }
+
+    /** How the rollout uses {@code id} (the running canary, the shadow), if it does. */
+    private Optional<String> use(String id) {
+        return uses.orderedStream().map(use -> use.use(id)).flatMap(Optional::stream).findFirst();
     }
 
     @PutMapping("/active")
@@ -72,8 +81,12 @@ class ModelController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a model version", description = "Refused with 409 for the active version.")
+    @Operation(summary = "Delete a model version", description = "Refused with 409 (model-conflict) for the active "
+            + "version, and for the running canary or the shadow version (end the canary or the shadow first).")
     ResponseEntity<Void> delete(@PathVariable String id) {
+        use(id).ifPresent(use -> {
+            throw ModelConflictException.inUse(id, use);
+        });
         models.delete(id);
         return ResponseEntity.noContent().build();
     }
@@ -127,7 +140,32 @@ class ModelController {
                                 + "before and after, the validation precision curve (answered and correct texts at "
                                 + "every threshold step of 0.001), and the version's targetPrecision (with its "
                                 + "threshold and coverage) and ambiguityMargin defaults")
-                        Calibration calibration) {
+                        Calibration calibration,
+                        @Schema(description = "how the rollout uses this version: \"the running canary\", \"the "
+                                + "shadow version\", or \"the shadow version, awaiting its shadow gate\" (a training "
+                                + "job's version under sentiment.rollout.promotion-gate=shadow-agreement); null when "
+                                + "it does not", example = "the shadow version, awaiting its shadow gate")
+                        String rollout) {
+
+        ModelDetails(String id, boolean active, boolean usable, String problem, String name, Instant createdAt,
+                     String trainingJobId, List<String> labels, HyperParameters hyperParameters,
+                     Integer vocabularySize, Integer wordVectorsCovered, Long parameters, EvaluationReport evaluation,
+                     ModelMetadata.DatasetFingerprint dataset, List<EpochMetrics> history, Integer bestEpoch,
+                     Double trainingSeconds, Double minConfidence, Map<String, EvaluationReport> evaluations,
+                     HeldOutAccuracy heldOut, List<ConfigurationSearch.CandidateReport> candidates,
+                     List<EvaluationReport> ensembleMembers, Distillation distillation, Calibration calibration) {
+            this(id, active, usable, problem, name, createdAt, trainingJobId, labels, hyperParameters, vocabularySize,
+                    wordVectorsCovered, parameters, evaluation, dataset, history, bestEpoch, trainingSeconds,
+                    minConfidence, evaluations, heldOut, candidates, ensembleMembers, distillation, calibration, null);
+        }
+
+        /** The same with how the rollout uses the version. */
+        ModelDetails inRollout(String use) {
+            return new ModelDetails(id, active, usable, problem, name, createdAt, trainingJobId, labels,
+                    hyperParameters, vocabularySize, wordVectorsCovered, parameters, evaluation, dataset, history,
+                    bestEpoch, trainingSeconds, minConfidence, evaluations, heldOut, candidates, ensembleMembers,
+                    distillation, calibration, use);
+        }
 
         static ModelDetails of(StoredModel stored, boolean active) {
             ModelMetadata m = stored.metadata();

@@ -47,7 +47,10 @@ class RolloutController {
     }
 
     @GetMapping("/shadow")
-    @Operation(summary = "Show the shadow version", description = "404 (no-shadow) when there is none.")
+    @Operation(summary = "Show the shadow version", description = "Its sample rate, since when, and its gate: null "
+            + "for a shadow set by request; for a training job's version under sentiment.rollout.promotion-gate="
+            + "shadow-agreement, the job and the thresholds on which it is activated or dismissed. 404 (no-shadow) "
+            + "when there is none.")
     RolloutState.Shadow getShadow() {
         return currentShadow();
     }
@@ -63,8 +66,9 @@ class RolloutController {
     @Operation(summary = "Compare the shadow with the active version", description = "Requests and texts compared, "
             + "the agreement rate with its 95% Wilson interval, the label-by-label confusion (active label to "
             + "shadow label), both versions' latency percentiles, samples dropped by a full queue, and the most "
-            + "recent disagreements (their texts only with sentiment.rollout.keep-shadow-texts=true). Counted by "
-            + "this replica.")
+            + "recent disagreements (their texts only with sentiment.rollout.keep-shadow-texts=true), and the "
+            + "corrections (POST /api/v1/feedback) of compared texts the two answered differently, by the version "
+            + "whose label they give. Counted by this replica.")
     ShadowComparison.Report report() {
         return shadows.report(currentShadow());
     }
@@ -118,7 +122,8 @@ class RolloutController {
 
     @GetMapping("/events")
     @Operation(summary = "Rollout events", description = "Shadows set and ended, canaries started, ended, "
-            + "promoted and rolled back (with the breached guard), newest last; the last 100.")
+            + "promoted and rolled back (with the breached guard), shadow gates started, promoted and dismissed "
+            + "(with the agreement figures), newest last; the last 100.")
     List<RolloutState.Event> events() {
         return rollouts.events();
     }

@@ -29,8 +29,54 @@ public record RolloutState(Shadow shadow, Canary canary, List<Event> events) {
      * @param modelId the shadow version
      * @param sampleRate the share of requests (0..1) it also classifies
      * @param since when it became the shadow; its report counts from then
+     * @param gate the condition on which it is activated or dismissed, for a version a training job put here
+     *     ({@code sentiment.rollout.promotion-gate=shadow-agreement}); null for a shadow set by request
      */
-    public record Shadow(String modelId, double sampleRate, Instant since) {
+    public record Shadow(String modelId, double sampleRate, Instant since, Gate gate) {
+
+        /** A shadow set by request: compared, never promoted by itself. */
+        public Shadow(String modelId, double sampleRate, Instant since) {
+            this(modelId, sampleRate, since, null);
+        }
+
+        /** The same shadow (the same report: same version and start) as {@code other}. */
+        boolean sameAs(Shadow other) {
+            return other != null && modelId.equals(other.modelId) && since.equals(other.since);
+        }
+    }
+
+    /**
+     * A shadow gate: the thresholds are stored with it, so that every replica applies the same ones (see
+     * {@link ShadowGate#judge}).
+     *
+     * @param trainingJobId the training job whose version awaits the gate
+     * @param activeModelId the active version the job's held-out comparison beat
+     * @param minCompared texts compared before a decision
+     * @param minAgreement the agreement the 95% interval must lie at or above to promote, or wholly below to dismiss
+     * @param rule {@code shadow-agreement} (judged on agreement) or {@code feedback-win} (judged on corrections)
+     * @param minCorrections with {@code feedback-win}: corrections of texts the two answered differently, one of
+     *     them right, before a decision
+     */
+    public record Gate(String trainingJobId, String activeModelId, long minCompared, double minAgreement,
+                       String rule, long minCorrections) {
+
+        /** The rule judged on agreement. */
+        public static final String AGREEMENT = "shadow-agreement";
+        /** The rule judged on corrections. */
+        public static final String FEEDBACK = "feedback-win";
+
+        /** A gate judged on agreement. */
+        public Gate(String trainingJobId, String activeModelId, long minCompared, double minAgreement) {
+            this(trainingJobId, activeModelId, minCompared, minAgreement, AGREEMENT, 0);
+        }
+
+        public Gate {
+            rule = rule == null ? AGREEMENT : rule;
+        }
+
+        boolean onFeedback() {
+            return FEEDBACK.equals(rule);
+        }
     }
 
     /** What a canary is doing: only a {@code RUNNING} one answers requests. */
@@ -77,7 +123,8 @@ public record RolloutState(Shadow shadow, Canary canary, List<Event> events) {
 
     /**
      * @param at when
-     * @param type such as {@code canary-started}, {@code canary-rolled-back}, {@code shadow-set}
+     * @param type such as {@code canary-started}, {@code canary-rolled-back}, {@code shadow-set},
+     *     {@code shadow-gate-started}, {@code shadow-gate-promoted}, {@code shadow-gate-dismissed}
      * @param modelId the version it concerns
      * @param detail why, in words
      */

@@ -64,6 +64,17 @@ public class RolloutTraffic {
         }
     }
 
+    /**
+     * A correction of {@code modelId}'s answer to {@code text} arrived: counts against that version's guard, and for
+     * the shadow report (and a {@code feedback-win} shadow gate) when the shadow compared that text here.
+     */
+    public void corrected(String modelId, String text, String label) {
+        corrected(modelId);
+        if (rollouts.state().shadow() != null) {
+            shadow.corrected(text, label);
+        }
+    }
+
     /** The client's bucket in [0, 100) for {@code canaryId}: stable across requests, replicas and restarts. */
     static int bucket(String canaryId, String key) {
         long h = 0xcbf29ce484222325L;

@@ -73,6 +73,12 @@ class Rollouts {
         return cached.state();
     }
 
+    /** The state as stored now (this replica's copy when the store cannot be read). */
+    RolloutState stored() {
+        refresh();
+        return state();
+    }
+
     /** Re-reads the stored state; a store out of reach keeps the last one read (logged). */
     void refresh() {
         safeRead().ifPresent(v -> {
@@ -95,7 +101,19 @@ class Rollouts {
     RolloutState.Shadow setShadow(String modelId, double sampleRate) {
         String id = models.resolve(modelId).id();
         RolloutState.Shadow shadow = new RolloutState.Shadow(id, sampleRate, clock.instant());
-        update(s -> s.withShadow(shadow).with(event("shadow-set", id, "sample rate " + sampleRate)));
+        update(s -> s.withShadow(shadow).with(event("shadow-set", id, "sample rate " + sampleRate
+                + gateAbandoned(s.shadow()))));
+        return shadow;
+    }
+
+    /**
+     * Makes {@code modelId} the shadow under {@code gate}: it is activated or dismissed by the shadow gate check
+     * ({@link ShadowGate}). Replaces any previous shadow.
+     */
+    RolloutState.Shadow setGatedShadow(String modelId, double sampleRate, RolloutState.Gate gate, String detail) {
+        String id = models.resolve(modelId).id();
+        RolloutState.Shadow shadow = new RolloutState.Shadow(id, sampleRate, clock.instant(), gate);
+        update(s -> s.withShadow(shadow).with(event("shadow-gate-started", id, detail + gateAbandoned(s.shadow()))));
         return shadow;
     }
 
@@ -104,9 +122,39 @@ class Rollouts {
         RolloutState.Shadow[] ended = new RolloutState.Shadow[1];
         update(s -> {
             ended[0] = s.shadow();
-            return s.shadow() == null ? s : s.withShadow(null).with(event("shadow-ended", s.shadow().modelId(), "by request"));
+            return s.shadow() == null ? s : s.withShadow(null).with(event("shadow-ended", s.shadow().modelId(),
+                    "by request" + gateAbandoned(s.shadow())));
         });
         return ended[0] != null;
+    }
+
+    /**
+     * Ends the gated shadow {@code shadow} with a decision, if it is still the shadow: one compare-and-set, so that
+     * of replicas deciding at once exactly one takes it. True when this call took it.
+     */
+    boolean endGatedShadow(RolloutState.Shadow shadow, String eventType, String detail) {
+        boolean[] took = new boolean[1];
+        update(s -> {
+            took[0] = shadow.sameAs(s.shadow());
+            return took[0] ? s.withShadow(null).with(event(eventType, shadow.modelId(), detail)) : s;
+        });
+        return took[0];
+    }
+
+    /** Puts a gated shadow back (its report goes on) after its promotion could not be carried out. */
+    void restoreGatedShadow(RolloutState.Shadow shadow, String detail) {
+        update(s -> s.shadow() == null
+                ? s.withShadow(shadow).with(event("shadow-gate-promotion-failed", shadow.modelId(), detail)) : s);
+    }
+
+    /** Activates {@code modelId} (as {@code PUT /api/v1/models/active} does). */
+    void activate(String modelId) {
+        models.activate(modelId);
+    }
+
+    private static String gateAbandoned(RolloutState.Shadow previous) {
+        return previous != null && previous.gate() != null ? "; the shadow gate of " + previous.modelId()
+                + " is abandoned (that version stays stored, not active)" : "";
     }
 
     /** Starts (or replaces) the canary; the active version cannot be its own canary. */

@@ -144,6 +144,11 @@ class ShadowComparison {
                     }
                 }
             }
+            if (settings.shadowGate().feedbackTexts() > 0) {
+                for (int i = 0; i < texts.size(); i++) {
+                    t.answered.put(key(texts.get(i)), new String[] {active.get(i).label(), shadowed.get(i).label()});
+                }
+            }
             t.compared += texts.size();
             t.agreed += agreed;
             t.requests++;
@@ -157,9 +162,38 @@ class ShadowComparison {
     private Tally tallyFor(RolloutState.Shadow shadow) {
         if (tally == null || !tally.shadow.modelId().equals(shadow.modelId())
                 || !tally.shadow.since().equals(shadow.since())) {
-            tally = new Tally(shadow, settings.latencySamples());
+            tally = new Tally(shadow, settings.latencySamples(), settings.shadowGate().feedbackTexts());
         }
         return tally;
+    }
+
+    /**
+     * A correction arrived: if this replica compared {@code text} for the current shadow and the two versions
+     * answered it differently, the one whose label {@code label} is scores (once per text: the entry is used up).
+     */
+    synchronized void corrected(String text, String label) {
+        if (tally == null || text == null || label == null) {
+            return;
+        }
+        String[] answers = tally.answered.remove(key(text));
+        if (answers == null || answers[0].equals(answers[1])) {
+            return;
+        }
+        if (label.equals(answers[1])) {
+            tally.shadowRight++;
+        } else if (label.equals(answers[0])) {
+            tally.activeRight++;
+        }
+    }
+
+    /** A text's key among the answered texts: SHA-256, so that no text is kept, and collisions do not happen. */
+    private static String key(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private synchronized double agreementNow() {
@@ -169,7 +203,7 @@ class ShadowComparison {
     /** The report of {@code shadow} as compared so far (all zero before its first comparison). */
     synchronized Report report(RolloutState.Shadow shadow) {
         Tally t = tally != null && tally.shadow.modelId().equals(shadow.modelId())
-                && tally.shadow.since().equals(shadow.since()) ? tally : new Tally(shadow, settings.latencySamples());
+                && tally.shadow.since().equals(shadow.since()) ? tally : new Tally(shadow, settings.latencySamples(), 0);
         Double rate = t.compared == 0 ? null : (double) t.agreed / t.compared;
         double[] interval = t.compared == 0 ? null : wilson(t.agreed, t.compared);
         Map<String, Map<String, Long>> confusion = new TreeMap<>();
@@ -177,7 +211,8 @@ class ShadowComparison {
         return new Report(shadow.modelId(), shadow.sampleRate(), shadow.since(), t.requests, t.compared, t.agreed,
                 rate, interval == null ? null : interval[0], interval == null ? null : interval[1], confusion,
                 t.activeLatency.percentiles(), t.shadowLatency.percentiles(), t.dropped, t.failed,
-                executor.getQueue().size(), List.copyOf(t.examples), settings.keepShadowTexts());
+                executor.getQueue().size(), List.copyOf(t.examples), settings.keepShadowTexts(), t.shadowRight,
+                t.activeRight);
     }
 
     /** The 95% Wilson score interval of {@code successes} out of {@code n}: {low, high}. */
@@ -203,11 +238,23 @@ class ShadowComparison {
      * @param failed samples the shadow version failed on
      * @param examples the most recent disagreements
      * @param textsKept whether examples show texts ({@code sentiment.rollout.keep-shadow-texts})
+     * @param correctionsShadowRight corrections (POST /api/v1/feedback) of compared texts the two versions answered
+     *     differently, whose label is the shadow's
+     * @param correctionsActiveRight the same, whose label is the active version's
      */
     record Report(String modelId, double sampleRate, Instant since, long requests, long compared, long agreed,
                   Double agreement, Double agreementLow, Double agreementHigh,
                   Map<String, Map<String, Long>> confusion, Latency activeLatency, Latency shadowLatency,
-                  long dropped, long failed, int queued, List<Disagreement> examples, boolean textsKept) {
+                  long dropped, long failed, int queued, List<Disagreement> examples, boolean textsKept,
+                  long correctionsShadowRight, long correctionsActiveRight) {
+
+        Report(String modelId, double sampleRate, Instant since, long requests, long compared, long agreed,
+               Double agreement, Double agreementLow, Double agreementHigh,
+               Map<String, Map<String, Long>> confusion, Latency activeLatency, Latency shadowLatency,
+               long dropped, long failed, int queued, List<Disagreement> examples, boolean textsKept) {
+            this(modelId, sampleRate, since, requests, compared, agreed, agreement, agreementLow, agreementHigh,
+                    confusion, activeLatency, shadowLatency, dropped, failed, queued, examples, textsKept, 0, 0);
+        }
     }
 
     /** Latency percentiles in milliseconds over a reservoir of {@code samples} requests. */
@@ -225,14 +272,24 @@ class ShadowComparison {
         final Deque<Disagreement> examples = new ArrayDeque<>();
         final Reservoir activeLatency;
         final Reservoir shadowLatency;
+        // the most recent compared texts' keys and both labels, for corrections to be matched against
+        final Map<String, String[]> answered;
+        long shadowRight;
+        long activeRight;
         long requests;
         long compared;
         long agreed;
         long dropped;
         long failed;
 
-        Tally(RolloutState.Shadow shadow, int samples) {
+        Tally(RolloutState.Shadow shadow, int samples, int keep) {
             this.shadow = shadow;
+            this.answered = new java.util.LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String[]> eldest) {
+                    return size() > keep;
+                }
+            };
             this.activeLatency = new Reservoir(samples);
             this.shadowLatency = new Reservoir(samples);
         }

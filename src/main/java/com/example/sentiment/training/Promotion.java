@@ -5,7 +5,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /**
  * What a job with {@code "activate": "if-better"} decided when it succeeded.
  *
- * @param decision {@code activated} or {@code kept-active}
+ * @param decision {@code activated}, {@code kept-active}, or {@code awaiting-shadow-gate} (it beat the active
+ *     version on held-out data and is the shadow version until its agreement with the active version on live
+ *     traffic activates or dismisses it: {@code sentiment.rollout.promotion-gate=shadow-agreement} or
+ *     {@code feedback-win})
  * @param activeModelId the version that was active and compared against; null when none was
  * @param candidateMacroF1 the new version's macro-F1 on the job's held-out data
  * @param activeMacroF1 the active version's on the same data; null when none was active or its labels differ
@@ -18,8 +21,22 @@ record Promotion(String decision, String activeModelId, double candidateMacroF1,
 
     static final String ACTIVATED = "activated";
     static final String KEPT_ACTIVE = "kept-active";
+    static final String AWAITING_SHADOW_GATE = "awaiting-shadow-gate";
 
     boolean activated() {
         return ACTIVATED.equals(decision);
+    }
+
+    /** This activation deferred to the shadow gate, described by {@code how}. */
+    Promotion awaitingShadowGate(String how) {
+        return new Promotion(AWAITING_SHADOW_GATE, activeModelId, candidateMacroF1, activeMacroF1, examples,
+                reason + "; " + how);
+    }
+
+    /** The shadow gate could not be set up: the version is stored and not active. */
+    Promotion shadowGateUnavailable(String why) {
+        return new Promotion(KEPT_ACTIVE, activeModelId, candidateMacroF1, activeMacroF1, examples, reason
+                + "; it could not become the shadow version (" + why + "), so it is stored and not active: "
+                + "activate it or make it the shadow explicitly");
     }
 }

@@ -84,7 +84,10 @@ record TrainingConfig(
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String labelColumn,
         @Schema(description = "\"if-better\" (the default): activate the new version only if its macro-F1 on the "
                 + "job's held-out data beats the active version's by sentiment.training.promotion-margin, or if no "
-                + "version is active (the job records the decision as promotion); true: activate it when the job "
+                + "version is active (the job records the decision as promotion; with "
+                + "sentiment.rollout.promotion-gate=shadow-agreement such a version becomes the shadow version "
+                + "first, decision awaiting-shadow-gate, and is activated once it agrees with the active one on live "
+                + "traffic); true: activate it when the job "
                 + "succeeds, whatever the active version scores; false: only store it",
                 type = "string", allowableValues = {"true", "false", "if-better"}, example = "if-better")
         Activation activate,

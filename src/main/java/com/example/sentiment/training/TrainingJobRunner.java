@@ -24,6 +24,7 @@ import com.example.sentiment.model.ModelMetadata;
 import com.example.sentiment.model.ModelService;
 import com.example.sentiment.model.ModelStorageUnavailableException;
 import com.example.sentiment.model.StorageUnreachableException;
+import com.example.sentiment.rollout.ShadowGate;
 import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.vectors.WordVectorsLibrary;
 import java.nio.charset.StandardCharsets;
@@ -60,16 +61,20 @@ class TrainingJobRunner {
     private final WordVectorsLibrary wordVectors;
     private final ConfigurationSearch search;
     private final PromotionGate promotionGate;
+    private final ShadowGate shadowGate;
     private final SentimentProperties properties;
 
     /**
      * @param encoders the encoders a job's {@code encoder} setting may name
      * @param datasets decides how much heap a job's encoder states may take (half of what its memory budget
      *     counts as free when the job starts); states that need more go to a memory-mapped temporary file
+     * @param shadowGate where a version that beat the active one waits when the promotion gate is
+     *     {@code shadow-agreement} or {@code feedback-win}
      */
     TrainingJobRunner(TrainingJobQueue queue, ModelService models, TrainingUploadReader reader, FeedbackStore feedback,
                       WordVectorsLibrary wordVectors, SentimentProperties properties, PretrainedEncoders encoders,
-                      DatasetReader datasets) {
+                      DatasetReader datasets, ShadowGate shadowGate) {
+        this.shadowGate = shadowGate;
         this.queue = queue;
         this.models = models;
         this.reader = reader;
@@ -200,16 +205,26 @@ class TrainingJobRunner {
         ModelMetadata metadata = metadata(lease, job, data, result, candidates)
                 .withCalibration(calibration(job, data, result, answers));
         boolean activate = job.config().activate() == Activation.ALWAYS;
+        Promotion decided = null;
         if (job.config().activate() == Activation.IF_BETTER) {
             Promotion promotion = promotionGate.decide(result.classifier(), models.active(), data.labels(),
                     data.heldOutTexts());
+            if (promotion.activated() && promotion.activeModelId() != null && shadowGate.enabled()) {
+                // better on held-out data: it must now prove itself as the shadow version on live traffic
+                promotion = promotion.awaitingShadowGate(shadowGate.describe());
+            }
             job.recordPromotion(promotion);
             activate = promotion.activated();
             log.info("Training job {}: {} ({})", job.id(), promotion.decision(), promotion.reason());
+            decided = promotion;
         }
+        Promotion gated = decided != null && Promotion.AWAITING_SHADOW_GATE.equals(decided.decision()) ? decided : null;
         Optional<String> published = queue.succeed(lease, activate,
                 activateHere -> store(job, result, metadata, further, activateHere),
                 modelId -> {
+                    if (gated != null) {
+                        awaitShadowGate(job, gated, modelId);
+                    }
                     job.recordTrainingSpeed(result.examplesPerSecond(), result.tokensPerSecond());
                     job.finish(TrainingJobState.SUCCEEDED, null, modelId);
                     return job.view();
@@ -220,6 +235,19 @@ class TrainingJobRunner {
         } else {
             log.info("Training job {} succeeded: model {} with validation accuracy {}", job.id(), published.get(),
                     String.format("%.4f", result.evaluation().accuracy()));
+        }
+    }
+
+    /** Makes the new version the gated shadow; when that fails, the job says it is stored and not active. */
+    private void awaitShadowGate(TrainingJob job, Promotion promotion, String modelId) {
+        try {
+            shadowGate.await(modelId, job.id(), promotion.activeModelId(), String.format(java.util.Locale.ROOT,
+                    "held-out F1 %.4f against %.4f on %d examples", promotion.candidateMacroF1(),
+                    promotion.activeMacroF1(), promotion.examples()));
+        } catch (RuntimeException e) {
+            log.warn("Training job {}: model {} could not become the shadow version: {}", job.id(), modelId,
+                    e.getMessage(), e);
+            job.recordPromotion(promotion.shadowGateUnavailable(e.getMessage()));
         }
     }
 

@@ -135,7 +135,9 @@ class OpenInferenceControllerTest {
                     .andExpect(jsonPath("$.inputs[0].name").value("text"))
                     .andExpect(jsonPath("$.inputs[0].datatype").value("BYTES"))
                     .andExpect(jsonPath("$.outputs[1].name").value("probabilities"))
-                    .andExpect(jsonPath("$.outputs[1].shape", contains(-1, 2)));
+                    .andExpect(jsonPath("$.outputs[1].shape", contains(-1, 2)))
+                    .andExpect(jsonPath("$.outputs[2].name").value("chunks"))
+                    .andExpect(jsonPath("$.outputs[2].datatype").value("INT32"));
         }
         mvc.perform(get("/v2/models/" + ID + "/ready")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.ready").value(true));
@@ -167,7 +169,10 @@ class OpenInferenceControllerTest {
                 .andExpect(jsonPath("$.outputs[0].name").value("label"))
                 .andExpect(jsonPath("$.outputs[0].data[0]").value("positive"))
                 .andExpect(jsonPath("$.outputs[1].shape", contains(1, 2)))
-                .andExpect(jsonPath("$.outputs[1].data", contains(0.25, 0.75)));
+                .andExpect(jsonPath("$.outputs[1].data", contains(0.25, 0.75)))
+                .andExpect(jsonPath("$.outputs[2].name").value("chunks"))
+                .andExpect(jsonPath("$.outputs[2].datatype").value("INT32"))
+                .andExpect(jsonPath("$.outputs[2].data", contains(1)));
         verify(classification).infer(ID, List.of("great"), "text");
     }
 

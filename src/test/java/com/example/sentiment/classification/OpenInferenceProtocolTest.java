@@ -67,6 +67,8 @@ class OpenInferenceProtocolTest extends FullContext {
                     .isEqualTo("{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[-1]}");
             assertThat(metadata.get("outputs").get(1).toString())
                     .isEqualTo("{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[-1,2]}");
+            assertThat(metadata.get("outputs").get(2).toString())
+                    .isEqualTo("{\"name\":\"chunks\",\"datatype\":\"INT32\",\"shape\":[-1]}");
         }
         assertThat(get("/v2/models/sentiment/ready").getStatus()).isEqualTo(200);
         assertThat(get("/v2/models/" + id + "/ready").getStatus()).isEqualTo(200);
@@ -116,6 +118,39 @@ class OpenInferenceProtocolTest extends FullContext {
         assertThat(chosen.get("outputs")).hasSize(1);
         assertThat(chosen.get("outputs").get(0).get("shape").toString()).isEqualTo("[2,2]");
         assertThat(chosen.has("id")).isFalse();
+    }
+
+    @Test
+    void chunksSaysHowManyWindowsEachTextWasReadInAsClassifyDoes() throws Exception {
+        activeModel();
+        // a version that reads a long text in windows of 20 tokens (the tiny model's maxSequenceLength)
+        var classifier = com.example.sentiment.TinyModel.train(120, 2)
+                .readingLongText(com.example.sentiment.ml.LongText.CHUNK, 0);
+        String windowed = modelService.register(classifier, new com.example.sentiment.model.ModelMetadata(null,
+                "windowed", java.time.Instant.now(), null, com.example.sentiment.TinyModel.LABELS,
+                com.example.sentiment.TinyModel.hyperParameters(2).withLongText(
+                        com.example.sentiment.ml.LongText.CHUNK, 0),
+                classifier.vocabularySize(), null, classifier.parameterCount(), null, null, List.of(), 2, 1.0, null,
+                null, null), false).id();
+        String longText = "a wonderful , lovely film . ".repeat(30);
+        List<String> texts = List.of("awful and boring", longText);
+        JsonNode answer = read(infer(windowed, json.writeValueAsString(java.util.Map.of("inputs",
+                List.of(java.util.Map.of("name", "text", "shape", List.of(2), "datatype", "BYTES", "data", texts))))));
+        JsonNode chunks = answer.get("outputs").get(2);
+        assertThat(chunks.get("name").asString()).as(answer.toString()).isEqualTo("chunks");
+        assertThat(chunks.get("datatype").asString()).isEqualTo("INT32");
+        assertThat(chunks.get("shape").toString()).isEqualTo("[2]");
+        assertThat(chunks.get("data").get(0).asInt()).isEqualTo(1);
+        int windows = chunks.get("data").get(1).asInt();
+        assertThat(windows).as("a long text is read in overlapping windows").isGreaterThan(1);
+        JsonNode classified = read(sendJson(post("/api/v1/classify"), java.util.Map.of("text", longText,
+                "modelId", windowed)));
+        assertThat(windows).as("the same count as /api/v1/classify answers").isEqualTo(classified.get("chunks").asInt());
+
+        JsonNode only = read(infer(windowed, "{\"inputs\":[{\"name\":\"text\",\"shape\":[1],\"datatype\":\"BYTES\","
+                + "\"data\":[\"good\"]}],\"outputs\":[{\"name\":\"chunks\"}]}"));
+        assertThat(only.get("outputs")).hasSize(1);
+        assertThat(only.get("outputs").get(0).get("data").toString()).isEqualTo("[1]");
     }
 
     private long inferRequestsMeasured() {

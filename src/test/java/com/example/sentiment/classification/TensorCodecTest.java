@@ -34,7 +34,7 @@ class TensorCodecTest {
     void flatAndNestedDataAreReadRowMajorAndBothOutputsAreTheDefault() {
         TensorCodec.Decoded flat = TensorCodec.decode(request(text(List.of(2L), List.of("good", "bad"))));
         assertThat(flat.texts()).containsExactly("good", "bad");
-        assertThat(flat.outputs()).containsExactly("label", "probabilities");
+        assertThat(flat.outputs()).containsExactly("label", "probabilities", "chunks");
         TensorCodec.Decoded nested = TensorCodec.decode(request(text(List.of(3L),
                 List.of(List.of("a"), List.of(List.of("b", "c"))))));
         assertThat(nested.texts()).containsExactly("a", "b", "c");
@@ -74,7 +74,7 @@ class TensorCodecTest {
         refused(request(text(List.of(1L), Arrays.asList("x", null))), "input 'text' data must be an array of strings");
         refused(new InferRequest(null, null, List.of(text(List.of(1L), List.of("x"))),
                 List.of(new RequestedOutput("logits", null))),
-                "unknown output 'logits': the outputs are 'label', 'probabilities' and (multi-label models) 'labels'");
+                "unknown output 'logits': the outputs are 'label', 'probabilities', 'chunks' and (multi-label models) 'labels'");
     }
 
     @Test
@@ -104,6 +104,16 @@ class TensorCodecTest {
         assertThat(TensorCodec.inputMetadata()).containsExactly(new TensorCodec.TensorMetadata("text", "BYTES", List.of(-1)));
         assertThat(TensorCodec.outputMetadata(5)).containsExactly(
                 new TensorCodec.TensorMetadata("label", "BYTES", List.of(-1)),
-                new TensorCodec.TensorMetadata("probabilities", "FP32", List.of(-1, 5)));
+                new TensorCodec.TensorMetadata("probabilities", "FP32", List.of(-1, 5)),
+                new TensorCodec.TensorMetadata("chunks", "INT32", List.of(-1)));
+    }
+
+    @Test
+    void chunksAreOneIntegerPerText() {
+        List<Prediction> predictions = List.of(
+                new Prediction("positive", 0.75, Map.of("negative", 0.25, "positive", 0.75), 3, false, 0, 1),
+                new Prediction("negative", 0.875, Map.of("negative", 0.875, "positive", 0.125), 900, false, 0, 7));
+        assertThat(TensorCodec.encode(List.of("chunks"), List.of("negative", "positive"), predictions))
+                .containsExactly(new OutputTensor("chunks", "INT32", List.of(2), List.of(1, 7)));
     }
 }

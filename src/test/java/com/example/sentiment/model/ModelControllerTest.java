@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
@@ -39,6 +40,9 @@ class ModelControllerTest {
 
     @Autowired
     ModelService models;
+
+    @MockitoBean
+    VersionInUse rollout;
 
     private ModelMetadata metadata;
 
@@ -127,6 +131,18 @@ class ModelControllerTest {
         doThrow(ModelConflictException.activeCannotBeDeleted(ACTIVE)).when(models).delete(ACTIVE);
         mvc.perform(delete("/api/v1/models/" + ACTIVE)).andExpect(problem(409, "model-conflict"))
                 .andExpect(jsonPath("$.detail").value(containsString("activate another version first")));
+    }
+
+    @Test
+    void aVersionInUseByTheRolloutIsRefusedWith409AndKept() throws Exception {
+        when(rollout.use(BROKEN)).thenReturn(Optional.of("the running canary"));
+        mvc.perform(get("/api/v1/models/" + BROKEN)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.rollout").value("the running canary"));
+        mvc.perform(get("/api/v1/models/" + ACTIVE)).andExpect(jsonPath("$.rollout").doesNotExist());
+        mvc.perform(delete("/api/v1/models/" + BROKEN)).andExpect(problem(409, "model-conflict"))
+                .andExpect(jsonPath("$.detail").value(containsString("is the running canary and cannot be deleted")))
+                .andExpect(jsonPath("$.detail").value(containsString("DELETE /api/v1/models/canary")));
+        verify(models, never()).delete(any());
     }
 
     @Test

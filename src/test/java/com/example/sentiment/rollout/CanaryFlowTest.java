@@ -43,6 +43,12 @@ class CanaryFlowTest extends FullContext {
         assertThat(refused.getStatus()).isEqualTo(409);
         MockHttpServletResponse started = sendJson(put("/api/v1/models/canary"), Map.of("modelId", canary, "percent", 50));
         assertThat(started.getStatus()).as(started.getContentAsString()).isEqualTo(200);
+        MockHttpServletResponse kept = perform(delete("/api/v1/models/" + canary));
+        assertThat(kept.getStatus()).as("the running canary is not deleted").isEqualTo(409);
+        assertThat(kept.getContentType()).startsWith("application/problem+json");
+        assertThat(read(kept).get("type").asString()).endsWith("/model-conflict");
+        assertThat(read(kept).get("detail").asString()).contains("is the running canary");
+        assertThat(modelService.get(canary).usable()).isTrue();
 
         int toCanary = 0;
         for (int client = 0; client < 40; client++) {

@@ -56,6 +56,22 @@ abstract class RolloutStoreContract {
     }
 
     @Test
+    void keepsAShadowGateAndReadsAShadowStoredWithoutOne() {
+        RolloutStore store = store();
+        RolloutState gated = RolloutState.EMPTY.withShadow(new RolloutState.Shadow("20261202-100000-cccc", 0.2, T,
+                new RolloutState.Gate("job-1", "20261202-100000-aaaa", 500, 0.9)))
+                .with(new RolloutState.Event(T, "shadow-gate-started", "20261202-100000-cccc", "training job job-1"));
+        RolloutStore.Versioned written = store.compareAndSet(0, gated).orElseThrow();
+        assertThat(another().current().state()).isEqualTo(gated);
+        assertThat(another().current().state().shadow().gate().minAgreement()).isEqualTo(0.9);
+        // a state written before shadow gates existed has no gate field: its shadow is a plain one
+        assertThat(RolloutJson.read("{\"shadow\":{\"modelId\":\"m\",\"sampleRate\":0.5,"
+                + "\"since\":\"2026-12-07T01:00:00Z\"},\"events\":[]}").shadow())
+                .isEqualTo(new RolloutState.Shadow("m", 0.5, T));
+        assertThat(store.compareAndSet(written.generation(), RolloutState.EMPTY)).isPresent();
+    }
+
+    @Test
     void aStaleGenerationChangesNothing() {
         RolloutStore store = store();
         RolloutStore.Versioned first = store.compareAndSet(0, canary(RolloutState.CanaryState.RUNNING)).orElseThrow();

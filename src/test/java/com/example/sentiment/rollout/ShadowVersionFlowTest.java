@@ -104,8 +104,14 @@ class ShadowVersionFlowTest extends FullContext {
         assertThat(meters.get("sentiment.shadow.compared").counter().count()).isEqualTo(expected);
         assertThat(meters.get("sentiment.shadow.agreed").counter().count()).isEqualTo(report.get("agreed").asDouble());
 
+        MockHttpServletResponse kept = perform(delete("/api/v1/models/" + shadow));
+        assertThat(kept.getStatus()).as("the shadow version is not deleted").isEqualTo(409);
+        assertThat(kept.getContentType()).startsWith("application/problem+json");
+        assertThat(read(kept).get("detail").asString()).contains("is the shadow version");
+
         assertThat(perform(delete("/api/v1/models/shadow")).getStatus()).isEqualTo(204);
         assertThat(perform(get("/api/v1/models/shadow/report")).getStatus()).isEqualTo(404);
+        assertThat(perform(delete("/api/v1/models/" + shadow)).getStatus()).as("no longer in use").isEqualTo(204);
         assertThat(read(perform(get("/api/v1/models/events"))).findValues("type").stream().map(JsonNode::asString))
                 .containsSubsequence("shadow-set", "shadow-ended");
     }
