@@ -41,11 +41,20 @@ function canaryCard(status) {
       h('tbody', null, figuresRow('canary', status.canaryFigures), figuresRow('active', status.activeFigures)))));
 }
 
-function shadowCard(report) {
+// a training job's version under sentiment.rollout.promotion-gate: what activates or dismisses it
+function gateText(gate) {
+  return gate.rule === 'feedback-win'
+    ? `training job ${gate.trainingJobId}: activated when corrections favour it (at least ${gate.minCorrections})`
+    : `training job ${gate.trainingJobId}: activated when agreement reaches ${pct(gate.minAgreement)} `
+      + `(95% interval, at least ${gate.minCompared} texts), dismissed when it cannot`;
+}
+
+function shadowCard(report, gate) {
   if (!report) {
     return h('p', { class: 'hint' }, 'No shadow. PUT /api/v1/models/shadow sets one.');
   }
   return facts([
+    ...(gate ? [['Gate', h('span', { id: 'shadow-gate' }, gateText(gate))]] : []),
     ['Shadow', h('span', { class: 'mono' }, report.modelId)],
     ['Sample rate', pct(report.sampleRate)],
     ['Compared', `${report.compared} texts in ${report.requests} requests (${report.dropped} dropped)`],
@@ -65,8 +74,8 @@ export function rolloutPanel() {
   async function refresh() {
     try {
       // one read that is never 404 (a 404 would be a console error in the browser)
-      const { canary, shadow: report } = await api.rollout();
-      replace(body, h('h3', null, 'Canary'), canaryCard(canary), h('h3', null, 'Shadow'), shadowCard(report));
+      const { canary, shadow: report, shadowGate } = await api.rollout();
+      replace(body, h('h3', null, 'Canary'), canaryCard(canary), h('h3', null, 'Shadow'), shadowCard(report, shadowGate));
     } catch (e) {
       replace(body, problemBox(e));
     }

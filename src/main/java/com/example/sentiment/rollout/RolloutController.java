@@ -108,16 +108,20 @@ class RolloutController {
 
     @GetMapping("/rollout")
     @Operation(summary = "Show the rollout", description = "The canary (as GET /canary answers it) and the shadow's "
-            + "report (as GET /shadow/report answers it), each null when there is none: one read that is never "
-            + "404, for dashboards such as the console's Rollout panel.")
+            + "report (as GET /shadow/report answers it), each null when there is none, and the shadow's gate (as "
+            + "GET /shadow answers it): one read that is never 404, for dashboards such as the console's Rollout panel.")
     Overview overview() {
         RolloutState state = rollouts.state();
         return new Overview(state.canary() == null ? null : status(),
-                state.shadow() == null ? null : shadows.report(state.shadow()));
+                state.shadow() == null ? null : shadows.report(state.shadow()),
+                state.shadow() == null ? null : state.shadow().gate());
     }
 
-    /** The canary's status and the shadow's report, each null when there is none. */
-    record Overview(CanaryStatus canary, ShadowComparison.Report shadow) {
+    /**
+     * The canary's status and the shadow's report, each null when there is none, and the shadow's gate (null
+     * for a shadow set by request).
+     */
+    record Overview(CanaryStatus canary, ShadowComparison.Report shadow, RolloutState.Gate shadowGate) {
     }
 
     @GetMapping("/events")

@@ -80,6 +80,9 @@ class ShadowGateFlowTest {
         assertThat(shadow.get("sampleRate").asDouble()).isEqualTo(1.0);
         assertThat(shadow.get("gate").get("trainingJobId").asString()).isEqualTo(job.get("id").asString());
         assertThat(shadow.get("gate").get("minCompared").asLong()).isEqualTo(80);
+        // the console's Rollout panel reads the gate from the overview
+        assertThat(client.get("/api/v1/models/rollout").json().get("shadowGate").get("trainingJobId").asString())
+                .isEqualTo(job.get("id").asString());
         assertThat(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base()
                 + "/api/v1/models/" + candidate)).DELETE()).status()).as("awaiting its gate: kept").isEqualTo(409);
         assertThat(eventTypes()).last().isEqualTo("shadow-gate-started");
