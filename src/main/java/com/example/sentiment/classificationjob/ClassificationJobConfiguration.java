@@ -1,10 +1,9 @@
 package com.example.sentiment.classificationjob;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.system.ProcessAddress;
 import com.example.sentiment.system.S3Clients;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -117,14 +116,7 @@ class ClassificationJobConfiguration {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return "http://" + host + ":" + port + " (pid " + ProcessHandle.current().pid() + ")";
+        return ProcessAddress.of(environment) + " (pid " + ProcessHandle.current().pid() + ")";
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.example.sentiment.classificationjob;
 
+import com.example.sentiment.system.S3Clients;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -75,22 +76,9 @@ final class S3ClassificationJobFiles implements ClassificationJobFiles, AutoClos
     /** Creates the bucket when it does not exist (another replica may create it at the same time). */
     void ensureBucket() throws IOException {
         try {
-            s3.headBucket(r -> r.bucket(bucket));
-        } catch (S3Exception e) {
-            if (e.statusCode() != 404) {
-                throw failed("cannot reach bucket " + bucket, e);
-            }
-            try {
-                s3.createBucket(r -> r.bucket(bucket));
-            } catch (S3Exception created) {
-                if (created.statusCode() != 409) {
-                    throw failed("cannot create bucket " + bucket, created);
-                }
-            } catch (SdkException created) {
-                throw failed("cannot create bucket " + bucket, created);
-            }
+            S3Clients.createBucketIfMissing(s3, bucket);
         } catch (SdkException e) {
-            throw failed("cannot reach bucket " + bucket, e);
+            throw failed("cannot reach or create bucket " + bucket, e);
         }
     }
 

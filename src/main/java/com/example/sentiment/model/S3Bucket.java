@@ -74,24 +74,11 @@ final class S3Bucket implements AutoCloseable {
             return;
         }
         try {
-            s3.headBucket(r -> r.bucket(bucket));
-        } catch (S3Exception e) {
-            if (e.statusCode() != 404) {
-                throw failed("cannot reach bucket " + bucket, e);
-            }
-            try {
-                s3.createBucket(r -> r.bucket(bucket));
+            if (S3Clients.createBucketIfMissing(s3, bucket)) {
                 log.info("Created the model bucket {}", bucket);
-            } catch (S3Exception created) {
-                // another replica created it first
-                if (created.statusCode() != 409) {
-                    throw failed("cannot create bucket " + bucket, created);
-                }
-            } catch (SdkException created) {
-                throw failed("cannot create bucket " + bucket, created);
             }
         } catch (SdkException e) {
-            throw failed("cannot reach bucket " + bucket, e);
+            throw failed("cannot reach or create bucket " + bucket, e);
         }
         succeeded();
         ready = true;

@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The S3 client of {@code sentiment.storage.s3}, as every feature that keeps objects there builds it: addressed
@@ -43,5 +44,29 @@ public final class S3Clients {
             builder.endpointOverride(URI.create(settings.endpoint()));
         }
         return builder.build();
+    }
+
+    /**
+     * Creates the bucket when it does not exist; true when this call created it. Another replica may create it at
+     * the same moment, so its 409 counts as there. The SDK's exceptions pass through, for the caller to word.
+     */
+    public static boolean createBucketIfMissing(S3Client s3, String bucket) {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+        }
+        try {
+            s3.createBucket(r -> r.bucket(bucket));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() != 409) {
+                throw e;
+            }
+            return false;
+        }
     }
 }

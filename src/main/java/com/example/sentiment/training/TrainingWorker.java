@@ -1,11 +1,10 @@
 package com.example.sentiment.training;
 
 import com.example.sentiment.SentimentProperties;
+import com.example.sentiment.system.ProcessAddress;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,14 +98,7 @@ class TrainingWorker {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return "http://" + host + ":" + port;
+        return ProcessAddress.of(environment);
     }
 
     /** The live view of a job this process trains (progress of every minibatch, not only of the last heartbeat). */
