@@ -184,6 +184,17 @@ test('a multi-label model trained through the Train form shows its thresholds an
   assert.equal(await page.locator('#classify-result .bar-row.winner').count(), 2);
   assert.equal(await page.textContent('#answered-by'), multiModelId);
   await screenshot(page, 'classify-multi-label');
+  // "Wrong labels?": the answer's labels are ticked; untick b and store the correction as the label set "a"
+  await page.click('#feedback-open');
+  assert.deepEqual(await page.locator('input[name="feedback-labels"]:checked').evaluateAll((boxes) =>
+    boxes.map((b) => b.value).sort()), ['a', 'b']);
+  await page.uncheck('input[name="feedback-labels"][value="b"]');
+  await page.click('#feedback-submit');
+  const saved = await page.locator('#feedback-saved').textContent();
+  const correctionId = saved.match(/correction (\S+)\./)[1];
+  const correction = await apiCall('GET', `/feedback/${encodeURIComponent(correctionId)}`);
+  assert.equal(correction.label, 'a', JSON.stringify(correction));
+  assert.equal(correction.predictedLabel, answer.labels.join('|'), JSON.stringify(correction));
   // back to the active model for whatever classifies next in this tab
   await page.selectOption('#classify-model', '');
   assertNoPageProblems();

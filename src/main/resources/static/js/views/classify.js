@@ -238,8 +238,51 @@ function explanationView(explanation, label, id, withLegend = true) {
     })));
 }
 
+/**
+ * "Wrong label?" of a multi-label answer: tick every label the text has (the answer's are ticked) and store them
+ * as one correction, joined by '|' as a multi-label upload's label column holds them.
+ */
+function multiLabelFeedbackAction(text, r) {
+  const boxes = Object.keys(r.scores).map((l) => h('label', { class: 'inline' },
+    h('input', { type: 'checkbox', name: 'feedback-labels', value: l, checked: r.labels.includes(l) }), ` ${l} `));
+  const status = h('div', { id: 'feedback-status', 'aria-live': 'polite' });
+  const send = h('button', { type: 'submit', id: 'feedback-submit' }, 'Send correction');
+  const form = h('form', { class: 'feedback-form', id: 'feedback-form', hidden: true },
+    h('fieldset', null, h('legend', null, 'The labels this text has:'), boxes), ' ', send, status);
+  const open = h('button', { type: 'button', class: 'link-button', id: 'feedback-open', 'aria-expanded': 'false',
+    onclick: () => {
+      form.hidden = !form.hidden;
+      open.setAttribute('aria-expanded', String(!form.hidden));
+    } }, 'Wrong labels?');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const chosen = [...form.querySelectorAll('input[name="feedback-labels"]:checked')].map((b) => b.value);
+    if (!chosen.length) {
+      replace(status, problemBox(new Error('Tick at least one label.')));
+      return;
+    }
+    send.disabled = true;
+    try {
+      const stored = await api.sendFeedback({
+        text, label: chosen.join('|'), modelId: r.modelId,
+        ...(r.labels.length ? { predictedLabel: r.labels.join('|') } : {}),
+      });
+      replace(status, h('p', { class: 'success', id: 'feedback-saved' }, `Thank you: stored as correction ${stored.id}. `,
+        'A training job with "Include corrections" learns from it.'));
+    } catch (e) {
+      replace(status, problemBox(e));
+    } finally {
+      send.disabled = false;
+    }
+  });
+  return h('div', { class: 'feedback' }, open, form);
+}
+
 /** "Wrong label?": pick the right one (or type a new one) and store it as a correction. */
 function feedbackAction(text, r) {
+  if (Array.isArray(r.labels)) {
+    return multiLabelFeedbackAction(text, r);
+  }
   const labels = Object.keys(r.scores);
   const choice = h('select', { id: 'feedback-label', name: 'label' },
     labels.map((l) => h('option', { value: l, selected: l !== r.label && l !== topLabel(r) }, l)),
