@@ -77,7 +77,8 @@ export async function request(method, path, { body, signal } = {}) {
  * link could not send the X-API-Key header, and results of classification jobs need it when keys are set.
  */
 export async function download(path, filename) {
-  const response = await send('GET', path, {});
+  // any type: results are CSV or JSON Lines, and a problem is still application/problem+json
+  const response = await send('GET', path, { accept: '*/*' });
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;
@@ -90,10 +91,10 @@ export async function download(path, filename) {
 }
 
 /** The response of a 2xx call, after asking for the key on 401; rejects with ApiError otherwise. */
-async function send(method, path, { body, signal }) {
+async function send(method, path, { body, signal, accept = 'application/json, application/problem+json' }) {
   for (let attempt = 0; ; attempt++) {
     const sentKey = storedApiKey();
-    const headers = { Accept: 'application/json, application/problem+json' };
+    const headers = { Accept: accept };
     let payload;
     if (body instanceof FormData) {
       payload = body;
