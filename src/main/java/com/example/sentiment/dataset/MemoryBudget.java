@@ -70,7 +70,13 @@ class MemoryBudget {
         if (needed > heap.free()) {
             throw InsufficientMemoryException.beforeReading(fileBytes, needed, heap);
         }
-        return new Claim(heap.free(), heap.max());
+        return new Claim(heap.free(), heap.max(), this::freeAfterCollection);
+    }
+
+    /** What is free once garbage is collected (what an upload holds so far counts as used). */
+    private long freeAfterCollection() {
+        collectGarbage.run();
+        return heap().free();
     }
 
     Heap heap() {
@@ -90,17 +96,28 @@ class MemoryBudget {
 
     /** The heap one upload has used so far by the counts above, against what was free when it started. */
     static final class Claim {
-        private final long limit;
+        private long limit;
         private final long maxHeap;
+        private final LongSupplier freeAfterCollection;
+        private boolean collected;
         private long claimed;
 
+        /** A claim on a fixed limit (no collection changes it). */
         Claim(long limit, long maxHeap) {
-            this.limit = limit;
-            this.maxHeap = maxHeap;
+            this(limit, maxHeap, () -> 0);
         }
 
-        /** Adds bytes the upload will hold; refuses it once they pass the limit. */
+        Claim(long limit, long maxHeap, LongSupplier freeAfterCollection) {
+            this.limit = limit;
+            this.maxHeap = maxHeap;
+            this.freeAfterCollection = freeAfterCollection;
+        }
+
+        /** Adds bytes the upload will hold; refuses it once they pass the limit (after one collection). */
         void add(long bytes) {
+            if (claimed + bytes > limit) {
+                remeasure();
+            }
             claimed += bytes;
             if (claimed > limit) {
                 throw InsufficientMemoryException.whileReading(claimed, limit, maxHeap);
@@ -110,10 +127,26 @@ class MemoryBudget {
         /** Adds bytes the upload could do without, if they fit: false (and nothing added) when they do not. */
         boolean addIfItFits(long bytes) {
             if (claimed + bytes > limit) {
+                remeasure();
+            }
+            if (claimed + bytes > limit) {
                 return false;
             }
             claimed += bytes;
             return true;
+        }
+
+        /**
+         * The limit was what was free when the upload started, garbage included (no collection runs while the
+         * estimate fits), so before the first refusal one collection tells what is really free: that, plus what
+         * this upload holds already (which the collection counts as used), is the limit from then on.
+         */
+        private void remeasure() {
+            if (collected) {
+                return;
+            }
+            collected = true;
+            limit = Math.max(limit, freeAfterCollection.getAsLong() + claimed);
         }
 
         long claimed() {

@@ -49,8 +49,27 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void garbageLeftWhenReadingStartedIsCollectedBeforeReadingIsRefused() {
+        // 150 MiB look used when the upload starts (the estimate fits, so nothing is collected), 100 of them
+        // garbage; after the collection below, 50 MiB and the 190 the upload holds are used
+        MemoryBudget.Claim claim = budget(400, 150, 50 + 190).open(10 * MIB);
+        assertThat(collections).hasValue(0);
+        claim.add(190 * MIB);
+        assertThat(collections).hasValue(0);
+        // past the 200 MiB that looked free: one collection finds 400 - 400/8 - 50 - 190 (held) = 110 MiB more
+        claim.add(50 * MIB);
+        assertThat(collections).hasValue(1);
+        assertThat(claim.addIfItFits(60 * MIB)).isTrue();
+        assertThatThrownBy(() -> claim.add(1 * MIB))
+                .isInstanceOf(InsufficientMemoryException.class)
+                .hasMessageContaining("more than 301 MiB of heap").hasMessageContaining("300 MiB free of the 400 MiB");
+        assertThat(collections).as("one collection per upload at most").hasValue(1);
+    }
+
+    @Test
     void readingStopsOnceWhatItHoldsPassesWhatWasFree() {
-        MemoryBudget.Claim claim = budget(400, 100, 100).open(10 * MIB);
+        // no garbage: a collection finds the 100 MiB used before and the 250 the upload holds
+        MemoryBudget.Claim claim = budget(400, 100, 100 + 250).open(10 * MIB);
         claim.add(200 * MIB);
         // an eighth of the heap stays free for the rest of the service
         claim.add(50 * MIB);
