@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the bundled fast model models/sst2-fast: today's word-vector LSTM (GloVe 100-d kept frozen, the
-# settings of the bundled default model) distilled from models/sst2-encoder (Tang et al. 2019): the encoder model
+# Rebuilds the bundled fast model models/sst2-fast: today's word-vector LSTM (the network of the bundled default
+# model, its GloVe 100-d vectors fine-tuned) distilled from models/sst2-encoder (Tang et al. 2019): the encoder model
 # labels the SST-2 training phrases and AUGMENTATION augmented copies of each (words masked, swapped for GloVe
 # neighbours, n-grams sampled) with its probabilities, and the student learns those, the true label mixed in for
 # the original phrases. It serves at the word-vector model's speed. Then it records the sst2/dev.csv figures.
@@ -15,8 +15,8 @@ data=${1:-${SST2_DIR:-}}
   echo "usage: scripts/train-sst2-fast.sh DATASET_DIR (the folder with SST-2's train.csv and dev.csv)" >&2; exit 2; }
 [ -d models/sst2-encoder ] || { echo "models/sst2-encoder is missing: run scripts/train-sst2-encoder.sh first" >&2; exit 2; }
 data=$(cd "$data" && pwd)
-augmentation=${AUGMENTATION:-1}
+augmentation=${AUGMENTATION:-4}
 scripts/fetch-glove.sh
-config='{"name":"sst2-fast","seed":42,"wordVectors":"glove-100d.vec","freezeEmbeddings":true,"epochs":10,"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"rows","activate":false,"teacher":"sst2-encoder","augmentation":'"$augmentation"'}'
+config='{"name":"sst2-fast","seed":42,"wordVectors":"glove-100d.vec","freezeEmbeddings":false,"epochs":10,"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"rows","activate":false,"teacher":"sst2-encoder","augmentation":'"$augmentation"'}'
 source scripts/bundled-model.sh
 train_bundled_model sst2-fast "$data" "$config" sst2-encoder
