@@ -238,6 +238,20 @@ function explanationView(explanation, label, id, withLegend = true) {
     })));
 }
 
+/** Posts one correction from a "Wrong label?" form and says in `status` what became of it. */
+async function storeCorrection(send, status, correction) {
+  send.disabled = true;
+  try {
+    const stored = await api.sendFeedback(correction);
+    replace(status, h('p', { class: 'success', id: 'feedback-saved' }, `Thank you: stored as correction ${stored.id}. `,
+      'A training job with "Include corrections" learns from it.'));
+  } catch (e) {
+    replace(status, problemBox(e));
+  } finally {
+    send.disabled = false;
+  }
+}
+
 /**
  * "Wrong label?" of a multi-label answer: tick every label the text has (the answer's are ticked) and store them
  * as one correction, joined by '|' as a multi-label upload's label column holds them.
@@ -261,19 +275,10 @@ function multiLabelFeedbackAction(text, r) {
       replace(status, problemBox(new Error('Tick at least one label.')));
       return;
     }
-    send.disabled = true;
-    try {
-      const stored = await api.sendFeedback({
-        text, label: chosen.join('|'), modelId: r.modelId,
-        ...(r.labels.length ? { predictedLabel: r.labels.join('|') } : {}),
-      });
-      replace(status, h('p', { class: 'success', id: 'feedback-saved' }, `Thank you: stored as correction ${stored.id}. `,
-        'A training job with "Include corrections" learns from it.'));
-    } catch (e) {
-      replace(status, problemBox(e));
-    } finally {
-      send.disabled = false;
-    }
+    await storeCorrection(send, status, {
+      text, label: chosen.join('|'), modelId: r.modelId,
+      ...(r.labels.length ? { predictedLabel: r.labels.join('|') } : {}),
+    });
   });
   return h('div', { class: 'feedback' }, open, form);
 }
@@ -312,18 +317,9 @@ function feedbackAction(text, r) {
       replace(status, problemBox(new Error('Enter the new label.')));
       return;
     }
-    send.disabled = true;
-    try {
-      const stored = await api.sendFeedback({
-        text, label, modelId: r.modelId, ...(r.label ? { predictedLabel: r.label } : {}), ...(isNew ? { newLabel: true } : {}),
-      });
-      replace(status, h('p', { class: 'success', id: 'feedback-saved' }, `Thank you: stored as correction ${stored.id}. `,
-        'A training job with "Include corrections" learns from it.'));
-    } catch (e) {
-      replace(status, problemBox(e));
-    } finally {
-      send.disabled = false;
-    }
+    await storeCorrection(send, status, {
+      text, label, modelId: r.modelId, ...(r.label ? { predictedLabel: r.label } : {}), ...(isNew ? { newLabel: true } : {}),
+    });
   });
   return h('div', { class: 'feedback' }, open, form);
 }
