@@ -16,7 +16,8 @@ data=${1:-${SST2_DIR:-}}
 [ -d models/sst2-encoder ] || { echo "models/sst2-encoder is missing: run scripts/train-sst2-encoder.sh first" >&2; exit 2; }
 data=$(cd "$data" && pwd)
 augmentation=${AUGMENTATION:-4}
+epochs=${EPOCHS:-10}
 scripts/fetch-glove.sh
-config='{"name":"sst2-fast","seed":42,"wordVectors":"glove-100d.vec","freezeEmbeddings":false,"epochs":10,"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"rows","activate":false,"teacher":"sst2-encoder","augmentation":'"$augmentation"'}'
+config='{"name":"sst2-fast","seed":42,"wordVectors":"glove-100d.vec","freezeEmbeddings":false,"epochs":'"$epochs"',"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"rows","activate":false,"teacher":"sst2-encoder","augmentation":'"$augmentation"'}'
 source scripts/bundled-model.sh
 train_bundled_model sst2-fast "$data" "$config" sst2-encoder
