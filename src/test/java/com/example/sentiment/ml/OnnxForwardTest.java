@@ -128,9 +128,16 @@ class OnnxForwardTest {
                 org.junit.jupiter.params.provider.Arguments.of(true, false, HyperParameters.Pooling.MEAN));
     }
 
-    @Test
-    void theBundledModelClassifiesAsOnTheFusedPath() throws Exception {
-        Path version = Path.of("models", Files.readString(Path.of("models", "active")).trim());
+    /** The active seed and the first default, which is still bundled and may be named by a request. */
+    static java.util.stream.Stream<String> bundledWordVectorModels() throws java.io.IOException {
+        return java.util.stream.Stream.of(Files.readString(Path.of("models", "active")).trim(), "20261129-130908-d56a")
+                .distinct();
+    }
+
+    @ParameterizedTest
+    @MethodSource("bundledWordVectorModels")
+    void theBundledModelClassifiesAsOnTheFusedPath(String id) throws Exception {
+        Path version = Path.of("models", id);
         TextClassifier fused = TextClassifier.load(version, 100);
         assertThat(fused.engine()).as("until told otherwise").isEqualTo(InferenceEngine.FUSED);
         TextClassifier onnx = TextClassifier.load(version, 100);

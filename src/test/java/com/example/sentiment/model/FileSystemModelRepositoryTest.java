@@ -290,8 +290,9 @@ class FileSystemModelRepositoryTest extends ModelRepositoryContract {
     }
 
     @Test
-    void theBundledModelWithItsLabelsTxtStillLoads() throws Exception {
-        String id = com.example.sentiment.BundledModel.copyTo(dir);
+    void theFirstBundledModelWithOnlyItsLabelsTxtStillLoads() throws Exception {
+        String id = com.example.sentiment.BundledModel.copyTo(dir, com.example.sentiment.BundledModel.FIRST_DEFAULT);
+        assertThat(dir.resolve(id).resolve("labels.json")).as("stored before labels.json").doesNotExist();
         assertThat(store().load(id).labels()).containsExactly("negative", "positive");
     }
 

@@ -2,6 +2,7 @@ package com.example.sentiment.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.sentiment.BundledModel;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.LongText;
 import com.example.sentiment.system.StoredJson;
@@ -13,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A version's settings are written as a job's config spells them, and read in either form: the metadata of
- * versions stored before (the constants' names, as the bundled model's) still loads.
+ * versions stored before (the constants' names, as the first bundled model's) still loads.
  */
 class SettingsJsonTest {
 
@@ -74,8 +75,8 @@ class SettingsJsonTest {
     }
 
     @Test
-    void theBundledVersionsMetadataLoadsAsItIsCommitted() throws Exception {
-        String id = Files.readString(Path.of("models", "active")).trim();
+    void theFirstBundledVersionsMetadataLoadsAsItIsCommitted() throws Exception {
+        String id = BundledModel.FIRST_DEFAULT;
         byte[] committed = Files.readAllBytes(Path.of("models", id, "metadata.json"));
         ModelMetadata metadata = StoredJson.readerFor(JSON, ModelMetadata.class).readValue(committed);
         assertThat(metadata.hyperParameters().pooling()).isEqualTo(HyperParameters.Pooling.LAST);
