@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP benchmark: starts the packaged service on the bundled default model (MODEL=<version folder>, a path or
+# HTTP benchmark: starts the packaged service on the bundled active model (MODEL=<version folder>, a path or
 # an id under models/, serves another) and drives it from a separate load-generator process (the jar's
 # bench-http command) at concurrency 1, 8, 32 and 128, then the batch endpoint with 32 texts per call. Prints
 # one JSON object per case: first the host (CPU, ND4J binary level), then the start-up time. ENGINE=fused serves
@@ -26,7 +26,7 @@ data=${DATA:-../shared/datasets/sst2/dev.csv}
 seconds=${SECONDS_PER_CASE:-20}
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/sentiment-service-*.jar | grep -v original | head -n 1); }
-model=$(ls -d models/*/ | grep -v README | head -n 1)
+model=models/$(cat models/active)
 if [ -n "${MODEL:-}" ]; then
   model=${MODEL%/}
   [ -f "$model/metadata.json" ] || model=models/$model

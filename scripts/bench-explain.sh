@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What an explanation costs: starts the packaged service on the bundled default model and drives /classify
+# What an explanation costs: starts the packaged service on the bundled active model and drives /classify
 # (concurrency 1 and 8) and /classify/batch (32 texts per call, concurrency 1) from a separate process, each
 # once without and once with "explain": true. Prints one JSON object per case, after a line naming the host (CPU,
 # ND4J binary level). The service allows 32 texts per explained call for the batch case (the default

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# In-process benchmark of the bundled default model (no HTTP): texts/s at batch sizes 1, 32 and 256, after a
+# In-process benchmark of the bundled active model (no HTTP): texts/s at batch sizes 1, 32 and 256, after a
 # line naming the host (CPU, ND4J binary level). ENGINE=fused measures the fused lstmLayer path instead of ONNX
 # Runtime (the serving default, sentiment.inference.engine).
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A/B of the shadow's cost: starts the packaged service on the bundled default model with a copy of it as a second
+# A/B of the shadow's cost: starts the packaged service on the bundled active model with a copy of it as a second
 # version, warms it up, then drives /api/v1/classify at concurrency 32 (the jar's bench-http) in ROUNDS (default
 # 3) alternating pairs: without a shadow, then with the copy as shadow at sampleRate 1.0. Prints each case's JSON,
 # then the medians and the p99 ratio (issue 29's target: at most 1.3) with the last shadow round's report counts.
@@ -10,8 +10,8 @@ data=${DATA:-../shared/datasets/sst2/dev.csv}
 seconds=${SECONDS_PER_CASE:-15}
 jar=$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
 [ -n "$jar" ] || { echo "package the service first: ./mvnw -B -q -DskipTests package" >&2; exit 2; }
-active=20261129-130908-d56a
-shadow=20261129-130908-5bad
+active=$(cat models/active)
+shadow=$active-shadow
 work=$(mktemp -d)
 cp -r models/. "$work/"
 cp -r "$work/$active" "$work/$shadow"

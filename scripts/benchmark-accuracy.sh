@@ -2,8 +2,8 @@
 # Accuracy benchmark: starts the packaged service on a copy of the bundled models (unless BASE_URL points at a
 # running one) and runs the cases of docs/benchmarks.md, one JSON object per line.
 #   scripts/benchmark-accuracy.sh                 # all cases
-#   scripts/benchmark-accuracy.sh bundled         # only the bundled model on SST-2 dev, tokenised and typed
-#   scripts/benchmark-accuracy.sh encoder         # the bundled encoder model (and sst2-fast when bundled) on SST-2 dev
+#   scripts/benchmark-accuracy.sh bundled         # only the active bundled model (sst2-fast) on SST-2 dev, tokenised and typed
+#   scripts/benchmark-accuracy.sh encoder         # the bundled encoder model on SST-2 dev
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/datasets
@@ -27,12 +27,12 @@ if [ -z "${BASE_URL:-}" ]; then
 fi
 run() { python3 scripts/benchmark_accuracy.py --base "$BASE_URL" "$@"; }
 if [ "$cases" = all ] || [ "$cases" = bundled ]; then
+  # the active model (models/active: the distilled sst2-fast); issue 25 asks at least 0.885 of it
   run --eval "$data/sst2/dev.csv" --target 0.885
 fi
 if [ "$cases" = all ] || [ "$cases" = encoder ]; then
-  # issue 25: the encoder model at least 0.90 (goal 0.915, DistilBERT's 91.3), the distilled one at least 0.885
+  # issue 25: the encoder model at least 0.90 (goal 0.915, DistilBERT's 91.3)
   run --eval "$data/sst2/dev.csv" --model-id sst2-encoder --target 0.90
-  [ ! -d models/sst2-fast ] || run --eval "$data/sst2/dev.csv" --model-id sst2-fast --target 0.885
 fi
 if [ "$cases" = all ] || [ "$cases" = bundled ] || [ "$cases" = typed ]; then
   run --eval "$data/sst2/dev.csv" --typed

@@ -86,10 +86,10 @@ class OpenApiConfiguration {
             + "\"lstmUnits\":128,\"bidirectional\":false,\"dropout\":0.5,\"embeddingDropout\":0.25,\"maxSequenceLength\":100,\"minWordFrequency\":1,"
             + "\"maxVocabularySize\":50000,\"seed\":42,\"earlyStoppingPatience\":3,\"pooling\":\"last\","
             + "\"wordVectors\":\"glove-100d.vec\",\"freezeEmbeddings\":false,\"engine\":\"fused\",\"selectionMetric\":\"macroF1\"},\"activate\":\"if-better\",\"error\":null,\"modelId\":null}";
-    private static final String MODEL = "{\"id\":\"20261129-130908-d56a\",\"name\":\"sst2-glove-default\","
-            + "\"createdAt\":\"2026-11-29T13:09:08Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.8612,"
-            + "\"macroF1\":0.8612,\"accuracyMeasuredOn\":\"dev.csv (872 examples)\",\"active\":true,\"usable\":true,\"problem\":null}";
-    private static final String PREDICTION = "{\"modelId\":\"20261129-130908-d56a\",\"label\":\"positive\","
+    private static final String MODEL = "{\"id\":\"sst2-fast\",\"name\":\"sst2-fast\","
+            + "\"createdAt\":\"2026-12-07T06:34:25Z\",\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.8739,"
+            + "\"macroF1\":0.8737,\"accuracyMeasuredOn\":\"dev.csv (872 examples)\",\"active\":true,\"usable\":true,\"problem\":null}";
+    private static final String PREDICTION = "{\"modelId\":\"sst2-fast\",\"label\":\"positive\","
             + "\"confidence\":0.97,\"scores\":{\"negative\":0.03,\"positive\":0.97},\"tokens\":7,\"truncated\":false}";
     private static final Map<String, String> EXAMPLES = Map.of(
             "POST /api/v1/training-jobs", JOB.replace("RUNNING", "QUEUED"),
@@ -97,17 +97,17 @@ class OpenApiConfiguration {
             "GET /api/v1/training-jobs/{id}", JOB,
             "POST /api/v1/training-jobs/{id}/cancel", JOB.replace("RUNNING", "CANCELLED"),
             "GET /api/v1/models", "[" + MODEL + "]",
-            "GET /api/v1/models/{id}", "{\"id\":\"20261129-130908-d56a\",\"active\":true,\"usable\":true,\"problem\":null,"
-                    + "\"labels\":[\"negative\",\"positive\"],\"vocabularySize\":14694,\"wordVectorsCovered\":13457,"
-                    + "\"evaluation\":{\"examples\":6735,\"accuracy\":0.9356,\"macroF1\":0.9349,\"labels\":[\"negative\",\"positive\"],"
-                    + "\"perLabel\":[{\"label\":\"negative\",\"precision\":0.916,\"recall\":0.940,\"f1\":0.928,\"support\":2978}],"
-                    + "\"confusionMatrix\":[[2800,178],[256,3501]]},\"bestEpoch\":9,\"trainingSeconds\":1326.1}",
+            "GET /api/v1/models/{id}", "{\"id\":\"sst2-fast\",\"active\":true,\"usable\":true,\"problem\":null,"
+                    + "\"labels\":[\"negative\",\"positive\"],\"vocabularySize\":24759,\"wordVectorsCovered\":23522,"
+                    + "\"evaluation\":{\"examples\":6676,\"accuracy\":0.9357,\"macroF1\":0.9350,\"labels\":[\"negative\",\"positive\"],"
+                    + "\"perLabel\":[{\"label\":\"negative\",\"precision\":0.919,\"recall\":0.937,\"f1\":0.928,\"support\":2949}],"
+                    + "\"confusionMatrix\":[[2763,186],[243,3484]]},\"bestEpoch\":9,\"trainingSeconds\":6782.5}",
             "PUT /api/v1/models/active", MODEL,
             "POST /api/v1/classify", PREDICTION,
-            "POST /api/v1/classify/batch", "{\"modelId\":\"20261129-130908-d56a\",\"results\":[" + PREDICTION + "]}",
-            "GET /api/v1/status", "{\"version\":\"0.1.0-SNAPSHOT\",\"activeModel\":{\"id\":\"20261129-130908-d56a\","
-                    + "\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.9356,\"createdAt\":\"2026-11-29T13:09:08Z\"},"
-                    + "\"training\":{\"runningJobId\":null,\"runningJobPercent\":null,\"queuedJobs\":0},\"storedModels\":1,"
+            "POST /api/v1/classify/batch", "{\"modelId\":\"sst2-fast\",\"results\":[" + PREDICTION + "]}",
+            "GET /api/v1/status", "{\"version\":\"0.1.0-SNAPSHOT\",\"activeModel\":{\"id\":\"sst2-fast\","
+                    + "\"labels\":[\"negative\",\"positive\"],\"accuracy\":0.8739,\"createdAt\":\"2026-12-07T06:34:25Z\"},"
+                    + "\"training\":{\"runningJobId\":null,\"runningJobPercent\":null,\"queuedJobs\":0},\"storedModels\":3,"
                     + "\"security\":{\"apiKeyRequired\":false,\"classifyApiKeyRequired\":false}}");
 
     /** Example bodies for the answers of every operation and for the multipart training upload. */
@@ -132,7 +132,7 @@ class OpenApiConfiguration {
                 MediaType body = op.getRequestBody().getContent().get("application/json");
                 if (body != null) {
                     switch (path) {
-                        case "/api/v1/models/active" -> body.setExample(Map.of("modelId", "20261129-130908-d56a"));
+                        case "/api/v1/models/active" -> body.setExample(Map.of("modelId", "sst2-fast"));
                         case "/api/v1/classify" -> body.setExample(Map.of("text", "A moving, beautifully acted film."));
                         case "/api/v1/classify/batch" -> body.setExample(Map.of("texts",
                                 java.util.List.of("A moving, beautifully acted film.", "Dull and far too long.")));

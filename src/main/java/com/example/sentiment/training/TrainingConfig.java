@@ -120,7 +120,7 @@ record TrainingConfig(
                 + "speed. The teacher labels the training texts and augmented copies of them with its "
                 + "probabilities, and the new model learns those (Tang et al. 2019). The teacher must know every "
                 + "label of the upload; its probabilities of other labels are left out. The labelling runs before "
-                + "training and does not count against timeBudgetSeconds", example = "20261129-130908-d56a")
+                + "training and does not count against timeBudgetSeconds", example = "sst2-encoder")
         @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,63}", message = "must be a model version id") String teacher,
         @Schema(description = "with a teacher: augmented copies of each training text (words masked, words swapped "
                 + "for their nearest word-vector neighbours, n-grams sampled), all labelled by the teacher. Each "
