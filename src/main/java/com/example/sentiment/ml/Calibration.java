@@ -129,17 +129,22 @@ public record Calibration(
     public PrecisionThreshold thresholdFor(double target) {
         int[] answered = precisionCurve.answered();
         int[] correct = precisionCurve.correct();
+        // the highest precision on the whole curve (a higher threshold may beat the first that reaches the target)
         double best = 0;
+        for (int k = 0; k < answered.length; k++) {
+            if (answered[k] > 0) {
+                best = Math.max(best, (double) correct[k] / answered[k]);
+            }
+        }
         for (int k = 0; k < answered.length; k++) {
             if (answered[k] == 0) {
                 continue;
             }
             double precision = (double) correct[k] / answered[k];
-            best = Math.max(best, precision);
             // a small tolerance so that a target written as a decimal is reached by the same fraction
             if (precision >= target - 1e-12) {
                 return new PrecisionThreshold(target, (double) k / STEPS, precision,
-                        (double) answered[k] / precisionCurve.total(), precision);
+                        (double) answered[k] / precisionCurve.total(), best);
             }
         }
         return new PrecisionThreshold(target, null, null, 0, best);

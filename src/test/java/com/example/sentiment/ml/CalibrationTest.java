@@ -127,6 +127,8 @@ class CalibrationTest {
         assertThat(eighty.threshold()).isEqualTo(0.601);
         assertThat(eighty.precision()).isEqualTo(0.8);
         assertThat(eighty.coverage()).isEqualTo(5 / 8.0);
+        // the best precision is the curve's (3 of 3 at >= 0.85), not the one at the chosen threshold
+        assertThat(eighty.bestPrecision()).isEqualTo(1.0);
         Calibration.PrecisionThreshold perfect = c.thresholdFor(0.99);
         assertThat(perfect.threshold()).isEqualTo(0.801);
         assertThat(perfect.coverage()).isEqualTo(3 / 8.0);
