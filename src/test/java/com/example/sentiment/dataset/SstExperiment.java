@@ -50,8 +50,12 @@ public final class SstExperiment {
         if (a.containsKey("limit")) {
             rows = rows.subList(0, Integer.parseInt(a.get("limit")));
         }
-        List<DatasetReader.Row> devRows = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label").rows();
         List<String> labels = rows.stream().map(DatasetReader.Row::label).distinct().sorted().toList();
+        if (a.containsKey("folds")) {
+            crossValidated(texts(rows, labels), labels, hp, encoders, a, args);
+            return;
+        }
+        List<DatasetReader.Row> devRows = parser.parse("dev", Files.readAllBytes(dev), dev.toString(), "text", "label").rows();
         // earlystop=dev: the dev set drives early stopping (and each epoch's line shows its dev accuracy)
         boolean stopOnDev = "dev".equals(a.get("earlystop"));
         LabelledTexts all = texts(rows, labels);
@@ -95,6 +99,55 @@ public final class SstExperiment {
         System.out.printf("RESULT dev accuracy %.4f macroF1 %.4f bestEpoch %d seconds %.0f ex/s %.0f tok/s %.0f | %s%n",
                 report.accuracy(), report.macroF1(), result.bestEpoch(), result.trainingSeconds(),
                 result.examplesPerSecond(), result.tokensPerSecond(), String.join(" ", args));
+    }
+
+    /**
+     * {@code folds=K [only=0,3,...]}: calibration measured by stratified K-fold cross-validation of the training
+     * file ({@code dev=} is not read). For each fold, a model trains on the other folds as a job would (its
+     * stratified 10% validation split held out for stopping), the temperature is fitted on that validation
+     * split, and the fold's texts are scored; the figures pool every held-out text, each scored once by a model
+     * and a calibration that never saw it. {@code only=} runs some of the folds (the same split).
+     */
+    private static void crossValidated(LabelledTexts all, List<String> labels, HyperParameters hp,
+                                       com.example.sentiment.ml.EncoderCatalogue encoders, Map<String, String> a,
+                                       String[] args) throws Exception {
+        int k = Integer.parseInt(a.get("folds"));
+        double target = Double.parseDouble(a.getOrDefault("target", "0.95"));
+        int[][] folds = com.example.sentiment.ml.CalibrationExperiment.stratifiedFolds(all.labels(), labels.size(), k,
+                Long.parseLong(a.getOrDefault("foldseed", "42")));
+        List<Integer> chosen = a.containsKey("only")
+                ? java.util.Arrays.stream(a.get("only").split(",")).map(Integer::valueOf).toList()
+                : java.util.stream.IntStream.range(0, k).boxed().toList();
+        com.example.sentiment.ml.HeldOutPredictions pooled = new com.example.sentiment.ml.HeldOutPredictions(all.size());
+        System.out.println("hp=" + hp + " texts=" + all.size() + " folds=" + k + " running " + chosen);
+        long start = System.nanoTime();
+        for (int f : chosen) {
+            boolean[] held = new boolean[all.size()];
+            for (int row : folds[f]) {
+                held[row] = true;
+            }
+            LabelledTexts rest = subset(all, java.util.stream.IntStream.range(0, all.size()).filter(r -> !held[r]).toArray());
+            LabelledTexts heldOut = subset(all, folds[f]);
+            int[][] split = PreparedDataset.stratifiedSplit(rest.labels(), labels.size(), 0.1, 42);
+            LabelledTexts trainTexts = subset(rest, split[0]);
+            LabelledTexts validationTexts = subset(rest, split[1]);
+            TrainingResult result = new ClassifierTrainer(1, encoders, () -> Runtime.getRuntime().maxMemory() / 4).train(
+                    trainTexts, validationTexts, labels, hp, null, printing(start), () -> false);
+            com.example.sentiment.ml.TextClassifier c = result.classifier();
+            double[][] validation = com.example.sentiment.ml.CalibrationExperiment.probabilities(c, c.classify(validationTexts.texts()));
+            double[][] scored = com.example.sentiment.ml.CalibrationExperiment.probabilities(c, c.classify(heldOut.texts()));
+            com.example.sentiment.ml.Calibration calibration = com.example.sentiment.ml.Calibration.fit(validation, validationTexts.labels());
+            pooled.add(folds[f], scored, heldOut.labels(), calibration, target);
+            System.out.printf("FOLD %d: train %d, validation %d, held out %d; best epoch %d, %.0f s; T=%.3f%n", f,
+                    trainTexts.size(), validationTexts.size(), heldOut.size(), result.bestEpoch(),
+                    result.trainingSeconds(), calibration.temperature());
+            // the fold alone, as run 107 measured its one split
+            System.out.println("FOLD " + f + " " + com.example.sentiment.ml.CalibrationExperiment.figures(
+                    validation, validationTexts.labels(), scored, heldOut.labels(), target).replace("\n", "\nFOLD " + f + " "));
+        }
+        System.out.println("POOLED over " + pooled.count() + " held-out texts of " + chosen.size() + " folds (t="
+                + Math.round((System.nanoTime() - start) / 1e9) + "s) | " + String.join(" ", args));
+        System.out.println(pooled.figures(target));
     }
 
     /** Prints encoding, every 200th batch and every epoch, with the seconds since {@code start}. */

@@ -38,8 +38,7 @@ public final class CalibrationExperiment {
             order.add(i);
         }
         java.util.Collections.shuffle(order, new Random(42));
-        double[][] calibrated = new double[gold.length][];
-        double[] thresholds = new double[gold.length];
+        HeldOutPredictions heldOut = new HeldOutPredictions(gold.length);
         for (int f = 0; f < k; f++) {
             List<Integer> in = new ArrayList<>();
             List<Integer> out = new ArrayList<>();
@@ -51,12 +50,23 @@ public final class CalibrationExperiment {
             Calibration.PrecisionThreshold t = c.thresholdFor(target);
             System.out.printf("fold %d: T=%.3f, fitted on %d, ECE there %.4f -> %.4f, threshold %s (coverage there %.3f)%n",
                     f, c.temperature(), fitOn.length, c.eceBefore(), c.eceAfter(), t.threshold(), t.coverage());
-            for (int i : in) {
-                calibrated[i] = Calibration.scaled(raw[i], c.temperature());
-                thresholds[i] = t.reachable() ? t.threshold() : Double.POSITIVE_INFINITY;
-            }
+            int[] scored = in.stream().mapToInt(i -> i).toArray();
+            heldOut.add(scored, rows(raw, scored), pick(gold, scored), c, target);
         }
-        System.out.println(figures(raw, calibrated, gold, thresholds, target));
+        System.out.println(heldOut.figures(target));
+    }
+
+    /**
+     * Stratified K-fold cross-validation of a labelled file ({@link StratifiedFolds}, as the configuration search
+     * draws its folds): the rows each fold holds out, in row order; every row is in exactly one.
+     */
+    public static int[][] stratifiedFolds(int[] labels, int classes, int folds, long seed) {
+        StratifiedFolds split = StratifiedFolds.of(labels, classes, folds, seed);
+        int[][] heldOut = new int[folds][];
+        for (int f = 0; f < folds; f++) {
+            heldOut[f] = split.heldOut(f);
+        }
+        return heldOut;
     }
 
     /** The network's probabilities in the order of its labels. */
