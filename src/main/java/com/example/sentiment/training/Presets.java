@@ -40,20 +40,11 @@ final class Presets {
      * the most to train and to serve (the encoder runs on every text), so it must beat the word-vector ones by
      * the search's margin to be kept. The word-vector settings (frozen vectors, fine-tuning, spatial dropout)
      * have nothing to act on here. Named {@code encoder-bilstm-<encoder>}, as several encoders may be tried.
-     *
-     * <p>It waits {@value #ENCODER_PATIENCE} epochs for its validation figure to improve where the defaults wait 3:
-     * the rate is halved after every epoch without improvement, and a head over frozen states still finds a
-     * better epoch at a quarter to a sixteenth of its rate (on TREC its best epoch was the 9th, five after the one
-     * at which 3 stopped it, and its held-out questions scored 0.9248 against 0.9119: docs/experiments.md, runs 112
-     * and 103). Its epochs over short texts are cheap, and the time budget stops it like any candidate.
      */
     static Preset encoder(String encoder) {
         return new Preset(ENCODER + encoder, of(Map.of("encoder", encoder, "bidirectional", true, "lstmUnits", 128,
-                "pooling", "last+max", "earlyStoppingPatience", ENCODER_PATIENCE)));
+                "pooling", "last+max")));
     }
-
-    /** The early-stopping patience of an encoder candidate, unless the job sets one. */
-    static final int ENCODER_PATIENCE = 5;
 
     /** A configuration with only the given fields set. */
     static TrainingConfig of(Map<String, Object> fields) {

@@ -101,13 +101,6 @@ class PresetsTest {
         assertThat(encoder.fineTuneEpochs()).isZero();
         assertThat(encoder.spatialDropout()).isZero();
         assertThat(encoder.epochs()).as("what the job sets applies to it too").isEqualTo(3);
-        assertThat(encoder.earlyStoppingPatience()).as("more patient than the word-vector candidates")
-                .isEqualTo(5);
-        assertThat(resolved.candidates().subList(0, 3)).allSatisfy(c ->
-                assertThat(c.hyperParameters().earlyStoppingPatience()).isEqualTo(DEFAULTS.earlyStoppingPatience()));
-        // a job's own patience applies to every candidate
-        assertThat(Presets.of(Map.of("earlyStoppingPatience", 2)).resolve(DEFAULTS, true, List.of("e5-small"))
-                .candidates()).allSatisfy(c -> assertThat(c.hyperParameters().earlyStoppingPatience()).isEqualTo(2));
 
         // no encoder available (or sentiment.training.auto-encoders: none)
         assertThat(TrainingConfig.EMPTY.resolve(DEFAULTS, true, List.of()).candidates()).hasSize(3);
