@@ -477,26 +477,37 @@ public final class ConfigurationSearch {
             double left = Math.max(0, end - started) / 1e9;
             CandidateReport report = compared.candidates().get(chosen);
             double seconds = (report.trainingSeconds() == null ? 0 : report.trainingSeconds()) + headsSeconds;
-            TrainingResult result;
-            String what;
             if (heads.size() == 1) {
-                result = first;
-                what = String.format(Locale.ROOT, "one head: another (about %.0f s, as long as this one's training,"
-                        + " with a margin of %.2f) did not fit the %.0f s of the time budget left", headNanos / 1e9,
-                        HEAD_MARGIN, left);
-            } else {
-                result = trainer.ensemble(heads, rows, labels, first.hyperParameters().withEnsembleSize(heads.size()),
-                        first.trainingSeconds() + headsSeconds);
-                what = String.format(Locale.ROOT, "%d heads over the same states, seeds %d to %d, their probabilities"
-                        + " averaged: trained in %.0f s of the %.0f s of the time budget left after it was kept;"
-                        + " validation macro-F1 %.4f (accuracy %.4f), its first head alone %.4f (%.4f)",
-                        heads.size(), hp.seed(), hp.seed() + heads.size() - 1, headsSeconds, left,
-                        result.evaluation().macroF1(), result.evaluation().accuracy(), first.evaluation().macroF1(),
-                        first.evaluation().accuracy())
-                        + (heads.size() < encoderHeads ? "; no more: another did not fit what was left" : "");
+                return asVersion(compared, chosen, first, seconds, String.format(Locale.ROOT, "one head: another"
+                        + " (about %.0f s, as long as this one's training, with a margin of %.2f) did not fit the %.0f s"
+                        + " of the time budget left", headNanos / 1e9, HEAD_MARGIN, left));
             }
+            TrainingResult averaged = trainer.ensemble(heads, rows, labels,
+                    first.hyperParameters().withEnsembleSize(heads.size()), first.trainingSeconds() + headsSeconds);
+            if (averaged.evaluation().macroF1() < first.evaluation().macroF1()) {
+                // averaging is kept only on evidence that it helps: heads that agree on what the states show can
+                // average to a worse score than the first alone (TREC, docs/experiments.md run 111), and then the
+                // extra heads would only cost serving time
+                return asVersion(compared, chosen, first, seconds, String.format(Locale.ROOT, "one head: %d heads over"
+                        + " the same states (seeds %d to %d, trained in %.0f s of the %.0f s left) scored validation"
+                        + " macro-F1 %.4f, under its first head alone %.4f, so the version is the first head",
+                        heads.size(), hp.seed(), hp.seed() + heads.size() - 1, headsSeconds, left,
+                        averaged.evaluation().macroF1(), first.evaluation().macroF1()));
+            }
+            return asVersion(compared, chosen, averaged, seconds, String.format(Locale.ROOT, "%d heads over the same"
+                    + " states, seeds %d to %d, their probabilities averaged: trained in %.0f s of the %.0f s of the"
+                    + " time budget left after it was kept; validation macro-F1 %.4f (accuracy %.4f), its first head"
+                    + " alone %.4f (%.4f)", heads.size(), hp.seed(), hp.seed() + heads.size() - 1, headsSeconds, left,
+                    averaged.evaluation().macroF1(), averaged.evaluation().accuracy(), first.evaluation().macroF1(),
+                    first.evaluation().accuracy())
+                    + (heads.size() < encoderHeads ? "; no more: another did not fit what was left" : ""));
+        }
+
+        /** The comparison's outcome with {@code result} as the version, and the kept candidate's report saying so. */
+        private static Outcome asVersion(Outcome compared, int chosen, TrainingResult result, double seconds,
+                                         String what) {
             List<CandidateReport> reports = new ArrayList<>(compared.candidates());
-            reports.set(chosen, report.asVersion(result.hyperParameters(), seconds, what));
+            reports.set(chosen, compared.candidates().get(chosen).asVersion(result.hyperParameters(), seconds, what));
             return new Outcome(result, List.copyOf(reports));
         }
 
