@@ -6,7 +6,7 @@
 #   scripts/benchmark-accuracy.sh encoder         # the bundled encoder model on SST-2 dev
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=../shared/datasets
+data=${DATA:-../shared/datasets}  # DATA: the datasets folder, for a worktree elsewhere
 cases=${1:-all}
 if [ -z "${BASE_URL:-}" ]; then
   jar=${JAR:-$(ls target/sentiment-service-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}

@@ -94,7 +94,7 @@ def main():
         model_id = job["modelId"]
         # what the configuration search tried, and why it kept what it kept
         candidates = [{k: c.get(k) for k in ("name", "validationMacroF1", "validationMacroF1StandardError", "epochs",
-                                             "trainingSeconds", "chosen", "note")} for c in job.get("candidates") or []]
+                                             "trainingSeconds", "chosen", "note", "ensemble")} for c in job.get("candidates") or []]
     if a.typed:
         eval_rows = [(typed(t), l) for t, l in eval_rows]
     gold, predicted = [], []

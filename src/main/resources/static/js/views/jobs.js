@@ -264,7 +264,8 @@ function candidatesView(candidates) {
     h('td', null, c.validationAccuracy === null || c.validationAccuracy === undefined ? '–' : pct(c.validationAccuracy)),
     h('td', null, c.epochs === null || c.epochs === undefined ? '–' : String(c.epochs)),
     h('td', null, c.trainingSeconds === null || c.trainingSeconds === undefined ? '–' : duration(c.trainingSeconds)),
-    h('td', null, c.note || (crossValidated ? 'best by out-of-fold macro-F1' : 'best by validation macro-F1'))));
+    h('td', null, c.note || (crossValidated ? 'best by out-of-fold macro-F1' : 'best by validation macro-F1')
+      + (c.ensemble ? `; ${c.ensemble}` : ''))));
   const headings = ['Candidate', ...(crossValidated ? ['Out-of-fold macro-F1'] : []), 'Validation macro-F1', 'Accuracy',
     'Epochs', 'Training time', 'Decision'];
   return h('section', { id: 'job-candidates', 'aria-labelledby': 'candidates-title' },

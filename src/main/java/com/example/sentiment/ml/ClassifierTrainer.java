@@ -207,6 +207,19 @@ public final class ClassifierTrainer {
             }
             members.add(member);
         }
+        return ensemble(members, inputs, labels, hp, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * One model of networks trained from consecutive seeds of one configuration on the same inputs, their
+     * probabilities averaged, scored on the validation rows (a multi-label one's thresholds tuned there); its
+     * history and speed are the first member's, and each member's own validation figures are kept.
+     *
+     * @param hp the ensemble's settings
+     * @param seconds the members' trainings together
+     */
+    static TrainingResult ensemble(List<TrainingResult> members, TrainingInputs inputs, List<String> labels,
+                                   HyperParameters hp, double seconds) {
         TextClassifier ensemble = TextClassifier.ensemble(members.stream().map(TrainingResult::classifier).toList())
                 .readingLongText(hp.longTextReading(), hp.longTextStride());
         EncodedTexts validation = inputs.validation();
@@ -219,9 +232,8 @@ public final class ClassifierTrainer {
         }
         TrainingResult first = members.get(0);
         return new TrainingResult(false, ensemble, evaluation, hp, first.history(), first.bestEpoch(),
-                first.vocabularySize(), first.wordVectorsCovered(), (System.nanoTime() - start) / 1e9,
-                first.examplesPerSecond(), first.tokensPerSecond(),
-                members.stream().map(TrainingResult::evaluation).toList());
+                first.vocabularySize(), first.wordVectorsCovered(), seconds, first.examplesPerSecond(),
+                first.tokensPerSecond(), members.stream().map(TrainingResult::evaluation).toList());
     }
 
     private TrainingResult trainOne(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels,

@@ -47,12 +47,31 @@ import java.util.stream.IntStream;
  * them, so that the cheaper candidates that come first do not spend the time an encoder needs (a 10,000-row job
  * skipped its encoder candidate when they did, issue 25). When the estimate is more than the candidate's part of
  * what is left at its turn, it is skipped, and its report says why.
+ *
+ * <p>When the kept candidate reads an encoder's states, the budget the comparison left goes to more heads of it
+ * ({@link #ENCODER_HEADS} networks in all, from the next seeds, over the states already computed), as long as
+ * each fits what is left at the pace of its first training; the version is then their ensemble, and the kept
+ * candidate's report says so ({@link CandidateReport#ensemble()}). A search of one candidate trains what it names.
  */
 public final class ConfigurationSearch {
 
     static final double PREFERENCE_IN_STANDARD_ERRORS = 1.5;
     /** A candidate reading an encoder's states gets this many parts of the budget to a word-vector one's one. */
     static final int ENCODER_SHARES = 2;
+    /**
+     * The most heads a kept encoder candidate's version gets from the budget the comparison left: further
+     * networks of its settings from the next seeds, over the states already computed, their probabilities
+     * averaged. Three seeds of an encoder head gained 0.46 points on SST-2 (docs/experiments.md, run 91) and
+     * several seeds of a word-vector model 1.8 on TREC (run 29); each costs its training but adds little to
+     * serving, where the encoder, run once per text for every head, takes most of the time.
+     */
+    static final int ENCODER_HEADS = 3;
+    /**
+     * A further head starts only when what is left of the budget is at least this many times the kept
+     * candidate's own training: another seed may stop a little later, and the job still has its version to
+     * score and store after the search.
+     */
+    static final double HEAD_MARGIN = 1.25;
     /** A macro-F1 difference smaller than this is reported as a tie (it does not show at four decimals). */
     static final double TIE = 5e-5;
 
@@ -122,12 +141,34 @@ public final class ConfigurationSearch {
      * @param outOfFoldMacroF1 with cross-validation, the macro-F1 of the candidate's predictions of every training
      *                         row, each by the fold model that did not train on it (standard error and accuracy
      *                         likewise); null otherwise
+     * @param ensemble for a kept candidate that reads an encoder's states: whether the search trained further heads
+     *                 of it in the budget the comparison left (their number, seeds, time and validation figures), or
+     *                 why not; null for the other candidates. Its figures above stay those of its first head, which
+     *                 is what was compared; its {@code hyperParameters} and {@code trainingSeconds} are the version's
      */
     public record CandidateReport(String name, HyperParameters hyperParameters, Double validationAccuracy,
                                   Double validationMacroF1, Double validationMacroF1StandardError, Integer epochs,
                                   Double trainingSeconds, boolean chosen, String note, String comparison,
                                   Integer folds, Integer comparedRows, Double outOfFoldAccuracy,
-                                  Double outOfFoldMacroF1, Double outOfFoldMacroF1StandardError) {
+                                  Double outOfFoldMacroF1, Double outOfFoldMacroF1StandardError, String ensemble) {
+
+        /** A candidate's report without a note on further heads. */
+        public CandidateReport(String name, HyperParameters hyperParameters, Double validationAccuracy,
+                               Double validationMacroF1, Double validationMacroF1StandardError, Integer epochs,
+                               Double trainingSeconds, boolean chosen, String note, String comparison,
+                               Integer folds, Integer comparedRows, Double outOfFoldAccuracy,
+                               Double outOfFoldMacroF1, Double outOfFoldMacroF1StandardError) {
+            this(name, hyperParameters, validationAccuracy, validationMacroF1, validationMacroF1StandardError, epochs,
+                    trainingSeconds, chosen, note, comparison, folds, comparedRows, outOfFoldAccuracy,
+                    outOfFoldMacroF1, outOfFoldMacroF1StandardError, null);
+        }
+
+        /** This report as the version's: its settings and time, with what the search did after keeping it. */
+        CandidateReport asVersion(HyperParameters settings, double seconds, String what) {
+            return new CandidateReport(name, settings, validationAccuracy, validationMacroF1,
+                    validationMacroF1StandardError, epochs, Math.round(seconds * 10) / 10.0, chosen, note, comparison,
+                    folds, comparedRows, outOfFoldAccuracy, outOfFoldMacroF1, outOfFoldMacroF1StandardError, what);
+        }
     }
 
     /** The chosen candidate's training and the figures of every candidate. */
@@ -143,6 +184,17 @@ public final class ConfigurationSearch {
         /** The job's texts as the candidates read them (an encoder's states computed here); null when cancelled. */
         TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation,
                               TrainingObserver observer, BooleanSupplier cancelled);
+
+        /**
+         * One model of {@code members} (trained by {@link #train} from consecutive seeds of one configuration on
+         * {@code inputs}) whose probabilities are averaged, scored on the validation rows.
+         *
+         * @param hp the ensemble's settings; {@code seconds} the members' trainings together
+         */
+        default TrainingResult ensemble(List<TrainingResult> members, TrainingInputs inputs, List<String> labels,
+                                        HyperParameters hp, double seconds) {
+            return ClassifierTrainer.ensemble(members, inputs, labels, hp, seconds);
+        }
 
         /**
          * About how long {@link #inputs} takes for these settings and texts: 0 for word ids; for an encoder, its
@@ -168,6 +220,7 @@ public final class ConfigurationSearch {
 
     private final Trainer trainer;
     private final CrossValidation crossValidation;
+    private final int encoderHeads;
     private final LongSupplier clock;
 
     /** A search that compares candidates on the validation split. */
@@ -175,6 +228,7 @@ public final class ConfigurationSearch {
         this(trainer, CrossValidation.OFF);
     }
 
+    /** A search that keeps up to {@value #ENCODER_HEADS} heads of a kept encoder candidate, as time allows. */
     public ConfigurationSearch(ClassifierTrainer trainer, CrossValidation crossValidation) {
         this(new Trainer() {
             @Override
@@ -194,13 +248,27 @@ public final class ConfigurationSearch {
                                         BooleanSupplier cancelled, long deadlineNanos) {
                 return trainer.train(vocabulary, inputs, labels, hp, wordVectors, observer, cancelled, deadlineNanos);
             }
-        }, crossValidation, System::nanoTime);
+        }, crossValidation, ENCODER_HEADS, System::nanoTime);
     }
 
-    /** @param clock {@link System#nanoTime()}, or a test's */
+    /**
+     * A search that keeps the kept candidate's single network, whatever it reads (a test of the comparison alone).
+     *
+     * @param clock {@link System#nanoTime()}, or a test's
+     */
     ConfigurationSearch(Trainer trainer, CrossValidation crossValidation, LongSupplier clock) {
+        this(trainer, crossValidation, 1, clock);
+    }
+
+    /**
+     * @param encoderHeads the most networks ("heads") over its states a kept encoder candidate's version may
+     *                     have, the first one included (1: never more than it was compared with)
+     * @param clock {@link System#nanoTime()}, or a test's
+     */
+    ConfigurationSearch(Trainer trainer, CrossValidation crossValidation, int encoderHeads, LongSupplier clock) {
         this.trainer = trainer;
         this.crossValidation = crossValidation;
+        this.encoderHeads = encoderHeads;
         this.clock = clock;
     }
 
@@ -347,22 +415,100 @@ public final class ConfigurationSearch {
                 return validated(results, null);
             }
             if (!crossValidates) {
-                return validated(results, whyNotCrossValidated());
+                return withHeads(validated(results, whyNotCrossValidated()), nanos);
             }
             if (results.contains(null)) {
-                return validated(results, k + "-fold cross-validation was not run: not every candidate trained"
-                        + " (their notes say why)");
+                return withHeads(validated(results, k + "-fold cross-validation was not run: not every candidate"
+                        + " trained (their notes say why)"), nanos);
             }
             // k folds, each on (k - 1) / k of the rows but validating on the whole split every epoch and then
             // predicting its fold: about k times the candidate's training on all rows (3.8 and 5.3 times measured)
             double needed = k * (double) Arrays.stream(nanos).sum();
             long left = end - clock.getAsLong();
             if (needed > left) {
-                return validated(results, String.format(Locale.ROOT, "%d-fold cross-validation was not run: at the"
-                        + " pace of the candidates' trainings it needs about %.0f s more, and %.0f s of the time"
-                        + " budget were left", k, needed / 1e9, Math.max(0, left) / 1e9));
+                return withHeads(validated(results, String.format(Locale.ROOT, "%d-fold cross-validation was not"
+                        + " run: at the pace of the candidates' trainings it needs about %.0f s more, and %.0f s of"
+                        + " the time budget were left", k, needed / 1e9, Math.max(0, left) / 1e9)), nanos);
             }
-            return crossValidated(results, nanos);
+            return withHeads(crossValidated(results, nanos), nanos);
+        }
+
+        /**
+         * The outcome of the comparison, with more heads of the kept candidate when it reads an encoder's states
+         * and the budget left fits them: up to {@link #encoderHeads} networks of its settings in all, from the next
+         * seeds, on the same states and rows (the first is the one compared), each started only while what is left
+         * is at least {@value #HEAD_MARGIN} times the kept candidate's own training, and stopped, like every
+         * training, after the epoch that would overrun the budget. The version is then their ensemble (probabilities
+         * averaged; {@code ensembleSize} in its settings, each head's validation figures as its members'), and the
+         * kept candidate's report says what was done, or why not.
+         *
+         * @param nanos each candidate's training on all rows took (its states not included)
+         */
+        private Outcome withHeads(Outcome compared, long[] nanos) {
+            if (encoderHeads <= 1 || compared.candidates().isEmpty() || compared.result().cancelled()) {
+                return compared;
+            }
+            int chosen = 0;
+            while (!compared.candidates().get(chosen).chosen()) {
+                chosen++;
+            }
+            HyperParameters hp = candidates.get(chosen).hyperParameters();
+            if (!hp.usesEncoder() || hp.members() >= encoderHeads) {
+                return compared;
+            }
+            TrainingResult first = compared.result();
+            TrainingInputs rows = inputs.get(hp.encoder());
+            String name = candidates.get(chosen).name();
+            long headNanos = nanos[chosen];
+            long started = clock.getAsLong();
+            List<TrainingResult> heads = new ArrayList<>(List.of(first));
+            while (heads.size() < encoderHeads && clock.getAsLong() + HEAD_MARGIN * headNanos <= end) {
+                // shown as the last candidate's work, so that the job's progress does not go back
+                observer.onCandidate(count - 1, count, String.format(Locale.ROOT, "%s (head %d of %d)", name,
+                        heads.size() + 1, encoderHeads));
+                TrainingResult head = trainer.train(viewOf(chosen).vocabulary(), rows, labels,
+                        hp.forMember(heads.size()), wordVectors, observer, cancelled, end);
+                if (head.cancelled()) {
+                    return new Outcome(head, List.of());
+                }
+                heads.add(head);
+            }
+            double headsSeconds = (clock.getAsLong() - started) / 1e9;
+            double left = Math.max(0, end - started) / 1e9;
+            CandidateReport report = compared.candidates().get(chosen);
+            double seconds = (report.trainingSeconds() == null ? 0 : report.trainingSeconds()) + headsSeconds;
+            if (heads.size() == 1) {
+                return asVersion(compared, chosen, first, seconds, String.format(Locale.ROOT, "one head: another"
+                        + " (about %.0f s, as long as this one's training, with a margin of %.2f) did not fit the %.0f s"
+                        + " of the time budget left", headNanos / 1e9, HEAD_MARGIN, left));
+            }
+            TrainingResult averaged = trainer.ensemble(heads, rows, labels,
+                    first.hyperParameters().withEnsembleSize(heads.size()), first.trainingSeconds() + headsSeconds);
+            if (averaged.evaluation().macroF1() < first.evaluation().macroF1()) {
+                // averaging is kept only on evidence that it helps: heads that agree on what the states show can
+                // average to a worse score than the first alone (TREC, docs/experiments.md run 111), and then the
+                // extra heads would only cost serving time
+                return asVersion(compared, chosen, first, seconds, String.format(Locale.ROOT, "one head: %d heads over"
+                        + " the same states (seeds %d to %d, trained in %.0f s of the %.0f s left) scored validation"
+                        + " macro-F1 %.4f, under its first head alone %.4f, so the version is the first head",
+                        heads.size(), hp.seed(), hp.seed() + heads.size() - 1, headsSeconds, left,
+                        averaged.evaluation().macroF1(), first.evaluation().macroF1()));
+            }
+            return asVersion(compared, chosen, averaged, seconds, String.format(Locale.ROOT, "%d heads over the same"
+                    + " states, seeds %d to %d, their probabilities averaged: trained in %.0f s of the %.0f s of the"
+                    + " time budget left after it was kept; validation macro-F1 %.4f (accuracy %.4f), its first head"
+                    + " alone %.4f (%.4f)", heads.size(), hp.seed(), hp.seed() + heads.size() - 1, headsSeconds, left,
+                    averaged.evaluation().macroF1(), averaged.evaluation().accuracy(), first.evaluation().macroF1(),
+                    first.evaluation().accuracy())
+                    + (heads.size() < encoderHeads ? "; no more: another did not fit what was left" : ""));
+        }
+
+        /** The comparison's outcome with {@code result} as the version, and the kept candidate's report saying so. */
+        private static Outcome asVersion(Outcome compared, int chosen, TrainingResult result, double seconds,
+                                         String what) {
+            List<CandidateReport> reports = new ArrayList<>(compared.candidates());
+            reports.set(chosen, compared.candidates().get(chosen).asVersion(result.hyperParameters(), seconds, what));
+            return new Outcome(result, List.copyOf(reports));
         }
 
         /**

@@ -170,6 +170,14 @@ public record HyperParameters(
                 longText, longTextStride);
     }
 
+    /** The same settings as an ensemble of {@code members} networks from consecutive seeds. */
+    HyperParameters withEnsembleSize(int members) {
+        return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
+                embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
+                pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay,
+                fineTuneEpochs, members, classWeights, encoder, longText, longTextStride);
+    }
+
     /** The settings of one ensemble member: a single network from another seed. */
     HyperParameters forMember(int index) {
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,

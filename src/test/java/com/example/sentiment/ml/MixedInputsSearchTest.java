@@ -51,7 +51,11 @@ class MixedInputsSearchTest {
     }
 
     private static HyperParameters settings(int units, String encoder) {
-        return new HyperParameters(2, 16, 0.01, 16, units, false, 0, 0, 50, 1, 1000, 7, 0,
+        return settings(2, units, encoder);
+    }
+
+    private static HyperParameters settings(int epochs, int units, String encoder) {
+        return new HyperParameters(epochs, 16, 0.01, 16, units, false, 0, 0, 50, 1, 1000, 7, 0,
                 HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED, null, 0, 0, 0, 1,
                 HyperParameters.ClassWeights.NONE, encoder);
     }
@@ -212,6 +216,125 @@ class MixedInputsSearchTest {
     }
 
     @Test
+    void aKeptEncoderCandidateGetsMoreHeadsOnTheSameStatesWithTheBudgetLeft() {
+        // 10 s a training, 30 s for the states: the encoder's candidate is kept at 60 s, 40 s before the end, so
+        // two more heads (10 s each, started while 12.5 s are left) fit
+        ScriptedTrainer trainer = new ScriptedTrainer(10, 30, 30);
+        ConfigurationSearch.Outcome outcome = trainer.search(views(), candidates(), 0, 100, 3);
+
+        assertThat(trainer.events).containsExactly("inputs word-ids", "train word-ids", "train word-ids",
+                "inputs hashed", "train hashed", "train hashed", "train hashed");
+        List<Training> heads = trainer.trainings.subList(2, 5);
+        // the same states, the next seeds, each until at most the end of the budget
+        assertThat(heads).allSatisfy(t -> assertThat(t.inputs()).isSameAs(heads.get(0).inputs()));
+        assertThat(heads).extracting(t -> t.result().hyperParameters().seed()).containsExactly(7L, 8L, 9L);
+        assertThat(heads.subList(1, 3)).extracting(Training::deadline)
+                .containsExactly(100_000_000_000L, 100_000_000_000L);
+        assertThat(heads).extracting(t -> t.result().hyperParameters().ensembleSize()).containsOnly(1);
+
+        TrainingResult version = outcome.result();
+        assertThat(version.hyperParameters().ensembleSize()).isEqualTo(3);
+        assertThat(version.hyperParameters().encoder()).isEqualTo(ENCODER);
+        assertThat(version.memberEvaluations()).containsExactly(heads.get(0).result().evaluation(),
+                heads.get(1).result().evaluation(), heads.get(2).result().evaluation());
+        ConfigurationSearch.CandidateReport kept = outcome.candidates().get(2);
+        assertThat(kept.chosen()).isTrue();
+        assertThat(kept.hyperParameters().ensembleSize()).isEqualTo(3);
+        assertThat(kept.trainingSeconds()).as("its states, its training and the two heads'").isEqualTo(60.0);
+        assertThat(kept.ensemble()).isEqualTo("3 heads over the same states, seeds 7 to 9, their probabilities"
+                + " averaged: trained in 20 s of the 40 s of the time budget left after it was kept; validation"
+                + " macro-F1 1.0000 (accuracy 1.0000), its first head alone 1.0000 (1.0000)");
+        // the figures compared are still its first head's, and the others' reports are as they were
+        assertThat(kept.validationMacroF1()).isEqualTo(heads.get(0).result().evaluation().macroF1());
+        assertThat(outcome.candidates().subList(0, 2)).allSatisfy(c -> {
+            assertThat(c.ensemble()).isNull();
+            assertThat(c.hyperParameters().ensembleSize()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void moreHeadsStartOnlyWhileTheBudgetLeftFitsThemAndWordIdModelsGetNone() {
+        // kept at 60 s of 80: one more head fits (20 s left), a third does not (10 s left, under 12.5 s)
+        ScriptedTrainer two = new ScriptedTrainer(10, 30, 30);
+        ConfigurationSearch.Outcome partly = two.search(views(), candidates(), 0, 80, 3);
+        assertThat(two.trainings).hasSize(4);
+        assertThat(partly.result().hyperParameters().ensembleSize()).isEqualTo(2);
+        assertThat(partly.candidates().get(2).ensemble()).startsWith("2 heads over the same states, seeds 7 to 8")
+                .endsWith("; no more: another did not fit what was left");
+
+        // kept at 60 s of 70: no budget left for another head, so the version is the one compared
+        ScriptedTrainer none = new ScriptedTrainer(10, 30, 30);
+        ConfigurationSearch.Outcome alone = none.search(views(), candidates(), 0, 70, 3);
+        assertThat(none.trainings).hasSize(3);
+        assertThat(alone.result()).isSameAs(none.trainings.get(2).result());
+        assertThat(alone.result().hyperParameters().ensembleSize()).isEqualTo(1);
+        assertThat(alone.candidates().get(2).ensemble()).isEqualTo("one head: another (about 10 s, as long as this"
+                + " one's training, with a margin of 1.25) did not fit the 10 s of the time budget left");
+        assertThat(alone.candidates().get(2).trainingSeconds()).isEqualTo(40.0);
+
+        // a kept word-id model stays one network, whatever is left: its serving cost would grow with every head
+        ScriptedTrainer words = new ScriptedTrainer(10, 30, 30);
+        ConfigurationSearch.Outcome wordIds = words.search(views().subList(0, 1), candidates().subList(0, 2), 0,
+                1000, 3);
+        assertThat(words.trainings).hasSize(2);
+        assertThat(wordIds.result().hyperParameters().ensembleSize()).isEqualTo(1);
+        assertThat(wordIds.candidates()).allSatisfy(c -> assertThat(c.ensemble()).isNull());
+    }
+
+    @Test
+    void headsWhoseAverageScoresBelowTheFirstHeadAloneAreNotKept() {
+        ScriptedTrainer trainer = new ScriptedTrainer(10, 30, 30);
+        trainer.ensembleMacroF1 = 0.9;
+        ConfigurationSearch.Outcome outcome = trainer.search(views(), candidates(), 0, 100, 3);
+
+        assertThat(trainer.trainings).hasSize(5);
+        assertThat(outcome.result()).isSameAs(trainer.trainings.get(2).result());
+        assertThat(outcome.result().hyperParameters().ensembleSize()).isEqualTo(1);
+        ConfigurationSearch.CandidateReport kept = outcome.candidates().get(2);
+        assertThat(kept.hyperParameters().ensembleSize()).isEqualTo(1);
+        assertThat(kept.trainingSeconds()).as("the heads' time was spent all the same").isEqualTo(60.0);
+        assertThat(kept.ensemble()).isEqualTo("one head: 3 heads over the same states (seeds 7 to 9, trained in 20 s"
+                + " of the 40 s left) scored validation macro-F1 0.9000, under its first head alone 1.0000, so the"
+                + " version is the first head");
+    }
+
+    @Test
+    void realHeadsOverAnEncodersStatesAreTrainedOnStatesComputedOnceAndServeWithOneEncoderPass() {
+        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(120, 61));
+        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(40, 62));
+        Tokenizer tokenizer = new Tokenizer();
+        HashedPieceEncoder encoder = new HashedPieceEncoder(ENCODER, 8);
+        ClassifierTrainer trainer = new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder), () -> Long.MAX_VALUE);
+        ConfigurationSearch search = new ConfigurationSearch(trainer, ConfigurationSearch.CrossValidation.OFF);
+        EncodedTexts trainPieces = pieces(train, encoder, tokenizer);
+        EncodedTexts validationPieces = pieces(validation, encoder, tokenizer);
+        // two candidates of the encoder, so that whichever is kept reads its states
+        ConfigurationSearch.Outcome outcome = search.train(Vocabulary.reservedOnly(), trainPieces, validationPieces,
+                ClassifierTrainerTest.LABELS, List.of(new ConfigurationSearch.Candidate("encoder-a", settings(4, ENCODER)),
+                        new ConfigurationSearch.Candidate("encoder-b", settings(6, ENCODER))),
+                600, null, TrainingObserver.NONE, () -> false);
+
+        assertThat(encoder.textsEncoded()).as("the states of the job's texts once, for both candidates and the heads")
+                .isEqualTo(train.size() + validation.size());
+        // three heads were trained; on this tiny corpus whether their average is kept depends on its score
+        ConfigurationSearch.CandidateReport kept = outcome.candidates().stream()
+                .filter(ConfigurationSearch.CandidateReport::chosen).findFirst().orElseThrow();
+        assertThat(kept.ensemble()).containsPattern("^(3 heads over the same states, seeds 7 to 9|one head: 3 heads)");
+        assertThat(outcome.result().classifier().ensembleSize()).isEqualTo(kept.hyperParameters().ensembleSize());
+
+        // serving: the encoder runs once per text for all three heads of an encoder ensemble
+        TrainingResult heads = trainer.train(Vocabulary.reservedOnly(), trainPieces, validationPieces,
+                ClassifierTrainerTest.LABELS, settings(4, ENCODER).withEnsembleSize(3), null, TrainingObserver.NONE,
+                () -> false);
+        assertThat(heads.classifier().ensembleSize()).isEqualTo(3);
+        int before = encoder.textsEncoded();
+        List<Prediction> answers = heads.classifier().classify(List.of("a wonderful film", "a dull and tired plot",
+                "the cast is fine"));
+        assertThat(answers).extracting(Prediction::label).allMatch(ClassifierTrainerTest.LABELS::contains);
+        assertThat(encoder.textsEncoded() - before).isEqualTo(3);
+    }
+
+    @Test
     void viewsOfDifferentRowsOrACandidateWithoutAViewAreRefused() {
         ScriptedTrainer trainer = new ScriptedTrainer(1, 1, 1);
         ConfigurationSearch search = new ConfigurationSearch(trainer, ConfigurationSearch.CrossValidation.OFF,
@@ -313,8 +436,32 @@ class MixedInputsSearchTest {
         ConfigurationSearch.Outcome search(List<ConfigurationSearch.View> views,
                                            List<ConfigurationSearch.Candidate> candidates, int maxRows,
                                            double budgetSeconds) {
-            return new ConfigurationSearch(this, new ConfigurationSearch.CrossValidation(maxRows, FOLDS), clock::get)
-                    .train(views, LABELS, candidates, budgetSeconds, null, TrainingObserver.NONE, () -> false);
+            return search(views, candidates, maxRows, budgetSeconds, 1);
+        }
+
+        /** The same, a kept encoder candidate getting up to {@code heads} heads as the budget allows. */
+        ConfigurationSearch.Outcome search(List<ConfigurationSearch.View> views,
+                                           List<ConfigurationSearch.Candidate> candidates, int maxRows,
+                                           double budgetSeconds, int heads) {
+            return new ConfigurationSearch(this, new ConfigurationSearch.CrossValidation(maxRows, FOLDS), heads,
+                    clock::get).train(views, LABELS, candidates, budgetSeconds, null, TrainingObserver.NONE,
+                    () -> false);
+        }
+
+        /** When set, the macro-F1 an ensemble scores (else the first member's). */
+        Double ensembleMacroF1;
+
+        /** The members' settings and evaluations, scored as the first member (they all predict alike). */
+        @Override
+        public TrainingResult ensemble(List<TrainingResult> members, TrainingInputs inputs, List<String> labels,
+                                       HyperParameters hp, double seconds) {
+            EvaluationReport e = members.get(0).evaluation();
+            EvaluationReport scored = ensembleMacroF1 == null ? e : new EvaluationReport(e.examples(), e.accuracy(),
+                    ensembleMacroF1, e.labels(), e.perLabel(), e.confusionMatrix(), e.accuracyStandardError(),
+                    e.macroF1StandardError(), e.multiLabel());
+            return new TrainingResult(false, null, scored, hp, List.of(), 1,
+                    members.get(0).vocabularySize(), null, seconds, 1, 1,
+                    members.stream().map(TrainingResult::evaluation).toList());
         }
 
         @Override

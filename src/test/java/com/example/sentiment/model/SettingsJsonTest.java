@@ -3,6 +3,7 @@ package com.example.sentiment.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.sentiment.BundledModel;
+import com.example.sentiment.ml.ConfigurationSearch;
 import com.example.sentiment.ml.HyperParameters;
 import com.example.sentiment.ml.LongText;
 import com.example.sentiment.system.StoredJson;
@@ -72,6 +73,26 @@ class SettingsJsonTest {
         assertThat(written.get("encoder").asString()).isEqualTo("e5-small");
         assertThat(StoredJson.readerFor(JSON, HyperParameters.class).<HyperParameters>readValue(written.toString()))
                 .isEqualTo(hp);
+    }
+
+    @Test
+    void aKeptCandidatesHeadsAreWrittenAndReadBackAndEarlierReportsReadWithoutThem() {
+        HyperParameters hp = new HyperParameters(3, 8, 0.01, 384, 8, true, 0.1, 0.0, 20, 1, 3, 7, 0,
+                HyperParameters.Pooling.LAST_MAX, null, false, HyperParameters.Engine.FUSED,
+                HyperParameters.SelectionMetric.MACRO_F1, 0.2, 0.01, 0, 3, HyperParameters.ClassWeights.NONE,
+                "e5-small");
+        ConfigurationSearch.CandidateReport kept = new ConfigurationSearch.CandidateReport("encoder-bilstm-e5-small",
+                hp, 0.9, 0.85, 0.01, 7, 300.0, true, null, "the validation split (545 rows)", null, 545, null, null,
+                null, "3 heads over the same states, seeds 7 to 9");
+        JsonNode written = JSON.valueToTree(kept);
+        assertThat(written.get("ensemble").asString()).isEqualTo("3 heads over the same states, seeds 7 to 9");
+        var reader = StoredJson.readerFor(JSON, ConfigurationSearch.CandidateReport.class);
+        assertThat(reader.<ConfigurationSearch.CandidateReport>readValue(written.toString())).isEqualTo(kept);
+
+        ((tools.jackson.databind.node.ObjectNode) written).remove("ensemble");
+        ConfigurationSearch.CandidateReport earlier = reader.readValue(written.toString());
+        assertThat(earlier.ensemble()).isNull();
+        assertThat(earlier.hyperParameters().ensembleSize()).isEqualTo(3);
     }
 
     @Test
