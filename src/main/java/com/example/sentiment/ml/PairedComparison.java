@@ -62,6 +62,33 @@ final class PairedComparison {
         return new Difference(difference, Math.sqrt(variance));
     }
 
+    /**
+     * The difference {@code accuracy(b) - accuracy(a)} and its standard error, exactly: each row adds 1, 0 or -1
+     * to the difference (b alone right, both alike, a alone right), so the error is that of the mean of those
+     * (McNemar's comparison: only the rows where the two disagree spread it). Unlike macro-F1's, it is not
+     * dominated by labels with a handful of rows, where one row moves that label's F1 by several points.
+     */
+    static Difference accuracy(int[] actual, int[] a, int[] b) {
+        int n = actual.length;
+        if (a.length != n || b.length != n) {
+            throw new IllegalArgumentException("both classifiers must predict every row");
+        }
+        if (n < 2) {
+            return new Difference(0, 0);
+        }
+        long sum = 0;
+        long discordant = 0;
+        for (int i = 0; i < n; i++) {
+            int d = (b[i] == actual[i] ? 1 : 0) - (a[i] == actual[i] ? 1 : 0);
+            sum += d;
+            discordant += d * d;
+        }
+        double mean = (double) sum / n;
+        // the sample variance of the per-row differences, whose squares are 1 on the discordant rows
+        double variance = (discordant - n * mean * mean) / (n - 1);
+        return new Difference(mean, Math.sqrt(Math.max(0, variance) / n));
+    }
+
     /** Mean over labels of {@code 2 tp / (2 tp + fp + fn)} on the given rows (0 for a label never seen or predicted). */
     static double macroF1(int[] actual, int[] predicted, int[] rows, int classes) {
         int[] truePositives = new int[classes];

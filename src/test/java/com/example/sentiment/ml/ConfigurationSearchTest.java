@@ -1,6 +1,7 @@
 package com.example.sentiment.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.example.sentiment.TestCorpus;
 import java.util.Arrays;
@@ -63,15 +64,66 @@ class ConfigurationSearchTest {
     }
 
     @Test
+    void aCandidateRightOnManyMoreRowsReplacesTheKeptOneWhenASmallLabelMakesItsMacroF1GainNoisy() {
+        // 490 rows as TREC's validation split: two large labels of 240 rows and a small one of 10. The kept
+        // candidate is wrong on 40 rows of the large labels and right on 5 of the small one's; the later one
+        // fixes 14 of those 40, breaks 2 others, and is right on the small label's other 5 rows instead
+        int[] actual = new int[490];
+        for (int i = 0; i < 480; i++) {
+            actual[i] = i % 2;
+        }
+        Arrays.fill(actual, 480, 490, 2);
+        int[] kept = actual.clone();
+        for (int i = 0; i < 40; i++) {
+            kept[i] = 1 - actual[i];
+        }
+        int[] later = kept.clone();
+        for (int i = 0; i < 14; i++) {
+            later[i] = actual[i];
+        }
+        later[100] = 1 - actual[100];
+        later[101] = 1 - actual[101];
+        for (int i = 480; i < 490; i++) {
+            boolean keptRight = i < 485;
+            kept[i] = keptRight ? 2 : 0;
+            later[i] = keptRight ? 0 : 2;
+        }
+        PairedComparison.Difference macroF1 = PairedComparison.of(actual, kept, later, 3, 7);
+        PairedComparison.Difference accuracy = PairedComparison.accuracy(actual, kept, later);
+        // the premise: a higher macro-F1 whose gain the small label's swaps leave well under 1.5 standard errors,
+        // and 12 more rows right, over 1.5 standard errors of the paired accuracy difference
+        assertThat(macroF1.difference()).isPositive();
+        assertThat(macroF1.inStandardErrors()).isLessThan(ConfigurationSearch.PREFERENCE_IN_STANDARD_ERRORS);
+        assertThat(accuracy.difference()).isCloseTo(12 / 490.0, within(1e-12));
+        assertThat(accuracy.inStandardErrors()).isGreaterThan(ConfigurationSearch.PREFERENCE_IN_STANDARD_ERRORS);
+        assertThat(ConfigurationSearch.choose(List.of(kept, later), actual, 3, 7)).isEqualTo(1);
+        // the other way round the first stays: a lower candidate never replaces the kept one
+        assertThat(ConfigurationSearch.choose(List.of(later, kept), actual, 3, 7)).isEqualTo(0);
+        // and more rows right does not win with a lower macro-F1: here the later one gets the small label wrong
+        int[] givesUpTheSmallLabel = later.clone();
+        Arrays.fill(givesUpTheSmallLabel, 480, 490, 0);
+        for (int i = 14; i < 24; i++) {
+            givesUpTheSmallLabel[i] = actual[i];
+        }
+        assertThat(PairedComparison.accuracy(actual, kept, givesUpTheSmallLabel).inStandardErrors())
+                .isGreaterThan(ConfigurationSearch.PREFERENCE_IN_STANDARD_ERRORS);
+        assertThat(PairedComparison.of(actual, kept, givesUpTheSmallLabel, 3, 7).difference()).isNegative();
+        assertThat(ConfigurationSearch.choose(List.of(kept, givesUpTheSmallLabel), actual, 3, 7)).isEqualTo(0);
+    }
+
+    @Test
     void aCandidateTiedWithTheKeptOneIsDescribedAsTiedAndALowerOneAsLower() {
+        PairedComparison.Difference accuracy = new PairedComparison.Difference(0.01, 0.01);
         // the case: 0.5500 against 0.5500
-        String tie = ConfigurationSearch.note(new PairedComparison.Difference(0.0, 0.03), "validation");
+        String tie = ConfigurationSearch.note(new PairedComparison.Difference(0.0, 0.03), accuracy, "validation");
         assertThat(tie).contains("same validation macro-F1").doesNotContain("lower");
         // the same figure computed from another confusion matrix may differ in the last bits
-        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-1e-15, 0.03), "validation")).isEqualTo(tie);
-        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-0.02, 0.03), "validation"))
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-1e-15, 0.03), accuracy, "validation"))
+                .isEqualTo(tie);
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(-0.02, 0.03), accuracy, "validation"))
                 .isEqualTo("lower validation macro-F1");
-        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(0.02, 0.03), "validation")).startsWith("better by 0.020");
+        assertThat(ConfigurationSearch.note(new PairedComparison.Difference(0.02, 0.03), accuracy, "validation"))
+                .startsWith("better by 0.020 macro-F1 and 0.010 accuracy, 0.7 and 1.0 standard errors");
     }
 
     /** Labels 0 and 1 alternating. */

@@ -57,4 +57,28 @@ class PairedComparisonTest {
         assertThat(PairedComparison.of(actual, b, a, 2, 11).difference()).isCloseTo(-d.difference(), within(1e-12));
         assertThat(PairedComparison.of(actual, a, b, 2, 11)).isEqualTo(d);
     }
+
+    @Test
+    void theAccuracyDifferenceIsTheMeanOfThePerRowDifferencesWithItsExactStandardError() {
+        // the case above: b right on 20 rows where a is wrong, alike elsewhere; and then a wrong on 5 rows b gets
+        int[] actual = ConfigurationSearchTest.balancedLabels(1000);
+        int[] a = actual.clone();
+        for (int i = 0; i < 200; i++) {
+            a[i] = 1 - actual[i];
+        }
+        int[] b = a.clone();
+        for (int i = 0; i < 20; i++) {
+            b[i] = actual[i];
+        }
+        for (int i = 500; i < 505; i++) {
+            b[i] = 1 - actual[i];
+        }
+        PairedComparison.Difference d = PairedComparison.accuracy(actual, a, b);
+        assertThat(d.difference()).isCloseTo(0.015, within(1e-12));
+        // per-row differences: 20 of +1, 5 of -1, 975 of 0; their sample variance over n, square-rooted
+        double variance = (25 - 1000 * 0.015 * 0.015) / 999;
+        assertThat(d.standardError()).isCloseTo(Math.sqrt(variance / 1000), within(1e-12));
+        assertThat(PairedComparison.accuracy(actual, b, a).difference()).isCloseTo(-0.015, within(1e-12));
+        assertThat(PairedComparison.accuracy(actual, a, a)).isEqualTo(new PairedComparison.Difference(0, 0));
+    }
 }
