@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -43,8 +44,11 @@ public class DriftMonitor {
     private final Map<String, LiveWindow> windows = new ConcurrentHashMap<>();
     private final Map<String, Reference> references = new ConcurrentHashMap<>();
 
-    /** A version's reference as read: present, absent (no file, or another format), or failed at a time. */
-    private record Reference(Optional<Profile> profile, long failedAt) {
+    /**
+     * A version's reference as read: present, absent (no file, or another format), or failed at a time; with the
+     * checksum its metadata recorded for the file then (null for none).
+     */
+    private record Reference(Optional<Profile> profile, long failedAt, String checksum) {
         boolean failed() {
             return failedAt >= 0;
         }
@@ -185,13 +189,22 @@ public class DriftMonitor {
     }
 
     /**
-     * A version's reference profile, read once (a version's files never change) and kept; a read that failed
+     * A version's reference profile, read once and kept while the version's metadata records the same checksum
+     * for it (the file is rebuilt by {@code evaluate --drift-reference}, and then read again); a read that failed
      * is tried again after a minute.
      */
     private Optional<Profile> reference(String id) {
         Reference known = references.get(id);
         long now = clock.getAsLong();
-        if (known != null && (!known.failed() || now - known.failedAt() < RETRY_MILLIS)) {
+        String checksum;
+        try {
+            checksum = checksum(models.get(id));
+        } catch (ModelNotFoundException e) {
+            references.remove(id);
+            throw e;
+        }
+        if (known != null && Objects.equals(known.checksum(), checksum)
+                && (!known.failed() || now - known.failedAt() < RETRY_MILLIS)) {
             return known.profile();
         }
         try {
@@ -203,16 +216,21 @@ public class DriftMonitor {
                 }
                 return read;
             });
-            references.put(id, new Reference(profile, -1));
+            references.put(id, new Reference(profile, -1, checksum));
             return profile;
         } catch (ModelNotFoundException e) {
             references.remove(id);
             throw e;
         } catch (ProblemException e) {
             log.warn("Model {}: cannot read its drift reference yet: {}", id, e.getMessage());
-            references.put(id, new Reference(Optional.empty(), now));
+            references.put(id, new Reference(Optional.empty(), now, checksum));
             return Optional.empty();
         }
+    }
+
+    private static String checksum(StoredModel stored) {
+        return stored.metadata() == null || stored.metadata().checksums() == null ? null
+                : stored.metadata().checksums().get(DriftReference.FILE);
     }
 
     private static long total(long[] counts) {

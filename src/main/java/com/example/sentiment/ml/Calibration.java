@@ -1,7 +1,9 @@
 package com.example.sentiment.ml;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a version's probabilities are calibrated, and what its validation data says about thresholds.
@@ -169,6 +171,41 @@ public record Calibration(
             out[c] /= sum;
         }
         return out;
+    }
+
+    /**
+     * A prediction made without calibration as a version with this calibration serves it ({@link #scaled(Prediction,
+     * double)} by this temperature): what a version's drift reference must be built from, since live traffic is
+     * counted as served.
+     */
+    public Prediction applyTo(Prediction raw) {
+        return scaled(raw, temperature);
+    }
+
+    /**
+     * A prediction made at temperature 1 as the classifier answers it at {@code temperature}: its scores scaled
+     * ({@link #scaled(double[], double)}, as {@code TextClassifier} scales every answer), its top label and
+     * confidence read again from them (the first of equal scores, as the classifier picks). Scaling never changes
+     * the order of the scores, so only the confidence and the scores move. A multi-label prediction (independent
+     * sigmoids, which the classifier does not scale) and temperature 1 answer {@code raw} itself.
+     */
+    public static Prediction scaled(Prediction raw, double temperature) {
+        if (temperature == 1 || raw.labels() != null) {
+            return raw;
+        }
+        List<String> labels = List.copyOf(raw.scores().keySet());
+        double[] probabilities = scaled(raw.scores().values().stream().mapToDouble(Double::doubleValue).toArray(),
+                temperature);
+        Map<String, Double> scores = new LinkedHashMap<>();
+        int best = 0;
+        for (int c = 0; c < probabilities.length; c++) {
+            scores.put(labels.get(c), probabilities[c]);
+            if (probabilities[c] > probabilities[best]) {
+                best = c;
+            }
+        }
+        return new Prediction(labels.get(best), probabilities[best], scores, raw.tokens(), raw.truncated(),
+                raw.unknownTokens(), raw.chunks());
     }
 
     /**

@@ -58,6 +58,9 @@ public final class TextClassifier {
      * (tuned on the job's validation split); absent for a single-label version.
      */
     public static final String THRESHOLDS_FILE = "thresholds.json";
+    /** Every file {@link #save} may write: a version's further files (beside these) can never take one's place. */
+    public static final java.util.Set<String> FILES = java.util.Set.of(NETWORK_FILE, VOCABULARY_FILE, LABELS_FILE,
+            LABELS_LINES_FILE, ENCODER_FILE, THRESHOLDS_FILE);
 
     private static final Logger LOG = LoggerFactory.getLogger(TextClassifier.class);
     private static final JsonMapper LABELS_JSON = JsonMapper.builder().build();

@@ -290,6 +290,19 @@ class FileSystemModelRepository implements ModelRepository {
         return replaceMetadata(usable(id).metadata().withCalibration(calibration));
     }
 
+    /**
+     * Writes the file, then the metadata, each replaced atomically and durably; a process that reads the version
+     * between the two sees the new bytes against the old checksum once (a checksum mismatch, which a read a moment
+     * later does not repeat).
+     */
+    @Override
+    public ModelMetadata replaceFurtherFile(String id, String file, byte[] bytes) throws IOException {
+        VersionFiles.requireFurtherName(file);
+        ModelMetadata metadata = usable(id).metadata();
+        DurableFiles.write(root.resolve(id).resolve(file), bytes);
+        return replaceMetadata(metadata.withFile(file, VersionFiles.sha256(bytes)));
+    }
+
     private StoredModel usable(String id) {
         return find(id).filter(StoredModel::usable).orElseThrow(() -> ModelNotFoundException.forId(id));
     }

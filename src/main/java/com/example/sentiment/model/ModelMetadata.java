@@ -107,6 +107,13 @@ public record ModelMetadata(
                 evaluations, minConfidence, candidates, ensembleMembers, distillation, calibration);
     }
 
+    /** The same metadata with another checksum recorded for one file (a further file replaced or added). */
+    ModelMetadata withFile(String file, String sha256) {
+        Map<String, String> all = new java.util.TreeMap<>(checksums == null ? Map.of() : checksums);
+        all.put(file, sha256);
+        return withId(id, all);
+    }
+
     /** The same metadata with the figures on one more labelled file. */
     ModelMetadata withEvaluation(String file, EvaluationReport report) {
         Map<String, EvaluationReport> all = new java.util.TreeMap<>(evaluations == null ? Map.of() : evaluations);

@@ -13,7 +13,8 @@ import java.util.Optional;
  * Where model versions are kept (a port). A version is immutable: its files are written first and its
  * {@code metadata.json}, with the SHA-256 of every file, last; a version without metadata does not exist.
  * Readers verify the checksums before they load. Only the metadata may change afterwards (evaluations, the
- * abstention threshold), replaced as a whole.
+ * abstention threshold), replaced as a whole, and the further files beside the classifier's, each with its checksum
+ * ({@link #replaceFurtherFile}).
  *
  * <p>Adapters, chosen by {@code sentiment.storage.type}: {@code filesystem} ({@link FileSystemModelRepository},
  * the embedded default) and {@code s3} ({@link S3ModelRepository}). Which version serves is not kept here but
@@ -88,6 +89,17 @@ public interface ModelRepository {
 
     /** Sets a version's calibration (temperature, precision curve and abstention defaults) in its metadata. */
     ModelMetadata recordCalibration(String id, Calibration calibration) throws IOException;
+
+    /**
+     * Replaces one of a version's further files (those {@link #save(TextClassifier, ModelMetadata, Map)} stores
+     * beside the classifier's, such as drift's reference profile), or adds one, and records its checksum in the
+     * metadata: the bytes first, the metadata last, so that every checksum keeps vouching for its file. This and the
+     * metadata are all that may change in a version; the classifier's own files never do.
+     *
+     * @throws ModelNotFoundException when there is no such usable version
+     * @throws IllegalArgumentException when {@code file} is no valid file name or is one of the classifier's
+     */
+    ModelMetadata replaceFurtherFile(String id, String file, byte[] bytes) throws IOException;
 
     /** Removes a version: it disappears from the listing at once, its files right after. */
     void delete(String id) throws IOException;

@@ -7,6 +7,7 @@ import com.example.sentiment.ml.TextClassifier;
 import com.example.sentiment.system.ProblemException;
 import com.example.sentiment.system.StoredJson;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -368,6 +369,27 @@ class S3ModelRepository implements ModelRepository, AutoCloseable {
     public ModelMetadata recordCalibration(String id, com.example.sentiment.ml.Calibration calibration)
             throws IOException {
         return update(id, m -> m.withCalibration(calibration));
+    }
+
+    /**
+     * Uploads the file under a key of its content, then writes the next metadata revision naming its checksum:
+     * readers of the previous revision still find the bytes it vouches for.
+     */
+    @Override
+    public ModelMetadata replaceFurtherFile(String id, String file, byte[] bytes) throws IOException {
+        VersionFiles.requireFurtherName(file);
+        if (find(id).filter(StoredModel::usable).isEmpty()) {
+            throw ModelNotFoundException.forId(id);
+        }
+        String sha256 = VersionFiles.sha256(bytes);
+        Path temp = cache.temporaryFolder();
+        try {
+            Files.write(temp.resolve(file), bytes);
+            bucket.upload(fileKey(id, file, sha256), temp.resolve(file));
+        } finally {
+            VersionFiles.deleteRecursively(temp);
+        }
+        return update(id, m -> m.withFile(file, sha256));
     }
 
     /**

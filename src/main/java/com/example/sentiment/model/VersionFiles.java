@@ -53,6 +53,22 @@ final class VersionFiles {
         }
     }
 
+    /** Refuses a name that is no valid file name or that the classifier writes (a further file cannot replace it). */
+    static void requireFurtherName(String file) {
+        if (!validName(file) || TextClassifier.FILES.contains(file)) {
+            throw new IllegalArgumentException("not a further file of a version: "
+                    + com.example.sentiment.system.ProblemException.printable(file));
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The bytes of a file recorded in {@code metadata}, checked against its checksum. */
     static byte[] verified(String id, ModelMetadata metadata, String file, byte[] bytes) throws IOException {
         try {

@@ -145,8 +145,11 @@ class TrainingJobRunner {
                 // the kept model's answers on the validation texts, read once for the drift reference and calibration
                 List<Prediction> answers = data.heldOutTexts() == null ? null
                         : result.classifier().classify(data.heldOutTexts().texts());
-                publish(lease, job, data, result, outcome.candidates(), driftReference(views, result, answers),
-                        answers);
+                // calibrated first: the reference profiles the answers as the version will serve them (live traffic
+                // is counted calibrated, so a reference at temperature 1 would put every confidence on another scale)
+                Calibration calibration = calibration(job, data, result, answers);
+                publish(lease, job, data, result, outcome.candidates(),
+                        driftReference(views, result, answers, calibration), calibration);
             }
         } catch (JobQueueUnavailableException e) {
             throw e;
@@ -181,29 +184,36 @@ class TrainingJobRunner {
     /**
      * The version's drift reference: the kept model's answers on the validation texts, or when the job kept none,
      * its predictions for the validation rows as the view it was trained on encodes them (word ids of its
-     * vocabulary, or its encoder's pieces).
+     * vocabulary, or its encoder's pieces); either scaled by the version's calibration, as it will serve them.
+     *
+     * @param calibration the version's calibration, or null when it serves its probabilities as they are
      */
-    private static Map<String, byte[]> driftReference(List<ConfigurationSearch.View> views,
-                                                                TrainingResult result, List<Prediction> answers) {
+    private static Map<String, byte[]> driftReference(List<ConfigurationSearch.View> views, TrainingResult result,
+                                                      List<Prediction> answers, Calibration calibration) {
         if (answers != null) {
-            return DriftReference.files(result.classifier().labels(), answers);
+            return DriftReference.files(result.classifier().labels(), served(answers, calibration));
         }
         String encoder = result.hyperParameters().encoder();
         for (ConfigurationSearch.View view : views) {
             if (view.leftOut() == null && Objects.equals(view.encoder(), encoder)) {
                 TextClassifier classifier = result.classifier();
-                return DriftReference.files(classifier.labels(), classifier.classifyEncoded(view.validation()));
+                return DriftReference.files(classifier.labels(),
+                        served(classifier.classifyEncoded(view.validation()), calibration));
             }
         }
         log.warn("No validation rows of the kept model's view: its version has no drift reference");
         return Map.of();
     }
 
+    /** The fresh classifier's answers (temperature 1) as the version serves them with {@code calibration}. */
+    private static List<Prediction> served(List<Prediction> answers, Calibration calibration) {
+        return calibration == null ? answers : answers.stream().map(calibration::applyTo).toList();
+    }
+
     private void publish(TrainingJobQueue.JobLease lease, TrainingJob job, PreparedDataset data, TrainingResult result,
                          List<ConfigurationSearch.CandidateReport> candidates, Map<String, byte[]> further,
-                         List<Prediction> answers) throws java.io.IOException {
-        ModelMetadata metadata = metadata(lease, job, data, result, candidates)
-                .withCalibration(calibration(job, data, result, answers));
+                         Calibration calibration) throws java.io.IOException {
+        ModelMetadata metadata = metadata(lease, job, data, result, candidates).withCalibration(calibration);
         boolean activate = job.config().activate() == Activation.ALWAYS;
         Promotion decided = null;
         if (job.config().activate() == Activation.IF_BETTER) {

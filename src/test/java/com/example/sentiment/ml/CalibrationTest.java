@@ -246,4 +246,21 @@ class CalibrationTest {
         }
         return p.length - 1;
     }
+
+    @Test
+    void aPredictionScaledByTheCalibrationIsWhatTheCalibratedClassifierAnswers() {
+        TextClassifier classifier = com.example.sentiment.TinyModel.train(200, 4);
+        List<String> texts = TestCorpus.examples(60, 17).stream().map(TestCorpus.Example::text).toList();
+        List<Prediction> raw = classifier.classify(texts);
+        Calibration calibration = Calibration.fit(classifier.labels(), raw, new int[texts.size()]);
+        assertThat(calibration.temperature()).as("half the texts are labelled wrong: the answers soften").isGreaterThan(1);
+        List<Prediction> served = classifier.calibratedBy(calibration.temperature()).classify(texts);
+        // the same scores, label and confidence to the last bit; tokens and the rest carried over
+        assertThat(raw.stream().map(calibration::applyTo).toList()).isEqualTo(served);
+        assertThat(served).isNotEqualTo(raw);
+        // temperature 1 and multi-label answers (independent sigmoids, never scaled) stay as they are
+        assertThat(Calibration.scaled(raw.get(0), 1)).isSameAs(raw.get(0));
+        Prediction multi = new Prediction("a", 0.9, java.util.Map.of("a", 0.9, "b", 0.8), 3, false, List.of("a", "b"));
+        assertThat(Calibration.scaled(multi, 3)).isSameAs(multi);
+    }
 }

@@ -70,6 +70,11 @@ class DelayedLoads implements ModelRepository {
     }
 
     @Override
+    public ModelMetadata replaceFurtherFile(String id, String file, byte[] bytes) throws IOException {
+        return delegate.replaceFurtherFile(id, file, bytes);
+    }
+
+    @Override
     public void delete(String id) throws IOException {
         delegate.delete(id);
     }

@@ -148,6 +148,43 @@ abstract class ModelRepositoryContract {
     }
 
     @Test
+    void aFurtherFileIsReplacedWithItsChecksumAndTheClassifiersFilesNeverAre() throws Exception {
+        ModelRepository repository = reopen();
+        byte[] first = "{\"format\":1,\"sampleSize\":10}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] second = "{\"format\":1,\"sampleSize\":872}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ModelMetadata saved = repository.save(classifier, metadata("rebuilt"), Map.of("drift-reference.json", first));
+        ModelMetadata plain = repository.save(classifier, metadata("without"));
+
+        ModelMetadata replaced = repository.replaceFurtherFile(saved.id(), "drift-reference.json", second);
+        assertThat(replaced.checksums().get("drift-reference.json"))
+                .isNotEqualTo(saved.checksums().get("drift-reference.json"))
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(second)));
+        Map<String, String> others = new java.util.HashMap<>(saved.checksums());
+        others.remove("drift-reference.json");
+        assertThat(replaced.checksums()).containsAllEntriesOf(others).hasSize(saved.checksums().size());
+        // a version without the file gets one
+        assertThat(repository.replaceFurtherFile(plain.id(), "drift-reference.json", first).checksums())
+                .containsKey("drift-reference.json");
+
+        for (ModelRepository r : List.of(repository, reopen())) {
+            assertThat(r.readFile(saved.id(), "drift-reference.json")).hasValue(second);
+            assertThat(r.readFile(plain.id(), "drift-reference.json")).hasValue(first);
+            assertThat(r.find(saved.id()).orElseThrow().metadata().checksums()).isEqualTo(replaced.checksums());
+            // every checksum still vouches for its file: the version loads
+            assertThat(r.load(saved.id()).classify(SENTENCE).scores()).isEqualTo(classifier.classify(SENTENCE).scores());
+        }
+
+        for (String own : List.of("model.zip", "labels.json", "vocabulary.txt", "metadata.json", "../escape", "")) {
+            assertThatThrownBy(() -> repository.replaceFurtherFile(saved.id(), own, second))
+                    .as(own).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(reopen().load(saved.id()).classify(SENTENCE).scores()).isEqualTo(classifier.classify(SENTENCE).scores());
+        assertThatThrownBy(() -> repository.replaceFurtherFile("20260101-000000-ffff", "drift-reference.json", second))
+                .isInstanceOf(ModelNotFoundException.class);
+    }
+
+    @Test
     void aVersionReadsLongTextsAsItsSettingsSayAndOneWithoutTheSettingTruncates() throws Exception {
         ModelRepository repository = reopen();
         ModelMetadata plain = metadata("before long texts");
