@@ -43,7 +43,7 @@ final class Presets {
      */
     static Preset encoder(String encoder) {
         return new Preset(ENCODER + encoder, of(Map.of("encoder", encoder, "bidirectional", true, "lstmUnits", 128,
-                "pooling", "last+max")));
+                "pooling", "last+max", "earlyStoppingPatience", 5)));
     }
 
     /** A configuration with only the given fields set. */

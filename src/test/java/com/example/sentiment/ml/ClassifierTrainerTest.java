@@ -401,6 +401,53 @@ class ClassifierTrainerTest {
     }
 
     @Test
+    void selectingByMacroF1AnEpochThatLowersTheLossIsProgressTooSoItNeitherHalvesTheRateNorCountsTowardsPatience() {
+        // clean labels: macro-F1 soon stops rising (it reaches its ceiling) while the loss goes on falling
+        List<EpochMetrics> history = trainByMacroF1(8, false);
+        double bestF1 = Double.NEGATIVE_INFINITY;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int lossOnlyEpochs = 0;
+        for (int i = 0; i + 1 < history.size(); i++) {
+            EpochMetrics e = history.get(i);
+            boolean f1Improved = e.validationMacroF1() > bestF1;
+            boolean lossImproved = e.validationLoss() < bestLoss;
+            bestF1 = Math.max(bestF1, e.validationMacroF1());
+            bestLoss = Math.min(bestLoss, e.validationLoss());
+            double expected = f1Improved || lossImproved ? e.learningRate() : e.learningRate() / 2;
+            assertThat(history.get(i + 1).learningRate()).as("epoch %d", i + 2).isEqualTo(expected);
+            lossOnlyEpochs += !f1Improved && lossImproved ? 1 : 0;
+        }
+        assertThat(lossOnlyEpochs).as("epochs whose loss alone improved, in this run").isPositive();
+
+        // patience counts the validations in a row that improved neither: with patience 1, the first such ends the run
+        List<EpochMetrics> stopped = trainByMacroF1(1, true);
+        bestF1 = Double.NEGATIVE_INFINITY;
+        bestLoss = Double.POSITIVE_INFINITY;
+        int firstWithoutProgress = -1;
+        for (int i = 0; i < stopped.size() && firstWithoutProgress < 0; i++) {
+            EpochMetrics e = stopped.get(i);
+            if (e.validationMacroF1() <= bestF1 && e.validationLoss() >= bestLoss) {
+                firstWithoutProgress = i;
+            }
+            bestF1 = Math.max(bestF1, e.validationMacroF1());
+            bestLoss = Math.min(bestLoss, e.validationLoss());
+        }
+        assertThat(stopped).hasSize(firstWithoutProgress < 0 ? 8 : firstWithoutProgress + 1);
+    }
+
+    /** Eight epochs at most, selecting by macro-F1 with the given patience, on clean or noisy labels. */
+    private static List<EpochMetrics> trainByMacroF1(int patience, boolean noisy) {
+        HyperParameters hp = new HyperParameters(8, 16, 0.03, 16, 16, false, 0, 0, 50, 1, 1000, 11, patience,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED,
+                HyperParameters.SelectionMetric.MACRO_F1);
+        List<TestCorpus.Example> train = TestCorpus.examples(120, 21);
+        List<TestCorpus.Example> validation = TestCorpus.examples(60, 22);
+        return new ClassifierTrainer().train(noisy ? noisy(train) : texts(train),
+                noisy ? noisy(validation) : texts(validation), LABELS, hp, null, TrainingObserver.NONE, () -> false)
+                .history();
+    }
+
+    @Test
     void epochFiguresComeWithTheirStandardErrors() {
         EpochMetrics last = trained.history().get(trained.history().size() - 1);
         double a = last.validationAccuracy();
