@@ -489,7 +489,7 @@ public final class ConfigurationSearch {
                 // averaging seeds is expected to help, so the first head alone is kept only on evidence that it is
                 // better, by the rule that compares candidates: on TREC a lower validation macro-F1 alone (0.845
                 // against 0.854, three heads) dropped an average that scored 1.7 points above the first head on
-                // held-out questions (docs/experiments.md, runs 111 and 124)
+                // held-out questions (docs/experiments.md, runs 111, 129 and 130)
                 return asVersion(compared, chosen, first, seconds, String.format(Locale.ROOT, "one head: %d heads over"
                         + " the same states (seeds %d to %d, trained in %.0f s of the %.0f s left) scored validation"
                         + " macro-F1 %.4f (accuracy %.4f), under its first head alone %.4f (%.4f) by more than the"

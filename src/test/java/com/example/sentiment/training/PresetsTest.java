@@ -101,6 +101,11 @@ class PresetsTest {
         assertThat(encoder.fineTuneEpochs()).isZero();
         assertThat(encoder.spatialDropout()).isZero();
         assertThat(encoder.epochs()).as("what the job sets applies to it too").isEqualTo(3);
+        assertThat(encoder.earlyStoppingPatience()).as("more patient than the others").isEqualTo(5);
+        assertThat(resolved.candidates().get(0).hyperParameters().earlyStoppingPatience()).isEqualTo(3);
+        assertThat(Presets.of(Map.of("earlyStoppingPatience", 2)).resolve(DEFAULTS, true, List.of("e5-small"))
+                .candidates().get(3).hyperParameters().earlyStoppingPatience()).as("a job's own patience applies")
+                .isEqualTo(2);
 
         // no encoder available (or sentiment.training.auto-encoders: none)
         assertThat(TrainingConfig.EMPTY.resolve(DEFAULTS, true, List.of()).candidates()).hasSize(3);
