@@ -1,9 +1,7 @@
 package com.example.sentiment.ml;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How a version's probabilities are calibrated, and what its validation data says about thresholds.
@@ -193,19 +191,10 @@ public record Calibration(
         if (temperature == 1 || raw.labels() != null) {
             return raw;
         }
-        List<String> labels = List.copyOf(raw.scores().keySet());
         double[] probabilities = scaled(raw.scores().values().stream().mapToDouble(Double::doubleValue).toArray(),
                 temperature);
-        Map<String, Double> scores = new LinkedHashMap<>();
-        int best = 0;
-        for (int c = 0; c < probabilities.length; c++) {
-            scores.put(labels.get(c), probabilities[c]);
-            if (probabilities[c] > probabilities[best]) {
-                best = c;
-            }
-        }
-        return new Prediction(labels.get(best), probabilities[best], scores, raw.tokens(), raw.truncated(),
-                raw.unknownTokens(), raw.chunks());
+        return Prediction.mostProbable(List.copyOf(raw.scores().keySet()), probabilities, raw.tokens(),
+                raw.truncated(), raw.unknownTokens(), raw.chunks());
     }
 
     /**

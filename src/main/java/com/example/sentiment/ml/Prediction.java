@@ -1,5 +1,6 @@
 package com.example.sentiment.ml;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,23 @@ public record Prediction(String label, double confidence, Map<String, Double> sc
     public Prediction(String label, double confidence, Map<String, Double> scores, int tokens, boolean truncated,
                       int unknownTokens, int chunks) {
         this(label, confidence, scores, tokens, truncated, unknownTokens, chunks, null);
+    }
+
+    /**
+     * The single-label answer for {@code probabilities}, given in {@code labels}' order: the most probable label
+     * (the first of equal ones) with its probability, and every label's.
+     */
+    static Prediction mostProbable(List<String> labels, double[] probabilities, int tokens, boolean truncated,
+                                   int unknownTokens, int chunks) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        int best = 0;
+        for (int c = 0; c < probabilities.length; c++) {
+            scores.put(labels.get(c), probabilities[c]);
+            if (probabilities[c] > probabilities[best]) {
+                best = c;
+            }
+        }
+        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens, chunks);
     }
 
     /** A prediction read in one window, whose unknown words were not counted. */

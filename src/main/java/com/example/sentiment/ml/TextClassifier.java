@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -833,17 +832,9 @@ public final class TextClassifier {
         if (t != 1 && !multiLabel) {
             probabilities = Calibration.scaled(probabilities, t);
         }
-        Map<String, Double> scores = new LinkedHashMap<>();
-        int best = 0;
-        for (int c = 0; c < probabilities.length; c++) {
-            scores.put(labels.get(c), probabilities[c]);
-            if (probabilities[c] > probabilities[best]) {
-                best = c;
-            }
-        }
+        Prediction top = Prediction.mostProbable(labels, probabilities, tokens, truncated, unknownTokens, chunks);
         if (!multiLabel) {
-            return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens,
-                    chunks);
+            return top;
         }
         double[] cut = thresholds;
         List<Integer> over = new java.util.ArrayList<>();
@@ -854,7 +845,7 @@ public final class TextClassifier {
         }
         double[] p = probabilities;
         over.sort((a, b) -> Double.compare(p[b], p[a]));
-        return new Prediction(labels.get(best), probabilities[best], scores, tokens, truncated, unknownTokens, chunks,
+        return new Prediction(top.label(), top.confidence(), top.scores(), tokens, truncated, unknownTokens, chunks,
                 over.stream().map(labels::get).toList());
     }
 

@@ -1,5 +1,7 @@
 package com.example.sentiment.drift;
 
+import static com.example.sentiment.drift.DriftReportJson.counts;
+import static com.example.sentiment.drift.DriftReportJson.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -11,7 +13,6 @@ import com.example.sentiment.TestCorpus;
 import com.example.sentiment.TinyModel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,20 +93,5 @@ class CalibratedDriftReferenceTest extends FullContext {
         JsonNode label = signal(report, "label");
         assertThat(counts(label.get("live"))).isEqualTo(counts(label.get("reference")));
         assertThat(report.get("status").asString()).isEqualTo("ok");
-    }
-
-    private static JsonNode signal(JsonNode report, String key) {
-        for (JsonNode s : report.get("signals")) {
-            if (s.get("signal").asString().equals(key)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no signal " + key + " in " + report);
-    }
-
-    private static List<Long> counts(JsonNode histogram) {
-        List<Long> out = new ArrayList<>();
-        histogram.get("counts").forEach(c -> out.add(c.asLong()));
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package com.example.sentiment.training;
 
+import static com.example.sentiment.drift.DriftReportJson.counts;
+import static com.example.sentiment.drift.DriftReportJson.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -16,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -90,20 +91,5 @@ class EvaluateDriftReferenceTest extends FullContext {
     private String checksum(String id) throws Exception {
         return json.readTree(models.resolve(id).resolve("metadata.json").toFile()).get("checksums")
                 .get(DriftReference.FILE).asString();
-    }
-
-    private static JsonNode signal(JsonNode report, String key) {
-        for (JsonNode s : report.get("signals")) {
-            if (s.get("signal").asString().equals(key)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no signal " + key + " in " + report);
-    }
-
-    private static List<Long> counts(JsonNode histogram) {
-        List<Long> out = new ArrayList<>();
-        histogram.get("counts").forEach(c -> out.add(c.asLong()));
-        return out;
     }
 }
