@@ -834,7 +834,8 @@ public final class ConfigurationSearch {
      * its accuracy is higher by more than that many standard errors of the paired accuracy difference. Macro-F1
      * alone left the choice to chance on skewed label sets: on TREC's 491 validation questions, where one label
      * has a handful of rows and each of them moves its F1 by several points, an encoder candidate 3.7 points
-     * better came to 1.2 or 1.6 standard errors by the seed (docs/experiments.md, runs 103 and 113); the accuracy
+     * better came to 1.2 standard errors in one run and to over 1.5 in another, by the epoch it happened to stop at
+     * (docs/experiments.md, runs 103 and 113); the accuracy
      * comparison counts every row alike, and the higher macro-F1 it asks for keeps a candidate from winning by
      * giving up a small label.
      */
