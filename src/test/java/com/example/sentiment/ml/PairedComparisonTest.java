@@ -40,15 +40,10 @@ class PairedComparisonTest {
         // two labels, 1,000 rows; b is right on 20 rows where a is wrong, and they agree everywhere else. For
         // accuracy the paired standard error is sqrt(20) / 1000 = 0.0045 (the discordant rows' binomial
         // spread); balanced labels make macro-F1 move almost like accuracy
-        int[] actual = ConfigurationSearchTest.balancedLabels(1000);
-        int[] a = actual.clone();
-        for (int i = 0; i < 200; i++) {
-            a[i] = 1 - actual[i];
-        }
-        int[] b = a.clone();
-        for (int i = 0; i < 20; i++) {
-            b[i] = actual[i];
-        }
+        int[][] rows = twentyMoreRight();
+        int[] actual = rows[0];
+        int[] a = rows[1];
+        int[] b = rows[2];
         PairedComparison.Difference d = PairedComparison.of(actual, a, b, 2, 11);
         assertThat(d.difference()).isCloseTo(0.02, within(0.001));
         assertThat(d.standardError()).isCloseTo(Math.sqrt(20) / 1000, within(0.001));
@@ -60,16 +55,11 @@ class PairedComparisonTest {
 
     @Test
     void theAccuracyDifferenceIsTheMeanOfThePerRowDifferencesWithItsExactStandardError() {
-        // the case above: b right on 20 rows where a is wrong, alike elsewhere; and then a wrong on 5 rows b gets
-        int[] actual = ConfigurationSearchTest.balancedLabels(1000);
-        int[] a = actual.clone();
-        for (int i = 0; i < 200; i++) {
-            a[i] = 1 - actual[i];
-        }
-        int[] b = a.clone();
-        for (int i = 0; i < 20; i++) {
-            b[i] = actual[i];
-        }
+        // the case above (b right on 20 rows where a is wrong), and b wrong on 5 rows where a is right
+        int[][] rows = twentyMoreRight();
+        int[] actual = rows[0];
+        int[] a = rows[1];
+        int[] b = rows[2];
         for (int i = 500; i < 505; i++) {
             b[i] = 1 - actual[i];
         }
@@ -80,5 +70,22 @@ class PairedComparisonTest {
         assertThat(d.standardError()).isCloseTo(Math.sqrt(variance / 1000), within(1e-12));
         assertThat(PairedComparison.accuracy(actual, b, a).difference()).isCloseTo(-0.015, within(1e-12));
         assertThat(PairedComparison.accuracy(actual, a, a)).isEqualTo(new PairedComparison.Difference(0, 0));
+    }
+
+    /**
+     * Labels of 1,000 rows (two labels, alternating), and two classifiers' predictions of them: {@code a} wrong on
+     * the first 200 rows, {@code b} the same but right on the first 20 of those.
+     */
+    private static int[][] twentyMoreRight() {
+        int[] actual = ConfigurationSearchTest.balancedLabels(1000);
+        int[] a = actual.clone();
+        for (int i = 0; i < 200; i++) {
+            a[i] = 1 - actual[i];
+        }
+        int[] b = a.clone();
+        for (int i = 0; i < 20; i++) {
+            b[i] = actual[i];
+        }
+        return new int[][] {actual, a, b};
     }
 }
