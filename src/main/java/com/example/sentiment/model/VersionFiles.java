@@ -71,15 +71,10 @@ final class VersionFiles {
 
     /** The bytes of a file recorded in {@code metadata}, checked against its checksum. */
     static byte[] verified(String id, ModelMetadata metadata, String file, byte[] bytes) throws IOException {
-        try {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            if (!sha.equals(metadata.checksums().get(file))) {
-                throw ModelUnusableException.checksumMismatch(id, file);
-            }
-            return bytes;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        if (!sha256(bytes).equals(metadata.checksums().get(file))) {
+            throw ModelUnusableException.checksumMismatch(id, file);
         }
+        return bytes;
     }
 
     static boolean validName(String file) {
