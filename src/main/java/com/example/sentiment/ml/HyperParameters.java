@@ -15,12 +15,14 @@ import java.util.Locale;
  * @param dropout probability of <em>dropping</em> a unit of the sequence summary during training (0 = none)
  * @param embeddingDropout probability of dropping a unit of the word vectors going into the LSTM (0 = none)
  * @param pooling how the LSTM outputs are summarised: the last real step, or max/mean over the real steps
- * @param earlyStoppingPatience epochs without validation improvement before training stops (0 = never stop early)
+ * @param earlyStoppingPatience epochs in a row improving neither the selection figure nor the validation loss
+ *                              before training stops (0 = never stop early)
  * @param wordVectors name of the pre-computed word-vectors file the embedding started from, or null
  * @param freezeEmbeddings keep pre-computed vectors fixed instead of fine-tuning them
  * @param engine how the LSTM is computed in training: libnd4j's fused ops, or DL4J's own per-step layer
- * @param selectionMetric the validation figure that decides early stopping, the learning-rate halving on a
- *                        plateau and which epoch is kept (null in versions from before it existed: macro-F1)
+ * @param selectionMetric the validation figure that decides which epoch is kept and, with the validation loss,
+ *                        early stopping and the learning-rate halving on a plateau (null in versions from before
+ *                        it existed: macro-F1)
  * @param spatialDropout probability of dropping one word-vector dimension for a whole text (the same
  *                       dimensions at every step: time-locked), on top of {@code embeddingDropout}
  * @param weightDecay decoupled weight decay (applied to the weights after Adam's step, scaled by the learning

@@ -76,8 +76,9 @@ record TrainingConfig(
                 + "label's examples weigh inversely to its share of the training split, for label sets where some "
                 + "labels are rare", allowableValues = {"none", "balanced"})
         @Pattern(regexp = "(?i)none|balanced", message = "must be one of none, balanced") String classWeights,
-        @Schema(description = "the validation figure that decides early stopping, the learning-rate halving on a "
-                + "plateau and which epoch is kept", allowableValues = {"accuracy", "macroF1", "loss"}, example = "macroF1")
+        @Schema(description = "the validation figure that decides which epoch is kept, and, with the validation "
+                + "loss, early stopping and the learning-rate halving on a plateau: an epoch that improves either "
+                + "makes progress", allowableValues = {"accuracy", "macroF1", "loss"}, example = "macroF1")
         @Pattern(regexp = "(?i)accuracy|macro_?F1|loss", message = "must be one of accuracy, macroF1, loss")
         String selectionMetric,
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters") String textColumn,
