@@ -232,6 +232,10 @@ public record SentimentProperties(
      *     by default (the encoder of the bundled models/sst2-encoder): under the same LSTM it scored above
      *     {@code minilm-l6} on SST-2, SST-5 and TREC (docs/experiments.md, runs 98-100), and one encoder
      *     candidate gets a larger part of the time budget than two
+     * @param secondHeadAlongside whether an encoder candidate's second head trains at the same time as the
+     *     candidate, on a core of its own, when the process has a core to spare for each of
+     *     {@code concurrentJobs} (a job trains on {@code workers} cores, one by default): the version of a kept encoder candidate then has two heads
+     *     at no cost in time (docs/training.md)
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
@@ -243,7 +247,8 @@ public record SentimentProperties(
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.005") double promotionMargin,
             @Valid @DefaultValue CrossValidation crossValidation,
             @NotNull @DefaultValue("e5-small")
-            List<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") String> autoEncoders) {
+            List<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}") String> autoEncoders,
+            @DefaultValue("true") boolean secondHeadAlongside) {
 
         /** The setting of {@link #autoEncoders} that leaves the encoder candidates out. */
         public static final String NO_AUTO_ENCODER = "none";
@@ -251,6 +256,11 @@ public record SentimentProperties(
         /** The encoders of {@link #autoEncoders}, each once, without {@code none}; not checked for availability. */
         public List<String> autoEncoderNames() {
             return autoEncoders.stream().filter(name -> !NO_AUTO_ENCODER.equalsIgnoreCase(name)).distinct().toList();
+        }
+
+        /** Whether a job's encoder candidate trains its second head alongside it: when on, and a core is spare per job. */
+        public boolean trainsSecondHeadAlongside() {
+            return secondHeadAlongside && Runtime.getRuntime().availableProcessors() >= (workerCount() + 1) * concurrentJobs;
         }
 
         /** The replicas a job trains, resolved against the cores this process may use. */

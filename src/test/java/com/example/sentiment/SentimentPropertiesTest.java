@@ -38,4 +38,17 @@ class SentimentPropertiesTest {
         assertThatThrownBy(() -> bound(Map.of("sentiment.training.auto-encoders", "e5-small,../x")))
                 .isInstanceOf(BindException.class);
     }
+
+    @Test
+    void aSecondHeadTrainsAlongsideOnlyWithACoreToSpareForEveryJob() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(bound(Map.of()).training().trainsSecondHeadAlongside()).isEqualTo(cores >= 2);
+        // each job trains on its workers' cores and needs one more
+        assertThat(bound(Map.of("sentiment.training.concurrent-jobs", String.valueOf(cores))).training()
+                .trainsSecondHeadAlongside()).isFalse();
+        assertThat(bound(Map.of("sentiment.training.workers", String.valueOf(cores))).training()
+                .trainsSecondHeadAlongside()).isFalse();
+        assertThat(bound(Map.of("sentiment.training.second-head-alongside", "false")).training()
+                .trainsSecondHeadAlongside()).isFalse();
+    }
 }

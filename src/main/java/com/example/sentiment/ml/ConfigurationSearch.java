@@ -7,9 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains several candidate configurations and keeps one: the best by macro-F1, except that an earlier (simpler)
@@ -52,8 +59,16 @@ import java.util.stream.IntStream;
  * ({@link #ENCODER_HEADS} networks in all, from the next seeds, over the states already computed), as long as
  * each fits what is left at the pace of its first training; the version is then their ensemble, and the kept
  * candidate's report says so ({@link CandidateReport#ensemble()}). A search of one candidate trains what it names.
+ *
+ * <p>A job trains on one core. When the process has another to spare ({@code secondHeadAlongside}), an encoder
+ * candidate's second head trains on it at the same time as the candidate itself, from the next seed and within
+ * the same part of the budget: if the candidate is kept, that head is already there at no cost in time, and the
+ * budget left goes to the heads after it; if not, it is dropped. Each training's random numbers are its own
+ * thread's, so the candidate's network is the same with or without it.
  */
 public final class ConfigurationSearch {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigurationSearch.class);
 
     static final double PREFERENCE_IN_STANDARD_ERRORS = 1.5;
     /** A candidate reading an encoder's states gets this many parts of the budget to a word-vector one's one. */
@@ -221,6 +236,7 @@ public final class ConfigurationSearch {
     private final Trainer trainer;
     private final CrossValidation crossValidation;
     private final int encoderHeads;
+    private final boolean secondHeadAlongside;
     private final LongSupplier clock;
 
     /** A search that compares candidates on the validation split. */
@@ -230,6 +246,17 @@ public final class ConfigurationSearch {
 
     /** A search that keeps up to {@value #ENCODER_HEADS} heads of a kept encoder candidate, as time allows. */
     public ConfigurationSearch(ClassifierTrainer trainer, CrossValidation crossValidation) {
+        this(trainer, crossValidation, false);
+    }
+
+    /**
+     * A search that keeps up to {@value #ENCODER_HEADS} heads of a kept encoder candidate, as time allows.
+     *
+     * @param secondHeadAlongside whether an encoder candidate's second head trains on another core at the same
+     *     time as the candidate (for a process with a core to spare for each job)
+     */
+    public ConfigurationSearch(ClassifierTrainer trainer, CrossValidation crossValidation,
+                               boolean secondHeadAlongside) {
         this(new Trainer() {
             @Override
             public TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation,
@@ -248,7 +275,7 @@ public final class ConfigurationSearch {
                                         BooleanSupplier cancelled, long deadlineNanos) {
                 return trainer.train(vocabulary, inputs, labels, hp, wordVectors, observer, cancelled, deadlineNanos);
             }
-        }, crossValidation, ENCODER_HEADS, System::nanoTime);
+        }, crossValidation, ENCODER_HEADS, secondHeadAlongside, System::nanoTime);
     }
 
     /**
@@ -266,9 +293,22 @@ public final class ConfigurationSearch {
      * @param clock {@link System#nanoTime()}, or a test's
      */
     ConfigurationSearch(Trainer trainer, CrossValidation crossValidation, int encoderHeads, LongSupplier clock) {
+        this(trainer, crossValidation, encoderHeads, false, clock);
+    }
+
+    /**
+     * @param encoderHeads the most networks ("heads") over its states a kept encoder candidate's version may
+     *                     have, the first one included (1: never more than it was compared with)
+     * @param secondHeadAlongside whether an encoder candidate's second head trains on another thread while the
+     *                            candidate trains (only when {@code encoderHeads} is more than 1)
+     * @param clock {@link System#nanoTime()}, or a test's
+     */
+    ConfigurationSearch(Trainer trainer, CrossValidation crossValidation, int encoderHeads,
+                        boolean secondHeadAlongside, LongSupplier clock) {
         this.trainer = trainer;
         this.crossValidation = crossValidation;
         this.encoderHeads = encoderHeads;
+        this.secondHeadAlongside = secondHeadAlongside && encoderHeads > 1;
         this.clock = clock;
     }
 
@@ -330,6 +370,8 @@ public final class ConfigurationSearch {
         // why a candidate was skipped (null for the others), and how long its encoder's states took it
         private final String[] skipped;
         private final double[] encodingSeconds;
+        // an encoder candidate's second head, trained alongside it on another core (null for the others)
+        private final TrainingResult[] alongside;
         // the estimated time of the states that candidate i would compute first (0 for the others), and what of
         // it is kept aside from the parts of the candidates before it
         private final double[] estimatedSeconds;
@@ -361,6 +403,7 @@ public final class ConfigurationSearch {
             this.count = candidates.size();
             this.skipped = new String[count];
             this.encodingSeconds = new double[count];
+            this.alongside = new TrainingResult[count];
             this.estimatedSeconds = new double[count];
             this.reservedNanos = new long[count];
             this.seed = candidates.get(0).hyperParameters().seed();
@@ -402,8 +445,10 @@ public final class ConfigurationSearch {
                 } else {
                     observer.onCandidate(i, count, candidates.get(i).name());
                 }
-                TrainingResult result = fit(i, inputs.get(encoder),
-                        count == 1 ? Long.MAX_VALUE : now + partOf(i, now));
+                long deadline = count == 1 ? Long.MAX_VALUE : now + partOf(i, now);
+                TrainingResult result = secondHeadAlongside && count > 1 && encoder != null
+                        ? fitWithSecondHead(i, inputs.get(encoder), deadline)
+                        : fit(i, inputs.get(encoder), deadline);
                 if (result.cancelled()) {
                     return new Outcome(result, List.of());
                 }
@@ -462,6 +507,9 @@ public final class ConfigurationSearch {
             long headNanos = nanos[chosen];
             long started = clock.getAsLong();
             List<TrainingResult> heads = new ArrayList<>(List.of(first));
+            if (alongside[chosen] != null) {
+                heads.add(alongside[chosen]);
+            }
             while (heads.size() < encoderHeads && clock.getAsLong() + HEAD_MARGIN * headNanos <= end) {
                 // shown as the last candidate's work, so that the job's progress does not go back
                 observer.onCandidate(count - 1, count, String.format(Locale.ROOT, "%s (head %d of %d)", name,
@@ -503,6 +551,7 @@ public final class ConfigurationSearch {
                     + " alone %.4f (%.4f)", heads.size(), hp.seed(), hp.seed() + heads.size() - 1, headsSeconds, left,
                     averaged.evaluation().macroF1(), averaged.evaluation().accuracy(), first.evaluation().macroF1(),
                     first.evaluation().accuracy())
+                    + (alongside[chosen] != null ? "; the second trained alongside the first, on another core" : "")
                     + (heads.size() < encoderHeads ? "; no more: another did not fit what was left" : ""));
         }
 
@@ -632,6 +681,48 @@ public final class ConfigurationSearch {
         private TrainingResult fit(int candidate, TrainingInputs rows, long deadline) {
             return trainer.train(viewOf(candidate).vocabulary(), rows, labels,
                     candidates.get(candidate).hyperParameters(), wordVectors, observer, cancelled, deadline);
+        }
+
+        /**
+         * {@link #fit}, with the candidate's second head (the next seed) training on another thread until the same
+         * deadline, kept in {@link #alongside} for {@link #withHeads}. The head reports no progress (the job's is the
+         * candidate's), stops when the candidate fails or is cancelled, and is dropped if it fails itself: it is
+         * an extra, and the job must not fail for it.
+         */
+        private TrainingResult fitWithSecondHead(int candidate, TrainingInputs rows, long deadline) {
+            AtomicBoolean stop = new AtomicBoolean();
+            HyperParameters second = candidates.get(candidate).hyperParameters().forMember(1);
+            ExecutorService core = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "second-head-" + candidates.get(candidate).name());
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                Future<TrainingResult> head = core.submit(() -> trainer.train(viewOf(candidate).vocabulary(), rows,
+                        labels, second, wordVectors, TrainingObserver.NONE,
+                        () -> stop.get() || cancelled.getAsBoolean(), deadline));
+                TrainingResult result;
+                try {
+                    result = fit(candidate, rows, deadline);
+                } catch (RuntimeException | Error e) {
+                    stop.set(true);
+                    throw e;
+                }
+                stop.set(result.cancelled());
+                try {
+                    TrainingResult trained = head.get();
+                    alongside[candidate] = trained.cancelled() ? null : trained;
+                } catch (ExecutionException e) {
+                    log.warn("The second head of {} failed; its version will do without it",
+                            candidates.get(candidate).name(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop.set(true);
+                }
+                return result;
+            } finally {
+                core.shutdown();
+            }
         }
 
         /**

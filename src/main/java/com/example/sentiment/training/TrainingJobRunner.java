@@ -84,7 +84,8 @@ class TrainingJobRunner {
         SentimentProperties.CrossValidation crossValidation = properties.training().crossValidation();
         this.search = new ConfigurationSearch(new ClassifierTrainer(properties.training().workerCount(), encoders,
                 () -> datasets.freeHeap() / 2),
-                new ConfigurationSearch.CrossValidation(crossValidation.maxRows(), crossValidation.folds()));
+                new ConfigurationSearch.CrossValidation(crossValidation.maxRows(), crossValidation.folds()),
+                properties.training().trainsSecondHeadAlongside());
         this.promotionGate = new PromotionGate(properties.training().promotionMargin());
     }
 

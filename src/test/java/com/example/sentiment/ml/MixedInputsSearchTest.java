@@ -346,6 +346,56 @@ class MixedInputsSearchTest {
     }
 
     @Test
+    void aSecondHeadTrainsOnAnotherThreadAlongsideItsCandidateAndChangesNeitherNetwork() {
+        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(120, 63));
+        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(40, 64));
+        Tokenizer tokenizer = new Tokenizer();
+        HashedPieceEncoder encoder = new HashedPieceEncoder(ENCODER, 8);
+        ClassifierTrainer real = new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder), () -> Long.MAX_VALUE);
+        EncodedTexts trainPieces = pieces(train, encoder, tokenizer);
+        EncodedTexts validationPieces = pieces(validation, encoder, tokenizer);
+        List<ConfigurationSearch.Candidate> candidates = List.of(
+                new ConfigurationSearch.Candidate("encoder-a", settings(4, 4, ENCODER)),
+                new ConfigurationSearch.Candidate("encoder-b", settings(4, 6, ENCODER)));
+
+        RecordingTrainer alongside = new RecordingTrainer(real);
+        ConfigurationSearch.Outcome outcome = new ConfigurationSearch(alongside, ConfigurationSearch.CrossValidation.OFF,
+                2, true, System::nanoTime).train(Vocabulary.reservedOnly(), trainPieces, validationPieces,
+                ClassifierTrainerTest.LABELS, candidates, 600, null, TrainingObserver.NONE, () -> false);
+        RecordingTrainer sequential = new RecordingTrainer(real);
+        new ConfigurationSearch(sequential, ConfigurationSearch.CrossValidation.OFF, 2, false, System::nanoTime)
+                .train(Vocabulary.reservedOnly(), trainPieces, validationPieces, ClassifierTrainerTest.LABELS,
+                        candidates, 600, null, TrainingObserver.NONE, () -> false);
+
+        // each candidate (seed 7) trained on the caller while its second head (seed 8) trained on another thread,
+        // and the kept one's version needed no training after the comparison
+        assertThat(alongside.trainings).hasSize(4);
+        String caller = Thread.currentThread().getName();
+        for (int units : new int[] {4, 6}) {
+            Recorded candidate = alongside.find(units, 7);
+            Recorded head = alongside.find(units, 8);
+            assertThat(candidate.thread()).isEqualTo(caller);
+            assertThat(head.thread()).startsWith("second-head-encoder-");
+            assertThat(head.startedAt()).isLessThan(candidate.endedAt());
+            assertThat(candidate.startedAt()).isLessThan(head.endedAt());
+        }
+        ConfigurationSearch.CandidateReport kept = outcome.candidates().stream()
+                .filter(ConfigurationSearch.CandidateReport::chosen).findFirst().orElseThrow();
+        assertThat(kept.ensemble()).containsPattern("^(2 heads over the same states, seeds 7 to 8.*the second trained"
+                + " alongside the first, on another core|one head: 2 heads)");
+
+        // the same networks as trained one after the other: each training's random numbers are its own thread's
+        assertThat(sequential.trainings).hasSize(3);
+        int keptUnits = kept.hyperParameters().lstmUnits();
+        List<String> texts = List.of("a wonderful film", "a dull and tired plot", "the cast is fine");
+        for (int seed : new int[] {7, 8}) {
+            assertThat(alongside.find(keptUnits, seed).result().classifier().classify(texts))
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .isEqualTo(sequential.find(keptUnits, seed).result().classifier().classify(texts));
+        }
+    }
+
+    @Test
     void viewsOfDifferentRowsOrACandidateWithoutAViewAreRefused() {
         ScriptedTrainer trainer = new ScriptedTrainer(1, 1, 1);
         ConfigurationSearch search = new ConfigurationSearch(trainer, ConfigurationSearch.CrossValidation.OFF,
@@ -411,6 +461,42 @@ class MixedInputsSearchTest {
         Set<int[]> set = Collections.newSetFromMap(new IdentityHashMap<>());
         set.addAll(Arrays.asList(rows));
         return set;
+    }
+
+    /** One training a {@link RecordingTrainer} ran: its settings, thread, start and end, and result. */
+    record Recorded(HyperParameters hp, String thread, long startedAt, long endedAt, TrainingResult result) {
+    }
+
+    /** The real trainer, each training recorded (from whichever thread ran it). */
+    static final class RecordingTrainer implements ConfigurationSearch.Trainer {
+        final List<Recorded> trainings = Collections.synchronizedList(new ArrayList<>());
+        private final ClassifierTrainer trainer;
+
+        RecordingTrainer(ClassifierTrainer trainer) {
+            this.trainer = trainer;
+        }
+
+        Recorded find(int units, long seed) {
+            return trainings.stream().filter(t -> t.hp().lstmUnits() == units && t.hp().seed() == seed)
+                    .findFirst().orElseThrow();
+        }
+
+        @Override
+        public TrainingInputs inputs(HyperParameters hp, EncodedTexts train, EncodedTexts validation,
+                                     TrainingObserver observer, BooleanSupplier cancelled) {
+            return trainer.inputs(hp, train, validation, observer, cancelled);
+        }
+
+        @Override
+        public TrainingResult train(Vocabulary vocabulary, TrainingInputs inputs, List<String> labels,
+                                    HyperParameters hp, WordVectorTable wordVectors, TrainingObserver observer,
+                                    BooleanSupplier cancelled, long deadlineNanos) {
+            long start = System.nanoTime();
+            TrainingResult result = trainer.train(vocabulary, inputs, labels, hp, wordVectors, observer, cancelled,
+                    deadlineNanos);
+            trainings.add(new Recorded(hp, Thread.currentThread().getName(), start, System.nanoTime(), result));
+            return result;
+        }
     }
 
     /** What one training was given, when it started, and its result. */
