@@ -530,6 +530,8 @@ public final class ConfigurationSearch {
                         + " (about %.0f s, as long as this one's training, with a margin of %.2f) did not fit the %.0f s"
                         + " of the time budget left", headNanos / 1e9, HEAD_MARGIN, left));
             }
+            String trainedAlongside = alongside[chosen] != null
+                    ? "; the second trained alongside the first, on another core" : "";
             TrainingResult averaged = trainer.ensemble(heads, rows, labels,
                     first.hyperParameters().withEnsembleSize(heads.size()), first.trainingSeconds() + headsSeconds);
             if (replaces(validation.labels(), validationPredictions(averaged, rows), validationPredictions(first, rows),
@@ -543,7 +545,8 @@ public final class ConfigurationSearch {
                         + " macro-F1 %.4f (accuracy %.4f), under its first head alone %.4f (%.4f) by more than the"
                         + " search's margin, so the version is the first head", heads.size(), hp.seed(),
                         hp.seed() + heads.size() - 1, headsSeconds, left, averaged.evaluation().macroF1(),
-                        averaged.evaluation().accuracy(), first.evaluation().macroF1(), first.evaluation().accuracy()));
+                        averaged.evaluation().accuracy(), first.evaluation().macroF1(), first.evaluation().accuracy())
+                        + trainedAlongside);
             }
             return asVersion(compared, chosen, averaged, seconds, String.format(Locale.ROOT, "%d heads over the same"
                     + " states, seeds %d to %d, their probabilities averaged: trained in %.0f s of the %.0f s of the"
@@ -551,7 +554,7 @@ public final class ConfigurationSearch {
                     + " alone %.4f (%.4f)", heads.size(), hp.seed(), hp.seed() + heads.size() - 1, headsSeconds, left,
                     averaged.evaluation().macroF1(), averaged.evaluation().accuracy(), first.evaluation().macroF1(),
                     first.evaluation().accuracy())
-                    + (alongside[chosen] != null ? "; the second trained alongside the first, on another core" : "")
+                    + trainedAlongside
                     + (heads.size() < encoderHeads ? "; no more: another did not fit what was left" : ""));
         }
 
