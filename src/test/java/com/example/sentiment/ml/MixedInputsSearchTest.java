@@ -311,14 +311,12 @@ class MixedInputsSearchTest {
 
     @Test
     void realHeadsOverAnEncodersStatesAreTrainedOnStatesComputedOnceAndServeWithOneEncoderPass() {
-        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(120, 61));
-        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(40, 62));
-        Tokenizer tokenizer = new Tokenizer();
-        HashedPieceEncoder encoder = new HashedPieceEncoder(ENCODER, 8);
-        ClassifierTrainer trainer = new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder), () -> Long.MAX_VALUE);
+        HashedRows rows = HashedRows.of(61);
+        HashedPieceEncoder encoder = rows.encoder();
+        ClassifierTrainer trainer = rows.trainer();
         ConfigurationSearch search = new ConfigurationSearch(trainer, ConfigurationSearch.CrossValidation.OFF);
-        EncodedTexts trainPieces = pieces(train, encoder, tokenizer);
-        EncodedTexts validationPieces = pieces(validation, encoder, tokenizer);
+        EncodedTexts trainPieces = rows.train();
+        EncodedTexts validationPieces = rows.validation();
         // two candidates of the encoder, so that whichever is kept reads its states
         ConfigurationSearch.Outcome outcome = search.train(Vocabulary.reservedOnly(), trainPieces, validationPieces,
                 ClassifierTrainerTest.LABELS, List.of(new ConfigurationSearch.Candidate("encoder-a", settings(4, ENCODER)),
@@ -326,7 +324,7 @@ class MixedInputsSearchTest {
                 600, null, TrainingObserver.NONE, () -> false);
 
         assertThat(encoder.textsEncoded()).as("the states of the job's texts once, for both candidates and the heads")
-                .isEqualTo(train.size() + validation.size());
+                .isEqualTo(trainPieces.size() + validationPieces.size());
         // three heads were trained; on this tiny corpus whether their average is kept depends on its score
         ConfigurationSearch.CandidateReport kept = outcome.candidates().stream()
                 .filter(ConfigurationSearch.CandidateReport::chosen).findFirst().orElseThrow();
@@ -347,13 +345,10 @@ class MixedInputsSearchTest {
 
     @Test
     void aSecondHeadTrainsOnAnotherThreadAlongsideItsCandidateAndChangesNeitherNetwork() {
-        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(120, 63));
-        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(40, 64));
-        Tokenizer tokenizer = new Tokenizer();
-        HashedPieceEncoder encoder = new HashedPieceEncoder(ENCODER, 8);
-        ClassifierTrainer real = new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder), () -> Long.MAX_VALUE);
-        EncodedTexts trainPieces = pieces(train, encoder, tokenizer);
-        EncodedTexts validationPieces = pieces(validation, encoder, tokenizer);
+        HashedRows rows = HashedRows.of(63);
+        ClassifierTrainer real = rows.trainer();
+        EncodedTexts trainPieces = rows.train();
+        EncodedTexts validationPieces = rows.validation();
         List<ConfigurationSearch.Candidate> candidates = List.of(
                 new ConfigurationSearch.Candidate("encoder-a", settings(4, 4, ENCODER)),
                 new ConfigurationSearch.Candidate("encoder-b", settings(4, 6, ENCODER)));
@@ -449,6 +444,20 @@ class MixedInputsSearchTest {
         assertThat(outcome.result().vocabularySize()).isEqualTo(kept.hyperParameters().usesEncoder() ? 2
                 : vocabulary.size());
         assertThat(outcome.result().classifier().classify("a wonderful film").label()).isIn(ClassifierTrainerTest.LABELS);
+    }
+
+    /** 120 training and 40 validation texts of the test corpus as a hashed encoder's pieces, and a real trainer. */
+    record HashedRows(HashedPieceEncoder encoder, ClassifierTrainer trainer, EncodedTexts train,
+                      EncodedTexts validation) {
+        /** @param seed the training texts' seed; the validation texts' is the next */
+        static HashedRows of(int seed) {
+            Tokenizer tokenizer = new Tokenizer();
+            HashedPieceEncoder encoder = new HashedPieceEncoder(ENCODER, 8);
+            return new HashedRows(encoder,
+                    new ClassifierTrainer(1, HashedPieceEncoder.lookup(encoder), () -> Long.MAX_VALUE),
+                    pieces(ClassifierTrainerTest.texts(TestCorpus.examples(120, seed)), encoder, tokenizer),
+                    pieces(ClassifierTrainerTest.texts(TestCorpus.examples(40, seed + 1)), encoder, tokenizer));
+        }
     }
 
     private static EncodedTexts pieces(LabelledTexts texts, PretrainedEncoder encoder, Tokenizer tokenizer) {
