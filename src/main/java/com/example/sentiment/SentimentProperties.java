@@ -496,6 +496,8 @@ public record SentimentProperties(
      * @param longText how a new version reads texts longer than {@code maxSequenceLength}: {@code chunk} (in
      *                 overlapping windows, see {@link com.example.sentiment.ml.LongText}) or {@code truncate}
      * @param longTextStride with {@code chunk}: tokens from one window's start to the next's; 0 = half a window
+     * @param distillationLoss with a {@code teacher}: {@code soft-labels} or {@code logits} (see
+     *                         {@link com.example.sentiment.ml.HyperParameters.DistillationLoss})
      */
     public record Defaults(
             @Min(1) @Max(1000) @DefaultValue("15") int epochs,
@@ -528,7 +530,8 @@ public record SentimentProperties(
             @Min(0) @Max(20) @DefaultValue("4") int augmentation,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight,
             @NotNull @Pattern(regexp = "(?i)chunk|truncate") @DefaultValue("chunk") String longText,
-            @Min(0) @Max(2048) @DefaultValue("0") int longTextStride) {
+            @Min(0) @Max(2048) @DefaultValue("0") int longTextStride,
+            @NotNull @Pattern(regexp = "(?i)soft-labels|logits") @DefaultValue("soft-labels") String distillationLoss) {
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import com.example.sentiment.system.ProblemTypes;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,8 @@ class DistillationApiTest extends FullContext {
     void augmentationAndTeacherWeightNeedATeacher() throws Exception {
         assertRefusedFor(startJob(TestCorpus.csv(60, 7), config("\"augmentation\":2")), "config.augmentation");
         assertRefusedFor(startJob(TestCorpus.csv(60, 7), config("\"teacherWeight\":0.3")), "config.teacherWeight");
+        assertRefusedFor(startJob(TestCorpus.csv(60, 7), config("\"teacher\":\"" + teacherId
+                + "\",\"distillationLoss\":\"squared\"")), "config.distillationLoss");
     }
 
     @Test
@@ -115,5 +118,34 @@ class DistillationApiTest extends FullContext {
         assertThat(distillation.get("augmentedExamples").asInt())
                 .isEqualTo(labelling.get("total").asInt() - trainExamples).isPositive();
         assertThat(version.get("evaluation").get("accuracy").asDouble()).isGreaterThan(0.8);
+    }
+
+    @Test
+    void aStudentOfItsTeachersLogitsIsStoredAndServedWithProbabilities() throws Exception {
+        MockHttpServletResponse accepted = startJob(TestCorpus.csv(160, 9), config("\"teacher\":\"" + teacherId
+                + "\",\"augmentation\":1,\"distillationLoss\":\"logits\",\"preset\":\"none\""));
+        assertThat(accepted.getStatus()).as(accepted.getContentAsString()).isEqualTo(202);
+        String jobId = json(accepted).get("id").asString();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
+                getJson("/api/v1/training-jobs/" + jobId).get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
+        JsonNode job = getJson("/api/v1/training-jobs/" + jobId);
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        String modelId = job.get("modelId").asString();
+        JsonNode version = getJson("/api/v1/models/" + modelId);
+        assertThat(version.get("hyperParameters").get("distillationLoss").asString()).isEqualTo("logits");
+        assertThat(version.get("evaluation").get("accuracy").asDouble()).isGreaterThan(0.8);
+
+        // the stored network answers probabilities (a softmax over its logits), loaded from the store
+        MockHttpServletResponse answer = mvc.perform(post("/api/v1/classify").contentType("application/json")
+                .content("{\"text\":\"a wonderful and moving film\",\"modelId\":\"" + modelId + "\"}"))
+                .andReturn().getResponse();
+        assertThat(answer.getStatus()).as(answer.getContentAsString()).isEqualTo(200);
+        JsonNode scores = json(answer).get("scores");
+        double sum = 0;
+        for (JsonNode score : scores) {
+            assertThat(score.asDouble()).isBetween(0.0, 1.0);
+            sum += score.asDouble();
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
     }
 }

@@ -49,6 +49,8 @@ public final class ClassifierTrainer {
     // few for a small file; and DL4J's parallel trainer starts new replica threads every epoch, whose native
     // workspaces are not all given back (about 15 MB per epoch in the soak test), which long epochs amortise.
     private static final int MIN_BATCHES_PER_REPLICA = 256;
+    // the least probability whose logarithm a logit target takes
+    static final double LOGIT_FLOOR = 1e-4;
 
     private final int workers;
     private final int minBatchesPerReplica;
@@ -263,11 +265,21 @@ public final class ClassifierTrainer {
         double[] classWeights = multiLabel ? null : hp.balancesClasses() ? NetworkFactory.balancedClassWeights(
                 inputs.trainWindows() == null ? train.labels() : inputs.trainWindows().textLabels(), labels.size())
                 : inputs.trainWeights() != null ? NetworkFactory.uniformClassWeights(labels.size()) : null;
+        // a student learning its teacher's logits trains a linear output on their squared error, each window of a
+        // long text weighing 1 (scaling a target row, which weighs a cross-entropy, would change a squared error's
+        // target instead)
+        boolean logits = hp.distillationLoss() == HyperParameters.DistillationLoss.LOGITS && train.targets() != null
+                && !multiLabel;
+        float[][] trainTargets = logits ? centredLogProbabilities(train.targets()) : train.targets();
+        float[] trainWeights = logits ? null : inputs.trainWeights();
+        if (logits) {
+            classWeights = null;
+        }
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
-                pretrained == null ? null : pretrained.weights, classWeights, multiLabel);
+                pretrained == null ? null : pretrained.weights, classWeights, multiLabel, logits);
         float[][] validationTargets = validation.multiLabel() ? validation.targets() : null;
         Integer covered = pretrained == null ? null : pretrained.covered;
-        Phase first = fit(network, hp, trainInput, train.labels(), train.targets(), inputs.trainWeights(),
+        Phase first = fit(network, hp, trainInput, train.labels(), trainTargets, trainWeights,
                 validationInput, inputs.validationWindows(), inputs.validationLabels(), validationTargets, labels,
                 observer, cancelled, List.of(), deadlineNanos);
         if (first == null) {
@@ -278,9 +290,9 @@ public final class ClassifierTrainer {
             // second phase: the frozen vectors become trainable, at a tenth of the rate, from the best weights
             HyperParameters tuning = hp.forFineTuning();
             MultiLayerNetwork tuned = NetworkFactory.create(tuning, vocabulary.size(), labels.size(), null,
-                    classWeights, multiLabel);
+                    classWeights, multiLabel, logits);
             tuned.setParams(first.best().params().dup());
-            Phase second = fit(tuned, tuning, trainInput, train.labels(), train.targets(), inputs.trainWeights(),
+            Phase second = fit(tuned, tuning, trainInput, train.labels(), trainTargets, trainWeights,
                     validationInput, inputs.validationWindows(), inputs.validationLabels(), validationTargets, labels,
                     observer, cancelled, first.history(), deadlineNanos);
             if (second == null) {
@@ -288,6 +300,9 @@ public final class ClassifierTrainer {
             }
             // kept only if validation improves: the selection score is lower-is-better
             kept = second.score() < first.score() ? second : first.withHistory(second.history());
+        }
+        if (logits) {
+            kept = kept.withNetwork(NetworkFactory.withSoftmax(kept.best(), hp, vocabulary.size(), labels.size()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         TextClassifier classifier = new TextClassifier(kept.best(), vocabulary, labels, hp.maxSequenceLength(),
@@ -413,6 +428,35 @@ public final class ClassifierTrainer {
         Phase withHistory(List<EpochMetrics> all) {
             return new Phase(best, evaluation, score, all, bestEpoch, trainingNanos);
         }
+
+        /** This phase with {@code network} (the same weights, another output) as its model. */
+        Phase withNetwork(MultiLayerNetwork network) {
+            return new Phase(network, evaluation, score, history, bestEpoch, trainingNanos);
+        }
+    }
+
+    /**
+     * The targets of {@link HyperParameters.DistillationLoss#LOGITS}: each row's log-probabilities, each floored at
+     * 1e-4 (a probability of 0 has no logarithm; the floor keeps the targets within about 9 of each other), less
+     * their mean, which is the teacher's logits up to the shift a softmax ignores.
+     */
+    static float[][] centredLogProbabilities(float[][] probabilities) {
+        float[][] out = new float[probabilities.length][];
+        for (int i = 0; i < out.length; i++) {
+            float[] p = probabilities[i];
+            float[] z = new float[p.length];
+            double mean = 0;
+            for (int c = 0; c < p.length; c++) {
+                z[c] = (float) Math.log(Math.max(p[c], LOGIT_FLOOR));
+                mean += z[c];
+            }
+            mean /= p.length;
+            for (int c = 0; c < p.length; c++) {
+                z[c] -= (float) mean;
+            }
+            out[i] = z;
+        }
+        return out;
     }
 
     /**
@@ -514,7 +558,7 @@ public final class ClassifierTrainer {
                 double lossSum = 0;
                 while (it.hasNext()) {
                     DataSet ds = it.next();
-                    INDArray out = network.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
+                    INDArray out = probabilities(network, ds.getFeatures(), ds.getFeaturesMaskArray());
                     eval.eval(ds.getLabels(), out);
                     // cross-entropy from the softmax output, as the loss function computes it (without regularisation)
                     INDArray truth = out.mul(ds.getLabels()).sum(1);
@@ -557,6 +601,12 @@ public final class ClassifierTrainer {
          * The figures of the texts whose windows the rows are, as serving reads them: each text's probabilities
          * the mean of its windows'.
          */
+        /** The network's probabilities: its output, through a softmax when it outputs logits. */
+        private static INDArray probabilities(MultiLayerNetwork network, INDArray features, INDArray mask) {
+            INDArray out = network.output(features, false, mask, null);
+            return NetworkFactory.outputsLogits(network) ? Transforms.softmax(out, false) : out;
+        }
+
         private void windowedScore(MultiLayerNetwork network) {
             int[] lengths = new int[texts.size()];
             java.util.Arrays.setAll(lengths, texts::length);
@@ -565,7 +615,7 @@ public final class ClassifierTrainer {
             for (int from = 0; from < order.length; from += batchSize) {
                 int to = Math.min(order.length, from + batchSize);
                 INDArray[] fm = texts.featuresAndMask(order, from, to);
-                float[][] rows = network.output(fm[0], false, fm[1], null).toFloatMatrix();
+                float[][] rows = probabilities(network, fm[0], fm[1]).toFloatMatrix();
                 for (int r = from; r < to; r++) {
                     int window = order[r];
                     double weight = windows.weights()[window];

@@ -41,6 +41,9 @@ import java.util.Locale;
  *                 before it existed have none: {@link LongText#TRUNCATE}, so that their answers do not change)
  * @param longTextStride with {@link LongText#CHUNK}: tokens (pieces) from one window's start to the next's; 0 = half
  *                       a window
+ * @param distillationLoss with soft targets (a distilled student): what the loss compares ({@link DistillationLoss});
+ *                         null for a model that is no student, and for students from before it existed, which
+ *                         learnt {@link DistillationLoss#SOFT_LABELS}
  */
 public record HyperParameters(
         int epochs,
@@ -68,11 +71,26 @@ public record HyperParameters(
         ClassWeights classWeights,
         String encoder,
         LongText longText,
-        int longTextStride) {
+        int longTextStride,
+        DistillationLoss distillationLoss) {
 
     /** A version saved before long texts could be read in windows has no {@code longText}: it truncates them. */
     public HyperParameters {
         longText = longText != null ? longText : LongText.TRUNCATE;
+    }
+
+    /** The settings as they were before a student could learn its teacher's logits (it learns probabilities). */
+    public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
+                           boolean bidirectional, double dropout, double embeddingDropout, int maxSequenceLength,
+                           int minWordFrequency, int maxVocabularySize, long seed, int earlyStoppingPatience,
+                           Pooling pooling, String wordVectors, boolean freezeEmbeddings, Engine engine,
+                           SelectionMetric selectionMetric, double spatialDropout, double weightDecay,
+                           int fineTuneEpochs, int ensembleSize, ClassWeights classWeights, String encoder,
+                           LongText longText, int longTextStride) {
+        this(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout, embeddingDropout,
+                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
+                ensembleSize, classWeights, encoder, longText, longTextStride, null);
     }
 
     /** The {@code encoder} setting that means no encoder: the LSTM reads an embedding of words. */
@@ -136,7 +154,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
                 wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
-                ensembleSize, classWeights, encoder, longText, longTextStride);
+                ensembleSize, classWeights, encoder, longText, longTextStride, distillationLoss);
     }
 
     /** Whether the LSTM reads a pretrained encoder's states ({@link #encoder()} names it) instead of word vectors. */
@@ -158,7 +176,7 @@ public record HyperParameters(
                 embeddingDropout, maxSequenceLength, encoder == null ? minWordFrequency : ENCODER_MIN_WORD_FREQUENCY,
                 encoder == null ? maxVocabularySize : ENCODER_MAX_VOCABULARY_SIZE, seed, earlyStoppingPatience,
                 pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize, classWeights,
-                encoder, longText, longTextStride);
+                encoder, longText, longTextStride, distillationLoss);
     }
 
     /**
@@ -169,7 +187,7 @@ public record HyperParameters(
         return new HyperParameters(fineTuneEpochs, batchSize, learningRate / 10, embeddingSize, lstmUnits, bidirectional,
                 dropout, embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, 1, pooling,
                 wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1, classWeights, encoder,
-                longText, longTextStride);
+                longText, longTextStride, distillationLoss);
     }
 
     /** The same settings as an ensemble of {@code members} networks from consecutive seeds. */
@@ -177,7 +195,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
                 pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay,
-                fineTuneEpochs, members, classWeights, encoder, longText, longTextStride);
+                fineTuneEpochs, members, classWeights, encoder, longText, longTextStride, distillationLoss);
     }
 
     /** The settings of one ensemble member: a single network from another seed. */
@@ -185,7 +203,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed + index,
                 earlyStoppingPatience, pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout,
-                weightDecay, fineTuneEpochs, 1, classWeights, encoder, longText, longTextStride);
+                weightDecay, fineTuneEpochs, 1, classWeights, encoder, longText, longTextStride, distillationLoss);
     }
 
     /**
@@ -216,7 +234,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
                 pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay,
-                fineTuneEpochs, ensembleSize, classWeights, encoder, mode, stride);
+                fineTuneEpochs, ensembleSize, classWeights, encoder, mode, stride, distillationLoss);
     }
 
     /** Whether the labels' examples are weighed in the loss, {@code false} when unset. */
@@ -266,6 +284,29 @@ public record HyperParameters(
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static Pooling ofSetting(String name) {
             return valueOf(name.toUpperCase(Locale.ROOT).replace('+', '_'));
+        }
+    }
+
+    /**
+     * What a distilled student's loss compares with its teacher. {@code SOFT_LABELS}: the cross-entropy of its
+     * probabilities against the teacher's. {@code LOGITS}: the mean squared error between its logits and the
+     * teacher's log-probabilities, centred (which is the teacher's logits up to the shift a softmax ignores), as
+     * Tang et al. (2019) distil BERT; the network then trains with a linear output and is stored with its softmax,
+     * so the version serves probabilities either way. Without soft targets both are the usual cross-entropy.
+     */
+    public enum DistillationLoss {
+        SOFT_LABELS, LOGITS;
+
+        /** The name used in training settings: {@code soft-labels} or {@code logits}. */
+        @JsonValue
+        public String setting() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** From its setting name or its constant's, case-insensitively. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static DistillationLoss ofSetting(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 

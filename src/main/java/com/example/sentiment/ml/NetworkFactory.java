@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
@@ -24,6 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
@@ -56,6 +58,16 @@ final class NetworkFactory {
      */
     static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights,
                                     double[] classWeights, boolean multiLabel) {
+        return create(hp, vocabularySize, classes, embeddingWeights, classWeights, multiLabel, false);
+    }
+
+    /**
+     * @param logits end in a linear output trained on the mean squared error against its targets (a student
+     *     learning its teacher's logits, {@link HyperParameters.DistillationLoss#LOGITS}) instead of a softmax;
+     *     {@link #withSoftmax} turns the trained network into the one a version stores
+     */
+    static MultiLayerNetwork create(HyperParameters hp, int vocabularySize, int classes, INDArray embeddingWeights,
+                                    double[] classWeights, boolean multiLabel, boolean logits) {
         boolean fused = hp.engine() != HyperParameters.Engine.DL4J;
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(hp.seed())
@@ -90,6 +102,9 @@ final class NetworkFactory {
         if (multiLabel) {
             layers.layer(new OutputLayer.Builder(LossFunction.XENT).activation(Activation.SIGMOID)
                     .nIn(summarySize).nOut(classes).build());
+        } else if (logits) {
+            layers.layer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY)
+                    .nIn(summarySize).nOut(classes).build());
         } else {
             OutputLayer.Builder output = classWeights == null ? new OutputLayer.Builder(LossFunction.MCXENT)
                     : new OutputLayer.Builder(new LossMCXENT(Nd4j.create(classWeights).castTo(DataType.FLOAT)));
@@ -104,6 +119,24 @@ final class NetworkFactory {
             network.getLayer(0).setParam("W", embeddingWeights);
         }
         return network;
+    }
+
+    /** Whether the network ends in the linear output of {@code logits} (its outputs are logits, not probabilities). */
+    static boolean outputsLogits(MultiLayerNetwork network) {
+        return network.getOutputLayer().conf().getLayer() instanceof BaseOutputLayer output
+                && output.getActivationFn() instanceof ActivationIdentity;
+    }
+
+    /**
+     * The network of {@code hp} with a softmax output and the parameters of {@code trained}, a network of the same
+     * settings with the linear output of {@code logits}: the same logits, now answered as probabilities, which is
+     * what serving, calibration and the ONNX graph read.
+     */
+    static MultiLayerNetwork withSoftmax(MultiLayerNetwork trained, HyperParameters hp, int vocabularySize,
+                                         int classes) {
+        MultiLayerNetwork served = create(hp, vocabularySize, classes, null, null, false, false);
+        served.setParams(trained.params().dup());
+        return served;
     }
 
     /**

@@ -169,11 +169,20 @@ record TrainingConfig(
         String task,
         @Schema(description = "what separates the labels of one text in the label column", example = "|",
                 defaultValue = "|")
-        @Size(min = 1, max = 5, message = "must be 1 to 5 characters") String labelSeparator) {
+        @Size(min = 1, max = 5, message = "must be 1 to 5 characters") String labelSeparator,
+        @Schema(description = "with a teacher: what the new model's loss compares with the teacher. soft-labels (the "
+                + "default): the cross-entropy of its probabilities against the teacher's (a training text's mixed "
+                + "with its true label by teacherWeight). logits: the mean squared error between its logits and the "
+                + "teacher's log-probabilities (of the same mixed targets, centred, each floored at 1e-4), as Tang "
+                + "et al. 2019 distil BERT; the version still answers with probabilities. Without a teacher there "
+                + "are no soft targets and it is not recorded (so a version's settings can be sent back as they are)",
+                allowableValues = {"soft-labels", "logits"}, example = "logits")
+        @Pattern(regexp = "(?i)soft-labels|logits", message = "must be one of soft-labels, logits")
+        String distillationLoss) {
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -277,7 +286,10 @@ record TrainingConfig(
                 or(spatialDropout, d.spatialDropout()), or(weightDecay, d.weightDecay()),
                 or(fineTuneEpochs, d.fineTuneEpochs()), or(ensembleSize, d.ensembleSize()),
                 HyperParameters.ClassWeights.ofSetting(or(classWeights, d.classWeights())), encoderName,
-                LongText.ofSetting(or(longText, d.longText())), or(longTextStride, d.longTextStride()));
+                LongText.ofSetting(or(longText, d.longText())), or(longTextStride, d.longTextStride()),
+                // only a student has soft targets for it to act on
+                teacher == null ? null
+                        : HyperParameters.DistillationLoss.ofSetting(or(distillationLoss, d.distillationLoss())));
         // with an encoder, the settings of word vectors and of the vocabulary say nothing about what is trained
         return encoderName == null ? hp : hp.asTrained();
     }

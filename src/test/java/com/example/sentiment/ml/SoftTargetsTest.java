@@ -97,6 +97,75 @@ class SoftTargetsTest {
         assertThat(fromTeacher.predictedLabels(held.sequences())).containsExactly(validation.labels());
     }
 
+    @Test
+    void logitTargetsAreTheCentredLogProbabilitiesWithAFloor() {
+        float[][] z = ClassifierTrainer.centredLogProbabilities(new float[][] {{0.7f, 0.3f}, {1f, 0f}});
+        double half = Math.log(0.7 / 0.3) / 2;
+        assertThat(z[0][0]).isCloseTo((float) half, within(1e-6f));
+        assertThat(z[0][1]).isCloseTo((float) -half, within(1e-6f));
+        // a probability of 0 counts as the floor: the targets stay finite
+        double floored = -Math.log(ClassifierTrainer.LOGIT_FLOOR) / 2;
+        assertThat(z[1][0]).isCloseTo((float) floored, within(1e-5f));
+        assertThat(z[1][1]).isCloseTo((float) -floored, within(1e-5f));
+    }
+
+    /**
+     * The same teacher, learnt through its logits ({@link HyperParameters.DistillationLoss#LOGITS}): the network
+     * trains a linear output on their squared error, and the classifier it gives answers probabilities near the
+     * teacher's.
+     */
+    @Test
+    void aStudentTrainedOnATeachersLogitsMovesTowardItsProbabilitiesAndAnswersProbabilities() {
+        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(300, 31));
+        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(60, 32));
+        Tokenizer tokenizer = new Tokenizer();
+        List<List<String>> tokens = new ArrayList<>();
+        train.texts().forEach(t -> tokens.add(tokenizer.tokenize(t)));
+        HyperParameters small = ClassifierTrainerTest.small(4, HyperParameters.Pooling.LAST, false);
+        HyperParameters hp = withLoss(small, HyperParameters.DistillationLoss.LOGITS);
+        Vocabulary vocabulary = Vocabulary.build(tokens, 1, 1000);
+        EncodedTexts hard = EncodedTexts.encode(train, tokenizer, vocabulary, hp.maxSequenceLength());
+        float[][] teacher = new float[train.size()][];
+        for (int i = 0; i < teacher.length; i++) {
+            teacher[i] = new float[2];
+            teacher[i][train.labels()[i]] = 0.7f;
+            teacher[i][1 - train.labels()[i]] = 0.3f;
+        }
+        EncodedTexts soft = new EncodedTexts(hard.sequences(), hard.labels(), teacher);
+        EncodedTexts held = EncodedTexts.encode(validation, tokenizer, vocabulary, hp.maxSequenceLength());
+
+        TextClassifier fromLabels = new ClassifierTrainer().train(vocabulary, hard, held, LABELS, small, null,
+                TrainingObserver.NONE, () -> false).classifier();
+        TrainingResult fromLogits = new ClassifierTrainer().train(vocabulary, soft, held, LABELS, hp, null,
+                TrainingObserver.NONE, () -> false);
+        TextClassifier student = fromLogits.classifier();
+
+        double labelsGap = meanAbsoluteGap(fromLabels, tokens, teacher);
+        double logitsGap = meanAbsoluteGap(student, tokens, teacher);
+        assertThat(logitsGap).as("gap to the teacher: %.3f from its logits, %.3f from the labels", logitsGap,
+                labelsGap).isLessThan(labelsGap / 2);
+        assertThat(meanTrueLabelProbability(student, tokens, train.labels())).isCloseTo(0.7, within(0.1));
+        assertThat(student.predictedLabels(held.sequences())).containsExactly(validation.labels());
+        assertThat(fromLogits.evaluation().accuracy()).isEqualTo(1.0);
+        // what it minimised was a squared error, which reaches near 0 on these targets; the cross-entropy
+        // against 0.7/0.3 can never go below their entropy, 0.61
+        double trainLoss = fromLogits.history().get(fromLogits.history().size() - 1).trainLoss();
+        assertThat(trainLoss).isLessThan(0.2);
+        // the stored network ends in a softmax: its answers are probabilities
+        assertThat(student.classifyTokenized(tokens)).allSatisfy(p -> assertThat(p.scores().values().stream()
+                .mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-5)));
+    }
+
+    /** {@code hp} with another distillation loss. */
+    private static HyperParameters withLoss(HyperParameters hp, HyperParameters.DistillationLoss loss) {
+        return new HyperParameters(hp.epochs(), hp.batchSize(), hp.learningRate(), hp.embeddingSize(), hp.lstmUnits(),
+                hp.bidirectional(), hp.dropout(), hp.embeddingDropout(), hp.maxSequenceLength(),
+                hp.minWordFrequency(), hp.maxVocabularySize(), hp.seed(), hp.earlyStoppingPatience(), hp.pooling(),
+                hp.wordVectors(), hp.freezeEmbeddings(), hp.engine(), hp.selectionMetric(), hp.spatialDropout(),
+                hp.weightDecay(), hp.fineTuneEpochs(), hp.ensembleSize(), hp.classWeights(), hp.encoder(),
+                hp.longText(), hp.longTextStride(), loss);
+    }
+
     private static double meanAbsoluteGap(TextClassifier student, List<List<String>> tokens, float[][] teacher) {
         List<Prediction> predictions = student.classifyTokenized(tokens);
         double sum = 0;
