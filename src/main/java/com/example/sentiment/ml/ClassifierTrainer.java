@@ -597,16 +597,16 @@ public final class ClassifierTrainer {
             return score;
         }
 
-        /**
-         * The figures of the texts whose windows the rows are, as serving reads them: each text's probabilities
-         * the mean of its windows'.
-         */
         /** The network's probabilities: its output, through a softmax when it outputs logits. */
         private static INDArray probabilities(MultiLayerNetwork network, INDArray features, INDArray mask) {
             INDArray out = network.output(features, false, mask, null);
             return NetworkFactory.outputsLogits(network) ? Transforms.softmax(out, false) : out;
         }
 
+        /**
+         * The figures of the texts whose windows the rows are, as serving reads them: each text's probabilities
+         * the mean of its windows'.
+         */
         private void windowedScore(MultiLayerNetwork network) {
             int[] lengths = new int[texts.size()];
             java.util.Arrays.setAll(lengths, texts::length);
