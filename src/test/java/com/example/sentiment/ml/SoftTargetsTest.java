@@ -66,22 +66,16 @@ class SoftTargetsTest {
      */
     @Test
     void aStudentTrainedOnATeachersProbabilitiesMovesTowardThem() {
-        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(300, 31));
-        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(60, 32));
-        Tokenizer tokenizer = new Tokenizer();
-        List<List<String>> tokens = new ArrayList<>();
-        train.texts().forEach(t -> tokens.add(tokenizer.tokenize(t)));
         HyperParameters hp = ClassifierTrainerTest.small(4, HyperParameters.Pooling.LAST, false);
-        Vocabulary vocabulary = Vocabulary.build(tokens, 1, 1000);
-        EncodedTexts hard = EncodedTexts.encode(train, tokenizer, vocabulary, hp.maxSequenceLength());
-        float[][] teacher = new float[train.size()][];
-        for (int i = 0; i < teacher.length; i++) {
-            teacher[i] = new float[2];
-            teacher[i][train.labels()[i]] = 0.7f;
-            teacher[i][1 - train.labels()[i]] = 0.3f;
-        }
-        EncodedTexts soft = new EncodedTexts(hard.sequences(), hard.labels(), teacher);
-        EncodedTexts held = EncodedTexts.encode(validation, tokenizer, vocabulary, hp.maxSequenceLength());
+        UnsureTeacher fixture = UnsureTeacher.of(hp.maxSequenceLength());
+        Vocabulary vocabulary = fixture.vocabulary();
+        List<List<String>> tokens = fixture.tokens();
+        float[][] teacher = fixture.teacher();
+        EncodedTexts hard = fixture.hard();
+        EncodedTexts soft = fixture.soft();
+        EncodedTexts held = fixture.held();
+        LabelledTexts train = fixture.train();
+        LabelledTexts validation = fixture.validation();
 
         TextClassifier fromLabels = new ClassifierTrainer().train(vocabulary, hard, held, LABELS, hp, null,
                 TrainingObserver.NONE, () -> false).classifier();
@@ -116,23 +110,17 @@ class SoftTargetsTest {
      */
     @Test
     void aStudentTrainedOnATeachersLogitsMovesTowardItsProbabilitiesAndAnswersProbabilities() {
-        LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(300, 31));
-        LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(60, 32));
-        Tokenizer tokenizer = new Tokenizer();
-        List<List<String>> tokens = new ArrayList<>();
-        train.texts().forEach(t -> tokens.add(tokenizer.tokenize(t)));
         HyperParameters small = ClassifierTrainerTest.small(4, HyperParameters.Pooling.LAST, false);
         HyperParameters hp = withLoss(small, HyperParameters.DistillationLoss.LOGITS);
-        Vocabulary vocabulary = Vocabulary.build(tokens, 1, 1000);
-        EncodedTexts hard = EncodedTexts.encode(train, tokenizer, vocabulary, hp.maxSequenceLength());
-        float[][] teacher = new float[train.size()][];
-        for (int i = 0; i < teacher.length; i++) {
-            teacher[i] = new float[2];
-            teacher[i][train.labels()[i]] = 0.7f;
-            teacher[i][1 - train.labels()[i]] = 0.3f;
-        }
-        EncodedTexts soft = new EncodedTexts(hard.sequences(), hard.labels(), teacher);
-        EncodedTexts held = EncodedTexts.encode(validation, tokenizer, vocabulary, hp.maxSequenceLength());
+        UnsureTeacher fixture = UnsureTeacher.of(hp.maxSequenceLength());
+        Vocabulary vocabulary = fixture.vocabulary();
+        List<List<String>> tokens = fixture.tokens();
+        float[][] teacher = fixture.teacher();
+        EncodedTexts hard = fixture.hard();
+        EncodedTexts soft = fixture.soft();
+        EncodedTexts held = fixture.held();
+        LabelledTexts train = fixture.train();
+        LabelledTexts validation = fixture.validation();
 
         TextClassifier fromLabels = new ClassifierTrainer().train(vocabulary, hard, held, LABELS, small, null,
                 TrainingObserver.NONE, () -> false).classifier();
@@ -154,6 +142,33 @@ class SoftTargetsTest {
         // the stored network ends in a softmax: its answers are probabilities
         assertThat(student.classifyTokenized(tokens)).allSatisfy(p -> assertThat(p.scores().values().stream()
                 .mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-5)));
+    }
+
+    /**
+     * 300 training texts of the test corpus, their tokens and vocabulary, and a teacher sure of none of them (0.7 on
+     * the true label), as one-hot and as soft targets; 60 validation texts.
+     */
+    record UnsureTeacher(LabelledTexts train, LabelledTexts validation, List<List<String>> tokens,
+                         Vocabulary vocabulary, float[][] teacher, EncodedTexts hard, EncodedTexts soft,
+                         EncodedTexts held) {
+        static UnsureTeacher of(int maxLength) {
+            LabelledTexts train = ClassifierTrainerTest.texts(TestCorpus.examples(300, 31));
+            LabelledTexts validation = ClassifierTrainerTest.texts(TestCorpus.examples(60, 32));
+            Tokenizer tokenizer = new Tokenizer();
+            List<List<String>> tokens = new ArrayList<>();
+            train.texts().forEach(t -> tokens.add(tokenizer.tokenize(t)));
+            Vocabulary vocabulary = Vocabulary.build(tokens, 1, 1000);
+            EncodedTexts hard = EncodedTexts.encode(train, tokenizer, vocabulary, maxLength);
+            float[][] teacher = new float[train.size()][];
+            for (int i = 0; i < teacher.length; i++) {
+                teacher[i] = new float[2];
+                teacher[i][train.labels()[i]] = 0.7f;
+                teacher[i][1 - train.labels()[i]] = 0.3f;
+            }
+            return new UnsureTeacher(train, validation, tokens, vocabulary, teacher, hard,
+                    new EncodedTexts(hard.sequences(), hard.labels(), teacher),
+                    EncodedTexts.encode(validation, tokenizer, vocabulary, maxLength));
+        }
     }
 
     /** {@code hp} with another distillation loss. */
