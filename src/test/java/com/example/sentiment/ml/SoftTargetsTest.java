@@ -67,28 +67,18 @@ class SoftTargetsTest {
     @Test
     void aStudentTrainedOnATeachersProbabilitiesMovesTowardThem() {
         HyperParameters hp = ClassifierTrainerTest.small(4, HyperParameters.Pooling.LAST, false);
-        UnsureTeacher fixture = UnsureTeacher.of(hp.maxSequenceLength());
-        Vocabulary vocabulary = fixture.vocabulary();
-        List<List<String>> tokens = fixture.tokens();
-        float[][] teacher = fixture.teacher();
-        EncodedTexts hard = fixture.hard();
-        EncodedTexts soft = fixture.soft();
-        EncodedTexts held = fixture.held();
-        LabelledTexts train = fixture.train();
-        LabelledTexts validation = fixture.validation();
+        UnsureTeacher unsure = UnsureTeacher.of(hp.maxSequenceLength());
+        TextClassifier fromLabels = unsure.trained(unsure.hard(), hp).classifier();
+        TextClassifier fromTeacher = unsure.trained(unsure.soft(), hp).classifier();
 
-        TextClassifier fromLabels = new ClassifierTrainer().train(vocabulary, hard, held, LABELS, hp, null,
-                TrainingObserver.NONE, () -> false).classifier();
-        TextClassifier fromTeacher = new ClassifierTrainer().train(vocabulary, soft, held, LABELS, hp, null,
-                TrainingObserver.NONE, () -> false).classifier();
-
-        double labelsGap = meanAbsoluteGap(fromLabels, tokens, teacher);
-        double teacherGap = meanAbsoluteGap(fromTeacher, tokens, teacher);
+        double labelsGap = unsure.gap(fromLabels);
+        double teacherGap = unsure.gap(fromTeacher);
         assertThat(teacherGap).as("gap to the teacher: %.3f from its probabilities, %.3f from the labels",
                 teacherGap, labelsGap).isLessThan(labelsGap / 2);
         // its probability of the true label is near the teacher's, and it still ranks the labels right
-        assertThat(meanTrueLabelProbability(fromTeacher, tokens, train.labels())).isCloseTo(0.7, within(0.1));
-        assertThat(fromTeacher.predictedLabels(held.sequences())).containsExactly(validation.labels());
+        assertThat(unsure.trueLabelProbability(fromTeacher)).isCloseTo(0.7, within(0.1));
+        assertThat(fromTeacher.predictedLabels(unsure.held().sequences()))
+                .containsExactly(unsure.validation().labels());
     }
 
     @Test
@@ -112,35 +102,24 @@ class SoftTargetsTest {
     void aStudentTrainedOnATeachersLogitsMovesTowardItsProbabilitiesAndAnswersProbabilities() {
         HyperParameters small = ClassifierTrainerTest.small(4, HyperParameters.Pooling.LAST, false);
         HyperParameters hp = withLoss(small, HyperParameters.DistillationLoss.LOGITS);
-        UnsureTeacher fixture = UnsureTeacher.of(hp.maxSequenceLength());
-        Vocabulary vocabulary = fixture.vocabulary();
-        List<List<String>> tokens = fixture.tokens();
-        float[][] teacher = fixture.teacher();
-        EncodedTexts hard = fixture.hard();
-        EncodedTexts soft = fixture.soft();
-        EncodedTexts held = fixture.held();
-        LabelledTexts train = fixture.train();
-        LabelledTexts validation = fixture.validation();
-
-        TextClassifier fromLabels = new ClassifierTrainer().train(vocabulary, hard, held, LABELS, small, null,
-                TrainingObserver.NONE, () -> false).classifier();
-        TrainingResult fromLogits = new ClassifierTrainer().train(vocabulary, soft, held, LABELS, hp, null,
-                TrainingObserver.NONE, () -> false);
+        UnsureTeacher unsure = UnsureTeacher.of(hp.maxSequenceLength());
+        TextClassifier fromLabels = unsure.trained(unsure.hard(), small).classifier();
+        TrainingResult fromLogits = unsure.trained(unsure.soft(), hp);
         TextClassifier student = fromLogits.classifier();
 
-        double labelsGap = meanAbsoluteGap(fromLabels, tokens, teacher);
-        double logitsGap = meanAbsoluteGap(student, tokens, teacher);
+        double labelsGap = unsure.gap(fromLabels);
+        double logitsGap = unsure.gap(student);
         assertThat(logitsGap).as("gap to the teacher: %.3f from its logits, %.3f from the labels", logitsGap,
                 labelsGap).isLessThan(labelsGap / 2);
-        assertThat(meanTrueLabelProbability(student, tokens, train.labels())).isCloseTo(0.7, within(0.1));
-        assertThat(student.predictedLabels(held.sequences())).containsExactly(validation.labels());
+        assertThat(unsure.trueLabelProbability(student)).isCloseTo(0.7, within(0.1));
+        assertThat(student.predictedLabels(unsure.held().sequences())).containsExactly(unsure.validation().labels());
         assertThat(fromLogits.evaluation().accuracy()).isEqualTo(1.0);
         // what it minimised was a squared error, which reaches near 0 on these targets; the cross-entropy
         // against 0.7/0.3 can never go below their entropy, 0.61
         double trainLoss = fromLogits.history().get(fromLogits.history().size() - 1).trainLoss();
         assertThat(trainLoss).isLessThan(0.2);
         // the stored network ends in a softmax: its answers are probabilities
-        assertThat(student.classifyTokenized(tokens)).allSatisfy(p -> assertThat(p.scores().values().stream()
+        assertThat(student.classifyTokenized(unsure.tokens())).allSatisfy(p -> assertThat(p.scores().values().stream()
                 .mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-5)));
     }
 
@@ -168,6 +147,22 @@ class SoftTargetsTest {
             return new UnsureTeacher(train, validation, tokens, vocabulary, teacher, hard,
                     new EncodedTexts(hard.sequences(), hard.labels(), teacher),
                     EncodedTexts.encode(validation, tokenizer, vocabulary, maxLength));
+        }
+
+        /** A network of {@code hp} trained on these texts with {@code targets}, validated on the 60. */
+        TrainingResult trained(EncodedTexts targets, HyperParameters hp) {
+            return new ClassifierTrainer().train(vocabulary, targets, held, LABELS, hp, null, TrainingObserver.NONE,
+                    () -> false);
+        }
+
+        /** The mean absolute difference of a student's probabilities from the teacher's, over the 300 texts. */
+        double gap(TextClassifier student) {
+            return meanAbsoluteGap(student, tokens, teacher);
+        }
+
+        /** A student's mean probability of each text's true label. */
+        double trueLabelProbability(TextClassifier student) {
+            return meanTrueLabelProbability(student, tokens, train.labels());
         }
     }
 
