@@ -234,8 +234,8 @@ public record SentimentProperties(
      *     candidate gets a larger part of the time budget than two
      * @param secondHeadAlongside whether an encoder candidate's second head trains at the same time as the
      *     candidate, on a core of its own, when the process has a core to spare for each of
-     *     {@code concurrentJobs} (a job trains on {@code workers} cores, one by default): the version of a kept encoder candidate then has two heads
-     *     at no cost in time (docs/training.md)
+     *     {@code concurrentJobs} (a job trains on {@code workers} cores, one by default): the version of a kept
+     *     encoder candidate then has two heads at no cost in time (docs/training.md)
      */
     public record Training(
             @Positive @DefaultValue("1") int concurrentJobs,
@@ -260,7 +260,8 @@ public record SentimentProperties(
 
         /** Whether a job's encoder candidate trains its second head alongside it: when on, and a core is spare per job. */
         public boolean trainsSecondHeadAlongside() {
-            return secondHeadAlongside && Runtime.getRuntime().availableProcessors() >= (workerCount() + 1) * concurrentJobs;
+            int cores = Runtime.getRuntime().availableProcessors();
+            return secondHeadAlongside && cores >= (workerCount() + 1) * concurrentJobs;
         }
 
         /** The replicas a job trains, resolved against the cores this process may use. */
