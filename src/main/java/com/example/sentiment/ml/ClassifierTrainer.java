@@ -260,11 +260,6 @@ public final class ClassifierTrainer {
         }
         observer.onStart(trainInput.size(), trainTokenCount);
         boolean multiLabel = train.multiLabel();
-        // a multi-label loss is one binary cross-entropy per label: the softmax's class weights do not apply. A
-        // long text's windows weigh as one text, so the labels' shares are those of the texts
-        double[] classWeights = multiLabel ? null : hp.balancesClasses() ? NetworkFactory.balancedClassWeights(
-                inputs.trainWindows() == null ? train.labels() : inputs.trainWindows().textLabels(), labels.size())
-                : inputs.trainWeights() != null ? NetworkFactory.uniformClassWeights(labels.size()) : null;
         // a student learning its teacher's logits trains a linear output on their squared error, each window of a
         // long text weighing 1 (scaling a target row, which weighs a cross-entropy, would change a squared error's
         // target instead)
@@ -272,9 +267,13 @@ public final class ClassifierTrainer {
                 && !multiLabel;
         float[][] trainTargets = logits ? centredLogProbabilities(train.targets()) : train.targets();
         float[] trainWeights = logits ? null : inputs.trainWeights();
-        if (logits) {
-            classWeights = null;
-        }
+        // a multi-label loss is one binary cross-entropy per label, and a squared error has no labels to weigh:
+        // the softmax's class weights apply to neither. A long text's windows weigh as one text, so the labels'
+        // shares are those of the texts
+        double[] classWeights = multiLabel || logits ? null : hp.balancesClasses()
+                ? NetworkFactory.balancedClassWeights(inputs.trainWindows() == null ? train.labels()
+                        : inputs.trainWindows().textLabels(), labels.size())
+                : trainWeights != null ? NetworkFactory.uniformClassWeights(labels.size()) : null;
         MultiLayerNetwork network = NetworkFactory.create(hp, vocabulary.size(), labels.size(),
                 pretrained == null ? null : pretrained.weights, classWeights, multiLabel, logits);
         float[][] validationTargets = validation.multiLabel() ? validation.targets() : null;

@@ -300,7 +300,7 @@ public final class ConfigurationSearch {
      * @param encoderHeads the most networks ("heads") over its states a kept encoder candidate's version may
      *                     have, the first one included (1: never more than it was compared with)
      * @param secondHeadAlongside whether an encoder candidate's second head trains on another thread while the
-     *                            candidate trains (only when {@code encoderHeads} is more than 1)
+     *                            candidate trains (for a candidate that could get more heads at all)
      * @param clock {@link System#nanoTime()}, or a test's
      */
     ConfigurationSearch(Trainer trainer, CrossValidation crossValidation, int encoderHeads,
@@ -308,7 +308,7 @@ public final class ConfigurationSearch {
         this.trainer = trainer;
         this.crossValidation = crossValidation;
         this.encoderHeads = encoderHeads;
-        this.secondHeadAlongside = secondHeadAlongside && encoderHeads > 1;
+        this.secondHeadAlongside = secondHeadAlongside;
         this.clock = clock;
     }
 
@@ -446,7 +446,8 @@ public final class ConfigurationSearch {
                     observer.onCandidate(i, count, candidates.get(i).name());
                 }
                 long deadline = count == 1 ? Long.MAX_VALUE : now + partOf(i, now);
-                TrainingResult result = secondHeadAlongside && count > 1 && encoder != null
+                TrainingResult result = secondHeadAlongside && count > 1
+                        && takesMoreHeads(candidates.get(i).hyperParameters())
                         ? fitWithSecondHead(i, inputs.get(encoder), deadline)
                         : fit(i, inputs.get(encoder), deadline);
                 if (result.cancelled()) {
@@ -490,7 +491,7 @@ public final class ConfigurationSearch {
          * @param nanos each candidate's training on all rows took (its states not included)
          */
         private Outcome withHeads(Outcome compared, long[] nanos) {
-            if (encoderHeads <= 1 || compared.candidates().isEmpty() || compared.result().cancelled()) {
+            if (compared.candidates().isEmpty() || compared.result().cancelled()) {
                 return compared;
             }
             int chosen = 0;
@@ -498,7 +499,7 @@ public final class ConfigurationSearch {
                 chosen++;
             }
             HyperParameters hp = candidates.get(chosen).hyperParameters();
-            if (!hp.usesEncoder() || hp.members() >= encoderHeads) {
+            if (!takesMoreHeads(hp)) {
                 return compared;
             }
             TrainingResult first = compared.result();
@@ -556,6 +557,15 @@ public final class ConfigurationSearch {
                     first.evaluation().accuracy())
                     + trainedAlongside
                     + (heads.size() < encoderHeads ? "; no more: another did not fit what was left" : ""));
+        }
+
+        /**
+         * Whether a kept candidate of these settings gets more heads ({@link #withHeads}): it reads an encoder's
+         * states and has fewer networks than {@link #encoderHeads}. Only such a candidate trains a second head
+         * alongside itself, so that no head is trained that could not be kept.
+         */
+        private boolean takesMoreHeads(HyperParameters hp) {
+            return hp.usesEncoder() && hp.members() < encoderHeads;
         }
 
         /** The comparison's outcome with {@code result} as the version, and the kept candidate's report saying so. */

@@ -379,6 +379,15 @@ class MixedInputsSearchTest {
         assertThat(kept.ensemble()).containsPattern("^(2 heads over the same states, seeds 7 to 8|one head: 2 heads)")
                 .endsWith("; the second trained alongside the first, on another core");
 
+        // candidates that already have as many networks as a version may get train no head beside them
+        RecordingTrainer full = new RecordingTrainer(real);
+        new ConfigurationSearch(full, ConfigurationSearch.CrossValidation.OFF, 2, true, System::nanoTime)
+                .train(Vocabulary.reservedOnly(), trainPieces, validationPieces, ClassifierTrainerTest.LABELS,
+                        candidates.stream().map(c -> new ConfigurationSearch.Candidate(c.name(),
+                                c.hyperParameters().withEnsembleSize(2))).toList(),
+                        600, null, TrainingObserver.NONE, () -> false);
+        assertThat(full.trainings).hasSize(2).allSatisfy(t -> assertThat(t.thread()).isEqualTo(caller));
+
         // the same networks as trained one after the other: each training's random numbers are its own thread's
         assertThat(sequential.trainings).hasSize(3);
         int keptUnits = kept.hyperParameters().lstmUnits();
