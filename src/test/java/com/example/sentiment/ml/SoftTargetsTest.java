@@ -157,12 +157,25 @@ class SoftTargetsTest {
 
         /** The mean absolute difference of a student's probabilities from the teacher's, over the 300 texts. */
         double gap(TextClassifier student) {
-            return meanAbsoluteGap(student, tokens, teacher);
+            List<Prediction> predictions = student.classifyTokenized(tokens);
+            double sum = 0;
+            for (int i = 0; i < teacher.length; i++) {
+                for (int c = 0; c < LABELS.size(); c++) {
+                    sum += Math.abs(predictions.get(i).scores().get(LABELS.get(c)) - teacher[i][c]);
+                }
+            }
+            return sum / teacher.length;
         }
 
-        /** A student's mean probability of each text's true label. */
+        /** A student's mean probability of each text's true label, over the 300 texts. */
         double trueLabelProbability(TextClassifier student) {
-            return meanTrueLabelProbability(student, tokens, train.labels());
+            List<Prediction> predictions = student.classifyTokenized(tokens);
+            int[] labels = train.labels();
+            double sum = 0;
+            for (int i = 0; i < labels.length; i++) {
+                sum += predictions.get(i).scores().get(LABELS.get(labels[i]));
+            }
+            return sum / labels.length;
         }
     }
 
@@ -174,25 +187,5 @@ class SoftTargetsTest {
                 hp.wordVectors(), hp.freezeEmbeddings(), hp.engine(), hp.selectionMetric(), hp.spatialDropout(),
                 hp.weightDecay(), hp.fineTuneEpochs(), hp.ensembleSize(), hp.classWeights(), hp.encoder(),
                 hp.longText(), hp.longTextStride(), loss);
-    }
-
-    private static double meanAbsoluteGap(TextClassifier student, List<List<String>> tokens, float[][] teacher) {
-        List<Prediction> predictions = student.classifyTokenized(tokens);
-        double sum = 0;
-        for (int i = 0; i < teacher.length; i++) {
-            for (int c = 0; c < LABELS.size(); c++) {
-                sum += Math.abs(predictions.get(i).scores().get(LABELS.get(c)) - teacher[i][c]);
-            }
-        }
-        return sum / teacher.length;
-    }
-
-    private static double meanTrueLabelProbability(TextClassifier student, List<List<String>> tokens, int[] labels) {
-        List<Prediction> predictions = student.classifyTokenized(tokens);
-        double sum = 0;
-        for (int i = 0; i < labels.length; i++) {
-            sum += predictions.get(i).scores().get(LABELS.get(labels[i]));
-        }
-        return sum / labels.length;
     }
 }
