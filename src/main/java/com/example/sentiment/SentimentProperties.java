@@ -264,6 +264,15 @@ public record SentimentProperties(
             return secondHeadAlongside && cores >= (workerCount() + 1) * concurrentJobs;
         }
 
+        /**
+         * The threads a job's teacher labels its texts on (a teacher's labelling is inference, with none of
+         * training's reasons to stay on one core): this process's cores shared among {@code concurrentJobs}, and
+         * at least {@link #workerCount()}.
+         */
+        public int labellingThreads() {
+            return Math.max(workerCount(), Runtime.getRuntime().availableProcessors() / concurrentJobs);
+        }
+
         /** The replicas a job trains, resolved against the cores this process may use. */
         public int workerCount() {
             return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();

@@ -51,4 +51,14 @@ class SentimentPropertiesTest {
         assertThat(bound(Map.of("sentiment.training.second-head-alongside", "false")).training()
                 .trainsSecondHeadAlongside()).isFalse();
     }
+
+    @Test
+    void aTeacherLabelsOnTheCoresSharedAmongTheJobsAndOnAtLeastAJobsWorkers() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(bound(Map.of()).training().labellingThreads()).isEqualTo(cores);
+        assertThat(bound(Map.of("sentiment.training.concurrent-jobs", String.valueOf(2 * cores))).training()
+                .labellingThreads()).isEqualTo(1);
+        assertThat(bound(Map.of("sentiment.training.workers", String.valueOf(cores + 3))).training()
+                .labellingThreads()).isEqualTo(cores + 3);
+    }
 }

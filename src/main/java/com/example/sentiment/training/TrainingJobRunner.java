@@ -116,7 +116,8 @@ class TrainingJobRunner {
             if (distillation != null) {
                 TextClassifier teacher = teacher(distillation.teacher(), data.labels());
                 DistilledDataset distilled = DistilledDataset.build(data, teacher, table, distillation,
-                        job.config().hyperParameters(), observer, job::shouldStop);
+                        job.config().hyperParameters(), properties.training().labellingThreads(), observer,
+                        job::shouldStop);
                 if (distilled != null) {
                     job.recordDistillation(distilled.distillation());
                     // a student reads word ids only (no encoder candidate is tried with a teacher)

@@ -2,6 +2,7 @@ package com.example.sentiment.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.TestCorpus;
@@ -20,11 +21,16 @@ import com.example.sentiment.vectors.WordVectorsLibrary;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +74,7 @@ class DistilledDatasetTest {
     void theTeachersProbabilitiesMixedWithTheLabelForTextsAndAloneForTheirCopies() {
         List<int[]> labelling = new ArrayList<>();
         DistilledDataset distilled = DistilledDataset.build(data, teacher, table, config.distillation(),
-                config.hyperParameters(), observer(labelling), () -> false);
+                config.hyperParameters(), 1, observer(labelling), () -> false);
 
         int originals = data.train().size();
         int augmented = distilled.distillation().augmentedExamples();
@@ -115,14 +121,62 @@ class DistilledDatasetTest {
     @Test
     void theSameSeedGivesTheSameDataAndACancelStopsTheLabelling() {
         DistilledDataset once = DistilledDataset.build(data, teacher, table, config.distillation(),
-                config.hyperParameters(), TrainingObserver.NONE, () -> false);
+                config.hyperParameters(), 1, TrainingObserver.NONE, () -> false);
         DistilledDataset again = DistilledDataset.build(data, teacher, table, config.distillation(),
-                config.hyperParameters(), TrainingObserver.NONE, () -> false);
+                config.hyperParameters(), 2, TrainingObserver.NONE, () -> false);
         assertThat(Arrays.deepEquals(once.train().sequences(), again.train().sequences())).isTrue();
         assertThat(once.vocabulary().words()).isEqualTo(again.vocabulary().words());
 
         assertThat(DistilledDataset.build(data, teacher, table, config.distillation(), config.hyperParameters(),
-                TrainingObserver.NONE, () -> true)).isNull();
+                1, TrainingObserver.NONE, () -> true)).isNull();
+    }
+
+    @Test
+    void labellingOnSeveralThreadsGivesEachTextItsOwnProbabilitiesAndReportsProgressInOrder() {
+        PreparedDataset.RowTokens tokens = data.tokens();
+        int total = tokens.train().length;
+        IntFunction<List<String>> text = i -> tokens.text(tokens.train(), i);
+        List<int[]> progress = new ArrayList<>();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        float[][] taught = DistilledDataset.label(i -> {
+            threads.add(Thread.currentThread().getName());
+            return text.apply(i);
+        }, total, teacher, data.labels(), 3, 7, observer(progress), () -> false);
+
+        assertThat(threads).as("the chunks ran on the pool's threads").hasSizeGreaterThan(1)
+                .allMatch(name -> name.startsWith("teacher-labelling-"));
+        for (int i = 0; i < total; i++) {
+            Prediction alone = teacher.classifyTokenized(List.of(text.apply(i))).get(0);
+            for (int c = 0; c < 2; c++) {
+                assertThat((double) taught[i][c]).as("text %d, label %d", i, c)
+                        .isCloseTo(alone.scores().get(data.labels().get(c)), within(1e-5));
+            }
+        }
+        assertThat(progress).hasSize(1 + (total + 6) / 7);
+        for (int k = 1; k < progress.size(); k++) {
+            assertThat(progress.get(k)[0]).isGreaterThan(progress.get(k - 1)[0]);
+        }
+        assertThat(progress.get(progress.size() - 1)).containsExactly(total, total);
+    }
+
+    @Test
+    void aCancelDuringTheLabellingStopsItsThreadsBeforeTheLastChunk() {
+        PreparedDataset.RowTokens tokens = data.tokens();
+        int total = tokens.train().length;
+        AtomicInteger asked = new AtomicInteger();
+        List<int[]> progress = new ArrayList<>();
+        float[][] taught = DistilledDataset.label(i -> {
+            asked.incrementAndGet();
+            return tokens.text(tokens.train(), i);
+        }, total, teacher, data.labels(), 2, 4, observer(progress), () -> progress.size() > 2);
+
+        assertThat(taught).isNull();
+        assertThat(progress.get(progress.size() - 1)[0]).isLessThan(total);
+        int askedWhenStopped = asked.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("teacher-labelling-")));
+        assertThat(asked.get()).as("no text is asked for once the labelling has returned").isEqualTo(askedWhenStopped)
+                .isLessThan(total);
     }
 
     @Test
