@@ -115,10 +115,11 @@ record DistilledDataset(Vocabulary vocabulary, EncodedTexts train, EncodedTexts 
 
     /**
      * The teacher's probabilities of the upload's labels for texts {@code 0 .. total - 1}, asked for
-     * {@code chunk} texts at a time on {@code threads} threads. Labelling is most of a student's preparation (about
-     * 2 ms a text on one core of an Intel Xeon here, 6 on an AMD EPYC's), and the chunks are independent,
+     * {@code chunk} texts at a time on {@code threads} threads. Labelling is most of a student's preparation
+     * (about 2 ms a text on one core of an Intel Xeon here, 6 on an AMD EPYC's), and the chunks are independent,
      * so a job labels on every core it may use. Progress is reported in the texts' order and cancellation heard
-     * between chunks (the chunks under way finish first); the probabilities do not depend on {@code threads}, since the chunks do not.
+     * between chunks (the chunks under way finish first); the probabilities do not depend on {@code threads},
+     * since the chunks do not.
      *
      * @return null when cancelled
      */
