@@ -135,8 +135,8 @@ record DistilledDataset(Vocabulary vocabulary, EncodedTexts train, EncodedTexts 
             thread.setDaemon(true);
             return thread;
         });
+        List<Future<?>> labelled = new ArrayList<>(chunks);
         try {
-            List<Future<?>> labelled = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
                 int from = c * chunk;
                 int to = Math.min(total, from + chunk);
@@ -144,31 +144,34 @@ record DistilledDataset(Vocabulary vocabulary, EncodedTexts train, EncodedTexts 
                     if (stop.get()) {
                         return;
                     }
-                    List<List<String>> texts = new ArrayList<>(to - from);
-                    for (int i = from; i < to; i++) {
-                        texts.add(text.apply(i));
-                    }
-                    List<Prediction> predictions = teacher.classifyTokenized(texts);
-                    for (int i = from; i < to; i++) {
-                        taught[i] = restricted(predictions.get(i - from).scores(), labels);
+                    try {
+                        List<List<String>> texts = new ArrayList<>(to - from);
+                        for (int i = from; i < to; i++) {
+                            texts.add(text.apply(i));
+                        }
+                        List<Prediction> predictions = teacher.classifyTokenized(texts);
+                        for (int i = from; i < to; i++) {
+                            taught[i] = restricted(predictions.get(i - from).scores(), labels);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        // the labelling cannot finish: no later chunk need start while the caller learns of it
+                        stop.set(true);
+                        throw e;
                     }
                 }));
             }
             for (int c = 0; c < chunks; c++) {
                 if (cancelled.getAsBoolean()) {
-                    stop.set(true);
-                    // the chunks under way finish (the rest return at once), so that nothing calls the teacher
-                    // once the job has stopped
-                    for (Future<?> left : labelled.subList(c, chunks)) {
-                        try {
-                            left.get();
-                        } catch (ExecutionException ignored) {
-                            // a cancelled job's labels are dropped, failed or not
-                        }
-                    }
+                    stopLabelling(stop, labelled);
                     return null;
                 }
-                labelled.get(c).get();
+                try {
+                    labelled.get(c).get();
+                } catch (ExecutionException e) {
+                    stopLabelling(stop, labelled);
+                    throw e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException("the teacher failed to label a text", e.getCause());
+                }
                 observer.onLabelling(Math.min(total, (c + 1) * chunk), total);
             }
             return taught;
@@ -176,12 +179,23 @@ record DistilledDataset(Vocabulary vocabulary, EncodedTexts train, EncodedTexts 
             Thread.currentThread().interrupt();
             stop.set(true);
             return null;
-        } catch (ExecutionException e) {
-            stop.set(true);
-            throw e.getCause() instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("the teacher failed to label a text", e.getCause());
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /**
+     * Stops a labelling that will not finish: the chunks not yet started return at once, and those under way are
+     * waited for, so that nothing calls the teacher once the job has stopped or failed.
+     */
+    private static void stopLabelling(AtomicBoolean stop, List<Future<?>> labelled) throws InterruptedException {
+        stop.set(true);
+        for (Future<?> left : labelled) {
+            try {
+                left.get();
+            } catch (ExecutionException ignored) {
+                // the labels of a stopped labelling are dropped, failed or not; the first failure is already known
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package com.example.sentiment.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,6 +180,52 @@ class DistilledDatasetTest {
                 .noneMatch(thread -> thread.getName().startsWith("teacher-labelling-")));
         assertThat(asked.get()).as("no text is asked for once the labelling has returned").isEqualTo(askedWhenStopped)
                 .isLessThan(total);
+    }
+
+    @Test
+    void aFailedChunkStopsTheLabellingAfterTheChunksUnderWayHaveFinished() throws InterruptedException {
+        PreparedDataset.RowTokens tokens = data.tokens();
+        int total = tokens.train().length;
+        AtomicInteger asked = new AtomicInteger();
+        CountDownLatch secondChunkStarted = new CountDownLatch(1);
+        CountDownLatch labellingReturned = new CountDownLatch(1);
+        // chunk 0 (texts 0-3) fails while chunk 1 (texts 4-7) is under way on the other thread; chunk 1 holds its
+        // second text until the labelling has returned, or for a second, so a labelling that does not wait for it
+        // returns with chunk 1 unfinished
+        Throwable thrown = catchThrowable(() -> DistilledDataset.label(i -> {
+            asked.incrementAndGet();
+            if (i == 0) {
+                awaitLatch(secondChunkStarted, 10);
+                throw new IllegalStateException("the teacher's input could not be read");
+            }
+            if (i == 4) {
+                secondChunkStarted.countDown();
+            }
+            if (i == 5) {
+                awaitLatch(labellingReturned, 1);
+            }
+            return tokens.text(tokens.train(), i);
+        }, total, teacher, data.labels(), 2, 4, TrainingObserver.NONE, () -> false));
+        int askedWhenReturned = asked.get();
+        labellingReturned.countDown();
+
+        assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the teacher's input could not be read");
+        assertThat(askedWhenReturned).as("chunk 1 finished before the failure was thrown; no later chunk started")
+                .isEqualTo(1 + 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("teacher-labelling-")));
+        assertThat(asked.get()).isEqualTo(askedWhenReturned);
+    }
+
+    /** Waits for a latch that may never open (the failing chunk's partner); the wait is the test's bound. */
+    private static void awaitLatch(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
