@@ -1,5 +1,6 @@
 package com.example.sentiment.classificationjob;
 
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.system.ProcessAddress;
 import com.example.sentiment.system.S3Clients;
@@ -129,11 +130,7 @@ class ClassificationJobConfiguration {
     /** Starts the runner and the sweep once the service is ready. */
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService classificationJobSweep() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "classification-job-sweep");
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("classification-job-sweep"));
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -1,5 +1,6 @@
 package com.example.sentiment.classificationjob;
 
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.dataset.FileFormat;
 import com.example.sentiment.ml.Prediction;
 import java.io.IOException;
@@ -101,15 +102,9 @@ final class ClassificationJobRunner {
         if (thread != null) {
             return;
         }
-        heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "classification-job-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        Thread t = new Thread(this::work, "classification-jobs");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+        heartbeats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("classification-job-heartbeat"));
+        thread = DaemonThreads.named("classification-jobs").newThread(this::work);
+        thread.start();
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.example.sentiment.dataset;
 
+import com.example.sentiment.DaemonThreads;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -23,8 +24,7 @@ final class RowHandOff implements DatasetParser.RowSink, AutoCloseable {
 
     RowHandOff(DatasetParser.RowSink target) {
         this.target = target;
-        this.worker = new Thread(this::drain, "upload-tokenizer");
-        worker.setDaemon(true);
+        this.worker = DaemonThreads.named("upload-tokenizer").newThread(this::drain);
         worker.start();
     }
 

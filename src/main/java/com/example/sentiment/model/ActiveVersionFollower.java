@@ -1,5 +1,6 @@
 package com.example.sentiment.model;
 
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ActiveVersionPointer.Pointer;
 import com.example.sentiment.model.ModelService.LoadedModel;
@@ -61,11 +62,7 @@ final class ActiveVersionFollower implements AutoCloseable {
         this.loadRetries = properties.retry().modelLoad().backOff();
         // loading in the background keeps the process live (and its liveness probe answering) while a large
         // model loads; readiness stays down until one is ready
-        this.follower = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "model-follower");
-            t.setDaemon(true);
-            return t;
-        });
+        this.follower = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("model-follower"));
         pointer.onChange(this::followSoon);
         follower.execute(this::followAndReschedule);
     }

@@ -1,5 +1,6 @@
 package com.example.sentiment.rollout;
 
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ModelService;
 import io.micrometer.core.instrument.Counter;
@@ -52,11 +53,7 @@ class Rollouts {
         this.rollbacks = Counter.builder("sentiment.rollout.canary.rollbacks")
                 .description("Canaries ended because a guard was breached").register(registry);
         this.cached = safeRead().orElse(new RolloutStore.Versioned(RolloutState.EMPTY, 0));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "rollout-follower");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rollout-follower"));
         scheduler.scheduleWithFixedDelay(this::refresh, settings.pollInterval().toMillis(),
                 settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::checkGuards, settings.guardInterval().toMillis(),

@@ -1,5 +1,6 @@
 package com.example.sentiment.rollout;
 
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.SentimentProperties;
 import jakarta.annotation.PreDestroy;
 import java.util.Locale;
@@ -42,11 +43,7 @@ public class ShadowGate {
         this.rollouts = rollouts;
         this.comparison = comparison;
         this.settings = settings;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "shadow-gate");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("shadow-gate"));
         long every = settings.guardInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
     }

@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.dataset.PreparedDataset;
 import com.example.sentiment.ml.Distillation;
 import com.example.sentiment.ml.EncodedTexts;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -129,12 +129,8 @@ record DistilledDataset(Vocabulary vocabulary, EncodedTexts train, EncodedTexts 
         observer.onLabelling(0, total);
         int chunks = (total + chunk - 1) / chunk;
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger named = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, chunks)), task -> {
-            Thread thread = new Thread(task, "teacher-labelling-" + named.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, chunks)),
+                DaemonThreads.numbered("teacher-labelling-"));
         List<Future<?>> labelled = new ArrayList<>(chunks);
         try {
             for (int c = 0; c < chunks; c++) {

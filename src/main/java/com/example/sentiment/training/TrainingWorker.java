@@ -1,5 +1,6 @@
 package com.example.sentiment.training;
 
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.system.ProcessAddress;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,11 +67,7 @@ class TrainingWorker {
         // for as long as the worker runs: the queue's database may be away for minutes
         this.claims = new RetryTemplate(properties.retry().jobClaim().policy().includes(RuntimeException.class)
                 .predicate(e -> !stopping).build());
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "training-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("training-heartbeat"));
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -1,6 +1,7 @@
 package com.example.sentiment.model.postgres;
 
 import com.example.sentiment.ConditionalOnPostgres;
+import com.example.sentiment.DaemonThreads;
 import com.example.sentiment.SentimentProperties;
 import com.example.sentiment.model.ActiveVersionPointer;
 import jakarta.annotation.PreDestroy;
@@ -150,8 +151,7 @@ public class PostgresActiveVersionPointer implements ActiveVersionPointer {
         listeners.add(listener);
         synchronized (this) {
             if (listening == null && !closed) {
-                listening = new Thread(this::listen, "active-model-listener");
-                listening.setDaemon(true);
+                listening = DaemonThreads.named("active-model-listener").newThread(this::listen);
                 listening.start();
             }
         }
