@@ -5,6 +5,9 @@
 # neighbours, n-grams sampled) with its probabilities, and the student learns those, the true label mixed in for
 # the original phrases. It serves at the word-vector model's speed. Then it records the sst2/dev.csv figures.
 #
+# AUGMENTATION (8 copies a phrase by default) and EPOCHS (4, patience 2) set the recipe: docs/experiments.md compares
+# 1-12 copies (runs 108-155); about 70 minutes on 2 cores, half of it the teacher labelling.
+#
 # Usage: scripts/train-sst2-fast.sh DATASET_DIR   (the folder with SST-2's train.csv and dev.csv; see
 # scripts/train-default-model.sh for where SST-2 comes from). Run scripts/train-sst2-encoder.sh first if
 # models/sst2-encoder is missing.
@@ -15,8 +18,8 @@ data=${1:-${SST2_DIR:-}}
   echo "usage: scripts/train-sst2-fast.sh DATASET_DIR (the folder with SST-2's train.csv and dev.csv)" >&2; exit 2; }
 [ -d models/sst2-encoder ] || { echo "models/sst2-encoder is missing: run scripts/train-sst2-encoder.sh first" >&2; exit 2; }
 data=$(cd "$data" && pwd)
-augmentation=${AUGMENTATION:-4}
-epochs=${EPOCHS:-10}
+augmentation=${AUGMENTATION:-8}
+epochs=${EPOCHS:-4}
 scripts/fetch-glove.sh
 config='{"name":"sst2-fast","seed":42,"wordVectors":"glove-100d.vec","freezeEmbeddings":false,"epochs":'"$epochs"',"earlyStoppingPatience":2,"embeddingDropout":0,"preset":"none","validationUnit":"rows","activate":false,"teacher":"sst2-encoder","augmentation":'"$augmentation"'}'
 source scripts/bundled-model.sh
