@@ -6,7 +6,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * Thread factories for the service's background executors. Their threads are daemons, so that a background task
  * never keeps the process alive after Spring has closed, and are named, so that a thread dump says whose they are.
- * ({@code ml} names its two threads itself: the settings in this package depend on it, so it cannot depend on them.)
+ * ({@code ml} makes its two threads itself: this package's settings use {@code ml}'s types, so {@code ml} may not use
+ * this package without a cycle, which {@code ModuleBoundariesTest} refuses.)
  */
 public final class DaemonThreads {
 

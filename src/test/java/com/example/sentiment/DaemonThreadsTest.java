@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** The service's background threads: daemons, with the names a thread dump shows. */
 class DaemonThreadsTest {
 
     @Test
     void namedThreadsAreDaemonsThatCarryTheName() {
-        Thread first = DaemonThreads.named("model-follower").newThread(() -> { });
-        Thread second = DaemonThreads.named("model-follower").newThread(() -> { });
+        var threads = DaemonThreads.named("model-follower");
+        Thread first = threads.newThread(() -> { });
+        Thread second = threads.newThread(() -> { });
 
         assertThat(first.isDaemon()).isTrue();
+        assertThat(second.isDaemon()).isTrue();
         assertThat(first.getName()).isEqualTo("model-follower");
         assertThat(second.getName()).isEqualTo("model-follower");
     }
