@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,9 +81,9 @@ class TrainingWorker {
             return;
         }
         name = workerName();
+        ThreadFactory claimers = DaemonThreads.numbered("training-");
         for (int i = 1; i <= properties.training().concurrentJobs(); i++) {
-            Thread thread = new Thread(this::claimLoop, "training-" + i);
-            thread.setDaemon(true);
+            Thread thread = claimers.newThread(this::claimLoop);
             threads.add(thread);
             thread.start();
         }
