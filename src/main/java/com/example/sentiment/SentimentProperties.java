@@ -508,6 +508,7 @@ public record SentimentProperties(
      * @param longTextStride with {@code chunk}: tokens from one window's start to the next's; 0 = half a window
      * @param distillationLoss with a {@code teacher}: {@code soft-labels} or {@code logits} (see
      *                         {@link com.example.sentiment.ml.HyperParameters.DistillationLoss})
+     * @param lstmLayers stacked LSTM layers (the fused engine only)
      */
     public record Defaults(
             @Min(1) @Max(1000) @DefaultValue("15") int epochs,
@@ -541,7 +542,8 @@ public record SentimentProperties(
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double teacherWeight,
             @NotNull @Pattern(regexp = "(?i)chunk|truncate") @DefaultValue("chunk") String longText,
             @Min(0) @Max(2048) @DefaultValue("0") int longTextStride,
-            @NotNull @Pattern(regexp = "(?i)soft-labels|logits") @DefaultValue("soft-labels") String distillationLoss) {
+            @NotNull @Pattern(regexp = "(?i)soft-labels|logits") @DefaultValue("soft-labels") String distillationLoss,
+            @Min(1) @Max(4) @DefaultValue("1") int lstmLayers) {
     }
 
     /**

@@ -15,7 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Configuration of the fused LSTM layer: a one- or two-direction LSTM over an embedded (or encoded), end-padded
- * and masked sequence {@code [n, T, E]} that outputs a summary {@code [n, S]} of each text's real steps. The
+ * and masked sequence {@code [n, T, E]} that outputs a summary {@code [n, S]} of each text's real steps. With
+ * {@code layers} above 1 the LSTMs are stacked: each lower layer's outputs at every step (both directions side by
+ * side, each at its text's position) are the next one's input, and only the top layer is summarised. The
  * whole sequence is one layer call ({@link FusedLstmPass}, {@link LstmRecurrence}: the input projection and the weight
  * gradients as single matrix products) instead of DL4J's per-time-step {@code LSTM} layer; served through
  * libnd4j's fused {@code lstmLayer} op ({@link FusedLstmForward}).
@@ -27,6 +29,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class FusedLstm extends FeedForwardLayer {
 
     private boolean bidirectional;
+    // 1 in configurations saved before layers could be stacked, which have no such property
+    private int layers = 1;
     private List<HyperParameters.Pooling> poolings = List.of(HyperParameters.Pooling.LAST);
     private double forgetGateBiasInit = 1.0;
 
@@ -37,6 +41,7 @@ final class FusedLstm extends FeedForwardLayer {
     private FusedLstm(Builder builder) {
         super(builder);
         this.bidirectional = builder.bidirectional;
+        this.layers = builder.layers;
         this.poolings = List.copyOf(builder.poolings);
     }
 
@@ -48,6 +53,19 @@ final class FusedLstm extends FeedForwardLayer {
 
     public void setBidirectional(boolean bidirectional) {
         this.bidirectional = bidirectional;
+    }
+
+    public int getLayers() {
+        return layers;
+    }
+
+    public void setLayers(int layers) {
+        this.layers = Math.max(1, layers);
+    }
+
+    /** The input width of stacked layer {@code layer}: the embedding's for the first, the layer below's outputs after it. */
+    long layerInputSize(int layer) {
+        return layer == 0 ? nIn : nOut * (bidirectional ? 2 : 1);
     }
 
     public List<HyperParameters.Pooling> getPoolings() {
@@ -109,13 +127,23 @@ final class FusedLstm extends FeedForwardLayer {
                 .build();
     }
 
-    /** Builds a {@link FusedLstm}; {@code nIn} is the embedding size, {@code nOut} the units. */
+    /** Builds a {@link FusedLstm}; {@code nIn} is the embedding size, {@code nOut} the units of each layer and direction. */
     static final class Builder extends FeedForwardLayer.Builder<Builder> {
         private boolean bidirectional;
+        private int layers = 1;
         private List<HyperParameters.Pooling> poolings = List.of(HyperParameters.Pooling.LAST);
 
         Builder bidirectional(boolean value) {
             this.bidirectional = value;
+            return this;
+        }
+
+        /** Stacked LSTM layers, at least 1. */
+        Builder layers(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("a fused LSTM has at least one layer, not " + value);
+            }
+            this.layers = value;
             return this;
         }
 

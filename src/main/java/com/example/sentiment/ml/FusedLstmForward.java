@@ -53,7 +53,8 @@ final class FusedLstmForward {
     // null when the network reads vectors as they are (an encoder's states)
     private final INDArray embedding;
     private final DataType dataType;
-    private final List<FusedLstmPass.Weights> directions;
+    // each stacked layer's directions, the first layer first
+    private final List<List<FusedLstmPass.Weights>> layers;
     private final List<HyperParameters.Pooling> poolings;
     private final boolean backwardLastIsFirstStep;
     private final INDArray outputWeights;
@@ -63,12 +64,16 @@ final class FusedLstmForward {
 
     private FusedLstmForward(MultiLayerNetwork network, LstmArchitecture architecture) {
         this.embedding = architecture.readsWordIds() ? network.getParam("0_W") : null;
-        List<FusedLstmPass.Weights> weights = new ArrayList<>();
-        for (int d = 0; d < architecture.directions().size(); d++) {
-            weights.add(architecture.weights(network, d, GATE_ORDER));
+        List<List<FusedLstmPass.Weights>> stack = new ArrayList<>();
+        for (int l = 0; l < architecture.layers(); l++) {
+            List<FusedLstmPass.Weights> weights = new ArrayList<>();
+            for (int d = 0; d < architecture.directions().size(); d++) {
+                weights.add(architecture.weights(network, l, d, GATE_ORDER));
+            }
+            stack.add(weights);
         }
-        this.directions = weights;
-        this.dataType = weights.get(0).recurrent().dataType();
+        this.layers = stack;
+        this.dataType = stack.get(0).get(0).recurrent().dataType();
         this.poolings = architecture.poolings();
         this.backwardLastIsFirstStep = architecture.backwardLastIsFirstStep();
         this.outputWeights = network.getParam(architecture.outputLayer() + "_W");
@@ -121,21 +126,13 @@ final class FusedLstmForward {
         int width = lengths[0];
         INDArray inputs = features.lstmInput(ordered, width, embedding, dataType);
         List<Segment> segments = segments(lengths);
-        INDArray[] outputs = new INDArray[directions.size()];
-        for (int d = 0; d < outputs.length; d++) {
-            outputs[d] = Nd4j.create(dataType, n, width, directions.get(d).recurrent().size(0));
-        }
-        Runnable backward = outputs.length == 1 ? null : () -> inThisThreadsWorkspace(() ->
-                run(SequenceSummary.permuteSteps(inputs, SequenceSummary.reversedWithinLength(lengths, width)),
-                        directions.get(1), segments, outputs[1]));
-        try (SpareCore.Pass pass = SpareCore.enter()) {
-            SpareCore.Lent lent = backward != null && n >= MIN_TEXTS_TO_LEND ? pass.lend(backward) : null;
-            run(inputs, directions.get(0), segments, outputs[0]);
-            if (lent != null) {
-                lent.join();
-            } else if (backward != null) {
-                backward.run();
-            }
+        int[] reversed = layers.get(0).size() > 1 ? SequenceSummary.reversedWithinLength(lengths, width) : null;
+        INDArray[] outputs = layer(layers.get(0), inputs, reversed, segments);
+        for (int l = 1; l < layers.size(); l++) {
+            // the next layer reads each step's directions side by side, the backward outputs back in text order
+            INDArray below = outputs.length == 1 ? outputs[0]
+                    : Nd4j.concat(2, outputs[0], SequenceSummary.permuteSteps(outputs[1], reversed));
+            outputs = layer(layers.get(l), below, reversed, segments);
         }
         INDArray summary = new SequenceSummary(outputs, lengths, poolings, backwardLastIsFirstStep).summary();
         INDArray logits = summary.mmul(outputWeights).addiRowVector(outputBias);
@@ -145,6 +142,33 @@ final class FusedLstmForward {
             inputOrder[local[r]] = r;
         }
         return probabilities.getRows(inputOrder);
+    }
+
+    /**
+     * One LSTM layer's directions over {@code inputs} {@code [n, T, E]} (longest text first): the forward
+     * outputs, and the backward ones in the order it read each text (reversed within its length), the latter on
+     * the spare core when the batch is large enough to pay for it.
+     */
+    private INDArray[] layer(List<FusedLstmPass.Weights> directions, INDArray inputs, int[] reversed,
+                             List<Segment> segments) {
+        int n = (int) inputs.size(0);
+        int width = (int) inputs.size(1);
+        INDArray[] outputs = new INDArray[directions.size()];
+        for (int d = 0; d < outputs.length; d++) {
+            outputs[d] = Nd4j.create(dataType, n, width, directions.get(d).recurrent().size(0));
+        }
+        Runnable backward = outputs.length == 1 ? null : () -> inThisThreadsWorkspace(() ->
+                run(SequenceSummary.permuteSteps(inputs, reversed), directions.get(1), segments, outputs[1]));
+        try (SpareCore.Pass pass = SpareCore.enter()) {
+            SpareCore.Lent lent = backward != null && n >= MIN_TEXTS_TO_LEND ? pass.lend(backward) : null;
+            run(inputs, directions.get(0), segments, outputs[0]);
+            if (lent != null) {
+                lent.join();
+            } else if (backward != null) {
+                backward.run();
+            }
+        }
+        return outputs;
     }
 
     /**

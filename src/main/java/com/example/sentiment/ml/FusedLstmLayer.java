@@ -87,14 +87,18 @@ final class FusedLstmLayer extends BaseLayer<FusedLstm> {
     public void clearNoiseWeightParams() {
     }
 
-    private List<FusedLstmPass.Weights> weights() {
-        List<String> keys = FusedLstmParams.INSTANCE.paramKeys(layerConf());
-        List<FusedLstmPass.Weights> directions = new ArrayList<>();
-        for (int k = 0; k < keys.size(); k += 3) {
-            directions.add(new FusedLstmPass.Weights(getParam(keys.get(k)), getParam(keys.get(k + 1)),
-                    getParam(keys.get(k + 2))));
+    /** Each stacked layer's directions' weights, in the order of the parameter keys. */
+    private List<List<FusedLstmPass.Weights>> weights() {
+        List<List<FusedLstmPass.Weights>> layers = new ArrayList<>();
+        for (int l = 0; l < layerConf().getLayers(); l++) {
+            List<FusedLstmPass.Weights> directions = new ArrayList<>();
+            for (String prefix : FusedLstmParams.prefixes(layerConf(), l)) {
+                directions.add(new FusedLstmPass.Weights(getParam(prefix + FusedLstmParams.INPUT_WEIGHTS),
+                        getParam(prefix + FusedLstmParams.RECURRENT_WEIGHTS), getParam(prefix + FusedLstmParams.BIAS)));
+            }
+            layers.add(directions);
         }
-        return directions;
+        return layers;
     }
 
     private int[] lengths(INDArray x) {

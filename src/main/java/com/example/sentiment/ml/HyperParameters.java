@@ -44,6 +44,8 @@ import java.util.Locale;
  * @param distillationLoss with soft targets (a distilled student): what the loss compares ({@link DistillationLoss});
  *                         null for a model that is no student, and for students from before it existed, which
  *                         learnt {@link DistillationLoss#SOFT_LABELS}
+ * @param lstmLayers stacked LSTM layers, each reading the outputs of the one below at every step (the fused
+ *                   engine only); 1 in versions from before they could be stacked
  */
 public record HyperParameters(
         int epochs,
@@ -72,11 +74,30 @@ public record HyperParameters(
         String encoder,
         LongText longText,
         int longTextStride,
-        DistillationLoss distillationLoss) {
+        DistillationLoss distillationLoss,
+        int lstmLayers) {
 
-    /** A version saved before long texts could be read in windows has no {@code longText}: it truncates them. */
+    /**
+     * A version saved before long texts could be read in windows has no {@code longText}: it truncates them. One
+     * saved before LSTM layers could be stacked has no {@code lstmLayers} (read as 0): it has one.
+     */
     public HyperParameters {
         longText = longText != null ? longText : LongText.TRUNCATE;
+        lstmLayers = Math.max(1, lstmLayers);
+    }
+
+    /** The settings as they were before LSTM layers could be stacked (one layer). */
+    public HyperParameters(int epochs, int batchSize, double learningRate, int embeddingSize, int lstmUnits,
+                           boolean bidirectional, double dropout, double embeddingDropout, int maxSequenceLength,
+                           int minWordFrequency, int maxVocabularySize, long seed, int earlyStoppingPatience,
+                           Pooling pooling, String wordVectors, boolean freezeEmbeddings, Engine engine,
+                           SelectionMetric selectionMetric, double spatialDropout, double weightDecay,
+                           int fineTuneEpochs, int ensembleSize, ClassWeights classWeights, String encoder,
+                           LongText longText, int longTextStride, DistillationLoss distillationLoss) {
+        this(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout, embeddingDropout,
+                maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
+                wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
+                ensembleSize, classWeights, encoder, longText, longTextStride, distillationLoss, 1);
     }
 
     /** The settings as they were before a student could learn its teacher's logits (it learns probabilities). */
@@ -154,7 +175,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, size, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience, pooling,
                 wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay, fineTuneEpochs,
-                ensembleSize, classWeights, encoder, longText, longTextStride, distillationLoss);
+                ensembleSize, classWeights, encoder, longText, longTextStride, distillationLoss, lstmLayers);
     }
 
     /** Whether the LSTM reads a pretrained encoder's states ({@link #encoder()} names it) instead of word vectors. */
@@ -176,7 +197,7 @@ public record HyperParameters(
                 embeddingDropout, maxSequenceLength, encoder == null ? minWordFrequency : ENCODER_MIN_WORD_FREQUENCY,
                 encoder == null ? maxVocabularySize : ENCODER_MAX_VOCABULARY_SIZE, seed, earlyStoppingPatience,
                 pooling, null, false, engine, selectionMetric, spatialDropout, weightDecay, 0, ensembleSize, classWeights,
-                encoder, longText, longTextStride, distillationLoss);
+                encoder, longText, longTextStride, distillationLoss, lstmLayers);
     }
 
     /**
@@ -187,7 +208,7 @@ public record HyperParameters(
         return new HyperParameters(fineTuneEpochs, batchSize, learningRate / 10, embeddingSize, lstmUnits, bidirectional,
                 dropout, embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, 1, pooling,
                 wordVectors, false, engine, selectionMetric, spatialDropout, weightDecay, 0, 1, classWeights, encoder,
-                longText, longTextStride, distillationLoss);
+                longText, longTextStride, distillationLoss, lstmLayers);
     }
 
     /** The same settings as an ensemble of {@code members} networks from consecutive seeds. */
@@ -195,7 +216,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
                 pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay,
-                fineTuneEpochs, members, classWeights, encoder, longText, longTextStride, distillationLoss);
+                fineTuneEpochs, members, classWeights, encoder, longText, longTextStride, distillationLoss, lstmLayers);
     }
 
     /** The settings of one ensemble member: a single network from another seed. */
@@ -203,7 +224,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed + index,
                 earlyStoppingPatience, pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout,
-                weightDecay, fineTuneEpochs, 1, classWeights, encoder, longText, longTextStride, distillationLoss);
+                weightDecay, fineTuneEpochs, 1, classWeights, encoder, longText, longTextStride, distillationLoss, lstmLayers);
     }
 
     /**
@@ -234,7 +255,7 @@ public record HyperParameters(
         return new HyperParameters(epochs, batchSize, learningRate, embeddingSize, lstmUnits, bidirectional, dropout,
                 embeddingDropout, maxSequenceLength, minWordFrequency, maxVocabularySize, seed, earlyStoppingPatience,
                 pooling, wordVectors, freezeEmbeddings, engine, selectionMetric, spatialDropout, weightDecay,
-                fineTuneEpochs, ensembleSize, classWeights, encoder, mode, stride, distillationLoss);
+                fineTuneEpochs, ensembleSize, classWeights, encoder, mode, stride, distillationLoss, lstmLayers);
     }
 
     /** Whether the labels' examples are weighed in the loss, {@code false} when unset. */

@@ -24,14 +24,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The shape of a network the service trains, read from its configuration, for the forward passes that run
  * outside DL4J ({@link FusedLstmForward}, {@link OnnxClassifierGraph}): an embedding of word ids (or an
- * encoder's states read as they are), one LSTM in one or both directions (the {@link FusedLstm} layer, or
+ * encoder's states read as they are), an LSTM in one or both directions (the {@link FusedLstm} layer, one or
+ * several stacked, or
  * DL4J's own {@code LSTM}, in {@code LastTimeStep} or followed by global max or mean pooling, with or without
  * {@code Bidirectional}), a summary of each text's real steps, dropout (nothing at inference) and a softmax
  * output layer (or, for a multi-label network, one sigmoid per label).
  *
  * @param recurrentLayer index of the LSTM layer: 1 after an embedding, 0 when it reads an encoder's states
- * @param directions parameter-name prefixes of the forward (and backward) direction's {@code W}, {@code RW},
- *     {@code b}
+ * @param directions parameter-name prefixes of the first LSTM layer's forward (and backward) direction's
+ *     {@code W}, {@code RW}, {@code b}
+ * @param layers stacked LSTM layers (1 but for the {@link FusedLstm} layer): a lower layer's outputs at every
+ *     step, its directions side by side, are the next one's input, and the top layer is summarised
  * @param gateBlocks where each gate ({@link #INPUT}, {@link #FORGET}, {@link #CELL}, {@link #OUTPUT}) sits
  *     among the four blocks of the layer's {@code 4H} columns
  * @param units the LSTM's units per direction
@@ -41,7 +44,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *     state
  * @param outputLayer index of the softmax output layer
  */
-record LstmArchitecture(int recurrentLayer, List<String> directions, int[] gateBlocks, long units,
+record LstmArchitecture(int recurrentLayer, List<String> directions, int layers, int[] gateBlocks, long units,
                         List<HyperParameters.Pooling> poolings, boolean backwardLastIsFirstStep, int outputLayer) {
 
     static final int INPUT = 0;
@@ -80,10 +83,10 @@ record LstmArchitecture(int recurrentLayer, List<String> directions, int[] gateB
         Optional<LstmArchitecture> architecture;
         if (recurrent instanceof FusedLstm lstm) {
             List<String> prefixes = new ArrayList<>();
-            for (String direction : FusedLstmParams.prefixes(lstm)) {
+            for (String direction : FusedLstmParams.prefixes(lstm, 0)) {
                 prefixes.add(first + "_" + direction);
             }
-            architecture = Optional.of(new LstmArchitecture(first, prefixes, FUSED_BLOCKS, lstm.getNOut(),
+            architecture = Optional.of(new LstmArchitecture(first, prefixes, lstm.getLayers(), FUSED_BLOCKS, lstm.getNOut(),
                     lstm.getPoolings(), false, layers - 1));
         } else if (recurrent instanceof LastTimeStep last) {
             architecture = dl4j(network, first, last.getUnderlying(), HyperParameters.Pooling.LAST, true);
@@ -122,7 +125,7 @@ record LstmArchitecture(int recurrentLayer, List<String> directions, int[] gateB
             return Optional.empty();
         }
         // DL4J's LastTimeStep over Bidirectional reads the backward output at the text's last position
-        return Optional.of(new LstmArchitecture(index, prefixes, DL4J_BLOCKS, lstm.getNOut(), List.of(pooling),
+        return Optional.of(new LstmArchitecture(index, prefixes, 1, DL4J_BLOCKS, lstm.getNOut(), List.of(pooling),
                 lastTimeStep && prefixes.size() > 1, network.getnLayers() - 1));
     }
 
@@ -141,12 +144,13 @@ record LstmArchitecture(int recurrentLayer, List<String> directions, int[] gateB
     }
 
     /**
-     * Direction {@code direction}'s weights (input {@code [E, 4H]}, recurrent {@code [H, 4H]}, bias {@code [4H]})
-     * with their gate blocks in {@code gateOrder}, a permutation of {@link #INPUT}, {@link #FORGET},
-     * {@link #CELL}, {@link #OUTPUT}: the order the reader wants.
+     * Stacked layer {@code layer}'s direction {@code direction}'s weights (input {@code [E, 4H]}, recurrent
+     * {@code [H, 4H]}, bias {@code [4H]}) with their gate blocks in {@code gateOrder}, a permutation of
+     * {@link #INPUT}, {@link #FORGET}, {@link #CELL}, {@link #OUTPUT}: the order the reader wants.
      */
-    FusedLstmPass.Weights weights(MultiLayerNetwork network, int direction, int... gateOrder) {
-        String prefix = directions.get(direction);
+    FusedLstmPass.Weights weights(MultiLayerNetwork network, int layer, int direction, int... gateOrder) {
+        String prefix = layer == 0 ? directions.get(direction)
+                : directions.get(direction).replaceFirst("_", "_" + FusedLstmParams.layerPrefix(layer));
         int[] from = new int[4];
         for (int k = 0; k < 4; k++) {
             from[k] = gateBlocks[gateOrder[k]];

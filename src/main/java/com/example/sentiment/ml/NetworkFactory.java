@@ -31,7 +31,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Builds the many-to-one LSTM: token ids, embedding (or, with an encoder, the encoder's states in its place),
- * LSTM, a summary of the real (masked) steps, dropout, softmax over the labels; cross-entropy loss and Adam.
+ * LSTM (one or several stacked), a summary of the real (masked) steps, dropout, softmax over the labels; cross-entropy loss and Adam.
  * The LSTM is the {@link FusedLstm} layer, or DL4J's own {@code LSTM} when the settings ask for that engine.
  */
 final class NetworkFactory {
@@ -172,7 +172,7 @@ final class NetworkFactory {
 
     private static long fusedLstm(HyperParameters hp, NeuralNetConfiguration.ListBuilder layers) {
         FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(hp.bidirectional())
-                .poolings(hp.pooling().parts());
+                .layers(hp.lstmLayers()).poolings(hp.pooling().parts());
         lstm.nIn(hp.embeddingSize()).nOut(hp.lstmUnits());
         // a layer's dropout applies to its input: here the word vectors (or encoder states), which fine-tuning
         // otherwise overfits
@@ -187,8 +187,9 @@ final class NetworkFactory {
     }
 
     private static long dl4jLstm(HyperParameters hp, NeuralNetConfiguration.ListBuilder layers) {
-        if (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0) {
-            throw new IllegalArgumentException("pooling last+max and spatial dropout need the fused engine");
+        if (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0 || hp.lstmLayers() > 1) {
+            throw new IllegalArgumentException("pooling last+max, spatial dropout and stacked LSTM layers need the "
+                    + "fused engine");
         }
         LSTM.Builder lstmBuilder = new LSTM.Builder().nIn(hp.embeddingSize()).nOut(hp.lstmUnits()).activation(Activation.TANH);
         if (hp.embeddingDropout() > 0) {

@@ -17,6 +17,7 @@ import org.nd4j.shade.protobuf.ByteString;
  * <pre>
  * ids int64 [n, T] -> Transpose [T, n] -> Gather(embedding) [T, n, E]   (or: steps float [n, T, E] -> Transpose)
  *   -> LSTM(sequence_lens = lengths int32 [n]; forward or bidirectional) -> Y [T, D, n, H], Y_h [D, n, H]
+ *   (stacked layers: each lower one's Y -> Transpose, Reshape [T, n, D x H] -> the next LSTM)
  *   -> summary [n, S] (each pooling's block, each of D x H) -> Gemm(dense) -> Softmax (Sigmoid for a multi-label network) -> probabilities [n, C]
  * </pre>
  * An ensemble's members share the inputs and the masks, and the graph's output is the {@code Mean} of their
@@ -70,6 +71,7 @@ final class OnnxClassifierGraph {
             LstmArchitecture other = architecture(member);
             if (other.units() != architecture.units() || !other.poolings().equals(architecture.poolings())
                     || other.directions().size() != architecture.directions().size()
+                    || other.layers() != architecture.layers()
                     || other.readsWordIds() != architecture.readsWordIds()
                     || other.backwardLastIsFirstStep() != architecture.backwardLastIsFirstStep()) {
                 throw new IllegalArgumentException("ensemble members must share one architecture");
@@ -165,29 +167,17 @@ final class OnnxClassifierGraph {
             graph.addInitializer(tensor(p + "embedding", embedding, embedding.shape()));
             x = node("Gather", List.of(p + "embedding", "ids_by_step"), p + "x", integer("axis", 0));
         }
-        List<INDArray> input = new ArrayList<>();
-        List<INDArray> recurrent = new ArrayList<>();
-        List<INDArray> bias = new ArrayList<>();
-        for (int d = 0; d < directions; d++) {
-            FusedLstmPass.Weights w = architecture.weights(network, d, GATE_ORDER);
-            input.add(w.input().transpose());
-            recurrent.add(w.recurrent().transpose());
-            // B = [Wb, Rb]: DL4J has one bias per gate, so the recurrent half is 0
-            bias.add(w.bias());
-            bias.add(w.bias().like().assign(0));
+        for (int l = 0; l < architecture.layers() - 1; l++) {
+            // a lower layer of a stack: every step's output, [T, D, n, H] -> [T, n, D x H], is the next one's input
+            String q = p + "l" + l + ".";
+            lstm(network, l, x, q, List.of(q + "Y"));
+            graph.addInitializer(longs(q + "next_shape", new long[] {3}, 0, 0, (long) directions * h));
+            String byStep = node("Transpose", List.of(q + "Y"), q + "Y_by_step", integers("perm", 0, 2, 1, 3));
+            x = node("Reshape", List.of(byStep, q + "next_shape"), q + "next");
         }
-        long inputSize = input.get(0).size(1);
-        graph.addInitializer(tensor(p + "W", input, directions, 4L * h, inputSize))
-                .addInitializer(tensor(p + "R", recurrent, directions, 4L * h, h))
-                .addInitializer(tensor(p + "B", bias, directions, 8L * h));
         boolean needsSteps = masks.real() != null || masks.last() != null;
-        List<Onnx.AttributeProto> attributes = new ArrayList<>(List.of(integer("hidden_size", h)));
-        if (directions == 2) {
-            attributes.add(string("direction", "bidirectional"));
-        }
         // Y (every step's output) only when a summary reads it: an empty name leaves it out
-        graph.addNode(node("LSTM", List.of(x, p + "W", p + "R", p + "B", LENGTHS),
-                List.of(needsSteps ? p + "Y" : "", p + "Y_h"), attributes));
+        lstm(network, architecture.layers() - 1, x, p, List.of(needsSteps ? p + "Y" : "", p + "Y_h"));
         String steps = null;
         if (needsSteps) {
             // [T, D, n, H] -> [n, T, D x H]: each step's directions side by side, forward first
@@ -223,6 +213,31 @@ final class OnnxClassifierGraph {
         } else {
             node("Softmax", List.of(logits), output, integer("axis", -1));
         }
+    }
+
+    /** An {@code LSTM} node of stacked layer {@code layer}'s weights over {@code x}, its outputs {@code Y, Y_h}. */
+    private void lstm(MultiLayerNetwork network, int layer, String x, String p, List<String> outputs) {
+        int h = (int) units;
+        List<INDArray> input = new ArrayList<>();
+        List<INDArray> recurrent = new ArrayList<>();
+        List<INDArray> bias = new ArrayList<>();
+        for (int d = 0; d < directions; d++) {
+            FusedLstmPass.Weights w = architecture.weights(network, layer, d, GATE_ORDER);
+            input.add(w.input().transpose());
+            recurrent.add(w.recurrent().transpose());
+            // B = [Wb, Rb]: DL4J has one bias per gate, so the recurrent half is 0
+            bias.add(w.bias());
+            bias.add(w.bias().like().assign(0));
+        }
+        long inputSize = input.get(0).size(1);
+        graph.addInitializer(tensor(p + "W", input, directions, 4L * h, inputSize))
+                .addInitializer(tensor(p + "R", recurrent, directions, 4L * h, h))
+                .addInitializer(tensor(p + "B", bias, directions, 8L * h));
+        List<Onnx.AttributeProto> attributes = new ArrayList<>(List.of(integer("hidden_size", h)));
+        if (directions == 2) {
+            attributes.add(string("direction", "bidirectional"));
+        }
+        graph.addNode(node("LSTM", List.of(x, p + "W", p + "R", p + "B", LENGTHS), outputs, attributes));
     }
 
     /** Each direction's final state, {@code [n, D x H]}, from the LSTM's {@code Y_h} {@code [D, n, H]}. */

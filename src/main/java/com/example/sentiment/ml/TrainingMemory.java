@@ -17,15 +17,18 @@ public final class TrainingMemory {
         long embedding = hp.embeddingSize();
         long units = hp.lstmUnits();
         long directions = hp.bidirectional() ? 2 : 1;
+        long stacked = hp.lstmLayers() - 1L;
+        // a stacked layer reads the layer below's outputs, directions x units wide
         long parameters = vocabularySize * embedding
                 + directions * 4 * units * (embedding + units + 1)
+                + stacked * directions * 4 * units * (directions * units + units + 1)
                 + directions * units * classes + classes;
         // weights, gradients, Adam's two moments, the best epoch's copy kept by early stopping and the classifier
         long parameterBytes = parameters * Float.BYTES * 6;
         // per example and step: the embedded input, four gates, cell and output kept for backpropagation, and
         // their gradients; validation batches are at least 64 examples
         long steps = (long) Math.max(hp.batchSize(), 64) * hp.maxSequenceLength();
-        long activationBytes = steps * (embedding + 7 * units) * directions * Float.BYTES * 2;
+        long activationBytes = steps * (embedding + 7 * units * hp.lstmLayers()) * directions * Float.BYTES * 2;
         return parameterBytes + activationBytes + FIXED_BYTES;
     }
 }

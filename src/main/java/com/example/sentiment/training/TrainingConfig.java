@@ -30,6 +30,10 @@ record TrainingConfig(
         Double learningRate,
         @Min(value = 2, message = "must be at least 2") @Max(value = 1024, message = "must be at most 1024") Integer embeddingSize,
         @Min(value = 1, message = "must be at least 1") @Max(value = 2048, message = "must be at most 2048") Integer lstmUnits,
+        @Schema(description = "stacked LSTM layers, each reading every step of the one below (both directions "
+                + "with bidirectional), the top one summarised by pooling; each costs about one layer's training and "
+                + "serving time; engine fused only", example = "1")
+        @Min(value = 1, message = "must be at least 1") @Max(value = 4, message = "must be at most 4") Integer lstmLayers,
         Boolean bidirectional,
         @DecimalMin(value = "0.0", message = "must be between 0 and 0.95")
         @DecimalMax(value = "0.95", message = "must be between 0 and 0.95") Double dropout,
@@ -182,7 +186,7 @@ record TrainingConfig(
 
     static final TrainingConfig EMPTY = new TrainingConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Asks for no pre-computed vectors even when the defaults name some. */
     static final String NO_VECTORS = "none";
@@ -289,7 +293,8 @@ record TrainingConfig(
                 LongText.ofSetting(or(longText, d.longText())), or(longTextStride, d.longTextStride()),
                 // only a student has soft targets for it to act on
                 teacher == null ? null
-                        : HyperParameters.DistillationLoss.ofSetting(or(distillationLoss, d.distillationLoss())));
+                        : HyperParameters.DistillationLoss.ofSetting(or(distillationLoss, d.distillationLoss())),
+                or(lstmLayers, d.lstmLayers()));
         // with an encoder, the settings of word vectors and of the vocabulary say nothing about what is trained
         return encoderName == null ? hp : hp.asTrained();
     }

@@ -82,8 +82,9 @@ class TrainingUploadReader {
         }
         HyperParameters hp = resolved.hyperParameters();
         if (hp.engine() == HyperParameters.Engine.DL4J
-                && (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0)) {
-            throw BadRequestException.forField("config.engine", "pooling last+max and spatialDropout need engine fused");
+                && (hp.pooling() == HyperParameters.Pooling.LAST_MAX || hp.spatialDropout() > 0 || hp.lstmLayers() > 1)) {
+            throw BadRequestException.forField("config.engine",
+                    "pooling last+max, spatialDropout and lstmLayers above 1 need engine fused");
         }
         if (hp.usesEncoder() && !encoders.has(hp.encoder())) {
             List<String> names = new ArrayList<>();

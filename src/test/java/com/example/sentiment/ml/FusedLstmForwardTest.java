@@ -138,6 +138,39 @@ class FusedLstmForwardTest {
         assertThat(SpareCore.lentCount()).isEqualTo(lentBefore + 3);
     }
 
+    /** Stacked fused layers: one or both directions, every pooling. */
+    static Stream<Arguments> stackedArchitectures() {
+        return Stream.of(false, true).flatMap(bidirectional -> Stream.of(HyperParameters.Pooling.values())
+                .map(pooling -> Arguments.of(bidirectional, pooling)));
+    }
+
+    @ParameterizedTest(name = "bidirectional {0}, {1}")
+    @MethodSource("stackedArchitectures")
+    void stackedLayersGiveTheNetworksProbabilities(boolean bidirectional, HyperParameters.Pooling pooling) {
+        MultiLayerNetwork network = TinyNetworks.fusedNetwork(bidirectional, pooling, 3, 2);
+        FusedLstmForward fused = FusedLstmForward.of(network).orElseThrow();
+        // texts of mixed lengths, in segments, and a pass large enough to lend its backward directions
+        int[] large = java.util.stream.IntStream.range(0, FusedLstmForward.MIN_TEXTS_TO_LEND)
+                .map(i -> LARGE_BATCH_LENGTHS[i % LARGE_BATCH_LENGTHS.length]).toArray();
+        SpareCore.cores(2);
+        try {
+            for (int[] lengths : new int[][] {TinyNetworks.LENGTHS, SPREAD_LENGTHS, large}) {
+                DataSet batch = TinyNetworks.batch(9, lengths);
+                double[][] expected = network.output(batch.getFeatures(), false, batch.getFeaturesMaskArray(), null)
+                        .toDoubleMatrix();
+                int[] all = java.util.stream.IntStream.range(0, lengths.length).toArray();
+                double[][] actual = fused.probabilitiesAtFullPrecision(TinyNetworks.sequences(batch, lengths), all, 0,
+                        all.length);
+                for (int r = 0; r < all.length; r++) {
+                    assertThat(actual[r]).as("%d texts, row %d", lengths.length, r).containsExactly(expected[r],
+                            within(1e-9));
+                }
+            }
+        } finally {
+            SpareCore.cores(1);
+        }
+    }
+
     static Stream<Arguments> bidirectionalArchitectures() {
         return architectures().filter(a -> (boolean) a.get()[1]).map(a -> Arguments.of(a.get()[0], a.get()[2]));
     }

@@ -73,6 +73,29 @@ class FusedLstmTest {
         assertEqualToDl4j(true, pooling);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = HyperParameters.Pooling.class, names = {"LAST", "MAX"})
+    void twoStackedLayersEqualDl4jsStackedLstms(HyperParameters.Pooling pooling) {
+        assertEqualToDl4j(false, pooling, 2);
+    }
+
+    @Test
+    void threeStackedLayersInBothDirectionsEqualDl4jsStackedBidirectionalLstmsOnTextsOfOneLength() {
+        // each lower layer hands the next its backward outputs at their text positions, as DL4J's Bidirectional
+        // does; DL4J reverses the whole padded batch, whose padding then reaches an upper layer's backward
+        // direction first, so texts of one length compare (mixed lengths: ONNX Runtime's LSTM, OnnxForwardTest)
+        assertEqualToDl4j(true, HyperParameters.Pooling.MEAN, 3, new int[] {WIDTH, WIDTH, WIDTH});
+    }
+
+    @Test
+    void stackedLayersWithFinalStatesPlusMaxHaveExactGradients() {
+        // DL4J has no such summary (nor the backward direction's final state): finite differences check it
+        MultiLayerNetwork stacked = fusedNetwork(true, HyperParameters.Pooling.LAST_MAX, 17, 2);
+        assertThat(stacked.getParam("1_l1bW").shape()).as("the second layer reads both directions of the first")
+                .containsExactly(2L * UNITS, 4L * UNITS);
+        assertThat(gradientCheck(stacked, batch(5))).as("analytic gradients equal finite differences").isTrue();
+    }
+
     @Test
     void backwardFinalStateMatchesDl4jOnReversedTextsAndFiniteDifferences() {
         MultiLayerNetwork fused = fusedNetwork(true, HyperParameters.Pooling.LAST, 11);
@@ -115,14 +138,16 @@ class FusedLstmTest {
         assertThat(gradientCheck(both, batch)).as("analytic gradients equal finite differences").isTrue();
     }
 
-    @Test
-    void savedAndRestoredNetworkTrainsOnIdentically() throws Exception {
-        MultiLayerNetwork original = fusedNetwork(true, HyperParameters.Pooling.MAX, RESTORE_SEED);
+    @ParameterizedTest(name = "{0} layers")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void savedAndRestoredNetworkTrainsOnIdentically(int stacked) throws Exception {
+        MultiLayerNetwork original = fusedNetwork(true, HyperParameters.Pooling.MAX, RESTORE_SEED, stacked);
         original.fit(batch(1));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(original, bytes, true);
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
         assertThat(restored.getLayer(1)).isInstanceOf(FusedLstmLayer.class);
+        assertThat(((FusedLstm) restored.getLayer(1).conf().getLayer()).getLayers()).isEqualTo(stacked);
         assertThat(restored.params()).isEqualTo(original.params());
         for (int step = 0; step < 3; step++) {
             DataSet batch = batch(10 + step);
@@ -130,15 +155,24 @@ class FusedLstmTest {
             restored.fit(batch);
         }
         assertThat(maxAbsDifference(restored.params(), original.params())).isEqualTo(0.0);
-        assertThat(maxAbsDifference(restored.params(), fusedNetwork(true, HyperParameters.Pooling.MAX, RESTORE_SEED).params()))
+        assertThat(maxAbsDifference(restored.params(), fusedNetwork(true, HyperParameters.Pooling.MAX, RESTORE_SEED, stacked).params()))
                 .as("training changed the weights").isGreaterThan(1e-4);
     }
 
     private static void assertEqualToDl4j(boolean bidirectional, HyperParameters.Pooling pooling) {
-        MultiLayerNetwork reference = dl4jNetwork(bidirectional, pooling, 7);
-        MultiLayerNetwork fused = fusedNetwork(bidirectional, pooling, 8);
-        copyWeights(reference, fused, bidirectional);
-        DataSet batch = batch(2);
+        assertEqualToDl4j(bidirectional, pooling, 1);
+    }
+
+    private static void assertEqualToDl4j(boolean bidirectional, HyperParameters.Pooling pooling, int stacked) {
+        assertEqualToDl4j(bidirectional, pooling, stacked, LENGTHS);
+    }
+
+    private static void assertEqualToDl4j(boolean bidirectional, HyperParameters.Pooling pooling, int stacked,
+                                          int[] lengths) {
+        MultiLayerNetwork reference = dl4jNetwork(bidirectional, pooling, 7, stacked);
+        MultiLayerNetwork fused = fusedNetwork(bidirectional, pooling, 8, stacked);
+        copyWeights(reference, fused, bidirectional, stacked);
+        DataSet batch = batch(2, lengths);
 
         INDArray expected = reference.output(batch.getFeatures(), false, batch.getFeaturesMaskArray(), null);
         INDArray actual = fused.output(batch.getFeatures(), false, batch.getFeaturesMaskArray(), null);
@@ -150,9 +184,10 @@ class FusedLstmTest {
         assertRelativelyEqual(fusedGradients.get("0_W"), referenceGradients.get("0_W"), "embedding");
         assertRelativelyEqual(fusedGradients.get("2_W"), referenceGradients.get(last + "_W"), "output weights");
         assertRelativelyEqual(fusedGradients.get("2_b"), referenceGradients.get(last + "_b"), "output bias");
-        for (String[] direction : directions(bidirectional)) {
-            String from = "1_" + direction[0];
-            String to = "1_" + direction[1];
+        for (int l = 0; l < stacked; l++) {
+          for (String[] direction : directions(bidirectional)) {
+            String from = (1 + l) + "_" + direction[0];
+            String to = "1_" + FusedLstmParams.layerPrefix(l) + direction[1];
             assertRelativelyEqual(fusedGradients.get(to + "W"), reorder(referenceGradients.get(from + "W")), to + "W");
             assertRelativelyEqual(fusedGradients.get(to + "RW"), reorder(referenceGradients.get(from + "RW")), to + "RW");
             if (!direction[1].isEmpty()) {
@@ -162,6 +197,7 @@ class FusedLstmTest {
                 continue;
             }
             assertRelativelyEqual(fusedGradients.get(to + "b"), reorder(referenceGradients.get(from + "b").reshape(1, 4 * UNITS)).reshape(4 * UNITS), to + "b");
+          }
         }
         if (bidirectional) {
             assertThat(gradientCheck(fused, batch)).as("analytic gradients equal finite differences").isTrue();
@@ -193,16 +229,21 @@ class FusedLstmTest {
         return out;
     }
 
-    private static void copyWeights(MultiLayerNetwork reference, MultiLayerNetwork fused, boolean bidirectional) {
+    private static void copyWeights(MultiLayerNetwork reference, MultiLayerNetwork fused, boolean bidirectional,
+                                    int stacked) {
         fused.setParam("0_W", reference.getParam("0_W"));
         int last = reference.getnLayers() - 1;
         fused.setParam("2_W", reference.getParam(last + "_W"));
         fused.setParam("2_b", reference.getParam(last + "_b"));
-        for (String[] direction : directions(bidirectional)) {
-            fused.setParam("1_" + direction[1] + "W", reorder(reference.getParam("1_" + direction[0] + "W")));
-            fused.setParam("1_" + direction[1] + "RW", reorder(reference.getParam("1_" + direction[0] + "RW")));
-            fused.setParam("1_" + direction[1] + "b",
-                    reorder(reference.getParam("1_" + direction[0] + "b").reshape(1, 4 * UNITS)).reshape(4 * UNITS));
+        // fused layer l's weights are those of the reference's layer 1 + l
+        for (int l = 0; l < stacked; l++) {
+            for (String[] direction : directions(bidirectional)) {
+                String from = (1 + l) + "_" + direction[0];
+                String to = "1_" + FusedLstmParams.layerPrefix(l) + direction[1];
+                fused.setParam(to + "W", reorder(reference.getParam(from + "W")));
+                fused.setParam(to + "RW", reorder(reference.getParam(from + "RW")));
+                fused.setParam(to + "b", reorder(reference.getParam(from + "b").reshape(1, 4 * UNITS)).reshape(4 * UNITS));
+            }
         }
     }
 

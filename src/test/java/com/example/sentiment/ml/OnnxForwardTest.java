@@ -90,6 +90,28 @@ class OnnxForwardTest {
         }
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> stackedArchitectures() {
+        return FusedLstmForwardTest.stackedArchitectures();
+    }
+
+    @ParameterizedTest(name = "bidirectional {0}, {1}")
+    @MethodSource("stackedArchitectures")
+    void stackedLayersEqualTheNetworkOnTextsOfMixedLengths(boolean bidirectional, HyperParameters.Pooling pooling)
+            throws Exception {
+        MultiLayerNetwork network = TinyNetworks.fusedNetwork(bidirectional, pooling, 3, 2);
+        network.params().muli(3);
+        DataSet batch = TinyNetworks.batch(9, LENGTHS);
+        double[][] expected = network.output(batch.getFeatures(), false, batch.getFeaturesMaskArray(), null)
+                .toDoubleMatrix();
+        TokenIds ids = new TokenIds(TinyNetworks.sequences(batch, LENGTHS));
+        OnnxForward onnx = new OnnxForward(List.of(network));
+        int[] rows = IntStream.range(0, LENGTHS.length).toArray();
+        // ONNX Runtime's LSTM reads each text within its length, its backward direction too, at every layer
+        assertClose(onnx.probabilities(ids, rows, 0, rows.length), expected, rows, 0);
+        assertClose(onnx.probabilities(ids, rows, 3, 4), expected, rows, 3);
+        assertSpread(expected);
+    }
+
     @ParameterizedTest(name = "fused layer {0}, bidirectional {1}, {2}")
     @MethodSource("ensembleArchitectures")
     void averagesAnEnsemblesMembersInOneGraph(boolean fusedLayer, boolean bidirectional, HyperParameters.Pooling pooling) {

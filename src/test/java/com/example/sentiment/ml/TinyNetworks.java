@@ -113,12 +113,18 @@ final class TinyNetworks {
     }
 
     static MultiLayerNetwork dl4jNetwork(boolean bidirectional, HyperParameters.Pooling pooling, long seed) {
+        return dl4jNetwork(bidirectional, pooling, seed, 1);
+    }
+
+    /** The same with {@code stacked} LSTM layers (in both directions each when bidirectional), layers 1 to stacked. */
+    static MultiLayerNetwork dl4jNetwork(boolean bidirectional, HyperParameters.Pooling pooling, long seed, int stacked) {
         NeuralNetConfiguration.ListBuilder layers = base(seed)
                 .layer(new EmbeddingSequenceLayer.Builder().nIn(VOCABULARY).nOut(EMBEDDING).build());
-        Layer lstm = new LSTM.Builder().nIn(EMBEDDING).nOut(UNITS).activation(Activation.TANH).build();
-        if (bidirectional) {
-            lstm = new Bidirectional(Bidirectional.Mode.CONCAT, lstm);
+        int width = (bidirectional ? 2 : 1) * UNITS;
+        for (int l = 0; l < stacked - 1; l++) {
+            layers.layer(dl4jLstm(l == 0 ? EMBEDDING : width, bidirectional));
         }
+        Layer lstm = dl4jLstm(stacked == 1 ? EMBEDDING : width, bidirectional);
         switch (pooling) {
             case LAST -> layers.layer(new LastTimeStep(lstm));
             case MAX -> layers.layer(lstm).layer(new GlobalPoolingLayer.Builder(PoolingType.MAX).build());
@@ -130,8 +136,19 @@ final class TinyNetworks {
         return network;
     }
 
+    private static Layer dl4jLstm(int nIn, boolean bidirectional) {
+        Layer lstm = new LSTM.Builder().nIn(nIn).nOut(UNITS).activation(Activation.TANH).build();
+        return bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, lstm) : lstm;
+    }
+
     static MultiLayerNetwork fusedNetwork(boolean bidirectional, HyperParameters.Pooling pooling, long seed) {
-        FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(bidirectional).poolings(pooling.parts());
+        return fusedNetwork(bidirectional, pooling, seed, 1);
+    }
+
+    /** The same with {@code stacked} layers in its fused LSTM (layer 1). */
+    static MultiLayerNetwork fusedNetwork(boolean bidirectional, HyperParameters.Pooling pooling, long seed, int stacked) {
+        FusedLstm.Builder lstm = new FusedLstm.Builder().bidirectional(bidirectional).layers(stacked)
+                .poolings(pooling.parts());
         lstm.nIn(EMBEDDING).nOut(UNITS);
         FusedLstm layer = lstm.build();
         MultiLayerNetwork network = new MultiLayerNetwork(base(seed)

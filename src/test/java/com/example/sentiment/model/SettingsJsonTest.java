@@ -48,6 +48,27 @@ class SettingsJsonTest {
         assertThat(hp.usesEncoder()).isFalse();
         assertThat(hp.longText()).as("versions from before the setting, so that their answers do not change")
                 .isEqualTo(LongText.TRUNCATE);
+        assertThat(hp.lstmLayers()).as("versions from before layers could be stacked have one").isEqualTo(1);
+    }
+
+    @Test
+    void stackedLayersAreWrittenAndReadBack() {
+        HyperParameters one = new HyperParameters(3, 8, 0.01, 8, 8, false, 0.1, 0.0, 20, 1, 100, 7, 0,
+                HyperParameters.Pooling.LAST, null, false, HyperParameters.Engine.FUSED,
+                HyperParameters.SelectionMetric.MACRO_F1);
+        HyperParameters two = new HyperParameters(one.epochs(), one.batchSize(), one.learningRate(),
+                one.embeddingSize(), one.lstmUnits(), one.bidirectional(), one.dropout(), one.embeddingDropout(),
+                one.maxSequenceLength(), one.minWordFrequency(), one.maxVocabularySize(), one.seed(),
+                one.earlyStoppingPatience(), one.pooling(), one.wordVectors(), one.freezeEmbeddings(), one.engine(),
+                one.selectionMetric(), one.spatialDropout(), one.weightDecay(), one.fineTuneEpochs(),
+                one.ensembleSize(), one.classWeights(), one.encoder(), one.longText(), one.longTextStride(),
+                one.distillationLoss(), 2);
+        JsonNode written = JSON.valueToTree(two);
+        assertThat(written.get("lstmLayers").asInt()).isEqualTo(2);
+        HyperParameters read = StoredJson.readerFor(JSON, HyperParameters.class).readValue(written.toString());
+        assertThat(read).isEqualTo(two);
+        assertThat(read.withLongText(LongText.CHUNK, 6).lstmLayers()).as("kept by the derived settings").isEqualTo(2);
+        assertThat(one.lstmLayers()).isEqualTo(1);
     }
 
     @Test

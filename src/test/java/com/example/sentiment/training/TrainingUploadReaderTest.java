@@ -127,6 +127,19 @@ class TrainingUploadReaderTest {
     }
 
     @Test
+    void stackedLstmLayersAreReadAndNeedTheFusedEngine() {
+        assertThat(reader.config("{}").hyperParameters().lstmLayers()).isEqualTo(1);
+        assertThat(reader.config("{\"lstmLayers\":2}").hyperParameters().lstmLayers()).isEqualTo(2);
+        assertThatThrownBy(() -> reader.config("{\"lstmLayers\":5}")).isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("lstmLayers").hasMessageContaining("must be at most 4");
+        assertThatThrownBy(() -> reader.config("{\"lstmLayers\":0}")).isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("lstmLayers").hasMessageContaining("must be at least 1");
+        assertThatThrownBy(() -> reader.config("{\"lstmLayers\":2,\"engine\":\"dl4j\"}"))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessage("config.engine: pooling last+max, spatialDropout and lstmLayers above 1 need engine fused");
+    }
+
+    @Test
     void aJobThatDoesNotSayActivatesItsVersionOnlyIfItIsBetter() {
         assertThat(reader.config("{}").activate()).isEqualTo(Activation.IF_BETTER);
         assertThat(reader.config(null).activate()).isEqualTo(Activation.IF_BETTER);
