@@ -56,19 +56,7 @@ class OnnxForwardTest {
         // (DL4J's Bidirectional reads a shorter text's padding first: with a cell-input bias of 0 that keeps
         // the state at 0, as reading within the text's length does)
         network.params().muli(3);
-        DataSet batch = TinyNetworks.batch(9, LENGTHS);
-        double[][] expected = network.output(batch.getFeatures(), false, batch.getFeaturesMaskArray(), null)
-                .toDoubleMatrix();
-        TokenIds ids = new TokenIds(TinyNetworks.sequences(batch, LENGTHS));
-        OnnxForward onnx = new OnnxForward(List.of(network));
-        int[] rows = IntStream.range(0, LENGTHS.length).toArray();
-        assertClose(onnx.probabilities(ids, rows, 0, rows.length), expected, rows, 0);
-        // a sub-range of a shuffled order answers for exactly those rows, in that order
-        int[] shuffled = {3, 0, 11, 4, 1, 2, 8, 10, 5, 9, 6, 7};
-        assertClose(onnx.probabilities(ids, shuffled, 2, 9), expected, shuffled, 2);
-        // one text alone reads as it does among others
-        assertClose(onnx.probabilities(ids, rows, 3, 4), expected, rows, 3);
-        assertSpread(expected);
+        assertEqualsTheNetworkOnTextsOfMixedLengths(network);
     }
 
     @ParameterizedTest(name = "fused layer {0}, bidirectional {1}, {2}")
@@ -100,16 +88,8 @@ class OnnxForwardTest {
             throws Exception {
         MultiLayerNetwork network = TinyNetworks.fusedNetwork(bidirectional, pooling, 3, 2);
         network.params().muli(3);
-        DataSet batch = TinyNetworks.batch(9, LENGTHS);
-        double[][] expected = network.output(batch.getFeatures(), false, batch.getFeaturesMaskArray(), null)
-                .toDoubleMatrix();
-        TokenIds ids = new TokenIds(TinyNetworks.sequences(batch, LENGTHS));
-        OnnxForward onnx = new OnnxForward(List.of(network));
-        int[] rows = IntStream.range(0, LENGTHS.length).toArray();
         // ONNX Runtime's LSTM reads each text within its length, its backward direction too, at every layer
-        assertClose(onnx.probabilities(ids, rows, 0, rows.length), expected, rows, 0);
-        assertClose(onnx.probabilities(ids, rows, 3, 4), expected, rows, 3);
-        assertSpread(expected);
+        assertEqualsTheNetworkOnTextsOfMixedLengths(network);
     }
 
     @ParameterizedTest(name = "fused layer {0}, bidirectional {1}, {2}")
@@ -222,6 +202,22 @@ class OnnxForwardTest {
     }
 
     /** Row {@code r} of {@code actual} is text {@code order[from + r]} of {@code expected}. */
+    private static void assertEqualsTheNetworkOnTextsOfMixedLengths(MultiLayerNetwork network) throws Exception {
+        DataSet batch = TinyNetworks.batch(9, LENGTHS);
+        double[][] expected = network.output(batch.getFeatures(), false, batch.getFeaturesMaskArray(), null)
+                .toDoubleMatrix();
+        TokenIds ids = new TokenIds(TinyNetworks.sequences(batch, LENGTHS));
+        OnnxForward onnx = new OnnxForward(List.of(network));
+        int[] rows = IntStream.range(0, LENGTHS.length).toArray();
+        assertClose(onnx.probabilities(ids, rows, 0, rows.length), expected, rows, 0);
+        // a sub-range of a shuffled order answers for exactly those rows, in that order
+        int[] shuffled = {3, 0, 11, 4, 1, 2, 8, 10, 5, 9, 6, 7};
+        assertClose(onnx.probabilities(ids, shuffled, 2, 9), expected, shuffled, 2);
+        // one text alone reads as it does among others
+        assertClose(onnx.probabilities(ids, rows, 3, 4), expected, rows, 3);
+        assertSpread(expected);
+    }
+
     private static void assertClose(float[][] actual, double[][] expected, int[] order, int from) {
         for (int r = 0; r < actual.length; r++) {
             double[] want = expected[order[from + r]];
