@@ -129,10 +129,7 @@ final class FusedLstmForward {
         int[] reversed = layers.get(0).size() > 1 ? SequenceSummary.reversedWithinLength(lengths, width) : null;
         INDArray[] outputs = layer(layers.get(0), inputs, reversed, segments);
         for (int l = 1; l < layers.size(); l++) {
-            // the next layer reads each step's directions side by side, the backward outputs back in text order
-            INDArray below = outputs.length == 1 ? outputs[0]
-                    : Nd4j.concat(2, outputs[0], SequenceSummary.permuteSteps(outputs[1], reversed));
-            outputs = layer(layers.get(l), below, reversed, segments);
+            outputs = layer(layers.get(l), SequenceSummary.stepsInTextOrder(outputs, reversed), reversed, segments);
         }
         INDArray summary = new SequenceSummary(outputs, lengths, poolings, backwardLastIsFirstStep).summary();
         INDArray logits = summary.mmul(outputWeights).addiRowVector(outputBias);

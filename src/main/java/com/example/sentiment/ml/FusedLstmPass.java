@@ -3,7 +3,6 @@ package com.example.sentiment.ml;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -49,7 +48,7 @@ final class FusedLstmPass {
                 outputs[d] = recurrences[l][d].outputs().permute(1, 0, 2).dup('c');
             }
             if (l < layers.size() - 1) {
-                x = stepsInTextOrder(outputs);
+                x = SequenceSummary.stepsInTextOrder(outputs, reversed);
             }
         }
         this.summary = new SequenceSummary(outputs, lengths, poolings, false);
@@ -85,18 +84,7 @@ final class FusedLstmPass {
     }
 
     /**
-     * The next layer's input {@code [n, T, D x H]}: each step's directions side by side, forward first, the
-     * backward direction's outputs (computed over each text reversed) put back at their text positions.
-     */
-    private INDArray stepsInTextOrder(INDArray[] outputs) {
-        if (outputs.length == 1) {
-            return outputs[0];
-        }
-        return Nd4j.concat(2, outputs[0], SequenceSummary.permuteSteps(outputs[1], reversed)).dup('c');
-    }
-
-    /**
-     * The loss gradient of {@link #stepsInTextOrder} split back into one {@code [n, T, H]} per direction, the
+     * The loss gradient of {@link SequenceSummary#stepsInTextOrder} split back into one {@code [n, T, H]} per direction, the
      * backward one in the order its recurrence read.
      */
     private INDArray[] byDirection(INDArray gradient, int directions) {

@@ -124,6 +124,16 @@ final class SequenceSummary {
         return rows;
     }
 
+    /**
+     * What a stacked layer reads from the layer below: {@code [n, T, D x H]}, each step's directions side by side,
+     * forward first, the backward direction's outputs (computed over each text reversed within its length, rows
+     * {@code reversed}) put back at their text positions.
+     */
+    static INDArray stepsInTextOrder(INDArray[] outputs, int[] reversed) {
+        return outputs.length == 1 ? outputs[0]
+                : Nd4j.concat(2, outputs[0], permuteSteps(outputs[1], reversed));
+    }
+
     /** {@code sequence} {@code [n, T, S]} with its steps taken from {@code rows} of the flattened batch. */
     static INDArray permuteSteps(INDArray sequence, int[] rows) {
         long n = sequence.size(0);

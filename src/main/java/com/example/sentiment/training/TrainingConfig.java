@@ -31,8 +31,9 @@ record TrainingConfig(
         @Min(value = 2, message = "must be at least 2") @Max(value = 1024, message = "must be at most 1024") Integer embeddingSize,
         @Min(value = 1, message = "must be at least 1") @Max(value = 2048, message = "must be at most 2048") Integer lstmUnits,
         @Schema(description = "stacked LSTM layers, each reading every step of the one below (both directions "
-                + "with bidirectional), the top one summarised by pooling; each costs about one layer's training and "
-                + "serving time; engine fused only", example = "1")
+                + "with bidirectional), the top one summarised by pooling; a layer after the first reads lstmUnits x "
+                + "directions values a step, so two layers of 128 cost more than twice one layer's time; engine "
+                + "fused only", example = "1")
         @Min(value = 1, message = "must be at least 1") @Max(value = 4, message = "must be at most 4") Integer lstmLayers,
         Boolean bidirectional,
         @DecimalMin(value = "0.0", message = "must be between 0 and 0.95")
